@@ -1,0 +1,109 @@
+//! Analytics: an embedded DuckDB session with views on the lake, and query output.
+//!
+//! The views are defined once, in `sql/views.sql` (embedded in the binary); each
+//! `{{dataset}}` placeholder becomes a `read_parquet` over the dataset's hive partitions, or
+//! an empty relation of the right schema when the dataset has no file yet.
+
+pub mod output;
+
+use crate::lake::manifest::Manifest;
+use crate::lake::schema;
+use crate::lake::Lake;
+use anyhow::{Context, Result};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use std::path::Path;
+
+/// The view definitions, as shipped in `sql/views.sql`.
+pub const VIEWS_SQL: &str = include_str!("../../sql/views.sql");
+
+fn dataset_schema(name: &str) -> Option<SchemaRef> {
+    match name {
+        schema::CO_EVENTI => Some(schema::eventi_schema()),
+        schema::QUARANTENA => Some(schema::quarantena_schema()),
+        schema::CO_SUPERATI => Some(schema::superati_schema()),
+        _ => None,
+    }
+}
+
+fn duck_type(t: &arrow::datatypes::DataType) -> &'static str {
+    use arrow::datatypes::DataType as D;
+    match t {
+        D::Utf8 => "VARCHAR",
+        D::Int64 => "BIGINT",
+        D::Int32 => "INTEGER",
+        D::Float64 => "DOUBLE",
+        D::Boolean => "BOOLEAN",
+        D::Date32 => "DATE",
+        D::Timestamp(_, _) => "TIMESTAMP",
+        _ => "VARCHAR",
+    }
+}
+
+/// The relation a dataset placeholder stands for. `base` = None gives paths relative to the
+/// lake folder (for the copy stored in the lake).
+fn relation(manifest: &Manifest, dataset: &str, base: Option<&Path>) -> Result<String> {
+    if manifest.files(dataset).is_empty() {
+        let s = dataset_schema(dataset).with_context(|| format!("unknown dataset {dataset}"))?;
+        let cols: Vec<String> = s
+            .fields()
+            .iter()
+            .map(|f| format!("NULL::{} AS {}", duck_type(f.data_type()), f.name()))
+            .chain(std::iter::once("NULL::INTEGER AS anno".to_string()))
+            .collect();
+        return Ok(format!("(SELECT {} WHERE false)", cols.join(", ")));
+    }
+    let dir = match base {
+        Some(b) => b.join(dataset).to_string_lossy().into_owned(),
+        None => dataset.to_string(),
+    };
+    Ok(format!(
+        "read_parquet('{}/*/*.parquet', hive_partitioning = true, hive_types = {{'anno': INTEGER}})",
+        dir.replace('\'', "''")
+    ))
+}
+
+fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
+    let mut sql = VIEWS_SQL.to_string();
+    for ds in crate::lake::DATASETS {
+        sql = sql.replace(&format!("{{{{{ds}}}}}"), &relation(manifest, ds, base)?);
+    }
+    Ok(sql)
+}
+
+/// The views with paths relative to the lake (stored as `<lake>/views.sql`).
+pub fn render_views(manifest: &Manifest) -> Result<String> {
+    render(manifest, None)
+}
+
+/// A DuckDB session over a lake.
+pub struct Session {
+    pub conn: duckdb::Connection,
+}
+
+impl Session {
+    /// Opens an in-memory DuckDB with the lake's views (an empty lake gives empty views).
+    pub fn open(lake: &Lake) -> Result<Session> {
+        let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
+        // Never try to download extensions: the ones we need are linked in.
+        let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+        let manifest = lake.manifest()?;
+        let base = std::fs::canonicalize(&lake.root).unwrap_or_else(|_| lake.root.clone());
+        let sql = render(&manifest, Some(&base))?;
+        conn.execute_batch(&sql)
+            .context("creating the lake views (sql/views.sql)")?;
+        Ok(Session { conn })
+    }
+
+    /// Runs a query and returns its result as Arrow record batches.
+    pub fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let mut stmt = self
+            .conn
+            .prepare(sql)
+            .with_context(|| "preparing the query".to_string())?;
+        let arrow = stmt.query_arrow([]).context("running the query")?;
+        let schema = arrow.get_schema();
+        let batches: Vec<RecordBatch> = arrow.collect();
+        Ok((schema, batches))
+    }
+}

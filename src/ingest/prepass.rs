@@ -1,0 +1,140 @@
+//! Pre-pass: the codes that rettifiche and annullamenti point at.
+//!
+//! Knowing them before the main pass lets the ingest hold back exactly those records (and
+//! the corrections) and stream every other record straight to Parquet, instead of rewriting
+//! files after resolution. The pass reads only the `CodiceComunicazionePrecedente` values.
+
+use super::worker::code_hash;
+use crate::model::F;
+use crate::sources::{co_csv, InputFile, SourceFormat};
+use anyhow::{Context, Result};
+use indicatif::ProgressBar;
+use rustc_hash::FxHashSet;
+use std::io::Read;
+
+#[derive(Debug, Default)]
+pub struct Targets {
+    pub codes: FxHashSet<u64>,
+}
+
+fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) {
+    const TAG: &[u8] = b"CodiceComunicazionePrecedente>";
+    for pos in memchr::memmem::find_iter(bytes, TAG) {
+        // Only opening tags: `<CodiceComunicazionePrecedente>` or `<p:CodiceComunicazionePrecedente>`.
+        let before = pos.checked_sub(1).map(|i| bytes[i]);
+        if before == Some(b'/') {
+            continue;
+        }
+        let start = pos + TAG.len();
+        if let Some(len) = memchr::memchr(b'<', &bytes[start..]) {
+            if let Ok(code) = std::str::from_utf8(&bytes[start..start + len]) {
+                let code = code.trim();
+                if !code.is_empty() {
+                    out.insert(code_hash(code));
+                }
+            }
+        }
+    }
+}
+
+fn scan_xml_stream(mut r: impl Read, out: &mut FxHashSet<u64>, pb: &ProgressBar) -> Result<()> {
+    let mut buf = vec![0u8; 4 << 20];
+    let mut carry = 0usize;
+    loop {
+        let n = r.read(&mut buf[carry..])?;
+        if n == 0 {
+            scan_xml(&buf[..carry], out);
+            return Ok(());
+        }
+        pb.inc(n as u64);
+        let filled = carry + n;
+        // Scan up to the last '>' so a tag is never cut; keep the rest.
+        let cut = memchr::memrchr(b'>', &buf[..filled]).map_or(0, |k| k + 1);
+        scan_xml(&buf[..cut], out);
+        buf.copy_within(cut..filled, 0);
+        carry = filled - cut;
+        if carry == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+    }
+}
+
+/// Collects the target codes of every correction in the inputs.
+pub fn collect_targets(inputs: &[(usize, &InputFile)], pb: &ProgressBar) -> Result<Targets> {
+    let mut t = Targets::default();
+    for (_, inp) in inputs {
+        let open = || std::fs::File::open(&inp.path).with_context(|| format!("opening {}", inp.path.display()));
+        match inp.format {
+            SourceFormat::Lombardia => pb.inc(inp.bytes),
+            SourceFormat::Csv => {
+                let mut f = open()?;
+                let (header, rest, _) = co_csv::read_header(&mut f, SourceFormat::Csv)
+                    .with_context(|| format!("{}: reading the header", inp.path.display()))?;
+                let col = header
+                    .fields
+                    .iter()
+                    .position(|f| *f == Some(F::CodiceComunicazionePrecedente))
+                    .context("missing column invio_CodiceComunicazionePrecedente")?;
+                let mut rdr = csv::ReaderBuilder::new()
+                    .delimiter(header.delimiter)
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(std::io::Cursor::new(rest).chain(f));
+                let mut rec = csv::ByteRecord::new();
+                let mut last = 0u64;
+                while rdr.read_byte_record(&mut rec).unwrap_or(false) {
+                    if let Some(v) = rec.get(col) {
+                        if !v.is_empty() {
+                            if let Ok(s) = std::str::from_utf8(v) {
+                                let s = s.trim();
+                                if !s.is_empty() {
+                                    t.codes.insert(code_hash(s));
+                                }
+                            }
+                        }
+                    }
+                    let pos = rdr.position().byte();
+                    if pos - last > (1 << 22) {
+                        pb.inc(pos - last);
+                        last = pos;
+                    }
+                }
+            }
+            SourceFormat::Unilav => {
+                if inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+                    let mut z = zip::ZipArchive::new(open()?)
+                        .with_context(|| format!("{}: not a zip archive", inp.path.display()))?;
+                    for i in 0..z.len() {
+                        let e = z.by_index(i)?;
+                        if e.name().is_ok_and(|n| n.to_lowercase().ends_with(".xml")) {
+                            scan_xml_stream(e, &mut t.codes, &ProgressBar::hidden())?;
+                        }
+                    }
+                    pb.inc(inp.bytes);
+                } else {
+                    scan_xml_stream(open()?, &mut t.codes, pb)?;
+                }
+            }
+        }
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_precedente_codes_across_buffer_cuts() {
+        let mut doc = String::from("<UniLavBatch>");
+        for i in 0..50_000 {
+            doc.push_str(&format!(
+                "<UniLav><TipoComunicazione codice=\"03\"><CodiceComunicazionePrecedente>{i:016}</CodiceComunicazionePrecedente></TipoComunicazione></UniLav>\n"
+            ));
+        }
+        let mut out = FxHashSet::default();
+        scan_xml_stream(doc.as_bytes(), &mut out, &ProgressBar::hidden()).unwrap();
+        assert_eq!(out.len(), 50_000);
+        assert!(out.contains(&code_hash("0000000000049999")));
+    }
+}

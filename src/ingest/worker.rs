@@ -1,0 +1,272 @@
+//! The parallel part of an ingest: a chunk of records in, validated columns out.
+
+use crate::lake::schema::{EventBuilder, Provenance, QuarantineRow};
+use crate::model::{RawView, F};
+use crate::privacy::Pseudonymizer;
+use crate::quality::{self, redact, redact_xml_text, Motivo, Rejection};
+use crate::sources::{co_csv, lombardia, unilav_xml, Chunk, SourceFormat};
+use arrow::record_batch::RecordBatch;
+use rustc_hash::FxHashSet;
+use std::sync::Arc;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// Per accepted row: what the ordered stage needs to deduplicate and resolve.
+#[derive(Debug, Clone, Copy)]
+pub struct RowMeta {
+    pub code_hash: u64,
+    /// Keyed hash of the raw record (all fields): equal content ⇔ exact duplicate.
+    pub content_hash: u64,
+    pub anno: i32,
+    pub line: u64,
+    /// Held back until resolution: a rettifica/annullamento, or the target of one.
+    pub held: bool,
+}
+
+/// What a worker returns for a chunk.
+pub struct ChunkResult {
+    pub seq: u64,
+    pub fonte: &'static str,
+    pub input: usize,
+    pub label: Arc<str>,
+    pub read: u64,
+    pub batch: RecordBatch,
+    pub meta: Vec<RowMeta>,
+    pub quarantine: Vec<QuarantineRow>,
+    pub unmatched: lombardia::Unmatched,
+}
+
+/// Shared, read-only context of the workers.
+pub struct WorkerContext {
+    /// Hashes of the codes referenced by any rettifica/annullamento of this run.
+    pub targets: FxHashSet<u64>,
+    pub content_seed: u64,
+    pub data_estrazione: i32,
+    pub id_run: Arc<str>,
+    /// sha256 prefix of each input (Lombardia synthetic codes).
+    pub sha_prefix: Vec<String>,
+}
+
+pub fn code_hash(code: &str) -> u64 {
+    xxh3_64(code.as_bytes())
+}
+
+fn content_hash(raw: &RawView<'_>, seed: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
+    for v in raw {
+        h.update(v.as_bytes());
+        h.update(&[0x1f]);
+    }
+    h.digest()
+}
+
+/// Year of a record for the quarantine partition: from the sending date, else the start
+/// date, else 0 (unknown).
+fn anno_of(raw: &RawView<'_>) -> i32 {
+    for f in [F::DataInvio, F::DataInizio] {
+        let s = raw[f as usize].trim();
+        if let Some(y) = s.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+            if (1900..=2100).contains(&y) {
+                return y;
+            }
+        }
+    }
+    0
+}
+
+struct Out<'c> {
+    ctx: &'c WorkerContext,
+    chunk_label: Arc<str>,
+    fonte: &'static str,
+    builder: EventBuilder,
+    meta: Vec<RowMeta>,
+    quarantine: Vec<QuarantineRow>,
+    read: u64,
+    prov: Provenance,
+}
+
+impl Out<'_> {
+    fn reject(&mut self, line: u64, codice: Option<&str>, rej: Rejection, grezzo: Option<String>, anno: i32) {
+        self.quarantine.push(QuarantineRow {
+            anno,
+            codice_comunicazione: codice.filter(|c| !c.is_empty()).map(str::to_string),
+            motivo: rej.motivo.code(),
+            campo: rej.campo,
+            dettaglio: quality::mask_cf_patterns(&rej.dettaglio),
+            fonte: self.fonte,
+            file_origine: self.chunk_label.clone(),
+            record_origine: line,
+            record_grezzo: grezzo,
+        });
+    }
+
+    fn accept(&mut self, v: &quality::Validated<'_>, line: u64, content: u64) {
+        let code_hash = code_hash(v.codice_comunicazione);
+        let held = v.is_correction() || self.ctx.targets.contains(&code_hash);
+        self.builder.append(v, &self.prov, line, content);
+        self.meta.push(RowMeta {
+            code_hash,
+            content_hash: content,
+            anno: v.anno(),
+            line,
+            held,
+        });
+    }
+
+    fn unilav(&mut self, raw: &RawView<'_>, line: u64, pseudo: &mut Pseudonymizer) {
+        self.read += 1;
+        match quality::validate(raw, pseudo) {
+            Ok(v) => {
+                let h = content_hash(raw, self.ctx.content_seed);
+                self.accept(&v, line, h);
+            }
+            Err(rej) => {
+                let codice = raw[F::CodiceComunicazione as usize].trim().to_string();
+                self.reject(line, Some(&codice), rej, Some(redact(raw)), anno_of(raw));
+            }
+        }
+    }
+}
+
+/// Validates every record of a chunk.
+pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) -> ChunkResult {
+    let fonte = chunk.format.fonte();
+    let mut out = Out {
+        ctx,
+        chunk_label: chunk.label.clone(),
+        fonte,
+        builder: EventBuilder::new(),
+        meta: Vec::new(),
+        quarantine: Vec::new(),
+        read: 0,
+        prov: Provenance {
+            fonte,
+            file_origine: chunk.label.clone(),
+            data_estrazione: ctx.data_estrazione,
+            id_run: ctx.id_run.clone(),
+        },
+    };
+    let mut unmatched = lombardia::Unmatched::new();
+    match chunk.format {
+        SourceFormat::Csv => {
+            if let Some(header) = chunk.header.as_deref() {
+                co_csv::for_each_record(&chunk.bytes, chunk.first_line, header, |line, rec| match rec {
+                    co_csv::CsvRecord::Ok(view) => out.unilav(&view, line, pseudo),
+                    co_csv::CsvRecord::Bad(msg) => {
+                        // Columns cannot be told apart, so personal fields cannot be redacted:
+                        // the record stays only in the source file, at this line.
+                        out.read += 1;
+                        let rej = Rejection {
+                            motivo: Motivo::RecordMalformato,
+                            campo: None,
+                            dettaglio: msg,
+                        };
+                        out.reject(line, None, rej, None, 0);
+                    }
+                });
+            }
+        }
+        SourceFormat::Unilav => {
+            let (spans, open) = unilav_xml::split_elements(&chunk.bytes);
+            for sp in spans {
+                let line = chunk.first_line + sp.line - 1;
+                let bytes = &chunk.bytes[sp.start..sp.end];
+                let parsed = if chunk.namespace_ok {
+                    unilav_xml::parse_element(bytes)
+                } else {
+                    Err(unilav_xml::XmlError {
+                        message: format!("namespace {} non dichiarato", unilav_xml::NAMESPACE),
+                    })
+                };
+                match parsed {
+                    Ok(co) => out.unilav(&co.view(), line, pseudo),
+                    Err(e) => {
+                        out.read += 1;
+                        let text = String::from_utf8_lossy(bytes);
+                        let rej = Rejection {
+                            motivo: Motivo::RecordMalformato,
+                            campo: None,
+                            dettaglio: e.message,
+                        };
+                        out.reject(line, None, rej, Some(redact_xml_text(&text)), 0);
+                    }
+                }
+            }
+            if let Some(l) = open {
+                out.read += 1;
+                let rej = Rejection {
+                    motivo: Motivo::RecordMalformato,
+                    campo: None,
+                    dettaglio: "elemento UniLav non chiuso (file troncato?)".into(),
+                };
+                out.reject(chunk.first_line + l - 1, None, rej, None, 0);
+            }
+        }
+        SourceFormat::Lombardia => {
+            if let Some(header) = chunk.header.as_deref() {
+                let file_name = chunk.label.rsplit('/').next().unwrap_or(&chunk.label).to_string();
+                match lombardia::Columns::from_header(header, &file_name) {
+                    Err(e) => {
+                        // Cannot happen after the reader's check; quarantine rather than lose.
+                        let _ = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, _| {
+                            out.read += 1;
+                            let rej = Rejection {
+                                motivo: Motivo::RecordMalformato,
+                                campo: None,
+                                dettaglio: e.to_string(),
+                            };
+                            out.reject(line, None, rej, None, 0);
+                        });
+                    }
+                    Ok((cols, default_ev)) => {
+                        let prefix = ctx.sha_prefix.get(chunk.input).cloned().unwrap_or_default();
+                        let res = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, rec| {
+                            out.read += 1;
+                            let codice = lombardia::codice(&prefix, line);
+                            let raw_text = || {
+                                let fields: Vec<String> =
+                                    rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                                quality::mask_cf_patterns(&fields.join(";"))
+                            };
+                            if rec.len() != header.names.len() {
+                                let rej = Rejection {
+                                    motivo: Motivo::RecordMalformato,
+                                    campo: None,
+                                    dettaglio: format!("{} colonne invece di {}", rec.len(), header.names.len()),
+                                };
+                                out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
+                                return;
+                            }
+                            match lombardia::validate(rec, &cols, default_ev, &codice, &mut unmatched) {
+                                Ok(v) => {
+                                    let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
+                                    out.accept(&v, line, h);
+                                }
+                                Err(rej) => out.reject(line, Some(&codice), rej, Some(raw_text()), 0),
+                            }
+                        });
+                        if let Err(e) = res {
+                            out.read += 1;
+                            let rej = Rejection {
+                                motivo: Motivo::RecordMalformato,
+                                campo: None,
+                                dettaglio: format!("CSV illeggibile: {e}"),
+                            };
+                            out.reject(chunk.first_line, None, rej, None, 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    ChunkResult {
+        seq: chunk.seq,
+        fonte,
+        input: chunk.input,
+        label: chunk.label,
+        read: out.read,
+        batch: out.builder.finish(),
+        meta: out.meta,
+        quarantine: out.quarantine,
+        unmatched,
+    }
+}

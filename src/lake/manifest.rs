@@ -1,0 +1,95 @@
+//! `_manifest.json`: what the lake holds and how it got there.
+//!
+//! Every committed generation has one. It lists the files of each dataset (with rows and
+//! bytes), every ingest run with its inputs (path, sha256, bytes, format, vintage) and its
+//! reconciliation (read = accepted + superseded + quarantined, per input and in total), the
+//! schema version, the code version and the fingerprint of the pseudonymisation key.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub formato: String,
+    pub versione_schema: u32,
+    pub generazione: u64,
+    /// Fingerprint of the key the pseudonyms were made with (never the key).
+    pub impronta_chiave: Option<String>,
+    pub aggiornato: String,
+    pub datasets: BTreeMap<String, Vec<FileEntry>>,
+    pub runs: Vec<RunRecord>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Relative to the generation folder, e.g. `co_eventi/anno=2024/part-….parquet`.
+    pub path: String,
+    pub anno: i32,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// Counts of one input or of a whole run. `letti = accettati + superati + quarantena`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Conteggi {
+    pub letti: u64,
+    pub accettati: u64,
+    pub superati: u64,
+    pub quarantena: u64,
+}
+
+impl Conteggi {
+    pub fn reconciles(&self) -> bool {
+        self.letti == self.accettati + self.superati + self.quarantena
+    }
+    pub fn add(&mut self, o: &Conteggi) {
+        self.letti += o.letti;
+        self.accettati += o.accettati;
+        self.superati += o.superati;
+        self.quarantena += o.quarantena;
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct InputRecord {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub formato: String,
+    pub conteggi: Conteggi,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    pub id_run: String,
+    pub inizio: String,
+    pub fine: String,
+    pub versione_codice: String,
+    /// Vintage: the extraction date of the data (`--vintage`, default the run date).
+    pub data_estrazione: String,
+    pub inputs: Vec<InputRecord>,
+    /// Inputs skipped because their sha256 was already in the lake.
+    pub gia_acquisiti: Vec<String>,
+    pub totali: Conteggi,
+    pub quarantena_per_motivo: BTreeMap<String, u64>,
+    /// Communications of earlier runs superseded by this run's rettifiche/annullamenti.
+    pub superati_nel_lago: u64,
+    /// Labels (Lombardia open data) that matched no code, with their counts.
+    pub etichette_non_abbinate: BTreeMap<String, u64>,
+    pub secondi: f64,
+}
+
+impl Manifest {
+    /// True if an input with this sha256 was already ingested.
+    pub fn has_input(&self, sha256: &str) -> bool {
+        self.runs.iter().any(|r| r.inputs.iter().any(|i| i.sha256 == sha256))
+    }
+
+    pub fn files(&self, dataset: &str) -> &[FileEntry] {
+        self.datasets.get(dataset).map_or(&[], |v| v.as_slice())
+    }
+
+    pub fn rows(&self, dataset: &str) -> u64 {
+        self.files(dataset).iter().map(|f| f.rows).sum()
+    }
+}

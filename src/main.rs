@@ -1,0 +1,331 @@
+//! `oml`: the command-line entry point. Each subcommand is one user task; the work is in the
+//! library (`src/lib.rs`).
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use oml::analytics::output::{write_batches, OutputFormat};
+use oml::ingest::{ingest, IngestOptions};
+use oml::lake::Lake;
+use oml::privacy::Key;
+use oml::quality::report::{lake_summary, run_report};
+use oml::sources::SourceFormat;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(
+    name = "oml",
+    version,
+    about = "OML — Osservatorio del Mercato del Lavoro: Comunicazioni Obbligatorie into a Parquet lake, analysed with DuckDB",
+    long_about = "OML turns the mandatory employer communications (Comunicazioni Obbligatorie: avviamenti, proroghe, \
+trasformazioni, cessazioni) into a validated, pseudonymised, hive-partitioned Parquet lake, and queries it with an \
+embedded DuckDB.\n\nStart with `oml demo`: it generates a synthetic province, ingests it and shows what the lake holds.\n\
+Workers and employers are stored only as keyed pseudonyms: set OML_KEY (e.g. `export OML_KEY=$(openssl rand -hex 32)`) \
+or pass --key-file, and keep the key outside the lake and the repository."
+)]
+struct Cli {
+    /// The lake folder (created on first ingest).
+    #[arg(long, global = true, env = "OML_LAKE", default_value = "lake")]
+    lake: PathBuf,
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a synthetic province, ingest it, and print what the lake holds.
+    Demo(DemoArgs),
+    /// Generate a synthetic province (UNILAV XML, CSV extract and ground truth).
+    Synth(SynthArgs),
+    /// Load data into the lake.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
+    /// Run SQL on the lake with DuckDB (views: co_eventi, quarantena, co_superati, …).
+    Sql(SqlArgs),
+    /// Summarise what the lake holds: communications by year and event, quarantine, reconciliation.
+    Status,
+    /// Benchmarks with a DuckDB-only baseline side by side (build with --release).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Run a SQL script with the embedded DuckDB (used by the benchmarks).
+    #[command(hide = true, name = "duckdb-script")]
+    DuckdbScript { file: PathBuf },
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Working folder: synthetic data in DIR/dati, the lake in DIR/lake (unless --lake is given).
+    #[arg(long, default_value = "demo")]
+    dir: PathBuf,
+    /// Province (sigla or ISTAT code).
+    #[arg(long, default_value = "PO")]
+    province: String,
+    /// Years, e.g. 2019-2024.
+    #[arg(long, default_value = "2019-2024")]
+    years: String,
+    /// Communications per year.
+    #[arg(long, default_value_t = 80_000)]
+    volume: usize,
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    /// Province by sigla (PO) or ISTAT code (100); its real comuni are used.
+    #[arg(long, default_value = "PO")]
+    province: String,
+    /// Years covered, FROM-TO (e.g. 2019-2024) or one year.
+    #[arg(long, default_value = "2019-2024")]
+    years: String,
+    /// Communications per year (≈).
+    #[arg(long, default_value_t = 80_000)]
+    volume: usize,
+    /// Seed: the same seed gives byte-identical output.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Output folder: unilav/ (XML), co.csv (CSV extract), truth/ (ground truth).
+    #[arg(long)]
+    out: PathBuf,
+    /// Do not inject faults (bad CF, unknown codes, duplicates, rettifiche…).
+    #[arg(long)]
+    no_faults: bool,
+    /// Write only the CSV extract (no XML).
+    #[arg(long, conflicts_with = "xml_only")]
+    csv_only: bool,
+    /// Write only the UNILAV XML (no CSV).
+    #[arg(long)]
+    xml_only: bool,
+}
+
+#[derive(Subcommand)]
+enum IngestCommand {
+    /// Comunicazioni Obbligatorie: UNILAV XML files, folders or .zip batches; the CSV extract;
+    /// Lombardia open-data CSV. Files already in the lake (same sha256) are skipped.
+    Co(IngestCoArgs),
+}
+
+#[derive(Args)]
+struct IngestCoArgs {
+    /// Files or folders (searched recursively for .xml, .zip, .csv).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Force the input format instead of detecting it.
+    #[arg(long, value_enum)]
+    format: Option<SourceFormat>,
+    /// Extraction date of the data (vintage), YYYY-MM-DD; default today.
+    #[arg(long)]
+    vintage: Option<chrono::NaiveDate>,
+    /// Key file for the pseudonyms (else OML_KEY, else OML_KEY_FILE). Must be outside the lake.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Ingest throughput and peak memory vs a DuckDB-only SQL ETL and a plain CSV → Parquet copy.
+    Ingest(oml::bench::BenchIngestArgs),
+}
+
+#[derive(Args)]
+struct SqlArgs {
+    /// The query, e.g. "SELECT anno, evento, count(*) FROM co_eventi GROUP BY ALL".
+    query: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+}
+
+fn parse_years(s: &str) -> Result<(i32, i32)> {
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (a, b),
+        None => (s, s),
+    };
+    let a: i32 = a
+        .trim()
+        .parse()
+        .with_context(|| format!("--years '{s}': expected FROM-TO, e.g. 2019-2024"))?;
+    let b: i32 = b
+        .trim()
+        .parse()
+        .with_context(|| format!("--years '{s}': expected FROM-TO, e.g. 2019-2024"))?;
+    if a > b || !(2008..=2100).contains(&a) {
+        bail!("--years '{s}': expected FROM-TO with 2008 ≤ FROM ≤ TO");
+    }
+    Ok((a, b))
+}
+
+fn synth(args: &SynthArgs, quiet: bool) -> Result<oml::synth::SynthSummary> {
+    let (first_year, last_year) = parse_years(&args.years)?;
+    let cfg = oml::synth::SynthConfig {
+        province: args.province.clone(),
+        first_year,
+        last_year,
+        volume: args.volume,
+        seed: args.seed,
+        faults: !args.no_faults,
+        write_csv: !args.xml_only,
+        write_xml: !args.csv_only,
+        ..Default::default()
+    };
+    let pb = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(0)
+    };
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("sintesi      [{elapsed_precise}] {wide_bar} {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let summary = oml::synth::generate(&cfg, &args.out, &|done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    })?;
+    pb.finish_and_clear();
+    Ok(summary)
+}
+
+fn run_ingest(
+    lake: &Lake,
+    key: &Key,
+    paths: &[PathBuf],
+    format: Option<SourceFormat>,
+    vintage: Option<chrono::NaiveDate>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<()> {
+    let opts = IngestOptions {
+        format,
+        vintage,
+        threads,
+        progress: !quiet,
+        fail_before_commit: false,
+    };
+    let report = ingest(lake, key, paths, &opts)?;
+    match &report.run {
+        Some(run) => print!("{}", run_report(run)),
+        None => println!(
+            "Nulla da fare: {} file già presenti nel lago (stesso sha256). Il lago non è cambiato.",
+            report.skipped.len()
+        ),
+    }
+    Ok(())
+}
+
+fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
+    let lake_dir = if std::env::var_os("OML_LAKE").is_none() && cli.lake == Path::new("lake") {
+        args.dir.join("lake")
+    } else {
+        cli.lake.clone()
+    };
+    let lake = Lake::new(&lake_dir);
+    let data = args.dir.join("dati");
+    let key_path = args.dir.join("chiave-demo.key");
+    let key = if key_path.exists() {
+        Key::resolve(Some(&key_path), &lake_dir)?
+    } else {
+        let k = Key::create_file(&key_path)?;
+        println!(
+            "Creata una chiave di pseudonimizzazione locale per la demo: {} (fuori dal lago; per dati reali usa OML_KEY o --key-file).",
+            key_path.display()
+        );
+        k
+    };
+    if !data.join("co.csv").exists() {
+        println!(
+            "Genero una provincia sintetica ({}, {}, {} comunicazioni/anno) in {} …",
+            args.province,
+            args.years,
+            args.volume,
+            data.display()
+        );
+        let s = synth(
+            &SynthArgs {
+                province: args.province.clone(),
+                years: args.years.clone(),
+                volume: args.volume,
+                seed: 42,
+                out: data.clone(),
+                no_faults: false,
+                csv_only: false,
+                xml_only: false,
+            },
+            cli.quiet,
+        )?;
+        println!(
+            "  {} comunicazioni, {} rapporti di lavoro veri (verità in {}).",
+            s.communications,
+            s.rapporti,
+            data.join("truth").display()
+        );
+    }
+    println!(
+        "Acquisisco i file UNILAV XML di {} nel lago {} …",
+        data.join("unilav").display(),
+        lake_dir.display()
+    );
+    run_ingest(&lake, &key, &[data.join("unilav")], None, None, None, cli.quiet)?;
+    println!();
+    print!("{}", lake_summary(&lake)?);
+    let l = lake_dir.display();
+    println!(
+        "\nProva ora:\n  oml --lake {l} sql \"SELECT anno, macro_contratto, count(*) AS avviamenti FROM co_eventi WHERE evento = 'ASS' GROUP BY ALL ORDER BY ALL\"\n  \
+         oml --lake {l} sql \"SELECT * FROM qualita_per_motivo\" --format csv\n  \
+         oml --lake {l} status\n  \
+         cd {l} && duckdb -init views.sql      (o pandas/polars/R arrow su {l}/co_eventi)\n  \
+         OML_KEY_FILE={} oml --lake {l} ingest co {}   (lo stesso dato in CSV: le comunicazioni già acquisite vanno in quarantena come duplicati)",
+        key_path.display(),
+        data.join("co.csv").display()
+    );
+    Ok(())
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = run(&cli);
+    oml::bench::report_peak_rss_if_asked();
+    if let Err(e) = result {
+        eprintln!("oml: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: &Cli) -> Result<()> {
+    let lake = Lake::new(&cli.lake);
+    match &cli.command {
+        Command::Demo(a) => demo(cli, a),
+        Command::Synth(a) => {
+            let s = synth(a, cli.quiet)?;
+            println!(
+                "{} comunicazioni, {} rapporti di lavoro in {}",
+                s.communications,
+                s.rapporti,
+                a.out.display()
+            );
+            for (m, n) in &s.faults_by_motivo {
+                println!("  anomalia iniettata {m:<36} {n}");
+            }
+            Ok(())
+        }
+        Command::Ingest(IngestCommand::Co(a)) => {
+            let key = Key::resolve(a.key_file.as_deref(), &cli.lake)?;
+            run_ingest(&lake, &key, &a.paths, a.format, a.vintage, a.threads, cli.quiet)
+        }
+        Command::Sql(a) => {
+            let session = oml::analytics::Session::open(&lake)?;
+            let (schema, batches) = session.query(&a.query)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            write_batches(&mut out, &schema, &batches, a.format)
+        }
+        Command::Status => {
+            print!("{}", lake_summary(&lake)?);
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Ingest(a)) => oml::bench::ingest(a, cli.quiet),
+        Command::DuckdbScript { file } => oml::bench::run_duckdb_script(file),
+    }
+}

@@ -1,0 +1,231 @@
+//! Privacy: keyed pseudonyms for workers and employers.
+//!
+//! `id = HMAC-SHA256(key, domain ‖ normalised CF)`, truncated to 128 bits and written as 32
+//! hex characters. The key never enters the lake: it comes from `OML_KEY` or a key file that
+//! must live outside the lake. The lake records only a key fingerprint, so a run with a
+//! different key (whose pseudonyms would not link to the earlier ones) is refused.
+
+use anyhow::{bail, Context, Result};
+use hmac::{KeyInit, Mac};
+use rustc_hash::FxHashMap;
+use std::path::{Path, PathBuf};
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// Where the key came from (reported to the user, never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Env,
+    File(PathBuf),
+}
+
+/// A secret key of at least 32 bytes.
+#[derive(Clone)]
+pub struct Key {
+    bytes: Vec<u8>,
+    pub source: KeySource,
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Key({:?}, fingerprint {})", self.source, self.fingerprint())
+    }
+}
+
+fn decode_key(text: &str) -> Result<Vec<u8>> {
+    let t = text.trim();
+    if t.len() == 64 && t.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return hex::decode(t).context("key is not valid hex");
+    }
+    if t.len() < 32 {
+        bail!("the key is too short ({} characters): use at least 32 random bytes, e.g. 64 hex characters from `openssl rand -hex 32`", t.len());
+    }
+    Ok(t.as_bytes().to_vec())
+}
+
+impl Key {
+    /// From raw text (64 hex characters, or any secret of ≥ 32 bytes).
+    pub fn from_text(text: &str, source: KeySource) -> Result<Key> {
+        Ok(Key {
+            bytes: decode_key(text)?,
+            source,
+        })
+    }
+
+    /// Resolves the key: an explicit key file, else `OML_KEY`, else `OML_KEY_FILE`. Refuses a
+    /// key file inside the lake folder.
+    pub fn resolve(key_file: Option<&Path>, lake: &Path) -> Result<Key> {
+        let from_file = |p: &Path| -> Result<Key> {
+            let abs_key = std::fs::canonicalize(p).with_context(|| format!("key file {} not found", p.display()))?;
+            if let Ok(abs_lake) = std::fs::canonicalize(lake) {
+                if abs_key.starts_with(&abs_lake) {
+                    bail!(
+                        "the key file {} is inside the lake {}: keep it outside, the lake is shared with researchers",
+                        p.display(),
+                        lake.display()
+                    );
+                }
+            }
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading key file {}", p.display()))?;
+            Key::from_text(&text, KeySource::File(p.to_path_buf()))
+        };
+        if let Some(p) = key_file {
+            return from_file(p);
+        }
+        if let Ok(v) = std::env::var("OML_KEY") {
+            if !v.trim().is_empty() {
+                return Key::from_text(&v, KeySource::Env);
+            }
+        }
+        if let Ok(p) = std::env::var("OML_KEY_FILE") {
+            if !p.trim().is_empty() {
+                return from_file(Path::new(p.trim()));
+            }
+        }
+        bail!(
+            "no pseudonymisation key: set OML_KEY (e.g. `export OML_KEY=$(openssl rand -hex 32)`) or pass --key-file PATH \
+             (a file outside the lake). The key must stay the same for every run on a lake, and outside the repository."
+        )
+    }
+
+    /// Creates a new random key file (used by `oml demo`), readable by the owner only.
+    pub fn create_file(path: &Path) -> Result<Key> {
+        let mut bytes = [0u8; 32];
+        let mut f = std::fs::File::open("/dev/urandom").context("opening /dev/urandom")?;
+        std::io::Read::read_exact(&mut f, &mut bytes).context("reading /dev/urandom")?;
+        let text = hex::encode(bytes);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, format!("{text}\n")).with_context(|| format!("writing {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        Key::from_text(&text, KeySource::File(path.to_path_buf()))
+    }
+
+    /// A public fingerprint of the key (stored in the manifest): 16 hex characters.
+    pub fn fingerprint(&self) -> String {
+        let mut m = <HmacSha256 as KeyInit>::new_from_slice(&self.bytes).expect("HMAC takes any key length");
+        m.update(b"oml-key-fingerprint");
+        hex::encode(&m.finalize().into_bytes()[..8])
+    }
+}
+
+/// Computes pseudonyms, with a cache: a province has far fewer workers than communications.
+pub struct Pseudonymizer {
+    worker: HmacSha256,
+    employer: HmacSha256,
+    cache_w: FxHashMap<Box<str>, [u8; 16]>,
+    cache_e: FxHashMap<Box<str>, [u8; 16]>,
+}
+
+/// Entries kept per cache before it is cleared (bounded memory whatever the input size).
+const CACHE_LIMIT: usize = 1 << 20;
+
+impl Pseudonymizer {
+    pub fn new(key: &Key) -> Pseudonymizer {
+        let base = <HmacSha256 as KeyInit>::new_from_slice(&key.bytes).expect("HMAC takes any key length");
+        let mut worker = base.clone();
+        worker.update(b"lavoratore:");
+        let mut employer = base;
+        employer.update(b"datore:");
+        Pseudonymizer {
+            worker,
+            employer,
+            cache_w: FxHashMap::default(),
+            cache_e: FxHashMap::default(),
+        }
+    }
+
+    fn compute(mac: &HmacSha256, cf: &str) -> [u8; 16] {
+        let mut m = mac.clone();
+        m.update(cf.as_bytes());
+        let out = m.finalize().into_bytes();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&out[..16]);
+        id
+    }
+
+    fn cached(cache: &mut FxHashMap<Box<str>, [u8; 16]>, mac: &HmacSha256, cf: &str) -> [u8; 16] {
+        if let Some(v) = cache.get(cf) {
+            return *v;
+        }
+        let v = Pseudonymizer::compute(mac, cf);
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(cf.into(), v);
+        v
+    }
+
+    /// Pseudonym of a worker (normalised, de-omocoded CF).
+    pub fn worker(&mut self, cf: &str) -> [u8; 16] {
+        Pseudonymizer::cached(&mut self.cache_w, &self.worker, cf)
+    }
+
+    /// Pseudonym of an employer (normalised CF or partita IVA).
+    pub fn employer(&mut self, cf: &str) -> [u8; 16] {
+        Pseudonymizer::cached(&mut self.cache_e, &self.employer, cf)
+    }
+}
+
+/// Writes a pseudonym as 32 lower-case hex characters into `out` (no allocation).
+pub fn id_hex(id: &[u8; 16], out: &mut [u8; 32]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in id.iter().enumerate() {
+        out[2 * i] = HEX[(b >> 4) as usize];
+        out[2 * i + 1] = HEX[(b & 15) as usize];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(t: &str) -> Key {
+        Key::from_text(t, KeySource::Env).unwrap()
+    }
+
+    #[test]
+    fn pseudonyms_are_keyed_stable_and_domain_separated() {
+        let k1 = key(&"a1".repeat(32));
+        let k2 = key(&"b2".repeat(32));
+        let mut p1 = Pseudonymizer::new(&k1);
+        let mut p1b = Pseudonymizer::new(&k1);
+        let mut p2 = Pseudonymizer::new(&k2);
+        let cf = "RSSMRA85T10A562S";
+        assert_eq!(p1.worker(cf), p1b.worker(cf));
+        assert_eq!(p1.worker(cf), p1.worker(cf)); // cached path
+        assert_ne!(p1.worker(cf), p2.worker(cf));
+        assert_ne!(p1.worker(cf), p1.employer(cf));
+        let mut h = [0u8; 32];
+        id_hex(&p1.worker(cf), &mut h);
+        assert_eq!(std::str::from_utf8(&h).unwrap(), hex::encode(p1.worker(cf)));
+        assert_ne!(k1.fingerprint(), k2.fingerprint());
+        assert_eq!(k1.fingerprint().len(), 16);
+    }
+
+    #[test]
+    fn short_keys_are_refused_and_key_is_never_printed() {
+        assert!(Key::from_text("short", KeySource::Env).is_err());
+        let k = key(&"c3".repeat(32));
+        assert!(!format!("{k:?}").contains("c3c3"));
+    }
+
+    #[test]
+    fn key_file_inside_the_lake_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = dir.path().join("lake");
+        std::fs::create_dir_all(&lake).unwrap();
+        let inside = lake.join("k.key");
+        Key::create_file(&inside).unwrap();
+        let err = Key::resolve(Some(&inside), &lake).unwrap_err().to_string();
+        assert!(err.contains("inside the lake"), "{err}");
+        let outside = dir.path().join("k.key");
+        Key::create_file(&outside).unwrap();
+        assert!(Key::resolve(Some(&outside), &lake).is_ok());
+    }
+}

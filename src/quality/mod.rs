@@ -1,0 +1,656 @@
+//! Validation of raw communications: every rule has a reason code (`motivo`).
+//!
+//! Rules run in a fixed order and the first failure decides the motivo, so a record with a
+//! single defect is always quarantined under that defect's reason (the synthetic generator's
+//! ground truth relies on it). Run-level reasons (duplicates, orphan rettifiche) are decided
+//! later by the ingest, which sees all records in input order.
+
+pub mod cf;
+pub mod dates;
+pub mod report;
+
+use crate::model::{tipo_comunicazione, Evento, RawView, F, PERSONAL_FIELDS};
+use crate::privacy::Pseudonymizer;
+use crate::reference::{CodeCheck, Reference};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use dates::{parse_date, parse_datetime};
+
+/// Why a record is quarantined. The code (`motivo`) is what the `quarantena` dataset stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Motivo {
+    RecordMalformato,
+    CampoMancante,
+    CodiceComunicazioneNonValido,
+    DataNonValida,
+    CfLavoratoreFormato,
+    CfLavoratoreCarattereControllo,
+    CfDatoreNonValido,
+    CodiceSconosciuto,
+    CodiceNonValidoAllaData,
+    DateIncoerenti,
+    Duplicato,
+    CodiceComunicazioneConflitto,
+    RettificaOrfana,
+    AnnullamentoOrfano,
+    CatenaCiclica,
+}
+
+impl Motivo {
+    pub const ALL: [Motivo; 15] = [
+        Motivo::RecordMalformato,
+        Motivo::CampoMancante,
+        Motivo::CodiceComunicazioneNonValido,
+        Motivo::DataNonValida,
+        Motivo::CfLavoratoreFormato,
+        Motivo::CfLavoratoreCarattereControllo,
+        Motivo::CfDatoreNonValido,
+        Motivo::CodiceSconosciuto,
+        Motivo::CodiceNonValidoAllaData,
+        Motivo::DateIncoerenti,
+        Motivo::Duplicato,
+        Motivo::CodiceComunicazioneConflitto,
+        Motivo::RettificaOrfana,
+        Motivo::AnnullamentoOrfano,
+        Motivo::CatenaCiclica,
+    ];
+
+    /// The reason code stored in `quarantena.motivo`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Motivo::RecordMalformato => "record_malformato",
+            Motivo::CampoMancante => "campo_mancante",
+            Motivo::CodiceComunicazioneNonValido => "codice_comunicazione_non_valido",
+            Motivo::DataNonValida => "data_non_valida",
+            Motivo::CfLavoratoreFormato => "cf_lavoratore_formato",
+            Motivo::CfLavoratoreCarattereControllo => "cf_lavoratore_carattere_controllo",
+            Motivo::CfDatoreNonValido => "cf_datore_non_valido",
+            Motivo::CodiceSconosciuto => "codice_sconosciuto",
+            Motivo::CodiceNonValidoAllaData => "codice_non_valido_alla_data",
+            Motivo::DateIncoerenti => "date_incoerenti",
+            Motivo::Duplicato => "duplicato",
+            Motivo::CodiceComunicazioneConflitto => "codice_comunicazione_conflitto",
+            Motivo::RettificaOrfana => "rettifica_orfana",
+            Motivo::AnnullamentoOrfano => "annullamento_orfano",
+            Motivo::CatenaCiclica => "catena_ciclica",
+        }
+    }
+
+    /// One line in Italian for reports and the data dictionary.
+    pub fn descrizione(self) -> &'static str {
+        match self {
+            Motivo::RecordMalformato => {
+                "record illeggibile (numero di colonne errato, XML non ben formato, testo non UTF-8)"
+            }
+            Motivo::CampoMancante => "campo obbligatorio assente",
+            Motivo::CodiceComunicazioneNonValido => "codice comunicazione non di 16 caratteri alfanumerici",
+            Motivo::DataNonValida => "data illeggibile o impossibile",
+            Motivo::CfLavoratoreFormato => "codice fiscale del lavoratore malformato",
+            Motivo::CfLavoratoreCarattereControllo => "codice fiscale del lavoratore con carattere di controllo errato",
+            Motivo::CfDatoreNonValido => "codice fiscale del datore non valido",
+            Motivo::CodiceSconosciuto => "codice assente dalle tabelle di riferimento",
+            Motivo::CodiceNonValidoAllaData => "codice non in vigore alla data dell'evento",
+            Motivo::DateIncoerenti => "date incoerenti (fine o evento prima dell'inizio)",
+            Motivo::Duplicato => "copia esatta di una comunicazione già acquisita",
+            Motivo::CodiceComunicazioneConflitto => "codice comunicazione già acquisito con contenuto diverso",
+            Motivo::RettificaOrfana => "rettifica di una comunicazione inesistente",
+            Motivo::AnnullamentoOrfano => "annullamento di una comunicazione inesistente",
+            Motivo::CatenaCiclica => "catena di rettifiche/annullamenti ciclica",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Motivo> {
+        Motivo::ALL.iter().copied().find(|m| m.code() == s)
+    }
+}
+
+/// A failed rule: reason, field, and a message that never contains personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub motivo: Motivo,
+    /// The field (CSV column name) at fault, when there is one.
+    pub campo: Option<&'static str>,
+    pub dettaglio: String,
+}
+
+impl Rejection {
+    fn new(motivo: Motivo, campo: F, dettaglio: impl Into<String>) -> Rejection {
+        Rejection {
+            motivo,
+            campo: Some(campo.name()),
+            dettaglio: dettaglio.into(),
+        }
+    }
+}
+
+/// Age classes used everywhere (at the event date).
+pub fn classe_eta(age: i32) -> &'static str {
+    match age {
+        i32::MIN..=14 => "<15",
+        15..=24 => "15-24",
+        25..=34 => "25-34",
+        35..=44 => "35-44",
+        45..=54 => "45-54",
+        55..=64 => "55-64",
+        _ => "65+",
+    }
+}
+
+fn flag(s: &str) -> Option<bool> {
+    match s.trim() {
+        "SI" | "S" | "si" | "Si" | "true" | "1" => Some(true),
+        "NO" | "N" | "no" | "No" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn opt(s: &str) -> Option<&str> {
+    let t = s.trim();
+    (!t.is_empty()).then_some(t)
+}
+
+/// A communication that passed every record-level rule: borrowed raw values plus what was
+/// derived (pseudonyms, reference attributes). Appending it to the lake needs no allocation.
+#[derive(Debug, Clone)]
+pub struct Validated<'a> {
+    pub codice_comunicazione: &'a str,
+    pub codice_precedente: Option<&'a str>,
+    pub tipo_comunicazione: &'a str,
+    pub evento: Evento,
+    pub data_invio: NaiveDateTime,
+    pub data_evento: NaiveDate,
+    pub id_lavoratore: Option<[u8; 16]>,
+    pub id_datore: Option<[u8; 16]>,
+    pub sesso: Option<&'static str>,
+    pub anno_nascita: Option<i32>,
+    pub classe_eta: Option<&'static str>,
+    pub nato_estero: Option<bool>,
+    pub cf_omocodico: bool,
+    pub cittadinanza: Option<&'a str>,
+    pub area_cittadinanza: Option<&'static str>,
+    pub livello_istruzione: Option<&'a str>,
+    pub comune_domicilio: Option<&'static str>,
+    pub datore_pa: Option<bool>,
+    pub ateco: Option<&'static str>,
+    pub ateco_sezione: Option<&'static str>,
+    pub ateco_divisione: Option<&'static str>,
+    pub comune_lavoro: Option<&'static str>,
+    pub provincia: Option<&'static str>,
+    pub provincia_istat: Option<&'static str>,
+    pub regione: Option<&'static str>,
+    pub cpi: Option<String>,
+    pub data_inizio: Option<NaiveDate>,
+    pub data_fine: Option<NaiveDate>,
+    pub tipologia_contrattuale: Option<&'static str>,
+    pub macro_contratto: Option<&'static str>,
+    pub tipo_orario: Option<&'a str>,
+    pub ore_settimanali: Option<f64>,
+    pub ccnl: Option<&'a str>,
+    pub qualifica_professionale: Option<&'a str>,
+    pub ente_previdenziale: Option<&'a str>,
+    pub lavoro_agricoltura: Option<bool>,
+    pub socio_lavoratore: Option<bool>,
+    pub data_fine_proroga: Option<NaiveDate>,
+    pub codice_trasformazione: Option<&'a str>,
+    pub data_trasformazione: Option<NaiveDate>,
+    pub causa_cessazione: Option<&'a str>,
+    pub macro_causa_cessazione: Option<&'static str>,
+    pub data_cessazione: Option<NaiveDate>,
+}
+
+impl Validated<'_> {
+    pub fn anno(&self) -> i32 {
+        self.data_evento.year()
+    }
+    /// Rettifiche and annullamenti wait for resolution before they reach the lake.
+    pub fn is_correction(&self) -> bool {
+        self.tipo_comunicazione == tipo_comunicazione::RETTIFICA
+            || self.tipo_comunicazione == tipo_comunicazione::ANNULLAMENTO
+    }
+}
+
+/// Working-time codes (DOMAIN.md §2.4): F pieno, P/V/M parziale, N non definito.
+const TIPI_ORARIO: [&str; 5] = ["F", "P", "V", "M", "N"];
+
+fn date_field(raw: &RawView<'_>, f: F) -> Result<Option<NaiveDate>, Rejection> {
+    match opt(raw[f as usize]) {
+        None => Ok(None),
+        Some(s) => parse_date(s).map(Some).ok_or_else(|| {
+            Rejection::new(
+                Motivo::DataNonValida,
+                f,
+                format!("data '{s}' illeggibile o impossibile"),
+            )
+        }),
+    }
+}
+
+fn required<'a>(raw: &RawView<'a>, f: F) -> Result<&'a str, Rejection> {
+    opt(raw[f as usize]).ok_or_else(|| Rejection::new(Motivo::CampoMancante, f, "campo obbligatorio vuoto"))
+}
+
+fn code_check<T>(check: CodeCheck<T>, f: F, value: &str, date: NaiveDate) -> Result<T, Rejection> {
+    match check {
+        CodeCheck::Valid(t) => Ok(t),
+        CodeCheck::NotValidAtDate(_) => Err(Rejection::new(
+            Motivo::CodiceNonValidoAllaData,
+            f,
+            format!("codice '{value}' non in vigore il {date}"),
+        )),
+        CodeCheck::Unknown => Err(Rejection::new(
+            Motivo::CodiceSconosciuto,
+            f,
+            format!("codice '{value}' sconosciuto"),
+        )),
+    }
+}
+
+/// Checks one UNILAV communication (from XML or the CSV extract) and derives the lake
+/// attributes. Personal data stays in `raw`; only pseudonyms and coarse attributes leave.
+pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Validated<'a>, Rejection> {
+    let r = Reference::get();
+    // 1. Identity of the communication.
+    let codice = required(raw, F::CodiceComunicazione)?;
+    if codice.len() != 16 || !codice.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Rejection::new(
+            Motivo::CodiceComunicazioneNonValido,
+            F::CodiceComunicazione,
+            format!("'{codice}' non è di 16 caratteri alfanumerici"),
+        ));
+    }
+    let tipo = required(raw, F::TipoComunicazione)?;
+    if !tipo_comunicazione::KNOWN.contains(&tipo) {
+        return Err(Rejection::new(
+            Motivo::CodiceSconosciuto,
+            F::TipoComunicazione,
+            format!("tipo comunicazione '{tipo}'"),
+        ));
+    }
+    let ev_raw = required(raw, F::TipoEvento)?;
+    let evento = Evento::parse(ev_raw)
+        .ok_or_else(|| Rejection::new(Motivo::CodiceSconosciuto, F::TipoEvento, format!("evento '{ev_raw}'")))?;
+    let precedente = opt(raw[F::CodiceComunicazionePrecedente as usize]);
+    let is_correction = tipo == tipo_comunicazione::RETTIFICA || tipo == tipo_comunicazione::ANNULLAMENTO;
+    if is_correction && precedente.is_none() {
+        return Err(Rejection::new(
+            Motivo::CampoMancante,
+            F::CodiceComunicazionePrecedente,
+            "rettifica/annullamento senza codice della comunicazione precedente",
+        ));
+    }
+
+    // 2. Mandatory fields.
+    let invio_s = required(raw, F::DataInvio)?;
+    let cf_lav_raw = required(raw, F::LavoratoreCodiceFiscale)?;
+    let cf_dat_raw = required(raw, F::DatoreCodiceFiscale)?;
+    required(raw, F::DataInizio)?;
+    let tipologia_s = required(raw, F::TipologiaContrattuale)?;
+    let comune_lav_s = required(raw, F::SedeLavoroComune)?;
+    let settore_s = required(raw, F::DatoreSettore)?;
+    match evento {
+        Evento::Pro => {
+            required(raw, F::ProrogaDataFine)?;
+        }
+        Evento::Trs => {
+            required(raw, F::CodiceTrasformazione)?;
+            required(raw, F::DataTrasformazione)?;
+        }
+        Evento::Ces => {
+            required(raw, F::DataCessazione)?;
+        }
+        Evento::Ass => {}
+    }
+
+    // 3. Dates.
+    let data_invio = parse_datetime(invio_s).ok_or_else(|| {
+        Rejection::new(
+            Motivo::DataNonValida,
+            F::DataInvio,
+            format!("data invio '{invio_s}' illeggibile"),
+        )
+    })?;
+    let data_inizio = date_field(raw, F::DataInizio)?;
+    let data_fine = date_field(raw, F::DataFine)?;
+    let nascita = date_field(raw, F::LavoratoreNascitaData)?;
+    let data_fine_proroga = date_field(raw, F::ProrogaDataFine)?;
+    let data_trasformazione = date_field(raw, F::DataTrasformazione)?;
+    let data_cessazione = date_field(raw, F::DataCessazione)?;
+    let Some(data_inizio) = data_inizio else {
+        return Err(Rejection::new(
+            Motivo::CampoMancante,
+            F::DataInizio,
+            "campo obbligatorio vuoto",
+        ));
+    };
+    let data_evento = match evento {
+        Evento::Ass => data_inizio,
+        Evento::Pro => data_invio.date(),
+        Evento::Trs => data_trasformazione.unwrap_or(data_inizio),
+        Evento::Ces => data_cessazione.unwrap_or(data_inizio),
+    };
+
+    // 4. Worker CF (de-omocoded before pseudonymisation).
+    let cf_lav = cf::normalize(cf_lav_raw);
+    let (cf_info, cf_key) = if cf_lav.len() == 11 && cf_lav.bytes().all(|c| c.is_ascii_digit()) {
+        if !cf::validate_numeric(&cf_lav) {
+            return Err(Rejection::new(
+                Motivo::CfLavoratoreCarattereControllo,
+                F::LavoratoreCodiceFiscale,
+                "codice fiscale numerico provvisorio con cifra di controllo errata",
+            ));
+        }
+        (None, cf_lav.into_owned())
+    } else {
+        match cf::validate_personal(&cf_lav) {
+            Ok(info) => {
+                let key = if info.omocodico {
+                    cf::deomocode(&cf_lav)
+                } else {
+                    cf_lav.into_owned()
+                };
+                (Some(info), key)
+            }
+            Err(cf::CfError::Format) => {
+                return Err(Rejection::new(
+                    Motivo::CfLavoratoreFormato,
+                    F::LavoratoreCodiceFiscale,
+                    format!("codice fiscale malformato ({} caratteri)", cf_lav.chars().count()),
+                ))
+            }
+            Err(cf::CfError::CheckChar) => {
+                return Err(Rejection::new(
+                    Motivo::CfLavoratoreCarattereControllo,
+                    F::LavoratoreCodiceFiscale,
+                    "carattere di controllo errato",
+                ))
+            }
+        }
+    };
+
+    // 5. Employer CF.
+    let cf_dat = cf::normalize(cf_dat_raw);
+    if !cf::validate_employer(&cf_dat) {
+        return Err(Rejection::new(
+            Motivo::CfDatoreNonValido,
+            F::DatoreCodiceFiscale,
+            "né partita IVA/CF numerico valido né codice fiscale personale valido",
+        ));
+    }
+    let cf_dat_key = match cf::validate_personal(&cf_dat) {
+        Ok(i) if i.omocodico => cf::deomocode(&cf_dat),
+        _ => cf_dat.into_owned(),
+    };
+
+    // 6. Codes, each valid at the date it refers to.
+    let tipologia_date = if evento == Evento::Trs {
+        data_evento
+    } else {
+        data_inizio
+    };
+    let tipologia = code_check(
+        r.tipologia(tipologia_s, tipologia_date),
+        F::TipologiaContrattuale,
+        tipologia_s,
+        tipologia_date,
+    )?;
+    let comune_lav = code_check(
+        r.comune(comune_lav_s, data_evento),
+        F::SedeLavoroComune,
+        comune_lav_s,
+        data_evento,
+    )?;
+    let ateco = r.ateco(settore_s).ok_or_else(|| {
+        Rejection::new(
+            Motivo::CodiceSconosciuto,
+            F::DatoreSettore,
+            format!("ATECO '{settore_s}' sconosciuto"),
+        )
+    })?;
+    let cittadinanza = match opt(raw[F::LavoratoreCittadinanza as usize]) {
+        None => None,
+        Some(c) => Some(code_check(
+            r.cittadinanza(c, data_evento),
+            F::LavoratoreCittadinanza,
+            c,
+            data_evento,
+        )?),
+    };
+    let nascita_comune = opt(raw[F::LavoratoreNascitaComune as usize]);
+    if let Some(nc) = nascita_comune {
+        if r.comune_any(nc).is_none() && r.stato_estero(nc).is_none() {
+            return Err(Rejection::new(
+                Motivo::CodiceSconosciuto,
+                F::LavoratoreNascitaComune,
+                format!("luogo di nascita '{nc}'"),
+            ));
+        }
+    }
+    let domicilio = match opt(raw[F::LavoratoreDomicilioComune as usize]) {
+        None => None,
+        Some(d) if d.starts_with('Z') && r.stato_estero(d).is_some() => None,
+        Some(d) => match r.comune_any(d) {
+            Some(c) => Some(c.istat.as_str()),
+            None => {
+                return Err(Rejection::new(
+                    Motivo::CodiceSconosciuto,
+                    F::LavoratoreDomicilioComune,
+                    format!("comune '{d}'"),
+                ))
+            }
+        },
+    };
+    let livello = opt(raw[F::LavoratoreLivelloIstruzione as usize]);
+    if let Some(l) = livello {
+        if r.livello_studio(l).is_none() {
+            return Err(Rejection::new(
+                Motivo::CodiceSconosciuto,
+                F::LavoratoreLivelloIstruzione,
+                format!("livello '{l}'"),
+            ));
+        }
+    }
+    let codice_trasformazione = opt(raw[F::CodiceTrasformazione as usize]);
+    if let Some(t) = codice_trasformazione {
+        if r.trasformazione(t).is_none() {
+            return Err(Rejection::new(
+                Motivo::CodiceSconosciuto,
+                F::CodiceTrasformazione,
+                format!("trasformazione '{t}'"),
+            ));
+        }
+    }
+    let tipo_orario = opt(raw[F::TipoOrario as usize]);
+    if let Some(t) = tipo_orario {
+        if !TIPI_ORARIO.contains(&t) {
+            return Err(Rejection::new(
+                Motivo::CodiceSconosciuto,
+                F::TipoOrario,
+                format!("tipo orario '{t}'"),
+            ));
+        }
+    }
+
+    // 7. Coherence of dates.
+    let before = |d: Option<NaiveDate>, f: F, what: &str| -> Result<(), Rejection> {
+        match d {
+            Some(d) if d < data_inizio => Err(Rejection::new(
+                Motivo::DateIncoerenti,
+                f,
+                format!("{what} {d} precede l'inizio del rapporto {data_inizio}"),
+            )),
+            _ => Ok(()),
+        }
+    };
+    before(data_fine, F::DataFine, "fine prevista")?;
+    before(data_fine_proroga, F::ProrogaDataFine, "fine della proroga")?;
+    before(data_trasformazione, F::DataTrasformazione, "trasformazione")?;
+    before(data_cessazione, F::DataCessazione, "cessazione")?;
+
+    // Derived attributes (the CF is dropped after this point).
+    let anno_nascita = match (nascita, cf_info) {
+        (Some(n), _) => Some(n.year()),
+        (None, Some(i)) => {
+            // Century: the most recent one that makes the worker at least 14 at the event.
+            let y = data_evento.year();
+            let mut by = (y / 100) * 100 + i.yy as i32;
+            if y - by < 14 {
+                by -= 100;
+            }
+            Some(by)
+        }
+        (None, None) => None,
+    };
+    let eta = match (nascita, anno_nascita) {
+        (Some(n), _) => data_evento.years_since(n).map(|a| a as i32),
+        (None, Some(by)) => Some(data_evento.year() - by),
+        _ => None,
+    };
+    let sesso = match cf_info {
+        Some(i) => Some(if i.sesso == 'F' { "F" } else { "M" }),
+        None => match raw[F::LavoratoreSesso as usize].trim() {
+            "F" => Some("F"),
+            "M" => Some("M"),
+            _ => None,
+        },
+    };
+    let nato_estero = match (cf_info, nascita_comune) {
+        (Some(i), _) => Some(i.nato_estero),
+        (None, Some(nc)) => Some(nc.starts_with('Z')),
+        _ => None,
+    };
+    let macro_contratto = if raw[F::TipoModulo as usize].trim() == "US" || ateco.codice.starts_with("78.2") {
+        "SOMMINISTRAZIONE"
+    } else {
+        tipologia.macro_classe.code()
+    };
+    let causa = opt(raw[F::CodiceCausaCessazione as usize]);
+    let id_lavoratore = Some(pseudo.worker(&cf_key));
+    let id_datore = Some(pseudo.employer(&cf_dat_key));
+    Ok(Validated {
+        codice_comunicazione: codice,
+        codice_precedente: precedente,
+        tipo_comunicazione: tipo,
+        evento,
+        data_invio,
+        data_evento,
+        id_lavoratore,
+        id_datore,
+        sesso,
+        anno_nascita,
+        classe_eta: eta.map(classe_eta),
+        nato_estero,
+        cf_omocodico: cf_info.is_some_and(|i| i.omocodico),
+        cittadinanza: cittadinanza.map(|c| c.codice.as_str()),
+        area_cittadinanza: cittadinanza.map(|c| c.area.code()),
+        livello_istruzione: livello,
+        comune_domicilio: domicilio,
+        datore_pa: flag(raw[F::DatorePa as usize]),
+        ateco: Some(ateco.codice.as_str()),
+        ateco_sezione: Some(ateco.sezione.as_str()),
+        ateco_divisione: (!ateco.divisione.is_empty()).then_some(ateco.divisione.as_str()),
+        comune_lavoro: Some(comune_lav.istat.as_str()),
+        provincia: Some(comune_lav.sigla.as_str()),
+        provincia_istat: Some(comune_lav.provincia_istat.as_str()),
+        regione: Some(comune_lav.regione_istat.as_str()),
+        cpi: Some(r.cpi_code_or_province(comune_lav)),
+        data_inizio: Some(data_inizio),
+        data_fine,
+        tipologia_contrattuale: Some(tipologia.codice.as_str()),
+        macro_contratto: Some(macro_contratto),
+        tipo_orario,
+        ore_settimanali: opt(raw[F::OreSettimanaliMedie as usize]).and_then(|s| s.replace(',', ".").parse().ok()),
+        ccnl: opt(raw[F::Ccnl as usize]),
+        qualifica_professionale: opt(raw[F::QualificaProfessionale as usize]),
+        ente_previdenziale: opt(raw[F::EntePrevidenziale as usize]),
+        lavoro_agricoltura: flag(raw[F::LavoroAgricoltura as usize]),
+        socio_lavoratore: flag(raw[F::SocioLavoratore as usize]),
+        data_fine_proroga,
+        codice_trasformazione,
+        data_trasformazione,
+        causa_cessazione: causa,
+        macro_causa_cessazione: Some(r.causa_cessazione(causa.unwrap_or("")).code()),
+        data_cessazione,
+    })
+}
+
+/// The raw record as it may be stored in quarantine: the CSV-extract line with every
+/// personal field (CF, names, addresses, employer name) replaced by `***`.
+pub fn redact(raw: &RawView<'_>) -> String {
+    let mut out = String::with_capacity(512);
+    for (i, v) in raw.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        let f = F::from_index(i);
+        if PERSONAL_FIELDS.contains(&f) && !v.trim().is_empty() {
+            out.push_str("***");
+        } else if v.contains([';', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&v.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(v);
+        }
+    }
+    mask_cf_patterns(&out)
+}
+
+/// Replaces anything shaped like a personal CF with `***` (a last line of defence for text
+/// that could not be parsed into fields, such as a malformed XML element).
+pub fn mask_cf_patterns(s: &str) -> String {
+    if !cf::contains_cf_pattern(s) {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        if i + 16 <= b.len()
+            && s.is_char_boundary(i)
+            && s.is_char_boundary(i + 16)
+            && cf::contains_cf_pattern(&s[i..i + 16])
+        {
+            let left_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+            let right_ok = i + 16 == b.len() || !b[i + 16].is_ascii_alphanumeric();
+            if left_ok && right_ok {
+                out.push_str("***");
+                i += 16;
+                continue;
+            }
+        }
+        let ch = s[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// Masks the values of personal attributes and elements in raw XML text (for elements that
+/// could not be parsed), then any CF-shaped token.
+pub fn redact_xml_text(xml: &str) -> String {
+    let mut s = xml.to_string();
+    for attr in ["cognome", "nome", "codice-fiscale", "codiceFiscale", "denominazione"] {
+        let pat = format!("{attr}=\"");
+        let mut from = 0;
+        while let Some(k) = s[from..].find(&pat) {
+            let vstart = from + k + pat.len();
+            let vend = s[vstart..].find('"').map_or(s.len(), |e| vstart + e);
+            s.replace_range(vstart..vend, "***");
+            from = vstart + 3;
+        }
+    }
+    let mut from = 0;
+    while let Some(k) = s[from..].find("Indirizzo>") {
+        let vstart = from + k + "Indirizzo>".len();
+        match s[vstart..].find('<') {
+            Some(e) if e > 0 => {
+                s.replace_range(vstart..vstart + e, "***");
+                from = vstart + 3;
+            }
+            _ => from = vstart,
+        }
+    }
+    mask_cf_patterns(&s)
+}
+
+#[cfg(test)]
+mod tests;

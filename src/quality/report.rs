@@ -1,0 +1,185 @@
+//! The quality report of a run and the summary of what a lake holds, as printed by
+//! `oml ingest`, `oml status` and `oml demo` (and stored in the manifest).
+
+use crate::analytics::Session;
+use crate::lake::manifest::RunRecord;
+use crate::lake::Lake;
+use crate::quality::Motivo;
+use anyhow::Result;
+use std::fmt::Write as _;
+
+/// Formats an integer the Italian way: 1.234.567.
+pub fn it_int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The reconciliation and quality report of one run.
+pub fn run_report(run: &RunRecord) -> String {
+    let mut s = String::new();
+    let t = &run.totali;
+    let _ = writeln!(
+        s,
+        "Run {} (estrazione {}), {:.1} s",
+        run.id_run, run.data_estrazione, run.secondi
+    );
+    for i in &run.inputs {
+        let c = &i.conteggi;
+        let _ = writeln!(
+            s,
+            "  {} [{}] letti {} = accettati {} + superati {} + quarantena {}",
+            i.path,
+            i.formato,
+            it_int(c.letti),
+            it_int(c.accettati),
+            it_int(c.superati),
+            it_int(c.quarantena)
+        );
+    }
+    for g in &run.gia_acquisiti {
+        let _ = writeln!(s, "  {g}: già acquisito (stesso sha256), saltato");
+    }
+    let _ = writeln!(
+        s,
+        "Riconciliazione: letti {} = accettati {} + superati {} + quarantena {}  {}",
+        it_int(t.letti),
+        it_int(t.accettati),
+        it_int(t.superati),
+        it_int(t.quarantena),
+        if t.reconciles() { "OK" } else { "ERRORE" }
+    );
+    if run.superati_nel_lago > 0 {
+        let _ = writeln!(
+            s,
+            "Comunicazioni di run precedenti superate da rettifiche/annullamenti: {}",
+            it_int(run.superati_nel_lago)
+        );
+    }
+    if !run.quarantena_per_motivo.is_empty() {
+        let _ = writeln!(s, "Quarantena per motivo:");
+        for (m, n) in &run.quarantena_per_motivo {
+            let d = Motivo::from_code(m).map_or("", |x| x.descrizione());
+            let _ = writeln!(s, "  {:<36} {:>9}  {}", m, it_int(*n), d);
+        }
+    }
+    if !run.etichette_non_abbinate.is_empty() {
+        let _ = writeln!(s, "Etichette senza codice (tenute, codice nullo):");
+        for (l, n) in run.etichette_non_abbinate.iter().take(20) {
+            let _ = writeln!(s, "  {:>7}  {l}", it_int(*n));
+        }
+        if run.etichette_non_abbinate.len() > 20 {
+            let _ = writeln!(
+                s,
+                "  … e altre {} (vedi _manifest.json)",
+                run.etichette_non_abbinate.len() - 20
+            );
+        }
+    }
+    s
+}
+
+/// What the lake holds: communications by year × event, quarantine by reason, and the
+/// lake-wide reconciliation.
+pub fn lake_summary(lake: &Lake) -> Result<String> {
+    let m = lake.manifest()?;
+    let mut s = String::new();
+    if m.runs.is_empty() {
+        let _ = writeln!(
+            s,
+            "Il lago {} è vuoto: acquisisci dati con `oml ingest co PERCORSO…`.",
+            lake.root.display()
+        );
+        return Ok(s);
+    }
+    let session = Session::open(lake)?;
+    let (_, rows) = session.query(
+        "SELECT anno, count(*) FILTER (evento = 'ASS') AS ass, count(*) FILTER (evento = 'PRO') AS pro, \
+         count(*) FILTER (evento = 'TRS') AS trs, count(*) FILTER (evento = 'CES') AS ces, count(*) AS totale \
+         FROM co_eventi GROUP BY anno ORDER BY anno",
+    )?;
+    let _ = writeln!(
+        s,
+        "Lago {} — generazione {}, {} run",
+        lake.root.display(),
+        m.generazione,
+        m.runs.len()
+    );
+    let _ = writeln!(s, "Comunicazioni in co_eventi per anno e tipo di evento:");
+    let _ = writeln!(
+        s,
+        "  {:>6} {:>10} {:>10} {:>10} {:>10} {:>11}",
+        "anno", "avviamenti", "proroghe", "trasform.", "cessazioni", "totale"
+    );
+    for b in &rows {
+        let col = |i: usize| -> Vec<u64> {
+            let a = b.column(i);
+            (0..b.num_rows())
+                .map(|r| arrow::array::cast::as_primitive_array::<arrow::datatypes::Int64Type>(a).value(r) as u64)
+                .collect()
+        };
+        let anni: Vec<i64> = {
+            let a = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Int64)?;
+            let a = arrow::array::cast::as_primitive_array::<arrow::datatypes::Int64Type>(&a).clone();
+            (0..b.num_rows()).map(|r| a.value(r)).collect()
+        };
+        let (c1, c2, c3, c4, c5) = (col(1), col(2), col(3), col(4), col(5));
+        for r in 0..b.num_rows() {
+            let _ = writeln!(
+                s,
+                "  {:>6} {:>10} {:>10} {:>10} {:>10} {:>11}",
+                anni[r],
+                it_int(c1[r]),
+                it_int(c2[r]),
+                it_int(c3[r]),
+                it_int(c4[r]),
+                it_int(c5[r])
+            );
+        }
+    }
+    let mut per_motivo = std::collections::BTreeMap::new();
+    let mut letti = 0;
+    for r in &m.runs {
+        letti += r.totali.letti;
+        for (k, v) in &r.quarantena_per_motivo {
+            *per_motivo.entry(k.clone()).or_insert(0u64) += v;
+        }
+    }
+    let _ = writeln!(s, "Quarantena per motivo:");
+    if per_motivo.is_empty() {
+        let _ = writeln!(s, "  (vuota)");
+    }
+    for (k, v) in &per_motivo {
+        let _ = writeln!(s, "  {:<36} {:>9}", k, it_int(*v));
+    }
+    let ev = m.rows(crate::lake::schema::CO_EVENTI);
+    let sup = m.rows(crate::lake::schema::CO_SUPERATI);
+    let q = m.rows(crate::lake::schema::QUARANTENA);
+    let _ = writeln!(
+        s,
+        "Riconciliazione del lago: letti {} = co_eventi {} + co_superati {} + quarantena {}  {}",
+        it_int(letti),
+        it_int(ev),
+        it_int(sup),
+        it_int(q),
+        if letti == ev + sup + q { "OK" } else { "ERRORE" }
+    );
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn italian_thousands() {
+        assert_eq!(super::it_int(0), "0");
+        assert_eq!(super::it_int(999), "999");
+        assert_eq!(super::it_int(1234), "1.234");
+        assert_eq!(super::it_int(21_340_000), "21.340.000");
+    }
+}

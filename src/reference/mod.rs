@@ -1,0 +1,227 @@
+//! Reference data: code lists and crosswalks with validity dates, embedded in the binary.
+//!
+//! Files live in `reference/` at the repository root (real ISTAT / ANPAL tables copied from
+//! `shared/reference`, plus project-maintained tables under `reference/oml/`); see
+//! `reference/README.md` for provenance and attribution. They are compiled into the binary
+//! with `include_bytes!`, so `oml` needs nothing at run time, and loaded once.
+//!
+//! A code is *valid for an event* if the event date falls in the code's validity interval
+//! (both ends inclusive; an open end means still valid).
+
+use chrono::NaiveDate;
+
+/// Result of checking a code against a dated code list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck<T> {
+    /// Known and valid at the date.
+    Valid(T),
+    /// Known, but not valid at the date (expired or not yet in force).
+    NotValidAtDate(T),
+    /// Not in the code list at all.
+    Unknown,
+}
+
+/// Validity interval, both ends inclusive; `None` = open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Validity {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Validity {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from.is_none_or(|f| d >= f) && self.to.is_none_or(|t| d <= t)
+    }
+}
+
+/// A comune (Italian municipality), keyed by its Belfiore (codice catastale) code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comune {
+    /// Belfiore / codice catastale, e.g. `G999`.
+    pub belfiore: String,
+    /// 6-digit ISTAT code, e.g. `100005`.
+    pub istat: String,
+    /// Italian name, e.g. `Prato`.
+    pub nome: String,
+    /// 3-digit ISTAT province (UTS) code, e.g. `100`.
+    pub provincia_istat: String,
+    /// Sigla automobilistica, e.g. `PO`.
+    pub sigla: String,
+    /// 2-digit ISTAT region code, e.g. `09`.
+    pub regione_istat: String,
+    /// True for the capoluogo of its province.
+    pub capoluogo: bool,
+    pub validity: Validity,
+}
+
+/// A province (UTS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provincia {
+    /// 3-digit ISTAT code, e.g. `100`.
+    pub istat: String,
+    /// Sigla, e.g. `PO`.
+    pub sigla: String,
+    /// Name as ISTAT writes it, e.g. `Prato`.
+    pub nome: String,
+    pub regione_istat: String,
+}
+
+/// A region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regione {
+    /// 2-digit ISTAT code.
+    pub istat: String,
+    /// ISTAT name, e.g. `Toscana`.
+    pub nome: String,
+    /// Ministry of Labour (MLPS) code, e.g. `17` for Toscana; empty for Trentino-Alto Adige.
+    pub mlps: String,
+}
+
+/// One node of the ATECO 2007 hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ateco {
+    /// Full code: `C`, `13`, `13.2`, `13.20`, `13.20.00`.
+    pub codice: String,
+    /// Upper-case official label.
+    pub descrizione: String,
+    /// Section letter, e.g. `C`.
+    pub sezione: String,
+    /// Division (2 digits), empty for a section row.
+    pub divisione: String,
+    /// 0 section, 1 division, 2 group, 3 class, 4 sottocategoria (6 digits).
+    pub livello: u8,
+}
+
+/// Contract macro classes used by every output (DOMAIN.md §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MacroContratto {
+    Ti,
+    Td,
+    Apprendistato,
+    Somministrazione,
+    Intermittente,
+    Domestico,
+    Parasubordinato,
+    Tirocinio,
+    Altro,
+}
+
+impl MacroContratto {
+    /// Code stored in the lake: `TI`, `TD`, `APPRENDISTATO`, `SOMMINISTRAZIONE`,
+    /// `INTERMITTENTE`, `DOMESTICO`, `PARASUBORDINATO`, `TIROCINIO`, `ALTRO`.
+    pub fn code(self) -> &'static str {
+        match self {
+            MacroContratto::Ti => "TI",
+            MacroContratto::Td => "TD",
+            MacroContratto::Apprendistato => "APPRENDISTATO",
+            MacroContratto::Somministrazione => "SOMMINISTRAZIONE",
+            MacroContratto::Intermittente => "INTERMITTENTE",
+            MacroContratto::Domestico => "DOMESTICO",
+            MacroContratto::Parasubordinato => "PARASUBORDINATO",
+            MacroContratto::Tirocinio => "TIROCINIO",
+            MacroContratto::Altro => "ALTRO",
+        }
+    }
+}
+
+/// A tipologia contrattuale (ANPAL `TAB_RAPPORTILAVORO`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tipologia {
+    /// e.g. `A.02.00`.
+    pub codice: String,
+    /// Official label, exact (double spaces kept).
+    pub descrizione: String,
+    pub validity: Validity,
+    pub macro_classe: MacroContratto,
+}
+
+/// Citizenship area derived from the Ministry citizenship code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaCittadinanza {
+    Italia,
+    Ue,
+    ExtraUe,
+    Apolide,
+}
+
+impl AreaCittadinanza {
+    /// `ITALIA`, `UE`, `EXTRA_UE`, `APOLIDE`.
+    pub fn code(self) -> &'static str {
+        match self {
+            AreaCittadinanza::Italia => "ITALIA",
+            AreaCittadinanza::Ue => "UE",
+            AreaCittadinanza::ExtraUe => "EXTRA_UE",
+            AreaCittadinanza::Apolide => "APOLIDE",
+        }
+    }
+}
+
+/// A citizenship (ANPAL `TAB_CITTADINANZE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cittadinanza {
+    /// 3-digit Ministry code, e.g. `000`, `330`.
+    pub codice: String,
+    /// Belfiore foreign-state code `Z###`; `0000` for Italy; empty for apolide.
+    pub cod_mf: String,
+    pub descrizione: String,
+    pub area: AreaCittadinanza,
+    pub validity: Validity,
+}
+
+/// A trasformazione code (project-maintained, DOMAIN.md §2.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trasformazione {
+    pub codice: String,
+    pub descrizione: String,
+    /// True for the codes that turn a contract into tempo indeterminato (DI, AI, FI, II; FF
+    /// configurable in the table).
+    pub verso_ti: bool,
+}
+
+/// Macro class of a causa di cessazione.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacroCausa {
+    Dimissioni,
+    Licenziamento,
+    FineTermine,
+    Altro,
+    /// The raw code is not in the project table: kept, classified as unknown.
+    NonClassificata,
+}
+
+impl MacroCausa {
+    /// `DIMISSIONI`, `LICENZIAMENTO`, `FINE_TERMINE`, `ALTRO`, `NON_CLASSIFICATA`.
+    pub fn code(self) -> &'static str {
+        match self {
+            MacroCausa::Dimissioni => "DIMISSIONI",
+            MacroCausa::Licenziamento => "LICENZIAMENTO",
+            MacroCausa::FineTermine => "FINE_TERMINE",
+            MacroCausa::Altro => "ALTRO",
+            MacroCausa::NonClassificata => "NON_CLASSIFICATA",
+        }
+    }
+}
+
+/// A causa di cessazione (project-maintained table, DOMAIN.md §2.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CausaCessazione {
+    pub codice: String,
+    pub descrizione: String,
+    pub macro_causa: MacroCausa,
+    /// True where the code is verified in a public source, false where it is an [I] inference.
+    pub verificato: bool,
+}
+
+/// A Centro per l'impiego catchment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cpi {
+    /// Project code, e.g. `PO01`.
+    pub codice: String,
+    pub nome: String,
+    /// True where the comune → CPI assignment is illustrative (not from a regional table).
+    pub illustrativo: bool,
+}
+
+pub mod tables;
+pub use tables::normalize_label;
+pub use tables::Reference;

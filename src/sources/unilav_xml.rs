@@ -1,0 +1,566 @@
+//! UNILAV XML: the Ministry's XML model of a communication (DOMAIN.md §1.3).
+//!
+//! Element and attribute names follow the public UniLav instances: root `UniLav` in the
+//! namespace `http://servizi.lavoro.gov.it/unilav`, `DatoreLavoro`, `Lavoratore /
+//! AnagraficaCompleta`, `InizioRapporto`, plus `Proroga`, `Trasformazione`, `Cessazione` and
+//! `TipoComunicazione` blocks. The official XSD is not available to the project; where the
+//! public instances are silent the layout is ours and is documented in `docs/formato_unilav.md`.
+//! A file may hold one `UniLav` document or any wrapper element holding many (the synthetic
+//! generator writes `<UniLavBatch>`); `.zip` batches of such files are read too.
+
+use crate::model::{RawCo, F};
+use anyhow::{Context, Result};
+use quick_xml::escape::escape;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Namespace of UNILAV documents.
+pub const NAMESPACE: &str = "http://servizi.lavoro.gov.it/unilav";
+/// Version attribute written on generated documents.
+pub const VERSIONE: &str = "CO160201R1";
+
+/// Writes communications as `UniLav` elements inside one `<UniLavBatch>` wrapper.
+pub struct XmlBatchWriter<W: Write> {
+    w: W,
+    buf: String,
+}
+
+impl XmlBatchWriter<BufWriter<File>> {
+    /// Creates the file (and its parent folders) and writes the XML declaration and wrapper.
+    pub fn create(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let f = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        XmlBatchWriter::new(BufWriter::with_capacity(1 << 20, f))
+    }
+}
+
+impl<W: Write> XmlBatchWriter<W> {
+    pub fn new(mut w: W) -> Result<Self> {
+        writeln!(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+        writeln!(w, "<UniLavBatch xmlns=\"{NAMESPACE}\">")?;
+        Ok(XmlBatchWriter {
+            w,
+            buf: String::with_capacity(4096),
+        })
+    }
+
+    /// Appends one communication.
+    pub fn write(&mut self, co: &RawCo) -> Result<()> {
+        self.buf.clear();
+        write_unilav(&mut self.buf, co, false);
+        self.w.write_all(self.buf.as_bytes())?;
+        Ok(())
+    }
+
+    /// Closes the wrapper and flushes.
+    pub fn finish(mut self) -> Result<W> {
+        writeln!(self.w, "</UniLavBatch>")?;
+        self.w.flush()?;
+        Ok(self.w)
+    }
+}
+
+/// One communication as a stand-alone XML document (one file = one communication).
+pub fn to_xml_document(co: &RawCo) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    write_unilav(&mut s, co, true);
+    s
+}
+
+fn attr(out: &mut String, name: &str, value: &str) {
+    if !value.is_empty() {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        out.push_str(&escape(value));
+        out.push('"');
+    }
+}
+
+fn text_el(out: &mut String, indent: &str, name: &str, value: &str) {
+    if !value.is_empty() {
+        out.push_str(indent);
+        out.push('<');
+        out.push_str(name);
+        out.push('>');
+        out.push_str(&escape(value));
+        out.push_str("</");
+        out.push_str(name);
+        out.push_str(">\n");
+    }
+}
+
+fn any(co: &RawCo, fs: &[F]) -> bool {
+    fs.iter().any(|&f| !co.get(f).is_empty())
+}
+
+/// Serialises one `UniLav` element. Empty fields are omitted; the reader maps absent to empty,
+/// so write → read is the identity on every field (tested).
+fn write_unilav(out: &mut String, co: &RawCo, with_ns: bool) {
+    out.push_str("<UniLav");
+    if with_ns {
+        attr(out, "xmlns", NAMESPACE);
+    }
+    attr(out, "codiceComunicazione", co.get(F::CodiceComunicazione));
+    attr(out, "dataInvio", co.get(F::DataInvio));
+    attr(out, "assunzioneForzaMaggiore", co.get(F::ForzaMaggiore));
+    attr(out, "versione", VERSIONE);
+    out.push_str(">\n");
+
+    out.push_str("  <DatoreLavoro");
+    attr(out, "codiceFiscale", co.get(F::DatoreCodiceFiscale));
+    attr(out, "denominazione", co.get(F::DatoreDenominazione));
+    out.push_str(">\n");
+    if any(co, &[F::SedeLavoroComune, F::SedeLavoroCap, F::SedeLavoroIndirizzo]) {
+        out.push_str("    <SedeLavoro>\n");
+        text_el(out, "      ", "Comune", co.get(F::SedeLavoroComune));
+        text_el(out, "      ", "cap", co.get(F::SedeLavoroCap));
+        text_el(out, "      ", "Indirizzo", co.get(F::SedeLavoroIndirizzo));
+        out.push_str("    </SedeLavoro>\n");
+    }
+    text_el(out, "    ", "Settore", co.get(F::DatoreSettore));
+    text_el(out, "    ", "PubblicaAmministrazione", co.get(F::DatorePa));
+    out.push_str("  </DatoreLavoro>\n");
+
+    out.push_str("  <Lavoratore>\n    <AnagraficaCompleta");
+    attr(out, "cognome", co.get(F::LavoratoreCognome));
+    attr(out, "nome", co.get(F::LavoratoreNome));
+    attr(out, "codice-fiscale", co.get(F::LavoratoreCodiceFiscale));
+    attr(out, "cittadinanza", co.get(F::LavoratoreCittadinanza));
+    attr(out, "sesso", co.get(F::LavoratoreSesso));
+    out.push_str(">\n      <nascita");
+    attr(out, "comune", co.get(F::LavoratoreNascitaComune));
+    attr(out, "data", co.get(F::LavoratoreNascitaData));
+    out.push_str("/>\n    </AnagraficaCompleta>\n");
+    if any(co, &[F::LavoratoreDomicilioComune, F::LavoratoreDomicilioIndirizzo]) {
+        out.push_str("    <IndirizzoLavoratore>\n");
+        text_el(out, "      ", "Comune", co.get(F::LavoratoreDomicilioComune));
+        text_el(out, "      ", "Indirizzo", co.get(F::LavoratoreDomicilioIndirizzo));
+        out.push_str("    </IndirizzoLavoratore>\n");
+    }
+    text_el(out, "    ", "LivelloIstruzione", co.get(F::LavoratoreLivelloIstruzione));
+    out.push_str("  </Lavoratore>\n");
+
+    out.push_str("  <InizioRapporto");
+    attr(out, "dataInizio", co.get(F::DataInizio));
+    attr(out, "dataFine", co.get(F::DataFine));
+    attr(out, "entePrevidenziale", co.get(F::EntePrevidenziale));
+    attr(out, "socioLavoratore", co.get(F::SocioLavoratore));
+    attr(out, "lavoroInAgricoltura", co.get(F::LavoroAgricoltura));
+    out.push_str(">\n");
+    text_el(out, "    ", "TipologiaContrattuale", co.get(F::TipologiaContrattuale));
+    text_el(out, "    ", "ccnl", co.get(F::Ccnl));
+    if any(co, &[F::TipoOrario, F::OreSettimanaliMedie]) {
+        out.push_str("    <tipoOrario");
+        attr(out, "codice", co.get(F::TipoOrario));
+        attr(out, "oreSettimanaliMedie", co.get(F::OreSettimanaliMedie));
+        out.push_str("/>\n");
+    }
+    text_el(out, "    ", "qualificaProfessionale", co.get(F::QualificaProfessionale));
+    out.push_str("  </InizioRapporto>\n");
+
+    if any(co, &[F::ProrogaDataFine]) {
+        out.push_str("  <Proroga");
+        attr(out, "dataFineProroga", co.get(F::ProrogaDataFine));
+        out.push_str("/>\n");
+    }
+    if any(co, &[F::CodiceTrasformazione, F::DataTrasformazione]) {
+        out.push_str("  <Trasformazione");
+        attr(out, "codiceTrasformazione", co.get(F::CodiceTrasformazione));
+        attr(out, "dataTrasformazione", co.get(F::DataTrasformazione));
+        out.push_str("/>\n");
+    }
+    if any(co, &[F::CodiceCausaCessazione, F::DataCessazione]) {
+        out.push_str("  <Cessazione");
+        attr(out, "codiceCausa", co.get(F::CodiceCausaCessazione));
+        attr(out, "dataCessazione", co.get(F::DataCessazione));
+        out.push_str("/>\n");
+    }
+    out.push_str("  <TipoComunicazione");
+    attr(out, "codice", co.get(F::TipoComunicazione));
+    attr(out, "evento", co.get(F::TipoEvento));
+    attr(out, "tipoModulo", co.get(F::TipoModulo));
+    out.push_str(">\n");
+    text_el(
+        out,
+        "    ",
+        "CodiceComunicazionePrecedente",
+        co.get(F::CodiceComunicazionePrecedente),
+    );
+    out.push_str("  </TipoComunicazione>\n</UniLav>\n");
+}
+
+/// Where a `UniLav` element sits in a file: its bytes and the line its start tag is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ElementSpan {
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of the `<UniLav` start tag.
+    pub line: u64,
+}
+
+/// Finds every `UniLav` element in a document (a single `UniLav` root or any wrapper holding
+/// many; a namespace prefix such as `<ns2:UniLav>` is accepted). Returns the spans and, when
+/// the document ends inside an element, the line where the unterminated element starts.
+pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<u64>) {
+    let finder = memchr::memmem::Finder::new(b"UniLav");
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut line: u64 = 1;
+    let mut counted_to = 0usize;
+    let mut open_line = 0u64;
+    for pos in finder.find_iter(doc) {
+        let after = doc.get(pos + 6).copied();
+        if !matches!(after, Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')) {
+            continue; // UniLavBatch, or text
+        }
+        // Walk back over an optional prefix (`ns2:`) to the `<` or `</`.
+        let mut i = pos;
+        if i > 0 && doc[i - 1] == b':' {
+            i -= 1;
+            while i > 0 && (doc[i - 1].is_ascii_alphanumeric() || doc[i - 1] == b'_' || doc[i - 1] == b'-') {
+                i -= 1;
+            }
+        }
+        if i >= 2 && doc[i - 2] == b'<' && doc[i - 1] == b'/' {
+            if let Some(s) = open.take() {
+                let end = match memchr::memchr(b'>', &doc[pos..]) {
+                    Some(k) => pos + k + 1,
+                    None => doc.len(),
+                };
+                spans.push(ElementSpan {
+                    start: s,
+                    end,
+                    line: open_line,
+                });
+            }
+        } else if i >= 1 && doc[i - 1] == b'<' {
+            let start = i - 1;
+            line += memchr::memchr_iter(b'\n', &doc[counted_to..start]).count() as u64;
+            counted_to = start;
+            if after == Some(b'/') || self_closing(&doc[start..]) {
+                spans.push(ElementSpan {
+                    start,
+                    end: start + tag_len(&doc[start..]),
+                    line,
+                });
+                continue;
+            }
+            if open.is_some() {
+                // A new start tag before the previous element closed: report the previous one
+                // as unterminated by giving it an empty span the parser will reject.
+                if let Some(s) = open {
+                    spans.push(ElementSpan {
+                        start: s,
+                        end: start,
+                        line: open_line,
+                    });
+                }
+            }
+            open = Some(start);
+            open_line = line;
+        }
+    }
+    (spans, open.map(|_| open_line))
+}
+
+fn tag_len(s: &[u8]) -> usize {
+    memchr::memchr(b'>', s).map_or(s.len(), |k| k + 1)
+}
+
+fn self_closing(s: &[u8]) -> bool {
+    let n = tag_len(s);
+    n >= 2 && s[n - 2] == b'/'
+}
+
+/// True if the document declares the UNILAV namespace before its first `UniLav` element
+/// (on the element itself or on a wrapper).
+pub fn declares_namespace(doc: &[u8]) -> bool {
+    let head = &doc[..doc.len().min(64 * 1024)];
+    memchr::memmem::find(head, NAMESPACE.as_bytes()).is_some()
+}
+
+/// Why an element could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub message: String,
+}
+
+impl std::fmt::Display for XmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn attr_field(path: &str, name: &str) -> Option<F> {
+    Some(match (path, name) {
+        ("", "codiceComunicazione") => F::CodiceComunicazione,
+        ("", "dataInvio") => F::DataInvio,
+        ("", "assunzioneForzaMaggiore") => F::ForzaMaggiore,
+        ("DatoreLavoro", "codiceFiscale") => F::DatoreCodiceFiscale,
+        ("DatoreLavoro", "denominazione") => F::DatoreDenominazione,
+        ("Lavoratore/AnagraficaCompleta", "cognome") => F::LavoratoreCognome,
+        ("Lavoratore/AnagraficaCompleta", "nome") => F::LavoratoreNome,
+        ("Lavoratore/AnagraficaCompleta", "codice-fiscale") => F::LavoratoreCodiceFiscale,
+        ("Lavoratore/AnagraficaCompleta", "cittadinanza") => F::LavoratoreCittadinanza,
+        ("Lavoratore/AnagraficaCompleta", "sesso") => F::LavoratoreSesso,
+        ("Lavoratore/AnagraficaCompleta/nascita", "comune") => F::LavoratoreNascitaComune,
+        ("Lavoratore/AnagraficaCompleta/nascita", "data") => F::LavoratoreNascitaData,
+        ("InizioRapporto", "dataInizio") => F::DataInizio,
+        ("InizioRapporto", "dataFine") => F::DataFine,
+        ("InizioRapporto", "entePrevidenziale") => F::EntePrevidenziale,
+        ("InizioRapporto", "socioLavoratore") => F::SocioLavoratore,
+        ("InizioRapporto", "lavoroInAgricoltura") => F::LavoroAgricoltura,
+        ("InizioRapporto/tipoOrario", "codice") => F::TipoOrario,
+        ("InizioRapporto/tipoOrario", "oreSettimanaliMedie") => F::OreSettimanaliMedie,
+        ("Proroga", "dataFineProroga") => F::ProrogaDataFine,
+        ("Trasformazione", "codiceTrasformazione") => F::CodiceTrasformazione,
+        ("Trasformazione", "dataTrasformazione") => F::DataTrasformazione,
+        ("Cessazione", "codiceCausa") => F::CodiceCausaCessazione,
+        ("Cessazione", "dataCessazione") => F::DataCessazione,
+        ("TipoComunicazione", "codice") => F::TipoComunicazione,
+        ("TipoComunicazione", "evento") => F::TipoEvento,
+        ("TipoComunicazione", "tipoModulo") => F::TipoModulo,
+        _ => return None,
+    })
+}
+
+fn text_field(path: &str) -> Option<F> {
+    Some(match path {
+        "DatoreLavoro/SedeLavoro/Comune" => F::SedeLavoroComune,
+        "DatoreLavoro/SedeLavoro/cap" => F::SedeLavoroCap,
+        "DatoreLavoro/SedeLavoro/Indirizzo" => F::SedeLavoroIndirizzo,
+        "DatoreLavoro/Settore" => F::DatoreSettore,
+        "DatoreLavoro/PubblicaAmministrazione" => F::DatorePa,
+        "Lavoratore/IndirizzoLavoratore/Comune" => F::LavoratoreDomicilioComune,
+        "Lavoratore/IndirizzoLavoratore/Indirizzo" => F::LavoratoreDomicilioIndirizzo,
+        "Lavoratore/LivelloIstruzione" => F::LavoratoreLivelloIstruzione,
+        "InizioRapporto/TipologiaContrattuale" => F::TipologiaContrattuale,
+        "InizioRapporto/ccnl" => F::Ccnl,
+        "InizioRapporto/qualificaProfessionale" => F::QualificaProfessionale,
+        "TipoComunicazione/CodiceComunicazionePrecedente" => F::CodiceComunicazionePrecedente,
+        _ => return None,
+    })
+}
+
+fn local(name: &str) -> &str {
+    match name.rfind(':') {
+        Some(k) => &name[k + 1..],
+        None => name,
+    }
+}
+
+/// Parses one `UniLav` element (as found by [`split_elements`]) into a raw communication.
+/// Unknown elements and attributes are ignored; the event kind, when the `evento` attribute
+/// is absent, is inferred from the blocks present (Cessazione → CES, Trasformazione → TRS,
+/// Proroga → PRO, else ASS).
+pub fn parse_element(xml: &[u8]) -> Result<RawCo, XmlError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut co = RawCo::default();
+    // Path below the UniLav root, as "A/B/C"; `depth_marks` remembers where each level starts.
+    let mut path = String::with_capacity(64);
+    let mut marks: Vec<usize> = Vec::with_capacity(8);
+    let mut depth = 0usize;
+    let mut seen_root = false;
+    let mut blocks = (false, false, false); // proroga, trasformazione, cessazione
+    let err = |m: String| XmlError { message: m };
+    loop {
+        let ev = reader.read_event().map_err(|e| {
+            err(format!(
+                "XML non ben formato alla posizione {}: {e}",
+                reader.error_position()
+            ))
+        })?;
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let is_empty = matches!(ev, Event::Empty(_));
+                let name = local(e.name().into_inner()).to_string();
+                if depth == 0 {
+                    if name != "UniLav" {
+                        return Err(err("l'elemento non è UniLav".into()));
+                    }
+                    seen_root = true;
+                } else {
+                    marks.push(path.len());
+                    if depth > 1 {
+                        path.push('/');
+                    }
+                    path.push_str(&name);
+                    match path.as_str() {
+                        "Proroga" => blocks.0 = true,
+                        "Trasformazione" => blocks.1 = true,
+                        "Cessazione" => blocks.2 = true,
+                        _ => {}
+                    }
+                }
+                for a in e.attributes() {
+                    let a = a.map_err(|e| err(format!("attributo non valido: {e}")))?;
+                    let key = local(a.key.into_inner());
+                    if let Some(f) = attr_field(&path, key) {
+                        let v = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .map_err(|e| err(format!("valore non valido in {}: {e}", f.name())))?;
+                        co.set(f, v.trim());
+                    }
+                }
+                if is_empty {
+                    if depth == 0 {
+                        break;
+                    }
+                    if let Some(m) = marks.pop() {
+                        path.truncate(m);
+                    }
+                } else {
+                    depth += 1;
+                }
+            }
+            Event::Text(t) => {
+                // Text and entity references arrive as separate events: accumulate, trim at
+                // the end of the element.
+                if let Some(f) = text_field(&path) {
+                    co.fields[f as usize].push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(f) = text_field(&path) {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        Ok(None) => {
+                            let name = r.xml10_content();
+                            match quick_xml::escape::resolve_predefined_entity(&name) {
+                                Some(v) => v.to_string(),
+                                None => return Err(err(format!("entità sconosciuta &{name}; in {}", f.name()))),
+                            }
+                        }
+                        Err(e) => return Err(err(format!("riferimento non valido in {}: {e}", f.name()))),
+                    };
+                    co.fields[f as usize].push_str(&resolved);
+                }
+            }
+            Event::End(_) => {
+                if let Some(f) = text_field(&path) {
+                    let t = co.get(f);
+                    if t.len() != t.trim().len() {
+                        let trimmed = t.trim().to_string();
+                        co.set(f, trimmed);
+                    }
+                }
+                if depth == 0 {
+                    return Err(err("tag di chiusura inatteso".into()));
+                }
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+                if let Some(m) = marks.pop() {
+                    path.truncate(m);
+                }
+            }
+            Event::Eof => {
+                return Err(err(if seen_root {
+                    "elemento UniLav non chiuso".into()
+                } else {
+                    "nessun elemento UniLav".into()
+                }))
+            }
+            _ => {}
+        }
+    }
+    if co.get(F::TipoEvento).is_empty() {
+        let ev = if blocks.2 {
+            "CES"
+        } else if blocks.1 {
+            "TRS"
+        } else if blocks.0 {
+            "PRO"
+        } else {
+            "ASS"
+        };
+        co.set(F::TipoEvento, ev);
+    }
+    if co.get(F::TipoModulo).is_empty() {
+        co.set(F::TipoModulo, "UL");
+    }
+    Ok(co)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::N_FIELDS;
+
+    fn full_record() -> RawCo {
+        let mut co = RawCo::default();
+        for f in F::all() {
+            co.set(f, format!("v{} <&> \"q\" 'a' è", f as usize));
+        }
+        co
+    }
+
+    #[test]
+    fn write_then_read_is_identity_on_every_field() {
+        let co = full_record();
+        let doc = to_xml_document(&co);
+        let (spans, open) = split_elements(doc.as_bytes());
+        assert_eq!(open, None);
+        assert_eq!(spans.len(), 1);
+        let back = parse_element(&doc.as_bytes()[spans[0].start..spans[0].end]).unwrap();
+        for i in 0..N_FIELDS {
+            assert_eq!(back.fields[i], co.fields[i], "field {}", F::from_index(i).name());
+        }
+    }
+
+    #[test]
+    fn batch_file_with_many_elements_and_lines() {
+        let mut w = XmlBatchWriter::new(Vec::new()).unwrap();
+        let mut a = RawCo::default();
+        a.set(F::CodiceComunicazione, "1700000000000001");
+        a.set(F::DataCessazione, "2024-01-31");
+        let mut b = RawCo::default();
+        b.set(F::CodiceComunicazione, "1700000000000002");
+        w.write(&a).unwrap();
+        w.write(&b).unwrap();
+        let doc = w.finish().unwrap();
+        assert!(declares_namespace(&doc));
+        let (spans, open) = split_elements(&doc);
+        assert_eq!((spans.len(), open), (2, None));
+        assert_eq!(spans[0].line, 3);
+        let ra = parse_element(&doc[spans[0].start..spans[0].end]).unwrap();
+        let rb = parse_element(&doc[spans[1].start..spans[1].end]).unwrap();
+        assert_eq!(ra.get(F::CodiceComunicazione), "1700000000000001");
+        assert_eq!(ra.get(F::TipoEvento), "CES"); // inferred from the Cessazione block
+        assert_eq!(rb.get(F::TipoEvento), "ASS");
+        assert_eq!(rb.get(F::TipoModulo), "UL");
+    }
+
+    #[test]
+    fn prefixed_and_official_sample_style() {
+        let doc = br#"<?xml version="1.0"?>
+<ns2:UniLav xmlns:ns2="http://servizi.lavoro.gov.it/unilav" codiceComunicazione="0000000000960266" dataInvio="2020-12-04T11:11:40.698205+01:00" assunzioneForzaMaggiore="NO" versione="CO160201R1">
+  <ns2:DatoreLavoro codiceFiscale="00743110157" denominazione="ACME"><ns2:SedeLavoro><ns2:Comune>G149</ns2:Comune></ns2:SedeLavoro><ns2:Settore>56.10.11</ns2:Settore></ns2:DatoreLavoro>
+  <ns2:InizioRapporto dataInizio="2020-12-05"><ns2:TipologiaContrattuale>A.02.00</ns2:TipologiaContrattuale></ns2:InizioRapporto>
+</ns2:UniLav>"#;
+        assert!(declares_namespace(doc));
+        let (spans, _) = split_elements(doc);
+        assert_eq!(spans.len(), 1);
+        let co = parse_element(&doc[spans[0].start..spans[0].end]).unwrap();
+        assert_eq!(co.get(F::SedeLavoroComune), "G149");
+        assert_eq!(co.get(F::DataInvio), "2020-12-04T11:11:40.698205+01:00");
+        assert_eq!(co.get(F::TipologiaContrattuale), "A.02.00");
+    }
+
+    #[test]
+    fn malformed_element_is_an_error_not_a_panic() {
+        let doc = b"<UniLav codiceComunicazione=\"1\"><DatoreLavoro></UniLav>";
+        let (spans, _) = split_elements(doc);
+        assert_eq!(spans.len(), 1);
+        assert!(parse_element(&doc[spans[0].start..spans[0].end]).is_err());
+        let (spans, open) = split_elements(b"<UniLavBatch><UniLav codiceComunicazione=\"1\">");
+        assert!(spans.is_empty());
+        assert_eq!(open, Some(1));
+    }
+}

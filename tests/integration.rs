@@ -1,0 +1,542 @@
+//! End-to-end tests: synthetic province → lake, checked against the generator's ground truth.
+//! One test binary (link time and memory), sharing one small synthetic province.
+
+use oml::analytics::Session;
+use oml::ingest::{ingest, IngestOptions};
+use oml::lake::Lake;
+use oml::privacy::{Key, KeySource};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+mod fixtures;
+
+fn key() -> Key {
+    Key::from_text(&"5e".repeat(32), KeySource::Env).unwrap()
+}
+
+fn opts() -> IngestOptions {
+    IngestOptions {
+        vintage: chrono::NaiveDate::from_ymd_opt(2025, 1, 15),
+        threads: Some(2),
+        ..Default::default()
+    }
+}
+
+/// A small synthetic province with faults, generated once per test binary.
+fn synthetic() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("oml-it-synth-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cfg = oml::synth::SynthConfig {
+            province: "PO".into(),
+            first_year: 2022,
+            last_year: 2023,
+            volume: 6000,
+            seed: 7,
+            ..Default::default()
+        };
+        oml::synth::generate(&cfg, &dir, &|_, _| {}).expect("synth");
+        dir
+    })
+}
+
+fn tmp_lake(tag: &str) -> (tempfile::TempDir, Lake) {
+    let d = tempfile::Builder::new()
+        .prefix(&format!("oml-it-{tag}-"))
+        .tempdir()
+        .unwrap();
+    let lake = Lake::new(d.path().join("lake"));
+    (d, lake)
+}
+
+fn query_strings(lake: &Lake, sql: &str) -> Vec<Vec<String>> {
+    let s = Session::open(lake).unwrap();
+    let (_, batches) = s.query(sql).unwrap();
+    let mut out = Vec::new();
+    for b in batches {
+        let cols: Vec<_> = (0..b.num_columns())
+            .map(|c| arrow::compute::cast(b.column(c), &arrow::datatypes::DataType::Utf8).unwrap())
+            .collect();
+        for r in 0..b.num_rows() {
+            out.push(
+                cols.iter()
+                    .map(|c| {
+                        let a = c.as_any().downcast_ref::<arrow::array::StringArray>().unwrap();
+                        if arrow::array::Array::is_null(a, r) {
+                            String::new()
+                        } else {
+                            a.value(r).to_string()
+                        }
+                    })
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+fn count(lake: &Lake, sql: &str) -> u64 {
+    query_strings(lake, sql)[0][0].parse().unwrap()
+}
+
+/// truth/anomalie.csv as (code, motivo) pairs.
+fn truth_anomalies(dir: &Path) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(dir.join("truth/anomalie.csv")).unwrap();
+    r.records()
+        .map(|x| x.unwrap())
+        .map(|x| (x[0].to_string(), x[1].to_string()))
+        .collect()
+}
+
+const SUPERSEDED_MOTIVI: [&str; 3] = ["rettificato", "annullato", "annullamento"];
+
+#[test]
+fn xml_ingest_recovers_injected_faults_exactly() {
+    let dir = synthetic();
+    let (_d, lake) = tmp_lake("faults");
+    let rep = ingest(&lake, &key(), &[dir.join("unilav")], &opts()).unwrap();
+    let run = rep.run.expect("a run");
+    assert!(run.totali.reconciles());
+    assert!(run.totali.letti > 10_000, "{:?}", run.totali);
+
+    let truth = truth_anomalies(dir);
+    let want_q: BTreeSet<(String, String)> = truth
+        .iter()
+        .filter(|(_, m)| !SUPERSEDED_MOTIVI.contains(&m.as_str()))
+        .cloned()
+        .collect();
+    let want_s: BTreeSet<(String, String)> = truth
+        .iter()
+        .filter(|(_, m)| SUPERSEDED_MOTIVI.contains(&m.as_str()))
+        .cloned()
+        .collect();
+    // Every injected kind is present at this volume.
+    let kinds: BTreeSet<&str> = truth.iter().map(|(_, m)| m.as_str()).collect();
+    for k in [
+        "cf_lavoratore_carattere_controllo",
+        "cf_lavoratore_formato",
+        "codice_sconosciuto",
+        "codice_non_valido_alla_data",
+        "data_non_valida",
+        "duplicato",
+        "rettifica_orfana",
+        "rettificato",
+        "annullato",
+        "annullamento",
+    ] {
+        assert!(kinds.contains(k), "no injected {k} at this volume");
+    }
+
+    let got_q: BTreeSet<(String, String)> = query_strings(&lake, "SELECT codice_comunicazione, motivo FROM quarantena")
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    let got_s: BTreeSet<(String, String)> = query_strings(
+        &lake,
+        "SELECT codice_comunicazione, motivo_superamento FROM co_superati",
+    )
+    .into_iter()
+    .map(|r| (r[0].clone(), r[1].clone()))
+    .collect();
+    assert_eq!(
+        got_q.len() as u64,
+        run.totali.quarantena,
+        "quarantine rows are unique (code, motivo)"
+    );
+    let missing: Vec<_> = want_q.difference(&got_q).take(5).collect();
+    let extra: Vec<_> = got_q.difference(&want_q).take(5).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "quarantine ≠ truth: missing {missing:?}, extra {extra:?}"
+    );
+    assert_eq!(got_s, want_s, "co_superati ≠ truth rettificato/annullato/annullamento");
+
+    // Per reason, as a table an analyst would read.
+    let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, m) in &want_q {
+        *by_reason.entry(m.clone()).or_default() += 1;
+    }
+    assert_eq!(by_reason, run.quarantena_per_motivo);
+
+    // Lake-wide identity.
+    let ev = count(&lake, "SELECT count(*) FROM co_eventi");
+    let sup = count(&lake, "SELECT count(*) FROM co_superati");
+    let q = count(&lake, "SELECT count(*) FROM quarantena");
+    assert_eq!(ev + sup + q, run.totali.letti);
+    assert_eq!(ev, run.totali.accettati);
+
+    // Every true relationship's avviamento is in the lake, live.
+    let mut r = csv::Reader::from_path(dir.join("truth/rapporti.csv")).unwrap();
+    let avvii: BTreeSet<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
+    let live: BTreeSet<String> =
+        query_strings(&lake, "SELECT codice_comunicazione FROM co_eventi WHERE evento = 'ASS'")
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+    let lost: Vec<_> = avvii.difference(&live).take(5).collect();
+    assert!(lost.is_empty(), "true avviamenti missing from co_eventi: {lost:?}");
+}
+
+#[test]
+fn xml_and_csv_paths_give_identical_co_eventi() {
+    let dir = synthetic();
+    let (_d1, a) = tmp_lake("xml");
+    let (_d2, b) = tmp_lake("csv");
+    ingest(&a, &key(), &[dir.join("unilav")], &opts()).unwrap();
+    ingest(&b, &key(), &[dir.join("co.csv")], &opts()).unwrap();
+    let cols = "* EXCLUDE (fonte, file_origine, record_origine, id_run)";
+    let qa = query_strings(
+        &a,
+        &format!("SELECT {cols} FROM co_eventi ORDER BY codice_comunicazione"),
+    );
+    let qb = query_strings(
+        &b,
+        &format!("SELECT {cols} FROM co_eventi ORDER BY codice_comunicazione"),
+    );
+    assert_eq!(qa.len(), qb.len());
+    assert!(qa == qb, "co_eventi differs between the XML and the CSV path");
+    let sa = query_strings(&a, "SELECT codice_comunicazione, motivo FROM quarantena ORDER BY ALL");
+    let sb = query_strings(&b, "SELECT codice_comunicazione, motivo FROM quarantena ORDER BY ALL");
+    assert_eq!(sa, sb);
+}
+
+fn tree_digest(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    fn walk(base: &Path, p: &Path, out: &mut BTreeMap<String, String>) {
+        for e in std::fs::read_dir(p).unwrap() {
+            let e = e.unwrap();
+            let path = e.path();
+            let rel = path.strip_prefix(base).unwrap().to_string_lossy().to_string();
+            let ft = std::fs::symlink_metadata(&path).unwrap().file_type();
+            if ft.is_symlink() {
+                out.insert(rel, format!("-> {}", std::fs::read_link(&path).unwrap().display()));
+            } else if ft.is_dir() {
+                walk(base, &path, out);
+            } else {
+                out.insert(rel, oml::sources::sha256_file(&path).unwrap());
+            }
+        }
+    }
+    walk(root, root, &mut out);
+    out
+}
+
+#[test]
+fn ingesting_the_same_input_twice_changes_nothing() {
+    let dir = synthetic();
+    let (_d, lake) = tmp_lake("idem");
+    ingest(&lake, &key(), &[dir.join("co.csv")], &opts()).unwrap();
+    let before = tree_digest(&lake.root);
+    let rep = ingest(&lake, &key(), &[dir.join("co.csv")], &opts()).unwrap();
+    assert!(rep.run.is_none());
+    assert_eq!(rep.skipped.len(), 1);
+    assert_eq!(tree_digest(&lake.root), before);
+}
+
+#[test]
+fn a_crash_before_the_manifest_leaves_nothing_visible_and_a_rerun_completes() {
+    let dir = synthetic();
+    let (_d, lake) = tmp_lake("crash");
+    // First a committed generation, so the crash happens on a non-empty lake.
+    let fx = fixtures::write_all(&lake.root.parent().unwrap().join("fx"));
+    ingest(&lake, &key(), &[fx.unilav_batch.clone()], &opts()).unwrap();
+    let before = tree_digest(&lake.root);
+    let visible_before = count(&lake, "SELECT count(*) FROM co_eventi");
+    let mut o = opts();
+    o.fail_before_commit = true;
+    let err = ingest(&lake, &key(), &[dir.join("co.csv")], &o).unwrap_err();
+    assert!(err.to_string().contains("simulated crash"));
+    // The staged generation exists on disk but is not visible through the lake's paths.
+    assert_eq!(count(&lake, "SELECT count(*) FROM co_eventi"), visible_before);
+    let visible: BTreeMap<_, _> = tree_digest(&lake.root)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with(".gen/000002"))
+        .collect();
+    assert_eq!(visible, before);
+    // Re-run completes and equals a clean run.
+    let rep = ingest(&lake, &key(), &[dir.join("co.csv")], &opts())
+        .unwrap()
+        .run
+        .unwrap();
+    let (_d2, clean) = tmp_lake("clean");
+    let rep_clean = ingest(&clean, &key(), &[dir.join("co.csv")], &opts())
+        .unwrap()
+        .run
+        .unwrap();
+    assert_eq!(rep.totali, rep_clean.totali);
+    assert!(!lake.root.join(".gen/000002").exists() || lake.current_dir().unwrap().ends_with("000002"));
+}
+
+#[test]
+fn no_codice_fiscale_anywhere_in_the_lake() {
+    let dir = synthetic();
+    let (_d, lake) = tmp_lake("privacy");
+    ingest(&lake, &key(), &[dir.join("unilav")], &opts()).unwrap();
+    ingest(&lake, &key(), &[dir.join("co.csv")], &opts()).unwrap(); // everything again: duplicates
+    let s = Session::open(&lake).unwrap();
+    for view in ["co_eventi", "quarantena", "co_superati"] {
+        let (_, batches) = s.query(&format!("SELECT * FROM {view}")).unwrap();
+        let mut buf = Vec::new();
+        let schema = batches[0].schema();
+        oml::analytics::output::write_batches(&mut buf, &schema, &batches, oml::analytics::output::OutputFormat::Csv)
+            .unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.lines().count() > 10, "{view} is empty");
+        for line in text.lines() {
+            assert!(
+                !oml::quality::cf::contains_cf_pattern(line),
+                "CF pattern in {view}: {line}"
+            );
+        }
+    }
+    // Nor in the raw bytes of any file (manifest, views, Parquet pages).
+    for (path, _) in tree_digest(&lake.root) {
+        let p = lake.root.join(&path);
+        if p.is_file() {
+            let bytes = std::fs::read(&p).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!oml::quality::cf::contains_cf_pattern(&text), "CF pattern in {path}");
+        }
+    }
+}
+
+#[test]
+fn a_rettifica_in_a_later_run_replaces_the_record_in_the_lake() {
+    let (d, lake) = tmp_lake("crossrun");
+    let fx = fixtures::write_all(&d.path().join("fx"));
+    let r1 = ingest(&lake, &key(), &[fx.unilav_single.clone()], &opts())
+        .unwrap()
+        .run
+        .unwrap();
+    assert_eq!((r1.totali.letti, r1.totali.accettati), (1, 1));
+    let r2 = ingest(&lake, &key(), &[fx.rettifica_later.clone()], &opts())
+        .unwrap()
+        .run
+        .unwrap();
+    assert_eq!(r2.superati_nel_lago, 1);
+    assert_eq!(r2.totali.accettati, 1);
+    let live = query_strings(
+        &lake,
+        "SELECT codice_comunicazione, codice_comunicazione_radice, strftime(data_fine, '%Y-%m-%d') FROM co_eventi",
+    );
+    assert_eq!(
+        live,
+        vec![vec![
+            fixtures::RETTIFICA_CODE.to_string(),
+            fixtures::ORIGINAL_CODE.to_string(),
+            "2024-09-30".to_string()
+        ]]
+    );
+    let sup = query_strings(
+        &lake,
+        "SELECT codice_comunicazione, motivo_superamento, codice_superante FROM co_superati",
+    );
+    assert_eq!(
+        sup,
+        vec![vec![
+            fixtures::ORIGINAL_CODE.to_string(),
+            "rettificato".to_string(),
+            fixtures::RETTIFICA_CODE.to_string()
+        ]]
+    );
+    // An annullamento of the rettifica, in a third run, removes the relationship.
+    ingest(&lake, &key(), &[fx.annullamento_later.clone()], &opts()).unwrap();
+    assert_eq!(count(&lake, "SELECT count(*) FROM co_eventi"), 0);
+    assert_eq!(count(&lake, "SELECT count(*) FROM co_superati"), 3);
+    let m = lake.manifest().unwrap();
+    let read: u64 = m.runs.iter().map(|r| r.totali.letti).sum();
+    assert_eq!(read, 3);
+}
+
+#[test]
+fn hand_made_fixtures_in_every_format() {
+    let (d, lake) = tmp_lake("fixtures");
+    let fx = fixtures::write_all(&d.path().join("fx"));
+    let run = ingest(
+        &lake,
+        &key(),
+        &[
+            fx.unilav_batch.clone(),
+            fx.unilav_zip.clone(),
+            fx.csv.clone(),
+            fx.lombardia.clone(),
+        ],
+        &opts(),
+    )
+    .unwrap()
+    .run
+    .unwrap();
+    assert!(run.totali.reconciles());
+    let per_file: BTreeMap<String, (u64, u64, u64, u64)> = run
+        .inputs
+        .iter()
+        .map(|i| {
+            let name = Path::new(&i.path).file_name().unwrap().to_string_lossy().to_string();
+            (
+                name,
+                (
+                    i.conteggi.letti,
+                    i.conteggi.accettati,
+                    i.conteggi.superati,
+                    i.conteggi.quarantena,
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(per_file["batch.xml"], (3, 1, 0, 2), "{per_file:?}");
+    assert_eq!(per_file["lotto.zip"], (2, 2, 0, 0), "{per_file:?}");
+    assert_eq!(per_file["estrazione.csv"], (4, 2, 1, 1), "{per_file:?}");
+    assert_eq!(per_file["rapporti_attivati.csv"], (4, 3, 0, 1), "{per_file:?}");
+    let q = query_strings(
+        &lake,
+        "SELECT file_origine, record_origine, motivo, campo FROM quarantena ORDER BY file_origine, record_origine",
+    );
+    let mut q: Vec<(String, String, String)> = q
+        .into_iter()
+        .map(|r| {
+            (
+                Path::new(&r[0]).file_name().unwrap().to_string_lossy().to_string(),
+                r[1].clone(),
+                r[2].clone(),
+            )
+        })
+        .collect();
+    q.sort_by_key(|(f, l, _)| (f.clone(), l.parse::<u64>().unwrap()));
+    let (l1, l2) = fx.batch_bad_lines;
+    assert_eq!(
+        q,
+        vec![
+            (
+                "batch.xml".into(),
+                l1.to_string(),
+                "cf_lavoratore_carattere_controllo".into()
+            ),
+            ("batch.xml".into(), l2.to_string(), "record_malformato".into()),
+            ("estrazione.csv".into(), "4".into(), "annullamento_orfano".into()),
+            ("rapporti_attivati.csv".into(), "5".into(), "data_non_valida".into()),
+        ]
+    );
+    // Lombardia: labels mapped to codes, the unmatched one reported.
+    let l = query_strings(
+        &lake,
+        "SELECT ateco, tipologia_contrattuale, macro_contratto, sesso, classe_eta, provincia FROM co_eventi WHERE fonte = 'lombardia' ORDER BY record_origine",
+    );
+    assert_eq!(l[0], vec!["56.10.11", "A.02.01", "TD", "F", "25-34", "MI"]);
+    assert_eq!(l[1][1], "", "platform variant has no code");
+    assert_eq!(l[1][2], "TI", "…but its macro class comes from the label words");
+    assert!(
+        run.etichette_non_abbinate.keys().any(|k| k.contains("piattaforma")),
+        "{:?}",
+        run.etichette_non_abbinate
+    );
+    // The zip path names the entry.
+    assert_eq!(
+        count(
+            &lake,
+            "SELECT count(*) FROM co_eventi WHERE file_origine LIKE '%lotto.zip!%'"
+        ),
+        2
+    );
+}
+
+#[test]
+fn a_different_key_is_refused_on_an_existing_lake() {
+    let (d, lake) = tmp_lake("key");
+    let fx = fixtures::write_all(&d.path().join("fx"));
+    ingest(&lake, &key(), &[fx.unilav_single.clone()], &opts()).unwrap();
+    let other = Key::from_text(&"77".repeat(32), KeySource::Env).unwrap();
+    let err = ingest(&lake, &other, &[fx.csv.clone()], &opts())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("another pseudonymisation key"), "{err}");
+}
+
+fn oml(args: &[&str], cwd: &Path, envs: &[(&str, &str)]) -> (bool, String, String) {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_oml"));
+    c.args(args)
+        .current_dir(cwd)
+        .env_remove("OML_KEY")
+        .env_remove("OML_KEY_FILE")
+        .env_remove("OML_LAKE");
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_cli_demo_sql_and_key_refusal() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, out, err) = oml(
+        &["--quiet", "demo", "--volume", "2000", "--years", "2023-2024"],
+        d.path(),
+        &[],
+    );
+    assert!(ok, "demo failed: {err}");
+    assert!(out.contains("chiave-demo.key"), "the demo says it created a key: {out}");
+    assert!(out.contains("Riconciliazione del lago") && out.contains("OK"), "{out}");
+    assert!(out.contains("Quarantena per motivo"), "{out}");
+    assert!(d.path().join("demo/lake/co_eventi").is_dir());
+    assert!(!d.path().join("demo/lake/chiave-demo.key").exists());
+
+    let (ok, json, err) = oml(
+        &[
+            "--lake",
+            "demo/lake",
+            "sql",
+            "SELECT evento, count(*) AS n FROM co_eventi GROUP BY ALL ORDER BY evento",
+            "--format",
+            "json",
+        ],
+        d.path(),
+        &[],
+    );
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows[0]["evento"], "ASS");
+    assert!(rows[0]["n"].as_i64().unwrap() > 100);
+
+    let (ok, csv_out, _) = oml(
+        &[
+            "--lake",
+            "demo/lake",
+            "sql",
+            "SELECT * FROM qualita_per_motivo",
+            "--format",
+            "csv",
+        ],
+        d.path(),
+        &[],
+    );
+    assert!(ok);
+    assert!(csv_out.starts_with("motivo,fonte,record"), "{csv_out}");
+
+    // A second demo run changes nothing.
+    let (ok, out2, _) = oml(
+        &["--quiet", "demo", "--volume", "2000", "--years", "2023-2024"],
+        d.path(),
+        &[],
+    );
+    assert!(ok);
+    assert!(out2.contains("Nulla da fare"), "{out2}");
+
+    // Ingest without a key is refused with a clear message.
+    let (ok, _, err) = oml(&["--lake", "altro", "ingest", "co", "demo/dati/co.csv"], d.path(), &[]);
+    assert!(!ok);
+    assert!(err.contains("OML_KEY"), "{err}");
+    // A missing input is a clear error, not a panic.
+    let (ok, _, err) = oml(
+        &["--lake", "altro", "ingest", "co", "non/esiste.csv"],
+        d.path(),
+        &[("OML_KEY", &"ab".repeat(32))],
+    );
+    assert!(!ok && err.contains("no such file"), "{err}");
+}
