@@ -12,7 +12,7 @@ CREATE MACRO cf_val(c, pos) AS (
             [CASE WHEN c BETWEEN '0' AND '9' THEN ascii(c) - 47 ELSE ascii(c) - 54 END]
     ELSE CASE WHEN c BETWEEN '0' AND '9' THEN ascii(c) - 48 ELSE ascii(c) - 65 END END);
 CREATE MACRO cf_check(cf) AS
-    chr(65 + (list_sum(list_transform(range(1, 16), i -> cf_val(substr(cf, i, 1), i))) % 26)::INTEGER);
+    chr(65 + (list_sum(list_transform(range(1, 16), lambda i: cf_val(substr(cf, i, 1), i))) % 26)::INTEGER);
 
 CREATE TABLE tipologie AS
     SELECT cod_tipologiacontr AS cod, try_cast(dat_inizio AS DATE) AS dal, try_cast(dat_fine AS DATE) AS al

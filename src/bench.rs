@@ -159,7 +159,28 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     };
     let ref_dir = a.dir.join("ref");
     write_reference(&ref_dir)?;
-    let mut phases = Vec::new();
+    let mut phases: Vec<Phase> = Vec::new();
+    println!(
+        "oml bench ingest — {} cores, release build: {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        !cfg!(debug_assertions)
+    );
+    println!(
+        "{:<36} {:>12} {:>9} {:>14} {:>10} {:>12}",
+        "phase", "records", "seconds", "records/s", "MB/s", "peak RSS MB"
+    );
+    let mut done = |p: Phase| {
+        println!(
+            "{:<36} {:>12} {:>9.2} {:>14.0} {:>10.1} {:>12.0}",
+            p.name,
+            p.rows,
+            p.secs,
+            p.rows as f64 / p.secs,
+            p.bytes as f64 / 1e6 / p.secs,
+            p.rss_kb as f64 / 1024.0
+        );
+        phases.push(p);
+    };
 
     // OML, CSV.
     let lake_csv = a.dir.join("lake-csv");
@@ -170,7 +191,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
         &["--quiet", "--lake", &lake_s, "ingest", "co", &csv_s],
         &[("OML_KEY", key_hex.clone())],
     )?;
-    phases.push(Phase {
+    done(Phase {
         name: "OML ingest, CSV extract",
         secs,
         rss_kb: rss,
@@ -195,7 +216,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     std::fs::write(&script_path, script)?;
     let sp = script_path.to_string_lossy().to_string();
     let (secs, rss) = run_child(&["--quiet", "duckdb-script", &sp], &[])?;
-    phases.push(Phase {
+    done(Phase {
         name: "DuckDB-only SQL ETL, same CSV",
         secs,
         rss_kb: rss,
@@ -218,7 +239,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     std::fs::write(&floor_path, script)?;
     let fp = floor_path.to_string_lossy().to_string();
     let (secs, rss) = run_child(&["--quiet", "duckdb-script", &fp], &[])?;
-    phases.push(Phase {
+    done(Phase {
         name: "DuckDB CSV → Parquet copy (floor)",
         secs,
         rss_kb: rss,
@@ -243,7 +264,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
             .iter()
             .map(|r| r.totali.letti as usize)
             .sum();
-        phases.push(Phase {
+        done(Phase {
             name: "OML ingest, UNILAV XML",
             secs,
             rss_kb: rss,
@@ -252,26 +273,6 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
         });
     }
 
-    println!(
-        "oml bench ingest — {} cores, release build: {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        !cfg!(debug_assertions)
-    );
-    println!(
-        "{:<36} {:>12} {:>9} {:>14} {:>10} {:>12}",
-        "phase", "records", "seconds", "records/s", "MB/s", "peak RSS MB"
-    );
-    for p in &phases {
-        println!(
-            "{:<36} {:>12} {:>9.2} {:>14.0} {:>10.1} {:>12.0}",
-            p.name,
-            p.rows,
-            p.secs,
-            p.rows as f64 / p.secs,
-            p.bytes as f64 / 1e6 / p.secs,
-            p.rss_kb as f64 / 1024.0
-        );
-    }
     let oml = &phases[0];
     println!(
         "OML vs DuckDB-only ETL: {:.2}× faster; OML vs floor: {:.2}× the floor's time",

@@ -6,7 +6,7 @@
 
 use super::worker::code_hash;
 use crate::model::F;
-use crate::sources::{co_csv, InputFile, SourceFormat};
+use crate::sources::{self, co_csv, InputFile, SourceFormat};
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use rustc_hash::FxHashSet;
@@ -59,6 +59,52 @@ fn scan_xml_stream(mut r: impl Read, out: &mut FxHashSet<u64>, pb: &ProgressBar)
     }
 }
 
+fn insert_code(v: &[u8], out: &mut FxHashSet<u64>) {
+    if let Ok(s) = std::str::from_utf8(v) {
+        let s = s.trim();
+        if !s.is_empty() {
+            out.insert(code_hash(s));
+        }
+    }
+}
+
+/// The values of column `col` in a chunk of whole CSV records. Without quotes in the chunk a
+/// record is a line and fields are split with memchr; otherwise the CSV parser reads it.
+fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut FxHashSet<u64>) {
+    if memchr::memchr(b'"', bytes).is_none() {
+        for line in bytes.split(|&b| b == b'\n') {
+            let mut start = 0usize;
+            let mut k = 0usize;
+            let mut it = memchr::memchr_iter(header.delimiter, line);
+            let field = loop {
+                let end = it.next();
+                if k == col {
+                    break Some(&line[start..end.unwrap_or(line.len())]);
+                }
+                match end {
+                    Some(e) => start = e + 1,
+                    None => break None,
+                }
+                k += 1;
+            };
+            if let Some(v) = field {
+                let v = v.strip_suffix(b"\r").unwrap_or(v);
+                if !v.is_empty() {
+                    insert_code(v, out);
+                }
+            }
+        }
+        return;
+    }
+    let _ = co_csv::for_each_byte_record(bytes, 0, header, |_, rec| {
+        if let Some(v) = rec.get(col) {
+            if !v.is_empty() {
+                insert_code(v, out);
+            }
+        }
+    });
+}
+
 /// Collects the target codes of every correction in the inputs.
 pub fn collect_targets(inputs: &[(usize, &InputFile)], pb: &ProgressBar) -> Result<Targets> {
     let mut t = Targets::default();
@@ -75,30 +121,18 @@ pub fn collect_targets(inputs: &[(usize, &InputFile)], pb: &ProgressBar) -> Resu
                     .iter()
                     .position(|f| *f == Some(F::CodiceComunicazionePrecedente))
                     .context("missing column invio_CodiceComunicazionePrecedente")?;
-                let mut rdr = csv::ReaderBuilder::new()
-                    .delimiter(header.delimiter)
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(std::io::Cursor::new(rest).chain(f));
-                let mut rec = csv::ByteRecord::new();
-                let mut last = 0u64;
-                while rdr.read_byte_record(&mut rec).unwrap_or(false) {
-                    if let Some(v) = rec.get(col) {
-                        if !v.is_empty() {
-                            if let Ok(s) = std::str::from_utf8(v) {
-                                let s = s.trim();
-                                if !s.is_empty() {
-                                    t.codes.insert(code_hash(s));
-                                }
-                            }
-                        }
-                    }
-                    let pos = rdr.position().byte();
-                    if pos - last > (1 << 22) {
-                        pb.inc(pos - last);
-                        last = pos;
-                    }
-                }
+                sources::chunk_stream(
+                    f,
+                    sources::BLOCK_BYTES,
+                    rest,
+                    2,
+                    sources::csv_boundary,
+                    &mut |bytes, _| {
+                        scan_csv_chunk(&bytes, col, &header, &mut t.codes);
+                        pb.inc(bytes.len() as u64);
+                        Ok(())
+                    },
+                )?;
             }
             SourceFormat::Unilav => {
                 if inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
@@ -123,6 +157,19 @@ pub fn collect_targets(inputs: &[(usize, &InputFile)], pb: &ProgressBar) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_fast_path_and_quoted_fallback_agree() {
+        let h = co_csv::Header::parse(&crate::model::FIELD_NAMES.join(";"), SourceFormat::Csv).unwrap();
+        let plain = b"1700000000000002;1700000000000001;03\r\n1700000000000003;;01\n";
+        let quoted = b"1700000000000002;\"1700000000000001\";03\n1700000000000003;;\"a;b\"\n";
+        let (mut a, mut b) = (FxHashSet::default(), FxHashSet::default());
+        scan_csv_chunk(plain, 1, &h, &mut a);
+        scan_csv_chunk(quoted, 1, &h, &mut b);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 1);
+        assert!(a.contains(&code_hash("1700000000000001")));
+    }
 
     #[test]
     fn finds_precedente_codes_across_buffer_cuts() {

@@ -50,13 +50,13 @@ pub fn code_hash(code: &str) -> u64 {
     xxh3_64(code.as_bytes())
 }
 
-fn content_hash(raw: &RawView<'_>, seed: u64) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
+fn content_hash(raw: &RawView<'_>, seed: u64, buf: &mut Vec<u8>) -> u64 {
+    buf.clear();
     for v in raw {
-        h.update(v.as_bytes());
-        h.update(&[0x1f]);
+        buf.extend_from_slice(v.as_bytes());
+        buf.push(0x1f);
     }
-    h.digest()
+    xxh3_64_with_seed(buf, seed)
 }
 
 /// Year of a record for the quarantine partition: from the sending date, else the start
@@ -82,6 +82,7 @@ struct Out<'c> {
     quarantine: Vec<QuarantineRow>,
     read: u64,
     prov: Provenance,
+    hash_buf: Vec<u8>,
 }
 
 impl Out<'_> {
@@ -116,7 +117,7 @@ impl Out<'_> {
         self.read += 1;
         match quality::validate(raw, pseudo) {
             Ok(v) => {
-                let h = content_hash(raw, self.ctx.content_seed);
+                let h = content_hash(raw, self.ctx.content_seed, &mut self.hash_buf);
                 self.accept(&v, line, h);
             }
             Err(rej) => {
@@ -144,6 +145,7 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
             data_estrazione: ctx.data_estrazione,
             id_run: ctx.id_run.clone(),
         },
+        hash_buf: Vec::with_capacity(2048),
     };
     let mut unmatched = lombardia::Unmatched::new();
     match chunk.format {

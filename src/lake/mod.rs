@@ -39,8 +39,22 @@ const ROW_GROUP_ROWS: usize = 128 * 1024;
 /// Parquet writer settings shared by every dataset: zstd level 1 (fast, ~30 % smaller than
 /// snappy on these columns), dictionary encoding on by default.
 pub fn writer_properties() -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
+    let mut b = WriterProperties::builder();
+    // Columns with (almost) one value per row: a dictionary only costs time.
+    for c in [
+        "codice_comunicazione",
+        "codice_comunicazione_precedente",
+        "codice_comunicazione_radice",
+        "id_lavoratore",
+        "id_datore",
+        "data_invio",
+        "record_origine",
+        "impronta_record",
+        "record_grezzo",
+    ] {
+        b = b.set_column_dictionary_enabled(parquet::schema::types::ColumnPath::from(c), false);
+    }
+    b.set_compression(Compression::ZSTD(ZstdLevel::try_new(1).unwrap_or_default()))
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by(format!("oml {}", env!("CARGO_PKG_VERSION")))
         .build()

@@ -118,8 +118,8 @@ impl Key {
 pub struct Pseudonymizer {
     worker: HmacSha256,
     employer: HmacSha256,
-    cache_w: FxHashMap<Box<str>, [u8; 16]>,
-    cache_e: FxHashMap<Box<str>, [u8; 16]>,
+    cache_w: FxHashMap<u128, [u8; 16]>,
+    cache_e: FxHashMap<u128, [u8; 16]>,
 }
 
 /// Entries kept per cache before it is cleared (bounded memory whatever the input size).
@@ -149,15 +149,18 @@ impl Pseudonymizer {
         id
     }
 
-    fn cached(cache: &mut FxHashMap<Box<str>, [u8; 16]>, mac: &HmacSha256, cf: &str) -> [u8; 16] {
-        if let Some(v) = cache.get(cf) {
+    /// The cache is keyed by a 128-bit hash of the CF (no allocation, no string compare; a
+    /// collision between two of a few million CFs has probability ~1e-26).
+    fn cached(cache: &mut FxHashMap<u128, [u8; 16]>, mac: &HmacSha256, cf: &str) -> [u8; 16] {
+        let k = xxhash_rust::xxh3::xxh3_128(cf.as_bytes());
+        if let Some(v) = cache.get(&k) {
             return *v;
         }
         let v = Pseudonymizer::compute(mac, cf);
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(cf.into(), v);
+        cache.insert(k, v);
         v
     }
 

@@ -30,7 +30,15 @@ pub fn run_report(run: &RunRecord) -> String {
         "Run {} (estrazione {}), {:.1} s",
         run.id_run, run.data_estrazione, run.secondi
     );
-    for i in &run.inputs {
+    // Many inputs (a folder of monthly batches): the first and last few, then the total.
+    let n = run.inputs.len();
+    for (k, i) in run.inputs.iter().enumerate() {
+        if n > 12 && (3..n - 2).contains(&k) {
+            if k == 3 {
+                let _ = writeln!(s, "  … altri {} file (dettaglio per file in _manifest.json)", n - 5);
+            }
+            continue;
+        }
         let c = &i.conteggi;
         let _ = writeln!(
             s,

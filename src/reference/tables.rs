@@ -17,7 +17,9 @@ use super::{
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use csv::StringRecord;
-use std::collections::HashMap;
+/// Reference lookups sit on the ingest hot path: FxHash instead of SipHash (keys are not
+/// attacker-controlled, they are our own code lists).
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 use std::fmt::Display;
 use std::sync::OnceLock;
 
@@ -504,37 +506,37 @@ impl Reference {
         let mut r = Reference {
             comuni: Vec::new(),
             n_correnti: 0,
-            comune_by_belfiore: HashMap::new(),
-            comune_by_istat: HashMap::new(),
-            comuni_per_provincia: HashMap::new(),
+            comune_by_belfiore: HashMap::default(),
+            comune_by_istat: HashMap::default(),
+            comuni_per_provincia: HashMap::default(),
             province: Vec::new(),
-            provincia_by_code: HashMap::new(),
-            provincia_by_name: HashMap::new(),
+            provincia_by_code: HashMap::default(),
+            provincia_by_name: HashMap::default(),
             regioni: Vec::new(),
-            regione_by_istat: HashMap::new(),
+            regione_by_istat: HashMap::default(),
             ateco: Vec::new(),
             n_sottocategorie: 0,
-            ateco_by_code: HashMap::new(),
-            ateco_by_upper_label: HashMap::new(),
-            ateco_by_norm_label: HashMap::new(),
+            ateco_by_code: HashMap::default(),
+            ateco_by_upper_label: HashMap::default(),
+            ateco_by_norm_label: HashMap::default(),
             tipologie: Vec::new(),
-            tipologia_by_code: HashMap::new(),
-            tipologia_by_label: HashMap::new(),
-            tipologia_by_norm_label: HashMap::new(),
-            macro_contratti: HashMap::new(),
+            tipologia_by_code: HashMap::default(),
+            tipologia_by_label: HashMap::default(),
+            tipologia_by_norm_label: HashMap::default(),
+            macro_contratti: HashMap::default(),
             cittadinanze: Vec::new(),
-            cittadinanza_by_code: HashMap::new(),
-            cittadinanza_by_mf: HashMap::new(),
-            cittadinanza_by_name: HashMap::new(),
+            cittadinanza_by_code: HashMap::default(),
+            cittadinanza_by_mf: HashMap::default(),
+            cittadinanza_by_name: HashMap::default(),
             livelli: Vec::new(),
-            livello_by_num: HashMap::new(),
-            livello_by_label: HashMap::new(),
+            livello_by_num: HashMap::default(),
+            livello_by_label: HashMap::default(),
             trasformazioni: Vec::new(),
-            trasformazione_by_code: HashMap::new(),
+            trasformazione_by_code: HashMap::default(),
             cause: Vec::new(),
-            causa_by_code: HashMap::new(),
+            causa_by_code: HashMap::default(),
             cpi: Vec::new(),
-            cpi_by_comune: HashMap::new(),
+            cpi_by_comune: HashMap::default(),
         };
         r.build_territory(istat, &anpal_province, &mlps, &soppressi)?;
         r.load_ateco()?;
@@ -852,7 +854,7 @@ fn load_anpal_province() -> Result<HashMap<String, AnpalProvincia>> {
         t.col("des_provincia")?,
         t.col("des_targa")?,
     );
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for row in t.rows() {
         let cod = row.code(c_cod, "cod_provincia", |s| is_digits(s, 3))?;
         let reg = row.code(c_reg, "cod_regione", |s| is_digits(s, 2))?;
@@ -877,7 +879,7 @@ fn load_anpal_province() -> Result<HashMap<String, AnpalProvincia>> {
 fn load_anpal_regioni_mlps() -> Result<HashMap<String, String>> {
     let t = Table::utf8(&ANPAL_REGIONI)?;
     let (c_cod, c_ml) = (t.col("cod_regione")?, t.col("cod_ml")?);
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for row in t.rows() {
         let cod = row.get(c_cod);
         if !is_digits(cod, 2) || cod == "00" {
@@ -918,8 +920,8 @@ fn load_istat() -> Result<IstatData> {
     let c_bf = t.col_prefix("Codice Catastale del comune")?;
 
     let mut comuni = Vec::with_capacity(t.rows.len());
-    let mut province: HashMap<String, (Provincia, String)> = HashMap::new();
-    let mut regioni: HashMap<String, String> = HashMap::new();
+    let mut province: HashMap<String, (Provincia, String)> = HashMap::default();
+    let mut regioni: HashMap<String, String> = HashMap::default();
     for row in t.rows() {
         let reg = row.code(c_reg, "Codice Regione", |s| is_digits(s, 2))?;
         let uts = row.code(c_uts, "codice UTS", |s| is_digits(s, 3))?;
@@ -993,7 +995,7 @@ fn load_soppressi() -> Result<HashMap<String, NaiveDate>> {
         t.col("successore_belfiore")?,
     );
     t.col("verificato")?;
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for row in t.rows() {
         let bf = row.code(c_bf, "belfiore", is_belfiore)?;
         row.code(c_succ, "successore_belfiore", is_belfiore)?;
@@ -1150,7 +1152,7 @@ impl Reference {
             .max()
             .ok_or_else(|| anyhow!("{}: no real date", ANPAL_COMUNI.path))?;
 
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         let mut only_anpal = Vec::new();
         let mut istat_aliases = Vec::new();
         for r in &rows {
@@ -1601,7 +1603,7 @@ impl Reference {
             t.col("illustrativo")?,
         );
         let mut cpi: Vec<Cpi> = Vec::new();
-        let mut assignments: HashMap<String, String> = HashMap::new();
+        let mut assignments: HashMap<String, String> = HashMap::default();
         for row in t.rows() {
             let istat = row.code(c_istat, "comune_istat", |s| is_digits(s, 6))?;
             let bf = row.code(c_bf, "belfiore", is_belfiore)?;

@@ -196,7 +196,7 @@ pub fn xml_boundary(buf: &[u8]) -> Option<usize> {
 
 /// Cuts a stream into chunks ending on record boundaries and hands them to `emit`.
 /// `boundary` finds the end of the last whole record in a buffer.
-fn chunk_stream(
+pub(crate) fn chunk_stream(
     mut r: impl Read,
     block: usize,
     mut prefix: Vec<u8>,

@@ -90,6 +90,26 @@ pub fn push_date(out: &mut String, day: i32) {
     push2(out, d);
 }
 
+/// `YYYY-MM-DD` as bytes.
+pub fn date10(day: i32) -> [u8; 10] {
+    let (y, m, d) = civil_from_days(day);
+    let y = y.clamp(0, 9999) as u32;
+    let dig = |v: u32| b'0' + (v % 10) as u8;
+    [
+        dig(y / 1000),
+        dig(y / 100),
+        dig(y / 10),
+        dig(y),
+        b'-',
+        dig(m / 10),
+        dig(m),
+        b'-',
+        dig(d / 10),
+        dig(d),
+    ]
+}
+
+#[cfg(test)]
 pub fn date_string(day: i32) -> String {
     let mut s = String::with_capacity(10);
     push_date(&mut s, day);

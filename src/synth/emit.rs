@@ -128,6 +128,17 @@ pub struct Item {
     pub alt: bool,
 }
 
+impl Item {
+    /// Fraction of the second (µs) written when `alt`, else 0.
+    pub fn micros(&self) -> u32 {
+        if self.alt {
+            (splitmix64(self.seq ^ self.prog.rotate_left(29)) % 1_000_000) as u32
+        } else {
+            0
+        }
+    }
+}
+
 /// Counters reported in the summary.
 #[derive(Debug, Clone, Default)]
 pub struct Counts {
@@ -157,10 +168,10 @@ fn tmp_path(dest: &Path) -> PathBuf {
 
 fn csv_file(dest: &Path, header: &[&str]) -> Result<(csv::Writer<BufWriter<File>>, Pending)> {
     if let Some(dir) = dest.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creazione di {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let tmp = tmp_path(dest);
-    let f = File::create(&tmp).with_context(|| format!("creazione di {}", tmp.display()))?;
+    let f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     let mut w = csv::WriterBuilder::new().from_writer(BufWriter::with_capacity(1 << 18, f));
     w.write_record(header)?;
     Ok((
@@ -224,7 +235,7 @@ impl Emitter {
         write_csv: bool,
         write_xml: bool,
     ) -> Result<Emitter> {
-        std::fs::create_dir_all(out).with_context(|| format!("creazione di {}", out.display()))?;
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
         let csv = if write_csv {
             let dest = out.join("co.csv");
             let tmp = tmp_path(&dest);
@@ -258,25 +269,25 @@ impl Emitter {
     // ----- truth -----------------------------------------------------------------------------------
 
     fn truth_row(g: &Gen, code: &str, t: &Truth, w: &mut csv::Writer<BufWriter<File>>) -> Result<()> {
-        let d = |x: i32| if x == NONE { String::new() } else { cal::date_string(x) };
+        let dates =
+            [t.start, t.end, t.fine_prevista, t.trs.map_or(NONE, |x| x.1)].map(|x| (x != NONE).then(|| cal::date10(x)));
+        let d = |i: usize| dates[i].as_ref().map_or("", |b| std::str::from_utf8(b).unwrap_or(""));
         let worker = &g.workers[t.worker as usize];
         let emp = &g.employers[t.employer as usize];
-        let (trs_code, trs_date) = match t.trs {
-            Some((c, dt)) => (TRS_CODES[c as usize], d(dt)),
-            None => ("", String::new()),
-        };
+        let trs_code = t.trs.map_or("", |(c, _)| TRS_CODES[c as usize]);
         let cause = t.cause.map_or("", |c| g.w.causes.codes[c as usize]);
+        let n_pro = [b'0' + t.n_pro.min(9)];
         w.write_record([
             code,
-            &d(t.start),
-            &d(t.end),
+            d(0),
+            d(1),
             TIP_CODES[t.tip0 as usize],
             if t.imputata { "true" } else { "false" },
-            &d(t.fine_prevista),
+            d(2),
             TIP_CODES[t.tip_final as usize],
-            &t.n_pro.to_string(),
+            std::str::from_utf8(&n_pro).unwrap_or("0"),
             trs_code,
-            &trs_date,
+            d(3),
             cause,
             if t.ces_comunicata { "true" } else { "false" },
             std::str::from_utf8(&worker.cf).unwrap_or(""),
@@ -533,7 +544,8 @@ impl Emitter {
             }
             self.inject(g, it, k, mi, &mut out);
         }
-        out.sort_by_key(|it| (it.ts, it.seq, it.sub));
+        // Wall-clock order, fractions of a second included, then emission sequence.
+        out.sort_by_key(|it| (it.ts, it.micros(), it.seq, it.sub));
         if out.is_empty() {
             return Ok(());
         }
@@ -572,7 +584,7 @@ impl Emitter {
         }
         if let Some((w, p)) = xml {
             w.finish()?;
-            std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("rinomina di {}", p.tmp.display()))?;
+            std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("renaming {}", p.tmp.display()))?;
             self.files.push(p.dest);
         }
         Ok(())
@@ -603,12 +615,7 @@ impl Emitter {
             ["01", "01", "02", "03", "04"][it.tipo.min(4) as usize],
         );
         let day = it.ts.div_euclid(86_400) as i32;
-        let alt = it.alt.then(|| {
-            (
-                (splitmix64(it.seq ^ it.prog.rotate_left(29)) % 1_000_000) as u32,
-                cal::italian_offset_hours(day),
-            )
-        });
+        let alt = it.alt.then(|| (it.micros(), cal::italian_offset_hours(day)));
         cal::push_datetime(&mut f[F::DataInvio as usize], it.ts, alt);
         set(f, F::TipoEvento, ["ASS", "PRO", "TRS", "CES"][ev.kind as usize]);
         set(f, F::ForzaMaggiore, "NO");
@@ -748,16 +755,16 @@ impl Emitter {
     pub fn finish(mut self) -> Result<(Counts, Vec<PathBuf>)> {
         if let Some((w, p)) = self.csv.take() {
             w.finish()?;
-            std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("rinomina di {}", p.tmp.display()))?;
+            std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("renaming {}", p.tmp.display()))?;
             self.files.insert(0, p.dest);
         }
         for (w, p) in [self.anomalie, self.rapporti, self.pregressi] {
             let mut inner = w
                 .into_inner()
-                .map_err(|e| anyhow::anyhow!("scrittura di {}: {}", p.tmp.display(), e.error()))?;
+                .map_err(|e| anyhow::anyhow!("writing {}: {}", p.tmp.display(), e.error()))?;
             std::io::Write::flush(&mut inner)?;
             drop(inner);
-            std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("rinomina di {}", p.tmp.display()))?;
+            std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("renaming {}", p.tmp.display()))?;
             self.files.push(p.dest);
         }
         Ok((self.counts, self.files))

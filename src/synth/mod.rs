@@ -82,6 +82,8 @@ pub struct SynthSummary {
     /// Records by year of data_invio.
     pub by_year: Vec<(i32, u64)>,
     pub workers: u64,
+    /// Workers holding an omocodic CF variant.
+    pub workers_omocodici: u64,
     pub employers: u64,
     /// Sigla of the province.
     pub province: String,
@@ -91,9 +93,9 @@ pub struct SynthSummary {
 
 /// True communications per hire in a steady state (calibrated on the default profile);
 /// used to turn the requested volume into a hiring rate.
-const COMMS_PER_HIRE: f64 = 1.8;
+const COMMS_PER_HIRE: f64 = 1.92;
 /// Open-ended positions at the start of the simulation, per yearly hire.
-const STOCK_PER_HIRE: f64 = 1.2;
+const STOCK_PER_HIRE: f64 = 1.8;
 /// Available workers at the start, per yearly hire.
 const POOL_PER_HIRE: f64 = 0.7;
 /// Days simulated before the first year (their relationships become the pregressi).
@@ -107,29 +109,29 @@ pub(crate) fn day_to_date(day: i32) -> chrono::NaiveDate {
 fn check(cfg: &SynthConfig) -> Result<()> {
     if cfg.first_year > cfg.last_year {
         bail!(
-            "anni invertiti: {}-{} (il primo anno deve precedere l'ultimo)",
+            "years reversed: {}-{} (the first year must not come after the last)",
             cfg.first_year,
             cfg.last_year
         );
     }
     if cfg.first_year < 2009 || cfg.last_year > 2100 {
         bail!(
-            "anni fuori intervallo: {}-{} (ammessi 2009–2100; le CO telematiche partono dal 2008)",
+            "years out of range: {}-{} (2009–2100 allowed; online CO start in 2008)",
             cfg.first_year,
             cfg.last_year
         );
     }
     if cfg.volume == 0 {
-        bail!("volume nullo: indicare il numero di comunicazioni per anno (> 0)");
+        bail!("volume is 0: give the number of communications per year (> 0)");
     }
     if cfg.volume > 100_000_000 {
         bail!(
-            "volume {} troppo grande (massimo 100 milioni di comunicazioni per anno)",
+            "volume {} too large (at most 100 million communications per year)",
             cfg.volume
         );
     }
     if !cfg.write_csv && !cfg.write_xml {
-        bail!("nessun formato richiesto: abilitare il CSV, l'XML o entrambi");
+        bail!("no output format requested: enable the CSV, the XML or both");
     }
     Ok(())
 }
@@ -148,15 +150,35 @@ pub fn generate_with(
     progress: &dyn Fn(u64, u64),
 ) -> Result<SynthSummary> {
     check(cfg)?;
+    let res = run(cfg, rates, out, progress);
+    if res.is_err() {
+        remove_tmp_files(out);
+    }
+    res
+}
+
+/// Removes the temporary files (`.<name>.tmp`) a failed run may leave.
+fn remove_tmp_files(out: &Path) {
+    let mut dirs = vec![out.to_path_buf(), out.join("truth")];
+    if let Ok(rd) = std::fs::read_dir(out.join("unilav")) {
+        dirs.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    }
+    for d in dirs {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64, u64)) -> Result<SynthSummary> {
     let first_day = cal::days_from_civil(cfg.first_year, 1, 1);
     let last_day = cal::days_from_civil(cfg.last_year, 12, 31);
     let world = profile::World::build(&cfg.province, first_day, last_day)?;
-    let r = crate::reference::Reference::get();
-    let region = r
-        .regione(&world.prov.regione_istat)
-        .map(|x| x.mlps.clone())
-        .filter(|m| m.len() == 2 && m.bytes().all(|c| c.is_ascii_digit()))
-        .unwrap_or_else(|| profile::mlps_region(&world.prov.regione_istat, &world.prov.istat).to_string());
+    let region = world.region_mlps.clone();
     let hires_per_year = cfg.volume as f64 / COMMS_PER_HIRE;
     let crisis_year = cfg.crisis_year.filter(|y| *y >= cfg.first_year && *y <= cfg.last_year);
     let params = sim::Params {
@@ -229,6 +251,7 @@ pub fn generate_with(
             .collect(),
         by_year: counts.rows_by_year.iter().map(|(y, n)| (*y, *n)).collect(),
         workers: g.workers.len() as u64,
+        workers_omocodici: g.workers.iter().filter(|w| w.omocodic).count() as u64,
         employers: g.employers.len() as u64,
         province: world.prov.sigla.clone(),
         files,
@@ -241,70 +264,98 @@ pub fn generate_with(
 
 fn write_readme(cfg: &SynthConfig, rates: &FaultRates, s: &SynthSummary, region: &str, dest: &Path) -> Result<()> {
     use std::fmt::Write as _;
+    let crisis = cfg
+        .crisis_year
+        .filter(|y| *y >= cfg.first_year && *y <= cfg.last_year)
+        .map_or("none".to_string(), |y| y.to_string());
     let mut t = String::new();
-    let _ = writeln!(t, "# Verità di base della provincia sintetica\n");
+    let _ = writeln!(t, "# Ground truth of the synthetic province\n");
     let _ = writeln!(
         t,
-        "Generata da `oml synth`: provincia {} (codici comunicazione con prefisso regionale MLPS `{}`), anni {}–{}, \
-         volume {} comunicazioni/anno, seme {}, anomalie {}, anno di crisi {}.\n\
-         Stessa configurazione e stesso seme ⇒ file identici byte per byte.\n",
-        s.province,
-        region,
-        cfg.first_year,
-        cfg.last_year,
-        cfg.volume,
-        cfg.seed,
-        if cfg.faults { "sì" } else { "no" },
-        cfg.crisis_year
-            .filter(|y| *y >= cfg.first_year && *y <= cfg.last_year)
-            .map_or("nessuno".to_string(), |y| y.to_string()),
+        "Generated by `oml synth`: province {prov}, years {a}–{b}, volume {v} communications/year, seed {seed}, faults \
+         {faults}, crisis year {crisis}. Codici comunicazione start with the Ministry (MLPS) region code `{region}`. The \
+         same configuration and seed give byte-identical files. All people, names, codici fiscali, employers and addresses \
+         are synthetic.\n",
+        prov = s.province,
+        a = cfg.first_year,
+        b = cfg.last_year,
+        v = cfg.volume,
+        seed = cfg.seed,
+        faults = if cfg.faults { "on" } else { "off" },
     );
-    let _ = writeln!(t, "## File\n");
+    let _ = writeln!(t, "## Files\n");
     let _ = writeln!(
         t,
-        "- `../co.csv`: l'estrazione CSV, una riga per comunicazione (intestazione = campi UNILAV appiattiti).\n\
-         - `../unilav/<AAAA>/unilav_<AAAA>_<MM>.xml`: le stesse comunicazioni come elementi `UniLav`, un file per mese di \
-         `dataInvio`. CSV e XML (file in ordine di percorso) elencano le comunicazioni nello stesso ordine: per data invio, poi \
-         sequenza di emissione; un duplicato segue l'originale, rettifiche e annullamenti seguono la comunicazione a cui si riferiscono.\n\
-         - `anomalie.csv` (`codice_comunicazione,motivo`): una riga per record anomalo iniettato. Ogni record anomalo ha un solo \
-         difetto. Motivi: `cf_lavoratore_carattere_controllo`, `cf_lavoratore_formato`, `codice_sconosciuto` (tipologia `A.99.99`, \
-         ATECO `99.99.99` o comune `Q999`), `codice_non_valido_alla_data` (tipologia scaduta alla data), `data_non_valida` \
-         (DataInizio impossibile), `duplicato` (copia esatta, stesso codice: una riga per copia), `rettifica_orfana` (tipo 03 che \
-         rimanda a un codice inesistente), `rettificato` (versione superata da una rettifica: errata ma valida), `annullato` \
-         (assunzione spuria poi annullata, non è un rapporto vero) e `annullamento` (la comunicazione tipo 04). I record con i primi \
-         cinque motivi sono invii errati che precedono di pochi minuti quello corretto, con un codice proprio.\n\
-         - `rapporti.csv`: un rapporto vero per riga, per ogni assunzione presente nell'estrazione. `codice_comunicazione_avvio` è \
-         il codice della versione viva dell'assunzione (se rettificata, l'ultima rettifica); `tipologia_contrattuale` quella \
-         iniziale; `data_fine_effettiva` l'ultimo giorno lavorato se entro il 31/12/{}, altrimenti vuota; `cessazione_imputata` \
-         = true quando il rapporto è finito alla data di fine prevista (dopo le proroghe) senza comunicazione di cessazione. \
-         Colonne aggiuntive: `data_fine_prevista` (dopo le proroghe, vuota se a tempo indeterminato), `tipologia_finale`, \
-         `n_proroghe`, `codice_trasformazione`/`data_trasformazione` (l'ultima), `causa_cessazione`, \
-         `evento_cessazione_comunicato`, `cf_lavoratore`, `cf_datore`, `settore`, `sede_lavoro_comune`. Tutto è descritto \
-         com'è all'orizzonte (31/12 dell'ultimo anno): eventi successivi non contano.\n\
-         - `rapporti_pregressi.csv`: stesse colonne, codice vuoto, per i rapporti iniziati prima del primo anno e ancora in corso \
-         al suo inizio (lo stock iniziale): la loro assunzione non è nell'estrazione, proroghe/trasformazioni/cessazioni \
-         successive sì; `n_proroghe` conta anche quelle precedenti al periodo.\n",
-        cfg.last_year
+        "- `../co.csv`: the CSV extract, one row per communication (header = the flattened UNILAV field names).\n\
+         - `../unilav/<YYYY>/unilav_<YYYY>_<MM>.xml`: the same communications as `UniLav` elements, one batch file per month \
+         of `dataInvio`. The CSV rows and the XML files (sorted by path) then elements list the communications in the same \
+         order: by data_invio (wall clock, fractions of a second included), then emission sequence. A duplicate follows its \
+         original; every rettifica / annullamento follows its target.\n\
+         - `anomalie.csv` (`codice_comunicazione,motivo`): one row per injected fault record; each faulty record has \
+         exactly one defect. Record-level motivi — `cf_lavoratore_carattere_controllo`, `cf_lavoratore_formato` (15 \
+         characters, or a digit in the surname part), `codice_sconosciuto` (tipologia `A.99.99`, ATECO `99.99.99` or \
+         comune `Q999`), `codice_non_valido_alla_data` (a tipologia expired at the date it is checked against: DataInizio, \
+         or DataTrasformazione for a TRS), `data_non_valida` (impossible DataInizio) — mark an erroneous first submission: a \
+         copy of a true communication with its own new code, sent a few minutes before the correct one, which is also in \
+         the extract. Run-level motivi: `duplicato` (an exact copy, same code; one row per extra copy), \
+         `rettifica_orfana` (a tipo 03 copy of a true communication whose CodiceComunicazionePrecedente never exists), \
+         `rettificato` (a version superseded by a rettifica: wrong but valid — DataFine one month off, A.02.00/A.02.01 \
+         swapped, another livello di istruzione, or another causa di cessazione; 20 % of the corrections are chains of two \
+         rettifiche, and both superseded codes are listed), `annullato` (a spurious assunzione, not a true relationship) and \
+         `annullamento` (its tipo 04 communication).\n\
+         - `rapporti.csv`: one row per true relationship whose assunzione is in the extract. `codice_comunicazione_avvio` is \
+         the code of the live version of the ASS (the last rettifica if it was rettified); `tipologia_contrattuale` the \
+         contract at the start; `data_fine_effettiva` the true last day worked when it is on or before {b}-12-31, else \
+         empty; `cessazione_imputata` = true exactly when the relationship ended at its (last, prorogated) expected end \
+         date without any cessazione communication. Extra columns: `data_fine_prevista` (after the proroghe; empty when \
+         open-ended or after a DI trasformazione), `tipologia_finale`, `n_proroghe`, `codice_trasformazione` / \
+         `data_trasformazione` (the last one), `causa_cessazione`, `evento_cessazione_comunicato` (a CES is in the extract), \
+         `cf_lavoratore`, `cf_datore`, `settore`, `sede_lavoro_comune`. Everything is as of the horizon ({b}-12-31): later \
+         events do not count.\n\
+         - `rapporti_pregressi.csv`: the same columns, with an empty code, for the initial stock: relationships started \
+         before {a} and still running on {a}-01-01. Their ASS is not in the extract; their later PRO / TRS / CES are. Here \
+         `n_proroghe` also counts proroghe sent before {a}.\n",
+        a = cfg.first_year,
+        b = cfg.last_year,
     );
-    let _ = writeln!(t, "## Contenuto\n");
+    let _ = writeln!(t, "## What this run holds\n");
     let _ = writeln!(
         t,
-        "- Record scritti: {} (comunicazioni vere: {}); rapporti: {}; pregressi: {}; cessazioni imputate: {}; lavoratori: {}; datori: {}.",
-        s.communications, s.communications_true, s.rapporti, s.rapporti_pregressi, s.cessazioni_imputate, s.workers, s.employers
+        "- Records written: {} (true communications: {}); relationships: {}; pregressi: {}; imputed cessazioni (both \
+         files): {}; workers: {} (holding an omocodic CF: {}); employers: {}.",
+        s.communications,
+        s.communications_true,
+        s.rapporti,
+        s.rapporti_pregressi,
+        s.cessazioni_imputate,
+        s.workers,
+        s.workers_omocodici,
+        s.employers
     );
     let ev: Vec<String> = s.true_by_evento.iter().map(|(e, n)| format!("{e} {n}")).collect();
-    let _ = writeln!(t, "- Comunicazioni vere per evento: {}.", ev.join(", "));
+    let _ = writeln!(t, "- True communications by evento: {}.", ev.join(", "));
     let yr: Vec<String> = s.by_year.iter().map(|(y, n)| format!("{y}: {n}")).collect();
-    let _ = writeln!(t, "- Record per anno di invio: {}.", yr.join(", "));
-    let fm: Vec<String> = s.faults_by_motivo.iter().map(|(m, n)| format!("`{m}` {n}")).collect();
-    let _ = writeln!(t, "- Righe di anomalie.csv per motivo: {}.\n", fm.join(", "));
-    let _ = writeln!(t, "## Tassi\n");
+    let _ = writeln!(t, "- Records by year of data_invio: {}.", yr.join(", "));
+    let n = s.communications_true.max(1) as f64;
+    let fm: Vec<String> = s
+        .faults_by_motivo
+        .iter()
+        .map(|(m, k)| format!("`{m}` {k} ({:.3} %)", *k as f64 * 100.0 / n))
+        .collect();
     let _ = writeln!(
         t,
-        "Anomalie (per comunicazione ordinaria, record aggiuntivi): carattere di controllo {:.2} %, formato CF {:.2} %, codice \
-         sconosciuto {:.2} %, codice non valido alla data {:.2} %, data non valida {:.2} %, duplicato {:.2} %, rettifica orfana \
-         {:.2} %, rettifiche {:.2} % (di assunzioni e cessazioni; il 20 % sono catene di due rettifiche), annullamenti {:.2} % \
-         (di assunzioni spurie).\n",
+        "- Rows of anomalie.csv by motivo (share of true communications): {}.\n",
+        fm.join(", ")
+    );
+    let _ = writeln!(t, "## Rates used\n");
+    let _ = writeln!(
+        t,
+        "Fault rates, per true communication (each fault is an extra record): wrong check character {:.2} %, malformed CF \
+         {:.2} %, unknown code {:.2} %, code not valid at the date {:.2} %, impossible date {:.2} %, duplicate {:.2} %, \
+         orphan rettifica {:.2} %, rettifiche {:.2} % (on ASS and CES only), annullamenti {:.2} % (spurious ASS). The \
+         restricted ones are drawn at a higher rate on the eligible records so that the rate per communication holds. At most \
+         one fault per true communication; fault draws use their own random stream, so the true relationships and their \
+         codes are the same with faults on or off.\n",
         rates.cf_carattere_controllo * 100.0,
         rates.cf_formato * 100.0,
         rates.codice_sconosciuto * 100.0,
@@ -317,30 +368,39 @@ fn write_readme(cfg: &SynthConfig, rates: &FaultRates, s: &SynthSummary, region:
     );
     let _ = writeln!(
         t,
-        "Mercato del lavoro: assunzioni con circa metà tempo determinato (A.02.00/A.02.01), ~15 % tempo indeterminato, \
-         apprendistato A.03.09, intermittente A.05.02, domestico A.04.02 (datori famiglie 97.00.00 con CF personale), tirocinio \
-         C.01.00, co.co.co. B.03.00, lavoro a domicilio A.08.02. La somministrazione è rappresentata da A.02.00 (o A.01.00) con \
-         datore nel settore 78.20.00 (agenzie di lavoro temporaneo), perché la tabella ANPAL non ha codici di somministrazione \
-         validi dopo il 2013. Proroghe per circa il 30 % dei TD non brevissimi; trasformazioni DI (TD→TI, tipologia A.01.00, \
-         DataFine vuota) per circa il 7 % dei TD; FF a fine formazione per l'80 % degli apprendisti che la completano (la \
-         comunicazione TRS riporta A.01.00); qualche TP/PP. I TD che arrivano alla scadenza senza proroga finiscono senza \
-         comunicazione di cessazione nel 60 % dei casi (cessazione imputata), altrimenti con causa FT (o FM per le agenzie). \
-         Stagionalità per settore (turismo maggio–settembre, agricoltura settembre–ottobre, scuola settembre, calo ad agosto e \
-         dicembre); molti contratti di 1 giorno o di pochi giorni, anche in serie consecutive con stesso lavoratore e datore; \
-         cambi di lavoro senza interruzione o dopo settimane; qualche doppio part-time. Anno di crisi: meno assunzioni (minimo \
-         ad aprile) e licenziamenti (LC/LO) nella manifattura. Date di invio: ASS il giorno prima o il giorno stesso dell'inizio, \
-         PRO entro la scadenza, TRS/CES entro 0–5 giorni dall'evento (mai oltre il 31/12 dell'ultimo anno); il 2 % nella forma \
-         con frazioni di secondo e fuso orario.\n"
+        "Labour market: hires are about half fixed-term (A.02.00 / A.02.01), ~17 % open-ended (A.01.00), ~8 % \
+         intermittent (A.05.02), ~6 % apprendistato (A.03.09), ~5 % domestic (A.04.02, households 97.00.00 with a personal \
+         CF), ~4 % tirocinio (C.01.00), ~3 % co.co.co. (B.03.00), a few A.08.02. Somministrazione is represented by A.02.00 \
+         (or A.01.00 for staff leasing) with an employer in 78.20.00 (temporary work agencies), because the ANPAL table has \
+         no somministrazione code valid after 2013. Proroghe for ~30 % of fixed-term contracts longer than a week (1–4, at \
+         most 24 months in all); DI trasformazioni (TD→TI: tipologia A.01.00 in the TRS, DataFine empty) for ~7 % of TD; \
+         FF at the end of training for 80 % of the apprentices who complete it (the TRS carries A.01.00); a few TP / PP. \
+         Fixed-term contracts that reach their end date finish without any cessazione in 60 % of cases (imputed), else \
+         with cause FT (FM for agencies); early ends (dimissioni, licenziamento, mancato superamento della prova, …) are \
+         always communicated, as are all ends of open-ended contracts (annual hazard ~12 %, retirement at 67). Sector \
+         seasonality (tourism May–September, agriculture September–October, schools in September, dips in August and \
+         December, January peak), many 1-day and few-day contracts (some as series on consecutive days for the same worker \
+         and employer), job-to-job moves with no gap or after weeks, some double part-time jobs. Crisis year: fewer hires \
+         (trough in April) and layoffs (LC / LO) in manufacturing. data_invio: ASS the day before or on DataInizio, PRO up \
+         to 5 days before the old DataFine, TRS / CES 0–5 days after the event (never after {b}-12-31); 2 % in the form with \
+         fractions of a second and UTC offset.\n",
+        b = cfg.last_year
     );
     let _ = writeln!(
         t,
-        "Persone: nomi sintetici (liste e sillabe), codice fiscale calcolato dalle regole ufficiali, unico per persona; lo 0,1 % \
-         dei lavoratori ha un codice omocodico (variante con 1–3 sostituzioni, il codice base non appartiene a nessun altro). \
-         Indirizzi sintetici (`VIA SINTETICA 12`). Datori con CF numerico a 11 cifre (controllo di Luhn, ufficio 001–100) o CF \
-         personale (ditte individuali, famiglie).\n"
+        "People: synthetic names (short lists and syllables by citizenship group), a correct codice fiscale computed \
+         from them (unique per person: on a clash the name is redrawn); 0.1 % of workers hold an omocodic variant (1–3 \
+         substitutions) whose base code belongs to no one else, so de-omocoding never merges two people. Employer CF: 11 \
+         digits with Luhn check (office code 001–100), or a personal CF for ditte individuali and households. Addresses are \
+         synthetic (`VIA SINTETICA 12`); CAP, CCNL and qualifica are left empty. Relationships started before {a} come from \
+         an initial stock of open-ended positions (started from 2008 on) and from one simulated year before {a}.",
+        a = cfg.first_year
     );
     let tmp = dest.with_file_name(".README.md.tmp");
-    std::fs::write(&tmp, t).with_context(|| format!("scrittura di {}", tmp.display()))?;
-    std::fs::rename(&tmp, dest).with_context(|| format!("rinomina di {}", tmp.display()))?;
+    if let Some(dir) = dest.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&tmp, t).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, dest).with_context(|| format!("renaming {}", tmp.display()))?;
     Ok(())
 }

@@ -334,21 +334,44 @@ pub struct Cit {
 }
 
 /// Causes of cessazione by use.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Causes {
     pub codes: Vec<&'static str>,
+    /// Index by two-letter code (`AA`…`ZZ`), 255 = absent.
+    lut: Vec<u8>,
+}
+
+fn lut_key(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => Some((a - b'A') as usize * 26 + (b - b'A') as usize),
+        _ => None,
+    }
 }
 
 impl Causes {
+    pub fn new(codes: Vec<&'static str>) -> Causes {
+        let mut lut = vec![u8::MAX; 26 * 26];
+        for (i, c) in codes.iter().enumerate().take(255) {
+            if let Some(k) = lut_key(c) {
+                if lut[k] == u8::MAX {
+                    lut[k] = i as u8;
+                }
+            }
+        }
+        Causes { codes, lut }
+    }
+
     pub fn idx(&self, code: &str) -> Option<u8> {
-        self.codes.iter().position(|c| *c == code).map(|p| p as u8)
+        match lut_key(code) {
+            Some(k) => Some(self.lut[k]).filter(|&i| i != u8::MAX),
+            None => self.codes.iter().position(|c| *c == code).map(|p| p as u8),
+        }
     }
 }
 
 /// Everything about the province that the generator needs, built once.
 pub struct World {
     pub prov: &'static Provincia,
-    pub prato: bool,
     /// Ministry region code, 2 digits (prefix of the codice comunicazione).
     pub region_mlps: String,
     /// Comuni of the province valid over the whole window; index 0 is the capoluogo.
@@ -579,13 +602,13 @@ fn sector_traits(div: &str, code: &str) -> (Season, f64, f64, f64, [f64; 9]) {
 
 fn chinese_share(prato: bool, div: &str) -> f64 {
     match (prato, div) {
-        (true, "14") => 0.5,
-        (true, "13") => 0.15,
-        (true, "46") => 0.25,
-        (true, "47") => 0.15,
-        (true, "56") => 0.1,
-        (true, "96") => 0.1,
-        (false, "14") | (false, "47") | (false, "56") => 0.04,
+        (true, "14") => 0.3,
+        (true, "13") => 0.08,
+        (true, "46") => 0.15,
+        (true, "47") => 0.1,
+        (true, "56") => 0.06,
+        (true, "96") => 0.06,
+        (false, "14") | (false, "47") | (false, "56") => 0.03,
         _ => 0.0,
     }
 }
@@ -595,7 +618,7 @@ impl World {
         let r = Reference::get();
         let Some(prov) = r.provincia(province.trim()) else {
             bail!(
-                "provincia '{}' sconosciuta: indicare la sigla (es. PO) o il codice ISTAT (es. 100)",
+                "unknown province '{}': give its sigla (e.g. PO), ISTAT code (e.g. 100) or name",
                 province.trim()
             );
         };
@@ -608,7 +631,7 @@ impl World {
             .filter(|c| valid_window(c))
             .collect();
         if comuni.is_empty() {
-            bail!("la provincia {} non ha comuni validi nel periodo richiesto", prov.sigla);
+            bail!("province {} has no comune valid over the whole period", prov.sigla);
         }
         comuni.sort_by(|a, b| b.capoluogo.cmp(&a.capoluogo).then_with(|| a.istat.cmp(&b.istat)));
         let n = comuni.len() as f64;
@@ -715,7 +738,7 @@ impl World {
             }
         }
         if sectors.is_empty() {
-            bail!("tabella ATECO di riferimento vuota");
+            bail!("the ATECO reference table is empty");
         }
 
         // Citizenships.
@@ -749,7 +772,7 @@ impl World {
             }
         }
         let Some(cit_italy) = cits.iter().position(|c| c.italian) else {
-            bail!("cittadinanza 000 (Italia) assente dalla tabella di riferimento");
+            bail!("citizenship 000 (Italia) missing from the reference table");
         };
         let cit_china = cits.iter().position(|c| c.codice == "314").map(|p| p as u8);
 
@@ -766,15 +789,13 @@ impl World {
             .collect();
         for k in 0..=8 {
             if tip_validity[k].is_none() {
-                bail!("tipologia {} assente dalla tabella di riferimento", TIP_CODES[k]);
+                bail!("tipologia {} missing from the reference table", TIP_CODES[k]);
             }
         }
-        let causes = Causes {
-            codes: r.cause_cessazione().iter().map(|c| c.codice.as_str()).collect(),
-        };
+        let causes = Causes::new(r.cause_cessazione().iter().map(|c| c.codice.as_str()).collect());
         for need in ["DM", "LI", "FT"] {
             if causes.idx(need).is_none() {
-                bail!("causa di cessazione {need} assente dalla tabella di riferimento");
+                bail!("causa di cessazione {need} missing from the reference table");
             }
         }
         let _ = MacroCausa::Altro;
@@ -782,10 +803,15 @@ impl World {
         for (i, code) in TRS_CODES.iter().enumerate() {
             has_trs[i] = r.trasformazioni().iter().any(|t| t.codice == *code);
         }
-        let region_mlps = mlps_region(&prov.regione_istat, &prov.istat).to_string();
+        let region_mlps = r
+            .regione(&prov.regione_istat)
+            .map(|x| x.mlps.clone())
+            .filter(|m| {
+                m.len() == 2 && m.bytes().all(|c| c.is_ascii_digit()) && !matches!(prov.istat.as_str(), "021" | "022")
+            })
+            .unwrap_or_else(|| mlps_region(&prov.regione_istat, &prov.istat).to_string());
         Ok(World {
             prov,
-            prato,
             region_mlps,
             comuni,
             comune_weights,
@@ -814,9 +840,5 @@ impl World {
     pub fn cause(&self, code: &str) -> u8 {
         // Every code asked for is either required at build time or checked by the caller.
         self.causes.idx(code).unwrap_or(0)
-    }
-
-    pub fn has_cause(&self, code: &str) -> bool {
-        self.causes.idx(code).is_some()
     }
 }

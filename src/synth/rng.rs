@@ -140,7 +140,9 @@ impl Alias {
                 large.push(i);
             }
         }
-        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+        loop {
+            let Some(&l) = large.last() else { break };
+            let Some(s) = small.pop() else { break };
             prob[s] = scaled[s];
             alias[s] = l as u32;
             scaled[l] -= 1.0 - scaled[s];
@@ -154,14 +156,6 @@ impl Alias {
             alias[i] = i as u32;
         }
         Alias { prob, alias }
-    }
-
-    pub fn len(&self) -> usize {
-        self.prob.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.prob.is_empty()
     }
 
     /// A draw; 0 for an empty table.
@@ -201,6 +195,14 @@ mod tests {
 
     #[test]
     fn alias_matches_weights() {
+        // Many small weights and one large: no weight may leak to index 0.
+        let mut w = vec![0.001; 200];
+        w[0] = 0.0;
+        w[7] = 10.0;
+        let t2 = Alias::new(&w);
+        let mut r2 = Rng::new(3, 4);
+        let zero = (0..100_000).filter(|_| t2.sample(&mut r2) == 0).count();
+        assert_eq!(zero, 0);
         let t = Alias::new(&[1.0, 0.0, 3.0]);
         let mut r = Rng::new(1, 2);
         let mut n = [0u32; 3];

@@ -11,7 +11,8 @@ use super::emit::{Item, Mutation};
 use super::people::{self, codice_fiscale, numeric_cf, omocodic};
 use super::profile::{Kind, NameGroup, World, KINDS, TIP_TI, TRS_DI, TRS_FF, TRS_PP, TRS_TP};
 use super::rng::{hash3, unit, Alias, Rng};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// No date.
 pub const NONE: i32 = i32::MIN;
@@ -172,7 +173,7 @@ pub struct Gen<'w> {
     pub p: Params,
     rng: Rng,
     pub workers: Vec<Worker>,
-    base_cfs: HashSet<[u8; 16]>,
+    base_cfs: FxHashSet<[u8; 16]>,
     pub employers: Vec<Employer>,
     sector_emps: Vec<Vec<u32>>,
     sector_alias: Vec<Alias>,
@@ -191,7 +192,7 @@ pub struct Gen<'w> {
     pub buckets: BTreeMap<i32, Vec<Item>>,
     pub seq: u64,
     /// Truth of relationships whose ASS is pending, by the ASS item's seq.
-    pub truth_pending: HashMap<u64, Truth>,
+    pub truth_pending: FxHashMap<u64, Truth>,
     /// Relationships started before the window and alive at its start.
     pub pregressi: Vec<Truth>,
     pub hires: u64,
@@ -240,7 +241,7 @@ impl<'w> Gen<'w> {
             p,
             rng,
             workers: Vec::new(),
-            base_cfs: HashSet::new(),
+            base_cfs: FxHashSet::default(),
             employers: Vec::new(),
             sector_emps: Vec::new(),
             sector_alias: Vec::new(),
@@ -256,7 +257,7 @@ impl<'w> Gen<'w> {
             scheduled: BTreeMap::new(),
             buckets: BTreeMap::new(),
             seq: 0,
-            truth_pending: HashMap::new(),
+            truth_pending: FxHashMap::default(),
             pregressi: Vec::new(),
             hires: 0,
         };
@@ -654,15 +655,24 @@ impl<'w> Gen<'w> {
 
     /// A cause code drawn among `(code, weight)`, skipping codes the table lacks.
     fn cause(&mut self, choices: &[(&str, f64)]) -> u8 {
-        let avail: Vec<(u8, f64)> = choices
+        let w = self.w;
+        let total: f64 = choices
             .iter()
-            .filter_map(|(c, w)| self.w.causes.idx(c).map(|i| (i, *w)))
-            .collect();
-        if avail.is_empty() {
-            return self.w.cause("DM");
+            .filter(|(c, _)| w.causes.idx(c).is_some())
+            .map(|(_, p)| p)
+            .sum();
+        let mut x = self.rng.f64() * total;
+        let mut last = None;
+        for (c, p) in choices {
+            if let Some(i) = w.causes.idx(c) {
+                last = Some(i);
+                if x < *p {
+                    return i;
+                }
+                x -= p;
+            }
         }
-        let ws: Vec<f64> = avail.iter().map(|x| x.1).collect();
-        avail[self.rng.weighted(&ws)].0
+        last.unwrap_or_else(|| w.cause("DM"))
     }
 
     fn early_cause(&mut self, days_in: i32) -> u8 {
@@ -740,11 +750,11 @@ impl<'w> Gen<'w> {
             }
             _ => {
                 let h = if pa {
-                    0.04
+                    0.05
                 } else if agency {
                     0.2
                 } else {
-                    0.09
+                    0.12
                 };
                 if !stock && self.rng.chance(0.04) {
                     end = t0 + self.rng.range(0, 59) as i32;
@@ -1182,19 +1192,21 @@ impl<'w> Gen<'w> {
                     (1.0 - female_share) / fm
                 };
                 let is_cn = Some(w.cit) == self.w.cit_china;
-                let cit_acc = if chinese {
-                    if is_cn {
-                        1.0
+                let age_acc = if a >= 55 { 0.6 } else { 1.0 };
+                let cit_acc = age_acc
+                    * if chinese {
+                        if is_cn {
+                            1.0
+                        } else {
+                            0.25
+                        }
+                    } else if is_cn {
+                        0.2
+                    } else if household && self.w.cits[w.cit as usize].italian {
+                        0.45
                     } else {
-                        0.12
-                    }
-                } else if is_cn {
-                    0.2
-                } else if household && self.w.cits[w.cit as usize].italian {
-                    0.45
-                } else {
-                    1.0
-                };
+                        1.0
+                    };
                 if self.rng.chance(sex_acc * cit_acc) {
                     return id;
                 }
@@ -1330,8 +1342,9 @@ impl<'w> Gen<'w> {
             } else {
                 Kind::Ti
             };
+            // Started after the CO went online (2008), before the simulation.
             let start = match kind {
-                Kind::Appr => sim_start - 1 - self.rng.range(0, 700) as i32,
+                Kind::Appr => (sim_start - 1 - self.rng.range(0, 700) as i32).max(lo),
                 _ => {
                     let age_days = self.rng.exp(365.25 * 7.0) as i32;
                     let s0 = sim_start - 1 - age_days;
