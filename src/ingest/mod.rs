@@ -94,20 +94,26 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         }
     }
 
-    // 1. Skip inputs already ingested (by content, not by name).
+    // 1. One pass over every input: its sha256 (inputs already in the lake are skipped, by
+    // content, not by name) and the codes its rettifiche/annullamenti point at.
+    let total_all: u64 = inputs.iter().map(|f| f.bytes).sum();
+    let pb = progress_bar(opts.progress, total_all, "pre-lettura");
     let mut new_inputs: Vec<(usize, &InputFile)> = Vec::new();
     let mut shas: Vec<String> = Vec::new();
     let mut skipped = Vec::new();
     let mut seen_sha = std::collections::HashSet::new();
+    let mut target_codes = rustc_hash::FxHashSet::default();
     for (i, inp) in inputs.iter().enumerate() {
-        let sha = sources::sha256_file(&inp.path)?;
+        let (sha, codes) = prepass::scan_input(inp, &pb)?;
         if manifest.has_input(&sha) || !seen_sha.insert(sha.clone()) {
             skipped.push(inp.path.display().to_string());
         } else {
             new_inputs.push((i, inp));
+            target_codes.extend(codes);
         }
         shas.push(sha);
     }
+    pb.finish_and_clear();
     if new_inputs.is_empty() {
         return Ok(IngestReport { run: None, skipped });
     }
@@ -116,11 +122,6 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let id_run = format!("{}-{}", inizio.format("%Y%m%dT%H%M%S"), &shas[new_inputs[0].0][..8]);
     let total_bytes: u64 = new_inputs.iter().map(|(_, f)| f.bytes).sum();
 
-    // 2. Pre-pass: codes that corrections point at.
-    let pb = progress_bar(opts.progress, total_bytes, "pre-lettura");
-    let targets = prepass::collect_targets(&new_inputs, &pb)?;
-    pb.finish_and_clear();
-
     // Codes already live in the lake (for duplicates and corrections across runs).
     let lake_index = resolve::LakeIndex::load(lake, &manifest)?;
 
@@ -128,7 +129,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let stem = format!("part-{id_run}");
     let mut eventi_w = PartitionedWriter::new(&staging, schema::CO_EVENTI, &stem, schema::eventi_schema());
     let ctx = Arc::new(WorkerContext {
-        targets: targets.codes,
+        targets: target_codes,
         content_seed: key_seed(key),
         data_estrazione: crate::quality::dates::to_days(data_estrazione),
         id_run: id_run.clone().into(),

@@ -12,11 +12,6 @@ use indicatif::ProgressBar;
 use rustc_hash::FxHashSet;
 use std::io::Read;
 
-#[derive(Debug, Default)]
-pub struct Targets {
-    pub codes: FxHashSet<u64>,
-}
-
 fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) {
     const TAG: &[u8] = b"CodiceComunicazionePrecedente>";
     for pos in memchr::memmem::find_iter(bytes, TAG) {
@@ -105,53 +100,51 @@ fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut F
     });
 }
 
-/// Collects the target codes of every correction in the inputs.
-pub fn collect_targets(inputs: &[(usize, &InputFile)], pb: &ProgressBar) -> Result<Targets> {
-    let mut t = Targets::default();
-    for (_, inp) in inputs {
-        let open = || std::fs::File::open(&inp.path).with_context(|| format!("opening {}", inp.path.display()));
-        match inp.format {
-            SourceFormat::Lombardia => pb.inc(inp.bytes),
-            SourceFormat::Csv => {
-                let mut f = open()?;
-                let (header, rest, _) = co_csv::read_header(&mut f, SourceFormat::Csv)
-                    .with_context(|| format!("{}: reading the header", inp.path.display()))?;
-                let col = header
-                    .fields
-                    .iter()
-                    .position(|f| *f == Some(F::CodiceComunicazionePrecedente))
-                    .context("missing column invio_CodiceComunicazionePrecedente")?;
-                sources::chunk_stream(
-                    f,
-                    sources::BLOCK_BYTES,
-                    rest,
-                    2,
-                    sources::csv_boundary,
-                    &mut |bytes, _| {
-                        scan_csv_chunk(&bytes, col, &header, &mut t.codes);
-                        pb.inc(bytes.len() as u64);
-                        Ok(())
-                    },
-                )?;
-            }
-            SourceFormat::Unilav => {
-                if inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
-                    let mut z = zip::ZipArchive::new(open()?)
-                        .with_context(|| format!("{}: not a zip archive", inp.path.display()))?;
-                    for i in 0..z.len() {
-                        let e = z.by_index(i)?;
-                        if e.name().is_ok_and(|n| n.to_lowercase().ends_with(".xml")) {
-                            scan_xml_stream(e, &mut t.codes, &ProgressBar::hidden())?;
-                        }
+/// One pass over an input: its sha256 and the codes its corrections point at.
+pub fn scan_input(inp: &InputFile, pb: &ProgressBar) -> Result<(String, FxHashSet<u64>)> {
+    let mut codes = FxHashSet::default();
+    let file = std::fs::File::open(&inp.path).with_context(|| format!("opening {}", inp.path.display()))?;
+    let mut f = sources::HashingReader::new(file);
+    match inp.format {
+        SourceFormat::Lombardia => pb.inc(inp.bytes),
+        SourceFormat::Csv => {
+            let (header, rest, _) = co_csv::read_header(&mut f, SourceFormat::Csv)
+                .with_context(|| format!("{}: reading the header", inp.path.display()))?;
+            let col = header
+                .fields
+                .iter()
+                .position(|f| *f == Some(F::CodiceComunicazionePrecedente))
+                .context("missing column invio_CodiceComunicazionePrecedente")?;
+            sources::chunk_stream(
+                &mut f,
+                sources::BLOCK_BYTES,
+                rest,
+                2,
+                sources::csv_boundary,
+                &mut |bytes, _| {
+                    scan_csv_chunk(&bytes, col, &header, &mut codes);
+                    pb.inc(bytes.len() as u64);
+                    Ok(())
+                },
+            )?;
+        }
+        SourceFormat::Unilav => {
+            if inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+                let mut z = zip::ZipArchive::new(std::fs::File::open(&inp.path)?)
+                    .with_context(|| format!("{}: not a zip archive", inp.path.display()))?;
+                for i in 0..z.len() {
+                    let e = z.by_index(i)?;
+                    if e.name().is_ok_and(|n| n.to_lowercase().ends_with(".xml")) {
+                        scan_xml_stream(e, &mut codes, &ProgressBar::hidden())?;
                     }
-                    pb.inc(inp.bytes);
-                } else {
-                    scan_xml_stream(open()?, &mut t.codes, pb)?;
                 }
+                pb.inc(inp.bytes);
+            } else {
+                scan_xml_stream(&mut f, &mut codes, pb)?;
             }
         }
     }
-    Ok(t)
+    Ok((f.finish()?, codes))
 }
 
 #[cfg(test)]

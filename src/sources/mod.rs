@@ -337,6 +337,46 @@ fn xml_chunks(
     })
 }
 
+/// A reader that computes the sha256 of everything read through it, so that an input is
+/// identified in the same pass that reads it.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        use sha2::Digest;
+        HashingReader {
+            inner,
+            hasher: sha2::Sha256::new(),
+        }
+    }
+
+    /// Reads what is left and returns the hex sha256 of the whole stream.
+    pub fn finish(mut self) -> Result<String> {
+        use sha2::Digest;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = self.inner.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            self.hasher.update(&buf[..n]);
+        }
+        Ok(hex::encode(self.hasher.finalize()))
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// sha256 of a file, streamed (identifies an input in the manifest).
 pub fn sha256_file(path: &Path) -> Result<String> {
     use sha2::Digest;

@@ -179,10 +179,17 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
     let last_day = cal::days_from_civil(cfg.last_year, 12, 31);
     let world = profile::World::build(&cfg.province, first_day, last_day)?;
     let region = world.region_mlps.clone();
+    // The province enters the random streams: two provinces with one seed differ.
+    let prov_tag = world
+        .prov
+        .istat
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64));
+    let seed = cfg.seed ^ rng::splitmix64(prov_tag);
     let hires_per_year = cfg.volume as f64 / COMMS_PER_HIRE;
     let crisis_year = cfg.crisis_year.filter(|y| *y >= cfg.first_year && *y <= cfg.last_year);
     let params = sim::Params {
-        seed: cfg.seed,
+        seed,
         first_day,
         last_day,
         sim_start: first_day - BURN_IN_DAYS,
@@ -197,7 +204,7 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
     g.seed_pool((hires_per_year * POOL_PER_HIRE).ceil() as usize);
     g.initial_stock((hires_per_year * STOCK_PER_HIRE).ceil() as usize);
     let faults = cfg.faults.then_some(*rates);
-    let mut em = emit::Emitter::new(out, &region, cfg.seed, faults, last_day, cfg.write_csv, cfg.write_xml)?;
+    let mut em = emit::Emitter::new(out, &region, seed, faults, last_day, cfg.write_csv, cfg.write_xml)?;
     em.drain_pregressi(&mut g)?;
 
     let mut last_report = 0u64;
