@@ -59,19 +59,13 @@ struct DemoArgs {
     /// Working folder: synthetic data in DIR/dati, the lake in DIR/lake (unless --lake is given).
     #[arg(long, default_value = "demo")]
     dir: PathBuf,
-    /// Province (sigla or ISTAT code).
-    #[arg(long, default_value = "PO")]
-    province: String,
-    /// Years, e.g. 2019-2024.
-    #[arg(long, default_value = "2019-2024")]
-    years: String,
-    /// Communications per year.
-    #[arg(long, default_value_t = 80_000)]
-    volume: usize,
+    #[command(flatten)]
+    province: ProvinceArgs,
 }
 
-#[derive(Args)]
-struct SynthArgs {
+/// Which synthetic province to generate.
+#[derive(Args, Clone)]
+struct ProvinceArgs {
     /// Province by sigla (PO) or ISTAT code (100); its real comuni are used.
     #[arg(long, default_value = "PO")]
     province: String,
@@ -81,6 +75,12 @@ struct SynthArgs {
     /// Communications per year (≈).
     #[arg(long, default_value_t = 80_000)]
     volume: usize,
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    #[command(flatten)]
+    province: ProvinceArgs,
     /// Seed: the same seed gives byte-identical output.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -159,12 +159,12 @@ fn parse_years(s: &str) -> Result<(i32, i32)> {
 }
 
 fn synth(args: &SynthArgs, quiet: bool) -> Result<oml::synth::SynthSummary> {
-    let (first_year, last_year) = parse_years(&args.years)?;
+    let (first_year, last_year) = parse_years(&args.province.years)?;
     let cfg = oml::synth::SynthConfig {
-        province: args.province.clone(),
+        province: args.province.province.clone(),
         first_year,
         last_year,
-        volume: args.volume,
+        volume: args.province.volume,
         seed: args.seed,
         faults: !args.no_faults,
         write_csv: !args.xml_only,
@@ -237,16 +237,14 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
     if !data.join("co.csv").exists() {
         println!(
             "Genero una provincia sintetica ({}, {}, {} comunicazioni/anno) in {} …",
-            args.province,
-            args.years,
-            args.volume,
+            args.province.province,
+            args.province.years,
+            args.province.volume,
             data.display()
         );
         let s = synth(
             &SynthArgs {
                 province: args.province.clone(),
-                years: args.years.clone(),
-                volume: args.volume,
                 seed: 42,
                 out: data.clone(),
                 no_faults: false,

@@ -149,46 +149,35 @@ pub enum CsvRecord<'a> {
 
 /// Parses the records of a chunk of the CSV extract, calling `f(line, record)` for each.
 pub fn for_each_record(chunk: &[u8], first_line: u64, header: &Header, mut f: impl FnMut(u64, CsvRecord<'_>)) {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(header.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(chunk);
-    let mut rec = csv::ByteRecord::new();
-    let mut lines = LineCounter::new(chunk, first_line);
-    loop {
-        let line = lines.at(rdr.position().byte() as usize);
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                f(line, CsvRecord::Bad(format!("CSV illeggibile: {e}")));
-                break;
-            }
-        }
+    let mut last_line = first_line;
+    let res = for_each_byte_record(chunk, first_line, header, |line, rec| {
+        last_line = line;
         if rec.len() == 1 && rec.get(0).is_some_and(|c| c.iter().all(|b| b.is_ascii_whitespace())) {
-            continue; // blank line
+            return; // blank line
         }
         if rec.len() != header.names.len() {
-            let msg = format!("{} colonne invece di {}", rec.len(), header.names.len());
-            f(line, CsvRecord::Bad(msg));
-            continue;
+            f(
+                line,
+                CsvRecord::Bad(format!("{} colonne invece di {}", rec.len(), header.names.len())),
+            );
+            return;
         }
         let mut view: RawView<'_> = [""; N_FIELDS];
-        let mut utf8_ok = true;
         for (i, fld) in header.fields.iter().enumerate() {
             if let Some(fld) = fld {
                 match rec.get(i).map(std::str::from_utf8) {
                     Some(Ok(s)) => view[*fld as usize] = s,
-                    _ => utf8_ok = false,
+                    _ => {
+                        f(line, CsvRecord::Bad("testo non UTF-8".into()));
+                        return;
+                    }
                 }
             }
         }
-        if !utf8_ok {
-            f(line, CsvRecord::Bad("testo non UTF-8".into()));
-            continue;
-        }
         f(line, CsvRecord::Ok(view));
+    });
+    if let Err(e) = res {
+        f(last_line, CsvRecord::Bad(format!("CSV illeggibile: {e}")));
     }
 }
 

@@ -9,9 +9,12 @@
 
 use super::cal::{self, month_index, month_start};
 use super::people;
+use super::profile::World;
 use super::profile::{TIP_CODES, TIP_EXPIRED, TIP_TD, TIP_TD_SOST, TIP_UNKNOWN, TRS_CODES};
 use super::rng::{hash3, splitmix64, unit};
-use super::sim::{Ev, Gen, Truth, EV_ASS, EV_CES, EV_PRO, EV_TRS, NONE, ORARI, OR_N, OWNER_BASE};
+use super::sim::{
+    Employer, Ev, Gen, Truth, Worker, EV_ASS, EV_CES, EV_PRO, EV_TRS, NONE, NO_TRUTH, ORARI, OR_N, OWNER_BASE,
+};
 use crate::model::{RawCo, F};
 use crate::sources::co_csv::CsvWriter;
 use crate::sources::unilav_xml::XmlBatchWriter;
@@ -20,6 +23,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// First progressive number of the codici comunicazione.
 const BASE: u64 = 1_000_000;
@@ -126,6 +130,8 @@ pub struct Item {
     pub real: bool,
     /// data_invio in the form with fractional seconds and offset.
     pub alt: bool,
+    /// Index of the relationship's truth (on its ASS), [`super::sim::NO_TRUTH`] if none.
+    pub truth: u32,
 }
 
 impl Item {
@@ -202,22 +208,32 @@ pub const RAPPORTI_HEADER: [&str; 16] = [
     "sede_lavoro_comune",
 ];
 
-pub struct Emitter {
-    region: String,
-    seed: u64,
-    faults: Option<FaultRates>,
-    horizon_end: i64,
-    csv: Option<(CsvWriter<BufWriter<File>>, Pending)>,
-    xml_root: Option<PathBuf>,
-    anomalie: (csv::Writer<BufWriter<File>>, Pending),
-    rapporti: (csv::Writer<BufWriter<File>>, Pending),
-    pregressi: (csv::Writer<BufWriter<File>>, Pending),
-    next_k: u64,
-    rec: RawCo,
-    scratch: String,
-    scratch2: String,
-    pub counts: Counts,
-    pub files: Vec<PathBuf>,
+/// A record ready to write: the item with a copy of its worker and employer, so that the
+/// writer thread needs nothing from the simulation.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub it: Item,
+    pub worker: Worker,
+    pub emp: Employer,
+}
+
+/// A ground-truth row ready to write (`prog` = 0 for the pregressi).
+#[derive(Debug, Clone, Copy)]
+pub struct TruthRow {
+    pub prog: u64,
+    pub t: Truth,
+    pub worker_cf: [u8; 16],
+    pub emp: Employer,
+}
+
+/// What the simulation sends to the writer thread, in output order.
+pub enum Msg {
+    Month {
+        mi: i32,
+        rows: Vec<Row>,
+        truth: Vec<TruthRow>,
+    },
+    Pregressi(Vec<TruthRow>),
 }
 
 fn push_code(out: &mut String, region: &str, prog: u64) {
@@ -225,90 +241,42 @@ fn push_code(out: &mut String, region: &str, prog: u64) {
     let _ = write!(out, "{region}{prog:014}");
 }
 
-impl Emitter {
-    pub fn new(
-        out: &Path,
-        region: &str,
-        seed: u64,
-        faults: Option<FaultRates>,
-        last_day: i32,
-        write_csv: bool,
-        write_xml: bool,
-    ) -> Result<Emitter> {
-        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-        let csv = if write_csv {
-            let dest = out.join("co.csv");
-            let tmp = tmp_path(&dest);
-            Some((CsvWriter::create(&tmp)?, Pending { tmp, dest }))
-        } else {
-            None
-        };
-        let truth = out.join("truth");
-        let anomalie = csv_file(&truth.join("anomalie.csv"), &["codice_comunicazione", "motivo"])?;
-        let rapporti = csv_file(&truth.join("rapporti.csv"), &RAPPORTI_HEADER)?;
-        let pregressi = csv_file(&truth.join("rapporti_pregressi.csv"), &RAPPORTI_HEADER)?;
-        Ok(Emitter {
-            region: region.to_string(),
+fn truth_row_of(g: &Gen, prog: u64, t: Truth) -> TruthRow {
+    TruthRow {
+        prog,
+        t,
+        worker_cf: g.workers[t.worker as usize].cf,
+        emp: g.employers[t.employer as usize],
+    }
+}
+
+/// Takes the pregressi collected so far.
+pub fn drain_pregressi(g: &mut Gen) -> Option<Msg> {
+    if g.pregressi.is_empty() {
+        return None;
+    }
+    let list = std::mem::take(&mut g.pregressi);
+    Some(Msg::Pregressi(
+        list.into_iter().map(|t| truth_row_of(g, 0, t)).collect(),
+    ))
+}
+
+/// Numbers the communications of complete months and injects the faults (simulation side).
+pub struct Numberer {
+    seed: u64,
+    faults: Option<FaultRates>,
+    horizon_end: i64,
+    next_k: u64,
+}
+
+impl Numberer {
+    pub fn new(seed: u64, faults: Option<FaultRates>, last_day: i32) -> Numberer {
+        Numberer {
             seed,
             faults,
             horizon_end: last_day as i64 * 86_400 + 86_399,
-            csv,
-            xml_root: write_xml.then(|| out.join("unilav")),
-            anomalie,
-            rapporti,
-            pregressi,
             next_k: 0,
-            rec: RawCo::default(),
-            scratch: String::with_capacity(64),
-            scratch2: String::with_capacity(64),
-            counts: Counts::default(),
-            files: Vec::new(),
-        })
-    }
-
-    // ----- truth -----------------------------------------------------------------------------------
-
-    fn truth_row(g: &Gen, code: &str, t: &Truth, w: &mut csv::Writer<BufWriter<File>>) -> Result<()> {
-        let dates =
-            [t.start, t.end, t.fine_prevista, t.trs.map_or(NONE, |x| x.1)].map(|x| (x != NONE).then(|| cal::date10(x)));
-        let d = |i: usize| dates[i].as_ref().map_or("", |b| std::str::from_utf8(b).unwrap_or(""));
-        let worker = &g.workers[t.worker as usize];
-        let emp = &g.employers[t.employer as usize];
-        let trs_code = t.trs.map_or("", |(c, _)| TRS_CODES[c as usize]);
-        let cause = t.cause.map_or("", |c| g.w.causes.codes[c as usize]);
-        let n_pro = [b'0' + t.n_pro.min(9)];
-        w.write_record([
-            code,
-            d(0),
-            d(1),
-            TIP_CODES[t.tip0 as usize],
-            if t.imputata { "true" } else { "false" },
-            d(2),
-            TIP_CODES[t.tip_final as usize],
-            std::str::from_utf8(&n_pro).unwrap_or("0"),
-            trs_code,
-            d(3),
-            cause,
-            if t.ces_comunicata { "true" } else { "false" },
-            std::str::from_utf8(&worker.cf).unwrap_or(""),
-            emp.cf_str(),
-            g.w.sectors[emp.sector as usize].ateco,
-            g.w.comuni[emp.sede as usize].belfiore.as_str(),
-        ])?;
-        Ok(())
-    }
-
-    /// Writes the pregressi collected so far.
-    pub fn drain_pregressi(&mut self, g: &mut Gen) -> Result<()> {
-        let list = std::mem::take(&mut g.pregressi);
-        for t in &list {
-            if t.imputata {
-                self.counts.imputate += 1;
-            }
-            Self::truth_row(g, "", t, &mut self.pregressi.0)?;
-            self.counts.pregressi += 1;
         }
-        Ok(())
     }
 
     // ----- faults ----------------------------------------------------------------------------------
@@ -517,36 +485,166 @@ impl Emitter {
         it.ev.worker
     }
 
-    // ----- writing ---------------------------------------------------------------------------------
-
-    /// Writes one complete month.
-    pub fn flush_month(&mut self, g: &mut Gen, mi: i32) -> Result<()> {
+    /// Numbers one complete month, injects its faults and returns its records in output
+    /// order with the truth of the relationships it starts.
+    pub fn month(&mut self, g: &mut Gen, mi: i32) -> Msg {
         let items = g.buckets.remove(&mi).unwrap_or_default();
         let (mut fresh, mut out): (Vec<Item>, Vec<Item>) = items.into_iter().partition(|it| it.prog == 0);
         fresh.sort_unstable_by_key(|it| (it.ts, it.seq));
         out.reserve(fresh.len() + fresh.len() / 16);
+        let mut truth = Vec::new();
         for mut it in fresh {
             let k = self.next_k;
             self.next_k += 1;
             it.prog = BASE + 8 * k + 4;
             it.alt = hash3(self.seed, STREAM_ALT, it.seq) % 50 == 0;
-            if it.ev.kind == EV_ASS {
-                if let Some(t) = g.truth_pending.remove(&it.seq) {
-                    push_code(&mut self.scratch, &self.region, it.prog);
-                    let code = std::mem::take(&mut self.scratch);
-                    Self::truth_row(g, &code, &t, &mut self.rapporti.0)?;
-                    self.scratch = code;
-                    self.counts.rapporti += 1;
-                    if t.imputata {
-                        self.counts.imputate += 1;
-                    }
+            if it.ev.kind == EV_ASS && it.truth != NO_TRUTH {
+                if let Some(t) = g.take_truth(it.truth) {
+                    truth.push(truth_row_of(g, it.prog, t));
                 }
+                it.truth = NO_TRUTH;
             }
             self.inject(g, it, k, mi, &mut out);
         }
         // Wall-clock order, fractions of a second included, then emission sequence.
         out.sort_by_key(|it| (it.ts, it.micros(), it.seq, it.sub));
-        if out.is_empty() {
+        let rows = out
+            .into_iter()
+            .map(|it| Row {
+                it,
+                worker: g.workers[it.ev.worker as usize],
+                emp: g.employers[it.ev.employer as usize],
+            })
+            .collect();
+        Msg::Month { mi, rows, truth }
+    }
+}
+
+/// Writes the files (runs on its own thread).
+pub struct Writer<'w> {
+    w: &'w World,
+    places: Vec<&'static str>,
+    region: String,
+    seed: u64,
+    csv: Option<(CsvWriter<BufWriter<File>>, Pending)>,
+    xml_root: Option<PathBuf>,
+    anomalie: (csv::Writer<BufWriter<File>>, Pending),
+    rapporti: (csv::Writer<BufWriter<File>>, Pending),
+    pregressi: (csv::Writer<BufWriter<File>>, Pending),
+    rec: RawCo,
+    scratch: String,
+    scratch2: String,
+    counts: Counts,
+    files: Vec<PathBuf>,
+    done: &'w AtomicU64,
+}
+
+impl<'w> Writer<'w> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        out: &Path,
+        w: &'w World,
+        places: Vec<&'static str>,
+        region: &str,
+        seed: u64,
+        write_csv: bool,
+        write_xml: bool,
+        done: &'w AtomicU64,
+    ) -> Result<Writer<'w>> {
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        let csv = if write_csv {
+            let dest = out.join("co.csv");
+            let tmp = tmp_path(&dest);
+            Some((CsvWriter::create(&tmp)?, Pending { tmp, dest }))
+        } else {
+            None
+        };
+        let truth = out.join("truth");
+        let anomalie = csv_file(&truth.join("anomalie.csv"), &["codice_comunicazione", "motivo"])?;
+        let rapporti = csv_file(&truth.join("rapporti.csv"), &RAPPORTI_HEADER)?;
+        let pregressi = csv_file(&truth.join("rapporti_pregressi.csv"), &RAPPORTI_HEADER)?;
+        Ok(Writer {
+            w,
+            places,
+            region: region.to_string(),
+            seed,
+            csv,
+            xml_root: write_xml.then(|| out.join("unilav")),
+            anomalie,
+            rapporti,
+            pregressi,
+            rec: RawCo::default(),
+            scratch: String::with_capacity(64),
+            scratch2: String::with_capacity(64),
+            counts: Counts::default(),
+            files: Vec::new(),
+            done,
+        })
+    }
+
+    pub fn handle(&mut self, msg: Msg) -> Result<()> {
+        match msg {
+            Msg::Month { mi, rows, truth } => {
+                for t in &truth {
+                    self.truth_row(t, false)?;
+                }
+                self.write_month(mi, &rows)
+            }
+            Msg::Pregressi(list) => {
+                for t in &list {
+                    self.truth_row(t, true)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn truth_row(&mut self, r: &TruthRow, pregresso: bool) -> Result<()> {
+        let t = &r.t;
+        if pregresso {
+            self.scratch.clear();
+            self.counts.pregressi += 1;
+        } else {
+            push_code(&mut self.scratch, &self.region, r.prog);
+            self.counts.rapporti += 1;
+        }
+        if t.imputata {
+            self.counts.imputate += 1;
+        }
+        let dates =
+            [t.start, t.end, t.fine_prevista, t.trs.map_or(NONE, |x| x.1)].map(|x| (x != NONE).then(|| cal::date10(x)));
+        let d = |i: usize| dates[i].as_ref().map_or("", |b| std::str::from_utf8(b).unwrap_or(""));
+        let trs_code = t.trs.map_or("", |(c, _)| TRS_CODES[c as usize]);
+        let cause = t.cause.map_or("", |c| self.w.causes.codes[c as usize]);
+        let n_pro = [b'0' + t.n_pro.min(9)];
+        let dest = if pregresso {
+            &mut self.pregressi.0
+        } else {
+            &mut self.rapporti.0
+        };
+        dest.write_record([
+            self.scratch.as_str(),
+            d(0),
+            d(1),
+            TIP_CODES[t.tip0 as usize],
+            if t.imputata { "true" } else { "false" },
+            d(2),
+            TIP_CODES[t.tip_final as usize],
+            std::str::from_utf8(&n_pro).unwrap_or("0"),
+            trs_code,
+            d(3),
+            cause,
+            if t.ces_comunicata { "true" } else { "false" },
+            std::str::from_utf8(&r.worker_cf).unwrap_or(""),
+            r.emp.cf_str(),
+            self.w.sectors[r.emp.sector as usize].ateco,
+            self.w.comuni[r.emp.sede as usize].belfiore.as_str(),
+        ])?;
+        Ok(())
+    }
+
+    fn write_month(&mut self, mi: i32, rows: &[Row]) -> Result<()> {
+        if rows.is_empty() {
             return Ok(());
         }
         let year = mi.div_euclid(12);
@@ -561,8 +659,9 @@ impl Emitter {
             }
             None => None,
         };
-        for it in &out {
-            self.fill(g, it);
+        for row in rows {
+            let it = &row.it;
+            self.fill(row);
             if let Some((w, _)) = self.csv.as_mut() {
                 w.write(&self.rec)?;
             }
@@ -580,8 +679,9 @@ impl Emitter {
             if it.real {
                 self.counts.real_by_evento[it.ev.kind as usize] += 1;
             }
-            *self.counts.rows_by_year.entry(year).or_default() += 1;
         }
+        *self.counts.rows_by_year.entry(year).or_default() += rows.len() as u64;
+        self.done.store(self.counts.rows, Ordering::Relaxed);
         if let Some((w, p)) = xml {
             w.finish()?;
             std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("renaming {}", p.tmp.display()))?;
@@ -591,12 +691,13 @@ impl Emitter {
     }
 
     /// Fills the reusable record with an item's fields.
-    fn fill(&mut self, g: &Gen, it: &Item) {
+    fn fill(&mut self, row: &Row) {
         let seed = self.seed;
-        let w = g.w;
+        let w = self.w;
+        let it = &row.it;
         let ev = &it.ev;
-        let worker = &g.workers[ev.worker as usize];
-        let emp = &g.employers[ev.employer as usize];
+        let worker = &row.worker;
+        let emp = &row.emp;
         let sector = &w.sectors[emp.sector as usize];
         let f = &mut self.rec.fields;
         for s in f.iter_mut() {
@@ -696,9 +797,9 @@ impl Emitter {
         }
         set(f, F::LavoratoreSesso, if worker.female { "F" } else { "M" });
         cal::push_date(&mut f[F::LavoratoreNascitaData as usize], worker.birth);
-        set(f, F::LavoratoreNascitaComune, g.places[worker.birth_place as usize]);
+        set(f, F::LavoratoreNascitaComune, self.places[worker.birth_place as usize]);
         set(f, F::LavoratoreCittadinanza, cit.codice);
-        set(f, F::LavoratoreDomicilioComune, g.places[worker.domicilio as usize]);
+        set(f, F::LavoratoreDomicilioComune, self.places[worker.domicilio as usize]);
         people::address(
             &mut f[F::LavoratoreDomicilioIndirizzo as usize],
             hash3(seed, 0x444F_4D49, ev.worker as u64),
@@ -753,6 +854,7 @@ impl Emitter {
 
     /// Flushes and renames every file.
     pub fn finish(mut self) -> Result<(Counts, Vec<PathBuf>)> {
+        self.done.store(self.counts.rows, Ordering::Relaxed);
         if let Some((w, p)) = self.csv.take() {
             w.finish()?;
             std::fs::rename(&p.tmp, &p.dest).with_context(|| format!("renaming {}", p.tmp.display()))?;

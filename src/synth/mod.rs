@@ -25,6 +25,7 @@ pub use emit::FaultRates;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,33 +205,76 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
     g.seed_pool((hires_per_year * POOL_PER_HIRE).ceil() as usize);
     g.initial_stock((hires_per_year * STOCK_PER_HIRE).ceil() as usize);
     let faults = cfg.faults.then_some(*rates);
-    let mut em = emit::Emitter::new(out, &region, seed, faults, last_day, cfg.write_csv, cfg.write_xml)?;
-    em.drain_pregressi(&mut g)?;
+    let done = AtomicU64::new(0);
+    let writer = emit::Writer::new(
+        out,
+        &world,
+        g.places.clone(),
+        &region,
+        seed,
+        cfg.write_csv,
+        cfg.write_xml,
+        &done,
+    )?;
+    let mut numberer = emit::Numberer::new(seed, faults, last_day);
 
-    let mut last_report = 0u64;
-    for day in g.p.sim_start..=last_day {
-        // Every item generated from now on has data_invio ≥ day - 1: earlier months are final.
-        let complete_before = cal::month_index(day - 1);
-        while let Some(&m) = g.buckets.keys().next() {
-            if m >= complete_before {
-                break;
+    // The simulation runs here; the files are written by a second thread, fed in order.
+    let (counts, files) = std::thread::scope(|sc| -> Result<(emit::Counts, Vec<PathBuf>)> {
+        let (tx, rx) = crossbeam_channel::bounded::<emit::Msg>(2);
+        let handle = sc.spawn(move || -> Result<(emit::Counts, Vec<PathBuf>)> {
+            let mut writer = writer;
+            for msg in rx {
+                writer.handle(msg)?;
             }
-            em.flush_month(&mut g, m)?;
+            writer.finish()
+        });
+        // A failed send means the writer stopped on an error: join to report it.
+        let fed = (|| -> Option<()> {
+            let mut last_report = 0u64;
+            if let Some(m) = emit::drain_pregressi(&mut g) {
+                tx.send(m).ok()?;
+            }
+            for day in g.p.sim_start..=last_day {
+                // Every item generated from now on has data_invio ≥ day - 1: earlier months are final.
+                let complete_before = cal::month_index(day - 1);
+                while let Some(&m) = g.buckets.keys().next() {
+                    if m >= complete_before {
+                        break;
+                    }
+                    let msg = numberer.month(&mut g, m);
+                    tx.send(msg).ok()?;
+                }
+                g.run_day(day);
+                if day < first_day || day % 16 == 0 {
+                    if let Some(m) = emit::drain_pregressi(&mut g) {
+                        tx.send(m).ok()?;
+                    }
+                }
+                let n = done.load(Ordering::Relaxed);
+                if n >= last_report + 65_536 {
+                    last_report = n;
+                    progress(n, total_est.max(n));
+                }
+            }
+            if let Some(m) = emit::drain_pregressi(&mut g) {
+                tx.send(m).ok()?;
+            }
+            while let Some(&m) = g.buckets.keys().next() {
+                let msg = numberer.month(&mut g, m);
+                tx.send(msg).ok()?;
+            }
+            Some(())
+        })();
+        drop(tx);
+        let res = handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the synth writer thread panicked"))?;
+        match (res, fed) {
+            (Err(e), _) => Err(e),
+            (Ok(_), None) => Err(anyhow::anyhow!("the synth writer thread stopped early")),
+            (Ok(r), Some(())) => Ok(r),
         }
-        g.run_day(day);
-        if day < first_day || day % 16 == 0 {
-            em.drain_pregressi(&mut g)?;
-        }
-        if em.counts.rows >= last_report + 65_536 {
-            last_report = em.counts.rows;
-            progress(em.counts.rows, total_est.max(em.counts.rows));
-        }
-    }
-    em.drain_pregressi(&mut g)?;
-    while let Some(&m) = g.buckets.keys().next() {
-        em.flush_month(&mut g, m)?;
-    }
-    let (counts, files) = em.finish()?;
+    })?;
     progress(counts.rows, total_est.max(counts.rows));
 
     let eventi = ["ASS", "PRO", "TRS", "CES"];

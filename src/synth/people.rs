@@ -308,44 +308,59 @@ pub fn person_names(
 
 const VOWELS: &[u8] = b"AEIOU";
 
-fn letters(s: &str) -> (Vec<u8>, Vec<u8>) {
-    let mut cons = Vec::with_capacity(12);
-    let mut vow = Vec::with_capacity(8);
+/// Upper-case letters of a name split into consonants and vowels (at most 32 each).
+struct Letters {
+    cons: [u8; 32],
+    nc: usize,
+    vow: [u8; 32],
+    nv: usize,
+}
+
+fn letters(s: &str) -> Letters {
+    let mut l = Letters {
+        cons: [0; 32],
+        nc: 0,
+        vow: [0; 32],
+        nv: 0,
+    };
     for c in s
         .bytes()
         .filter(u8::is_ascii_alphabetic)
         .map(|c| c.to_ascii_uppercase())
     {
         if VOWELS.contains(&c) {
-            vow.push(c);
-        } else {
-            cons.push(c);
+            if l.nv < 32 {
+                l.vow[l.nv] = c;
+                l.nv += 1;
+            }
+        } else if l.nc < 32 {
+            l.cons[l.nc] = c;
+            l.nc += 1;
         }
     }
-    (cons, vow)
+    l
 }
 
-fn code3(mut chars: Vec<u8>) -> [u8; 3] {
-    chars.extend_from_slice(b"XXX");
-    [chars[0], chars[1], chars[2]]
+fn code3(l: &Letters) -> [u8; 3] {
+    let mut out = [b'X'; 3];
+    for (o, c) in out.iter_mut().zip(l.cons[..l.nc].iter().chain(&l.vow[..l.nv])) {
+        *o = *c;
+    }
+    out
 }
 
 /// Surname part of a CF (consonants, then vowels, padded with X).
 pub fn cf_cognome(s: &str) -> [u8; 3] {
-    let (mut c, v) = letters(s);
-    c.extend(v);
-    code3(c)
+    code3(&letters(s))
 }
 
 /// Given-name part of a CF (1st, 3rd and 4th consonant when there are at least four).
 pub fn cf_nome(s: &str) -> [u8; 3] {
-    let (c, v) = letters(s);
-    if c.len() >= 4 {
-        return [c[0], c[2], c[3]];
+    let l = letters(s);
+    if l.nc >= 4 {
+        return [l.cons[0], l.cons[2], l.cons[3]];
     }
-    let mut all = c;
-    all.extend(v);
-    code3(all)
+    code3(&l)
 }
 
 const MONTHS: &[u8; 12] = b"ABCDEHLMPRST";

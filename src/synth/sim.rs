@@ -11,11 +11,13 @@ use super::emit::{Item, Mutation};
 use super::people::{self, codice_fiscale, numeric_cf, omocodic};
 use super::profile::{Kind, NameGroup, World, KINDS, TIP_TI, TRS_DI, TRS_FF, TRS_PP, TRS_TP};
 use super::rng::{hash3, unit, Alias, Rng};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 /// No date.
 pub const NONE: i32 = i32::MIN;
+/// An item without truth attached.
+pub const NO_TRUTH: u32 = u32::MAX;
 /// Never (beyond any horizon).
 pub const FAR: i32 = i32::MAX;
 
@@ -190,9 +192,15 @@ pub struct Gen<'w> {
     scheduled: BTreeMap<i32, Vec<u32>>,
     /// Pending items by month index of their `data_invio`.
     pub buckets: BTreeMap<i32, Vec<Item>>,
+    /// Available workers, and each worker's position there (u32::MAX = not available).
+    idle: Vec<u32>,
+    idle_pos: Vec<u32>,
+    /// Workers whose job(s) end the day before, by day.
+    releases: BTreeMap<i32, Vec<u32>>,
     pub seq: u64,
     /// Truth of relationships whose ASS is pending, by the ASS item's seq.
-    pub truth_pending: FxHashMap<u64, Truth>,
+    truth_slab: Vec<Truth>,
+    truth_free: Vec<u32>,
     /// Relationships started before the window and alive at its start.
     pub pregressi: Vec<Truth>,
     pub hires: u64,
@@ -257,7 +265,11 @@ impl<'w> Gen<'w> {
             scheduled: BTreeMap::new(),
             buckets: BTreeMap::new(),
             seq: 0,
-            truth_pending: FxHashMap::default(),
+            truth_slab: Vec::new(),
+            truth_free: Vec::new(),
+            idle: Vec::new(),
+            idle_pos: Vec::new(),
+            releases: BTreeMap::new(),
             pregressi: Vec::new(),
             hires: 0,
         };
@@ -350,6 +362,7 @@ impl<'w> Gen<'w> {
         if omocodic_cf {
             cfb = omocodic(&cfb, 1 + (h >> 32) as usize % 3);
         }
+        self.idle_pos.push(u32::MAX);
         self.workers.push(Worker {
             cf: cfb,
             birth,
@@ -394,7 +407,41 @@ impl<'w> Gen<'w> {
             let age = self.entry_age(false);
             let female = self.rng.chance(0.46);
             let cit = self.draw_cit(false, false);
-            self.new_worker(day, age, female, cit);
+            let wid = self.new_worker(day, age, female, cit);
+            self.mark_idle(wid);
+        }
+    }
+
+    fn mark_idle(&mut self, wid: u32) {
+        if self.idle_pos[wid as usize] == u32::MAX {
+            self.idle_pos[wid as usize] = self.idle.len() as u32;
+            self.idle.push(wid);
+        }
+    }
+
+    fn mark_busy(&mut self, wid: u32) {
+        let pos = self.idle_pos[wid as usize];
+        if pos == u32::MAX {
+            return;
+        }
+        self.idle.swap_remove(pos as usize);
+        if let Some(&moved) = self.idle.get(pos as usize) {
+            self.idle_pos[moved as usize] = pos;
+        }
+        self.idle_pos[wid as usize] = u32::MAX;
+    }
+
+    /// Records that a worker is busy until `until` (inclusive; [`FAR`] = beyond the horizon).
+    fn set_busy(&mut self, wid: u32, until: i32) {
+        self.mark_busy(wid);
+        let w = &mut self.workers[wid as usize];
+        w.busy_until = if w.busy_until == NONE {
+            until
+        } else {
+            w.busy_until.max(until)
+        };
+        if until != FAR {
+            self.releases.entry(until + 1).or_default().push(wid);
         }
     }
 
@@ -560,6 +607,13 @@ impl<'w> Gen<'w> {
 
     /// Runs the hires of one day.
     pub fn run_day(&mut self, day: i32) {
+        if let Some(list) = self.releases.remove(&day) {
+            for wid in list {
+                if self.workers[wid as usize].busy_until < day {
+                    self.mark_idle(wid);
+                }
+            }
+        }
         let expected = self.expected_hires(day);
         let mut n = expected.floor() as i64;
         if self.rng.f64() < expected - n as f64 {
@@ -1034,11 +1088,12 @@ impl<'w> Gen<'w> {
         if plan.start == ass_day && prev_ts % 86_400 > 12 * 3600 && self.rng.chance(0.7) {
             prev_ts = ass_day as i64 * 86_400 + self.rng.range(6 * 3600, 9 * 3600);
         }
-        let mut ass_seq = None;
-        if in_window(plan.start) {
-            prev_ts = prev_ts.min(horizon_end);
-            ass_seq = Some(self.push(prev_ts, ev));
-        }
+        // The ASS is queued last (with the finished truth) but numbered first.
+        let ass = in_window(plan.start).then(|| {
+            let seq = self.seq;
+            self.seq += 1;
+            (seq, prev_ts.min(horizon_end), ev)
+        });
         for pe in &plan.events {
             match *pe {
                 PlanEv::Pro { old_end, new_end } => {
@@ -1115,16 +1170,37 @@ impl<'w> Gen<'w> {
                 }
             }
         }
-        if let Some(seq) = ass_seq {
-            self.truth_pending.insert(seq, truth);
+        if let Some((seq, ts, ev)) = ass {
+            let idx = match self.truth_free.pop() {
+                Some(i) => {
+                    self.truth_slab[i as usize] = truth;
+                    i
+                }
+                None => {
+                    self.truth_slab.push(truth);
+                    (self.truth_slab.len() - 1) as u32
+                }
+            };
+            self.push_item(seq, ts, ev, idx);
         } else if plan.start < first && plan.end >= first {
             self.pregressi.push(truth);
         }
     }
 
-    fn push(&mut self, ts: i64, ev: Ev) -> u64 {
+    fn push(&mut self, ts: i64, ev: Ev) {
         let seq = self.seq;
         self.seq += 1;
+        self.push_item(seq, ts, ev, NO_TRUTH);
+    }
+
+    /// Takes the truth of a relationship (by the index its ASS item carries).
+    pub fn take_truth(&mut self, idx: u32) -> Option<Truth> {
+        let t = *self.truth_slab.get(idx as usize)?;
+        self.truth_free.push(idx);
+        Some(t)
+    }
+
+    fn push_item(&mut self, seq: u64, ts: i64, ev: Ev, truth: u32) {
         let mi = month_index(ts.div_euclid(86_400) as i32);
         self.buckets.entry(mi).or_default().push(Item {
             ts,
@@ -1138,8 +1214,8 @@ impl<'w> Gen<'w> {
             motivo: 0,
             real: true,
             alt: false,
+            truth,
         });
-        seq
     }
 
     fn kind_fallback(&self, kind: Kind, day: i32) -> Kind {
@@ -1174,15 +1250,19 @@ impl<'w> Gen<'w> {
                 }
             }
         }
-        if n > 0 && !self.rng.chance(0.07) {
+        if !self.idle.is_empty() && !self.rng.chance(0.07) {
             let fm = female_share.max(1.0 - female_share);
             for _ in 0..40 {
-                let id = self.rng.below(n) as u32;
+                if self.idle.is_empty() {
+                    break;
+                }
+                let id = self.idle[self.rng.below(self.idle.len() as u64) as usize];
                 let w = self.workers[id as usize];
-                if w.busy_until >= day {
+                let a = age_at(w.birth, day);
+                if a > 66 {
+                    self.mark_busy(id); // retired: leaves the pool for good
                     continue;
                 }
-                let a = age_at(w.birth, day);
                 if a < min_age || a > max_age {
                     continue;
                 }
@@ -1283,14 +1363,9 @@ impl<'w> Gen<'w> {
         let plan = self.plan(kind, kind.tip(), sector, e.pa, day, fine, birth, orario, ore, day);
         self.emit_plan(&plan, wid, employer);
         let end = plan.end;
-        let w = &mut self.workers[wid as usize];
         let until = if end > self.p.last_day { FAR } else { end };
-        w.busy_until = if w.busy_until == NONE {
-            until
-        } else {
-            w.busy_until.max(until)
-        };
-        w.pt = orario != OR_F;
+        self.set_busy(wid, until);
+        self.workers[wid as usize].pt = orario != OR_F;
         // Job-to-job moves.
         if end < self.p.last_day {
             let p = self.rng.f64();
@@ -1389,9 +1464,8 @@ impl<'w> Gen<'w> {
             );
             self.emit_plan(&plan, wid, employer);
             let end = plan.end;
-            let w = &mut self.workers[wid as usize];
-            w.busy_until = if end > self.p.last_day { FAR } else { end };
-            w.pt = orario != OR_F;
+            self.set_busy(wid, if end > self.p.last_day { FAR } else { end });
+            self.workers[wid as usize].pt = orario != OR_F;
         }
     }
 }
