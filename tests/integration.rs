@@ -241,7 +241,7 @@ fn a_crash_before_the_manifest_leaves_nothing_visible_and_a_rerun_completes() {
     let (_d, lake) = tmp_lake("crash");
     // First a committed generation, so the crash happens on a non-empty lake.
     let fx = fixtures::write_all(&lake.root.parent().unwrap().join("fx"));
-    ingest(&lake, &key(), &[fx.unilav_batch.clone()], &opts()).unwrap();
+    ingest(&lake, &key(), std::slice::from_ref(&fx.unilav_batch), &opts()).unwrap();
     let before = tree_digest(&lake.root);
     let visible_before = count(&lake, "SELECT count(*) FROM co_eventi");
     let mut o = opts();
@@ -306,12 +306,12 @@ fn no_codice_fiscale_anywhere_in_the_lake() {
 fn a_rettifica_in_a_later_run_replaces_the_record_in_the_lake() {
     let (d, lake) = tmp_lake("crossrun");
     let fx = fixtures::write_all(&d.path().join("fx"));
-    let r1 = ingest(&lake, &key(), &[fx.unilav_single.clone()], &opts())
+    let r1 = ingest(&lake, &key(), std::slice::from_ref(&fx.unilav_single), &opts())
         .unwrap()
         .run
         .unwrap();
     assert_eq!((r1.totali.letti, r1.totali.accettati), (1, 1));
-    let r2 = ingest(&lake, &key(), &[fx.rettifica_later.clone()], &opts())
+    let r2 = ingest(&lake, &key(), std::slice::from_ref(&fx.rettifica_later), &opts())
         .unwrap()
         .run
         .unwrap();
@@ -342,7 +342,7 @@ fn a_rettifica_in_a_later_run_replaces_the_record_in_the_lake() {
         ]]
     );
     // An annullamento of the rettifica, in a third run, removes the relationship.
-    ingest(&lake, &key(), &[fx.annullamento_later.clone()], &opts()).unwrap();
+    ingest(&lake, &key(), std::slice::from_ref(&fx.annullamento_later), &opts()).unwrap();
     assert_eq!(count(&lake, "SELECT count(*) FROM co_eventi"), 0);
     assert_eq!(count(&lake, "SELECT count(*) FROM co_superati"), 3);
     let m = lake.manifest().unwrap();
@@ -445,9 +445,9 @@ fn hand_made_fixtures_in_every_format() {
 fn a_different_key_is_refused_on_an_existing_lake() {
     let (d, lake) = tmp_lake("key");
     let fx = fixtures::write_all(&d.path().join("fx"));
-    ingest(&lake, &key(), &[fx.unilav_single.clone()], &opts()).unwrap();
+    ingest(&lake, &key(), std::slice::from_ref(&fx.unilav_single), &opts()).unwrap();
     let other = Key::from_text(&"77".repeat(32), KeySource::Env).unwrap();
-    let err = ingest(&lake, &other, &[fx.csv.clone()], &opts())
+    let err = ingest(&lake, &other, std::slice::from_ref(&fx.csv), &opts())
         .unwrap_err()
         .to_string();
     assert!(err.contains("another pseudonymisation key"), "{err}");

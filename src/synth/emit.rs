@@ -6,6 +6,9 @@
 //! the free slots `8k+0…8k+7`, so switching faults on or off never renumbers a true
 //! communication (the truth files are identical either way). Fault draws use their own
 //! hash stream keyed by the communication's sequence number.
+//!
+//! [`Numberer`] runs with the simulation; [`Writer`] runs on its own thread and receives each
+//! month as [`Row`]s that carry a copy of their worker and employer.
 
 use super::cal::{self, month_index, month_start};
 use super::people;

@@ -10,7 +10,12 @@
 //!
 //! Output is a pure function of the configuration: the same seed gives byte-identical files
 //! (own xoshiro256** / splitmix64 PRNG, no hash-map iteration, no clock). Generation streams
-//! month by month: only pending future events are held in memory.
+//! month by month: only pending future events are held in memory. The simulation runs on the
+//! calling thread and hands each complete month, already in output order, to a writer thread.
+//!
+//! Modules: `sim` (workers, employers, hires, the life of each relationship), `emit` (numbering,
+//! fault injection, writing), `profile` (province profile: sectors, seasonality, contract mix,
+//! citizenships), `people` (names, codici fiscali), `cal` (dates), `rng` (PRNG).
 
 mod cal;
 mod emit;

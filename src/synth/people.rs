@@ -403,8 +403,8 @@ pub fn numeric_cf(h: u64, first_digit: u8) -> [u8; 11] {
     let mut b = [b'0'; 11];
     let mut x = h;
     b[0] = b'0' + first_digit % 10;
-    for i in 1..7 {
-        b[i] = b'0' + (x % 10) as u8;
+    for d in &mut b[1..7] {
+        *d = b'0' + (x % 10) as u8;
         x /= 10;
     }
     if b[..7].iter().all(|&c| c == b'0') {

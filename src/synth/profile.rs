@@ -752,7 +752,7 @@ impl World {
                 continue;
             }
             let italian = c.codice == "000";
-            if !italian && !(c.cod_mf.len() == 4 && c.cod_mf.starts_with('Z')) {
+            if !(italian || c.cod_mf.len() == 4 && c.cod_mf.starts_with('Z')) {
                 continue; // apolide, or no state code
             }
             let _ = mid;

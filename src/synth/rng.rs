@@ -140,8 +140,7 @@ impl Alias {
                 large.push(i);
             }
         }
-        loop {
-            let Some(&l) = large.last() else { break };
+        while let Some(&l) = large.last() {
             let Some(s) = small.pop() else { break };
             prob[s] = scaled[s];
             alias[s] = l as u32;

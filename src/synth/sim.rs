@@ -50,6 +50,8 @@ pub struct Worker {
     pub salt: u8,
     /// The current job is part-time (a second part-time job is possible).
     pub pt: bool,
+    /// Start of the latest job (two jobs never share worker, employer and start day).
+    pub last_start: i32,
     pub omocodic: bool,
 }
 
@@ -374,6 +376,7 @@ impl<'w> Gen<'w> {
             livello,
             salt,
             pt: false,
+            last_start: NONE,
             omocodic: omocodic_cf,
         });
         id
@@ -1245,12 +1248,18 @@ impl<'w> Gen<'w> {
                 let id = self.rng.below(n) as u32;
                 let w = self.workers[id as usize];
                 let a = age_at(w.birth, day);
-                if w.busy_until >= day && w.busy_until != FAR && w.pt && a >= min_age.max(18) && a <= max_age {
+                if w.busy_until >= day
+                    && w.busy_until != FAR
+                    && w.pt
+                    && w.last_start < day
+                    && a >= min_age.max(18)
+                    && a <= max_age
+                {
                     return id;
                 }
             }
         }
-        if !self.idle.is_empty() && !self.rng.chance(0.07) {
+        if !self.idle.is_empty() && !self.rng.chance(0.12) {
             let fm = female_share.max(1.0 - female_share);
             for _ in 0..40 {
                 if self.idle.is_empty() {
@@ -1272,7 +1281,13 @@ impl<'w> Gen<'w> {
                     (1.0 - female_share) / fm
                 };
                 let is_cn = Some(w.cit) == self.w.cit_china;
-                let age_acc = if a >= 55 { 0.6 } else { 1.0 };
+                let age_acc = if a >= 55 {
+                    0.45
+                } else if a >= 25 {
+                    0.9
+                } else {
+                    1.0
+                };
                 let cit_acc = age_acc
                     * if chinese {
                         if is_cn {
@@ -1366,6 +1381,7 @@ impl<'w> Gen<'w> {
         let until = if end > self.p.last_day { FAR } else { end };
         self.set_busy(wid, until);
         self.workers[wid as usize].pt = orario != OR_F;
+        self.workers[wid as usize].last_start = day;
         // Job-to-job moves.
         if end < self.p.last_day {
             let p = self.rng.f64();

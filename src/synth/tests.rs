@@ -419,6 +419,16 @@ fn truth_is_coherent_with_the_extract() {
             assert!(fine >= first);
         }
     }
+    // The SISCO key (CF datore, CF lavoratore, data inizio) identifies one relationship.
+    let mut keys = HashSet::new();
+    for t in rap.iter().chain(&pre) {
+        let k = (
+            t["cf_datore"].clone(),
+            t["cf_lavoratore"].clone(),
+            t["data_inizio"].clone(),
+        );
+        assert!(keys.insert(k.clone()), "two relationships share the key {k:?}");
+    }
     let readme = std::fs::read_to_string(dir.path().join("truth/README.md")).expect("readme");
     assert!(readme.contains("seed 21"));
 }
