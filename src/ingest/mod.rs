@@ -179,11 +179,10 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
             while let Some(r) = pending.remove(&next) {
                 next += 1;
                 if failure.is_none() {
-                    let bytes_hint = r.batch.get_array_memory_size() as u64 / 2;
+                    pb.inc(r.bytes);
                     if let Err(e) = st.take(r, &mut eventi_w) {
                         failure = Some(e);
                     }
-                    pb.inc(bytes_hint.min(total_bytes));
                 }
             }
         }

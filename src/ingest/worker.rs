@@ -28,6 +28,8 @@ pub struct ChunkResult {
     pub fonte: &'static str,
     pub input: usize,
     pub label: Arc<str>,
+    /// Bytes of input the chunk held (progress).
+    pub bytes: u64,
     pub read: u64,
     pub batch: RecordBatch,
     pub meta: Vec<RowMeta>,
@@ -131,6 +133,7 @@ impl Out<'_> {
 /// Validates every record of a chunk.
 pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) -> ChunkResult {
     let fonte = chunk.format.fonte();
+    let bytes = chunk.bytes.len() as u64;
     let mut out = Out {
         ctx,
         chunk_label: chunk.label.clone(),
@@ -263,6 +266,7 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
     ChunkResult {
         seq: chunk.seq,
         fonte,
+        bytes,
         input: chunk.input,
         label: chunk.label,
         read: out.read,
