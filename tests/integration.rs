@@ -540,3 +540,20 @@ fn the_cli_demo_sql_and_key_refusal() {
     );
     assert!(!ok && err.contains("no such file"), "{err}");
 }
+
+#[test]
+fn a_lombardia_file_without_event_kind_is_a_clear_file_error() {
+    let (d, lake) = tmp_lake("lomb");
+    let p = d.path().join("estratto.csv");
+    std::fs::write(
+        &p,
+        "DATA,GENERE,ETA,CONTRATTO\n15/03/2024,F,29,LAVORO A TEMPO DETERMINATO\n",
+    )
+    .unwrap();
+    let err = format!(
+        "{:#}",
+        ingest(&lake, &key(), std::slice::from_ref(&p), &opts()).unwrap_err()
+    );
+    assert!(err.contains("cannot tell the event kind"), "{err}");
+    assert!(lake.manifest().unwrap().runs.is_empty(), "nothing committed");
+}

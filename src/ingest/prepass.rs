@@ -65,7 +65,7 @@ fn insert_code(v: &[u8], out: &mut FxHashSet<u64>) {
 
 /// The values of column `col` in a chunk of whole CSV records. Without quotes in the chunk a
 /// record is a line and fields are split with memchr; otherwise the CSV parser reads it.
-fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut FxHashSet<u64>) {
+fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut FxHashSet<u64>) -> Result<()> {
     if memchr::memchr(b'"', bytes).is_none() {
         for line in bytes.split(|&b| b == b'\n') {
             let mut start = 0usize;
@@ -89,15 +89,15 @@ fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut F
                 }
             }
         }
-        return;
+        return Ok(());
     }
-    let _ = co_csv::for_each_byte_record(bytes, 0, header, |_, rec| {
+    co_csv::for_each_byte_record(bytes, 0, header, |_, rec| {
         if let Some(v) = rec.get(col) {
             if !v.is_empty() {
                 insert_code(v, out);
             }
         }
-    });
+    })
 }
 
 /// One pass over an input: its sha256 and the codes its corrections point at.
@@ -106,7 +106,19 @@ pub fn scan_input(inp: &InputFile, pb: &ProgressBar) -> Result<(String, FxHashSe
     let file = std::fs::File::open(&inp.path).with_context(|| format!("opening {}", inp.path.display()))?;
     let mut f = sources::HashingReader::new(file);
     match inp.format {
-        SourceFormat::Lombardia => pb.inc(inp.bytes),
+        SourceFormat::Lombardia => {
+            // A file whose event kind cannot be told is a file-level error, raised before any
+            // record is read rather than as one quarantined row per record.
+            let (header, _, _) = co_csv::read_header(&mut f, SourceFormat::Lombardia)
+                .with_context(|| format!("{}: reading the header", inp.path.display()))?;
+            let name = inp
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            crate::sources::lombardia::Columns::from_header(&header, &name)?;
+            pb.inc(inp.bytes);
+        }
         SourceFormat::Csv => {
             let (header, rest, _) = co_csv::read_header(&mut f, SourceFormat::Csv)
                 .with_context(|| format!("{}: reading the header", inp.path.display()))?;
@@ -122,7 +134,7 @@ pub fn scan_input(inp: &InputFile, pb: &ProgressBar) -> Result<(String, FxHashSe
                 2,
                 sources::csv_boundary,
                 &mut |bytes, _| {
-                    scan_csv_chunk(&bytes, col, &header, &mut codes);
+                    scan_csv_chunk(&bytes, col, &header, &mut codes)?;
                     pb.inc(bytes.len() as u64);
                     Ok(())
                 },
@@ -157,8 +169,8 @@ mod tests {
         let plain = b"1700000000000002;1700000000000001;03\r\n1700000000000003;;01\n";
         let quoted = b"1700000000000002;\"1700000000000001\";03\n1700000000000003;;\"a;b\"\n";
         let (mut a, mut b) = (FxHashSet::default(), FxHashSet::default());
-        scan_csv_chunk(plain, 1, &h, &mut a);
-        scan_csv_chunk(quoted, 1, &h, &mut b);
+        scan_csv_chunk(plain, 1, &h, &mut a).unwrap();
+        scan_csv_chunk(quoted, 1, &h, &mut b).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.len(), 1);
         assert!(a.contains(&code_hash("1700000000000001")));

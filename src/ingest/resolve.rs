@@ -16,7 +16,7 @@ use crate::lake::manifest::Manifest;
 use crate::lake::schema::{self, QuarantineRow};
 use crate::lake::Lake;
 use crate::quality::Motivo;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, Int64Array, StringArray, StringBuilder, TimestampMicrosecondArray, UInt32Array};
 use arrow::compute::{concat_batches, take_record_batch};
 use arrow::record_batch::RecordBatch;
@@ -175,6 +175,10 @@ pub fn resolve(
             children.entry(Node::Lake(k)).or_default().push(i);
         } else if quarantined_codes.contains(p) {
             roots.push(Node::Held(i)); // its target was quarantined: it stands alone
+        } else if st.seen.contains_key(&code_hash(p)) {
+            // Accepted in this run but streamed instead of held: the pre-pass missed it.
+            // Calling the correction an orphan would be silently wrong.
+            bail!("internal error: the target {p} of a correction was written without being held back (pre-pass miss); nothing was committed");
         } else {
             orphans.push(i);
         }

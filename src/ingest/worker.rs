@@ -211,7 +211,8 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                 let file_name = chunk.label.rsplit('/').next().unwrap_or(&chunk.label).to_string();
                 match lombardia::Columns::from_header(header, &file_name) {
                     Err(e) => {
-                        // Cannot happen after the reader's check; quarantine rather than lose.
+                        // The pre-pass already refused such a file; should the two ever disagree,
+                        // the records are quarantined, never lost.
                         let _ = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, _| {
                             out.read += 1;
                             let rej = Rejection {
