@@ -31,3 +31,14 @@ SELECT anno, evento, count(*) AS comunicazioni
 FROM co_eventi
 GROUP BY ALL
 ORDER BY anno, evento;
+
+-- Employment relationships rebuilt by `oml build` (key: worker, employer, data_inizio), with
+-- the attributes of their avviamento. Dates are inclusive; data_fine_effettiva is NULL while
+-- the relationship is open at the horizon (docs/convenzioni.md).
+CREATE OR REPLACE VIEW rapporti AS SELECT * FROM {{rapporti}};
+
+-- Contract / working-time segments of each relationship (a trasformazione starts a new one).
+CREATE OR REPLACE VIEW segmenti AS SELECT * FROM {{segmenti}};
+
+-- Communications that could not be applied, and relationships without avviamento.
+CREATE OR REPLACE VIEW rapporti_anomalie AS SELECT * FROM {{rapporti_anomalie}};

@@ -9,6 +9,7 @@
 
 pub mod analytics;
 pub mod bench;
+pub mod build;
 pub mod ingest;
 pub mod lake;
 pub mod model;

@@ -42,7 +42,17 @@ enum Command {
     /// Load data into the lake.
     #[command(subcommand)]
     Ingest(IngestCommand),
-    /// Run SQL on the lake with DuckDB (views: co_eventi, quarantena, co_superati, …).
+    /// Rebuild employment relationships (rapporti), their contract segments and anomalies
+    /// from co_eventi, in a new lake generation.
+    #[command(long_about = "Rebuild employment relationships from co_eventi.\n\n\
+A relationship (rapporto) is the Ministry's key: worker, employer, data_inizio. Proroghe move its expected end, \
+trasformazioni split it into contract / working-time segments (dataset segmenti), a cessazione ends it. A fixed-term \
+relationship that reaches its (prorogated) expected end on or before the horizon without any cessazione is closed on \
+that day with cessazione_imputata = true. Relationships whose avviamento predates the lake are kept, flagged \
+censura_sinistra, and every communication that cannot be applied is listed in rapporti_anomalie with its reason: \
+communications read = applied + not applied, or nothing is committed.\n\nDate conventions: docs/convenzioni.md.")]
+    Build(BuildArgs),
+    /// Run SQL on the lake with DuckDB (views: co_eventi, quarantena, co_superati, rapporti, segmenti, …).
     Sql(SqlArgs),
     /// Summarise what the lake holds: communications by year and event, quarantine, reconciliation.
     Status,
@@ -128,6 +138,19 @@ struct IngestCoArgs {
 enum BenchCommand {
     /// Ingest throughput and peak memory vs a DuckDB-only SQL ETL and a plain CSV → Parquet copy.
     Ingest(oml::bench::BenchIngestArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Last day the communications are complete for, YYYY-MM-DD (default: the last day of the
+    /// month of the latest data_invio). Fixed-term relationships expected to end by then
+    /// without a cessazione get an imputed one; later ones stay open.
+    #[arg(long)]
+    horizon: Option<chrono::NaiveDate>,
+    /// First day the lake covers, YYYY-MM-DD (default: the day of the earliest data_invio).
+    /// Relationships without avviamento that started earlier are left-censored.
+    #[arg(long)]
+    coverage_start: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args)]
@@ -266,6 +289,15 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         lake_dir.display()
     );
     run_ingest(&lake, &key, &[data.join("unilav")], None, None, None, cli.quiet)?;
+    println!("\nRicostruisco i rapporti di lavoro (oml build) …");
+    run_build(
+        &lake,
+        &BuildArgs {
+            horizon: None,
+            coverage_start: None,
+        },
+        cli.quiet,
+    )?;
     println!();
     print!("{}", lake_summary(&lake)?);
     let l = lake_dir.display();
@@ -278,6 +310,35 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         key_path.display(),
         data.join("co.csv").display()
     );
+    Ok(())
+}
+
+fn run_build(lake: &Lake, args: &BuildArgs, quiet: bool) -> Result<()> {
+    let bar = (!quiet).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} comunicazioni ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let progress = |phase: &str, done: u64, total: u64| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+            b.set_message(phase.to_string());
+        }
+    };
+    let opts = oml::build::BuildOptions {
+        orizzonte: args.horizon,
+        inizio_copertura: args.coverage_start,
+        fail_before_commit: false,
+    };
+    let report = oml::build::build(lake, &opts, &progress)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    print!("{}", oml::build::summary(&report));
     Ok(())
 }
 
@@ -312,6 +373,7 @@ fn run(cli: &Cli) -> Result<()> {
             let key = Key::resolve(a.key_file.as_deref(), &cli.lake)?;
             run_ingest(&lake, &key, &a.paths, a.format, a.vintage, a.threads, cli.quiet)
         }
+        Command::Build(a) => run_build(&lake, a, cli.quiet),
         Command::Sql(a) => {
             let session = oml::analytics::Session::open(&lake)?;
             let (schema, batches) = session.query(&a.query)?;

@@ -22,6 +22,9 @@ fn dataset_schema(name: &str) -> Option<SchemaRef> {
         schema::CO_EVENTI => Some(schema::eventi_schema()),
         schema::QUARANTENA => Some(schema::quarantena_schema()),
         schema::CO_SUPERATI => Some(schema::superati_schema()),
+        crate::build::output::RAPPORTI => Some(crate::build::output::rapporti_schema()),
+        crate::build::output::SEGMENTI => Some(crate::build::output::segmenti_schema()),
+        crate::build::output::RAPPORTI_ANOMALIE => Some(crate::build::output::anomalie_schema()),
         _ => None,
     }
 }
@@ -65,7 +68,7 @@ fn relation(manifest: &Manifest, dataset: &str, base: Option<&Path>) -> Result<S
 
 fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
     let mut sql = VIEWS_SQL.to_string();
-    for ds in crate::lake::DATASETS {
+    for ds in crate::lake::all_datasets() {
         sql = sql.replace(&format!("{{{{{ds}}}}}"), &relation(manifest, ds, base)?);
     }
     Ok(sql)

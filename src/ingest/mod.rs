@@ -313,6 +313,14 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         .entry(schema::QUARANTENA.into())
         .or_default()
         .extend(quar_files);
+    // Relationships and marts no longer match co_eventi: drop them until the next build.
+    for d in crate::build::DERIVED {
+        for f in manifest.files(d) {
+            staging.remove(&f.path)?;
+        }
+        new_manifest.datasets.remove(d);
+    }
+    new_manifest.build = None;
     for d in crate::lake::DATASETS {
         new_manifest
             .datasets

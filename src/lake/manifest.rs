@@ -18,6 +18,31 @@ pub struct Manifest {
     pub aggiornato: String,
     pub datasets: BTreeMap<String, Vec<FileEntry>>,
     pub runs: Vec<RunRecord>,
+    /// The last `oml build` (None until one runs, and again after every ingest).
+    #[serde(default)]
+    pub build: Option<BuildRecord>,
+}
+
+/// What `oml build` made of `co_eventi`: `eventi = eventi_applicati + eventi_non_applicati`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BuildRecord {
+    pub eseguito: String,
+    /// Generation of the lake the communications were read from.
+    pub generazione_eventi: u64,
+    /// Last day the communications are taken as complete (imputed cessazioni up to it).
+    pub orizzonte: String,
+    /// First day covered: relationships without avviamento that started earlier are left-censored.
+    pub inizio_copertura: String,
+    pub eventi: u64,
+    pub eventi_applicati: u64,
+    pub eventi_non_applicati: u64,
+    pub rapporti: u64,
+    pub segmenti: u64,
+    pub censura_sinistra: u64,
+    pub cessazioni_imputate: u64,
+    pub aperti: u64,
+    pub anomalie_per_motivo: BTreeMap<String, u64>,
+    pub secondi: f64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]

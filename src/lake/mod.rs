@@ -29,8 +29,14 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// Datasets exposed at the top of the lake.
+/// Datasets written by `oml ingest`.
 pub const DATASETS: [&str; 3] = [schema::CO_EVENTI, schema::QUARANTENA, schema::CO_SUPERATI];
+
+/// Every dataset exposed at the top of the lake: the ingested ones and those `oml build`
+/// derives from them.
+pub fn all_datasets() -> impl Iterator<Item = &'static str> {
+    DATASETS.into_iter().chain(crate::build::DERIVED)
+}
 
 /// Rows per Parquet row group: bounds the writer's memory and lets readers skip by year/row
 /// group statistics.
@@ -188,7 +194,7 @@ impl Staging {
             std::fs::rename(&tmp, self.dir.join(rel))?;
             Ok(())
         };
-        for d in DATASETS {
+        for d in all_datasets() {
             std::fs::create_dir_all(self.dir.join(d))?;
         }
         write_synced("views.sql", views_sql.as_bytes())?;
@@ -206,7 +212,7 @@ impl Staging {
             let _ = d.sync_all();
         }
         // Stable top-level names (created once).
-        for name in DATASETS.iter().copied().chain(["_manifest.json", "views.sql"]) {
+        for name in all_datasets().chain(["_manifest.json", "views.sql"]) {
             let link = root.join(name);
             if std::fs::symlink_metadata(&link).is_err() {
                 symlink(&PathBuf::from("current").join(name), &link)?;

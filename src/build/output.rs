@@ -1,0 +1,395 @@
+//! Pass 2 of `oml build`: the relationships, segments and anomalies as Parquet datasets.
+//!
+//! A relationship's attributes (worker and employer pseudonyms, sex, age class, citizenship,
+//! sector, workplace…) are those of its avviamento (or first communication): pass 2 reads
+//! `co_eventi` again in the fixed row order, row group by row group, and takes those rows.
+//! Relationships are numbered in that order, so each row group yields a contiguous run.
+
+use super::events::{open_row_group, Codes, Dict, RowGroup, NO_DATE};
+use super::rapporti::{Anomalia, Built, Rapporto};
+use crate::lake::manifest::FileEntry;
+use crate::lake::{PartitionedWriter, Staging};
+use anyhow::{Context, Result};
+use arrow::array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    UInt32Array,
+};
+use arrow::compute::{concat_batches, filter_record_batch, take};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
+
+pub const RAPPORTI: &str = "rapporti";
+pub const SEGMENTI: &str = "segmenti";
+pub const RAPPORTI_ANOMALIE: &str = "rapporti_anomalie";
+
+/// Attributes of a relationship copied from its first communication.
+const ATTRIBUTES: [&str; 21] = [
+    "id_lavoratore",
+    "id_datore",
+    "sesso",
+    "anno_nascita",
+    "classe_eta",
+    "nato_estero",
+    "cittadinanza",
+    "area_cittadinanza",
+    "livello_istruzione",
+    "comune_domicilio",
+    "datore_pa",
+    "ateco",
+    "ateco_sezione",
+    "ateco_divisione",
+    "comune_lavoro",
+    "provincia",
+    "provincia_istat",
+    "regione",
+    "cpi",
+    "ccnl",
+    "qualifica_professionale",
+];
+
+fn date(name: &str) -> Field {
+    Field::new(name, DataType::Date32, true)
+}
+fn text(name: &str) -> Field {
+    Field::new(name, DataType::Utf8, true)
+}
+
+fn core_fields() -> Vec<Field> {
+    vec![
+        Field::new("id_rapporto", DataType::Int64, false),
+        text("codice_comunicazione_avvio"),
+        date("data_inizio"),
+        date("data_fine_prevista_iniziale"),
+        date("data_fine_prevista"),
+        date("data_cessazione"),
+        date("data_fine_effettiva"),
+        Field::new("cessazione_imputata", DataType::Boolean, false),
+        Field::new("avviamento_nel_lago", DataType::Boolean, false),
+        Field::new("censura_sinistra", DataType::Boolean, false),
+        text("tipologia_contrattuale"),
+        text("macro_contratto"),
+        text("tipologia_finale"),
+        text("macro_contratto_finale"),
+        text("tipo_orario"),
+        Field::new("ore_settimanali", DataType::Float64, true),
+        text("causa_cessazione"),
+        text("macro_causa_cessazione"),
+        Field::new("n_proroghe", DataType::Int32, false),
+        Field::new("n_trasformazioni", DataType::Int32, false),
+        Field::new("durata_prevista", DataType::Int32, true),
+        Field::new("durata_effettiva", DataType::Int32, true),
+    ]
+}
+
+/// Schema of `rapporti`, given the schema of `co_eventi` (for the attribute columns).
+pub fn rapporti_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        let ev = crate::lake::schema::eventi_schema();
+        let mut f = core_fields();
+        for a in ATTRIBUTES {
+            if let Ok(field) = ev.field_with_name(a) {
+                f.push(field.clone().with_nullable(true));
+            }
+        }
+        Arc::new(Schema::new(f))
+    })
+    .clone()
+}
+
+/// Schema of `segmenti`.
+pub fn segmenti_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            Field::new("id_rapporto", DataType::Int64, false),
+            Field::new("n_segmento", DataType::Int32, false),
+            date("data_inizio"),
+            date("data_fine"),
+            text("tipologia_contrattuale"),
+            text("macro_contratto"),
+            text("tipo_orario"),
+            Field::new("ore_settimanali", DataType::Float64, true),
+            text("codice_trasformazione"),
+        ]))
+    })
+    .clone()
+}
+
+/// Schema of `rapporti_anomalie`.
+pub fn anomalie_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            Field::new("id_rapporto", DataType::Int64, true),
+            Field::new("codice_comunicazione", DataType::Utf8, false),
+            Field::new("evento", DataType::Utf8, false),
+            date("data_evento"),
+            Field::new("motivo", DataType::Utf8, false),
+            Field::new("applicata", DataType::Boolean, false),
+            Field::new("descrizione", DataType::Utf8, false),
+        ]))
+    })
+    .clone()
+}
+
+fn opt_date(d: i32) -> Option<i32> {
+    (d != NO_DATE).then_some(d)
+}
+
+/// Calendar year of a day number.
+pub fn year_of(days: i32) -> i32 {
+    use chrono::Datelike;
+    chrono::NaiveDate::from_num_days_from_ce_opt(days + 719_163).map_or(0, |d| d.year())
+}
+
+fn texts(dict: &Dict, codes: impl Iterator<Item = u16>) -> ArrayRef {
+    Arc::new(codes.map(|c| dict.get(c)).collect::<StringArray>())
+}
+
+fn core_columns(
+    rs: &[Rapporto],
+    first_id: i64,
+    codes: &Codes,
+    built: &Built,
+    avvio_codes: &StringArray,
+) -> Vec<ArrayRef> {
+    let seg0 = |r: &Rapporto| built.segmenti.get(r.segments.start);
+    let days = |a: i32, b: i32| (a != NO_DATE && b != NO_DATE).then_some(b - a + 1);
+    vec![
+        Arc::new(Int64Array::from_iter_values((0..rs.len() as i64).map(|i| first_id + i))),
+        Arc::new(
+            rs.iter()
+                .enumerate()
+                .map(|(i, r)| (r.avviamento && avvio_codes.is_valid(i)).then(|| avvio_codes.value(i)))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(Date32Array::from_iter(rs.iter().map(|r| opt_date(r.data_inizio)))),
+        Arc::new(Date32Array::from_iter(
+            rs.iter().map(|r| opt_date(r.data_fine_prevista_iniziale)),
+        )),
+        Arc::new(Date32Array::from_iter(
+            rs.iter().map(|r| opt_date(r.data_fine_prevista)),
+        )),
+        Arc::new(Date32Array::from_iter(rs.iter().map(|r| opt_date(r.data_cessazione)))),
+        Arc::new(Date32Array::from_iter(
+            rs.iter().map(|r| opt_date(r.data_fine_effettiva)),
+        )),
+        Arc::new(BooleanArray::from_iter(rs.iter().map(|r| Some(r.cessazione_imputata)))),
+        Arc::new(BooleanArray::from_iter(rs.iter().map(|r| Some(r.avviamento)))),
+        Arc::new(BooleanArray::from_iter(rs.iter().map(|r| Some(r.censura_sinistra)))),
+        texts(&codes.tipologia, rs.iter().map(|r| r.tipologia_iniziale)),
+        texts(&codes.macro_contratto, rs.iter().map(|r| r.macro_iniziale as u16)),
+        texts(&codes.tipologia, rs.iter().map(|r| r.tipologia_finale)),
+        texts(&codes.macro_contratto, rs.iter().map(|r| r.macro_finale as u16)),
+        texts(&codes.orario, rs.iter().map(|r| seg0(r).map_or(0, |s| s.orario as u16))),
+        Arc::new(Float64Array::from_iter(
+            rs.iter().map(|r| seg0(r).map(|s| s.ore as f64).filter(|x| !x.is_nan())),
+        )),
+        texts(&codes.causa, rs.iter().map(|r| r.causa)),
+        texts(&codes.macro_causa, rs.iter().map(|r| r.macro_causa as u16)),
+        Arc::new(Int32Array::from_iter_values(rs.iter().map(|r| r.n_proroghe as i32))),
+        Arc::new(Int32Array::from_iter_values(
+            rs.iter().map(|r| r.n_trasformazioni as i32),
+        )),
+        Arc::new(Int32Array::from_iter(
+            rs.iter().map(|r| days(r.data_inizio, r.data_fine_prevista_iniziale)),
+        )),
+        Arc::new(Int32Array::from_iter(
+            rs.iter().map(|r| days(r.data_inizio, r.data_fine_effettiva)),
+        )),
+    ]
+}
+
+/// Splits a batch by the year of one of its date columns and writes each part.
+fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, years: &[i32]) -> Result<()> {
+    let mut distinct: Vec<i32> = years.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() == 1 {
+        return w.write(distinct[0], batch);
+    }
+    for y in distinct {
+        let mask = BooleanArray::from_iter(years.iter().map(|&x| Some(x == y)));
+        w.write(y, &filter_record_batch(batch, &mask)?)?;
+    }
+    Ok(())
+}
+
+/// What one row group contributes: relationships and anomalies, ready to write.
+struct Part {
+    rapporti: Option<RecordBatch>,
+    rapporti_years: Vec<i32>,
+    anomalie: Option<RecordBatch>,
+    anomalie_years: Vec<i32>,
+}
+
+fn part(rg: &RowGroup, rs: &[Rapporto], first_id: i64, an: &[Anomalia], built: &Built, codes: &Codes) -> Result<Part> {
+    if rs.is_empty() && an.is_empty() {
+        return Ok(Part {
+            rapporti: None,
+            rapporti_years: vec![],
+            anomalie: None,
+            anomalie_years: vec![],
+        });
+    }
+    let mut cols: Vec<&str> = vec!["codice_comunicazione", "evento"];
+    cols.extend(ATTRIBUTES);
+    let batches = open_row_group(rg, &cols, &[])?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .with_context(|| format!("reading {}", rg.file.display()))?;
+    let schema = batches
+        .first()
+        .map(|b| b.schema())
+        .context("empty row group in co_eventi")?;
+    let all = concat_batches(&schema, &batches)?;
+    let local = |row: u32| (row as u64 - rg.first_row) as u32;
+
+    let rapporti = if rs.is_empty() {
+        None
+    } else {
+        let idx = UInt32Array::from_iter_values(rs.iter().map(|r| local(r.first_row)));
+        let code_col = all
+            .column_by_name("codice_comunicazione")
+            .context("codice_comunicazione")?;
+        let codes_taken = take(code_col.as_ref(), &idx, None)?;
+        let avvio = codes_taken
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .context("codice_comunicazione is not text")?;
+        let mut columns = core_columns(rs, first_id, codes, built, avvio);
+        let target = rapporti_schema();
+        for f in target.fields().iter().skip(columns.len()) {
+            let c = all
+                .column_by_name(f.name())
+                .with_context(|| format!("co_eventi has no column {}", f.name()))?;
+            columns.push(take(c.as_ref(), &idx, None)?);
+        }
+        Some(RecordBatch::try_new(target, columns)?)
+    };
+    let anomalie = if an.is_empty() {
+        None
+    } else {
+        let idx = UInt32Array::from_iter_values(an.iter().map(|a| local(a.row)));
+        let code = take(
+            all.column_by_name("codice_comunicazione")
+                .context("codice_comunicazione")?,
+            &idx,
+            None,
+        )?;
+        let evento = take(all.column_by_name("evento").context("evento")?, &idx, None)?;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from_iter(
+                an.iter().map(|a| a.rapporto.map(|r| r as i64 + 1)),
+            )),
+            code,
+            evento,
+            Arc::new(Date32Array::from_iter(an.iter().map(|a| opt_date(a.data_evento)))),
+            Arc::new(StringArray::from_iter_values(an.iter().map(|a| a.motivo.code()))),
+            Arc::new(BooleanArray::from_iter(
+                an.iter().map(|a| Some(!a.motivo.discards_event())),
+            )),
+            Arc::new(StringArray::from_iter_values(an.iter().map(|a| a.motivo.descrizione()))),
+        ];
+        Some(RecordBatch::try_new(anomalie_schema(), columns)?)
+    };
+    Ok(Part {
+        rapporti_years: rs.iter().map(|r| year_of(r.data_inizio)).collect(),
+        rapporti,
+        anomalie_years: an.iter().map(|a| year_of(a.data_evento)).collect(),
+        anomalie,
+    })
+}
+
+/// Writes `rapporti`, `segmenti` and `rapporti_anomalie` into the staging generation.
+pub fn write_datasets(
+    staging: &Staging,
+    groups: &[RowGroup],
+    built: &Built,
+    codes: &Codes,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<(&'static str, Vec<FileEntry>)>> {
+    let mut w_rap = PartitionedWriter::new(staging, RAPPORTI, "part-build", rapporti_schema());
+    let mut w_an = PartitionedWriter::new(staging, RAPPORTI_ANOMALIE, "part-build", anomalie_schema());
+    // The slices of relationships and anomalies of each row group.
+    let slices: Vec<(usize, usize, usize, usize)> = groups
+        .iter()
+        .map(|rg| {
+            let lo = rg.first_row;
+            let hi = rg.first_row + rg.rows;
+            let r0 = built.rapporti.partition_point(|r| (r.first_row as u64) < lo);
+            let r1 = built.rapporti.partition_point(|r| (r.first_row as u64) < hi);
+            let a0 = built.anomalie.partition_point(|a| (a.row as u64) < lo);
+            let a1 = built.anomalie.partition_point(|a| (a.row as u64) < hi);
+            (r0, r1, a0, a1)
+        })
+        .collect();
+    let chunk = rayon::current_num_threads().max(1) * 2;
+    for (gs, ss) in groups.chunks(chunk).zip(slices.chunks(chunk)) {
+        let parts: Vec<Part> = gs
+            .par_iter()
+            .zip(ss.par_iter())
+            .map(|(rg, &(r0, r1, a0, a1))| {
+                let p = part(
+                    rg,
+                    &built.rapporti[r0..r1],
+                    r0 as i64 + 1,
+                    &built.anomalie[a0..a1],
+                    built,
+                    codes,
+                )?;
+                progress(rg.rows);
+                Ok(p)
+            })
+            .collect::<Result<_>>()?;
+        for p in parts {
+            if let Some(b) = &p.rapporti {
+                write_by_year(&mut w_rap, b, &p.rapporti_years)?;
+            }
+            if let Some(b) = &p.anomalie {
+                write_by_year(&mut w_an, b, &p.anomalie_years)?;
+            }
+        }
+    }
+    let seg_files = write_segmenti(staging, built, codes)?;
+    Ok(vec![
+        (RAPPORTI, w_rap.finish()?),
+        (SEGMENTI, seg_files),
+        (RAPPORTI_ANOMALIE, w_an.finish()?),
+    ])
+}
+
+fn write_segmenti(staging: &Staging, built: &Built, codes: &Codes) -> Result<Vec<FileEntry>> {
+    let mut w = PartitionedWriter::new(staging, SEGMENTI, "part-build", segmenti_schema());
+    const BATCH: usize = 256 * 1024;
+    // n_segmento: position within its relationship.
+    for chunk in built.segmenti.chunks(BATCH).enumerate() {
+        let (ci, segs) = chunk;
+        let base = ci * BATCH;
+        let n_seg: Vec<i32> = (0..segs.len())
+            .map(|i| {
+                let s = &segs[i];
+                let r = &built.rapporti[s.rapporto as usize];
+                (base + i - r.segments.start) as i32 + 1
+            })
+            .collect();
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from_iter_values(segs.iter().map(|s| s.rapporto as i64 + 1))),
+            Arc::new(Int32Array::from(n_seg)),
+            Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
+            Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),
+            texts(&codes.tipologia, segs.iter().map(|s| s.tipologia)),
+            texts(&codes.macro_contratto, segs.iter().map(|s| s.macro_contratto as u16)),
+            texts(&codes.orario, segs.iter().map(|s| s.orario as u16)),
+            Arc::new(Float64Array::from_iter(
+                segs.iter().map(|s| Some(s.ore as f64).filter(|x| !x.is_nan())),
+            )),
+            texts(&codes.trasformazione, segs.iter().map(|s| s.trasformazione as u16)),
+        ];
+        let batch = RecordBatch::try_new(segmenti_schema(), columns)?;
+        let years: Vec<i32> = segs.iter().map(|s| year_of(s.data_inizio)).collect();
+        write_by_year(&mut w, &batch, &years)?;
+    }
+    w.finish()
+}

@@ -1,0 +1,316 @@
+//! Hand-made cases for the reconstruction: each expected value is derived by hand from the
+//! conventions in docs/convenzioni.md.
+
+use super::events::{Ev, Kind, NO_DATE};
+use super::rapporti::{rebuild, Built, Motivo, Params};
+use chrono::NaiveDate;
+
+fn d(s: &str) -> i32 {
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date");
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+/// Codes used in the cases (indexes of the test dictionaries): tipologia 1 = TD (A.02.00),
+/// 2 = TI (A.01.00); macro 1 = TD, 2 = TI.
+const TD: u16 = 1;
+const TI: u16 = 2;
+
+struct Case {
+    events: Vec<Ev>,
+    next_row: u32,
+}
+
+impl Case {
+    fn new() -> Case {
+        Case {
+            events: vec![],
+            next_row: 0,
+        }
+    }
+    /// Adds a communication sent at `sent` (a date; the send order is the order of the calls
+    /// within the same day).
+    fn ev(&mut self, kind: Kind, worker: u128, inizio: &str, sent: &str, f: impl FnOnce(&mut Ev)) -> &mut Case {
+        let mut e = Ev {
+            worker,
+            employer: 7,
+            data_invio: d(sent) as i64 * 86_400_000_000 + self.next_row as i64,
+            row: self.next_row,
+            data_inizio: d(inizio),
+            data_fine: NO_DATE,
+            data_evento: d(sent),
+            data_fine_proroga: NO_DATE,
+            data_trasformazione: NO_DATE,
+            data_cessazione: NO_DATE,
+            ore: f32::NAN,
+            comune: 1,
+            tipologia: TD,
+            causa: 0,
+            kind,
+            macro_contratto: TD as u8,
+            orario: 1,
+            trasformazione: 0,
+            macro_causa: 0,
+        };
+        f(&mut e);
+        self.events.push(e);
+        self.next_row += 1;
+        self
+    }
+    fn run(&mut self) -> Built {
+        let p = Params {
+            orizzonte: d("2024-12-31"),
+            inizio_copertura: d("2019-01-01"),
+        };
+        let b = rebuild(&mut self.events, &p);
+        assert_eq!(b.applicati + b.scartati, self.events.len() as u64, "reconciliation");
+        b
+    }
+}
+
+#[test]
+fn fixed_term_with_proroga_and_no_cessazione_is_imputed_at_the_prorogated_end() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-01-10", "2024-01-09", |e| {
+            e.data_fine = d("2024-03-31")
+        })
+        .ev(Kind::Pro, 1, "2024-01-10", "2024-03-28", |e| {
+            e.data_fine_proroga = d("2024-06-30")
+        })
+        .run();
+    assert_eq!(b.rapporti.len(), 1);
+    let r = &b.rapporti[0];
+    assert_eq!(r.data_fine_prevista_iniziale, d("2024-03-31"));
+    assert_eq!(r.data_fine_prevista, d("2024-06-30"));
+    assert_eq!(r.data_fine_effettiva, d("2024-06-30"));
+    assert!(r.cessazione_imputata);
+    assert_eq!(r.n_proroghe, 1);
+    assert!(b.anomalie.is_empty());
+}
+
+#[test]
+fn communicated_cessazione_wins_over_the_expected_end() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-01-10", "2024-01-09", |e| {
+            e.data_fine = d("2024-12-31")
+        })
+        .ev(Kind::Ces, 1, "2024-01-10", "2024-05-03", |e| {
+            e.data_cessazione = d("2024-05-02");
+            e.causa = 3;
+        })
+        .run();
+    let r = &b.rapporti[0];
+    assert_eq!(r.data_fine_effettiva, d("2024-05-02"));
+    assert!(!r.cessazione_imputata);
+    assert_eq!(r.causa, 3);
+    assert_eq!(r.data_fine_prevista, d("2024-12-31"));
+}
+
+#[test]
+fn fixed_term_ending_after_the_horizon_stays_open_and_open_ended_never_imputed() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-06-01", "2024-06-01", |e| {
+            e.data_fine = d("2025-01-01")
+        })
+        .ev(Kind::Ass, 2, "2024-06-01", "2024-06-01", |e| {
+            e.tipologia = TI;
+            e.macro_contratto = TI as u8;
+        })
+        .run();
+    assert_eq!(b.rapporti.len(), 2);
+    for r in &b.rapporti {
+        assert_eq!(r.data_fine_effettiva, NO_DATE);
+        assert!(!r.cessazione_imputata);
+    }
+}
+
+#[test]
+fn expected_end_on_the_horizon_day_is_imputed() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-12-01", "2024-12-01", |e| {
+            e.data_fine = d("2024-12-31")
+        })
+        .run();
+    assert_eq!(b.rapporti[0].data_fine_effettiva, d("2024-12-31"));
+    assert!(b.rapporti[0].cessazione_imputata);
+}
+
+#[test]
+fn trasformazione_to_open_ended_splits_segments_and_removes_the_expected_end() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2023-01-01", "2022-12-31", |e| {
+            e.data_fine = d("2023-06-30")
+        })
+        .ev(Kind::Trs, 1, "2023-01-01", "2023-05-02", |e| {
+            e.data_trasformazione = d("2023-05-01");
+            e.tipologia = TI;
+            e.macro_contratto = TI as u8;
+            e.trasformazione = 1;
+        })
+        .run();
+    let r = &b.rapporti[0];
+    assert_eq!(r.data_fine_prevista, NO_DATE);
+    assert_eq!(r.data_fine_effettiva, NO_DATE);
+    assert_eq!((r.tipologia_iniziale, r.tipologia_finale), (TD, TI));
+    let segs = &b.segmenti[r.segments.clone()];
+    assert_eq!(segs.len(), 2);
+    assert_eq!(
+        (segs[0].data_inizio, segs[0].data_fine),
+        (d("2023-01-01"), d("2023-04-30"))
+    );
+    assert_eq!((segs[1].data_inizio, segs[1].data_fine), (d("2023-05-01"), NO_DATE));
+    assert_eq!(segs[1].tipologia, TI);
+    assert_eq!(segs[1].trasformazione, 1);
+}
+
+#[test]
+fn cessazione_on_the_day_of_the_hire_and_one_day_contracts_last_one_day() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-03-04", "2024-03-04", |e| {
+            e.data_fine = d("2024-03-10")
+        })
+        .ev(Kind::Ces, 1, "2024-03-04", "2024-03-05", |e| {
+            e.data_cessazione = d("2024-03-04")
+        })
+        .ev(Kind::Ass, 2, "2024-03-04", "2024-03-04", |e| {
+            e.data_fine = d("2024-03-04")
+        })
+        .run();
+    for r in &b.rapporti {
+        assert_eq!(r.data_fine_effettiva, r.data_inizio, "one day: end = start");
+    }
+    assert!(!b.rapporti[0].cessazione_imputata);
+    assert!(b.rapporti[1].cessazione_imputata);
+}
+
+#[test]
+fn communications_of_a_hire_before_the_lake_build_a_left_censored_relationship() {
+    let b = Case::new()
+        .ev(Kind::Pro, 1, "2018-05-01", "2019-03-01", |e| {
+            e.data_fine = d("2019-03-31");
+            e.data_fine_proroga = d("2019-09-30");
+        })
+        .ev(Kind::Ces, 1, "2018-05-01", "2019-07-16", |e| {
+            e.data_cessazione = d("2019-07-15")
+        })
+        .run();
+    assert_eq!(b.rapporti.len(), 1);
+    let r = &b.rapporti[0];
+    assert!(r.censura_sinistra && !r.avviamento);
+    assert_eq!(r.data_inizio, d("2018-05-01"));
+    assert_eq!(r.data_fine_effettiva, d("2019-07-15"));
+    assert_eq!(r.n_proroghe, 1);
+    assert_eq!(b.anomalie.len(), 1);
+    assert_eq!(b.anomalie[0].motivo, Motivo::CensuraSinistra);
+    assert_eq!((b.applicati, b.scartati), (2, 0));
+}
+
+#[test]
+fn a_missing_avviamento_within_the_coverage_is_not_censoring() {
+    let b = Case::new()
+        .ev(Kind::Ces, 1, "2020-05-01", "2020-06-02", |e| {
+            e.data_cessazione = d("2020-06-01")
+        })
+        .run();
+    assert!(!b.rapporti[0].censura_sinistra);
+    assert_eq!(b.anomalie[0].motivo, Motivo::AvviamentoMancante);
+}
+
+#[test]
+fn contradictions_are_recorded_and_not_applied() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-01-10", "2024-01-09", |e| {
+            e.data_fine = d("2024-02-10")
+        })
+        .ev(Kind::Ces, 1, "2024-01-10", "2024-01-20", |e| {
+            e.data_cessazione = d("2024-01-19")
+        })
+        .ev(Kind::Ces, 1, "2024-01-10", "2024-01-21", |e| {
+            e.data_cessazione = d("2024-01-20")
+        })
+        .ev(Kind::Pro, 1, "2024-01-10", "2024-01-22", |e| {
+            e.data_fine_proroga = d("2024-03-10")
+        })
+        .ev(Kind::Ass, 2, "2024-01-10", "2024-01-09", |e| {
+            e.tipologia = TI;
+            e.macro_contratto = TI as u8;
+        })
+        .ev(Kind::Pro, 2, "2024-01-10", "2024-02-01", |e| {
+            e.data_fine_proroga = d("2024-03-10")
+        })
+        .ev(Kind::Ces, 2, "2024-01-10", "2024-02-01", |e| {
+            e.data_cessazione = d("2024-01-01")
+        })
+        .run();
+    let motivi: Vec<Motivo> = b.anomalie.iter().map(|a| a.motivo).collect();
+    assert_eq!(
+        motivi,
+        vec![
+            Motivo::CessazioneRipetuta,
+            Motivo::EventoDopoCessazione,
+            Motivo::ProrogaSenzaTermine,
+            Motivo::CessazionePrimaInizio
+        ]
+    );
+    assert_eq!((b.applicati, b.scartati), (3, 4));
+    assert_eq!(b.rapporti[0].data_fine_effettiva, d("2024-01-19"));
+    assert_eq!(b.rapporti[1].data_fine_effettiva, NO_DATE);
+}
+
+#[test]
+fn a_rettifica_of_the_avviamento_sent_after_the_cessazione_still_opens_the_relationship() {
+    let b = Case::new()
+        .ev(Kind::Ces, 1, "2024-02-17", "2024-02-22", |e| {
+            e.data_cessazione = d("2024-02-21")
+        })
+        .ev(Kind::Ass, 1, "2024-02-17", "2024-02-23", |e| {
+            e.data_fine = d("2024-03-31")
+        })
+        .run();
+    assert_eq!(b.rapporti.len(), 1);
+    assert!(b.rapporti[0].avviamento);
+    assert_eq!(b.rapporti[0].data_fine_effettiva, d("2024-02-21"));
+    assert!(b.anomalie.is_empty());
+}
+
+#[test]
+fn two_avviamenti_with_the_same_key_are_two_relationships() {
+    let b = Case::new()
+        .ev(Kind::Ass, 1, "2024-01-10", "2024-01-09", |e| {
+            e.data_fine = d("2024-01-31")
+        })
+        .ev(Kind::Ass, 1, "2024-01-10", "2024-01-09", |e| {
+            e.data_fine = d("2024-01-31");
+            e.comune = 2;
+        })
+        .ev(Kind::Ces, 1, "2024-01-10", "2024-01-20", |e| {
+            e.data_cessazione = d("2024-01-15");
+            e.comune = 1;
+        })
+        .run();
+    assert_eq!(b.rapporti.len(), 2);
+    assert_eq!(b.anomalie.len(), 1);
+    assert_eq!(b.anomalie[0].motivo, Motivo::ChiaveDuplicata);
+    // The cessazione goes to the relationship at the same site (comune 1), the first one.
+    assert_eq!(b.rapporti[0].data_fine_effettiva, d("2024-01-15"));
+    assert_eq!(b.rapporti[1].data_fine_effettiva, d("2024-01-31"));
+    assert!(b.rapporti[1].cessazione_imputata);
+}
+
+#[test]
+fn relationships_come_out_in_row_order_with_renumbered_segments() {
+    let b = Case::new()
+        .ev(Kind::Ass, 9, "2024-01-01", "2024-01-01", |e| {
+            e.data_fine = d("2024-01-31")
+        })
+        .ev(Kind::Ass, 1, "2024-01-01", "2024-01-01", |e| {
+            e.data_fine = d("2024-01-31")
+        })
+        .run();
+    let rows: Vec<u32> = b.rapporti.iter().map(|r| r.first_row).collect();
+    assert_eq!(rows, vec![0, 1]);
+    for (i, r) in b.rapporti.iter().enumerate() {
+        for s in &b.segmenti[r.segments.clone()] {
+            assert_eq!(s.rapporto as usize, i);
+        }
+    }
+}
