@@ -42,3 +42,86 @@ CREATE OR REPLACE VIEW segmenti AS SELECT * FROM {{segmenti}};
 
 -- Communications that could not be applied, and relationships without avviamento.
 CREATE OR REPLACE VIEW rapporti_anomalie AS SELECT * FROM {{rapporti_anomalie}};
+
+-- ── Indicator helpers ────────────────────────────────────────────────────────────────────
+-- The indicator files in sql/indicatori/ read four DuckDB variables, so that each file runs
+-- as is from the DuckDB CLI (defaults: the whole lake, by year, no breakdown) and the binary
+-- only sets them (`oml indicators NAME --by … --period …`):
+--   SET VARIABLE oml_dal = DATE '2024-01-01';  SET VARIABLE oml_al = DATE '2024-12-31';
+--   SET VARIABLE oml_periodicita = 'trimestre';   -- 'mese' | 'trimestre' | 'anno'
+--   SET VARIABLE oml_per = ['cpi', 'macro_contratto'];   -- breakdown columns (dimensions)
+-- Dates follow docs/convenzioni.md: inclusive; a position is in the stock at the end of day t
+-- if data_inizio <= t and it has not ended by t (fine > t, or still open).
+
+-- Horizon and coverage of the last `oml build` (NULL before the first build).
+CREATE OR REPLACE MACRO oml_orizzonte() AS {{orizzonte}};
+CREATE OR REPLACE MACRO oml_inizio_copertura() AS {{inizio_copertura}};
+CREATE OR REPLACE MACRO oml_dal() AS coalesce(getvariable('oml_dal')::DATE, oml_inizio_copertura(), DATE '2000-01-01');
+CREATE OR REPLACE MACRO oml_al() AS coalesce(getvariable('oml_al')::DATE, oml_orizzonte(), DATE '2000-12-31');
+CREATE OR REPLACE MACRO oml_per() AS coalesce(getvariable('oml_per')::VARCHAR[], []::VARCHAR[]);
+CREATE OR REPLACE MACRO oml_periodicita() AS coalesce(getvariable('oml_periodicita')::VARCHAR, 'anno');
+-- The label of the period a day belongs to: '2024-03', '2024-Q1' or '2024'.
+CREATE OR REPLACE MACRO oml_periodo(d, periodicita) AS CASE periodicita
+    WHEN 'mese' THEN strftime(d, '%Y-%m')
+    WHEN 'trimestre' THEN strftime(d, '%Y') || '-Q' || quarter(d)::VARCHAR
+    ELSE strftime(d, '%Y') END;
+-- First and last day of the period a day belongs to.
+CREATE OR REPLACE MACRO oml_inizio_periodo(d, periodicita) AS CASE periodicita
+    WHEN 'mese' THEN date_trunc('month', d)::DATE
+    WHEN 'trimestre' THEN date_trunc('quarter', d)::DATE
+    ELSE date_trunc('year', d)::DATE END;
+CREATE OR REPLACE MACRO oml_fine_periodo(d, periodicita) AS CASE periodicita
+    WHEN 'mese' THEN (date_trunc('month', d) + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE
+    WHEN 'trimestre' THEN (date_trunc('quarter', d) + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE
+    ELSE (date_trunc('year', d) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE END;
+-- The periods between oml_dal() and oml_al(), clipped to them.
+CREATE OR REPLACE MACRO oml_periodi(periodicita) AS TABLE
+    SELECT oml_periodo(g::DATE, periodicita) AS periodo,
+           greatest(min(g)::DATE, oml_dal()) AS inizio, least(max(g)::DATE, oml_al()) AS fine
+    FROM range(oml_dal()::TIMESTAMP, oml_al()::TIMESTAMP + INTERVAL 1 DAY, INTERVAL 1 DAY) t(g)
+    GROUP BY 1;
+-- Weight of a day of work in full-time equivalents: part-time by weekly hours over 40 (0.5
+-- when the hours are missing); full-time, 'N' (non definito, e.g. intermittent) and unknown count 1.
+CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE
+    WHEN tipo_orario IN ('P', 'V', 'M') THEN coalesce(least(ore, 40.0) / 40.0, 0.5)
+    ELSE 1.0 END;
+
+-- Relationships with their breakdown columns: comune (of the workplace), settore (ISTAT
+-- macro-sector from the ATECO section).
+CREATE OR REPLACE VIEW rapporti_dim AS
+SELECT *,
+    comune_lavoro AS comune,
+    CASE WHEN ateco_sezione IS NULL THEN NULL
+         WHEN ateco_sezione = 'A' THEN 'AGRICOLTURA'
+         WHEN ateco_sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
+         WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'
+         ELSE 'SERVIZI' END AS settore,
+    coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto
+FROM rapporti;
+
+-- Segments with the breakdown columns of their relationship; the contract columns
+-- (tipologia_contrattuale, macro_contratto, tipo_orario, ore_settimanali) are the segment's.
+CREATE OR REPLACE VIEW segmenti_dim AS
+SELECT s.id_rapporto, s.n_segmento, s.data_inizio AS inizio_segmento, s.data_fine AS fine_segmento,
+    coalesce(s.data_fine, DATE '9999-12-31') AS fine_segmento_o_aperto,
+    s.n_segmento = max(s.n_segmento) OVER (PARTITION BY s.id_rapporto) AS ultimo_segmento,
+    s.tipologia_contrattuale, coalesce(s.macro_contratto, 'NON_NOTO') AS macro_contratto,
+    coalesce(lag(s.macro_contratto) OVER (PARTITION BY s.id_rapporto ORDER BY s.n_segmento), 'NON_NOTO')
+        AS macro_contratto_precedente,
+    s.tipo_orario,
+    s.ore_settimanali, s.codice_trasformazione,
+    r.data_inizio, r.data_fine_effettiva, r.cessazione_imputata, r.avviamento_nel_lago, r.censura_sinistra,
+    r.id_lavoratore, r.id_datore, r.sesso, r.classe_eta, r.area_cittadinanza, r.livello_istruzione,
+    r.comune, r.cpi, r.provincia, r.regione, r.ateco_sezione, r.ateco_divisione, r.settore
+FROM segmenti s JOIN rapporti_dim r USING (id_rapporto);
+
+-- Communications with the same breakdown columns as rapporti_dim.
+CREATE OR REPLACE VIEW co_eventi_dim AS
+SELECT *,
+    comune_lavoro AS comune,
+    CASE WHEN ateco_sezione IS NULL THEN NULL
+         WHEN ateco_sezione = 'A' THEN 'AGRICOLTURA'
+         WHEN ateco_sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
+         WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'
+         ELSE 'SERVIZI' END AS settore
+FROM co_eventi;

@@ -71,6 +71,13 @@ fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
     for ds in crate::lake::all_datasets() {
         sql = sql.replace(&format!("{{{{{ds}}}}}"), &relation(manifest, ds, base)?);
     }
+    let date = |d: Option<&str>| match d.and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
+        Some(d) => format!("DATE '{d}'"),
+        None => "NULL::DATE".to_string(),
+    };
+    let b = manifest.build.as_ref();
+    sql = sql.replace("{{orizzonte}}", &date(b.map(|b| b.orizzonte.as_str())));
+    sql = sql.replace("{{inizio_copertura}}", &date(b.map(|b| b.inizio_copertura.as_str())));
     Ok(sql)
 }
 
