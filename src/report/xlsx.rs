@@ -1069,6 +1069,8 @@ fn write_tag<W: Write>(w: &mut W, style_attr: &[u8], type_attr: &[u8]) -> io::Re
     w.write_all(b"><v>")
 }
 
+/// Fixed time (1980-01-01) and attributes: same input, same bytes. Deflate level 3: on a
+/// million-row sheet half the time of the default level 6 for a file 4 % larger.
 fn entry_options(large: bool) -> SimpleFileOptions {
     SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
