@@ -16,5 +16,6 @@ pub mod model;
 pub mod privacy;
 pub mod quality;
 pub mod reference;
+pub mod report;
 pub mod sources;
 pub mod synth;
