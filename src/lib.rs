@@ -15,5 +15,6 @@ pub mod model;
 pub mod privacy;
 pub mod quality;
 pub mod reference;
+pub mod sdc;
 pub mod sources;
 pub mod synth;
