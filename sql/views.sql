@@ -88,10 +88,22 @@ CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE
 
 -- Relationships with their breakdown columns: comune (of the workplace), settore (ISTAT
 -- macro-sector from the ATECO section).
+-- Missing values of a breakdown column read 'NON_INDICATO', so that every cell has a label.
 CREATE OR REPLACE VIEW rapporti_dim AS
-SELECT *,
-    comune_lavoro AS comune,
-    CASE WHEN ateco_sezione IS NULL THEN NULL
+SELECT * REPLACE (
+        coalesce(sesso, 'NON_INDICATO') AS sesso,
+        coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
+        coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
+        coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
+        coalesce(ateco_sezione, 'NON_INDICATO') AS ateco_sezione,
+        coalesce(ateco_divisione, 'NON_INDICATO') AS ateco_divisione,
+        coalesce(cpi, 'NON_INDICATO') AS cpi,
+        coalesce(provincia, 'NON_INDICATO') AS provincia,
+        coalesce(regione, 'NON_INDICATO') AS regione,
+        coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
+        coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale),
+    coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
+    CASE WHEN ateco_sezione IS NULL THEN 'NON_INDICATO'
          WHEN ateco_sezione = 'A' THEN 'AGRICOLTURA'
          WHEN ateco_sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
          WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'
@@ -105,11 +117,12 @@ CREATE OR REPLACE VIEW segmenti_dim AS
 SELECT s.id_rapporto, s.n_segmento, s.data_inizio AS inizio_segmento, s.data_fine AS fine_segmento,
     coalesce(s.data_fine, DATE '9999-12-31') AS fine_segmento_o_aperto,
     s.n_segmento = max(s.n_segmento) OVER (PARTITION BY s.id_rapporto) AS ultimo_segmento,
-    s.tipologia_contrattuale, coalesce(s.macro_contratto, 'NON_NOTO') AS macro_contratto,
+    coalesce(s.tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale,
+    coalesce(s.macro_contratto, 'NON_NOTO') AS macro_contratto,
     coalesce(lag(s.macro_contratto) OVER (PARTITION BY s.id_rapporto ORDER BY s.n_segmento), 'NON_NOTO')
         AS macro_contratto_precedente,
-    s.tipo_orario,
-    s.ore_settimanali, s.codice_trasformazione,
+    coalesce(s.tipo_orario, 'NON_INDICATO') AS tipo_orario,
+    s.ore_settimanali, coalesce(s.codice_trasformazione, 'NESSUNA') AS codice_trasformazione,
     r.data_inizio, r.data_fine_effettiva, r.cessazione_imputata, r.avviamento_nel_lago, r.censura_sinistra,
     r.id_lavoratore, r.id_datore, r.sesso, r.classe_eta, r.area_cittadinanza, r.livello_istruzione,
     r.comune, r.cpi, r.provincia, r.regione, r.ateco_sezione, r.ateco_divisione, r.settore
@@ -117,9 +130,21 @@ FROM segmenti s JOIN rapporti_dim r USING (id_rapporto);
 
 -- Communications with the same breakdown columns as rapporti_dim.
 CREATE OR REPLACE VIEW co_eventi_dim AS
-SELECT *,
-    comune_lavoro AS comune,
-    CASE WHEN ateco_sezione IS NULL THEN NULL
+SELECT * REPLACE (
+        coalesce(sesso, 'NON_INDICATO') AS sesso,
+        coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
+        coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
+        coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
+        coalesce(ateco_sezione, 'NON_INDICATO') AS ateco_sezione,
+        coalesce(ateco_divisione, 'NON_INDICATO') AS ateco_divisione,
+        coalesce(cpi, 'NON_INDICATO') AS cpi,
+        coalesce(provincia, 'NON_INDICATO') AS provincia,
+        coalesce(regione, 'NON_INDICATO') AS regione,
+        coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
+        coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale,
+        coalesce(tipo_orario, 'NON_INDICATO') AS tipo_orario),
+    coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
+    CASE WHEN ateco_sezione IS NULL THEN 'NON_INDICATO'
          WHEN ateco_sezione = 'A' THEN 'AGRICOLTURA'
          WHEN ateco_sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
          WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'

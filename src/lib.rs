@@ -17,5 +17,6 @@ pub mod privacy;
 pub mod quality;
 pub mod reference;
 pub mod report;
+pub mod sdc;
 pub mod sources;
 pub mod synth;

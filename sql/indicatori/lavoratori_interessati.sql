@@ -1,0 +1,26 @@
+-- indicatore: lavoratori_interessati
+-- titolo: Lavoratori interessati da attivazioni
+-- fonte: rapporti_dim
+-- additive:
+--
+--   lavoratori_interessati        distinct workers with at least one attivazione in the period
+--                                 (the Ministry's "lavoratori interessati"); not additive: a
+--                                 worker hired in two sectors counts once in the total;
+--   attivazioni_per_lavoratore    attivazioni / lavoratori_interessati.
+WITH base AS (
+    SELECT oml_periodo(data_inizio, oml_periodicita()) AS periodo, *
+    FROM rapporti_dim
+    WHERE data_inizio BETWEEN oml_dal() AND oml_al()
+),
+celle AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d, count(*) AS n
+    FROM base GROUP BY ALL
+)
+SELECT * EXCLUDE (l, d, n),
+    unnest([
+        {'misura': 'lavoratori_interessati', 'valore': l::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'attivazioni_per_lavoratore', 'valore': round(n / l, 2), 'n_lavoratori': l, 'n_datori': d}
+    ], recursive := true)
+FROM celle
+ORDER BY ALL;

@@ -1,0 +1,30 @@
+-- indicatore: trasformazioni
+-- titolo: Trasformazioni (tutte e a tempo indeterminato)
+-- fonte: segmenti_dim
+-- additive: trasformazioni, trasformazioni_a_ti
+--
+--   trasformazioni        trasformazioni dated in the period (every code: DI, FF, TP, PP, …; break
+--                         down by codice_trasformazione), by the contract after it;
+--   trasformazioni_a_ti   those that turned a non-open-ended contract (TD, apprendistato, …) into
+--                         an open-ended one (macro_contratto TI): the Ministry's "trasformazioni a
+--                         tempo indeterminato", which add to the flusso in entrata a TI.
+WITH base AS (
+    SELECT oml_periodo(inizio_segmento, oml_periodicita()) AS periodo, *
+    FROM segmenti_dim
+    WHERE n_segmento > 1 AND inizio_segmento BETWEEN oml_dal() AND oml_al()
+),
+celle AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        count(*) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti,
+        count(DISTINCT id_lavoratore) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti_l,
+        count(DISTINCT id_datore) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti_d
+    FROM base GROUP BY ALL
+)
+SELECT * EXCLUDE (n, l, d, ti, ti_l, ti_d),
+    unnest([
+        {'misura': 'trasformazioni', 'valore': n::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'trasformazioni_a_ti', 'valore': ti::DOUBLE, 'n_lavoratori': ti_l, 'n_datori': ti_d}
+    ], recursive := true)
+FROM celle
+ORDER BY ALL;
