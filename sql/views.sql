@@ -157,3 +157,11 @@ SELECT * REPLACE (
          WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'
          ELSE 'SERVIZI' END AS settore
 FROM co_eventi;
+
+-- Standard marts written by `oml build`: the same tables `oml indicators` prints (protected,
+-- totals included; columns periodo, breakdowns, misura, valore, stato, codice_stato,
+-- n_lavoratori, n_datori).
+CREATE OR REPLACE VIEW mart_flussi AS SELECT * FROM {{mart_flussi}};
+CREATE OR REPLACE VIEW mart_posizioni AS SELECT * FROM {{mart_posizioni}};
+CREATE OR REPLACE VIEW mart_flussi_mensili AS SELECT * FROM {{mart_flussi_mensili}};
+CREATE OR REPLACE VIEW mart_qwi AS SELECT * FROM {{mart_qwi}};

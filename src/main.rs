@@ -165,6 +165,9 @@ struct BuildArgs {
     /// Relationships without avviamento that started earlier are left-censored.
     #[arg(long)]
     coverage_start: Option<chrono::NaiveDate>,
+    /// Do not compute the standard marts (mart_flussi, mart_posizioni, …).
+    #[arg(long)]
+    skip_marts: bool,
 }
 
 #[derive(Args)]
@@ -348,6 +351,7 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         &BuildArgs {
             horizon: None,
             coverage_start: None,
+            skip_marts: false,
         },
         cli.quiet,
     )?;
@@ -386,6 +390,7 @@ fn run_build(lake: &Lake, args: &BuildArgs, quiet: bool) -> Result<()> {
         orizzonte: args.horizon,
         inizio_copertura: args.coverage_start,
         fail_before_commit: false,
+        skip_marts: args.skip_marts,
     };
     let report = oml::build::build(lake, &opts, &progress)?;
     if let Some(b) = bar {

@@ -7,6 +7,7 @@
 --   posizioni_inizio   in force at the end of the day before the period starts;
 --   posizioni_fine     in force at the end of the period's last day;
 --   variazione = posizioni_fine - posizioni_inizio (equals the saldo of flussi.sql, exactly).
+-- A measure that is 0 in a cell has no row.
 -- A position is in force at the end of day t if it started on or before t and has not ended
 -- by t (data_fine > t, or still open): a relationship that ends on t has its last day of work
 -- on t but is no longer in the stock that evening; a trasformazione on day d moves the position
@@ -19,24 +20,24 @@ base AS (
     FROM periodi p JOIN segmenti_dim s
       ON s.inizio_segmento <= p.fine AND s.uscita_segmento >= p.inizio
 ),
-celle AS (
-    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
-        count(*) FILTER (WHERE inizio_segmento < inizio_p AND uscita_segmento >= inizio_p) AS ini,
-        count(DISTINCT id_lavoratore) FILTER (WHERE inizio_segmento < inizio_p AND uscita_segmento >= inizio_p) AS ini_l,
-        count(DISTINCT id_datore) FILTER (WHERE inizio_segmento < inizio_p AND uscita_segmento >= inizio_p) AS ini_d,
-        count(*) FILTER (WHERE inizio_segmento <= fine_p AND uscita_segmento > fine_p) AS fin,
-        count(DISTINCT id_lavoratore) FILTER (WHERE inizio_segmento <= fine_p AND uscita_segmento > fine_p) AS fin_l,
-        count(DISTINCT id_datore) FILTER (WHERE inizio_segmento <= fine_p AND uscita_segmento > fine_p) AS fin_d,
-        count(DISTINCT id_lavoratore) AS tot_l,
-        count(DISTINCT id_datore) AS tot_d
-    FROM base
-    GROUP BY ALL
+stock AS (
+    SELECT 'INI' AS tipo, * FROM base WHERE inizio_segmento < inizio_p AND uscita_segmento >= inizio_p
+    UNION ALL
+    SELECT 'FIN' AS tipo, * FROM base WHERE inizio_segmento <= fine_p AND uscita_segmento > fine_p
+),
+per_tipo AS (
+    SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM stock GROUP BY ALL
+),
+variazione AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'VAR' AS tipo,
+        sum(CASE tipo WHEN 'FIN' THEN 1 ELSE -1 END) AS n,
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM stock GROUP BY ALL
 )
-SELECT * EXCLUDE (ini, ini_l, ini_d, fin, fin_l, fin_d, tot_l, tot_d),
-    unnest([
-        {'misura': 'posizioni_inizio', 'valore': ini::DOUBLE, 'n_lavoratori': ini_l, 'n_datori': ini_d},
-        {'misura': 'posizioni_fine', 'valore': fin::DOUBLE, 'n_lavoratori': fin_l, 'n_datori': fin_d},
-        {'misura': 'variazione', 'valore': (fin - ini)::DOUBLE, 'n_lavoratori': tot_l, 'n_datori': tot_d}
-    ], recursive := true)
-FROM celle
+SELECT * EXCLUDE (tipo, n, l, d),
+    CASE tipo WHEN 'INI' THEN 'posizioni_inizio' WHEN 'FIN' THEN 'posizioni_fine' ELSE 'variazione' END AS misura,
+    n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+FROM (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM variazione)
 ORDER BY ALL;

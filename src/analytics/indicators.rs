@@ -383,8 +383,13 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
 impl Table {
     /// Schema of the published table.
     pub fn schema(&self) -> SchemaRef {
+        Table::schema_for(&self.by)
+    }
+
+    /// Schema of a published table with these breakdown columns.
+    pub fn schema_for(by: &[String]) -> SchemaRef {
         let mut f = vec![Field::new("periodo", DataType::Utf8, false)];
-        for d in &self.by {
+        for d in by {
             f.push(Field::new(d, DataType::Utf8, false));
         }
         f.extend([

@@ -26,7 +26,10 @@ fn dataset_schema(name: &str) -> Option<SchemaRef> {
         crate::build::output::RAPPORTI => Some(crate::build::output::rapporti_schema()),
         crate::build::output::SEGMENTI => Some(crate::build::output::segmenti_schema()),
         crate::build::output::RAPPORTI_ANOMALIE => Some(crate::build::output::anomalie_schema()),
-        _ => None,
+        other => crate::build::marts::MARTS
+            .iter()
+            .find(|m| m.dataset == other)
+            .map(|m| m.schema()),
     }
 }
 
@@ -103,6 +106,17 @@ impl Session {
         let sql = render(&manifest, Some(&base))?;
         conn.execute_batch(&sql)
             .context("creating the lake views (sql/views.sql)")?;
+        Ok(Session { conn })
+    }
+
+    /// Opens an in-memory DuckDB with views over a generation being built (`oml build` uses it
+    /// to compute the marts before committing them with the relationships).
+    pub fn open_generation(dir: &Path, manifest: &Manifest) -> Result<Session> {
+        let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
+        let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+        let sql = render(manifest, Some(dir))?;
+        conn.execute_batch(&sql)
+            .context("creating the views (sql/views.sql)")?;
         Ok(Session { conn })
     }
 

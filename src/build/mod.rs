@@ -11,6 +11,7 @@
 //! or recorded in `rapporti_anomalie` as not applied; the build fails if the counts differ.
 
 pub mod events;
+pub mod marts;
 pub mod output;
 pub mod rapporti;
 #[cfg(test)]
@@ -25,7 +26,15 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Datasets written by `oml build` (dropped by every ingest).
-pub const DERIVED: [&str; 3] = [output::RAPPORTI, output::SEGMENTI, output::RAPPORTI_ANOMALIE];
+pub const DERIVED: [&str; 7] = [
+    output::RAPPORTI,
+    output::SEGMENTI,
+    output::RAPPORTI_ANOMALIE,
+    marts::MARTS[0].dataset,
+    marts::MARTS[1].dataset,
+    marts::MARTS[2].dataset,
+    marts::MARTS[3].dataset,
+];
 
 /// Options of `oml build`.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +46,8 @@ pub struct BuildOptions {
     pub inizio_copertura: Option<NaiveDate>,
     /// Stop before committing (test hook for crash safety).
     pub fail_before_commit: bool,
+    /// Do not compute the marts (benchmarks of the reconstruction alone).
+    pub skip_marts: bool,
 }
 
 /// What a build did, with its timings.
@@ -46,6 +57,7 @@ pub struct BuildReport {
     pub secondi_lettura: f64,
     pub secondi_ricostruzione: f64,
     pub secondi_scrittura: f64,
+    pub secondi_mart: f64,
 }
 
 fn epoch_days(d: NaiveDate) -> i32 {
@@ -165,6 +177,20 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         bail!("internal error: the rows written differ from the relationships built; nothing was committed");
     }
     m.build = Some(record.clone());
+    // The marts, computed with the same SQL and disclosure control as `oml indicators`.
+    let t3 = Instant::now();
+    progress("indicatori", 0, 0);
+    for mart in &marts::MARTS {
+        m.datasets.remove(mart.dataset);
+    }
+    if !opts.skip_marts {
+        let session = crate::analytics::Session::open_generation(&staging.dir, &m)?;
+        for (name, mut files) in marts::write_marts(&staging, &session)? {
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            m.datasets.insert(name.to_string(), files);
+        }
+    }
+    let t_marts = t3.elapsed().as_secs_f64();
     if opts.fail_before_commit {
         bail!("simulated crash before the manifest (test hook)");
     }
@@ -177,6 +203,7 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         secondi_lettura: t_read,
         secondi_ricostruzione: t_rebuild,
         secondi_scrittura: t_write,
+        secondi_mart: t_marts,
     })
 }
 
@@ -214,11 +241,16 @@ pub fn summary(r: &BuildReport) -> String {
         }
     }
     s.push_str(&format!(
-        "Tempi: lettura {:.1} s, ricostruzione {:.1} s, scrittura {:.1} s ({} comunicazioni/s nel complesso)\n",
+        "Tempi: lettura {:.1} s, ricostruzione {:.1} s, scrittura {:.1} s ({} comunicazioni/s); mart {:.1} s\n",
         r.secondi_lettura,
         r.secondi_ricostruzione,
         r.secondi_scrittura,
-        n((b.eventi as f64 / b.secondi.max(1e-9)) as u64)
+        n((b.eventi as f64 / b.secondi.max(1e-9)) as u64),
+        r.secondi_mart
+    ));
+    s.push_str(&format!(
+        "Mart protetti (controllo della divulgazione applicato): {}\n",
+        marts::MARTS.iter().map(|m| m.dataset).collect::<Vec<_>>().join(", ")
     ));
     s
 }

@@ -203,7 +203,7 @@ fn core_columns(
 }
 
 /// Splits a batch by the year of one of its date columns and writes each part.
-fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, years: &[i32]) -> Result<()> {
+pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, years: &[i32]) -> Result<()> {
     let mut distinct: Vec<i32> = years.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
