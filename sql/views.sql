@@ -51,7 +51,8 @@ CREATE OR REPLACE VIEW rapporti_anomalie AS SELECT * FROM {{rapporti_anomalie}};
 --   SET VARIABLE oml_periodicita = 'trimestre';   -- 'mese' | 'trimestre' | 'anno'
 --   SET VARIABLE oml_per = ['cpi', 'macro_contratto'];   -- breakdown columns (dimensions)
 -- Dates follow docs/convenzioni.md: inclusive; a position is in the stock at the end of day t
--- if data_inizio <= t and it has not ended by t (fine > t, or still open).
+-- if data_inizio <= t and it has not ended by t (fine > t, or still open); a contract segment
+-- is in it if inizio_segmento <= t < uscita_segmento.
 
 -- Horizon and coverage of the last `oml build` (NULL before the first build).
 CREATE OR REPLACE MACRO oml_orizzonte() AS {{orizzonte}};
@@ -117,6 +118,12 @@ CREATE OR REPLACE VIEW segmenti_dim AS
 SELECT s.id_rapporto, s.n_segmento, s.data_inizio AS inizio_segmento, s.data_fine AS fine_segmento,
     coalesce(s.data_fine, DATE '9999-12-31') AS fine_segmento_o_aperto,
     s.n_segmento = max(s.n_segmento) OVER (PARTITION BY s.id_rapporto) AS ultimo_segmento,
+    -- The day the segment leaves the end-of-day stock: its last day for the relationship's last
+    -- segment (the cessazione), the day of the trasformazione (its end + 1) for the others,
+    -- since the relationship itself goes on that night.
+    CASE WHEN s.data_fine IS NULL THEN DATE '9999-12-31'
+         WHEN s.n_segmento = max(s.n_segmento) OVER (PARTITION BY s.id_rapporto) THEN s.data_fine
+         ELSE s.data_fine + 1 END AS uscita_segmento,
     coalesce(s.tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale,
     coalesce(s.macro_contratto, 'NON_NOTO') AS macro_contratto,
     coalesce(lag(s.macro_contratto) OVER (PARTITION BY s.id_rapporto ORDER BY s.n_segmento), 'NON_NOTO')

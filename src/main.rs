@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use oml::analytics::output::{write_batches, OutputFormat};
+use oml::analytics::output::{export, write_batches, ExportFormat, OutputFormat};
 use oml::ingest::{ingest, IngestOptions};
 use oml::lake::Lake;
 use oml::privacy::Key;
@@ -54,6 +54,20 @@ communications read = applied + not applied, or nothing is committed.\n\nDate co
     Build(BuildArgs),
     /// Run SQL on the lake with DuckDB (views: co_eventi, quarantena, co_superati, rapporti, segmenti, …).
     Sql(SqlArgs),
+    /// Compute a named indicator (sql/indicatori/NAME.sql) by period and breakdown, with
+    /// disclosure control. `oml indicators --list` lists indicators and breakdown columns.
+    #[command(
+        long_about = "Compute a named indicator from sql/indicatori/ over the lake, by period and breakdown, \
+with disclosure control.\n\nEvery cell carries a status (stato): ok; soppressa_primaria when fewer than 3 distinct \
+workers or 3 distinct employers are behind it (thresholds configurable upward); soppressa_secondaria when it is hidden \
+so that a suppressed cell cannot be recovered by subtraction from the totals published with it; non_disponibile when \
+it cannot be computed. Totals over each breakdown column are included (a cube) and protected together with the \
+detail. --confidential gives the unprotected table for internal use, every cell labelled riservata.\n\n\
+Examples:\n  oml indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
+oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --out posizioni.xlsx\n  \
+oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv"
+    )]
+    Indicators(IndicatorsArgs),
     /// Summarise what the lake holds: communications by year and event, quarantine, reconciliation.
     Status,
     /// Benchmarks with a DuckDB-only baseline side by side (build with --release).
@@ -153,6 +167,45 @@ struct BuildArgs {
     /// Relationships without avviamento that started earlier are left-censored.
     #[arg(long)]
     coverage_start: Option<chrono::NaiveDate>,
+}
+
+#[derive(Args)]
+struct IndicatorsArgs {
+    /// Indicator name (flussi, posizioni, giornate, durate, lavoratori_interessati, datori_attivi,
+    /// proroghe, trasformazioni, qwi).
+    #[arg(required_unless_present = "list")]
+    name: Option<String>,
+    /// Breakdown columns, comma-separated (e.g. cpi,macro_contratto). See --list.
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// Period: 2024, 2024-Q4, 2024-03, 2024-03-15, or FROM..TO (e.g. 2023-Q1..2024-Q4).
+    /// Default: the whole lake (coverage start to horizon of the last build).
+    #[arg(long)]
+    period: Option<String>,
+    /// Length of the periods in the result (default: as written in --period, else anno).
+    #[arg(long, value_enum)]
+    periodicity: Option<oml::analytics::indicators::Periodicity>,
+    /// Output format (parquet and xlsx need --out).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Table)]
+    format: ExportFormat,
+    /// Output file (default: standard output for table, csv, json).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Minimum distinct workers behind a published cell (at least 3).
+    #[arg(long, default_value_t = 3)]
+    min_workers: u64,
+    /// Minimum distinct employers behind a published cell (at least 3).
+    #[arg(long, default_value_t = 3)]
+    min_employers: u64,
+    /// No totals over the breakdown columns (only the detail cells, still protected).
+    #[arg(long)]
+    no_totals: bool,
+    /// Unprotected table for internal use: nothing suppressed, every cell labelled riservata.
+    #[arg(long)]
+    confidential: bool,
+    /// List the indicators, their measures and the breakdown columns.
+    #[arg(long)]
+    list: bool,
 }
 
 #[derive(Args)]
@@ -344,6 +397,64 @@ fn run_build(lake: &Lake, args: &BuildArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+fn run_indicators(lake: &Lake, a: &IndicatorsArgs) -> Result<()> {
+    use oml::analytics::indicators as ind;
+    if a.list {
+        for i in ind::catalog() {
+            println!("{} — {}\n{}\n", i.name, i.title, i.description);
+        }
+        println!("Colonne di disaggregazione (--by):");
+        for (n, d) in ind::DIMENSIONS {
+            println!("  {n:<24} {d}");
+        }
+        return Ok(());
+    }
+    let name = a.name.clone().context("give an indicator name (see --list)")?;
+    let (period, written) = match &a.period {
+        Some(p) => {
+            let (dal, al, g) = ind::parse_period(p)?;
+            (Some((dal, al)), g)
+        }
+        None => (None, None),
+    };
+    let mode = if a.confidential {
+        oml::sdc::Mode::Confidential
+    } else {
+        oml::sdc::Mode::Protected(oml::sdc::Rules::new(a.min_workers, a.min_employers)?)
+    };
+    let manifest = lake.manifest()?;
+    if manifest.build.is_none() {
+        bail!("the lake has no rapporti: run `oml build` first (after every ingest)");
+    }
+    let req = ind::Request {
+        indicator: name,
+        by: a.by.clone(),
+        period,
+        periodicity: a.periodicity.or(written).unwrap_or(ind::Periodicity::Year),
+        totals: !a.no_totals,
+        mode,
+    };
+    let session = oml::analytics::Session::open(lake)?;
+    let table = ind::compute(&session, &req)?;
+    let batch = table.to_batch()?;
+    export(
+        &batch,
+        a.format,
+        a.out.as_deref(),
+        &table.indicator.title,
+        &table.notes(),
+    )?;
+    if let Some(p) = &a.out {
+        eprintln!(
+            "Scritto {} ({} celle; {}).",
+            p.display(),
+            batch.num_rows(),
+            table.report
+        );
+    }
+    Ok(())
+}
+
 fn main() {
     let cli = Cli::parse();
     let result = run(&cli);
@@ -376,6 +487,7 @@ fn run(cli: &Cli) -> Result<()> {
             run_ingest(&lake, &key, &a.paths, a.format, a.vintage, a.threads, cli.quiet)
         }
         Command::Build(a) => run_build(&lake, a, cli.quiet),
+        Command::Indicators(a) => run_indicators(&lake, a),
         Command::Sql(a) => {
             let session = oml::analytics::Session::open(&lake)?;
             let (schema, batches) = session.query(&a.query)?;

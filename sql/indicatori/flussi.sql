@@ -9,7 +9,8 @@
 --                               which cessazioni_comunicate (a CES exists) and
 --                               cessazioni_imputate (fixed-term, ended at the expected end);
 --   trasformazioni_in_entrata   segments opened by a trasformazione (counted on the new contract);
---   trasformazioni_in_uscita    segments closed by a trasformazione (counted on the old contract);
+--   trasformazioni_in_uscita    segments closed by a trasformazione (counted on the old contract,
+--                               on the day of the trasformazione, like the entry);
 --   saldo = attivazioni - cessazioni + trasformazioni_in_entrata - trasformazioni_in_uscita.
 -- So a TD -> TI trasformazione counts -1 TD and +1 TI; over all contracts the two
 -- trasformazione terms cancel and saldo = attivazioni - cessazioni. With posizioni.sql:
@@ -22,7 +23,7 @@ WITH eventi AS (
     UNION ALL
     SELECT inizio_segmento, 'TRI', * FROM segmenti_dim WHERE n_segmento > 1
     UNION ALL
-    SELECT fine_segmento, 'TRU', * FROM segmenti_dim WHERE NOT ultimo_segmento
+    SELECT uscita_segmento, 'TRU', * FROM segmenti_dim WHERE NOT ultimo_segmento
 ),
 base AS (
     SELECT oml_periodo(data, oml_periodicita()) AS periodo, *

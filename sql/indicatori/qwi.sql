@@ -2,7 +2,7 @@
 -- titolo: Indicatori QWI (Quarterly Workforce Indicators) per trimestre
 -- fonte: rapporti_dim
 -- trimestrale: si
--- additive: Emp, EmpEnd, EmpS, EmpTotal, HirA, HirN, HirR, Sep, HirAEnd, SepBeg, FrmJbGn, FrmJbLs, FrmJbC
+-- additive: Emp, EmpEnd, EmpS, EmpTotal, HirA, HirN, HirR, Sep, HirAEnd, SepBeg, FrmJbC
 --
 -- The US Census LEHD Quarterly Workforce Indicators, adapted to daily CO data. A job is a
 -- relationship (worker x employer x data_inizio); t is a calendar quarter with first day q0 and
@@ -24,8 +24,9 @@
 --   HirAS     hires of t-1 that span the end of t (became full-quarter in t);
 --   SepS      jobs that spanned all of t-1 and end in t (full-quarter separations);
 --   TurnOvrS  (HirAS + SepS) / (2 x EmpS), full-quarter turnover (ratio, not additive).
--- The oml_periodicita variable is ignored: QWI are quarterly. Contributors of FrmJb* and
--- TurnOvrS are those of EmpTotal.
+-- The oml_periodicita variable is ignored: QWI are quarterly. Contributors of FrmJb* are those
+-- of EmpTotal. FrmJbGn / FrmJbLs are not additive across breakdowns (an employer's gain in one
+-- contract nets against its loss in another in the total); FrmJbC is.
 WITH trimestri AS (
     SELECT periodo, inizio AS q0, fine AS q1,
            (inizio - INTERVAL 3 MONTH)::DATE AS p0,          -- first day of t-1

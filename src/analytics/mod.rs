@@ -4,6 +4,7 @@
 //! `{{dataset}}` placeholder becomes a `read_parquet` over the dataset's hive partitions, or
 //! an empty relation of the right schema when the dataset has no file yet.
 
+pub mod indicators;
 pub mod output;
 
 use crate::lake::manifest::Manifest;

@@ -1,0 +1,501 @@
+//! Named indicators: the SQL files of `sql/indicatori/`, run over the lake with the period
+//! and the breakdown the user asks for, then passed through disclosure control.
+//!
+//! Each file returns long rows — `periodo`, the breakdown columns, `misura`, `valore`,
+//! `n_lavoratori`, `n_datori` — and reads its parameters from DuckDB variables (`oml_dal`,
+//! `oml_al`, `oml_periodicita`, `oml_per`), so the same file runs as is from the DuckDB CLI.
+//! With totals on, the file runs once per subset of the breakdown columns (a CUBE): the
+//! margins are real aggregates (distinct counts are recounted, not summed), and the whole cube
+//! is protected in one pass so no suppressed cell can be recovered by differencing.
+
+use super::Session;
+use crate::sdc::{self, Cell, Mode, Status};
+use anyhow::{bail, Context, Result};
+use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema, SchemaRef};
+use chrono::NaiveDate;
+use std::sync::Arc;
+
+/// The indicator files, embedded in the binary (the same text as in `sql/indicatori/`).
+pub const FILES: [(&str, &str); 9] = [
+    ("flussi", include_str!("../../sql/indicatori/flussi.sql")),
+    ("posizioni", include_str!("../../sql/indicatori/posizioni.sql")),
+    ("giornate", include_str!("../../sql/indicatori/giornate.sql")),
+    ("durate", include_str!("../../sql/indicatori/durate.sql")),
+    (
+        "lavoratori_interessati",
+        include_str!("../../sql/indicatori/lavoratori_interessati.sql"),
+    ),
+    ("datori_attivi", include_str!("../../sql/indicatori/datori_attivi.sql")),
+    ("proroghe", include_str!("../../sql/indicatori/proroghe.sql")),
+    (
+        "trasformazioni",
+        include_str!("../../sql/indicatori/trasformazioni.sql"),
+    ),
+    ("qwi", include_str!("../../sql/indicatori/qwi.sql")),
+];
+
+/// Breakdown columns (`--by`), with their meaning.
+pub const DIMENSIONS: [(&str, &str); 15] = [
+    ("comune", "comune della sede di lavoro (codice catastale)"),
+    ("cpi", "centro per l'impiego competente per la sede di lavoro"),
+    ("provincia", "provincia della sede di lavoro (sigla)"),
+    ("regione", "regione della sede di lavoro"),
+    ("settore", "macro-settore: agricoltura, industria, costruzioni, servizi"),
+    ("ateco_sezione", "sezione ATECO 2007 del datore (A–U)"),
+    ("ateco_divisione", "divisione ATECO 2007 del datore (2 cifre)"),
+    ("macro_contratto", "classe di contratto (TI, TD, apprendistato, …)"),
+    ("tipologia_contrattuale", "tipologia contrattuale (codice ministeriale)"),
+    (
+        "tipo_orario",
+        "tipo di orario (F pieno, P/V/M parziale, N non definito)",
+    ),
+    ("sesso", "sesso del lavoratore"),
+    ("classe_eta", "classe di età all'avviamento"),
+    ("area_cittadinanza", "area di cittadinanza (Italia, UE, extra UE)"),
+    ("livello_istruzione", "livello di istruzione"),
+    (
+        "codice_trasformazione",
+        "codice della trasformazione (solo trasformazioni)",
+    ),
+];
+
+/// Label of a margin cell in every output.
+pub const TOTALE: &str = "Totale";
+
+/// An indicator file with the metadata of its header.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub name: &'static str,
+    pub title: String,
+    pub additive: Vec<String>,
+    pub quarterly: bool,
+    pub sql: &'static str,
+    /// The header comment (definitions), without the metadata lines.
+    pub description: String,
+}
+
+fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
+    sql.lines()
+        .take_while(|l| l.starts_with("--"))
+        .find_map(|l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+/// Every indicator, in the order of [`FILES`].
+pub fn catalog() -> Vec<Indicator> {
+    FILES
+        .iter()
+        .map(|(name, sql)| Indicator {
+            name,
+            title: header_value(sql, "titolo").unwrap_or(name).to_string(),
+            additive: header_value(sql, "additive")
+                .unwrap_or("")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
+            sql,
+            description: sql
+                .lines()
+                .take_while(|l| l.starts_with("--"))
+                .map(|l| l.trim_start_matches("--").trim_start_matches(' '))
+                .filter(|l| !l.contains(':') || l.starts_with(' '))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string(),
+        })
+        .collect()
+}
+
+/// Looks an indicator up by name.
+pub fn find(name: &str) -> Result<Indicator> {
+    catalog().into_iter().find(|i| i.name == name).with_context(|| {
+        let names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
+        format!("unknown indicator {name:?}; available: {}", names.join(", "))
+    })
+}
+
+/// Length of the periods a result is broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Periodicity {
+    #[value(name = "mese")]
+    Month,
+    #[value(name = "trimestre")]
+    Quarter,
+    #[value(name = "anno")]
+    Year,
+}
+
+impl Periodicity {
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            Periodicity::Month => "mese",
+            Periodicity::Quarter => "trimestre",
+            Periodicity::Year => "anno",
+        }
+    }
+}
+
+/// First day, last day and granularity of one period token: `2024`, `2024-Q4`, `2024-03`
+/// or `2024-03-15`.
+fn period_token(t: &str) -> Result<(NaiveDate, NaiveDate, Option<Periodicity>)> {
+    let bad = || format!("{t:?} is not a period: use 2024, 2024-Q4, 2024-03 or 2024-03-15");
+    let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).with_context(bad);
+    let month_end = |y: i32, m: u32| -> Result<NaiveDate> {
+        let next = if m == 12 { ymd(y + 1, 1, 1)? } else { ymd(y, m + 1, 1)? };
+        next.pred_opt().with_context(bad)
+    };
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok((d, d, None));
+    }
+    let parts: Vec<&str> = t.split('-').collect();
+    let year: i32 = parts.first().and_then(|y| y.parse().ok()).with_context(bad)?;
+    match parts.as_slice() {
+        [_] => Ok((ymd(year, 1, 1)?, ymd(year, 12, 31)?, Some(Periodicity::Year))),
+        [_, q] if q.starts_with(['Q', 'q', 'T', 't']) => {
+            let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n)).with_context(bad)?;
+            Ok((
+                ymd(year, 3 * n - 2, 1)?,
+                month_end(year, 3 * n)?,
+                Some(Periodicity::Quarter),
+            ))
+        }
+        [_, m] => {
+            let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m)).with_context(bad)?;
+            Ok((ymd(year, m, 1)?, month_end(year, m)?, Some(Periodicity::Month)))
+        }
+        _ => bail!(bad()),
+    }
+}
+
+/// Parses `--period FROM..TO` (or one period): first day, last day, and the granularity the
+/// user wrote (used as the default periodicity).
+pub fn parse_period(s: &str) -> Result<(NaiveDate, NaiveDate, Option<Periodicity>)> {
+    let (a, b) = match s.split_once("..") {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (s.trim(), s.trim()),
+    };
+    let (dal, _, p) = period_token(a)?;
+    let (_, al, _) = period_token(b)?;
+    if al < dal {
+        bail!("the period {s:?} ends before it starts");
+    }
+    Ok((dal, al, p))
+}
+
+/// What to compute.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub indicator: String,
+    pub by: Vec<String>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub periodicity: Periodicity,
+    /// Add the margins (totals over each breakdown column) and protect them together.
+    pub totals: bool,
+    pub mode: Mode,
+}
+
+/// One row of a result before protection.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub periodo: String,
+    /// One value per breakdown column; None = the total over that column.
+    pub dims: Vec<Option<String>>,
+    pub misura: String,
+    pub valore: Option<f64>,
+    pub n_lavoratori: u64,
+    pub n_datori: u64,
+}
+
+/// A computed, protected indicator table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub indicator: Indicator,
+    pub by: Vec<String>,
+    pub rows: Vec<Row>,
+    pub status: Vec<Status>,
+    pub report: sdc::Report,
+    pub confidential: bool,
+}
+
+/// Most breakdown columns a request may combine with totals (2^n queries).
+const MAX_DIMS_WITH_TOTALS: usize = 4;
+
+fn sql_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("'{}'", s.replace('\'', "''"))).collect();
+    format!("[{}]::VARCHAR[]", quoted.join(", "))
+}
+
+fn text_column(b: &RecordBatch, name: &str) -> Result<ArrayRef> {
+    let c = b
+        .column_by_name(name)
+        .with_context(|| format!("the indicator's result has no column {name}"))?;
+    Ok(arrow::compute::cast(c, &DataType::Utf8)?)
+}
+
+/// Runs the file once with the given breakdown columns; `all` are the requested ones.
+fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String]) -> Result<Vec<Row>> {
+    session
+        .conn
+        .execute_batch(&format!("SET VARIABLE oml_per = {};", sql_list(subset)))
+        .context("setting the breakdown")?;
+    let (_, batches) = session
+        .query(ind.sql)
+        .with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?;
+    let mut rows = Vec::new();
+    for b in &batches {
+        let periodo = text_column(b, "periodo")?;
+        let periodo = periodo.as_string::<i32>();
+        let misura = text_column(b, "misura")?;
+        let misura = misura.as_string::<i32>();
+        let valore = arrow::compute::cast(
+            b.column_by_name("valore")
+                .context("the indicator's result has no column valore")?,
+            &DataType::Float64,
+        )?;
+        let valore = valore.as_primitive::<Float64Type>();
+        let count = |name: &str| -> Result<ArrayRef> {
+            Ok(arrow::compute::cast(
+                b.column_by_name(name)
+                    .with_context(|| format!("the indicator's result has no column {name}"))?,
+                &DataType::Int64,
+            )?)
+        };
+        let nl = count("n_lavoratori")?;
+        let nl = nl.as_primitive::<Int64Type>();
+        let nd = count("n_datori")?;
+        let nd = nd.as_primitive::<Int64Type>();
+        let dims: Vec<Option<ArrayRef>> = all
+            .iter()
+            .map(|d| {
+                if subset.contains(&d.as_str()) {
+                    text_column(b, d).map(Some)
+                } else {
+                    Ok(None)
+                }
+            })
+            .collect::<Result<_>>()?;
+        for i in 0..b.num_rows() {
+            let v = valore.is_valid(i).then(|| valore.value(i)).filter(|v| v.is_finite());
+            rows.push(Row {
+                periodo: periodo.value(i).to_string(),
+                dims: dims
+                    .iter()
+                    .map(|c| {
+                        c.as_ref().map(|a| {
+                            let s = a.as_string::<i32>();
+                            if s.is_valid(i) {
+                                s.value(i).to_string()
+                            } else {
+                                "NON_INDICATO".to_string()
+                            }
+                        })
+                    })
+                    .collect(),
+                misura: misura.value(i).to_string(),
+                valore: v,
+                n_lavoratori: if nl.is_valid(i) { nl.value(i).max(0) as u64 } else { 0 },
+                n_datori: if nd.is_valid(i) { nd.value(i).max(0) as u64 } else { 0 },
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Computes and protects an indicator.
+pub fn compute(session: &Session, req: &Request) -> Result<Table> {
+    let ind = find(&req.indicator)?;
+    for d in &req.by {
+        if !DIMENSIONS.iter().any(|(n, _)| n == d) {
+            let names: Vec<&str> = DIMENSIONS.iter().map(|(n, _)| *n).collect();
+            bail!("unknown breakdown column {d:?}; available: {}", names.join(", "));
+        }
+        if d == "codice_trasformazione" && ind.name != "trasformazioni" {
+            bail!("codice_trasformazione is a breakdown of the trasformazioni indicator only");
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(d) = req.by.iter().find(|d| !seen.insert(d.as_str())) {
+        bail!("breakdown column {d:?} given twice");
+    }
+    if req.totals && req.by.len() > MAX_DIMS_WITH_TOTALS {
+        bail!(
+            "at most {MAX_DIMS_WITH_TOTALS} breakdown columns with totals ({} given); use --no-totals for more",
+            req.by.len()
+        );
+    }
+    let mut setup = format!("SET VARIABLE oml_periodicita = '{}';", req.periodicity.sql_name());
+    match req.period {
+        Some((dal, al)) => setup.push_str(&format!(
+            "SET VARIABLE oml_dal = DATE '{dal}'; SET VARIABLE oml_al = DATE '{al}';"
+        )),
+        None => setup.push_str("RESET VARIABLE oml_dal; RESET VARIABLE oml_al;"),
+    }
+    session.conn.execute_batch(&setup).context("setting the period")?;
+    let by: Vec<&str> = req.by.iter().map(String::as_str).collect();
+    let subsets: Vec<Vec<&str>> = if req.totals {
+        // Largest subsets first, so detail rows come before their margins.
+        let n = by.len();
+        let mut masks: Vec<u32> = (0..(1u32 << n)).collect();
+        masks.sort_by_key(|m| std::cmp::Reverse(m.count_ones()));
+        masks
+            .into_iter()
+            .map(|m| (0..n).filter(|i| m & (1 << i) != 0).map(|i| by[i]).collect())
+            .collect()
+    } else {
+        vec![by.clone()]
+    };
+    let mut rows = Vec::new();
+    for s in &subsets {
+        rows.extend(run_once(session, &ind, s, &req.by)?);
+    }
+    let cells: Vec<Cell> = rows
+        .iter()
+        .map(|r| {
+            let mut key = vec![Some(r.periodo.clone())];
+            key.extend(r.dims.iter().cloned());
+            Cell {
+                key,
+                measure: r.misura.clone(),
+                value: r.valore,
+                n_workers: r.n_lavoratori,
+                n_employers: r.n_datori,
+                additive: ind.additive.iter().any(|a| a == &r.misura),
+                preset: r.valore.is_none().then_some(Status::NotAvailable),
+            }
+        })
+        .collect();
+    let equations = sdc::cube_equations(&cells);
+    let protection = sdc::protect(&cells, &equations, &req.mode);
+    Ok(Table {
+        indicator: ind,
+        by: req.by.clone(),
+        rows,
+        status: protection.status,
+        report: protection.report,
+        confidential: matches!(req.mode, Mode::Confidential),
+    })
+}
+
+impl Table {
+    /// Schema of the published table.
+    pub fn schema(&self) -> SchemaRef {
+        let mut f = vec![Field::new("periodo", DataType::Utf8, false)];
+        for d in &self.by {
+            f.push(Field::new(d, DataType::Utf8, false));
+        }
+        f.extend([
+            Field::new("misura", DataType::Utf8, false),
+            Field::new("valore", DataType::Float64, true),
+            Field::new("stato", DataType::Utf8, false),
+            Field::new("codice_stato", DataType::Int32, false),
+            Field::new("n_lavoratori", DataType::Int64, true),
+            Field::new("n_datori", DataType::Int64, true),
+        ]);
+        Arc::new(Schema::new(f))
+    }
+
+    /// The published table: suppressed cells have no value and no contributor counts (the
+    /// counts would reveal what the suppression hides); the status says why.
+    pub fn to_batch(&self) -> Result<RecordBatch> {
+        let shown = |i: usize| self.status[i].is_published() || self.confidential;
+        let mut cols: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
+            self.rows.iter().map(|r| r.periodo.as_str()),
+        ))];
+        for k in 0..self.by.len() {
+            cols.push(Arc::new(StringArray::from_iter_values(
+                self.rows.iter().map(|r| r.dims[k].as_deref().unwrap_or(TOTALE)),
+            )));
+        }
+        cols.push(Arc::new(StringArray::from_iter_values(
+            self.rows.iter().map(|r| r.misura.as_str()),
+        )));
+        cols.push(Arc::new(Float64Array::from_iter(
+            self.rows.iter().enumerate().map(|(i, r)| r.valore.filter(|_| shown(i))),
+        )));
+        cols.push(Arc::new(StringArray::from_iter_values(
+            self.status.iter().map(|s| s.label()),
+        )));
+        cols.push(Arc::new(Int32Array::from_iter_values(
+            self.status.iter().map(|s| s.code()),
+        )));
+        cols.push(Arc::new(Int64Array::from_iter(
+            self.rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| shown(i).then_some(r.n_lavoratori as i64)),
+        )));
+        cols.push(Arc::new(Int64Array::from_iter(
+            self.rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| shown(i).then_some(r.n_datori as i64)),
+        )));
+        Ok(RecordBatch::try_new(self.schema(), cols)?)
+    }
+
+    /// Legend and provenance lines printed under the table.
+    pub fn notes(&self) -> Vec<String> {
+        let mut v = vec![
+            format!(
+                "Fonte: elaborazioni OML su dati delle Comunicazioni Obbligatorie; indicatore sql/indicatori/{}.sql.",
+                self.indicator.name
+            ),
+            format!("Controllo della divulgazione: {}.", self.report),
+        ];
+        if self.confidential {
+            v.push("ATTENZIONE: tabella riservata, NON protetta (--confidential): non pubblicabile.".into());
+        } else {
+            v.push(
+                "Stato: ok = pubblicato; soppressa_primaria = meno di 3 lavoratori o di 3 datori; \
+                 soppressa_secondaria = nascosta perché non si possa ricavare per differenza; \
+                 non_disponibile = non calcolabile."
+                    .into(),
+            );
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse_with_their_granularity() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            parse_period("2024-Q4").unwrap(),
+            (d("2024-10-01"), d("2024-12-31"), Some(Periodicity::Quarter))
+        );
+        assert_eq!(
+            parse_period("2023..2024").unwrap(),
+            (d("2023-01-01"), d("2024-12-31"), Some(Periodicity::Year))
+        );
+        assert_eq!(
+            parse_period("2024-02").unwrap(),
+            (d("2024-02-01"), d("2024-02-29"), Some(Periodicity::Month))
+        );
+        assert_eq!(parse_period("2024-01-15..2024-03-31").unwrap().2, None);
+        assert!(parse_period("2024-Q5").is_err());
+        assert!(parse_period("2024..2023").is_err());
+        assert!(parse_period("ieri").is_err());
+    }
+
+    #[test]
+    fn every_indicator_file_has_a_title_and_declares_additive_measures_it_produces() {
+        for ind in catalog() {
+            assert!(ind.title != ind.name, "{} has no titolo", ind.name);
+            for a in &ind.additive {
+                assert!(
+                    ind.sql.contains(&format!("'{a}'")),
+                    "{}: additive {a} is not produced",
+                    ind.name
+                );
+            }
+        }
+    }
+}
