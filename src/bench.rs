@@ -2,6 +2,10 @@
 //! the obvious alternative (a DuckDB-only SQL ETL, `benches/duckdb_etl.sql`) and the floor
 //! (a plain DuckDB CSV → Parquet copy, `benches/duckdb_floor.sql`).
 //!
+//! `oml bench build`: the reconstruction of relationships (`oml build`) on a national-size
+//! synthetic year, side by side with the same reconstruction in DuckDB SQL with window
+//! functions (`benches/duckdb_rapporti.sql`), and how far the two results agree.
+//!
 //! Each phase runs as a child process of this binary, so every peak RSS is that phase's own
 //! (the child reports its `VmHWM` on exit). Figures only mean something in a release build.
 
@@ -25,6 +29,20 @@ pub struct BenchIngestArgs {
     /// Skip the XML phase.
     #[arg(long)]
     pub no_xml: bool,
+}
+
+/// Options of `oml bench build`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchBuildArgs {
+    /// Communications in the synthetic year (25 million ≈ one national year).
+    #[arg(long, default_value_t = 25_000_000)]
+    pub rows: usize,
+    /// Working folder for the synthetic extract, the lake and the outputs (reused between runs).
+    #[arg(long, default_value = "bench-data/build")]
+    pub dir: PathBuf,
+    /// Year of the synthetic communications.
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
 }
 
 /// Environment variable that makes `oml` print its peak RSS on exit (used by the benchmark).
@@ -68,6 +86,11 @@ struct Phase {
 }
 
 fn run_child(args: &[&str], envs: &[(&str, String)]) -> Result<(f64, u64)> {
+    run_child_output(args, envs).map(|(secs, rss, _)| (secs, rss))
+}
+
+/// Runs a phase as a child process: wall seconds, peak RSS (KiB) and its standard output.
+fn run_child_output(args: &[&str], envs: &[(&str, String)]) -> Result<(f64, u64, String)> {
     let exe = std::env::current_exe()?;
     let t = Instant::now();
     let mut cmd = Command::new(exe);
@@ -87,7 +110,7 @@ fn run_child(args: &[&str], envs: &[(&str, String)]) -> Result<(f64, u64)> {
         .filter_map(|v| v.trim().parse().ok())
         .next_back()
         .unwrap_or(0);
-    Ok((secs, rss))
+    Ok((secs, rss, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
 fn fill(template: &str, pairs: &[(&str, String)]) -> String {
@@ -113,7 +136,8 @@ fn dir_bytes(p: &Path) -> u64 {
     total
 }
 
-fn ensure_synth(dir: &Path, rows: usize, csv: bool, quiet: bool) -> Result<()> {
+/// Generates the synthetic input once (a child `oml synth`, so its memory is not ours).
+fn ensure_synth(dir: &Path, province: &str, year: i32, rows: usize, csv: bool, quiet: bool) -> Result<()> {
     let marker = dir.join(if csv { "co.csv" } else { "unilav" });
     if marker.exists() {
         return Ok(());
@@ -121,19 +145,34 @@ fn ensure_synth(dir: &Path, rows: usize, csv: bool, quiet: bool) -> Result<()> {
     if !quiet {
         eprintln!("generating {rows} synthetic communications in {} …", dir.display());
     }
-    let cfg = crate::synth::SynthConfig {
-        province: "RM".into(),
-        first_year: 2024,
-        last_year: 2024,
-        volume: rows,
-        seed: 2024,
-        faults: true,
-        write_csv: csv,
-        write_xml: !csv,
-        crisis_year: None,
-    };
-    crate::synth::generate(&cfg, dir, &|_, _| {})?;
+    let (year, rows, out) = (year.to_string(), rows.to_string(), dir.to_string_lossy().to_string());
+    let args = [
+        "--quiet",
+        "synth",
+        "--province",
+        province,
+        "--years",
+        &year,
+        "--volume",
+        &rows,
+        "--seed",
+        "2024",
+        "--out",
+        &out,
+        if csv { "--csv-only" } else { "--xml-only" },
+    ];
+    let (secs, _) = run_child(&args, &[])?;
+    if !quiet {
+        eprintln!("  generated in {secs:.0} s");
+    }
     Ok(())
+}
+
+fn random_key_hex() -> Result<String> {
+    let mut b = [0u8; 32];
+    let mut f = std::fs::File::open("/dev/urandom")?;
+    std::io::Read::read_exact(&mut f, &mut b)?;
+    Ok(hex::encode(b))
 }
 
 /// The benchmark.
@@ -144,19 +183,14 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     std::fs::create_dir_all(&a.dir)?;
     let csv_dir = a.dir.join(format!("csv-{}", a.rows));
     let xml_dir = a.dir.join(format!("xml-{}", a.xml_rows));
-    ensure_synth(&csv_dir, a.rows, true, quiet)?;
+    ensure_synth(&csv_dir, "RM", 2024, a.rows, true, quiet)?;
     if !a.no_xml {
-        ensure_synth(&xml_dir, a.xml_rows, false, quiet)?;
+        ensure_synth(&xml_dir, "RM", 2024, a.xml_rows, false, quiet)?;
     }
     let csv = csv_dir.join("co.csv");
     let csv_bytes = std::fs::metadata(&csv)?.len();
     let csv_rows = count_lines(&csv)?.saturating_sub(1);
-    let key_hex = {
-        let mut b = [0u8; 32];
-        let mut f = std::fs::File::open("/dev/urandom")?;
-        std::io::Read::read_exact(&mut f, &mut b)?;
-        hex::encode(b)
-    };
+    let key_hex = random_key_hex()?;
     let ref_dir = a.dir.join("ref");
     write_reference(&ref_dir)?;
     let mut phases: Vec<Phase> = Vec::new();
@@ -282,6 +316,307 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+/// Province of the build benchmark: Torino has the most comuni (312), so the workplaces of a
+/// national-size volume are spread as widely as one province allows.
+const BUILD_PROVINCE: &str = "TO";
+/// Targets of the build benchmark (from the issue): throughput on 2 cores and peak memory.
+const TARGET_EVENTS_PER_SEC: f64 = 5_000_000.0;
+const TARGET_RSS_MB: f64 = 4096.0;
+/// Disk needed per communication, measured at 2 million: CSV extract ~262 B, ground truth
+/// ~158 B, lake with the build outputs ~98 B, DuckDB output ~36 B plus room for its spill
+/// (a national year does not fit in DuckDB's default memory limit).
+const DISK_SYNTH_PER_ROW: u64 = 420;
+const DISK_LAKE_PER_ROW: u64 = 100;
+const DISK_RUN_PER_ROW: u64 = 600;
+
+/// The timings `oml build` prints: "Tempi: lettura X s, ricostruzione Y s, scrittura Z s".
+fn parse_build_split(stdout: &str) -> Option<(f64, f64, f64)> {
+    let line = stdout.lines().find(|l| l.starts_with("Tempi:"))?;
+    let num = |label: &str| -> Option<f64> {
+        let rest = &line[line.find(label)? + label.len()..];
+        rest.split_whitespace().next()?.parse().ok()
+    };
+    Some((num("lettura")?, num("ricostruzione")?, num("scrittura")?))
+}
+
+/// Free bytes on the file system of `p` (best effort: `df`; None if unknown).
+fn free_bytes(p: &Path) -> Option<u64> {
+    let out = Command::new("df").arg("-Pk").arg(p).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: u64 = text.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Builds the lake once from the extract; `DIR/lake.source` says which extract it holds, and
+/// marks the lake as the benchmark's own (a lake without it is never deleted).
+fn ensure_lake(lake: &Path, csv: &Path, quiet: bool) -> Result<()> {
+    let stamp_path = lake.with_extension("source");
+    let stamp = format!("{}\n{}\n", csv.display(), std::fs::metadata(csv)?.len());
+    let current = std::fs::read_to_string(&stamp_path).ok();
+    if current.as_deref() == Some(stamp.as_str()) && lake.join("_manifest.json").exists() {
+        return Ok(());
+    }
+    if lake.exists() {
+        if current.is_none() {
+            bail!(
+                "{} exists but was not made by oml bench build: choose another --dir",
+                lake.display()
+            );
+        }
+        std::fs::remove_dir_all(lake).with_context(|| format!("removing {}", lake.display()))?;
+    }
+    std::fs::write(&stamp_path, "ingest in progress\n")?;
+    if !quiet {
+        eprintln!("ingesting {} into {} …", csv.display(), lake.display());
+    }
+    let (l, c) = (lake.to_string_lossy().to_string(), csv.to_string_lossy().to_string());
+    let (secs, _) = run_child(
+        &["--quiet", "--lake", &l, "ingest", "co", &c],
+        &[("OML_KEY", random_key_hex()?)],
+    )?;
+    if !quiet {
+        eprintln!("  ingested in {secs:.0} s");
+    }
+    std::fs::write(&stamp_path, stamp)?;
+    Ok(())
+}
+
+/// How far the two reconstructions agree.
+struct Agreement {
+    oml: i64,
+    duckdb: i64,
+    same: i64,
+    /// OML relationships sharing a key with another (second avviamento): SQL merges them.
+    dup_keys: i64,
+    /// Differences per field among the keys both sides have.
+    diff_avvio: i64,
+    diff_fine: i64,
+    diff_imputata: i64,
+}
+
+/// Compares OML's `rapporti` with the baseline's output (after both phases, not timed).
+fn compare(lake: &Path, baseline: &Path, tmp: &Path, threads: usize) -> Result<Agreement> {
+    let conn = duckdb::Connection::open_in_memory()?;
+    let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+    let setup = fill(
+        "SET threads = {{threads}}; SET preserve_insertion_order = false; SET temp_directory = '{{tmp}}';
+         CREATE VIEW o AS SELECT id_lavoratore, id_datore, codice_comunicazione_avvio, data_inizio,
+             data_fine_effettiva, cessazione_imputata FROM read_parquet('{{lake}}/rapporti/*/*.parquet');
+         CREATE VIEW d AS SELECT id_lavoratore, id_datore, codice_comunicazione_avvio, data_inizio,
+             data_fine_effettiva, cessazione_imputata FROM read_parquet('{{out}}');",
+        &[
+            ("threads", threads.to_string()),
+            ("tmp", tmp.to_string_lossy().to_string()),
+            ("lake", lake.to_string_lossy().to_string()),
+            ("out", baseline.to_string_lossy().to_string()),
+        ],
+    );
+    conn.execute_batch(&setup).context("opening the two outputs")?;
+    let (oml, duckdb, same) = conn.query_row(
+        "SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM d),
+             (SELECT count(*) FROM (SELECT * FROM o INTERSECT ALL SELECT * FROM d))",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+    )?;
+    let (dup_keys, diff_avvio, diff_fine, diff_imputata) = if same == oml && same == duckdb {
+        (0, 0, 0, 0)
+    } else {
+        conn.query_row(
+            "WITH k AS (SELECT id_lavoratore, id_datore, data_inizio, count(*) AS n
+                    FROM o GROUP BY ALL HAVING count(*) > 1),
+                j AS (SELECT o.*, d.codice_comunicazione_avvio AS d_avvio, d.data_fine_effettiva AS d_fine,
+                        d.cessazione_imputata AS d_imp
+                    FROM o JOIN d USING (id_lavoratore, id_datore, data_inizio)
+                    ANTI JOIN k USING (id_lavoratore, id_datore, data_inizio))
+            SELECT (SELECT coalesce(sum(n), 0)::BIGINT FROM k),
+                count(*) FILTER (WHERE codice_comunicazione_avvio IS DISTINCT FROM d_avvio),
+                count(*) FILTER (WHERE data_fine_effettiva IS DISTINCT FROM d_fine),
+                count(*) FILTER (WHERE cessazione_imputata IS DISTINCT FROM d_imp)
+            FROM j",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )?
+    };
+    Ok(Agreement {
+        oml,
+        duckdb,
+        same,
+        dup_keys,
+        diff_avvio,
+        diff_fine,
+        diff_imputata,
+    })
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "missed"
+    }
+}
+
+/// The build benchmark.
+pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; benchmark figures only mean something with --release");
+    }
+    if a.rows == 0 {
+        bail!("--rows must be > 0");
+    }
+    std::fs::create_dir_all(&a.dir)?;
+    let csv_dir = a.dir.join(format!("csv-{BUILD_PROVINCE}-{}-{}", a.year, a.rows));
+    let csv = csv_dir.join("co.csv");
+    let lake = a.dir.join("lake");
+    let rows = a.rows as u64;
+    let need = (if csv.exists() { 0 } else { DISK_SYNTH_PER_ROW * rows })
+        + (if lake.exists() { 0 } else { DISK_LAKE_PER_ROW * rows })
+        + DISK_RUN_PER_ROW * rows;
+    if let Some(free) = free_bytes(&a.dir) {
+        if free < need {
+            eprintln!(
+                "warning: about {:.1} GB of disk needed in {}, {:.1} GB free",
+                need as f64 / 1e9,
+                a.dir.display(),
+                free as f64 / 1e9
+            );
+        }
+    }
+    ensure_synth(&csv_dir, BUILD_PROVINCE, a.year, a.rows, true, quiet)?;
+    ensure_lake(&lake, &csv, quiet)?;
+    let manifest = crate::lake::Lake::new(&lake).manifest()?;
+    let eventi = manifest.rows(crate::lake::schema::CO_EVENTI);
+    let letti: u64 = manifest.runs.iter().map(|r| r.totali.letti).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "oml bench build — {} communications in co_eventi (synthetic {BUILD_PROVINCE} {}: {} records in the \
+         extract, the rest quarantined or superseded), {threads} cores, release build: {}",
+        eventi,
+        a.year,
+        letti,
+        !cfg!(debug_assertions)
+    );
+
+    // Phase A: OML.
+    let l = lake.to_string_lossy().to_string();
+    let (oml_secs, oml_rss, stdout) = run_child_output(
+        &["--quiet", "--lake", &l, "build"],
+        &[("RAYON_NUM_THREADS", threads.to_string())],
+    )?;
+    let record = crate::lake::Lake::new(&lake)
+        .manifest()?
+        .build
+        .context("oml build left no build record in the manifest")?;
+    let split = parse_build_split(&stdout);
+
+    // Phase B: DuckDB SQL.
+    let out = a.dir.join("duckdb");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    let script = fill(
+        include_str!("../benches/duckdb_rapporti.sql"),
+        &[
+            ("lake", l.clone()),
+            ("out", out.to_string_lossy().to_string()),
+            ("threads", threads.to_string()),
+        ],
+    );
+    let script_path = a.dir.join("duckdb_rapporti.filled.sql");
+    std::fs::write(&script_path, script)?;
+    let sp = script_path.to_string_lossy().to_string();
+    let (dd_secs, dd_rss) = run_child(&["--quiet", "duckdb-script", &sp], &[])?;
+    let _ = std::fs::remove_dir_all(out.join("duckdb.tmp"));
+
+    let baseline = out.join("rapporti_duckdb.parquet");
+    let tmp = out.join("compare.tmp");
+    let agree = compare(&lake, &baseline, &tmp, threads)?;
+    let _ = std::fs::remove_dir_all(&tmp);
+
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    println!(
+        "{:<34} {:>13} {:>13} {:>9} {:>16} {:>12}",
+        "phase", "communications", "relationships", "seconds", "communications/s", "peak RSS MB"
+    );
+    let oml_rate = eventi as f64 / oml_secs;
+    let dd_rate = eventi as f64 / dd_secs;
+    for (name, rel, secs, rate, rss) in [
+        (
+            "OML build (read, rebuild, write)",
+            agree.oml,
+            oml_secs,
+            oml_rate,
+            oml_rss,
+        ),
+        ("DuckDB SQL, window functions", agree.duckdb, dd_secs, dd_rate, dd_rss),
+    ] {
+        println!(
+            "{name:<34} {eventi:>13} {rel:>13} {secs:>9.2} {rate:>16.0} {:>12.0}",
+            mb(rss)
+        );
+    }
+    println!(
+        "OML vs DuckDB: {:.2}× faster, {:.2}× the peak memory ({:.0} vs {:.0} bytes per communication)",
+        dd_secs / oml_secs,
+        oml_rss as f64 / dd_rss.max(1) as f64,
+        oml_rss as f64 * 1024.0 / eventi.max(1) as f64,
+        dd_rss as f64 * 1024.0 / eventi.max(1) as f64
+    );
+    match split {
+        Some((r, b, w)) => println!(
+            "OML split: read {r:.1} s, rebuild {b:.1} s, write {w:.1} s (in-process {:.2} s, {:.0} communications/s; \
+             the rest is start-up and commit)",
+            record.secondi,
+            record.eventi as f64 / record.secondi.max(1e-9)
+        ),
+        None => println!("OML split: not found in the output of oml build"),
+    }
+    println!(
+        "target ≥ {:.0} communications/s on 2 cores: {:.0} → {}{}",
+        TARGET_EVENTS_PER_SEC,
+        oml_rate,
+        met(oml_rate >= TARGET_EVENTS_PER_SEC),
+        if threads == 2 {
+            String::new()
+        } else {
+            format!(" (this machine has {threads} cores)")
+        }
+    );
+    println!(
+        "target peak RSS < {:.0} MB: {:.0} MB → {}",
+        TARGET_RSS_MB,
+        mb(oml_rss),
+        met(mb(oml_rss) < TARGET_RSS_MB)
+    );
+    let pct = 100.0 * agree.same as f64 / agree.oml.max(agree.duckdb).max(1) as f64;
+    println!(
+        "agreement: {} of {} OML relationships ({} in DuckDB) have the same (worker, employer, \
+         codice_comunicazione_avvio, data_inizio, data_fine_effettiva, cessazione_imputata): {pct:.3} %",
+        agree.same, agree.oml, agree.duckdb
+    );
+    if agree.same != agree.oml || agree.same != agree.duckdb {
+        println!(
+            "  differences: {} OML relationships share a key (second avviamento; SQL merges them); \
+             on the other keys codice_comunicazione_avvio differs {} times, data_fine_effettiva {}, \
+             cessazione_imputata {}",
+            agree.dup_keys, agree.diff_avvio, agree.diff_fine, agree.diff_imputata
+        );
+    }
+    if record.eventi != eventi || record.rapporti as i64 != agree.oml {
+        println!(
+            "  note: the build record says {} communications and {} relationships",
+            record.eventi, record.rapporti
+        );
+    }
+    Ok(())
+}
+
 fn count_lines(p: &Path) -> Result<usize> {
     let mut f = std::fs::File::open(p)?;
     let mut buf = vec![0u8; 1 << 20];
@@ -313,4 +648,26 @@ fn write_reference(dir: &Path) -> Result<()> {
         std::fs::write(dir.join(name), bytes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_build_timings() {
+        let out = "Rapporti ricostruiti: 1.495.238\nTempi: lettura 1.8 s, ricostruzione 1.7 s, scrittura 8.2 s \
+                   (168.915 comunicazioni/s nel complesso)\n";
+        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2)));
+        assert_eq!(parse_build_split("nothing"), None);
+    }
+
+    #[test]
+    fn fills_and_escapes_placeholders() {
+        let s = fill(
+            "'{{lake}}/x' {{threads}}",
+            &[("lake", "a'b".into()), ("threads", "2".into())],
+        );
+        assert_eq!(s, "'a''b/x' 2");
+    }
 }

@@ -152,6 +152,8 @@ struct IngestCoArgs {
 enum BenchCommand {
     /// Ingest throughput and peak memory vs a DuckDB-only SQL ETL and a plain CSV → Parquet copy.
     Ingest(oml::bench::BenchIngestArgs),
+    /// Rebuild of relationships (oml build) vs the same reconstruction in DuckDB SQL, with agreement.
+    Build(oml::bench::BenchBuildArgs),
 }
 
 #[derive(Args)]
@@ -503,6 +505,7 @@ fn run(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Command::Bench(BenchCommand::Ingest(a)) => oml::bench::ingest(a, cli.quiet),
+        Command::Bench(BenchCommand::Build(a)) => oml::bench::build(a, cli.quiet),
         Command::DuckdbScript { file } => oml::bench::run_duckdb_script(file),
     }
 }
