@@ -164,4 +164,3 @@ FROM co_eventi;
 CREATE OR REPLACE VIEW mart_flussi AS SELECT * FROM {{mart_flussi}};
 CREATE OR REPLACE VIEW mart_posizioni AS SELECT * FROM {{mart_posizioni}};
 CREATE OR REPLACE VIEW mart_flussi_mensili AS SELECT * FROM {{mart_flussi_mensili}};
-CREATE OR REPLACE VIEW mart_qwi AS SELECT * FROM {{mart_qwi}};

@@ -115,8 +115,7 @@ impl Session {
         let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
         let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
         let sql = render(manifest, Some(dir))?;
-        conn.execute_batch(&sql)
-            .context("creating the views (sql/views.sql)")?;
+        conn.execute_batch(&sql).context("creating the views (sql/views.sql)")?;
         Ok(Session { conn })
     }
 

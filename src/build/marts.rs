@@ -19,7 +19,7 @@ pub struct Mart {
     pub periodicity: Periodicity,
 }
 
-pub const MARTS: [Mart; 4] = [
+pub const MARTS: [Mart; 3] = [
     Mart {
         dataset: "mart_flussi",
         indicator: "flussi",
@@ -29,7 +29,7 @@ pub const MARTS: [Mart; 4] = [
     Mart {
         dataset: "mart_posizioni",
         indicator: "posizioni",
-        by: &["settore", "macro_contratto"],
+        by: &["macro_contratto"],
         periodicity: Periodicity::Quarter,
     },
     Mart {
@@ -37,12 +37,6 @@ pub const MARTS: [Mart; 4] = [
         indicator: "flussi",
         by: &["macro_contratto"],
         periodicity: Periodicity::Month,
-    },
-    Mart {
-        dataset: "mart_qwi",
-        indicator: "qwi",
-        by: &["settore"],
-        periodicity: Periodicity::Quarter,
     },
 ];
 

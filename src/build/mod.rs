@@ -26,14 +26,13 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// Datasets written by `oml build` (dropped by every ingest).
-pub const DERIVED: [&str; 7] = [
+pub const DERIVED: [&str; 6] = [
     output::RAPPORTI,
     output::SEGMENTI,
     output::RAPPORTI_ANOMALIE,
     marts::MARTS[0].dataset,
     marts::MARTS[1].dataset,
     marts::MARTS[2].dataset,
-    marts::MARTS[3].dataset,
 ];
 
 /// Options of `oml build`.
@@ -99,7 +98,7 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         let d = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
         progress(phase, d.min(total), total);
     };
-    let (mut evs, codes) = events::read_events(&groups, &|n| tick("lettura", n))?;
+    let (evs, codes) = events::read_events(&groups, &|n| tick("lettura", n))?;
     let t_read = started.elapsed().as_secs_f64();
 
     let micros_to_day = |us: i64| us.div_euclid(86_400_000_000) as i32;
@@ -115,8 +114,7 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
     };
     let t1 = Instant::now();
     let n_eventi = evs.len() as u64;
-    let built = rapporti::rebuild(&mut evs, &params);
-    drop(evs);
+    let built = rapporti::rebuild(evs, &params);
     let t_rebuild = t1.elapsed().as_secs_f64();
     if built.applicati + built.scartati != n_eventi {
         bail!(

@@ -392,7 +392,7 @@ fn apply(o: &mut Open, ev: &Ev) -> Result<(), Motivo> {
 /// Sorts the communications by relationship key and send order, and rebuilds every
 /// relationship. The relationships come out ordered by `first_row` (the order pass 2 reads),
 /// with segment and anomaly references renumbered accordingly.
-pub fn rebuild(events: &mut [Ev], p: &Params) -> Built {
+pub fn rebuild(mut events: Vec<Ev>, p: &Params) -> Built {
     use rayon::slice::ParallelSliceMut;
     // Avviamenti first: a rettifica of the avviamento may be sent after the cessazione.
     let key = |e: &Ev| {
@@ -422,6 +422,8 @@ pub fn rebuild(events: &mut [Ev], p: &Params) -> Built {
         built.add_group(&events[i..j], p);
         i = j;
     }
+    // The communications are no longer needed: free them before the relationships are re-sorted.
+    drop(events);
     renumber_by_first_row(&mut built);
     built
 }

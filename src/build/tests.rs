@@ -61,7 +61,7 @@ impl Case {
             orizzonte: d("2024-12-31"),
             inizio_copertura: d("2019-01-01"),
         };
-        let b = rebuild(&mut self.events, &p);
+        let b = rebuild(self.events.clone(), &p);
         assert_eq!(b.applicati + b.scartati, self.events.len() as u64, "reconciliation");
         b
     }

@@ -318,7 +318,7 @@ fn hand_lake() -> (tempfile::TempDir, Lake) {
             let mut r = fixtures::record(&format!("17000000009{n:05}"), cf);
             r.set(F::DatoreCodiceFiscale, datore);
             r.set(F::TipoEvento, ev);
-            r.set(F::DataInvio, &format!("{sent}T10:00:00"));
+            r.set(F::DataInvio, format!("{sent}T10:00:00"));
             r.set(F::DataInizio, inizio);
             r.set(F::DataFine, fine);
             f(&mut r);
