@@ -507,7 +507,7 @@ pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
     // Phase A: OML.
     let l = lake.to_string_lossy().to_string();
     let (oml_secs, oml_rss, stdout) = run_child_output(
-        &["--quiet", "--lake", &l, "build"],
+        &["--quiet", "--lake", &l, "build", "--skip-marts"],
         &[("RAYON_NUM_THREADS", threads.to_string())],
     )?;
     let record = crate::lake::Lake::new(&lake)
