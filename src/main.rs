@@ -364,6 +364,9 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         "\nProva ora:\n  oml --lake {l} sql \"SELECT anno, macro_contratto, count(*) AS avviamenti FROM co_eventi WHERE evento = 'ASS' GROUP BY ALL ORDER BY ALL\"\n  \
          oml --lake {l} sql \"SELECT * FROM qualita_per_motivo\" --format csv\n  \
          oml --lake {l} status\n  \
+         oml --lake {l} indicators --list\n  \
+         oml --lake {l} indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
+         oml --lake {l} indicators posizioni --by settore --period 2024 --format xlsx --out posizioni.xlsx\n  \
          cd {l} && duckdb -init views.sql      (o pandas/polars/R arrow su {l}/co_eventi)\n  \
          OML_KEY_FILE={} oml --lake {l} ingest co {}   (lo stesso dato in CSV: le comunicazioni già acquisite vanno in quarantena come duplicati)",
         key_path.display(),
