@@ -178,6 +178,35 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
         it_int(q),
         if letti == ev + sup + q { "OK" } else { "ERRORE" }
     );
+    match &m.build {
+        Some(b) => {
+            let _ = writeln!(
+                s,
+                "Rapporti di lavoro (oml build del {}): {} ricostruiti da {} comunicazioni, orizzonte {}; \
+                 cessazioni imputate {}, aperti {}, con censura a sinistra {}; mart: {}",
+                b.eseguito,
+                it_int(b.rapporti),
+                it_int(b.eventi),
+                b.orizzonte,
+                it_int(b.cessazioni_imputate),
+                it_int(b.aperti),
+                it_int(b.censura_sinistra),
+                crate::build::marts::MARTS
+                    .iter()
+                    .filter(|x| !m.files(x.dataset).is_empty())
+                    .map(|x| x.dataset)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        None if ev > 0 => {
+            let _ = writeln!(
+                s,
+                "Rapporti di lavoro: da ricostruire dopo l'ultima acquisizione (oml build)."
+            );
+        }
+        None => {}
+    }
     Ok(s)
 }
 

@@ -510,3 +510,50 @@ fn an_ingest_drops_the_relationships_and_a_crash_during_build_changes_nothing() 
     assert!(lake.manifest().unwrap().build.is_none());
     assert_eq!(super::count(&lake, "SELECT count(*) FROM rapporti"), 0);
 }
+
+#[test]
+fn the_cli_exports_protected_indicators_to_every_format() {
+    let (d, lake) = hand_lake();
+    let l = lake.root.to_string_lossy().to_string();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--lake", l.as_str(), "indicators"];
+        args.extend_from_slice(extra);
+        super::oml(&args, d.path(), &[])
+    };
+    // The hand-made year has 4 workers and 2 employers: every non-empty cell is suppressed.
+    let (ok, out, err) = run(&["flussi", "--period", "2024", "--format", "csv"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("periodo,misura,valore,stato,codice_stato,n_lavoratori,n_datori"),
+        "{out}"
+    );
+    assert!(out.contains("2024,attivazioni,,soppressa_primaria,5,,"), "{out}");
+    let (ok, out, err) = run(&["flussi", "--period", "2024", "--format", "json", "--confidential"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("\"misura\":\"attivazioni\",\"valore\":5.0,\"stato\":\"riservata\""),
+        "{out}"
+    );
+    let pq = d.path().join("flussi.parquet");
+    let (ok, _, err) = run(&[
+        "flussi",
+        "--by",
+        "macro_contratto",
+        "--format",
+        "parquet",
+        "--out",
+        &pq.to_string_lossy(),
+    ]);
+    assert!(ok, "{err}");
+    let rows: usize = oml::lake::read_file(&pq).unwrap().iter().map(|b| b.num_rows()).sum();
+    assert!(rows > 0);
+    let xl = d.path().join("qwi.xlsx");
+    let (ok, _, err) = run(&["qwi", "--format", "xlsx", "--out", &xl.to_string_lossy()]);
+    assert!(ok, "{err}");
+    assert!(std::fs::metadata(&xl).unwrap().len() > 1000);
+    // Thresholds below the legal minimum are refused; unknown breakdowns are explained.
+    let (ok, _, err) = run(&["flussi", "--min-workers", "2"]);
+    assert!(!ok && err.contains('3'), "{err}");
+    let (ok, _, err) = run(&["flussi", "--by", "colore"]);
+    assert!(!ok && err.contains("available"), "{err}");
+}
