@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub secondi_ricostruzione: f64,
     pub secondi_scrittura: f64,
     pub secondi_mart: f64,
+    /// The marts written (none with `skip_marts`).
+    pub mart: Vec<&'static str>,
 }
 
 fn epoch_days(d: NaiveDate) -> i32 {
@@ -181,11 +183,13 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
     for mart in &marts::MARTS {
         m.datasets.remove(mart.dataset);
     }
+    let mut mart = Vec::new();
     if !opts.skip_marts {
         let session = crate::analytics::Session::open_generation(&staging.dir, &m)?;
         for (name, mut files) in marts::write_marts(&staging, &session)? {
             files.sort_by(|a, b| a.path.cmp(&b.path));
             m.datasets.insert(name.to_string(), files);
+            mart.push(name);
         }
     }
     let t_marts = t3.elapsed().as_secs_f64();
@@ -202,6 +206,7 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         secondi_ricostruzione: t_rebuild,
         secondi_scrittura: t_write,
         secondi_mart: t_marts,
+        mart,
     })
 }
 
@@ -246,9 +251,11 @@ pub fn summary(r: &BuildReport) -> String {
         n((b.eventi as f64 / b.secondi.max(1e-9)) as u64),
         r.secondi_mart
     ));
-    s.push_str(&format!(
-        "Mart protetti (controllo della divulgazione applicato): {}\n",
-        marts::MARTS.iter().map(|m| m.dataset).collect::<Vec<_>>().join(", ")
-    ));
+    if !r.mart.is_empty() {
+        s.push_str(&format!(
+            "Mart protetti (controllo della divulgazione applicato): {}\n",
+            r.mart.join(", ")
+        ));
+    }
     s
 }

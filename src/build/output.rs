@@ -6,7 +6,7 @@
 //! Relationships are numbered in that order, so each row group yields a contiguous run.
 
 use super::events::{open_row_group, Codes, Dict, RowGroup, NO_DATE};
-use super::rapporti::{Anomalia, Built, Rapporto};
+use super::rapporti::{Anomalia, Built, Rapporto, Segmento};
 use crate::lake::manifest::FileEntry;
 use crate::lake::{PartitionedWriter, Staging};
 use anyhow::{Context, Result};
@@ -310,8 +310,6 @@ pub fn write_datasets(
     codes: &Codes,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<(&'static str, Vec<FileEntry>)>> {
-    let mut w_rap = PartitionedWriter::new(staging, RAPPORTI, "part-build", rapporti_schema());
-    let mut w_an = PartitionedWriter::new(staging, RAPPORTI_ANOMALIE, "part-build", anomalie_schema());
     // The slices of relationships and anomalies of each row group.
     let slices: Vec<(usize, usize, usize, usize)> = groups
         .iter()
@@ -325,12 +323,16 @@ pub fn write_datasets(
             (r0, r1, a0, a1)
         })
         .collect();
-    let chunk = rayon::current_num_threads().max(1) * 2;
-    for (gs, ss) in groups.chunks(chunk).zip(slices.chunks(chunk)) {
-        let parts: Vec<Part> = gs
-            .par_iter()
-            .zip(ss.par_iter())
-            .map(|(rg, &(r0, r1, a0, a1))| {
+    // One writer per thread ("lane"), each with its own files, so that Parquet encoding and
+    // compression run in parallel; lane k takes row groups k, k + lanes, … (deterministic).
+    let lanes = rayon::current_num_threads().max(1);
+    let per_lane: Vec<(Vec<FileEntry>, Vec<FileEntry>)> = (0..lanes)
+        .into_par_iter()
+        .map(|lane| {
+            let stem = format!("part-build-{lane}");
+            let mut w_rap = PartitionedWriter::new(staging, RAPPORTI, &stem, rapporti_schema());
+            let mut w_an = PartitionedWriter::new(staging, RAPPORTI_ANOMALIE, &stem, anomalie_schema());
+            for (rg, &(r0, r1, a0, a1)) in groups.iter().zip(&slices).skip(lane).step_by(lanes) {
                 let p = part(
                     rg,
                     &built.rapporti[r0..r1],
@@ -339,57 +341,66 @@ pub fn write_datasets(
                     built,
                     codes,
                 )?;
+                if let Some(b) = &p.rapporti {
+                    write_by_year(&mut w_rap, b, &p.rapporti_years)?;
+                }
+                if let Some(b) = &p.anomalie {
+                    write_by_year(&mut w_an, b, &p.anomalie_years)?;
+                }
                 progress(rg.rows);
-                Ok(p)
-            })
-            .collect::<Result<_>>()?;
-        for p in parts {
-            if let Some(b) = &p.rapporti {
-                write_by_year(&mut w_rap, b, &p.rapporti_years)?;
             }
-            if let Some(b) = &p.anomalie {
-                write_by_year(&mut w_an, b, &p.anomalie_years)?;
-            }
-        }
+            Ok((w_rap.finish()?, w_an.finish()?))
+        })
+        .collect::<Result<_>>()?;
+    let (mut rap_files, mut an_files) = (Vec::new(), Vec::new());
+    for (r, a) in per_lane {
+        rap_files.extend(r);
+        an_files.extend(a);
     }
     let seg_files = write_segmenti(staging, built, codes)?;
     Ok(vec![
-        (RAPPORTI, w_rap.finish()?),
+        (RAPPORTI, rap_files),
         (SEGMENTI, seg_files),
-        (RAPPORTI_ANOMALIE, w_an.finish()?),
+        (RAPPORTI_ANOMALIE, an_files),
     ])
 }
 
 fn write_segmenti(staging: &Staging, built: &Built, codes: &Codes) -> Result<Vec<FileEntry>> {
-    let mut w = PartitionedWriter::new(staging, SEGMENTI, "part-build", segmenti_schema());
     const BATCH: usize = 256 * 1024;
-    // n_segmento: position within its relationship.
-    for chunk in built.segmenti.chunks(BATCH).enumerate() {
-        let (ci, segs) = chunk;
-        let base = ci * BATCH;
-        let n_seg: Vec<i32> = (0..segs.len())
-            .map(|i| {
-                let s = &segs[i];
-                let r = &built.rapporti[s.rapporto as usize];
-                (base + i - r.segments.start) as i32 + 1
-            })
-            .collect();
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(Int64Array::from_iter_values(segs.iter().map(|s| s.rapporto as i64 + 1))),
-            Arc::new(Int32Array::from(n_seg)),
-            Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
-            Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),
-            texts(&codes.tipologia, segs.iter().map(|s| s.tipologia)),
-            texts(&codes.macro_contratto, segs.iter().map(|s| s.macro_contratto as u16)),
-            texts(&codes.orario, segs.iter().map(|s| s.orario as u16)),
-            Arc::new(Float64Array::from_iter(
-                segs.iter().map(|s| Some(s.ore as f64).filter(|x| !x.is_nan())),
-            )),
-            texts(&codes.trasformazione, segs.iter().map(|s| s.trasformazione as u16)),
-        ];
-        let batch = RecordBatch::try_new(segmenti_schema(), columns)?;
-        let years: Vec<i32> = segs.iter().map(|s| year_of(s.data_inizio)).collect();
-        write_by_year(&mut w, &batch, &years)?;
-    }
-    w.finish()
+    let lanes = rayon::current_num_threads().max(1);
+    let chunks: Vec<(usize, &[Segmento])> = built.segmenti.chunks(BATCH).enumerate().collect();
+    let files: Vec<Vec<FileEntry>> = (0..lanes)
+        .into_par_iter()
+        .map(|lane| {
+            let mut w = PartitionedWriter::new(staging, SEGMENTI, &format!("part-build-{lane}"), segmenti_schema());
+            for &(ci, segs) in chunks.iter().skip(lane).step_by(lanes) {
+                let base = ci * BATCH;
+                // n_segmento: position within its relationship.
+                let n_seg: Vec<i32> = (0..segs.len())
+                    .map(|i| {
+                        let r = &built.rapporti[segs[i].rapporto as usize];
+                        (base + i - r.segments.start) as i32 + 1
+                    })
+                    .collect();
+                let columns: Vec<ArrayRef> = vec![
+                    Arc::new(Int64Array::from_iter_values(segs.iter().map(|s| s.rapporto as i64 + 1))),
+                    Arc::new(Int32Array::from(n_seg)),
+                    Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
+                    Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),
+                    texts(&codes.tipologia, segs.iter().map(|s| s.tipologia)),
+                    texts(&codes.macro_contratto, segs.iter().map(|s| s.macro_contratto as u16)),
+                    texts(&codes.orario, segs.iter().map(|s| s.orario as u16)),
+                    Arc::new(Float64Array::from_iter(
+                        segs.iter().map(|s| Some(s.ore as f64).filter(|x| !x.is_nan())),
+                    )),
+                    texts(&codes.trasformazione, segs.iter().map(|s| s.trasformazione as u16)),
+                ];
+                let batch = RecordBatch::try_new(segmenti_schema(), columns)?;
+                let years: Vec<i32> = segs.iter().map(|s| year_of(s.data_inizio)).collect();
+                write_by_year(&mut w, &batch, &years)?;
+            }
+            w.finish()
+        })
+        .collect::<Result<_>>()?;
+    Ok(files.into_iter().flatten().collect())
 }
