@@ -35,7 +35,9 @@ WITH trimestri AS (
 ),
 storia AS (
     -- For each job, the latest end among the jobs at the same employer started in earlier quarters.
-    SELECT *,
+    -- Only the columns needed downstream go through the window (it materialises its input).
+    SELECT COLUMNS(lambda c: list_contains(oml_per(), c)
+                   OR c IN ('id_rapporto', 'id_lavoratore', 'id_datore', 'data_inizio', 'fine_o_aperto')),
         max(fine_o_aperto) OVER (
             PARTITION BY id_lavoratore, id_datore ORDER BY year(data_inizio) * 4 + quarter(data_inizio)
             RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS fine_precedente
