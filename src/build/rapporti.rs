@@ -389,37 +389,101 @@ fn apply(o: &mut Open, ev: &Ev) -> Result<(), Motivo> {
     Ok(())
 }
 
+/// Hash of a relationship key (worker, employer, data_inizio): sorting 16-byte (hash, index)
+/// pairs and then moving each communication once is much cheaper than sorting the 96-byte
+/// communications themselves. Keys that collide are separated again by the full comparison.
+fn group_hash(e: &Ev) -> u64 {
+    let mut buf = [0u8; 36];
+    buf[..16].copy_from_slice(&e.worker.to_le_bytes());
+    buf[16..32].copy_from_slice(&e.employer.to_le_bytes());
+    buf[32..].copy_from_slice(&e.data_inizio.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&buf)
+}
+
+/// Full order within a key: avviamenti first (a rettifica of the avviamento may be sent after
+/// the cessazione), then send time, kind and row.
+fn order_key(e: &Ev) -> (u128, u128, i32, bool, i64, Kind, u32) {
+    (
+        e.worker,
+        e.employer,
+        e.data_inizio,
+        e.kind != Kind::Ass,
+        e.data_invio,
+        e.kind,
+        e.row,
+    )
+}
+
+/// Moves `events[keys[i].1]` to position i for every i, in place (cycle by cycle), marking the
+/// keys it has used.
+fn permute(events: &mut [Ev], keys: &mut [(u64, u32)]) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..events.len() {
+        if keys[start].1 == DONE {
+            continue;
+        }
+        let saved = events[start];
+        let mut i = start;
+        loop {
+            let src = keys[i].1 as usize;
+            keys[i].1 = DONE;
+            if src == start {
+                events[i] = saved;
+                break;
+            }
+            events[i] = events[src];
+            i = src;
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) fn permute_for_tests(events: &mut [Ev], keys: &mut [(u64, u32)]) {
+    permute(events, keys)
+}
+
 /// Sorts the communications by relationship key and send order, and rebuilds every
 /// relationship. The relationships come out ordered by `first_row` (the order pass 2 reads),
 /// with segment and anomaly references renumbered accordingly.
 pub fn rebuild(mut events: Vec<Ev>, p: &Params) -> Built {
-    use rayon::slice::ParallelSliceMut;
-    // Avviamenti first: a rettifica of the avviamento may be sent after the cessazione.
-    let key = |e: &Ev| {
-        (
-            e.worker,
-            e.employer,
-            e.data_inizio,
-            e.kind != Kind::Ass,
-            e.data_invio,
-            e.kind,
-            e.row,
-        )
-    };
-    events.par_sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    use rayon::prelude::*;
+    let mut keys: Vec<(u64, u32)> = events
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| (group_hash(e), i as u32))
+        .collect();
+    keys.par_sort_unstable();
+    let groups = 1 + keys.windows(2).filter(|w| w[0].0 != w[1].0).count();
+    permute(&mut events, &mut keys);
+    drop(keys);
     let mut built = Built {
-        rapporti: Vec::with_capacity(events.len() / 2),
-        segmenti: Vec::with_capacity(events.len() / 2),
+        rapporti: Vec::with_capacity(groups + groups / 64 + 16),
+        segmenti: Vec::with_capacity(groups + groups / 16 + 16),
         ..Default::default()
     };
     let mut i = 0;
     while i < events.len() {
-        let k = (events[i].worker, events[i].employer, events[i].data_inizio);
+        // A run of equal hashes: almost always one key; sorted by the full order it splits
+        // into its keys even if two keys collide.
+        let h = group_hash(&events[i]);
         let mut j = i + 1;
-        while j < events.len() && (events[j].worker, events[j].employer, events[j].data_inizio) == k {
+        while j < events.len() && group_hash(&events[j]) == h {
             j += 1;
         }
-        built.add_group(&events[i..j], p);
+        let run = &mut events[i..j];
+        if run.len() > 1 {
+            run.sort_unstable_by_key(order_key);
+        }
+        let mut a = 0;
+        while a < run.len() {
+            let k = (run[a].worker, run[a].employer, run[a].data_inizio);
+            let mut b = a + 1;
+            while b < run.len() && (run[b].worker, run[b].employer, run[b].data_inizio) == k {
+                b += 1;
+            }
+            built.add_group(&run[a..b], p);
+            a = b;
+        }
         i = j;
     }
     // The communications are no longer needed: free them before the relationships are re-sorted.
@@ -430,28 +494,31 @@ pub fn rebuild(mut events: Vec<Ev>, p: &Params) -> Built {
 
 /// Orders relationships by `first_row` and renumbers the references to them.
 fn renumber_by_first_row(b: &mut Built) {
-    let mut order: Vec<u32> = (0..b.rapporti.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| b.rapporti[i as usize].first_row);
+    use rayon::prelude::*;
+    let mut order: Vec<(u32, u32)> = b
+        .rapporti
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.first_row, i as u32))
+        .collect();
+    order.par_sort_unstable();
     let mut new_index = vec![0u32; order.len()];
-    for (new, &old) in order.iter().enumerate() {
+    for (new, &(_, old)) in order.iter().enumerate() {
         new_index[old as usize] = new as u32;
     }
-    let old_rapporti = std::mem::take(&mut b.rapporti);
-    let mut slots: Vec<Option<Rapporto>> = old_rapporti.into_iter().map(Some).collect();
     let old_segmenti = std::mem::take(&mut b.segmenti);
     let mut segmenti = Vec::with_capacity(old_segmenti.len());
-    let mut rapporti = Vec::with_capacity(slots.len());
-    for &old in &order {
-        if let Some(mut r) = slots[old as usize].take() {
-            let start = segmenti.len();
-            for s in &old_segmenti[r.segments.clone()] {
-                let mut s = *s;
-                s.rapporto = new_index[old as usize];
-                segmenti.push(s);
-            }
-            r.segments = start..segmenti.len();
-            rapporti.push(r);
+    let mut rapporti = Vec::with_capacity(b.rapporti.len());
+    for &(_, old) in &order {
+        let mut r = b.rapporti[old as usize].clone();
+        let start = segmenti.len();
+        for s in &old_segmenti[r.segments.clone()] {
+            let mut s = *s;
+            s.rapporto = new_index[old as usize];
+            segmenti.push(s);
         }
+        r.segments = start..segmenti.len();
+        rapporti.push(r);
     }
     b.rapporti = rapporti;
     b.segmenti = segmenti;

@@ -314,3 +314,18 @@ fn relationships_come_out_in_row_order_with_renumbered_segments() {
         }
     }
 }
+
+#[test]
+fn permute_moves_every_communication_to_its_sorted_place() {
+    let mut c = Case::new();
+    for w in 0..7u128 {
+        c.ev(Kind::Ass, w, "2024-01-01", "2024-01-01", |_| {});
+    }
+    let mut events = c.events.clone();
+    // Positions: a mix of a 3-cycle, a 2-cycle, fixed points and a 2-cycle.
+    let order = [2u32, 0, 1, 4, 3, 5, 6];
+    let mut keys: Vec<(u64, u32)> = order.iter().map(|&i| (0, i)).collect();
+    super::rapporti::permute_for_tests(&mut events, &mut keys);
+    let rows: Vec<u32> = events.iter().map(|e| e.row).collect();
+    assert_eq!(rows, order.to_vec());
+}
