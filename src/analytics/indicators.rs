@@ -75,6 +75,9 @@ pub struct Indicator {
     pub description: String,
 }
 
+/// Metadata lines of an indicator file's header (`-- key: value`).
+const META_KEYS: [&str; 5] = ["indicatore", "titolo", "fonte", "additive", "trimestrale"];
+
 fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
     sql.lines()
         .take_while(|l| l.starts_with("--"))
@@ -100,8 +103,12 @@ pub fn catalog() -> Vec<Indicator> {
             description: sql
                 .lines()
                 .take_while(|l| l.starts_with("--"))
-                .map(|l| l.trim_start_matches("--").trim_start_matches(' '))
-                .filter(|l| !l.contains(':') || l.starts_with(' '))
+                .map(|l| l.strip_prefix("-- ").unwrap_or(l.trim_start_matches("--")))
+                .filter(|l| {
+                    !META_KEYS
+                        .iter()
+                        .any(|k| l.strip_prefix(k).is_some_and(|r| r.starts_with(':')))
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
                 .trim()
