@@ -87,6 +87,14 @@ CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE
     WHEN tipo_orario IN ('P', 'V', 'M') THEN coalesce(least(ore, 40.0) / 40.0, 0.5)
     ELSE 1.0 END;
 
+-- ISTAT macro-sector of an ATECO 2007 section.
+CREATE OR REPLACE MACRO oml_settore(sezione) AS CASE
+    WHEN sezione IS NULL THEN 'NON_INDICATO'
+    WHEN sezione = 'A' THEN 'AGRICOLTURA'
+    WHEN sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
+    WHEN sezione = 'F' THEN 'COSTRUZIONI'
+    ELSE 'SERVIZI' END;
+
 -- Relationships with their breakdown columns: comune (of the workplace), settore (ISTAT
 -- macro-sector from the ATECO section).
 -- Missing values of a breakdown column read 'NON_INDICATO', so that every cell has a label.
@@ -104,11 +112,7 @@ SELECT * REPLACE (
         coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
         coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale),
     coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
-    CASE WHEN ateco_sezione IS NULL THEN 'NON_INDICATO'
-         WHEN ateco_sezione = 'A' THEN 'AGRICOLTURA'
-         WHEN ateco_sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
-         WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'
-         ELSE 'SERVIZI' END AS settore,
+    oml_settore(ateco_sezione) AS settore,
     coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto
 FROM rapporti;
 
@@ -151,11 +155,7 @@ SELECT * REPLACE (
         coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale,
         coalesce(tipo_orario, 'NON_INDICATO') AS tipo_orario),
     coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
-    CASE WHEN ateco_sezione IS NULL THEN 'NON_INDICATO'
-         WHEN ateco_sezione = 'A' THEN 'AGRICOLTURA'
-         WHEN ateco_sezione IN ('B', 'C', 'D', 'E') THEN 'INDUSTRIA'
-         WHEN ateco_sezione = 'F' THEN 'COSTRUZIONI'
-         ELSE 'SERVIZI' END AS settore
+    oml_settore(ateco_sezione) AS settore
 FROM co_eventi;
 
 -- Standard marts written by `oml build`: the same tables `oml indicators` prints (protected,
