@@ -24,6 +24,7 @@
 --   HirAS     hires of t-1 that span the end of t (became full-quarter in t);
 --   SepS      jobs that spanned all of t-1 and end in t (full-quarter separations);
 --   TurnOvrS  (HirAS + SepS) / (2 x EmpS), full-quarter turnover (ratio, not additive).
+-- A measure that is 0 in a cell has no row (FrmJb* and TurnOvrS have one wherever the cell has jobs).
 -- The oml_periodicita variable is ignored: QWI are quarterly. Contributors of FrmJb* are those
 -- of EmpTotal. FrmJbGn / FrmJbLs are not additive across breakdowns (an employer's gain in one
 -- contract nets against its loss in another in the total); FrmJbC is.
@@ -66,41 +67,55 @@ flussi_datore AS (
         sum(greatest(e1 - e0, 0)) AS gn, sum(greatest(e0 - e1, 0)) AS ls
     FROM per_datore GROUP BY ALL
 ),
-celle AS (
+-- One row per job, quarter and measure it counts in: one aggregation with two distinct counts,
+-- instead of one filtered distinct count per measure (far less memory).
+righe AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), id_lavoratore, id_datore,
+        lookback_completo,
+        unnest(list_filter([
+            CASE WHEN emp THEN 'Emp' END,
+            CASE WHEN empend THEN 'EmpEnd' END,
+            CASE WHEN emp AND empend THEN 'EmpS' END,
+            CASE WHEN emp OR hira THEN 'EmpTotal' END,
+            CASE WHEN hira THEN 'HirA' END,
+            CASE WHEN hira AND hirn THEN 'HirN' END,
+            CASE WHEN hira AND NOT hirn THEN 'HirR' END,
+            CASE WHEN sep AND (emp OR hira) THEN 'Sep' END,
+            CASE WHEN hira AND empend THEN 'HirAEnd' END,
+            CASE WHEN emp AND sep THEN 'SepBeg' END
+        ], lambda m: m IS NOT NULL)) AS misura
+    FROM base
+),
+per_misura AS (
+    SELECT COLUMNS(lambda c: c IN ('periodo', 'misura') OR list_contains(oml_per(), c)),
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        bool_and(lookback_completo) AS lookback
+    FROM righe GROUP BY ALL
+),
+turnover AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
-        count(*) FILTER (WHERE emp) AS emp, count(DISTINCT id_lavoratore) FILTER (WHERE emp) AS emp_l, count(DISTINCT id_datore) FILTER (WHERE emp) AS emp_d,
-        count(*) FILTER (WHERE empend) AS empend, count(DISTINCT id_lavoratore) FILTER (WHERE empend) AS empend_l, count(DISTINCT id_datore) FILTER (WHERE empend) AS empend_d,
-        count(*) FILTER (WHERE emp AND empend) AS emps, count(DISTINCT id_lavoratore) FILTER (WHERE emp AND empend) AS emps_l, count(DISTINCT id_datore) FILTER (WHERE emp AND empend) AS emps_d,
-        count(*) FILTER (WHERE emp OR hira) AS emptot, count(DISTINCT id_lavoratore) FILTER (WHERE emp OR hira) AS emptot_l, count(DISTINCT id_datore) FILTER (WHERE emp OR hira) AS emptot_d,
-        count(*) FILTER (WHERE hira) AS hira, count(DISTINCT id_lavoratore) FILTER (WHERE hira) AS hira_l, count(DISTINCT id_datore) FILTER (WHERE hira) AS hira_d,
-        count(*) FILTER (WHERE hira AND hirn) AS hirn, count(DISTINCT id_lavoratore) FILTER (WHERE hira AND hirn) AS hirn_l, count(DISTINCT id_datore) FILTER (WHERE hira AND hirn) AS hirn_d,
-        count(*) FILTER (WHERE hira AND NOT hirn) AS hirr, count(DISTINCT id_lavoratore) FILTER (WHERE hira AND NOT hirn) AS hirr_l, count(DISTINCT id_datore) FILTER (WHERE hira AND NOT hirn) AS hirr_d,
-        bool_and(lookback_completo) AS lookback,
-        count(*) FILTER (WHERE sep AND (emp OR hira)) AS sep, count(DISTINCT id_lavoratore) FILTER (WHERE sep AND (emp OR hira)) AS sep_l, count(DISTINCT id_datore) FILTER (WHERE sep AND (emp OR hira)) AS sep_d,
-        count(*) FILTER (WHERE hira AND empend) AS hiraend, count(DISTINCT id_lavoratore) FILTER (WHERE hira AND empend) AS hiraend_l, count(DISTINCT id_datore) FILTER (WHERE hira AND empend) AS hiraend_d,
-        count(*) FILTER (WHERE emp AND sep) AS sepbeg, count(DISTINCT id_lavoratore) FILTER (WHERE emp AND sep) AS sepbeg_l, count(DISTINCT id_datore) FILTER (WHERE emp AND sep) AS sepbeg_d,
-        count(*) FILTER (WHERE hiras) AS hiras, count(*) FILTER (WHERE seps) AS seps
+        count(*) FILTER (WHERE hiras) AS hiras, count(*) FILTER (WHERE seps) AS seps,
+        count(*) FILTER (WHERE emp AND empend) AS emps
     FROM base GROUP BY ALL
-)
-SELECT c.* EXCLUDE (emp, emp_l, emp_d, empend, empend_l, empend_d, emps, emps_l, emps_d, emptot, emptot_l, emptot_d,
-                    hira, hira_l, hira_d, hirn, hirn_l, hirn_d, hirr, hirr_l, hirr_d, lookback, sep, sep_l, sep_d,
-                    hiraend, hiraend_l, hiraend_d, sepbeg, sepbeg_l, sepbeg_d, hiras, seps),
+),
+totale AS (SELECT * EXCLUDE (misura, lookback) FROM per_misura WHERE misura = 'EmpTotal'),
+stabili AS (SELECT * EXCLUDE (misura, lookback) FROM per_misura WHERE misura = 'EmpS')
+SELECT * EXCLUDE (n, l, d, lookback),
+    CASE WHEN misura IN ('HirN', 'HirR') AND NOT lookback THEN NULL ELSE n::DOUBLE END AS valore,
+    l AS n_lavoratori, d AS n_datori
+FROM per_misura
+UNION ALL BY NAME
+SELECT * EXCLUDE (gn, ls, n, l, d),
     unnest([
-        {'misura': 'Emp', 'valore': emp::DOUBLE, 'n_lavoratori': emp_l, 'n_datori': emp_d},
-        {'misura': 'EmpEnd', 'valore': empend::DOUBLE, 'n_lavoratori': empend_l, 'n_datori': empend_d},
-        {'misura': 'EmpS', 'valore': emps::DOUBLE, 'n_lavoratori': emps_l, 'n_datori': emps_d},
-        {'misura': 'EmpTotal', 'valore': emptot::DOUBLE, 'n_lavoratori': emptot_l, 'n_datori': emptot_d},
-        {'misura': 'HirA', 'valore': hira::DOUBLE, 'n_lavoratori': hira_l, 'n_datori': hira_d},
-        {'misura': 'HirN', 'valore': CASE WHEN lookback THEN hirn::DOUBLE END, 'n_lavoratori': hirn_l, 'n_datori': hirn_d},
-        {'misura': 'HirR', 'valore': CASE WHEN lookback THEN hirr::DOUBLE END, 'n_lavoratori': hirr_l, 'n_datori': hirr_d},
-        {'misura': 'Sep', 'valore': sep::DOUBLE, 'n_lavoratori': sep_l, 'n_datori': sep_d},
-        {'misura': 'HirAEnd', 'valore': hiraend::DOUBLE, 'n_lavoratori': hiraend_l, 'n_datori': hiraend_d},
-        {'misura': 'SepBeg', 'valore': sepbeg::DOUBLE, 'n_lavoratori': sepbeg_l, 'n_datori': sepbeg_d},
-        {'misura': 'FrmJbGn', 'valore': f.gn::DOUBLE, 'n_lavoratori': emptot_l, 'n_datori': emptot_d},
-        {'misura': 'FrmJbLs', 'valore': f.ls::DOUBLE, 'n_lavoratori': emptot_l, 'n_datori': emptot_d},
-        {'misura': 'FrmJbC', 'valore': (f.gn - f.ls)::DOUBLE, 'n_lavoratori': emptot_l, 'n_datori': emptot_d},
-        {'misura': 'TurnOvrS', 'valore': CASE WHEN emps > 0 THEN round((hiras + seps) / (2.0 * emps), 4) END,
-         'n_lavoratori': emps_l, 'n_datori': emps_d}
+        {'misura': 'FrmJbGn', 'valore': gn::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'FrmJbLs', 'valore': ls::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'FrmJbC', 'valore': (gn - ls)::DOUBLE, 'n_lavoratori': l, 'n_datori': d}
     ], recursive := true)
-FROM celle c NATURAL JOIN flussi_datore f
+FROM flussi_datore NATURAL JOIN totale
+UNION ALL BY NAME
+SELECT * EXCLUDE (hiras, seps, emps, n, l, d),
+    'TurnOvrS' AS misura,
+    CASE WHEN emps > 0 THEN round((hiras + seps) / (2.0 * emps), 4) END AS valore,
+    l AS n_lavoratori, d AS n_datori
+FROM turnover NATURAL JOIN stabili
 ORDER BY ALL;
