@@ -116,28 +116,35 @@ SELECT * REPLACE (
     coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto
 FROM rapporti;
 
--- Segments with the breakdown columns of their relationship; the contract columns
--- (tipologia_contrattuale, macro_contratto, tipo_orario, ore_settimanali) are the segment's.
+-- Segments with the breakdown columns of their relationship (stored on each segment by
+-- `oml build`, so this view reads one table); the contract columns (tipologia_contrattuale,
+-- macro_contratto, tipo_orario, ore_settimanali) are the segment's. uscita_segmento is the day
+-- the segment leaves the end-of-day stock: its last day for the relationship's last segment
+-- (the cessazione), the day of the trasformazione (its end + 1) for the others.
 CREATE OR REPLACE VIEW segmenti_dim AS
-SELECT s.id_rapporto, s.n_segmento, s.data_inizio AS inizio_segmento, s.data_fine AS fine_segmento,
-    coalesce(s.data_fine, DATE '9999-12-31') AS fine_segmento_o_aperto,
-    s.n_segmento = max(s.n_segmento) OVER (PARTITION BY s.id_rapporto) AS ultimo_segmento,
-    -- The day the segment leaves the end-of-day stock: its last day for the relationship's last
-    -- segment (the cessazione), the day of the trasformazione (its end + 1) for the others,
-    -- since the relationship itself goes on that night.
-    CASE WHEN s.data_fine IS NULL THEN DATE '9999-12-31'
-         WHEN s.n_segmento = max(s.n_segmento) OVER (PARTITION BY s.id_rapporto) THEN s.data_fine
-         ELSE s.data_fine + 1 END AS uscita_segmento,
-    coalesce(s.tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale,
-    coalesce(s.macro_contratto, 'NON_NOTO') AS macro_contratto,
-    coalesce(lag(s.macro_contratto) OVER (PARTITION BY s.id_rapporto ORDER BY s.n_segmento), 'NON_NOTO')
-        AS macro_contratto_precedente,
-    coalesce(s.tipo_orario, 'NON_INDICATO') AS tipo_orario,
-    s.ore_settimanali, coalesce(s.codice_trasformazione, 'NESSUNA') AS codice_trasformazione,
-    r.data_inizio, r.data_fine_effettiva, r.cessazione_imputata, r.avviamento_nel_lago, r.censura_sinistra,
-    r.id_lavoratore, r.id_datore, r.sesso, r.classe_eta, r.area_cittadinanza, r.livello_istruzione,
-    r.comune, r.cpi, r.provincia, r.regione, r.ateco_sezione, r.ateco_divisione, r.settore
-FROM segmenti s JOIN rapporti_dim r USING (id_rapporto);
+SELECT id_rapporto, n_segmento, data_inizio AS inizio_segmento, data_fine AS fine_segmento,
+    coalesce(data_fine, DATE '9999-12-31') AS fine_segmento_o_aperto,
+    ultimo_segmento,
+    coalesce(uscita_segmento, DATE '9999-12-31') AS uscita_segmento,
+    coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale,
+    coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
+    coalesce(macro_contratto_precedente, 'NON_NOTO') AS macro_contratto_precedente,
+    coalesce(tipo_orario, 'NON_INDICATO') AS tipo_orario,
+    ore_settimanali, coalesce(codice_trasformazione, 'NESSUNA') AS codice_trasformazione,
+    data_inizio_rapporto AS data_inizio, data_fine_effettiva, cessazione_imputata, avviamento_nel_lago,
+    censura_sinistra, id_lavoratore, id_datore,
+    coalesce(sesso, 'NON_INDICATO') AS sesso,
+    coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
+    coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
+    coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
+    coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
+    coalesce(cpi, 'NON_INDICATO') AS cpi,
+    coalesce(provincia, 'NON_INDICATO') AS provincia,
+    coalesce(regione, 'NON_INDICATO') AS regione,
+    coalesce(ateco_sezione, 'NON_INDICATO') AS ateco_sezione,
+    coalesce(ateco_divisione, 'NON_INDICATO') AS ateco_divisione,
+    oml_settore(ateco_sezione) AS settore
+FROM segmenti;
 
 -- Communications with the same breakdown columns as rapporti_dim.
 CREATE OR REPLACE VIEW co_eventi_dim AS

@@ -98,21 +98,53 @@ pub fn rapporti_schema() -> SchemaRef {
     .clone()
 }
 
+/// Columns of the relationship repeated on each of its segments, so that the stock and flow
+/// indicators read one table (no join, no window) even at national size.
+const SEGMENT_COPIES: [(&str, &str); 17] = [
+    ("data_inizio_rapporto", "data_inizio"),
+    ("data_fine_effettiva", "data_fine_effettiva"),
+    ("cessazione_imputata", "cessazione_imputata"),
+    ("avviamento_nel_lago", "avviamento_nel_lago"),
+    ("censura_sinistra", "censura_sinistra"),
+    ("id_lavoratore", "id_lavoratore"),
+    ("id_datore", "id_datore"),
+    ("sesso", "sesso"),
+    ("classe_eta", "classe_eta"),
+    ("area_cittadinanza", "area_cittadinanza"),
+    ("livello_istruzione", "livello_istruzione"),
+    ("comune_lavoro", "comune_lavoro"),
+    ("cpi", "cpi"),
+    ("provincia", "provincia"),
+    ("regione", "regione"),
+    ("ateco_sezione", "ateco_sezione"),
+    ("ateco_divisione", "ateco_divisione"),
+];
+
 /// Schema of `segmenti`.
 pub fn segmenti_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
-        Arc::new(Schema::new(vec![
+        let mut f = vec![
             Field::new("id_rapporto", DataType::Int64, false),
             Field::new("n_segmento", DataType::Int32, false),
             date("data_inizio"),
             date("data_fine"),
+            Field::new("ultimo_segmento", DataType::Boolean, false),
+            date("uscita_segmento"),
             text("tipologia_contrattuale"),
             text("macro_contratto"),
+            text("macro_contratto_precedente"),
             text("tipo_orario"),
             Field::new("ore_settimanali", DataType::Float64, true),
             text("codice_trasformazione"),
-        ]))
+        ];
+        let r = rapporti_schema();
+        for (name, from) in SEGMENT_COPIES {
+            if let Ok(field) = r.field_with_name(from) {
+                f.push(Field::new(name, field.data_type().clone(), true));
+            }
+        }
+        Arc::new(Schema::new(f))
     })
     .clone()
 }
@@ -221,6 +253,8 @@ pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, year
 struct Part {
     rapporti: Option<RecordBatch>,
     rapporti_years: Vec<i32>,
+    segmenti: Option<RecordBatch>,
+    segmenti_years: Vec<i32>,
     anomalie: Option<RecordBatch>,
     anomalie_years: Vec<i32>,
 }
@@ -230,6 +264,8 @@ fn part(rg: &RowGroup, rs: &[Rapporto], first_id: i64, an: &[Anomalia], built: &
         return Ok(Part {
             rapporti: None,
             rapporti_years: vec![],
+            segmenti: None,
+            segmenti_years: vec![],
             anomalie: None,
             anomalie_years: vec![],
         });
@@ -294,9 +330,18 @@ fn part(rg: &RowGroup, rs: &[Rapporto], first_id: i64, an: &[Anomalia], built: &
         ];
         Some(RecordBatch::try_new(anomalie_schema(), columns)?)
     };
+    let (segmenti, segmenti_years) = match &rapporti {
+        Some(batch) => {
+            let (b, y) = segments_batch(rs, batch, built, codes)?;
+            (Some(b), y)
+        }
+        None => (None, vec![]),
+    };
     Ok(Part {
         rapporti_years: rs.iter().map(|r| year_of(r.data_inizio)).collect(),
         rapporti,
+        segmenti,
+        segmenti_years,
         anomalie_years: an.iter().map(|a| year_of(a.data_evento)).collect(),
         anomalie,
     })
@@ -326,12 +371,13 @@ pub fn write_datasets(
     // One writer per thread ("lane"), each with its own files, so that Parquet encoding and
     // compression run in parallel; lane k takes row groups k, k + lanes, … (deterministic).
     let lanes = rayon::current_num_threads().max(1);
-    let per_lane: Vec<(Vec<FileEntry>, Vec<FileEntry>)> = (0..lanes)
+    let per_lane: Vec<(Vec<FileEntry>, Vec<FileEntry>, Vec<FileEntry>)> = (0..lanes)
         .into_par_iter()
         .map(|lane| {
             let stem = format!("part-build-{lane}");
             let mut w_rap = PartitionedWriter::new(staging, RAPPORTI, &stem, rapporti_schema());
             let mut w_an = PartitionedWriter::new(staging, RAPPORTI_ANOMALIE, &stem, anomalie_schema());
+            let mut w_seg = PartitionedWriter::new(staging, SEGMENTI, &stem, segmenti_schema());
             for (rg, &(r0, r1, a0, a1)) in groups.iter().zip(&slices).skip(lane).step_by(lanes) {
                 let p = part(
                     rg,
@@ -347,17 +393,20 @@ pub fn write_datasets(
                 if let Some(b) = &p.anomalie {
                     write_by_year(&mut w_an, b, &p.anomalie_years)?;
                 }
+                if let Some(b) = &p.segmenti {
+                    write_by_year(&mut w_seg, b, &p.segmenti_years)?;
+                }
                 progress(rg.rows);
             }
-            Ok((w_rap.finish()?, w_an.finish()?))
+            Ok((w_rap.finish()?, w_an.finish()?, w_seg.finish()?))
         })
         .collect::<Result<_>>()?;
-    let (mut rap_files, mut an_files) = (Vec::new(), Vec::new());
-    for (r, a) in per_lane {
+    let (mut rap_files, mut an_files, mut seg_files) = (Vec::new(), Vec::new(), Vec::new());
+    for (r, a, g) in per_lane {
         rap_files.extend(r);
         an_files.extend(a);
+        seg_files.extend(g);
     }
-    let seg_files = write_segmenti(staging, built, codes)?;
     Ok(vec![
         (RAPPORTI, rap_files),
         (SEGMENTI, seg_files),
@@ -365,42 +414,63 @@ pub fn write_datasets(
     ])
 }
 
-fn write_segmenti(staging: &Staging, built: &Built, codes: &Codes) -> Result<Vec<FileEntry>> {
-    const BATCH: usize = 256 * 1024;
-    let lanes = rayon::current_num_threads().max(1);
-    let chunks: Vec<(usize, &[Segmento])> = built.segmenti.chunks(BATCH).enumerate().collect();
-    let files: Vec<Vec<FileEntry>> = (0..lanes)
-        .into_par_iter()
-        .map(|lane| {
-            let mut w = PartitionedWriter::new(staging, SEGMENTI, &format!("part-build-{lane}"), segmenti_schema());
-            for &(ci, segs) in chunks.iter().skip(lane).step_by(lanes) {
-                let base = ci * BATCH;
-                // n_segmento: position within its relationship.
-                let n_seg: Vec<i32> = (0..segs.len())
-                    .map(|i| {
-                        let r = &built.rapporti[segs[i].rapporto as usize];
-                        (base + i - r.segments.start) as i32 + 1
-                    })
-                    .collect();
-                let columns: Vec<ArrayRef> = vec![
-                    Arc::new(Int64Array::from_iter_values(segs.iter().map(|s| s.rapporto as i64 + 1))),
-                    Arc::new(Int32Array::from(n_seg)),
-                    Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
-                    Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),
-                    texts(&codes.tipologia, segs.iter().map(|s| s.tipologia)),
-                    texts(&codes.macro_contratto, segs.iter().map(|s| s.macro_contratto as u16)),
-                    texts(&codes.orario, segs.iter().map(|s| s.orario as u16)),
-                    Arc::new(Float64Array::from_iter(
-                        segs.iter().map(|s| Some(s.ore as f64).filter(|x| !x.is_nan())),
-                    )),
-                    texts(&codes.trasformazione, segs.iter().map(|s| s.trasformazione as u16)),
-                ];
-                let batch = RecordBatch::try_new(segmenti_schema(), columns)?;
-                let years: Vec<i32> = segs.iter().map(|s| year_of(s.data_inizio)).collect();
-                write_by_year(&mut w, &batch, &years)?;
-            }
-            w.finish()
-        })
-        .collect::<Result<_>>()?;
-    Ok(files.into_iter().flatten().collect())
+/// The segments of a run of relationships, with the relationship's columns repeated (taken from
+/// the relationships' batch, row k = relationship k of the run).
+fn segments_batch(
+    rs: &[Rapporto],
+    rapporti: &RecordBatch,
+    built: &Built,
+    codes: &Codes,
+) -> Result<(RecordBatch, Vec<i32>)> {
+    let mut segs: Vec<&Segmento> = Vec::new();
+    let mut owner: Vec<u32> = Vec::new();
+    let mut n_seg: Vec<i32> = Vec::new();
+    let mut ultimo: Vec<bool> = Vec::new();
+    let mut uscita: Vec<Option<i32>> = Vec::new();
+    let mut precedente: Vec<Option<&str>> = Vec::new();
+    for (k, r) in rs.iter().enumerate() {
+        let list = &built.segmenti[r.segments.clone()];
+        for (i, s) in list.iter().enumerate() {
+            let last = i + 1 == list.len();
+            segs.push(s);
+            owner.push(k as u32);
+            n_seg.push(i as i32 + 1);
+            ultimo.push(last);
+            // The day the segment leaves the end-of-day stock (docs/convenzioni.md).
+            uscita.push(match opt_date(s.data_fine) {
+                Some(d) if !last => Some(d + 1),
+                other => other,
+            });
+            precedente.push(if i == 0 {
+                None
+            } else {
+                codes.macro_contratto.get(list[i - 1].macro_contratto as u16)
+            });
+        }
+    }
+    let mut columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from_iter_values(segs.iter().map(|s| s.rapporto as i64 + 1))),
+        Arc::new(Int32Array::from(n_seg)),
+        Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
+        Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),
+        Arc::new(BooleanArray::from_iter(ultimo.into_iter().map(Some))),
+        Arc::new(Date32Array::from_iter(uscita)),
+        texts(&codes.tipologia, segs.iter().map(|s| s.tipologia)),
+        texts(&codes.macro_contratto, segs.iter().map(|s| s.macro_contratto as u16)),
+        Arc::new(StringArray::from_iter(precedente)),
+        texts(&codes.orario, segs.iter().map(|s| s.orario as u16)),
+        Arc::new(Float64Array::from_iter(
+            segs.iter().map(|s| Some(s.ore as f64).filter(|x| !x.is_nan())),
+        )),
+        texts(&codes.trasformazione, segs.iter().map(|s| s.trasformazione as u16)),
+    ];
+    let idx = UInt32Array::from(owner);
+    for (_, from) in SEGMENT_COPIES {
+        let c = rapporti
+            .column_by_name(from)
+            .with_context(|| format!("rapporti has no column {from}"))?;
+        columns.push(take(c.as_ref(), &idx, None)?);
+    }
+    let years = segs.iter().map(|s| year_of(s.data_inizio)).collect();
+    Ok((RecordBatch::try_new(segmenti_schema(), columns)?, years))
 }
