@@ -479,7 +479,7 @@ fn every_indicator_matches_a_hand_derived_year() {
 
 #[test]
 fn an_ingest_drops_the_relationships_and_a_crash_during_build_changes_nothing() {
-    let (_d, lake) = hand_lake();
+    let (d, lake) = hand_lake();
     let before = std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap();
     let err = build(
         &lake,
@@ -499,12 +499,11 @@ fn an_ingest_drops_the_relationships_and_a_crash_during_build_changes_nothing() 
         5,
         "the committed relationships are still there"
     );
-    // A new ingest makes the relationships stale: they are dropped until the next build.
-    let (_d2, other) = tmp_lake("x");
-    let _ = other;
-    let csv = _d.path().join("mano.csv");
+    // A new ingest (here a new extract with only the header) makes the relationships stale:
+    // they are dropped until the next build.
+    let csv = d.path().join("mano.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
-    let extra = _d.path().join("altro.csv");
+    let extra = d.path().join("altro.csv");
     std::fs::write(&extra, text.lines().next().unwrap().to_string() + "\n").unwrap();
     ingest(&lake, &key(), &[extra], &opts()).unwrap();
     assert!(lake.manifest().unwrap().build.is_none());
