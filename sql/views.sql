@@ -95,6 +95,12 @@ CREATE OR REPLACE MACRO oml_settore(sezione) AS CASE
     WHEN sezione = 'F' THEN 'COSTRUZIONI'
     ELSE 'SERVIZI' END;
 
+-- Territory filter: SET VARIABLE oml_provincia = 'PO' (sigla) and/or oml_regione (as in the
+-- regione column) restrict rapporti_dim, segmenti_dim and co_eventi_dim, hence every indicator.
+CREATE OR REPLACE MACRO oml_nel_territorio(provincia, regione) AS
+    (getvariable('oml_provincia') IS NULL OR provincia = getvariable('oml_provincia')::VARCHAR)
+    AND (getvariable('oml_regione') IS NULL OR regione = getvariable('oml_regione')::VARCHAR);
+
 -- Relationships with their breakdown columns: comune (of the workplace), settore (ISTAT
 -- macro-sector from the ATECO section).
 -- Missing values of a breakdown column read 'NON_INDICATO', so that every cell has a label.
@@ -114,7 +120,8 @@ SELECT * REPLACE (
     coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
     oml_settore(ateco_sezione) AS settore,
     coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto
-FROM rapporti;
+FROM rapporti
+WHERE oml_nel_territorio(provincia, regione);
 
 -- Segments with the breakdown columns of their relationship (stored on each segment by
 -- `oml build`, so this view reads one table); the contract columns (tipologia_contrattuale,
@@ -144,7 +151,8 @@ SELECT id_rapporto, n_segmento, data_inizio AS inizio_segmento, data_fine AS fin
     coalesce(ateco_sezione, 'NON_INDICATO') AS ateco_sezione,
     coalesce(ateco_divisione, 'NON_INDICATO') AS ateco_divisione,
     oml_settore(ateco_sezione) AS settore
-FROM segmenti;
+FROM segmenti
+WHERE oml_nel_territorio(provincia, regione);
 
 -- Communications with the same breakdown columns as rapporti_dim.
 CREATE OR REPLACE VIEW co_eventi_dim AS
@@ -163,7 +171,8 @@ SELECT * REPLACE (
         coalesce(tipo_orario, 'NON_INDICATO') AS tipo_orario),
     coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
     oml_settore(ateco_sezione) AS settore
-FROM co_eventi;
+FROM co_eventi
+WHERE oml_nel_territorio(provincia, regione);
 
 -- Standard marts written by `oml build`: the same tables `oml indicators` prints (protected,
 -- totals included; columns periodo, breakdowns, misura, valore, stato, codice_stato,

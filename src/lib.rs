@@ -13,6 +13,7 @@ pub mod build;
 pub mod ingest;
 pub mod lake;
 pub mod model;
+pub mod pipeline;
 pub mod privacy;
 pub mod quality;
 pub mod reference;

@@ -68,6 +68,23 @@ oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv"
     )]
     Indicators(IndicatorsArgs),
+    /// Write the provincial bulletin (HTML, Markdown, XLSX, CSV, charts) for one period.
+    #[command(
+        long_about = "Write the provincial labour-market bulletin for one month, quarter or year.\n\n\
+Sections: sintesi (generated Italian sentences), flussi e saldi (monthly series, seasonally adjusted, 12-month \
+moving sum; hires by age and sex), contratti, settori, territorio (CPI, comuni, region), CIG, disoccupazione (ISTAT), \
+mobilità, nota metodologica e glossario, fonti. Every number comes from an indicator of sql/indicatori/ (the \
+commands are printed under each table) and every table goes through disclosure control; all tables of the \
+bulletin are protected together, so none can be subtracted from another.\n\nWrites into --out: bollettino.html \
+(self-contained, prints to PDF), bollettino.md, bollettino.xlsx, csv/ and grafici/ (SVG and PNG).\n\n\
+Example:\n  oml bulletin --province PO --period 2024-Q4 --out bollettini/PO-2024-Q4"
+    )]
+    Bulletin(BulletinArgs),
+    /// Run a pipeline file (pipelines/*.toml): optional rebuild, then the bulletin it describes.
+    Run {
+        /// The pipeline file, e.g. pipelines/prato.toml.
+        file: PathBuf,
+    },
     /// Summarise what the lake holds: communications by year and event, quarantine, reconciliation.
     Status,
     /// Benchmarks with a DuckDB-only baseline side by side (build with --release).
@@ -206,9 +223,43 @@ struct IndicatorsArgs {
     /// Unprotected table for internal use: nothing suppressed, every cell labelled riservata.
     #[arg(long)]
     confidential: bool,
+    /// Only workplaces in this province (sigla, e.g. PO).
+    #[arg(long)]
+    province: Option<String>,
+    /// Only workplaces in this region (as in the regione column; see `oml sql`).
+    #[arg(long)]
+    region: Option<String>,
     /// List the indicators, their measures and the breakdown columns.
     #[arg(long)]
     list: bool,
+}
+
+#[derive(Args)]
+struct BulletinArgs {
+    /// Province of the workplace, by sigla (e.g. PO).
+    #[arg(long)]
+    province: String,
+    /// The period: a month (2024-03), a quarter (2024-Q4) or a year (2024).
+    #[arg(long)]
+    period: String,
+    /// Output folder (default: bollettini/PROVINCE-PERIOD).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Sections to include, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    sections: Vec<String>,
+    /// Title of the bulletin.
+    #[arg(long)]
+    title: Option<String>,
+    /// Years of monthly history in the charts.
+    #[arg(long, default_value_t = 5)]
+    history_years: u32,
+    /// Minimum distinct workers behind a published cell (at least 3).
+    #[arg(long, default_value_t = 3)]
+    min_workers: u64,
+    /// Minimum distinct employers behind a published cell (at least 3).
+    #[arg(long, default_value_t = 3)]
+    min_employers: u64,
 }
 
 #[derive(Args)]
@@ -372,7 +423,37 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         key_path.display(),
         data.join("co.csv").display()
     );
-    Ok(())
+    // The bulletin of the last complete quarter.
+    let horizon = lake
+        .manifest()?
+        .build
+        .map(|b| b.orizzonte)
+        .context("the demo lake has no build")?;
+    let period = last_complete_quarter(&horizon)?;
+    println!("\nScrivo il bollettino provinciale del {period} …");
+    let spec = oml::report::bulletin::BulletinSpec {
+        province: args.province.province.clone(),
+        period: period.clone(),
+        out: args.dir.join("bollettino"),
+        sections: None,
+        title: None,
+        history_years: 5,
+        min_workers: 3,
+        min_employers: 3,
+    };
+    run_bulletin(&lake, &spec, cli.quiet)
+}
+
+/// '2024-Q4' for a horizon of 2024-12-31; '2024-Q3' for 2024-12-15.
+fn last_complete_quarter(horizon: &str) -> Result<String> {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(horizon, "%Y-%m-%d").with_context(|| format!("horizon {horizon:?}"))?;
+    let next = d.succ_opt().context("horizon at the end of time")?;
+    // The quarter that ends on or before the horizon.
+    let q_start_month = (next.month0() / 3) * 3 + 1;
+    let start = chrono::NaiveDate::from_ymd_opt(next.year(), q_start_month, 1).context("quarter start")?;
+    let last = start.pred_opt().context("quarter end")?;
+    Ok(format!("{}-Q{}", last.year(), last.month0() / 3 + 1))
 }
 
 fn run_build(lake: &Lake, args: &BuildArgs, quiet: bool) -> Result<()> {
@@ -441,6 +522,10 @@ fn run_indicators(lake: &Lake, a: &IndicatorsArgs) -> Result<()> {
         periodicity: a.periodicity.or(written).unwrap_or(ind::Periodicity::Year),
         totals: !a.no_totals,
         mode,
+        territory: ind::Territory {
+            provincia: a.province.as_ref().map(|p| p.to_uppercase()),
+            regione: a.region.clone(),
+        },
     };
     let session = oml::analytics::Session::open(lake)?;
     let table = ind::compute(&session, &req)?;
@@ -460,6 +545,32 @@ fn run_indicators(lake: &Lake, a: &IndicatorsArgs) -> Result<()> {
             table.report
         );
     }
+    Ok(())
+}
+
+fn run_bulletin(lake: &Lake, spec: &oml::report::bulletin::BulletinSpec, quiet: bool) -> Result<()> {
+    let bar = (!quiet).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    });
+    let progress = |msg: &str| {
+        if let Some(b) = &bar {
+            b.set_message(format!("Bollettino: {msg}"));
+        }
+    };
+    let written = oml::report::bulletin::run(lake, spec, &progress)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    println!(
+        "Bollettino scritto in {}: {} tavole, {} grafici, {} celle soppresse per riservatezza.",
+        written.dir.display(),
+        written.tables,
+        written.charts,
+        written.suppressed_cells
+    );
+    println!("Apri {}", written.html.display());
     Ok(())
 }
 
@@ -496,6 +607,45 @@ fn run(cli: &Cli) -> Result<()> {
         }
         Command::Build(a) => run_build(&lake, a, cli.quiet),
         Command::Indicators(a) => run_indicators(&lake, a),
+        Command::Bulletin(a) => {
+            let spec = oml::report::bulletin::BulletinSpec {
+                province: a.province.clone(),
+                period: a.period.clone(),
+                out: a
+                    .out
+                    .clone()
+                    .unwrap_or_else(|| oml::report::bulletin::default_out(&a.province, &a.period)),
+                sections: (!a.sections.is_empty()).then(|| a.sections.clone()),
+                title: a.title.clone(),
+                history_years: a.history_years,
+                min_workers: a.min_workers,
+                min_employers: a.min_employers,
+            };
+            run_bulletin(&lake, &spec, cli.quiet)
+        }
+        Command::Run { file } => {
+            let p = oml::pipeline::Pipeline::load(file)?;
+            let lake = match (&p.pipeline.lake, std::env::var_os("OML_LAKE")) {
+                (Some(l), None) if cli.lake == Path::new("lake") => Lake::new(l),
+                _ => lake,
+            };
+            if let Some(n) = &p.pipeline.name {
+                println!("Pipeline: {n}");
+            }
+            if p.pipeline.build_if_stale && lake.manifest()?.build.is_none() {
+                println!("I rapporti di lavoro non sono aggiornati: eseguo oml build …");
+                run_build(
+                    &lake,
+                    &BuildArgs {
+                        horizon: None,
+                        coverage_start: None,
+                        skip_marts: false,
+                    },
+                    cli.quiet,
+                )?;
+            }
+            run_bulletin(&lake, &p.bulletin, cli.quiet)
+        }
         Command::Sql(a) => {
             let session = oml::analytics::Session::open(&lake)?;
             let (schema, batches) = session.query(&a.query)?;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 mod build_indicators;
+mod bulletin;
 mod fixtures;
 
 fn key() -> Key {

@@ -2,6 +2,7 @@
 -- titolo: Attivazioni, cessazioni, trasformazioni e saldo
 -- fonte: segmenti_dim
 -- additive: attivazioni, cessazioni, cessazioni_comunicate, cessazioni_imputate, trasformazioni_in_entrata, trasformazioni_in_uscita, saldo
+-- identita: saldo = attivazioni - cessazioni + trasformazioni_in_entrata - trasformazioni_in_uscita; cessazioni = cessazioni_comunicate + cessazioni_imputate
 --
 -- Flows of employment relationships in each period, by the contract of the segment concerned:
 --   attivazioni                 relationships whose data_inizio falls in the period;

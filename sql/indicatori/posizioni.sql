@@ -2,6 +2,7 @@
 -- titolo: Posizioni di lavoro all'inizio e alla fine del periodo
 -- fonte: segmenti_dim
 -- additive: posizioni_inizio, posizioni_fine, variazione
+-- identita: posizioni_fine = posizioni_inizio + variazione
 --
 -- Stock of positions (relationships in force), by the contract of the segment in force:
 --   posizioni_inizio   in force at the end of the day before the period starts;

@@ -3,6 +3,7 @@
 -- fonte: rapporti_dim
 -- trimestrale: si
 -- additive: Emp, EmpEnd, EmpS, EmpTotal, HirA, HirN, HirR, Sep, HirAEnd, SepBeg, FrmJbC
+-- identita: EmpEnd = Emp + HirAEnd - SepBeg; FrmJbC = EmpEnd - Emp; EmpTotal = Emp + HirA; HirA = HirN + HirR
 --
 -- The US Census LEHD Quarterly Workforce Indicators, adapted to daily CO data. A job is a
 -- relationship (worker x employer x data_inizio); t is a calendar quarter with first day q0 and

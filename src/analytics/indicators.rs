@@ -14,10 +14,11 @@ use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema, SchemaRef};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The indicator files, embedded in the binary (the same text as in `sql/indicatori/`).
-pub const FILES: [(&str, &str); 9] = [
+pub const FILES: [(&str, &str); 10] = [
     ("flussi", include_str!("../../sql/indicatori/flussi.sql")),
     ("posizioni", include_str!("../../sql/indicatori/posizioni.sql")),
     ("giornate", include_str!("../../sql/indicatori/giornate.sql")),
@@ -33,10 +34,11 @@ pub const FILES: [(&str, &str); 9] = [
         include_str!("../../sql/indicatori/trasformazioni.sql"),
     ),
     ("qwi", include_str!("../../sql/indicatori/qwi.sql")),
+    ("transizioni", include_str!("../../sql/indicatori/transizioni.sql")),
 ];
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 15] = [
+pub const DIMENSIONS: [(&str, &str); 16] = [
     ("comune", "comune della sede di lavoro (codice catastale)"),
     ("cpi", "centro per l'impiego competente per la sede di lavoro"),
     ("provincia", "provincia della sede di lavoro (sigla)"),
@@ -58,6 +60,10 @@ pub const DIMENSIONS: [(&str, &str); 15] = [
         "codice_trasformazione",
         "codice della trasformazione (solo trasformazioni)",
     ),
+    (
+        "settore_origine",
+        "macro-settore del rapporto cessato (solo transizioni; le altre colonne: rapporto di arrivo)",
+    ),
 ];
 
 /// Label of a margin cell in every output.
@@ -70,13 +76,48 @@ pub struct Indicator {
     pub title: String,
     pub additive: Vec<String>,
     pub quarterly: bool,
+    /// Linear identities between the measures of one cell (`-- identita:` header line), which
+    /// disclosure control must respect like the margins: `saldo = attivazioni - cessazioni + …`.
+    pub identities: Vec<Identity>,
     pub sql: &'static str,
     /// The header comment (definitions), without the metadata lines.
     pub description: String,
 }
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-const META_KEYS: [&str; 5] = ["indicatore", "titolo", "fonte", "additive", "trimestrale"];
+const META_KEYS: [&str; 6] = ["indicatore", "titolo", "fonte", "additive", "trimestrale", "identita"];
+
+/// `total = a + b - c`: the measure `total` equals the signed sum of the others, in every cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub total: String,
+    pub plus: Vec<String>,
+    pub minus: Vec<String>,
+}
+
+/// Parses `saldo = attivazioni - cessazioni + x; cessazioni = a + b` (malformed parts are a bug
+/// of an embedded file: the catalog test catches them).
+fn parse_identities(s: &str) -> Vec<Identity> {
+    s.split(';')
+        .filter_map(|part| {
+            let (total, rhs) = part.split_once('=')?;
+            let mut id = Identity {
+                total: total.trim().to_string(),
+                plus: vec![],
+                minus: vec![],
+            };
+            let mut sign = '+';
+            for tok in rhs.split_whitespace() {
+                match tok {
+                    "+" | "-" => sign = if tok == "-" { '-' } else { '+' },
+                    m if sign == '-' => id.minus.push(m.to_string()),
+                    m => id.plus.push(m.to_string()),
+                }
+            }
+            (!id.total.is_empty() && !id.plus.is_empty()).then_some(id)
+        })
+        .collect()
+}
 
 fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
     sql.lines()
@@ -99,6 +140,7 @@ pub fn catalog() -> Vec<Indicator> {
                 .filter(|s| !s.is_empty())
                 .collect(),
             quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
+            identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
             sql,
             description: sql
                 .lines()
@@ -203,6 +245,30 @@ pub struct Request {
     /// Add the margins (totals over each breakdown column) and protect them together.
     pub totals: bool,
     pub mode: Mode,
+    /// Restrict to one province and/or region of the workplace.
+    pub territory: Territory,
+}
+
+/// A territorial filter on the workplace (`provincia` sigla, `regione` as in the lake).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Territory {
+    pub provincia: Option<String>,
+    pub regione: Option<String>,
+}
+
+impl Territory {
+    /// The DuckDB statements that set (or reset) the filter read by the `*_dim` views.
+    pub fn sql(&self) -> String {
+        let set = |var: &str, v: &Option<String>| match v {
+            Some(v) => format!("SET VARIABLE {var} = '{}';", v.replace('\'', "''")),
+            None => format!("RESET VARIABLE {var};"),
+        };
+        format!(
+            "{} {}",
+            set("oml_provincia", &self.provincia),
+            set("oml_regione", &self.regione)
+        )
+    }
 }
 
 /// One row of a result before protection.
@@ -323,6 +389,9 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
         if d == "codice_trasformazione" && ind.name != "trasformazioni" {
             bail!("codice_trasformazione is a breakdown of the trasformazioni indicator only");
         }
+        if d == "settore_origine" && ind.name != "transizioni" {
+            bail!("settore_origine is a breakdown of the transizioni indicator only");
+        }
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(d) = req.by.iter().find(|d| !seen.insert(d.as_str())) {
@@ -341,6 +410,7 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
         )),
         None => setup.push_str("RESET VARIABLE oml_dal; RESET VARIABLE oml_al;"),
     }
+    setup.push_str(&req.territory.sql());
     session.conn.execute_batch(&setup).context("setting the period")?;
     let by: Vec<&str> = req.by.iter().map(String::as_str).collect();
     let subsets: Vec<Vec<&str>> = if req.totals {
@@ -359,8 +429,23 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
     for s in &subsets {
         rows.extend(run_once(session, &ind, s, &req.by)?);
     }
-    let cells: Vec<Cell> = rows
-        .iter()
+    let cells = cells_of(&ind, &rows);
+    let mut equations = sdc::cube_equations(&cells);
+    equations.extend(identity_equations(&cells, &ind.identities));
+    let protection = sdc::protect(&cells, &equations, &req.mode);
+    Ok(Table {
+        indicator: ind,
+        by: req.by.clone(),
+        rows,
+        status: protection.status,
+        report: protection.report,
+        confidential: matches!(req.mode, Mode::Confidential),
+    })
+}
+
+/// The disclosure-control cells of an indicator's rows (key = periodo, then the breakdowns).
+pub fn cells_of(ind: &Indicator, rows: &[Row]) -> Vec<Cell> {
+    rows.iter()
         .map(|r| {
             let mut key = vec![Some(r.periodo.clone())];
             key.extend(r.dims.iter().cloned());
@@ -374,17 +459,32 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
                 preset: r.valore.is_none().then_some(Status::NotAvailable),
             }
         })
-        .collect();
-    let equations = sdc::cube_equations(&cells);
-    let protection = sdc::protect(&cells, &equations, &req.mode);
-    Ok(Table {
-        indicator: ind,
-        by: req.by.clone(),
-        rows,
-        status: protection.status,
-        report: protection.report,
-        confidential: matches!(req.mode, Mode::Confidential),
-    })
+        .collect()
+}
+
+/// The equations the indicator's identities give in each cell. A member with no row is a known
+/// zero (no event) and drops out.
+pub fn identity_equations(cells: &[Cell], identities: &[Identity]) -> Vec<sdc::Equation> {
+    let mut at: HashMap<(&[Option<String>], &str), usize> = HashMap::new();
+    for (i, c) in cells.iter().enumerate() {
+        at.entry((c.key.as_slice(), c.measure.as_str())).or_insert(i);
+    }
+    let mut keys: Vec<&[Option<String>]> = cells.iter().map(|c| c.key.as_slice()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for key in keys {
+        for id in identities {
+            let find = |m: &String| at.get(&(key, m.as_str())).copied();
+            let Some(total) = find(&id.total) else { continue };
+            let parts: Vec<usize> = id.plus.iter().filter_map(find).collect();
+            let minus: Vec<usize> = id.minus.iter().filter_map(find).collect();
+            if !parts.is_empty() || !minus.is_empty() {
+                out.push(sdc::Equation { total, parts, minus });
+            }
+        }
+    }
+    out
 }
 
 impl Table {
@@ -474,6 +574,33 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn identities_are_read_from_the_headers() {
+        let flussi = find("flussi").unwrap();
+        assert_eq!(
+            flussi.identities[0],
+            Identity {
+                total: "saldo".into(),
+                plus: vec!["attivazioni".into(), "trasformazioni_in_entrata".into()],
+                minus: vec!["cessazioni".into(), "trasformazioni_in_uscita".into()],
+            }
+        );
+        // Every member of an identity is an additive measure of its file.
+        for ind in catalog() {
+            for id in &ind.identities {
+                for m in std::iter::once(&id.total).chain(&id.plus).chain(&id.minus) {
+                    assert!(
+                        ind.additive.contains(m),
+                        "{}: {m} in an identity but not additive",
+                        ind.name
+                    );
+                }
+            }
+        }
+        assert_eq!(find("qwi").unwrap().identities.len(), 4);
+        assert!(!find("flussi").unwrap().description.contains("identita:"));
+    }
     use super::*;
 
     #[test]

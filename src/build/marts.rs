@@ -49,6 +49,7 @@ impl Mart {
             periodicity: self.periodicity,
             totals: true,
             mode: Default::default(),
+            territory: Default::default(),
         }
     }
 

@@ -1,8 +1,16 @@
-//! Reports for analysts: query results as files that open in their everyday tools.
+//! Reports for analysts: query results and bulletins as files that open in their everyday tools.
 //!
-//! `xlsx` writes Arrow record batches as an Excel workbook (one worksheet per result), with
-//! numbers and dates as real numeric cells, without any dependency beyond `zip`.
+//! - `xlsx` writes Arrow record batches as an Excel workbook (one worksheet per result), with
+//!   numbers and dates as real numeric cells, without any dependency beyond `zip`;
+//! - `format` writes numbers and periods the Italian way (1.234,5; "gen 2024");
+//! - `seasonal` adjusts monthly series (X-11-style moving averages);
+//! - `charts` draws PNG and SVG charts with plotters and an embedded font;
+//! - `bulletin` assembles the provincial bulletin from the indicators.
 
+pub mod bulletin;
+pub mod charts;
+pub mod format;
+pub mod seasonal;
 pub mod xlsx;
 
 pub use xlsx::{write_xlsx, write_xlsx_to, Sheet};

@@ -161,10 +161,7 @@ pub fn cube_equations(cells: &[Cell]) -> Vec<Equation> {
     for (total, dim, part) in triples {
         match equations.last_mut() {
             Some(eq) if last == Some((total, dim)) => eq.parts.push(part),
-            _ => equations.push(Equation {
-                total,
-                parts: vec![part],
-            }),
+            _ => equations.push(Equation::sum(total, vec![part])),
         }
         last = Some((total, dim));
     }

@@ -234,11 +234,25 @@ impl Cell {
     }
 }
 
-/// An additive relation among cells of the same measure: cells[total] = Σ cells[parts].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// An additive relation among cells: cells[total] = Σ cells[parts] − Σ cells[minus]. Margins
+/// relate cells of one measure (`minus` empty); identities between measures of one cell (saldo =
+/// attivazioni − cessazioni + …) need `minus`, and leak a withheld member just the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Equation {
     pub total: usize,
     pub parts: Vec<usize>,
+    pub minus: Vec<usize>,
+}
+
+impl Equation {
+    /// total = Σ parts.
+    pub fn sum(total: usize, parts: Vec<usize>) -> Equation {
+        Equation {
+            total,
+            parts,
+            minus: Vec::new(),
+        }
+    }
 }
 
 /// The threshold rule alone, for one cell.
@@ -516,7 +530,12 @@ impl<'a> Secondary<'a> {
                     .equations_of(m.cell)
                     .iter()
                     .any(|&f| f != e && self.unknowns[f] == 0);
-                ((m.coef > 0, opens, v == 0.0), v, m.cell)
+                // Margins last (a total is what readers look at first), then cells whose
+                // suppression leaves no equation with a lone unknown, non-zero, smallest. For an
+                // identity between measures of one cell the members are alike, so the smallest
+                // wins (a saldo of 3, not the 300 attivazioni behind it).
+                let margin = self.cells[m.cell].key.iter().any(Option::is_none);
+                ((margin, opens, v == 0.0), v, m.cell)
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)))
             .map(|(_, _, cell)| cell)

@@ -2,8 +2,8 @@
 
 use super::{Cell, Equation};
 
-/// A member of an equation with its coefficient in `total - Σ parts = 0`: +1 for the total,
-/// -1 for a part (a cell listed twice has its coefficients summed, and is dropped if they cancel).
+/// A member of an equation with its coefficient in `total - Σ parts + Σ minus = 0`: +1 for the
+/// total and the `minus` cells, -1 for a part (a cell listed twice has its coefficients summed, and is dropped if they cancel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Member {
     pub cell: usize,
@@ -28,7 +28,9 @@ impl System {
         let mut members: Vec<Member> = Vec::new();
         let mut row: Vec<Member> = Vec::new();
         for eq in equations {
-            let all = std::iter::once(eq.total).chain(eq.parts.iter().copied());
+            let all = std::iter::once(eq.total)
+                .chain(eq.parts.iter().copied())
+                .chain(eq.minus.iter().copied());
             for c in all.clone() {
                 assert!(
                     c < n,
@@ -44,6 +46,7 @@ impl System {
                 coef: 1,
             });
             row.extend(eq.parts.iter().map(|&cell| Member { cell, coef: -1 }));
+            row.extend(eq.minus.iter().map(|&cell| Member { cell, coef: 1 }));
             row.sort_unstable_by_key(|m| m.cell);
             let mut merged: Vec<Member> = Vec::with_capacity(row.len());
             for m in &row {

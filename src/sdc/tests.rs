@@ -335,10 +335,7 @@ fn cube_equations_of_a_two_by_two_cube() {
     let cells = cube(&[2, 2], |_| (5.0, 5, 5));
     assert_eq!(cells[2].key, key(&[Some("d0v0"), None]));
     assert_eq!(cells[8].key, key(&[None, None]));
-    let eq = |total, parts: &[usize]| Equation {
-        total,
-        parts: parts.to_vec(),
-    };
+    let eq = |total, parts: &[usize]| Equation::sum(total, parts.to_vec());
     assert_eq!(
         cube_equations(&cells),
         vec![
@@ -368,16 +365,7 @@ fn cube_equations_respect_measures_additivity_and_order() {
     ];
     assert_eq!(
         cube_equations(&cells),
-        vec![
-            Equation {
-                total: 0,
-                parts: vec![2, 3]
-            },
-            Equation {
-                total: 4,
-                parts: vec![1]
-            },
-        ]
+        vec![Equation::sum(0, vec![2, 3]), Equation::sum(4, vec![1]),]
     );
 }
 
@@ -725,12 +713,7 @@ fn oversized_components_are_reported_not_audited() {
     // One long row: its 2-part equations link all unknowns into one component.
     let n = MAX_COMPONENT_UNKNOWNS + 2;
     let cells: Vec<Cell> = (0..n).map(|_| count(1.0, 1, 1)).collect();
-    let eqs: Vec<Equation> = (0..n - 1)
-        .map(|i| Equation {
-            total: i,
-            parts: vec![i + 1],
-        })
-        .collect();
+    let eqs: Vec<Equation> = (0..n - 1).map(|i| Equation::sum(i, vec![i + 1])).collect();
     let status = vec![Status::SuppressedPrimary; n];
     let a = audit(&cells, &eqs, &status);
     assert_eq!(a.unaudited_components, 1);
@@ -800,10 +783,7 @@ fn presets_are_kept_and_structural_zeros_never_chosen() {
 fn a_cell_fixed_by_structural_zeros_alone_is_reported() {
     // total = structural zero: the equation says the total is 0, whatever the threshold.
     let cells = vec![count(2.0, 1, 1), count(0.0, 0, 0).with_preset(Status::StructuralZero)];
-    let eqs = vec![Equation {
-        total: 0,
-        parts: vec![1],
-    }];
+    let eqs = vec![Equation::sum(0, vec![1])];
     let p = protect(&cells, &eqs, &Mode::default());
     assert_eq!(p.status, vec![Status::SuppressedPrimary, Status::StructuralZero]);
     assert_eq!(p.report.irreparable, vec![0]);
@@ -893,4 +873,29 @@ fn large_cube_is_protected_in_seconds() {
         p.report
     );
     assert!(p.report.irreparable.is_empty());
+}
+
+// ------------------------------------------------------------- identities between measures
+
+#[test]
+fn an_identity_between_measures_protects_a_withheld_member() {
+    // One cell, three measures: attivazioni 10 (ok), cessazioni 1 (one worker: primary) and
+    // saldo 9 = attivazioni - cessazioni. Publishing both others would give cessazioni away.
+    let cells = vec![count(10.0, 10, 5), count(1.0, 1, 1), count(9.0, 11, 5)];
+    let alone = protect(&cells, &[], &Mode::default());
+    assert_eq!(alone.status, vec![Status::Ok, Status::SuppressedPrimary, Status::Ok]);
+    let eqs = vec![Equation {
+        total: 2,
+        parts: vec![0],
+        minus: vec![1],
+    }];
+    let p = protect(&cells, &eqs, &Mode::default());
+    assert_eq!(p.status[1], Status::SuppressedPrimary);
+    assert_eq!(
+        p.status.iter().filter(|s| s.is_suppressed()).count(),
+        2,
+        "one more member withheld: {:?}",
+        p.status
+    );
+    assert!(recoverable(&cells, &eqs, &p.status).is_empty());
 }

@@ -41,6 +41,7 @@ fn run(lake: &Lake, name: &str, by: &[&str], period: Option<(&str, &str)>, p: Pe
             periodicity: p,
             totals: true,
             mode,
+            territory: Default::default(),
         },
     )
     .unwrap()
@@ -475,6 +476,11 @@ fn every_indicator_matches_a_hand_derived_year() {
     assert_eq!(at(&w, "2024-Q2", "", "HirAEnd"), None, "0: no row");
     // The lake starts in 2024: no four quarters of history for HirN.
     assert_eq!(at(&w, "2024-Q2", "", "HirN"), None);
+    // transizioni: R1 (W1 at D1) ends on 30 Jun and W1 starts R5 at D2 on 1 Jul: one transition,
+    // counted in Q2. R2, R4 and R5 end with no new relationship within 30 days.
+    let t = q("transizioni", &[]);
+    assert_eq!(at(&t, "2024-Q2", "", "transizioni"), Some(1.0));
+    assert_eq!(t.keys().filter(|k| k.2 == "transizioni").count(), 1, "{t:?}");
 }
 
 #[test]

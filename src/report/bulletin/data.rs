@@ -1,0 +1,657 @@
+//! The numbers of a bulletin: every one comes from an indicator of `sql/indicatori/`, run with
+//! the province filter and protected by disclosure control as one cube.
+
+use super::{BulletinPeriod, BulletinSpec, Figure};
+use crate::analytics::indicators::{
+    cells_of, compute, identity_equations, parse_period, Periodicity, Request, Table, Territory, TOTALE,
+};
+use crate::analytics::Session;
+use crate::lake::Lake;
+use crate::sdc::{self, Cell, Equation, Mode, Rules, Status};
+use anyhow::{bail, Context, Result};
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+
+/// A protected indicator table with lookups by (period, breakdown labels, measure).
+pub struct Cube {
+    pub table: Table,
+    /// The `oml indicators` command that prints the same table.
+    pub command: String,
+    /// The territory filter, as a label (cubes of one bulletin differ only there).
+    pub territory: String,
+    /// The periods the bulletin shows (None: all); the others stay unknown to readers.
+    pub shown_periods: Option<Vec<String>>,
+    index: HashMap<(String, Vec<String>, String), usize>,
+}
+
+impl Cube {
+    fn new(table: Table, command: String, territory: String) -> Cube {
+        let index = index_of(&table);
+        Cube {
+            table,
+            command,
+            territory,
+            shown_periods: None,
+            index,
+        }
+    }
+
+    /// Drops the rows of other measures (never shown, so never published).
+    pub fn keep_measures(&mut self, keep: &[&str]) {
+        let t = &mut self.table;
+        let rows = std::mem::take(&mut t.rows);
+        let status = std::mem::take(&mut t.status);
+        (t.rows, t.status) = rows
+            .into_iter()
+            .zip(status)
+            .filter(|(r, _)| keep.contains(&r.misura.as_str()))
+            .unzip();
+        self.index = index_of(&self.table);
+    }
+
+    /// A count: a cell with no row has no event, so it is 0 (published: a zero reveals nobody).
+    pub fn count(&self, periodo: &str, dims: &[&str], misura: &str) -> Figure {
+        self.lookup(periodo, dims, misura).unwrap_or_else(|| Figure::ok(0.0))
+    }
+
+    /// A non-additive measure (mean, median): no row means not available.
+    pub fn measure(&self, periodo: &str, dims: &[&str], misura: &str) -> Figure {
+        self.lookup(periodo, dims, misura).unwrap_or_else(Figure::not_available)
+    }
+
+    fn lookup(&self, periodo: &str, dims: &[&str], misura: &str) -> Option<Figure> {
+        let key = (
+            periodo.to_string(),
+            dims.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            misura.to_string(),
+        );
+        self.index.get(&key).map(|&i| {
+            let status = self.table.status.get(i).copied().unwrap_or(Status::NotAvailable);
+            Figure {
+                value: if status.is_published() {
+                    self.table.rows[i].valore
+                } else {
+                    None
+                },
+                status,
+            }
+        })
+    }
+
+    /// The values of breakdown column `i` present in the table (without the total), sorted.
+    pub fn labels(&self, i: usize) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .table
+            .rows
+            .iter()
+            .filter_map(|r| r.dims.get(i).cloned().flatten())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The periods present, sorted.
+    pub fn periods(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.table.rows.iter().map(|r| r.periodo.clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Cells withheld by disclosure control.
+    pub fn suppressed(&self) -> usize {
+        self.table.status.iter().filter(|s| s.is_suppressed()).count()
+    }
+}
+
+fn index_of(table: &Table) -> HashMap<(String, Vec<String>, String), usize> {
+    table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let dims = r
+                .dims
+                .iter()
+                .map(|d| d.clone().unwrap_or_else(|| TOTALE.to_string()))
+                .collect();
+            ((r.periodo.clone(), dims, r.misura.clone()), i)
+        })
+        .collect()
+}
+
+/// Everything the sections need.
+pub struct Figures {
+    pub province: String,
+    pub province_name: String,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub coverage_start: NaiveDate,
+    pub horizon: NaiveDate,
+    /// First and last month of the monthly series.
+    pub series_from: NaiveDate,
+    /// flussi by month, no breakdown, over the history window.
+    pub monthly: Cube,
+    /// flussi by the bulletin's periodicity from the same period a year earlier, by breakdown.
+    pub by_contract: Cube,
+    pub by_sector: Cube,
+    pub by_section: Cube,
+    pub by_cpi: Cube,
+    pub by_comune: Cube,
+    /// flussi of the current period by classe_eta × sesso.
+    pub by_age_sex: Cube,
+    /// posizioni by contract, current and previous period.
+    pub positions: Cube,
+    /// lavoratori_interessati, current and previous period.
+    pub workers: Cube,
+    /// durate of the current period by contract.
+    pub durations: Cube,
+    /// transizioni of the current period by settore_origine × settore (the mobility matrix).
+    pub mobility: Cube,
+    /// flussi of the whole region (same periods), when the lake holds more of it than the province.
+    pub region: Option<Cube>,
+    /// Whether the comparison period is inside the lake's coverage.
+    pub has_previous: bool,
+    pub rules: Rules,
+    /// The joint protection of all the cubes.
+    pub protection: sdc::Report,
+}
+
+/// The `oml indicators` command line of a request.
+fn command_line(req: &Request, province: &str) -> String {
+    let mut s = format!("oml indicators {}", req.indicator);
+    if !req.by.is_empty() {
+        s.push_str(&format!(" --by {}", req.by.join(",")));
+    }
+    if let Some((a, b)) = req.period {
+        s.push_str(&format!(" --period {a}..{b}"));
+    }
+    s.push_str(&format!(" --periodicity {}", req.periodicity.sql_name()));
+    match &req.territory.regione {
+        Some(r) => s.push_str(&format!(" --region {r}")),
+        None => s.push_str(&format!(" --province {province}")),
+    }
+    s
+}
+
+struct Ctx<'a> {
+    session: &'a Session,
+    rules: Rules,
+    territory: Territory,
+    province: String,
+}
+
+impl Ctx<'_> {
+    fn cube(&self, indicator: &str, by: &[&str], period: (NaiveDate, NaiveDate), p: Periodicity) -> Result<Cube> {
+        self.cube_in(indicator, by, period, p, self.territory.clone())
+    }
+
+    fn cube_in(
+        &self,
+        indicator: &str,
+        by: &[&str],
+        period: (NaiveDate, NaiveDate),
+        p: Periodicity,
+        territory: Territory,
+    ) -> Result<Cube> {
+        let req = Request {
+            indicator: indicator.to_string(),
+            by: by.iter().map(|s| s.to_string()).collect(),
+            period: Some(period),
+            periodicity: p,
+            totals: true,
+            mode: Mode::Protected(self.rules),
+            territory,
+        };
+        let command = command_line(&req, &self.province);
+        let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
+        let territory = format!("{:?}", req.territory);
+        Ok(Cube::new(table, command, territory))
+    }
+}
+
+fn date(s: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("the manifest's {what} {s:?} is not a date"))
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+impl Figures {
+    pub fn compute(
+        lake: &Lake,
+        spec: &BulletinSpec,
+        period: &BulletinPeriod,
+        progress: &dyn Fn(&str),
+    ) -> Result<Figures> {
+        let manifest = lake.manifest()?;
+        let build = manifest
+            .build
+            .as_ref()
+            .context("the lake has no rapporti: run `oml build` first (after every ingest)")?;
+        let horizon = date(&build.orizzonte, "horizon")?;
+        let coverage_start = date(&build.inizio_copertura, "coverage start")?;
+        if period.al > horizon {
+            bail!(
+                "the bulletin period {} ends after the data: the lake's horizon is {horizon} (see `oml status`)",
+                period.label
+            );
+        }
+        if period.dal < coverage_start {
+            bail!(
+                "the bulletin period {} starts before the lake's coverage ({coverage_start})",
+                period.label
+            );
+        }
+        let reference = crate::reference::Reference::get();
+        let province = spec.province.trim().to_uppercase();
+        let prov = reference
+            .provincia(&province)
+            .with_context(|| format!("unknown province {province:?}: give its sigla, e.g. PO"))?;
+        let region = reference.regione(&prov.regione_istat);
+        let rules = Rules::new(spec.min_workers, spec.min_employers)?;
+        let session = Session::open(lake)?;
+        let ctx = Ctx {
+            session: &session,
+            rules,
+            territory: Territory {
+                provincia: Some(province.clone()),
+                regione: None,
+            },
+            province: province.clone(),
+        };
+        let g = period.periodicity;
+        let has_previous = period.prev_dal >= coverage_start;
+        let window = (if has_previous { period.prev_dal } else { period.dal }, period.al);
+        let current = (period.dal, period.al);
+
+        // The monthly history: whole months inside the coverage, at most `history_years`.
+        let history_start = period
+            .al
+            .checked_sub_months(chrono::Months::new(12 * spec.history_years.max(1)))
+            .and_then(|d| d.succ_opt())
+            .map(first_of_month)
+            .unwrap_or(period.dal);
+        let first_full_month = if coverage_start.day() == 1 {
+            coverage_start
+        } else {
+            first_of_month(coverage_start)
+                .checked_add_months(chrono::Months::new(1))
+                .unwrap_or(coverage_start)
+        };
+        let series_from = history_start.max(first_full_month);
+
+        progress("serie mensile dei flussi");
+        let monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
+        progress("flussi per contratto");
+        let by_contract = ctx.cube("flussi", &["macro_contratto"], window, g)?;
+        progress("flussi per settore");
+        let by_sector = ctx.cube("flussi", &["settore"], window, g)?;
+        let by_section = ctx.cube("flussi", &["ateco_sezione"], window, g)?;
+        progress("flussi per territorio");
+        let by_cpi = ctx.cube("flussi", &["cpi"], window, g)?;
+        let by_comune = ctx.cube("flussi", &["comune"], window, g)?;
+        progress("attivazioni per età e sesso");
+        let by_age_sex = ctx.cube("flussi", &["classe_eta", "sesso"], current, g)?;
+        progress("posizioni di lavoro");
+        let mut positions = ctx.cube("posizioni", &["macro_contratto"], window, g)?;
+        // Only the end-of-period stock is shown; the stock-flow link to the saldi is one equation
+        // in the joint protection (see `protect_together`), so the other measures are left out.
+        positions.keep_measures(&["posizioni_fine"]);
+        positions.shown_periods = Some(vec![period.label.clone(), period.prev_label.clone()]);
+        progress("lavoratori interessati e durate");
+        let workers = ctx.cube("lavoratori_interessati", &[], window, g)?;
+        let durations = ctx.cube("durate", &["macro_contratto"], current, g)?;
+        progress("transizioni tra settori");
+        let mobility = ctx.cube("transizioni", &["settore_origine", "settore"], current, g)?;
+
+        // The region, only when the lake holds more of it than this province.
+        let region_code = Some(prov.regione_istat.clone());
+        let (n_prov, n_region): (i64, i64) = session
+            .conn
+            .query_row(
+                "SELECT count(*) FILTER (WHERE provincia = ?), count(*) FILTER (WHERE regione = ?) FROM rapporti",
+                [province.as_str(), prov.regione_istat.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .context("counting the relationships of the province and of its region")?;
+        let region_cube = if n_region > n_prov {
+            progress("flussi della regione");
+            Some(ctx.cube_in(
+                "flussi",
+                &[],
+                window,
+                g,
+                Territory {
+                    provincia: None,
+                    regione: region_code.clone(),
+                },
+            )?)
+        } else {
+            None
+        };
+        let mut figures = Figures {
+            province_name: prov.nome.clone(),
+            province,
+            region_name: region.map(|r| r.nome.clone()),
+            region_code,
+            coverage_start,
+            horizon,
+            series_from,
+            monthly,
+            by_contract,
+            by_sector,
+            by_section,
+            by_cpi,
+            by_comune,
+            by_age_sex,
+            positions,
+            workers,
+            durations,
+            mobility,
+            region: region_cube,
+            has_previous,
+            rules,
+            protection: sdc::Report::default(),
+        };
+        progress("controllo della riservatezza su tutte le tavole insieme");
+        let rules = figures.rules;
+        figures.protection = protect_together(&mut figures.cubes_mut(), &rules)?;
+        Ok(figures)
+    }
+
+    fn cubes_mut(&mut self) -> Vec<&mut Cube> {
+        let mut v = vec![
+            &mut self.monthly,
+            &mut self.by_contract,
+            &mut self.by_sector,
+            &mut self.by_section,
+            &mut self.by_cpi,
+            &mut self.by_comune,
+            &mut self.by_age_sex,
+            &mut self.positions,
+            &mut self.workers,
+            &mut self.durations,
+            &mut self.mobility,
+        ];
+        if let Some(r) = &mut self.region {
+            v.push(r);
+        }
+        v
+    }
+
+    /// Every cube, for the notes and the totals of suppressed cells.
+    pub fn cubes(&self) -> Vec<&Cube> {
+        let mut v = vec![
+            &self.monthly,
+            &self.by_contract,
+            &self.by_sector,
+            &self.by_section,
+            &self.by_cpi,
+            &self.by_comune,
+            &self.by_age_sex,
+            &self.positions,
+            &self.workers,
+            &self.durations,
+            &self.mobility,
+        ];
+        if let Some(r) = &self.region {
+            v.push(r);
+        }
+        v
+    }
+}
+
+/// Months of a monthly cube from `from` to `to` inclusive, as labels '2024-03'.
+pub fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32, String)> {
+    let mut out = Vec::new();
+    let mut d = first_of_month(from);
+    while d <= to {
+        out.push((d.year(), d.month(), format!("{}-{:02}", d.year(), d.month())));
+        match d.checked_add_months(chrono::Months::new(1)) {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The measures the bulletin shows, by indicator.
+pub const SHOWN: [(&str, &[&str]); 5] = [
+    (
+        "flussi",
+        &[
+            "attivazioni",
+            "cessazioni",
+            "cessazioni_imputate",
+            "saldo",
+            "trasformazioni_in_entrata",
+        ],
+    ),
+    ("posizioni", &["posizioni_fine"]),
+    ("lavoratori_interessati", &["lavoratori_interessati"]),
+    ("durate", &["durata_effettiva_media", "durata_effettiva_mediana"]),
+    ("transizioni", &["transizioni"]),
+];
+
+fn shown(indicator: &str, measure: &str) -> bool {
+    SHOWN.iter().any(|(i, ms)| *i == indicator && ms.contains(&measure))
+}
+
+/// What a cell counts, whichever table shows it: the same number in two tables is one cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Meaning {
+    indicator: String,
+    territory: String,
+    periodo: String,
+    /// Breakdown values, by column name, without the totals.
+    dims: Vec<(String, String)>,
+    measure: String,
+}
+
+fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
+    let t = &cube.table;
+    let mut dims: Vec<(String, String)> =
+        t.by.iter()
+            .zip(cell.key.iter().skip(1))
+            .filter_map(|(d, v)| v.clone().map(|v| (d.clone(), v)))
+            .collect();
+    dims.sort();
+    let (indicator, measure) = (t.indicator.name.to_string(), cell.measure.clone());
+    let periodo = cell.key.first().cloned().flatten().unwrap_or_default();
+    Meaning {
+        indicator,
+        territory: cube.territory.clone(),
+        periodo,
+        dims,
+        measure,
+    }
+}
+
+fn is_month_label(s: &str) -> bool {
+    s.len() == 7 && s.as_bytes()[5].is_ascii_digit()
+}
+
+/// The label of the period before ('2024-Q1' → '2023-Q4', '2024-01' → '2023-12', '2024' → '2023').
+pub fn previous_label(label: &str) -> Option<String> {
+    let (dal, _, g) = parse_period(label).ok()?;
+    let before = dal.pred_opt()?;
+    Some(super::period_label(before, g?))
+}
+
+/// Protects every cube of the bulletin as one system: each cube's margins and identities, plus
+/// the links between tables (a number shown in two tables, months summing to their quarter or
+/// year, the stock at the end of a period = the stock at the end of the one before + the saldo). Protected one by one, two tables could be subtracted from each
+/// other; together, no withheld cell can be recovered from any combination of published ones.
+pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::Report> {
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut equations: Vec<Equation> = Vec::new();
+    let mut meanings: Vec<Meaning> = Vec::new();
+    let mut offsets = Vec::new();
+    for cube in cubes.iter() {
+        let ind = &cube.table.indicator;
+        let local = cells_of(ind, &cube.table.rows);
+        let base = cells.len();
+        let shift = |e: Equation| Equation {
+            total: e.total + base,
+            parts: e.parts.iter().map(|p| p + base).collect(),
+            minus: e.minus.iter().map(|p| p + base).collect(),
+        };
+        equations.extend(sdc::cube_equations(&local).into_iter().map(shift));
+        equations.extend(identity_equations(&local, &ind.identities).into_iter().map(shift));
+        meanings.extend(local.iter().map(|c| meaning(cube, c)));
+        offsets.push(base);
+        // Each table is its own cube for the repair by hypercubes: its cells' keys start with the
+        // table (the tables have the same shapes, e.g. period × one breakdown).
+        let tag = Some(format!("tavola {}", offsets.len()));
+        let own_status = &cube.table.status;
+        cells.extend(local.into_iter().enumerate().map(|(k, mut c)| {
+            // A measure the bulletin never shows is unknown to its readers: it stays in the
+            // equations (its identities still bind the others) but is never published.
+            let period_shown = cube
+                .shown_periods
+                .as_ref()
+                .is_none_or(|ps| c.key.first().cloned().flatten().is_some_and(|p| ps.contains(&p)));
+            if !shown(ind.name, &c.measure) || !period_shown {
+                c.preset = Some(Status::NotAvailable);
+            } else if own_status.get(k).is_some_and(Status::is_suppressed) {
+                // Start from each table's own protection (its pattern is already safe within the
+                // table): the joint pass then only adds what the links between tables need.
+                c.preset = Some(Status::SuppressedPrimary);
+            }
+            c.key.insert(0, tag.clone());
+            c
+        }));
+    }
+    // The same meaning twice: the two cells are equal.
+    let mut first: HashMap<&Meaning, usize> = HashMap::new();
+    for (i, m) in meanings.iter().enumerate() {
+        match first.get(m) {
+            Some(&j) if cells[i].additive && cells[j].additive => equations.push(Equation::sum(j, vec![i])),
+            Some(_) => {}
+            None => {
+                first.insert(m, i);
+            }
+        }
+    }
+    // Months add up to the quarter or year that contains them (totals only: the monthly series has
+    // no breakdown), when the series covers the whole period.
+    let monthly: HashMap<(&str, &str, &str), usize> = meanings
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.dims.is_empty() && is_month_label(&m.periodo))
+        .map(|(i, m)| ((m.territory.as_str(), m.periodo.as_str(), m.measure.as_str()), i))
+        .collect();
+    let month_labels: std::collections::HashSet<&str> = monthly.keys().map(|k| k.1).collect();
+    for (i, m) in meanings.iter().enumerate() {
+        if !m.dims.is_empty() || m.indicator != "flussi" || !cells[i].additive || is_month_label(&m.periodo) {
+            continue;
+        }
+        let Ok((dal, al, _)) = parse_period(&m.periodo) else {
+            continue;
+        };
+        let labels: Vec<String> = months(dal, al).into_iter().map(|(_, _, l)| l).collect();
+        if !labels.iter().all(|l| month_labels.contains(l.as_str())) {
+            continue;
+        }
+        let parts: Vec<usize> = labels
+            .iter()
+            .filter_map(|l| {
+                monthly
+                    .get(&(m.territory.as_str(), l.as_str(), m.measure.as_str()))
+                    .copied()
+            })
+            .filter(|&j| meanings[j].indicator == "flussi")
+            .collect();
+        if !parts.is_empty() {
+            equations.push(Equation::sum(i, parts));
+        }
+    }
+    // Stock and flows: posizioni_fine(t) = posizioni_fine(t-1) + saldo(t), for the same breakdown
+    // (a saldo with no row is a published zero and drops out).
+    let index: HashMap<&Meaning, usize> = meanings.iter().enumerate().map(|(i, m)| (m, i)).collect();
+    for (i, m) in meanings.iter().enumerate() {
+        if m.indicator != "posizioni" || m.measure != "posizioni_fine" {
+            continue;
+        }
+        let Some(prev) = previous_label(&m.periodo) else {
+            continue;
+        };
+        let before = Meaning {
+            periodo: prev,
+            ..m.clone()
+        };
+        let Some(&j) = index.get(&before) else { continue };
+        let saldo = Meaning {
+            indicator: "flussi".into(),
+            measure: "saldo".into(),
+            ..m.clone()
+        };
+        let mut parts = vec![j];
+        parts.extend(index.get(&saldo).copied());
+        equations.push(Equation::sum(i, parts));
+    }
+    // A trasformazione changes contract or working time, never employer, sector or place: outside
+    // a contract breakdown its entry and exit cancel, so saldo = attivazioni - cessazioni, which
+    // any reader can compute (docs/convenzioni.md says so) even though the trasformazioni in
+    // uscita are not shown.
+    for (i, m) in meanings.iter().enumerate() {
+        let by_contract = m
+            .dims
+            .iter()
+            .any(|(d, _)| ["macro_contratto", "tipologia_contrattuale", "tipo_orario"].contains(&d.as_str()));
+        if m.indicator != "flussi" || m.measure != "saldo" || by_contract {
+            continue;
+        }
+        let member = |measure: &str| {
+            index
+                .get(&Meaning {
+                    measure: measure.into(),
+                    ..m.clone()
+                })
+                .copied()
+        };
+        let parts: Vec<usize> = member("attivazioni").into_iter().collect();
+        let minus: Vec<usize> = member("cessazioni").into_iter().collect();
+        if !parts.is_empty() || !minus.is_empty() {
+            equations.push(Equation { total: i, parts, minus });
+        }
+    }
+    let protection = sdc::protect(&cells, &equations, &Mode::Protected(*rules));
+    if !protection.report.irreparable.is_empty() {
+        let first = &meanings[protection.report.irreparable[0]];
+        bail!(
+            "disclosure control could not protect the bulletin's tables together: {} withheld cells stay \
+             recoverable, e.g. {} {} {} {:?} {}",
+            protection.report.irreparable.len(),
+            first.indicator,
+            first.territory,
+            first.periodo,
+            first.dims,
+            first.measure
+        );
+    }
+    for (cube, &base) in cubes.iter_mut().zip(&offsets) {
+        let n = cube.table.rows.len();
+        let ind = cube.table.indicator.clone();
+        let own = cells_of(&ind, &cube.table.rows);
+        cube.table.status = protection.status[base..base + n]
+            .iter()
+            .zip(&own)
+            .map(|(&st, cell)| match st {
+                // Withheld for its own contributors, or to protect another cell.
+                Status::SuppressedPrimary | Status::SuppressedSecondary => {
+                    if sdc::primary_status(cell, rules) == Status::SuppressedPrimary {
+                        Status::SuppressedPrimary
+                    } else {
+                        Status::SuppressedSecondary
+                    }
+                }
+                other => other,
+            })
+            .collect();
+    }
+    Ok(protection.report)
+}

@@ -1,0 +1,320 @@
+//! The provincial bulletin (`oml bulletin`, `oml run pipelines/*.toml`): tables, charts and
+//! generated Italian sentences for one province and one period, written as a self-contained HTML
+//! page, Markdown, an XLSX workbook and CSVs.
+//!
+//! Stages: [`data`] runs the indicators of `sql/indicatori/` (each through disclosure control)
+//! and keeps every protected cube; [`sections`] turns them into the document (tables, charts,
+//! sentences: derived figures such as variations are computed only from published cells);
+//! [`render`] writes the files, all into a staging folder renamed into place at the end.
+
+pub mod data;
+pub mod render;
+pub mod sections;
+pub mod unemployment;
+
+use crate::analytics::indicators::{parse_period, Periodicity};
+use crate::lake::Lake;
+use crate::report::charts::Chart;
+use crate::sdc::Status;
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The sections a bulletin can have, in their order.
+pub const SECTIONS: [(&str, &str); 10] = [
+    ("sintesi", "Sintesi"),
+    ("flussi", "Flussi e saldi"),
+    ("contratti", "Contratti"),
+    ("settori", "Settori"),
+    ("territorio", "Territorio"),
+    ("cig", "Cassa integrazione guadagni"),
+    ("disoccupazione", "Disoccupazione"),
+    ("mobilita", "Mobilità dei lavoratori"),
+    ("metodologia", "Nota metodologica e glossario"),
+    ("fonti", "Fonti e attribuzioni"),
+];
+
+/// What to produce: the `[bulletin]` table of a pipeline file, or the `oml bulletin` options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulletinSpec {
+    /// Province of the workplace, by sigla (PO).
+    pub province: String,
+    /// One month (2024-03), quarter (2024-Q4) or year (2024).
+    pub period: String,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Sections to include (default: all, in the standard order).
+    #[serde(default)]
+    pub sections: Option<Vec<String>>,
+    /// Title of the bulletin (default: "Bollettino del mercato del lavoro — provincia di …").
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Years of monthly history in the charts (default 5, at most what the lake covers).
+    #[serde(default = "default_history_years")]
+    pub history_years: u32,
+    /// Disclosure-control thresholds (at least 3 and 3).
+    #[serde(default = "default_threshold")]
+    pub min_workers: u64,
+    #[serde(default = "default_threshold")]
+    pub min_employers: u64,
+}
+
+fn default_history_years() -> u32 {
+    5
+}
+fn default_threshold() -> u64 {
+    3
+}
+
+/// The period of a bulletin, its comparison period a year earlier and their labels.
+#[derive(Debug, Clone)]
+pub struct BulletinPeriod {
+    pub dal: NaiveDate,
+    pub al: NaiveDate,
+    pub periodicity: Periodicity,
+    /// Label as the indicators write it ('2024-Q4', '2024-03', '2024').
+    pub label: String,
+    pub prev_dal: NaiveDate,
+    pub prev_al: NaiveDate,
+    pub prev_label: String,
+}
+
+impl BulletinPeriod {
+    pub fn parse(s: &str) -> Result<BulletinPeriod> {
+        if s.contains("..") {
+            bail!("a bulletin covers one period (2024-03, 2024-Q4 or 2024), not a range: {s:?}");
+        }
+        let (dal, al, g) = parse_period(s)?;
+        let periodicity = g.with_context(|| format!("{s:?}: give a month, a quarter or a year"))?;
+        let back = |d: NaiveDate| {
+            d.checked_sub_months(chrono::Months::new(12))
+                .with_context(|| format!("{s:?}: no period a year earlier"))
+        };
+        let (prev_dal, prev_al) = (back(dal)?, back(al)?);
+        // The end of February a year earlier is the 28th, not the 29th minus twelve months.
+        let prev_al = last_day_of_month(prev_al);
+        Ok(BulletinPeriod {
+            dal,
+            al,
+            periodicity,
+            label: period_label(dal, periodicity),
+            prev_dal,
+            prev_al,
+            prev_label: period_label(prev_dal, periodicity),
+        })
+    }
+
+    /// "IV trimestre 2024", "dicembre 2024", "2024".
+    pub fn name(&self) -> String {
+        italian_period(self.dal, self.periodicity)
+    }
+
+    /// The same for the comparison period.
+    pub fn prev_name(&self) -> String {
+        italian_period(self.prev_dal, self.periodicity)
+    }
+
+    /// "rispetto al IV trimestre 2023", "rispetto a dicembre 2023", "rispetto al 2023".
+    pub fn versus_previous(&self) -> String {
+        match self.periodicity {
+            Periodicity::Month => format!("rispetto a {}", self.prev_name()),
+            _ => format!("rispetto al {}", self.prev_name()),
+        }
+    }
+
+    /// "nel IV trimestre 2024", "a dicembre 2024", "nel 2024".
+    pub fn in_name(&self) -> String {
+        match self.periodicity {
+            Periodicity::Month => format!("a {}", self.name()),
+            _ => format!("nel {}", self.name()),
+        }
+    }
+}
+
+fn last_day_of_month(d: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
+}
+
+/// The label `oml_periodo` gives the period a day belongs to.
+pub fn period_label(d: NaiveDate, p: Periodicity) -> String {
+    use chrono::Datelike;
+    match p {
+        Periodicity::Month => format!("{}-{:02}", d.year(), d.month()),
+        Periodicity::Quarter => format!("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1),
+        Periodicity::Year => format!("{}", d.year()),
+    }
+}
+
+/// Italian name of the period a day belongs to.
+pub fn italian_period(d: NaiveDate, p: Periodicity) -> String {
+    use crate::report::format::{quarter_label, MONTHS_LONG};
+    use chrono::Datelike;
+    match p {
+        Periodicity::Month => format!("{} {}", MONTHS_LONG[d.month0() as usize], d.year()),
+        Periodicity::Quarter => quarter_label(d.year(), (d.month() - 1) / 3 + 1),
+        Periodicity::Year => format!("{}", d.year()),
+    }
+}
+
+/// A number in a table, with its disclosure status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub value: Option<f64>,
+    pub status: Status,
+}
+
+impl Figure {
+    pub fn ok(v: f64) -> Figure {
+        Figure {
+            value: Some(v),
+            status: Status::Ok,
+        }
+    }
+    pub fn not_available() -> Figure {
+        Figure {
+            value: None,
+            status: Status::NotAvailable,
+        }
+    }
+    /// The value, if a reader may see it.
+    pub fn published(&self) -> Option<f64> {
+        if self.status.is_published() {
+            self.value
+        } else {
+            None
+        }
+    }
+}
+
+/// One cell of a bulletin table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    /// A count or amount with the decimals to show.
+    Number(Figure, usize),
+    /// A derived percentage (variation or share) computed from published cells; None = n.d.
+    Percent(Option<f64>),
+}
+
+/// A table of the bulletin: what the reader sees, plus where its numbers come from.
+#[derive(Debug, Clone)]
+pub struct TableBlock {
+    /// File stem, e.g. `t02_flussi_contratto` (CSV name and XLSX sheet).
+    pub id: String,
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// The `oml indicators …` commands that give the same numbers.
+    pub sources: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// A chart of the bulletin and its file stem.
+pub struct ChartBlock {
+    pub id: String,
+    pub chart: Chart,
+    /// Alternative text for the HTML.
+    pub alt: String,
+}
+
+/// One section: paragraphs, tables and charts in reading order.
+pub struct Section {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub blocks: Vec<Block>,
+}
+
+pub enum Block {
+    Paragraph(String),
+    /// A bulleted list.
+    List(Vec<String>),
+    Table(TableBlock),
+    Chart(ChartBlock),
+}
+
+/// The whole bulletin, ready to render.
+pub struct Bulletin {
+    pub title: String,
+    pub subtitle: String,
+    pub generated: String,
+    pub sections: Vec<Section>,
+}
+
+impl Bulletin {
+    pub fn tables(&self) -> impl Iterator<Item = &TableBlock> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+    }
+    pub fn charts(&self) -> impl Iterator<Item = &ChartBlock> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|b| match b {
+                Block::Chart(c) => Some(c),
+                _ => None,
+            })
+    }
+}
+
+/// What a run wrote.
+pub struct Written {
+    pub dir: PathBuf,
+    pub html: PathBuf,
+    pub tables: usize,
+    pub charts: usize,
+    pub suppressed_cells: usize,
+    /// The joint disclosure control of all the tables.
+    pub protection: crate::sdc::Report,
+}
+
+/// Validates a spec's sections (unknown names are an error, not ignored).
+pub fn selected_sections(spec: &BulletinSpec) -> Result<Vec<&'static str>> {
+    match &spec.sections {
+        None => Ok(SECTIONS.iter().map(|(id, _)| *id).collect()),
+        Some(list) => {
+            let mut out = Vec::new();
+            for s in list {
+                let id = SECTIONS.iter().map(|(id, _)| *id).find(|id| id == s).with_context(|| {
+                    let names: Vec<&str> = SECTIONS.iter().map(|(id, _)| *id).collect();
+                    format!("unknown bulletin section {s:?}; available: {}", names.join(", "))
+                })?;
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+            // Always in the standard order, whatever the order given.
+            out.sort_by_key(|id| SECTIONS.iter().position(|(s, _)| s == id));
+            Ok(out)
+        }
+    }
+}
+
+/// Computes and writes a bulletin.
+pub fn run(lake: &Lake, spec: &BulletinSpec, progress: &dyn Fn(&str)) -> Result<Written> {
+    let period = BulletinPeriod::parse(&spec.period)?;
+    let sections = selected_sections(spec)?;
+    let figures = data::Figures::compute(lake, spec, &period, progress)?;
+    let bulletin = sections::assemble(spec, &period, &figures, &sections)?;
+    progress("scrittura dei file");
+    let mut written = render::write(&bulletin, &spec.out)?;
+    written.protection = figures.protection.clone();
+    Ok(written)
+}
+
+/// The default output folder of a bulletin: `bollettini/PO-2024-Q4`.
+pub fn default_out(province: &str, period: &str) -> PathBuf {
+    Path::new("bollettini").join(format!("{}-{}", province.to_uppercase(), period))
+}

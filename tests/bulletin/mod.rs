@@ -1,0 +1,362 @@
+//! The provincial bulletin: its numbers against plain SQL on the lake, disclosure control across
+//! its tables, and the HTML page loaded in a real (headless) Chromium.
+
+use super::{key, opts, synthetic, tmp_lake};
+use oml::build::{build, BuildOptions};
+use oml::ingest::ingest;
+use oml::lake::Lake;
+use oml::report::bulletin::{run, BulletinSpec, Written};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The shared synthetic province (PO 2022–2023) with its 2023-Q4 bulletin, written once.
+fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
+    static B: OnceLock<(tempfile::TempDir, Lake, Written)> = OnceLock::new();
+    B.get_or_init(|| {
+        let (d, lake) = tmp_lake("bulletin");
+        ingest(&lake, &key(), &[synthetic().join("unilav")], &opts()).unwrap();
+        build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+        let spec = BulletinSpec {
+            province: "PO".into(),
+            period: "2023-Q4".into(),
+            out: d.path().join("bollettino"),
+            sections: None,
+            title: None,
+            history_years: 5,
+            min_workers: 3,
+            min_employers: 3,
+        };
+        let w = run(&lake, &spec, &|_| {}).unwrap();
+        (d, lake, w)
+    })
+}
+
+/// A CSV of the bulletin as rows of column → text.
+fn csv_rows(dir: &Path, id: &str) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(dir.join("csv").join(format!("{id}.csv"))).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers.iter().cloned().zip(rec.iter().map(String::from)).collect()
+        })
+        .collect()
+}
+
+/// Plain SQL on the lake, first column as i64 by the second as text (or "" when one column).
+fn sql_counts(lake: &Lake, sql: &str) -> HashMap<String, i64> {
+    let s = oml::analytics::Session::open(lake).unwrap();
+    let mut stmt = s.conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            let v: i64 = r.get(0)?;
+            let k: String = if n > 1 { r.get(1)? } else { String::new() };
+            Ok((k, v))
+        })
+        .unwrap();
+    rows.map(|r| r.unwrap()).collect()
+}
+
+/// Compares the published cells of a column with the SQL values; returns how many were compared.
+fn check_column(
+    rows: &[HashMap<String, String>],
+    label_col: &str,
+    label_of: &dyn Fn(&str) -> String,
+    col: &str,
+    expected: &HashMap<String, i64>,
+) -> usize {
+    let mut compared = 0;
+    for r in rows {
+        let label = &r[label_col];
+        let state = &r[&format!("{col} – stato")];
+        let value = &r[col];
+        let key = label_of(label);
+        if state == "ok" {
+            let want = expected.get(&key).copied().unwrap_or(0);
+            let got: f64 = value.parse().unwrap_or_else(|_| panic!("{col} of {label}: {value:?}"));
+            assert_eq!(got as i64, want, "{col} of {label} ({key})");
+            compared += 1;
+        } else {
+            assert!(value.is_empty(), "{col} of {label} is {state} but shows {value:?}");
+        }
+    }
+    compared
+}
+
+const Q4: &str = "BETWEEN DATE '2023-10-01' AND DATE '2023-12-31'";
+
+#[test]
+fn bulletin_numbers_equal_plain_sql() {
+    let (_, lake, w) = bulletin();
+    let dir = &w.dir;
+    for f in ["bollettino.html", "bollettino.md", "bollettino.xlsx"] {
+        assert!(dir.join(f).metadata().unwrap().len() > 1000, "{f}");
+    }
+    // Sintesi: totals of the quarter.
+    let t01 = csv_rows(dir, "t01_sintesi");
+    let total = |sql: &str| sql_counts(lake, sql)[""];
+    let att = total(&format!(
+        "SELECT count(*) FROM rapporti WHERE provincia = 'PO' AND data_inizio {Q4}"
+    ));
+    let ces = total(&format!(
+        "SELECT count(*) FROM rapporti WHERE provincia = 'PO' AND data_fine_effettiva {Q4}"
+    ));
+    let workers = total(&format!(
+        "SELECT count(DISTINCT id_lavoratore) FROM rapporti WHERE provincia = 'PO' AND data_inizio {Q4}"
+    ));
+    let pos = total(
+        "SELECT count(*) FROM rapporti WHERE provincia = 'PO' AND data_inizio <= DATE '2023-12-31' \
+         AND (data_fine_effettiva IS NULL OR data_fine_effettiva > DATE '2023-12-31')",
+    );
+    let expected: HashMap<String, i64> = [
+        ("Attivazioni", att),
+        ("Cessazioni", ces),
+        ("Saldo (attivazioni − cessazioni)", att - ces),
+        ("Lavoratori interessati", workers),
+        ("Posizioni di lavoro a fine periodo", pos),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let cur = "IV trimestre 2023";
+    let t01: Vec<_> = t01
+        .into_iter()
+        .filter(|r| expected.contains_key(&r["Indicatore"]))
+        .collect();
+    assert_eq!(t01.len(), 5);
+    // Every published cell equals the SQL; on this small province (6,000 communications a
+    // year) the joint protection withholds some totals, so not all five are published.
+    assert!(check_column(&t01, "Indicatore", &|l| l.to_string(), cur, &expected) >= 2);
+    assert!(att > 100, "the quarter has {att} attivazioni");
+
+    // The HTML shows them the Italian way (or says the figure is withheld).
+    let html = std::fs::read_to_string(dir.join("bollettino.html")).unwrap();
+    let it = |n: i64| oml::report::format::fmt_int(n);
+    let att_state = &t01.iter().find(|r| r["Indicatore"] == "Attivazioni").unwrap()[&format!("{cur} – stato")];
+    let sentence = if att_state == "ok" {
+        format!("sono state {}", it(att))
+    } else {
+        "sono state un dato riservato".into()
+    };
+    assert!(html.contains(&sentence), "sintesi sentence: {sentence}");
+
+    // Attivazioni by contract (the contract at the start of the relationship).
+    let by_contract = sql_counts(
+        lake,
+        &format!(
+            "SELECT count(*), coalesce(macro_contratto, 'NON_NOTO') FROM segmenti WHERE provincia = 'PO' \
+             AND n_segmento = 1 AND data_inizio {Q4} GROUP BY ALL"
+        ),
+    );
+    let names: HashMap<String, String> = oml::report::bulletin::sections::CONTRACTS
+        .iter()
+        .map(|(c, n)| (n.to_string(), c.to_string()))
+        .collect();
+    let mut with_total = by_contract.clone();
+    with_total.insert("Totale".into(), att);
+    let t04 = csv_rows(dir, "t04_flussi_contratto");
+    let n = check_column(
+        &t04,
+        "Contratto",
+        &|l| names.get(l).cloned().unwrap_or_else(|| l.to_string()),
+        "Attivazioni",
+        &with_total,
+    );
+    assert!(n >= 2, "{n} contracts compared");
+
+    // The monthly series.
+    let monthly = sql_counts(
+        lake,
+        "SELECT count(*), strftime(data_inizio, '%Y-%m') FROM rapporti WHERE provincia = 'PO' GROUP BY ALL",
+    );
+    let month_key = |label: &str| {
+        let (m, y) = label.split_once(' ').unwrap();
+        let i = oml::report::format::MONTHS_SHORT.iter().position(|x| *x == m).unwrap();
+        format!("{y}-{:02}", i + 1)
+    };
+    let t02 = csv_rows(dir, "t02_serie_mensile");
+    // Whole months only: a first month the lake covers from its 1st day on, or the next one.
+    let start = lake.manifest().unwrap().build.unwrap().inizio_copertura;
+    let expected_months = if start.ends_with("-01") && start.starts_with("2022-01") {
+        24
+    } else {
+        23
+    };
+    assert!(start.starts_with("2022-01"), "coverage starts {start}");
+    assert_eq!(t02.len(), expected_months, "coverage from {start}");
+    assert!(check_column(&t02, "Mese", &month_key, "Attivazioni", &monthly) >= 6);
+
+    // By comune of the workplace (names in the table, Belfiore codes in the lake).
+    let by_comune = sql_counts(
+        lake,
+        &format!(
+            "SELECT count(*), coalesce(comune_lavoro, 'NON_INDICATO') FROM rapporti WHERE provincia = 'PO' AND data_inizio {Q4} GROUP BY ALL"
+        ),
+    );
+    let reference = oml::reference::Reference::get();
+    let mut named: HashMap<String, i64> = by_comune
+        .iter()
+        .map(|(k, v)| {
+            let name = match reference.comune_any(k) {
+                Some(c) => c.nome.clone(),
+                None if k == "NON_INDICATO" => "Non indicato".to_string(),
+                None => k.clone(),
+            };
+            (name, *v)
+        })
+        .collect();
+    named.insert("Totale".into(), att);
+    let t09 = csv_rows(dir, "t09_flussi_comune");
+    assert!(check_column(&t09, "Comune", &|l| l.to_string(), "Attivazioni", &named) >= 2);
+}
+
+#[test]
+fn every_bulletin_table_is_protected_and_none_can_be_subtracted() {
+    let (_, _, w) = bulletin();
+    let dir = &w.dir;
+    let mut cells = 0;
+    for entry in std::fs::read_dir(dir.join("csv")).unwrap() {
+        let p = entry.unwrap().path();
+        let id = p.file_stem().unwrap().to_string_lossy().to_string();
+        for r in csv_rows(dir, &id) {
+            for (col, state) in r.iter().filter(|(c, _)| c.ends_with(" – stato")) {
+                let value_col = col.trim_end_matches(" – stato");
+                let value = &r[value_col];
+                match state.as_str() {
+                    "ok" => assert!(!value.is_empty(), "{id}: {value_col} ok but empty"),
+                    "soppressa_primaria" | "soppressa_secondaria" | "non_disponibile" => {
+                        assert!(value.is_empty(), "{id}: {value_col} withheld but shows {value}")
+                    }
+                    other => panic!("{id}: unexpected state {other}"),
+                }
+                cells += 1;
+            }
+        }
+    }
+    assert!(cells > 300, "{cells} cells checked");
+    // The joint protection audited every component exactly and left nothing recoverable.
+    let p = &w.protection;
+    assert_eq!(p.unaudited_components, 0, "{p:?}");
+    assert!(p.irreparable.is_empty(), "{p:?}");
+    assert!(
+        p.equations > 1000,
+        "margins, identities and links between tables: {p:?}"
+    );
+    // The small cells exist on this province (comuni × quarter, age × sex): some are withheld.
+    assert!(
+        w.suppressed_cells > 0,
+        "expected some suppressed cells on a 6,000-a-year province"
+    );
+    // The HTML marks them with x.
+    let html = std::fs::read_to_string(dir.join("bollettino.html")).unwrap();
+    assert!(html.contains("class=\"n x\""));
+}
+
+/// The Chromium binary, if this machine has one.
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("OML_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Loads the page in headless Chromium with a probe script appended: every chart must have drawn
+/// (an <svg> with a non-zero box and text in the embedded font), the font must have loaded, no
+/// resource may fail and the console must be free of errors. Also takes a screenshot.
+#[test]
+fn bulletin_renders_in_headless_chromium() {
+    let Some(chrome) = chromium() else {
+        assert!(
+            std::env::var_os("OML_REQUIRE_CHROMIUM").is_none(),
+            "OML_REQUIRE_CHROMIUM is set (as in .ci/run) but no Chromium was found"
+        );
+        eprintln!(
+            "SKIPPED bulletin_renders_in_headless_chromium: no Chromium on this machine \
+             (install Debian's `chromium` package, or set OML_CHROMIUM); .ci/run installs it"
+        );
+        return;
+    };
+    let (d, _, w) = bulletin();
+    let html = std::fs::read_to_string(&w.html).unwrap();
+    let probe = r#"<script>
+window.addEventListener('load', async () => {
+  await document.fonts.ready;
+  const figs = [...document.querySelectorAll('figure.chart')];
+  const drawn = figs.filter(f => { const s = f.querySelector('svg'); if (!s) return false;
+    const r = s.getBoundingClientRect(); return r.width > 100 && r.height > 50 && s.querySelectorAll('text').length > 3; });
+  const res = performance.getEntriesByType('resource').map(e => e.name);
+  const out = { figures: figs.length, drawn: drawn.length,
+    font: document.fonts.check('16px "OML Sans"'), resources: res.length,
+    tables: document.querySelectorAll('table').length };
+  document.body.setAttribute('data-probe', JSON.stringify(out));
+});
+</script></body>"#;
+    let probed = d.path().join("probe.html");
+    std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
+    let run = |extra: &[&str], page: &Path| {
+        std::process::Command::new(&chrome)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+            ])
+            .args(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000"])
+            .args(extra)
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .expect("running chromium")
+    };
+    let dom = run(&["--dump-dom"], &probed);
+    let stdout = String::from_utf8_lossy(&dom.stdout);
+    let stderr = String::from_utf8_lossy(&dom.stderr);
+    let probe_json = stdout
+        .split("data-probe=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| s.replace("&quot;", "\""))
+        .unwrap_or_else(|| panic!("the probe did not run; chromium said:\n{stderr}"));
+    let v: serde_json::Value = serde_json::from_str(&probe_json).unwrap();
+    assert!(v["figures"].as_u64().unwrap() >= 6, "{v}");
+    assert_eq!(v["figures"], v["drawn"], "every chart drew: {v}");
+    assert_eq!(v["font"], true, "the embedded font loaded: {v}");
+    assert_eq!(v["resources"], 0, "a self-contained page loads nothing: {v}");
+    assert!(v["tables"].as_u64().unwrap() >= 8, "{v}");
+    let console_errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Failed to load") || l.contains("Uncaught"))
+        .collect();
+    assert!(
+        console_errors.is_empty(),
+        "console errors:\n{}",
+        console_errors.join("\n")
+    );
+    // A screenshot of the page as a reader opens it.
+    let shot = d.path().join("bollettino.png");
+    let out = run(
+        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,3000"],
+        &w.html,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 50_000,
+        "a rendered page, not a blank one ({} bytes)",
+        png.len()
+    );
+    if let Some(keep) = std::env::var_os("OML_KEEP_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}
