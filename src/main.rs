@@ -173,7 +173,7 @@ enum BenchCommand {
     Build(oml::bench::BenchBuildArgs),
 }
 
-#[derive(Args)]
+#[derive(Args, Default)]
 struct BuildArgs {
     /// Last day the communications are complete for, YYYY-MM-DD (default: the last day of the
     /// month of the latest data_invio). Fixed-term relationships expected to end by then
@@ -399,15 +399,7 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
     );
     run_ingest(&lake, &key, &[data.join("unilav")], None, None, None, cli.quiet)?;
     println!("\nRicostruisco i rapporti di lavoro (oml build) …");
-    run_build(
-        &lake,
-        &BuildArgs {
-            horizon: None,
-            coverage_start: None,
-            skip_marts: false,
-        },
-        cli.quiet,
-    )?;
+    run_build(&lake, &BuildArgs::default(), cli.quiet)?;
     println!();
     print!("{}", lake_summary(&lake)?);
     let l = lake_dir.display();
@@ -418,6 +410,7 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
          oml --lake {l} indicators --list\n  \
          oml --lake {l} indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
          oml --lake {l} indicators posizioni --by settore --period 2024 --format xlsx --out posizioni.xlsx\n  \
+         oml --lake {l} bulletin --province PO --period 2024-Q3 --out bollettini/PO-2024-Q3\n  \
          cd {l} && duckdb -init views.sql      (o pandas/polars/R arrow su {l}/co_eventi)\n  \
          OML_KEY_FILE={} oml --lake {l} ingest co {}   (lo stesso dato in CSV: le comunicazioni già acquisite vanno in quarantena come duplicati)",
         key_path.display(),
@@ -634,15 +627,7 @@ fn run(cli: &Cli) -> Result<()> {
             }
             if p.pipeline.build_if_stale && lake.manifest()?.build.is_none() {
                 println!("I rapporti di lavoro non sono aggiornati: eseguo oml build …");
-                run_build(
-                    &lake,
-                    &BuildArgs {
-                        horizon: None,
-                        coverage_start: None,
-                        skip_marts: false,
-                    },
-                    cli.quiet,
-                )?;
+                run_build(&lake, &BuildArgs::default(), cli.quiet)?;
             }
             run_bulletin(&lake, &p.bulletin, cli.quiet)
         }

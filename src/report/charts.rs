@@ -1554,7 +1554,8 @@ mod tests {
 
     #[test]
     fn every_kind_renders_svg_and_png() {
-        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("out");
+        // Written for a human to look at; outside the repository.
+        let out = std::env::temp_dir().join("oml-charts-samples");
         std::fs::create_dir_all(&out).unwrap();
         for (name, c) in sample_charts() {
             let svg = render_svg(&c, 1000, 600).unwrap();

@@ -562,6 +562,27 @@ fn age_sex(c: &Ctx) -> Vec<Block> {
 
 // ---------------------------------------------------------------------------------- contratti
 
+/// One series for the period and one for a year earlier (when covered), over the codes of a
+/// one-breakdown cube.
+fn now_and_a_year_ago(c: &Ctx, cube: &Cube, codes: &[String], misura: &str) -> Vec<Series> {
+    let mut periods = vec![(c.period.name(), &c.cur)];
+    if c.f.has_previous {
+        periods.push((c.period.prev_name(), &c.prev));
+    }
+    periods
+        .into_iter()
+        .map(|(name, periodo)| {
+            Series::new(
+                capitalise(&name),
+                codes
+                    .iter()
+                    .map(|code| c.flow(cube, periodo, code, misura).published())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 /// The flows table of a one-breakdown cube: one row per code plus the total.
 fn flows_table(
     c: &Ctx,
@@ -667,22 +688,7 @@ fn contratti(c: &Ctx) -> Vec<Block> {
             },
         },
     }));
-    let mut att_series = vec![Series::new(
-        capitalise(&c.period.name()),
-        codes
-            .iter()
-            .map(|code| c.flow(cube, &c.cur, code, "attivazioni").published())
-            .collect(),
-    )];
-    if c.f.has_previous {
-        att_series.push(Series::new(
-            capitalise(&c.period.prev_name()),
-            codes
-                .iter()
-                .map(|code| c.flow(cube, &c.prev, code, "attivazioni").published())
-                .collect(),
-        ));
-    }
+    let att_series = now_and_a_year_ago(c, cube, &codes, "attivazioni");
     blocks.push(Block::Chart(ChartBlock {
         id: "g05_attivazioni_contratto".into(),
         alt: "Attivazioni per tipo di contratto".into(),
@@ -804,22 +810,7 @@ fn settori(c: &Ctx) -> Vec<Block> {
             name_of(&ATECO_SECTIONS, code)
         }
     };
-    let mut series = vec![Series::new(
-        capitalise(&c.period.name()),
-        codes
-            .iter()
-            .map(|code| c.flow(cube, &c.cur, code, "attivazioni").published())
-            .collect(),
-    )];
-    if c.f.has_previous {
-        series.push(Series::new(
-            capitalise(&c.period.prev_name()),
-            codes
-                .iter()
-                .map(|code| c.flow(cube, &c.prev, code, "attivazioni").published())
-                .collect(),
-        ));
-    }
+    let series = now_and_a_year_ago(c, cube, &codes, "attivazioni");
     blocks.push(Block::Chart(ChartBlock {
         id: "g06_attivazioni_sezione_ateco".into(),
         alt: "Attivazioni per sezione ATECO".into(),
