@@ -297,6 +297,7 @@ window.addEventListener('load', async () => {
   const res = performance.getEntriesByType('resource').map(e => e.name);
   const out = { figures: figs.length, drawn: drawn.length,
     font: document.fonts.check('16px "OML Sans"'), resources: res.length,
+    external: document.querySelectorAll('[src], link[href], object, iframe').length,
     tables: document.querySelectorAll('table').length };
   document.body.setAttribute('data-probe', JSON.stringify(out));
 });
@@ -332,6 +333,7 @@ window.addEventListener('load', async () => {
     assert_eq!(v["figures"], v["drawn"], "every chart drew: {v}");
     assert_eq!(v["font"], true, "the embedded font loaded: {v}");
     assert_eq!(v["resources"], 0, "a self-contained page loads nothing: {v}");
+    assert_eq!(v["external"], 0, "no element refers to another file: {v}");
     assert!(v["tables"].as_u64().unwrap() >= 8, "{v}");
     let console_errors: Vec<&str> = stderr
         .lines()
@@ -356,6 +358,15 @@ window.addEventListener('load', async () => {
         "a rendered page, not a blank one ({} bytes)",
         png.len()
     );
+    // And it prints to PDF (A4, from the print stylesheet).
+    let pdf = d.path().join("bollettino.pdf");
+    let out = run(
+        &[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"],
+        &w.html,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = std::fs::read(&pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 50_000, "{} bytes", pdf.len());
     if let Some(keep) = std::env::var_os("OML_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).unwrap();
     }
