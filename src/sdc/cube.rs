@@ -3,6 +3,9 @@
 use super::{Cell, Equation, Status};
 use rustc_hash::FxHashMap;
 
+/// A signed combination of cells (a candidate null vector of the equations).
+pub(crate) type SignedCells = Vec<(usize, i64)>;
+
 /// Marks a margin (None) in an interned key.
 const MARGIN: u32 = u32::MAX;
 
@@ -66,6 +69,77 @@ impl CubeIndex {
 
     pub fn for_hypercubes(cells: &[Cell]) -> CubeIndex {
         CubeIndex::new(cells).with_levels()
+    }
+
+    /// The measures of the cube (interned).
+    pub fn measures(&self) -> Vec<u32> {
+        let mut m: Vec<u32> = self.keys.iter().flatten().map(|k| k[0]).collect();
+        m.sort_unstable();
+        m.dedup();
+        m
+    }
+
+    /// The cell with the same breakdown as cell `c` and measure `m`.
+    pub fn with_measure(&self, c: usize, m: u32) -> Option<usize> {
+        let key = self.keys.get(c)?.as_ref()?;
+        let mut probe = key.to_vec();
+        probe[0] = m;
+        self.index.get(probe.as_slice()).copied()
+    }
+
+    /// A hypercube pattern carried over to other measures: when identities tie the measures of
+    /// a cell (saldo = attivazioni - cessazioni + ...), a hypercube of one measure alone is not a
+    /// null vector, but the same pattern on one or two more measures, with weights +-1 that
+    /// satisfy the identities, is. Returns the cheapest such vector (fewest published cells,
+    /// then smallest |value|), checked against every equation, or None.
+    pub fn across_measures(
+        &self,
+        members: &[(usize, i64)],
+        cells: &[Cell],
+        status: &[Status],
+        system: &super::system::System,
+    ) -> Option<SignedCells> {
+        let own = self.keys.get(members.first()?.0)?.as_ref()?[0];
+        let others: Vec<u32> = self.measures().into_iter().filter(|&m| m != own).collect();
+        let mut partners: Vec<Vec<(u32, i64)>> = Vec::new();
+        for (i, &a) in others.iter().enumerate() {
+            for wa in [1, -1] {
+                partners.push(vec![(a, wa)]);
+                for &b in &others[i + 1..] {
+                    for wb in [1, -1] {
+                        partners.push(vec![(a, wa), (b, wb)]);
+                    }
+                }
+            }
+        }
+        let mut best: Option<((usize, f64), SignedCells)> = None;
+        'candidate: for p in partners {
+            let mut v: SignedCells = members.to_vec();
+            for &(c, s) in members {
+                for &(m, w) in &p {
+                    let Some(o) = self.with_measure(c, m) else {
+                        continue 'candidate;
+                    };
+                    if !status[o].is_published() && status[o].is_known() {
+                        continue 'candidate;
+                    }
+                    v.push((o, s * w));
+                }
+            }
+            let cost = v
+                .iter()
+                .filter(|(c, _)| status[*c].is_published())
+                .fold((0, 0.0), |acc, (c, _)| {
+                    (acc.0 + 1, acc.1 + cells[*c].value.unwrap_or(0.0).abs())
+                });
+            let better = best
+                .as_ref()
+                .is_none_or(|(b, _)| cost.0.cmp(&b.0).then(cost.1.total_cmp(&b.1)).is_lt());
+            if better && system.is_null_vector(&v) {
+                best = Some((cost, v));
+            }
+        }
+        best.map(|(_, v)| v)
     }
 
     /// A hypercube through cell `u`: for each dimension a second level (a margin counts as a

@@ -419,6 +419,26 @@ pub fn protect(cells: &[Cell], equations: &[Equation], mode: &Mode) -> Protectio
         ..Report::default()
     };
     let mut secondary = Secondary::new(&system, cells, &status);
+    // Cells tied to other measures by identities (saldo = attivazioni - cessazioni + ...) get
+    // their hypercube first (the HYPERCUBE method of tau-ARGUS), carried over to the measures
+    // the identities tie them to: a whole null vector of the equations at once. Partner by
+    // partner, the heuristic below spreads much further across such rows (measured on a
+    // settore x contratto table of the demo: 274 -> 171 secondary cells). Tables with margins
+    // only keep the heuristic's pattern.
+    let tied = |i: usize| {
+        system.equations_of(i).iter().any(|&e| {
+            system
+                .members(e)
+                .iter()
+                .any(|m| cells[m.cell].measure != cells[i].measure)
+        })
+    };
+    let primaries: Vec<usize> = (0..cells.len())
+        .filter(|&i| status[i] == Status::SuppressedPrimary && tied(i))
+        .collect();
+    if !primaries.is_empty() {
+        secondary.repair(&mut status, &primaries);
+    }
     let mut cache = AuditCache::default();
     loop {
         report.rounds += 1;
@@ -558,11 +578,17 @@ impl<'a> Secondary<'a> {
             }
             // The proposal is applied only if it is a null vector of the equations actually
             // given, which may be more (or other) than the cube's.
-            match cube.hypercube(u, self.cells, status) {
-                Some(members)
-                    if members.iter().any(|&(c, _)| status[c].is_published())
-                        && self.system.is_null_vector(&members) =>
-                {
+            let system = self.system;
+            let proposal = cube.hypercube(u, self.cells, status).and_then(|members| {
+                if system.is_null_vector(&members) {
+                    Some(members)
+                } else {
+                    // Identities between measures: carry the pattern over to other measures.
+                    cube.across_measures(&members, self.cells, status, system)
+                }
+            });
+            match proposal {
+                Some(members) if members.iter().any(|&(c, _)| status[c].is_published()) => {
                     for &(c, _) in &members {
                         if status[c].is_published() {
                             // Marked now so that the next hypercube counts it as free.

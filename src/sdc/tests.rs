@@ -899,3 +899,29 @@ fn an_identity_between_measures_protects_a_withheld_member() {
     );
     assert!(recoverable(&cells, &eqs, &p.status).is_empty());
 }
+
+#[test]
+fn a_hypercube_is_carried_over_to_the_measures_an_identity_ties() {
+    // Contracts A, B and their total; measures att, cess, saldo = att - cess in every column.
+    // att(A) has two workers. The cheapest safe pattern withholds att and saldo of A and B (the
+    // same hypercube on both measures): four cells, totals untouched.
+    let mut cells = Vec::new();
+    for (k, (att, cess)) in [("A", (2.0, 10.0)), ("B", (50.0, 40.0))] {
+        let key = vec![Some(k.to_string())];
+        let workers = |v: f64| v as u64;
+        cells.push(Cell::new(key.clone(), "att", att, workers(att), workers(att)));
+        cells.push(Cell::new(key.clone(), "cess", cess, workers(cess), workers(cess)));
+        cells.push(Cell::new(key, "saldo", att - cess, 60, 60));
+    }
+    cells.push(Cell::new(vec![None], "att", 52.0, 52, 52));
+    cells.push(Cell::new(vec![None], "cess", 50.0, 50, 50));
+    cells.push(Cell::new(vec![None], "saldo", 2.0, 100, 100));
+    let mut eqs = cube_equations(&cells);
+    for base in [0, 3, 6] {
+        eqs.push(Equation { total: base + 2, parts: vec![base], minus: vec![base + 1] });
+    }
+    let p = protect(&cells, &eqs, &Mode::default());
+    assert!(recoverable(&cells, &eqs, &p.status).is_empty());
+    let withheld: Vec<usize> = (0..cells.len()).filter(|&i| p.status[i].is_suppressed()).collect();
+    assert_eq!(withheld, vec![0, 2, 3, 5], "{:?}", p.status);
+}
