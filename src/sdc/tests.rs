@@ -918,7 +918,11 @@ fn a_hypercube_is_carried_over_to_the_measures_an_identity_ties() {
     cells.push(Cell::new(vec![None], "saldo", 2.0, 100, 100));
     let mut eqs = cube_equations(&cells);
     for base in [0, 3, 6] {
-        eqs.push(Equation { total: base + 2, parts: vec![base], minus: vec![base + 1] });
+        eqs.push(Equation {
+            total: base + 2,
+            parts: vec![base],
+            minus: vec![base + 1],
+        });
     }
     let p = protect(&cells, &eqs, &Mode::default());
     assert!(recoverable(&cells, &eqs, &p.status).is_empty());

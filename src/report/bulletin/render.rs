@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use arrow::array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Chart sizes in pixels (SVG user units).
@@ -390,9 +390,4 @@ fn write_into(b: &Bulletin, dir: &Path) -> Result<(usize, usize, usize)> {
 /// Excel limits sheet names to 31 characters.
 fn sheet_name(id: &str) -> String {
     id.chars().take(31).collect()
-}
-
-/// The path of the bulletin's HTML page in a folder.
-pub fn html_path(dir: &Path) -> PathBuf {
-    dir.join("bollettino.html")
 }
