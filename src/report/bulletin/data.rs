@@ -283,6 +283,23 @@ impl Figures {
         };
         let series_from = history_start.max(first_full_month);
 
+        // The region, only when the lake holds more of it than this province.
+        let region_code = Some(prov.regione_istat.clone());
+        let (n_prov, n_region): (i64, i64) = session
+            .conn
+            .query_row(
+                "SELECT count(*) FILTER (WHERE provincia = ?), count(*) FILTER (WHERE regione = ?) FROM rapporti",
+                [province.as_str(), prov.regione_istat.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .context("counting the relationships of the province and of its region")?;
+        if n_prov == 0 {
+            bail!(
+                "the lake has no relationships with a workplace in province {province} ({}): \
+                 check --province (`oml sql \"SELECT provincia, count(*) FROM rapporti GROUP BY ALL\"`)",
+                prov.nome
+            );
+        }
         progress("serie mensile dei flussi");
         let monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
         progress("flussi per contratto");
@@ -307,16 +324,6 @@ impl Figures {
         progress("transizioni tra settori");
         let mobility = ctx.cube("transizioni", &["settore_origine", "settore"], current, g)?;
 
-        // The region, only when the lake holds more of it than this province.
-        let region_code = Some(prov.regione_istat.clone());
-        let (n_prov, n_region): (i64, i64) = session
-            .conn
-            .query_row(
-                "SELECT count(*) FILTER (WHERE provincia = ?), count(*) FILTER (WHERE regione = ?) FROM rapporti",
-                [province.as_str(), prov.regione_istat.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .context("counting the relationships of the province and of its region")?;
         let region_cube = if n_region > n_prov {
             progress("flussi della regione");
             Some(ctx.cube_in(
