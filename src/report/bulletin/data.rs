@@ -98,11 +98,6 @@ impl Cube {
         v.dedup();
         v
     }
-
-    /// Cells withheld by disclosure control.
-    pub fn suppressed(&self) -> usize {
-        self.table.status.iter().filter(|s| s.is_suppressed()).count()
-    }
 }
 
 fn index_of(table: &Table) -> HashMap<(String, Vec<String>, String), usize> {
@@ -532,7 +527,8 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::R
             c
         }));
     }
-    // The same meaning twice: the two cells are equal.
+    // The same meaning twice: the two cells are equal (`first` also serves the lookups below:
+    // equal cells are interchangeable in an equation).
     let mut first: HashMap<&Meaning, usize> = HashMap::new();
     for (i, m) in meanings.iter().enumerate() {
         match first.get(m) {
@@ -578,7 +574,6 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::R
     }
     // Stock and flows: posizioni_fine(t) = posizioni_fine(t-1) + saldo(t), for the same breakdown
     // (a saldo with no row is a published zero and drops out).
-    let index: HashMap<&Meaning, usize> = meanings.iter().enumerate().map(|(i, m)| (m, i)).collect();
     for (i, m) in meanings.iter().enumerate() {
         if m.indicator != "posizioni" || m.measure != "posizioni_fine" {
             continue;
@@ -590,14 +585,14 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::R
             periodo: prev,
             ..m.clone()
         };
-        let Some(&j) = index.get(&before) else { continue };
+        let Some(&j) = first.get(&before) else { continue };
         let saldo = Meaning {
             indicator: "flussi".into(),
             measure: "saldo".into(),
             ..m.clone()
         };
         let mut parts = vec![j];
-        parts.extend(index.get(&saldo).copied());
+        parts.extend(first.get(&saldo).copied());
         equations.push(Equation::sum(i, parts));
     }
     // A trasformazione changes contract or working time, never employer, sector or place: outside
@@ -613,7 +608,7 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::R
             continue;
         }
         let member = |measure: &str| {
-            index
+            first
                 .get(&Meaning {
                     measure: measure.into(),
                     ..m.clone()

@@ -317,12 +317,13 @@ pub fn write(b: &Bulletin, out: &Path) -> Result<Written> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
-    let result = write_into(b, &staging);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let (tables, charts, suppressed_cells) = result?;
+    let (tables, charts, suppressed_cells) = match write_into(b, &staging) {
+        Ok(counts) => counts,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
     // Swap: the old bulletin is moved aside first, removed only once the new one is in place.
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if out.exists() {
