@@ -54,6 +54,11 @@ CREATE OR REPLACE VIEW rapporti_anomalie AS SELECT * FROM {{rapporti_anomalie}};
 -- if data_inizio <= t and it has not ended by t (fine > t, or still open); a contract segment
 -- is in it if inizio_segmento <= t < uscita_segmento.
 
+-- Rounding of published averages and shares: half away from zero on the decimal value, the
+-- same in every DuckDB release. round() on a DOUBLE differs between releases on ties:
+-- round(94.05, 1) is 94.1 in DuckDB 1.5 and 94.0 in 2.0 (which rounds the binary double).
+CREATE OR REPLACE MACRO oml_arrotonda(x, cifre) AS round(x::DECIMAL(38, 9), cifre)::DOUBLE;
+
 -- Horizon and coverage of the last `oml build` (NULL before the first build).
 CREATE OR REPLACE MACRO oml_orizzonte() AS {{orizzonte}};
 CREATE OR REPLACE MACRO oml_inizio_copertura() AS {{inizio_copertura}};

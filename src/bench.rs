@@ -70,8 +70,7 @@ pub fn report_peak_rss_if_asked() {
 /// Runs a SQL script with an embedded DuckDB (hidden command used by the benchmark).
 pub fn run_duckdb_script(path: &Path) -> Result<()> {
     let sql = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let conn = duckdb::Connection::open_in_memory()?;
-    let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+    let conn = crate::analytics::open_duckdb()?;
     conn.execute_batch(&sql)
         .with_context(|| format!("running {}", path.display()))?;
     Ok(())
@@ -396,8 +395,7 @@ struct Agreement {
 
 /// Compares OML's `rapporti` with the baseline's output (after both phases, not timed).
 fn compare(lake: &Path, baseline: &Path, tmp: &Path, threads: usize) -> Result<Agreement> {
-    let conn = duckdb::Connection::open_in_memory()?;
-    let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+    let conn = crate::analytics::open_duckdb()?;
     let setup = fill(
         "SET threads = {{threads}}; SET preserve_insertion_order = false; SET temp_directory = '{{tmp}}';
          CREATE VIEW o AS SELECT id_lavoratore, id_datore, codice_comunicazione_avvio, data_inizio,

@@ -43,20 +43,20 @@ e AS (
 )
 SELECT * EXCLUDE (media, q1, q7, q30, l, d),
     unnest([
-        {'misura': 'durata_prevista_media', 'valore': round(media, 1), 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'quota_prevista_fino_1', 'valore': round(q1, 1), 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'quota_prevista_fino_7', 'valore': round(q7, 1), 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'quota_prevista_fino_30', 'valore': round(q30, 1), 'n_lavoratori': l, 'n_datori': d}
+        {'misura': 'durata_prevista_media', 'valore': oml_arrotonda(media, 1), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'quota_prevista_fino_1', 'valore': oml_arrotonda(q1, 1), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'quota_prevista_fino_7', 'valore': oml_arrotonda(q7, 1), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'quota_prevista_fino_30', 'valore': oml_arrotonda(q30, 1), 'n_lavoratori': l, 'n_datori': d}
     ], recursive := true)
 FROM p
 UNION ALL BY NAME
 SELECT * EXCLUDE (media, mediana, q1, q7, q30, l, d),
     unnest([
-        {'misura': 'durata_effettiva_media', 'valore': round(media, 1), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'durata_effettiva_media', 'valore': oml_arrotonda(media, 1), 'n_lavoratori': l, 'n_datori': d},
         {'misura': 'durata_effettiva_mediana', 'valore': mediana::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'quota_effettiva_fino_1', 'valore': round(q1, 1), 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'quota_effettiva_fino_7', 'valore': round(q7, 1), 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'quota_effettiva_fino_30', 'valore': round(q30, 1), 'n_lavoratori': l, 'n_datori': d}
+        {'misura': 'quota_effettiva_fino_1', 'valore': oml_arrotonda(q1, 1), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'quota_effettiva_fino_7', 'valore': oml_arrotonda(q7, 1), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'quota_effettiva_fino_30', 'valore': oml_arrotonda(q30, 1), 'n_lavoratori': l, 'n_datori': d}
     ], recursive := true)
 FROM e
 ORDER BY ALL;

@@ -30,7 +30,7 @@ celle AS (
 SELECT * EXCLUDE (giornate, ula, l, d),
     unnest([
         {'misura': 'giornate', 'valore': giornate::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'ula', 'valore': round(ula, 1)::DOUBLE, 'n_lavoratori': l, 'n_datori': d}
+        {'misura': 'ula', 'valore': oml_arrotonda(ula, 1), 'n_lavoratori': l, 'n_datori': d}
     ], recursive := true)
 FROM celle
 ORDER BY ALL;

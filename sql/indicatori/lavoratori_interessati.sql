@@ -20,7 +20,7 @@ celle AS (
 SELECT * EXCLUDE (l, d, n),
     unnest([
         {'misura': 'lavoratori_interessati', 'valore': l::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'attivazioni_per_lavoratore', 'valore': round(n / l, 2), 'n_lavoratori': l, 'n_datori': d}
+        {'misura': 'attivazioni_per_lavoratore', 'valore': oml_arrotonda(n / l, 2), 'n_lavoratori': l, 'n_datori': d}
     ], recursive := true)
 FROM celle
 ORDER BY ALL;

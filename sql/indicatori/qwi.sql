@@ -116,7 +116,7 @@ FROM flussi_datore NATURAL JOIN totale
 UNION ALL BY NAME
 SELECT * EXCLUDE (hiras, seps, emps, n, l, d),
     'TurnOvrS' AS misura,
-    CASE WHEN emps > 0 THEN round((hiras + seps) / (2.0 * emps), 4) END AS valore,
+    CASE WHEN emps > 0 THEN oml_arrotonda((hiras + seps) / (2.0 * emps), 4) END AS valore,
     l AS n_lavoratori, d AS n_datori
 FROM turnover NATURAL JOIN stabili
 ORDER BY ALL;

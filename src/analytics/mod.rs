@@ -90,6 +90,19 @@ pub fn render_views(manifest: &Manifest) -> Result<String> {
     render(manifest, None)
 }
 
+/// The DuckDB release OML is built and tested with (`duckdb` crate 1.10506.x; the prebuilt
+/// library or the bundled build of the same release).
+pub const DUCKDB_VERSION: &str = "v1.5.6";
+
+/// An in-memory DuckDB that never tries to download an extension: the ones OML needs
+/// (Parquet, JSON) are built into the library.
+pub fn open_duckdb() -> Result<duckdb::Connection> {
+    let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
+    conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;")
+        .context("configuring DuckDB")?;
+    Ok(conn)
+}
+
 /// A DuckDB session over a lake.
 pub struct Session {
     pub conn: duckdb::Connection,
@@ -98,9 +111,7 @@ pub struct Session {
 impl Session {
     /// Opens an in-memory DuckDB with the lake's views (an empty lake gives empty views).
     pub fn open(lake: &Lake) -> Result<Session> {
-        let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
-        // Never try to download extensions: the ones we need are linked in.
-        let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+        let conn = open_duckdb()?;
         let manifest = lake.manifest()?;
         let base = std::fs::canonicalize(&lake.root).unwrap_or_else(|_| lake.root.clone());
         let sql = render(&manifest, Some(&base))?;
@@ -112,8 +123,7 @@ impl Session {
     /// Opens an in-memory DuckDB with views over a generation being built (`oml build` uses it
     /// to compute the marts before committing them with the relationships).
     pub fn open_generation(dir: &Path, manifest: &Manifest) -> Result<Session> {
-        let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
-        let _ = conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+        let conn = open_duckdb()?;
         let sql = render(manifest, Some(dir))?;
         conn.execute_batch(&sql).context("creating the views (sql/views.sql)")?;
         Ok(Session { conn })
@@ -129,5 +139,45 @@ impl Session {
         let schema = arrow.get_schema();
         let batches: Vec<RecordBatch> = arrow.collect();
         Ok((schema, batches))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The linked library is the pinned release, with Parquet and JSON built in and loaded
+    /// (nothing to download at run time).
+    #[test]
+    fn duckdb_is_the_pinned_release_with_its_extensions() {
+        let conn = open_duckdb().unwrap();
+        let version: String = conn.query_row("SELECT version()", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, DUCKDB_VERSION);
+        for ext in ["parquet", "json"] {
+            let loaded: bool = conn
+                .query_row(
+                    "SELECT loaded FROM duckdb_extensions() WHERE extension_name = ?",
+                    [ext],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(loaded, "{ext} is built in and loaded");
+        }
+        // Parquet and JSON work offline.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.parquet");
+        conn.execute_batch(&format!(
+            "COPY (SELECT 42 AS x, '{{\"a\": 1}}'::JSON AS j) TO '{}' (FORMAT parquet);",
+            p.display()
+        ))
+        .unwrap();
+        let (x, a): (i64, i64) = conn
+            .query_row(
+                &format!("SELECT x, j->>'a' FROM read_parquet('{}')", p.display()),
+                [],
+                |r| Ok((r.get(0)?, r.get::<_, String>(1)?.parse().unwrap())),
+            )
+            .unwrap();
+        assert_eq!((x, a), (42, 1));
     }
 }

@@ -725,7 +725,7 @@ impl CategoryAxis {
             .into_iter()
             .find(|s| *s >= needed)
             .unwrap_or(needed);
-        let offset = if step > 1 && (12_usize % step == 0 || step % 12 == 0) {
+        let offset = if step > 1 && (12_usize.is_multiple_of(step) || step % 12 == 0) {
             labels
                 .iter()
                 .position(|l| l.starts_with("gen "))
@@ -743,7 +743,7 @@ impl CategoryAxis {
             return String::new();
         }
         let i = r as usize;
-        if i < self.offset || (i - self.offset) % self.step != 0 {
+        if i < self.offset || !(i - self.offset).is_multiple_of(self.step) {
             return String::new();
         }
         self.labels.get(i).cloned().unwrap_or_default()

@@ -1,7 +1,7 @@
 //! Reports for analysts: query results and bulletins as files that open in their everyday tools.
 //!
 //! - `xlsx` writes Arrow record batches as an Excel workbook (one worksheet per result), with
-//!   numbers and dates as real numeric cells, without any dependency beyond `zip`;
+//!   numbers and dates as real numeric cells (the SpreadsheetML is `rust_xlsxwriter`'s);
 //! - `format` writes numbers and periods the Italian way (1.234,5; "gen 2024");
 //! - `seasonal` adjusts monthly series (X-11-style moving averages);
 //! - `charts` draws PNG and SVG charts with plotters and an embedded font;

@@ -199,7 +199,7 @@ fn centred_ma(values: &[f64], period: usize) -> Vec<Option<f64>> {
                 return None;
             }
             let window = &values[t - half..=t + half];
-            if period % 2 == 0 {
+            if period.is_multiple_of(2) {
                 let inner: f64 = window[1..period].iter().sum();
                 Some((inner + 0.5 * (window[0] + window[period])) / p)
             } else {

@@ -346,7 +346,7 @@ impl Numberer {
             c.sub = sub;
             c.motivo = motivo;
             c.real = false;
-            c.alt = (h >> 40) % 50 == 0;
+            c.alt = (h >> 40).is_multiple_of(50);
             c
         };
         match chosen {
@@ -358,7 +358,7 @@ impl Numberer {
                 match chosen {
                     M_CHECK => c.mutation = Mutation::BadCheck(1 + v % 25),
                     M_FORMATO => {
-                        c.mutation = if v % 2 == 0 {
+                        c.mutation = if v.is_multiple_of(2) {
                             Mutation::FormatShort
                         } else {
                             Mutation::FormatDigit
@@ -404,7 +404,7 @@ impl Numberer {
                 Self::place(g, c, mi, out);
             }
             M_RETTIFICATO => {
-                let chain = (h >> 8) % 5 == 0;
+                let chain = (h >> 8).is_multiple_of(5);
                 let mut wrong = copy(&it, base + 1, 1, M_RETTIFICATO);
                 wrong.alt = it.alt;
                 Self::make_wrong(g, &mut wrong, h, 0);
@@ -500,7 +500,7 @@ impl Numberer {
             let k = self.next_k;
             self.next_k += 1;
             it.prog = BASE + 8 * k + 4;
-            it.alt = hash3(self.seed, STREAM_ALT, it.seq) % 50 == 0;
+            it.alt = hash3(self.seed, STREAM_ALT, it.seq).is_multiple_of(50);
             if it.ev.kind == EV_ASS && it.truth != NO_TRUTH {
                 if let Some(t) = g.take_truth(it.truth) {
                     truth.push(truth_row_of(g, it.prog, t));

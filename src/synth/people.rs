@@ -275,7 +275,7 @@ pub fn person_names(
             cognome.push_str(pick(&IT_SURNAME_A, h1));
             cognome.push_str(pick(&IT_SURNAME_B, h1 >> 20));
             nome.push_str(pick(if female { &IT_F } else { &IT_M }, h2));
-            if h3 % 20 == 0 {
+            if h3.is_multiple_of(20) {
                 nome.push(' ');
                 nome.push_str(pick(if female { &IT_F } else { &IT_M }, h3 >> 8));
             }
@@ -298,7 +298,7 @@ pub fn person_names(
             };
             cognome.push_str(pick(s, h1));
             nome.push_str(pick(if female { f } else { m }, h2));
-            if h3 % 4 == 0 {
+            if h3.is_multiple_of(4) {
                 nome.push(' ');
                 nome.push_str(pick(if female { f } else { m }, h3 >> 8));
             }
@@ -465,7 +465,7 @@ pub fn company_name(out: &mut String, seed: u64, id: u64, div: u8, pa: bool) {
         out.push_str(" SINTETICO");
         return;
     }
-    if (h >> 16) % 3 == 0 {
+    if (h >> 16).is_multiple_of(3) {
         out.push(' ');
         out.push_str(pick(&FIRM_WORDS_B, h >> 24));
     }

@@ -562,3 +562,114 @@ fn the_cli_exports_protected_indicators_to_every_format() {
     let (ok, _, err) = run(&["flussi", "--by", "colore"]);
     assert!(!ok && err.contains("available"), "{err}");
 }
+
+/// The SQL researchers run by hand (the lake's `views.sql`, then any file of
+/// `sql/indicatori/`) gives the same rows in the Python `duckdb` package of the pinned release
+/// and of the newest one as in OML's embedded engine. `OML_PYDUCKDB` lists folders, separated
+/// by `:`, each holding one version of the package (`pip install --target DIR duckdb==X`);
+/// `.ci/run` installs 1.5.6 and the newest 2.0.x and sets `OML_REQUIRE_PYDUCKDB`.
+#[test]
+fn python_duckdb_runs_the_views_and_indicators() {
+    let dirs = std::env::var("OML_PYDUCKDB").unwrap_or_default();
+    let dirs: Vec<&str> = dirs.split(':').filter(|d| !d.is_empty()).collect();
+    if dirs.is_empty() {
+        assert!(
+            std::env::var_os("OML_REQUIRE_PYDUCKDB").is_none(),
+            "OML_REQUIRE_PYDUCKDB is set (as in .ci/run) but OML_PYDUCKDB names no package folder"
+        );
+        eprintln!(
+            "SKIPPED python_duckdb_runs_the_views_and_indicators: OML_PYDUCKDB is not set \
+             (pip install --target DIR duckdb==1.5.6; .ci/run does it)"
+        );
+        return;
+    }
+    let lake = built_synthetic();
+    let root = std::fs::canonicalize(&lake.root).unwrap();
+    let sql_dir = std::fs::canonicalize("sql/indicatori").unwrap();
+    let (by, periodicity, dal, al) = ("settore,macro_contratto", "trimestre", "2022-01-01", "2023-12-31");
+
+    // The embedded engine, with the same settings.
+    let s = Session::open(lake).unwrap();
+    s.conn
+        .execute_batch(&format!(
+            "SET VARIABLE oml_per = ['settore', 'macro_contratto']::VARCHAR[];
+             SET VARIABLE oml_periodicita = '{periodicity}';
+             SET VARIABLE oml_dal = DATE '{dal}'; SET VARIABLE oml_al = DATE '{al}';"
+        ))
+        .unwrap();
+    let mut embedded: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    for entry in std::fs::read_dir(&sql_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            let (_, batches) = s.query(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let opts = arrow::util::display::FormatOptions::default().with_null("");
+            let mut rows = Vec::new();
+            for b in &batches {
+                let cols: Vec<_> = b
+                    .columns()
+                    .iter()
+                    .map(|c| arrow::util::display::ArrayFormatter::try_new(c.as_ref(), &opts).unwrap())
+                    .collect();
+                for i in 0..b.num_rows() {
+                    rows.push(cols.iter().map(|c| c.value(i).to_string()).collect());
+                }
+            }
+            embedded.insert(path.file_name().unwrap().to_string_lossy().into_owned(), rows);
+        }
+    }
+    assert!(embedded.len() >= 10, "{:?}", embedded.keys());
+
+    for dir in dirs {
+        let out = std::process::Command::new("python3")
+            .arg("tests/python/duckdb_sql.py")
+            .args([
+                root.to_str().unwrap(),
+                sql_dir.to_str().unwrap(),
+                by,
+                periodicity,
+                dal,
+                al,
+            ])
+            .env("PYTHONPATH", dir)
+            .output()
+            .expect("running python3");
+        assert!(
+            out.status.success(),
+            "python duckdb from {dir}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let version = v["version"].as_str().unwrap();
+        let results = v["results"].as_object().unwrap();
+        assert_eq!(results.len(), embedded.len(), "duckdb {version}");
+        for (file, ours) in &embedded {
+            let theirs: Vec<Vec<String>> = results[file]["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    r.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c.as_str().unwrap().to_string())
+                        .collect()
+                })
+                .collect();
+            assert_eq!(theirs.len(), ours.len(), "duckdb {version}, {file}: rows");
+            assert!(!ours.is_empty(), "{file} gives rows");
+            for (a, b) in theirs.iter().zip(ours) {
+                let same = a.len() == b.len()
+                    && a.iter().zip(b).all(|(x, y)| {
+                        x == y
+                            || matches!((x.parse::<f64>(), y.parse::<f64>()),
+                                (Ok(p), Ok(q)) if (p - q).abs() <= 1e-9 * p.abs().max(1.0))
+                    });
+                assert!(same, "duckdb {version}, {file}: {a:?} vs {b:?}");
+            }
+        }
+        eprintln!(
+            "python duckdb {version}: {} indicator files, same rows as the embedded engine",
+            results.len()
+        );
+    }
+}

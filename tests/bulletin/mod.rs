@@ -48,15 +48,16 @@ fn csv_rows(dir: &Path, id: &str) -> Vec<HashMap<String, String>> {
 fn sql_counts(lake: &Lake, sql: &str) -> HashMap<String, i64> {
     let s = oml::analytics::Session::open(lake).unwrap();
     let mut stmt = s.conn.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    let rows = stmt
-        .query_map([], |r| {
-            let v: i64 = r.get(0)?;
-            let k: String = if n > 1 { r.get(1)? } else { String::new() };
-            Ok((k, v))
-        })
-        .unwrap();
-    rows.map(|r| r.unwrap()).collect()
+    // The column count is known once the statement has run.
+    let mut rows = stmt.query([]).unwrap();
+    let n = rows.as_ref().unwrap().column_count();
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next().unwrap() {
+        let v: i64 = r.get(0).unwrap();
+        let k: String = if n > 1 { r.get(1).unwrap() } else { String::new() };
+        out.insert(k, v);
+    }
+    out
 }
 
 /// Compares the published cells of a column with the SQL values; returns how many were compared.
