@@ -633,7 +633,7 @@ fn run(cli: &Cli) -> Result<()> {
         }
         Command::Sql(a) => {
             let session = oml::analytics::Session::open(&lake)?;
-            let (schema, batches) = session.query(&a.query)?;
+            let (schema, batches) = session.query_read_only(&a.query)?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             write_batches(&mut out, &schema, &batches, a.format)

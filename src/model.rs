@@ -100,10 +100,12 @@ pub const FIELD_NAMES: [&str; N_FIELDS] = [
 /// Fields that identify a person (worker, or an employer that is a physical person) and must
 /// never reach the lake, a table, a chart or a log. Quarantined raw records are redacted on
 /// exactly these fields.
-pub const PERSONAL_FIELDS: [F; 7] = [
+pub const PERSONAL_FIELDS: [F; 9] = [
     F::LavoratoreCodiceFiscale,
     F::LavoratoreCognome,
     F::LavoratoreNome,
+    F::LavoratoreNascitaData,
+    F::LavoratoreNascitaComune,
     F::LavoratoreDomicilioIndirizzo,
     F::DatoreCodiceFiscale,
     F::DatoreDenominazione,

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 mod build_indicators;
 mod bulletin;
 mod fixtures;
+mod robustezza;
 
 fn key() -> Key {
     Key::from_text(&"5e".repeat(32), KeySource::Env).unwrap()

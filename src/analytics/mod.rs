@@ -10,7 +10,7 @@ pub mod output;
 use crate::lake::manifest::Manifest;
 use crate::lake::schema;
 use crate::lake::Lake;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use std::path::Path;
@@ -127,6 +127,59 @@ impl Session {
         let sql = render(manifest, Some(dir))?;
         conn.execute_batch(&sql).context("creating the views (sql/views.sql)")?;
         Ok(Session { conn })
+    }
+
+    /// Runs a query typed by a user (`oml sql`): only reading statements are allowed, so the
+    /// lake can be queried but never written through OML (no `COPY … TO`, `ATTACH`,
+    /// `CREATE`, `INSTALL`, `SET`, …). The check is DuckDB's own parser: every statement of
+    /// the text must serialise as a `SELECT` (`json_serialize_sql`), or start with
+    /// `DESCRIBE`, `SHOW` or `SUMMARIZE` followed by a name or a `SELECT`.
+    pub fn query_read_only(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+        let trimmed = sql.trim_start();
+        let first = trimmed
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        let checked = if matches!(first.as_str(), "DESCRIBE" | "SHOW" | "SUMMARIZE") {
+            let rest = trimmed[first.len()..].trim();
+            // A name (`DESCRIBE co_eventi`), or a query that must itself be a SELECT.
+            if rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '"')
+            {
+                String::from("SELECT 1")
+            } else {
+                rest.to_string()
+            }
+        } else {
+            sql.to_string()
+        };
+        let verdict: String = self
+            .conn
+            .query_row(
+                "SELECT CASE WHEN (j->>'error')::BOOLEAN THEN coalesce(j->>'error_message', 'error') ELSE '' END
+                 FROM (SELECT json_serialize_sql(?::VARCHAR)::JSON AS j)",
+                [&checked],
+                |r| r.get(0),
+            )
+            .context("checking the query")?;
+        if !verdict.is_empty() {
+            bail!(
+                "oml sql runs queries that read (SELECT, WITH … SELECT, DESCRIBE, SHOW, SUMMARIZE); \
+                 the lake is written only by oml ingest and oml build. DuckDB says: {verdict}"
+            );
+        }
+        let locked: bool = self
+            .conn
+            .query_row("SELECT current_setting('lock_configuration')", [], |r| r.get(0))
+            .context("reading the session's settings")?;
+        if !locked {
+            self.conn
+                .execute_batch("SET lock_configuration = true;")
+                .context("locking the session's settings")?;
+        }
+        self.query(sql)
     }
 
     /// Runs a query and returns its result as Arrow record batches.

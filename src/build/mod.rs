@@ -80,6 +80,8 @@ fn last_day_of_month(d: NaiveDate) -> NaiveDate {
 
 /// Rebuilds the relationships of the lake and commits them as a new generation.
 pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<BuildReport> {
+    // One writer at a time; the manifest is read under the lock.
+    let lock = lake.lock_writer("build", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
     let current = lake
         .current_dir()
@@ -89,9 +91,8 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         .iter()
         .map(|f| f.path.clone())
         .collect();
-    if rels.is_empty() {
-        bail!("the lake has no communications in co_eventi: ingest some first (oml ingest co …)");
-    }
+    // A lake whose records were all quarantined is still a lake: its derived datasets are
+    // empty, with their schemas (the views give empty tables).
     let started = Instant::now();
     let groups = events::row_groups(&events::dataset_files(&current, &rels))?;
     let total: u64 = groups.iter().map(|g| g.rows).sum();
@@ -106,10 +107,21 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
     let micros_to_day = |us: i64| us.div_euclid(86_400_000_000) as i32;
     let max_invio = evs.iter().map(|e| e.data_invio).max().unwrap_or(0);
     let min_invio = evs.iter().map(|e| e.data_invio).min().unwrap_or(0);
-    let orizzonte = opts
-        .orizzonte
-        .unwrap_or_else(|| last_day_of_month(day(micros_to_day(max_invio))));
-    let inizio_copertura = opts.inizio_copertura.unwrap_or_else(|| day(micros_to_day(min_invio)));
+    let today = chrono::Local::now().date_naive();
+    let orizzonte = opts.orizzonte.unwrap_or_else(|| {
+        last_day_of_month(if evs.is_empty() {
+            today
+        } else {
+            day(micros_to_day(max_invio))
+        })
+    });
+    let inizio_copertura = opts.inizio_copertura.unwrap_or_else(|| {
+        if evs.is_empty() {
+            orizzonte
+        } else {
+            day(micros_to_day(min_invio))
+        }
+    });
     let params = Params {
         orizzonte: epoch_days(orizzonte),
         inizio_copertura: epoch_days(inizio_copertura),
@@ -128,7 +140,7 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
     }
 
     let t2 = Instant::now();
-    let staging = lake.begin()?;
+    let staging = lake.begin(lock)?;
     for d in DERIVED {
         for f in manifest.files(d) {
             staging.remove(&f.path)?;

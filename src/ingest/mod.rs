@@ -83,6 +83,8 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let started = std::time::Instant::now();
     let inizio = chrono::Local::now().naive_local();
     let inputs = sources::discover(paths, opts.format)?;
+    // One writer at a time; the manifest is read under the lock.
+    let lock = lake.lock_writer("ingest", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
     let fingerprint = key.fingerprint();
     if let Some(fp) = &manifest.impronta_chiave {
@@ -103,15 +105,17 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let mut skipped = Vec::new();
     let mut seen_sha = std::collections::HashSet::new();
     let mut target_codes = rustc_hash::FxHashSet::default();
+    let mut held_records: Vec<u64> = Vec::new();
     for (i, inp) in inputs.iter().enumerate() {
-        let (sha, codes) = prepass::scan_input(inp, &pb)?;
-        if manifest.has_input(&sha) || !seen_sha.insert(sha.clone()) {
+        let scan = prepass::scan_input(inp, &pb)?;
+        if manifest.has_input(&scan.sha256) || !seen_sha.insert(scan.sha256.clone()) {
             skipped.push(inp.path.display().to_string());
         } else {
             new_inputs.push((i, inp));
-            target_codes.extend(codes);
+            target_codes.extend(scan.codes);
         }
-        shas.push(sha);
+        shas.push(scan.sha256);
+        held_records.push(scan.records);
     }
     pb.finish_and_clear();
     if new_inputs.is_empty() {
@@ -125,7 +129,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     // Codes already live in the lake (for duplicates and corrections across runs).
     let lake_index = resolve::LakeIndex::load(lake, &manifest)?;
 
-    let staging = lake.begin()?;
+    let staging = lake.begin(lock)?;
     let stem = format!("part-{id_run}");
     let mut eventi_w = PartitionedWriter::new(&staging, schema::CO_EVENTI, &stem, schema::eventi_schema());
     let ctx = Arc::new(WorkerContext {
@@ -265,6 +269,14 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let mut input_records = Vec::new();
     for &(i, inp) in &new_inputs {
         let c = per_input[i];
+        if c.letti != held_records[i] {
+            bail!(
+                "{}: the file holds {} records, {} were read; nothing was committed",
+                inp.path.display(),
+                held_records[i],
+                c.letti
+            );
+        }
         if !c.reconciles() {
             bail!(
                 "reconciliation failed for {}: read {} ≠ accepted {} + superseded {} + quarantined {}; nothing was committed",
@@ -371,8 +383,11 @@ fn key_seed(key: &Key) -> u64 {
 
 /// State of the ordered stage.
 pub struct OrderedState {
-    /// Live codes: code hash → content hash (this run and the lake).
+    /// Codes already acquired: code hash → content hash (this run, the lake's live and
+    /// superseded records).
     pub seen: FxHashMap<u64, u64>,
+    /// Codes the lake holds as superseded (a copy of one is not resurrected).
+    pub superseded: rustc_hash::FxHashSet<u64>,
     pub read: Vec<u64>,
     pub quarantined: Vec<u64>,
     pub accepted_streamed: Vec<u64>,
@@ -384,8 +399,11 @@ pub struct OrderedState {
 
 impl OrderedState {
     fn new(n_inputs: usize, lake: &resolve::LakeIndex) -> Self {
+        let mut seen = lake.content.clone();
+        seen.extend(lake.superseded.iter().map(|(k, v)| (*k, *v)));
         OrderedState {
-            seen: lake.content.clone(),
+            superseded: lake.superseded.keys().copied().collect(),
+            seen,
             read: vec![0; n_inputs],
             quarantined: vec![0; n_inputs],
             accepted_streamed: vec![0; n_inputs],
@@ -421,7 +439,13 @@ impl OrderedState {
         for (i, m) in r.meta.iter().enumerate() {
             match self.seen.get(&m.code_hash) {
                 Some(&c) => {
-                    let (motivo, dettaglio) = if c == m.content_hash {
+                    let (motivo, dettaglio) = if c == m.content_hash && self.superseded.contains(&m.code_hash) {
+                        (
+                            Motivo::Duplicato,
+                            "copia esatta di una comunicazione già acquisita e poi rettificata o annullata: \
+                             resta superata",
+                        )
+                    } else if c == m.content_hash {
                         (
                             Motivo::Duplicato,
                             "copia esatta di una comunicazione già acquisita con lo stesso codice",

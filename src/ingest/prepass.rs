@@ -1,8 +1,13 @@
-//! Pre-pass: the codes that rettifiche and annullamenti point at.
+//! Pre-pass: each input's identity, how many records it holds, and the codes that
+//! rettifiche and annullamenti point at.
 //!
-//! Knowing them before the main pass lets the ingest hold back exactly those records (and
-//! the corrections) and stream every other record straight to Parquet, instead of rewriting
-//! files after resolution. The pass reads only the `CodiceComunicazionePrecedente` values.
+//! Knowing the codes before the main pass lets the ingest hold back exactly those records
+//! (and the corrections) and stream every other record straight to Parquet, instead of
+//! rewriting files after resolution. The record count is what the main pass must read back
+//! from the file, record for record, or the run fails: a file never yields less than it
+//! holds. The pass also stops, before anything is written, a file that cannot be cut into
+//! records (an unbalanced quote, bare CR line ends, no record end within
+//! [`sources::MAX_RECORD_BYTES`], no record at all).
 
 use super::worker::code_hash;
 use crate::model::F;
@@ -12,7 +17,39 @@ use indicatif::ProgressBar;
 use rustc_hash::FxHashSet;
 use std::io::Read;
 
-fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) {
+/// What the pre-pass learns of an input.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// Hex sha256 of the file's bytes.
+    pub sha256: String,
+    /// Hashes of the codes its corrections point at.
+    pub codes: FxHashSet<u64>,
+    /// Records it holds: `UniLav` start tags, or CSV records that are not blank lines.
+    pub records: u64,
+}
+
+/// Start tags of `UniLav` elements (`<UniLav …>`, `<UniLav/>`, `<ns:UniLav …>`).
+fn count_start_tags(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for pos in memchr::memmem::find_iter(bytes, b"UniLav") {
+        if !matches!(bytes.get(pos + 6), Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')) {
+            continue;
+        }
+        let mut i = pos;
+        if i > 0 && bytes[i - 1] == b':' {
+            i -= 1;
+            while i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'-') {
+                i -= 1;
+            }
+        }
+        if i >= 1 && bytes[i - 1] == b'<' {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) -> u64 {
     const TAG: &[u8] = b"CodiceComunicazionePrecedente>";
     for pos in memchr::memmem::find_iter(bytes, TAG) {
         // Only opening tags: `<CodiceComunicazionePrecedente>` or `<p:CodiceComunicazionePrecedente>`.
@@ -30,24 +67,34 @@ fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) {
             }
         }
     }
+    count_start_tags(bytes)
 }
 
-fn scan_xml_stream(mut r: impl Read, out: &mut FxHashSet<u64>, pb: &ProgressBar) -> Result<()> {
+/// Scans an XML stream; returns the number of `UniLav` elements.
+fn scan_xml_stream(mut r: impl Read, out: &mut FxHashSet<u64>, pb: &ProgressBar) -> Result<u64> {
     let mut buf = vec![0u8; 4 << 20];
     let mut carry = 0usize;
+    let mut records = 0;
+    let mut offset = 0u64;
     loop {
         let n = r.read(&mut buf[carry..])?;
         if n == 0 {
-            scan_xml(&buf[..carry], out);
-            return Ok(());
+            return Ok(records + scan_xml(&buf[..carry], out));
         }
         pb.inc(n as u64);
         let filled = carry + n;
         // Scan up to the last '>' so a tag is never cut; keep the rest.
         let cut = memchr::memrchr(b'>', &buf[..filled]).map_or(0, |k| k + 1);
-        scan_xml(&buf[..cut], out);
+        records += scan_xml(&buf[..cut], out);
+        offset += cut as u64;
         buf.copy_within(cut..filled, 0);
         carry = filled - cut;
+        if carry > sources::MAX_RECORD_BYTES {
+            anyhow::bail!(
+                "byte {offset}: no `>` within {} MiB: not an XML document (a binary or endless file?)",
+                sources::MAX_RECORD_BYTES >> 20
+            );
+        }
         if carry == buf.len() {
             buf.resize(buf.len() * 2, 0);
         }
@@ -63,11 +110,45 @@ fn insert_code(v: &[u8], out: &mut FxHashSet<u64>) {
     }
 }
 
-/// The values of column `col` in a chunk of whole CSV records. Without quotes in the chunk a
-/// record is a line and fields are split with memchr; otherwise the CSV parser reads it.
-fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut FxHashSet<u64>) -> Result<()> {
+/// Whether a line (without its `\n`) is blank: white space only.
+fn blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// The lines of a chunk without quotes (the last one may lack its `\n`), found with memchr.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', bytes);
+    std::iter::from_fn(move || {
+        if start > bytes.len() || (start == bytes.len()) {
+            return None;
+        }
+        let end = ends.next().unwrap_or(bytes.len());
+        let line = &bytes[start..end];
+        start = end + 1;
+        Some(line)
+    })
+}
+
+/// Reads a chunk of whole CSV records: collects the values of column `col` (the codes
+/// corrections point at) when given, and returns how many records the chunk holds (blank
+/// lines are not records). Without quotes in the chunk a record is a line and fields are
+/// split with memchr; otherwise the CSV parser reads it.
+fn scan_csv_chunk(
+    bytes: &[u8],
+    first_line: u64,
+    col: Option<usize>,
+    header: &co_csv::Header,
+    out: &mut FxHashSet<u64>,
+) -> Result<u64> {
+    let mut records = 0;
     if memchr::memchr(b'"', bytes).is_none() {
-        for line in bytes.split(|&b| b == b'\n') {
+        for line in lines(bytes) {
+            if blank(line) {
+                continue;
+            }
+            records += 1;
+            let Some(col) = col else { continue };
             let mut start = 0usize;
             let mut k = 0usize;
             let mut it = memchr::memchr_iter(header.delimiter, line);
@@ -89,52 +170,65 @@ fn scan_csv_chunk(bytes: &[u8], col: usize, header: &co_csv::Header, out: &mut F
                 }
             }
         }
-        return Ok(());
+        return Ok(records);
     }
-    co_csv::for_each_byte_record(bytes, 0, header, |_, rec| {
-        if let Some(v) = rec.get(col) {
+    co_csv::for_each_byte_record(bytes, first_line, header, |_, rec| {
+        if co_csv::is_blank(rec) {
+            return;
+        }
+        records += 1;
+        if let Some(v) = col.and_then(|c| rec.get(c)) {
             if !v.is_empty() {
                 insert_code(v, out);
             }
         }
-    })
+    })?;
+    Ok(records)
 }
 
-/// One pass over an input: its sha256 and the codes its corrections point at.
-pub fn scan_input(inp: &InputFile, pb: &ProgressBar) -> Result<(String, FxHashSet<u64>)> {
+/// One pass over an input: its sha256, its records and the codes its corrections point at.
+/// Errors name the file (and the line, or the zip member).
+pub fn scan_input(inp: &InputFile, pb: &ProgressBar) -> Result<Scan> {
+    let name = inp.path.display();
+    scan(inp, pb).with_context(|| format!("{name}"))
+}
+
+fn scan(inp: &InputFile, pb: &ProgressBar) -> Result<Scan> {
     let mut codes = FxHashSet::default();
-    let file = std::fs::File::open(&inp.path).with_context(|| format!("opening {}", inp.path.display()))?;
+    let mut records = 0u64;
+    let file = std::fs::File::open(&inp.path).context("opening the file")?;
     let mut f = sources::HashingReader::new(file);
     match inp.format {
-        SourceFormat::Lombardia => {
-            // A file whose event kind cannot be told is a file-level error, raised before any
-            // record is read rather than as one quarantined row per record.
-            let (header, _, _) = co_csv::read_header(&mut f, SourceFormat::Lombardia)
-                .with_context(|| format!("{}: reading the header", inp.path.display()))?;
-            let name = inp
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            crate::sources::lombardia::Columns::from_header(&header, &name)?;
-            pb.inc(inp.bytes);
-        }
-        SourceFormat::Csv => {
-            let (header, rest, _) = co_csv::read_header(&mut f, SourceFormat::Csv)
-                .with_context(|| format!("{}: reading the header", inp.path.display()))?;
-            let col = header
-                .fields
-                .iter()
-                .position(|f| *f == Some(F::CodiceComunicazionePrecedente))
-                .context("missing column invio_CodiceComunicazionePrecedente")?;
+        SourceFormat::Lombardia | SourceFormat::Csv => {
+            let (header, rest, first_line) = co_csv::read_header(&mut f, inp.format).context("reading the header")?;
+            let col = match inp.format {
+                SourceFormat::Csv => Some(
+                    header
+                        .fields
+                        .iter()
+                        .position(|f| *f == Some(F::CodiceComunicazionePrecedente))
+                        .context("missing column invio_CodiceComunicazionePrecedente")?,
+                ),
+                _ => {
+                    // A file whose event kind cannot be told is a file-level error, raised
+                    // before any record is read rather than as one quarantined row per record.
+                    let name = inp
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    crate::sources::lombardia::Columns::from_header(&header, &name)?;
+                    None
+                }
+            };
             sources::chunk_stream(
                 &mut f,
                 sources::BLOCK_BYTES,
                 rest,
-                2,
-                sources::csv_boundary,
-                &mut |bytes, _| {
-                    scan_csv_chunk(&bytes, col, &header, &mut codes)?;
+                first_line,
+                sources::Records::Csv(header.delimiter),
+                &mut |bytes, line| {
+                    records += scan_csv_chunk(&bytes, line, col, &header, &mut codes)?;
                     pb.inc(bytes.len() as u64);
                     Ok(())
                 },
@@ -142,21 +236,35 @@ pub fn scan_input(inp: &InputFile, pb: &ProgressBar) -> Result<(String, FxHashSe
         }
         SourceFormat::Unilav => {
             if inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
-                let mut z = zip::ZipArchive::new(std::fs::File::open(&inp.path)?)
-                    .with_context(|| format!("{}: not a zip archive", inp.path.display()))?;
+                let mut z = zip::ZipArchive::new(std::fs::File::open(&inp.path)?).context("not a valid zip archive")?;
                 for i in 0..z.len() {
-                    let e = z.by_index(i)?;
-                    if e.name().is_ok_and(|n| n.to_lowercase().ends_with(".xml")) {
-                        scan_xml_stream(e, &mut codes, &ProgressBar::hidden())?;
+                    let e = z.by_index(i).with_context(|| format!("reading zip entry {i}"))?;
+                    let member = e.name().map(|n| n.into_owned()).unwrap_or_default();
+                    if member.to_lowercase().ends_with(".xml") {
+                        records += scan_xml_stream(e, &mut codes, &ProgressBar::hidden())
+                            .with_context(|| format!("zip member {member}"))?;
                     }
                 }
                 pb.inc(inp.bytes);
             } else {
-                scan_xml_stream(&mut f, &mut codes, pb)?;
+                records += scan_xml_stream(&mut f, &mut codes, pb)?;
             }
         }
     }
-    Ok((f.finish()?, codes))
+    if records == 0 {
+        anyhow::bail!(
+            "no communication in the file ({}): nothing to ingest; an empty export is left out rather than recorded",
+            match inp.format {
+                SourceFormat::Unilav => "no UniLav element",
+                _ => "no record after the header",
+            }
+        );
+    }
+    Ok(Scan {
+        sha256: f.finish()?,
+        codes,
+        records,
+    })
 }
 
 #[cfg(test)]
@@ -169,8 +277,11 @@ mod tests {
         let plain = b"1700000000000002;1700000000000001;03\r\n1700000000000003;;01\n";
         let quoted = b"1700000000000002;\"1700000000000001\";03\n1700000000000003;;\"a;b\"\n";
         let (mut a, mut b) = (FxHashSet::default(), FxHashSet::default());
-        scan_csv_chunk(plain, 1, &h, &mut a).unwrap();
-        scan_csv_chunk(quoted, 1, &h, &mut b).unwrap();
+        assert_eq!(scan_csv_chunk(plain, 2, Some(1), &h, &mut a).unwrap(), 2);
+        assert_eq!(scan_csv_chunk(quoted, 2, Some(1), &h, &mut b).unwrap(), 2);
+        // Blank lines are not records, a last line without its line end is.
+        let mut c = FxHashSet::default();
+        assert_eq!(scan_csv_chunk(b"1;2;3\n\n  \r\n4;5;6", 2, None, &h, &mut c).unwrap(), 2);
         assert_eq!(a, b);
         assert_eq!(a.len(), 1);
         assert!(a.contains(&code_hash("1700000000000001")));

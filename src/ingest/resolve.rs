@@ -27,44 +27,60 @@ use std::sync::Arc;
 /// Codes live in the lake before this run.
 #[derive(Debug, Default, Clone)]
 pub struct LakeIndex {
-    /// code hash → keyed content hash (`impronta_record`).
+    /// Live codes: code hash → keyed content hash (`impronta_record`).
     pub content: FxHashMap<u64, u64>,
     /// code hash → index of its file in the manifest's `co_eventi` list.
     pub location: FxHashMap<u64, u32>,
+    /// Codes already superseded (rettificati, annullati: `co_superati`) → content hash. A
+    /// communication arriving again with such a code is a copy of a record that is no longer
+    /// live: it must not come back.
+    pub superseded: FxHashMap<u64, u64>,
 }
 
 impl LakeIndex {
     pub fn load(lake: &Lake, manifest: &Manifest) -> Result<LakeIndex> {
         let mut idx = LakeIndex::default();
         for (fi, f) in manifest.files(schema::CO_EVENTI).iter().enumerate() {
-            let path = lake.file_path(&f.path).context("lake without a current generation")?;
-            let file = std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
-            let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
-            let s = builder.schema().clone();
-            let ci = s.index_of("codice_comunicazione")?;
-            let ii = s.index_of("impronta_record")?;
-            let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [ci, ii]);
-            for b in builder.with_projection(mask).build()? {
-                let b = b?;
-                let codes = b
-                    .column(0)
-                    .as_any()
-                    .downcast_ref::<StringArray>()
-                    .context("codice column")?;
-                let imp = b
-                    .column(1)
-                    .as_any()
-                    .downcast_ref::<Int64Array>()
-                    .context("impronta column")?;
-                for i in 0..b.num_rows() {
-                    let h = code_hash(codes.value(i));
-                    idx.content.insert(h, imp.value(i) as u64);
-                    idx.location.insert(h, fi as u32);
-                }
-            }
+            for_each_code(lake, &f.path, |h, imp| {
+                idx.content.insert(h, imp);
+                idx.location.insert(h, fi as u32);
+            })?;
+        }
+        for f in manifest.files(schema::CO_SUPERATI) {
+            for_each_code(lake, &f.path, |h, imp| {
+                idx.superseded.insert(h, imp);
+            })?;
         }
         Ok(idx)
     }
+}
+
+/// Calls `f(code hash, content hash)` for every row of a lake file of communications.
+fn for_each_code(lake: &Lake, rel: &str, mut f: impl FnMut(u64, u64)) -> Result<()> {
+    let path = lake.file_path(rel).context("lake without a current generation")?;
+    let file = std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
+    let s = builder.schema().clone();
+    let ci = s.index_of("codice_comunicazione")?;
+    let ii = s.index_of("impronta_record")?;
+    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [ci, ii]);
+    for b in builder.with_projection(mask).build()? {
+        let b = b?;
+        let codes = b
+            .column(0)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .context("codice column")?;
+        let imp = b
+            .column(1)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .context("impronta column")?;
+        for i in 0..b.num_rows() {
+            f(code_hash(codes.value(i)), imp.value(i) as u64);
+        }
+    }
+    Ok(())
 }
 
 /// A superseded code, why, and by which communication.

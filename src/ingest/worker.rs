@@ -226,6 +226,9 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                     Ok((cols, default_ev)) => {
                         let prefix = ctx.sha_prefix.get(chunk.input).cloned().unwrap_or_default();
                         let res = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, rec| {
+                            if co_csv::is_blank(rec) {
+                                return;
+                            }
                             out.read += 1;
                             let codice = lombardia::codice(&prefix, line);
                             let raw_text = || {

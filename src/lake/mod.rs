@@ -15,7 +15,12 @@
 //! space), writes the new files, writes the manifest last, then renames a new `current`
 //! symlink over the old one. A crash at any point before that rename leaves generation N
 //! exactly as it was; leftovers are removed by the next run.
+//!
+//! One writer at a time: a generation is begun only under the lake's writer lock
+//! ([`lock::WriterLock`]), taken before the writer reads the manifest it builds on and held
+//! until the commit.
 
+pub mod lock;
 pub mod manifest;
 pub mod schema;
 
@@ -77,6 +82,8 @@ pub struct Staging {
     pub dir: PathBuf,
     pub number: u64,
     lake: Lake,
+    /// Held until the commit (or the abandon) of this generation.
+    _lock: lock::WriterLock,
 }
 
 impl Lake {
@@ -117,9 +124,15 @@ impl Lake {
         self.current_dir().map(|d| d.join(rel))
     }
 
-    /// Starts generation N+1: removes leftovers of crashed runs, then hard-links every file of
-    /// the current generation into the new folder.
-    pub fn begin(&self) -> Result<Staging> {
+    /// Takes the writer lock (waiting for another writer to finish, and saying so through
+    /// `on_wait`). Take it before reading the manifest a new generation will build on.
+    pub fn lock_writer(&self, command: &str, on_wait: &dyn Fn(&str)) -> Result<lock::WriterLock> {
+        lock::WriterLock::acquire(&self.root, command, on_wait)
+    }
+
+    /// Starts generation N+1 under the writer lock: removes leftovers of crashed runs, then
+    /// hard-links every file of the current generation into the new folder.
+    pub fn begin(&self, lock: lock::WriterLock) -> Result<Staging> {
         std::fs::create_dir_all(self.gen_root()).with_context(|| format!("creating lake {}", self.root.display()))?;
         let current = self.current_dir();
         let current_no = current
@@ -148,6 +161,7 @@ impl Lake {
             dir,
             number,
             lake: self.clone(),
+            _lock: lock,
         })
     }
 }
@@ -203,6 +217,14 @@ impl Staging {
             let _ = d.sync_all();
         }
         let root = &self.lake.root;
+        // Stable top-level names (created once, before the switch: a crash right after the
+        // switch leaves a complete lake).
+        for name in all_datasets().chain(["_manifest.json", "views.sql"]) {
+            let link = root.join(name);
+            if std::fs::symlink_metadata(&link).is_err() {
+                symlink(&PathBuf::from("current").join(name), &link)?;
+            }
+        }
         let rel_target = PathBuf::from(".gen").join(format!("{:06}", self.number));
         let tmp_link = root.join("current.tmp");
         let _ = std::fs::remove_file(&tmp_link);
@@ -210,13 +232,6 @@ impl Staging {
         std::fs::rename(&tmp_link, root.join("current")).context("switching the lake to the new generation")?;
         if let Ok(d) = File::open(root) {
             let _ = d.sync_all();
-        }
-        // Stable top-level names (created once).
-        for name in all_datasets().chain(["_manifest.json", "views.sql"]) {
-            let link = root.join(name);
-            if std::fs::symlink_metadata(&link).is_err() {
-                symlink(&PathBuf::from("current").join(name), &link)?;
-            }
         }
         // The previous generation is no longer referenced.
         for e in std::fs::read_dir(root.join(".gen"))? {

@@ -227,21 +227,57 @@ pub fn validate_employer(cf: &str) -> bool {
 /// True if the string looks like a personal CF anywhere inside it (used by the privacy
 /// checks that scan outputs). Matches the 16-character pattern of DOMAIN.md §9.3.
 pub fn contains_cf_pattern(s: &str) -> bool {
+    identifier_spans(s).next().is_some()
+}
+
+/// The byte ranges of `s` that hold an identifier: a token shaped like a personal CF in any
+/// case (DOMAIN.md §9.3: `rssmra85t10a562s` too), or an 11-digit number that is a valid
+/// partita IVA / numeric CF (office code and check digit, §9.4). A token is delimited by
+/// characters that are not ASCII letters or digits.
+pub fn identifier_spans(s: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let b = s.as_bytes();
-    if b.len() < 16 {
-        return false;
-    }
-    (0..=b.len() - 16).any(|i| {
-        let w = &b[i..i + 16];
-        let boundary_ok =
-            (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && (i + 16 == b.len() || !b[i + 16].is_ascii_alphanumeric());
-        boundary_ok && well_formed(w)
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let tok = &b[start..i];
+            let hit = match tok.len() {
+                16 => well_formed(&tok.to_ascii_uppercase()),
+                11 => std::str::from_utf8(tok).is_ok_and(validate_numeric),
+                _ => false,
+            };
+            if hit {
+                return Some(start..i);
+            }
+        }
+        None
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_in_any_case_and_partite_iva_are_found() {
+        let spans = |s: &str| identifier_spans(s).map(|r| s[r].to_string()).collect::<Vec<_>>();
+        assert_eq!(spans("ccnl RSSMRA85T10A562S"), ["RSSMRA85T10A562S"]);
+        assert_eq!(spans("rssmra85t10a562s;x"), ["rssmra85t10a562s"]);
+        // A valid partita IVA (office 001..100, Luhn check digit), not any 11 digits.
+        let piva = format!("0000001001{}", luhn_digit(b"0000001001"));
+        assert_eq!(spans(&format!("p.iva {piva}.")), [piva]);
+        assert!(spans("12345678901").is_empty() || validate_numeric("12345678901"));
+        // Inside a longer token it is not a token of its own.
+        assert!(spans("X1700000000000101RSSMRA85T10A562S").is_empty());
+        assert!(spans("1700000000000101").is_empty(), "a communication code is not a CF");
+    }
 
     #[test]
     fn worked_example_from_domain() {

@@ -558,9 +558,9 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         macro_contratto: Some(macro_contratto),
         tipo_orario,
         ore_settimanali: opt(raw[F::OreSettimanaliMedie as usize]).and_then(|s| s.replace(',', ".").parse().ok()),
-        ccnl: opt(raw[F::Ccnl as usize]),
-        qualifica_professionale: opt(raw[F::QualificaProfessionale as usize]),
-        ente_previdenziale: opt(raw[F::EntePrevidenziale as usize]),
+        ccnl: code_field(raw[F::Ccnl as usize]),
+        qualifica_professionale: code_field(raw[F::QualificaProfessionale as usize]),
+        ente_previdenziale: code_field(raw[F::EntePrevidenziale as usize]),
         lavoro_agricoltura: flag(raw[F::LavoroAgricoltura as usize]),
         socio_lavoratore: flag(raw[F::SocioLavoratore as usize]),
         data_fine_proroga,
@@ -594,34 +594,27 @@ pub fn redact(raw: &RawView<'_>) -> String {
     mask_cf_patterns(&out)
 }
 
-/// Replaces anything shaped like a personal CF with `***` (a last line of defence for text
-/// that could not be parsed into fields, such as a malformed XML element).
+/// Replaces every identifier — a token shaped like a personal CF in any case, or a valid
+/// partita IVA ([`cf::identifier_spans`]) — with `***`: the last line of defence for text that
+/// could not be parsed into fields (a malformed XML element, a CSV line with the wrong
+/// columns) and for messages that quote a value.
 pub fn mask_cf_patterns(s: &str) -> String {
-    if !cf::contains_cf_pattern(s) {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < b.len() {
-        if i + 16 <= b.len()
-            && s.is_char_boundary(i)
-            && s.is_char_boundary(i + 16)
-            && cf::contains_cf_pattern(&s[i..i + 16])
-        {
-            let left_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-            let right_ok = i + 16 == b.len() || !b[i + 16].is_ascii_alphanumeric();
-            if left_ok && right_ok {
-                out.push_str("***");
-                i += 16;
-                continue;
-            }
-        }
-        let ch = s[i..].chars().next().unwrap_or(' ');
-        out.push(ch);
-        i += ch.len_utf8();
+    let mut last = 0;
+    for r in cf::identifier_spans(s) {
+        out.push_str(&s[last..r.start]);
+        out.push_str("***");
+        last = r.end;
     }
+    out.push_str(&s[last..]);
     out
+}
+
+/// A code field's value, or nothing when it holds an identifier typed into the wrong field
+/// (a CF or partita IVA in the CCNL, the qualifica, the ente previdenziale): such a value never
+/// reaches the lake.
+pub fn code_field(s: &str) -> Option<&str> {
+    opt(s).filter(|v| cf::identifier_spans(v).next().is_none())
 }
 
 /// Masks the values of personal attributes and elements in raw XML text (for elements that
@@ -636,6 +629,35 @@ pub fn redact_xml_text(xml: &str) -> String {
             let vend = s[vstart..].find('"').map_or(s.len(), |e| vstart + e);
             s.replace_range(vstart..vend, "***");
             from = vstart + 3;
+        }
+    }
+    // Birth date and place: every attribute of the `nascita` element.
+    let mut from = 0;
+    while let Some(k) = s[from..].find("nascita") {
+        let at = from + k;
+        let opens_tag = at > 0 && matches!(s.as_bytes()[at - 1], b'<' | b':');
+        let end = s[at..].find('>').map_or(s.len(), |e| at + e);
+        if opens_tag {
+            let mut masked = String::new();
+            let mut in_value = false;
+            for ch in s[at..end].chars() {
+                match (ch, in_value) {
+                    ('"', false) => {
+                        in_value = true;
+                        masked.push_str("\"***");
+                    }
+                    ('"', true) => {
+                        in_value = false;
+                        masked.push('"');
+                    }
+                    (_, true) => {}
+                    (c, false) => masked.push(c),
+                }
+            }
+            s.replace_range(at..end, &masked);
+            from = at + masked.len();
+        } else {
+            from = at + "nascita".len();
         }
     }
     let mut from = 0;

@@ -194,4 +194,22 @@ fn redaction_removes_personal_fields() {
         !x.contains("Rossi") && !x.contains("RSSMRA85T10A562S") && !x.contains("Via Roma"),
         "{x}"
     );
+    // Birth date and place, a lowercase CF, a partita IVA in free text.
+    let x = redact_xml_text(
+        "<ns:nascita comune=\"H501\" data=\"1985-12-10\"/><Ccnl>rssmra85t10a562s</Ccnl><Note>p.iva 00743110157</Note>",
+    );
+    for secret in ["H501", "1985-12-10", "rssmra85t10a562s", "00743110157"] {
+        assert!(!x.contains(secret), "{secret} in {x}");
+    }
+    assert!(x.contains("<ns:nascita comune=\"***\" data=\"***\"/>"), "{x}");
+}
+
+#[test]
+fn identifiers_typed_into_code_fields_never_reach_the_lake() {
+    assert_eq!(code_field(" 123 "), Some("123"));
+    assert_eq!(code_field("5.1.2.2.0"), Some("5.1.2.2.0"));
+    assert_eq!(code_field("rssmra85t10a562s"), None);
+    assert_eq!(code_field("RSSMRA85T10A562S"), None);
+    assert_eq!(code_field("00743110157"), None);
+    assert_eq!(code_field(""), None);
 }

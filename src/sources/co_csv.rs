@@ -126,10 +126,28 @@ pub fn read_header(r: &mut impl Read, format: SourceFormat) -> Result<(Header, V
             break buf.len();
         }
         buf.extend_from_slice(&tmp[..n]);
+        if buf.len() > crate::sources::MAX_RECORD_BYTES && memchr::memchr(b'\n', &buf).is_none() {
+            let cr = memchr::memchr(b'\r', &buf).is_some();
+            anyhow::bail!(
+                "line 1: no line end within {} MiB{}",
+                crate::sources::MAX_RECORD_BYTES >> 20,
+                if cr {
+                    " (the lines end with a bare CR: save the file with LF or CRLF line ends)"
+                } else {
+                    ""
+                }
+            );
+        }
     };
     let start = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
     let line = std::str::from_utf8(&buf[start..end]).map_err(|_| anyhow::anyhow!("the header is not UTF-8"))?;
-    let header = Header::parse(line.trim_end_matches('\r'), format)?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.contains('\r') {
+        anyhow::bail!(
+            "line 1: the lines end with a bare CR (old Mac line ends): save the file with LF or CRLF line ends"
+        );
+    }
+    let header = Header::parse(line, format)?;
     let rest = if end < buf.len() {
         buf[end + 1..].to_vec()
     } else {
@@ -147,13 +165,18 @@ pub enum CsvRecord<'a> {
     Bad(String),
 }
 
+/// A blank line (a record of one field of white space), skipped by every CSV reader.
+pub fn is_blank(rec: &csv::ByteRecord) -> bool {
+    rec.len() == 1 && rec.get(0).is_some_and(|c| c.iter().all(|b| b.is_ascii_whitespace()))
+}
+
 /// Parses the records of a chunk of the CSV extract, calling `f(line, record)` for each.
 pub fn for_each_record(chunk: &[u8], first_line: u64, header: &Header, mut f: impl FnMut(u64, CsvRecord<'_>)) {
     let mut last_line = first_line;
     let res = for_each_byte_record(chunk, first_line, header, |line, rec| {
         last_line = line;
-        if rec.len() == 1 && rec.get(0).is_some_and(|c| c.iter().all(|b| b.is_ascii_whitespace())) {
-            return; // blank line
+        if is_blank(rec) {
+            return;
         }
         if rec.len() != header.names.len() {
             f(
@@ -196,9 +219,27 @@ pub fn for_each_byte_record(
     let mut rec = csv::ByteRecord::new();
     let mut lines = LineCounter::new(chunk, first_line);
     loop {
-        let line = lines.at(rdr.position().byte() as usize);
+        let start = rdr.position().byte() as usize;
+        let line = lines.at(start);
         if !rdr.read_byte_record(&mut rec)? {
             return Ok(());
+        }
+        if rec.len() != header.names.len() {
+            // A record with the wrong number of columns that runs over several lines is a
+            // quote opened by mistake swallowing the lines after it: a file error, not one
+            // malformed record (that would hide the swallowed communications).
+            let end = (rdr.position().byte() as usize).min(chunk.len());
+            let raw = chunk[start.min(end)..end].trim_ascii();
+            let extra = memchr::memchr_iter(b'\n', raw).count();
+            if extra > 0 {
+                anyhow::bail!(
+                    "line {line}: a quoted field runs over {} lines and the record has {} columns instead of {}: \
+                     an unbalanced `\"`? Fix the quote and ingest the file again",
+                    extra + 1,
+                    rec.len(),
+                    header.names.len()
+                );
+            }
         }
         f(line, &rec);
     }

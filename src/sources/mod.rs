@@ -103,25 +103,51 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        if p.is_dir() {
-            walk(&p, out)?;
+        let meta = std::fs::metadata(&p).with_context(|| format!("{}: cannot be read", p.display()))?;
+        if meta.is_dir() {
+            walk(&p, out).with_context(|| format!("reading folder {}", p.display()))?;
         } else if has_ext(&p, "xml") || has_ext(&p, "zip") || has_ext(&p, "csv") {
+            regular_file(&p, &meta)?;
             out.push(p);
         }
     }
     Ok(())
 }
 
+/// Only regular files are inputs: a FIFO, a device or a socket could block or never end.
+fn regular_file(p: &Path, meta: &std::fs::Metadata) -> Result<()> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let kind = if t.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if t.is_char_device() || t.is_block_device() {
+            "a device"
+        } else if t.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        bail!("{}: {kind}, not a file: OML reads only regular files", p.display());
+    }
+    #[cfg(not(unix))]
+    bail!("{}: not a regular file: OML reads only regular files", p.display())
+}
+
 /// Expands files and folders (recursively, sorted by path) into the inputs to ingest.
 pub fn discover(paths: &[PathBuf], forced: Option<SourceFormat>) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        let meta = std::fs::metadata(p).with_context(|| format!("{}: no such file or folder", p.display()))?;
+        if meta.is_dir() {
             walk(p, &mut files)?;
-        } else if p.is_file() {
-            files.push(p.clone());
         } else {
-            bail!("{}: no such file or folder", p.display());
+            regular_file(p, &meta)?;
+            files.push(p.clone());
         }
     }
     if files.is_empty() {
@@ -159,19 +185,86 @@ pub struct Chunk {
     pub namespace_ok: bool,
 }
 
-/// End (exclusive) of the last complete CSV record in `buf`: the last newline outside quotes.
-/// `buf` starts on a record boundary.
-pub fn csv_boundary(buf: &[u8]) -> Option<usize> {
-    let mut in_quotes = false;
-    let mut last = None;
-    for pos in memchr::memchr2_iter(b'"', b'\n', buf) {
-        if buf[pos] == b'"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            last = Some(pos + 1);
+/// The most bytes one record may take (a CSV record, a `UniLav` element) before the file is
+/// refused: bounds memory on any input, and stops a file whose quote is never closed (which
+/// would otherwise swallow the rest of it into one field) at the line where the quote opens.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Where a CSV chunk may be cut, read the way the `csv` crate reads records: a quote opens a
+/// quoted field only at the start of a field; inside it, `""` is a quote and a line end is
+/// data; a quote elsewhere is an ordinary character.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvCut {
+    /// End (exclusive) of the last complete record.
+    pub end: Option<usize>,
+    /// Offset of the quote that opened a field still open at the end of the buffer.
+    pub open_quote: Option<usize>,
+}
+
+/// Scans `buf`, which starts on a record boundary, for the last record end outside quotes.
+/// Quote-free stretches are crossed with `memchr` (a quote is found, then the last line end
+/// before it): as fast as a plain line scan on files without quotes.
+pub fn csv_cut(buf: &[u8], delimiter: u8) -> CsvCut {
+    #[derive(PartialEq)]
+    enum St {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        /// Just after a quote inside a quoted field: its end, or the first half of `""`.
+        QuoteInQuoted,
+    }
+    let mut st = St::FieldStart;
+    let mut end = None;
+    let mut open = 0;
+    let mut i = 0;
+    while i < buf.len() {
+        match st {
+            St::Quoted => match memchr::memchr(b'"', &buf[i..]) {
+                Some(k) => {
+                    i += k + 1;
+                    st = St::QuoteInQuoted;
+                }
+                None => break,
+            },
+            St::QuoteInQuoted => {
+                st = match buf[i] {
+                    b'"' => St::Quoted,
+                    b'\n' => {
+                        end = Some(i + 1);
+                        St::FieldStart
+                    }
+                    b if b == delimiter => St::FieldStart,
+                    _ => St::Unquoted,
+                };
+                i += 1;
+            }
+            St::FieldStart | St::Unquoted => {
+                // No quote before `q`: only its last line end and the byte before `q` matter.
+                let q = memchr::memchr(b'"', &buf[i..]).map(|k| i + k);
+                let stretch = &buf[i..q.unwrap_or(buf.len())];
+                if let Some(n) = memchr::memrchr(b'\n', stretch) {
+                    end = Some(i + n + 1);
+                }
+                let Some(q) = q else { break };
+                let at_field_start = if q == i {
+                    st == St::FieldStart
+                } else {
+                    matches!(buf[q - 1], b'\n') || buf[q - 1] == delimiter
+                };
+                if at_field_start {
+                    open = q;
+                    st = St::Quoted;
+                } else {
+                    st = St::Unquoted;
+                }
+                i = q + 1;
+            }
         }
     }
-    last
+    CsvCut {
+        end,
+        open_quote: (st == St::Quoted).then_some(open),
+    }
 }
 
 /// End (exclusive) of the last complete `UniLav` element in `buf` (after its closing tag).
@@ -194,14 +287,60 @@ pub fn xml_boundary(buf: &[u8]) -> Option<usize> {
     }
 }
 
-/// Cuts a stream into chunks ending on record boundaries and hands them to `emit`.
-/// `boundary` finds the end of the last whole record in a buffer.
+/// How a stream is cut into records.
+#[derive(Debug, Clone, Copy)]
+pub enum Records {
+    /// CSV with this delimiter.
+    Csv(u8),
+    /// `UniLav` elements.
+    Xml,
+}
+
+impl Records {
+    /// End (exclusive) of the last whole record in `buf`.
+    fn boundary(self, buf: &[u8]) -> Option<usize> {
+        match self {
+            Records::Csv(d) => csv_cut(buf, d).end,
+            Records::Xml => xml_boundary(buf),
+        }
+    }
+
+    /// At the end of the stream, the error for a last record that cannot be complete.
+    fn check_last(self, buf: &[u8], first_line: u64) -> Result<()> {
+        if let Records::Csv(d) = self {
+            if let Some(q) = csv_cut(buf, d).open_quote {
+                let line = first_line + memchr::memchr_iter(b'\n', &buf[..q]).count() as u64;
+                bail!(
+                    "line {line}: a quoted field opened here is never closed (an unbalanced `\"`): \
+                     the rest of the file would be read as one field; fix the quote and ingest the file again"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Cuts a stream into chunks ending on record boundaries and hands them to `emit`, with
+/// the 1-based line of each chunk's first byte. Errors (naming the line) when a record does
+/// not end within [`MAX_RECORD_BYTES`], or a CSV stream ends inside a quoted field.
 pub(crate) fn chunk_stream(
+    r: impl Read,
+    block: usize,
+    prefix: Vec<u8>,
+    first_line: u64,
+    records: Records,
+    emit: &mut dyn FnMut(Vec<u8>, u64) -> Result<()>,
+) -> Result<()> {
+    chunk_stream_capped(r, block, prefix, first_line, records, MAX_RECORD_BYTES, emit)
+}
+
+fn chunk_stream_capped(
     mut r: impl Read,
     block: usize,
     mut prefix: Vec<u8>,
     mut first_line: u64,
-    boundary: fn(&[u8]) -> Option<usize>,
+    records: Records,
+    max_record: usize,
     emit: &mut dyn FnMut(Vec<u8>, u64) -> Result<()>,
 ) -> Result<()> {
     let mut buf = std::mem::take(&mut prefix);
@@ -219,19 +358,31 @@ pub(crate) fn chunk_stream(
         buf.truncate(filled);
         let eof = filled == old;
         if eof {
+            records.check_last(&buf, first_line)?;
             if !buf.is_empty() {
                 emit(buf, first_line)?;
             }
             return Ok(());
         }
-        if let Some(end) = boundary(&buf) {
-            let rest = buf[end..].to_vec();
-            buf.truncate(end);
-            let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-            emit(std::mem::replace(&mut buf, rest), first_line)?;
-            first_line += lines;
+        match records.boundary(&buf) {
+            Some(end) => {
+                let rest = buf[end..].to_vec();
+                buf.truncate(end);
+                let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+                emit(std::mem::replace(&mut buf, rest), first_line)?;
+                first_line += lines;
+            }
+            // No boundary yet: the record is longer than a block; keep reading, up to the cap.
+            None if buf.len() > max_record => {
+                records.check_last(&buf, first_line)?;
+                bail!(
+                    "line {first_line}: no end of record within {} MiB (a record this long is not a \
+                     communication: a wrong format, or a binary or endless file)",
+                    max_record >> 20
+                );
+            }
+            None => {}
         }
-        // No boundary yet: the record is longer than a block; keep reading.
     }
 }
 
@@ -253,7 +404,7 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                     BLOCK_BYTES,
                     rest,
                     first_line,
-                    csv_boundary,
+                    Records::Csv(header.delimiter),
                     &mut |bytes, first_line| {
                         seq += 1;
                         emit(Chunk {
@@ -267,7 +418,8 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                             namespace_ok: true,
                         })
                     },
-                )?;
+                )
+                .with_context(|| input.path.display().to_string())?;
             }
             SourceFormat::Unilav if has_ext(&input.path, "zip") => {
                 let f =
@@ -290,13 +442,14 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                         .by_index(i)
                         .with_context(|| format!("{}: reading entry {name}", input.path.display()))?;
                     let entry_label: Arc<str> = format!("{}!{}", input.path.to_string_lossy(), name).into();
-                    xml_chunks(entry, entry_label, idx, &mut seq, emit)?;
+                    xml_chunks(entry, entry_label, idx, &mut seq, emit)
+                        .with_context(|| format!("{}: zip member {name}", input.path.display()))?;
                 }
             }
             SourceFormat::Unilav => {
                 let f =
                     std::fs::File::open(&input.path).with_context(|| format!("opening {}", input.path.display()))?;
-                xml_chunks(f, label.clone(), idx, &mut seq, emit)?;
+                xml_chunks(f, label.clone(), idx, &mut seq, emit).with_context(|| input.path.display().to_string())?;
             }
         }
     }
@@ -322,7 +475,7 @@ fn xml_chunks(
     }
     head.truncate(n);
     let namespace_ok = unilav_xml::declares_namespace(&head);
-    chunk_stream(r, BLOCK_BYTES, head, 1, xml_boundary, &mut |bytes, first_line| {
+    chunk_stream(r, BLOCK_BYTES, head, 1, Records::Xml, &mut |bytes, first_line| {
         *seq += 1;
         emit(Chunk {
             seq: *seq,
@@ -398,10 +551,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_boundary_respects_quotes() {
-        assert_eq!(csv_boundary(b"a;b\nc;\"x\ny\"\nd"), Some(12));
-        assert_eq!(csv_boundary(b"a;\"open\nstill"), None);
-        assert_eq!(csv_boundary(b"abc"), None);
+    fn csv_cut_reads_quotes_like_the_csv_parser() {
+        let cut = |b: &[u8]| csv_cut(b, b';');
+        assert_eq!(cut(b"a;b\nc;\"x\ny\"\nd").end, Some(12));
+        assert_eq!(cut(b"a;\"open\nstill").end, None);
+        assert_eq!(cut(b"a;\"open\nstill").open_quote, Some(2));
+        assert_eq!(cut(b"abc").end, None);
+        // A quote inside an unquoted field is a character, not the start of a quoted field.
+        assert_eq!(cut(b"ab\"c;d\ne;f\n").end, Some(11));
+        assert_eq!(cut(b"ab\"c;d\ne;f\n").open_quote, None);
+        // "" inside a quoted field, text after a closing quote, CRLF.
+        assert_eq!(cut(b"\"a\"\"\n\";x\r\n\"b\"c;d\r\n").end, Some(18));
+        assert_eq!(csv_cut(b"a,\"b,c\",d\n", b',').end, Some(10));
+    }
+
+    #[test]
+    fn an_unbalanced_quote_stops_the_file_at_its_line() {
+        let mut data = b"1;a\n2;\"b\n".to_vec();
+        for i in 0..100 {
+            data.extend_from_slice(format!("{i};x\n").as_bytes());
+        }
+        let run = |cap: usize| {
+            chunk_stream_capped(
+                &data[..],
+                64,
+                Vec::new(),
+                2,
+                Records::Csv(b';'),
+                cap,
+                &mut |_, _| Ok(()),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        // At the end of the stream, or when the record outgrows the cap: the opening line.
+        assert!(run(1 << 20).contains("line 3"), "{}", run(1 << 20));
+        assert!(run(256).contains("line 3"), "{}", run(256));
+        // An endless stream without record ends stops at the cap.
+        let zeros = std::io::repeat(0).take(10 << 20);
+        let err = chunk_stream_capped(zeros, 4096, Vec::new(), 1, Records::Xml, 1 << 20, &mut |_, _| Ok(()));
+        assert!(err.unwrap_err().to_string().contains("no end of record"));
     }
 
     #[test]
@@ -419,7 +608,7 @@ mod tests {
             data.extend_from_slice(format!("{i};\"q;\nx\"\n").as_bytes());
         }
         let mut got = Vec::new();
-        chunk_stream(&data[..], 4096, Vec::new(), 2, csv_boundary, &mut |b, l| {
+        chunk_stream(&data[..], 4096, Vec::new(), 2, Records::Csv(b';'), &mut |b, l| {
             got.push((b, l));
             Ok(())
         })
