@@ -197,7 +197,9 @@ impl Staging {
     }
 
     /// Writes the manifest and the views, fsyncs, and swaps `current` to this generation.
+    /// Each step is a named crash point ([`crash_point`]) for the tests.
     pub fn commit(self, manifest: &Manifest, views_sql: &str) -> Result<()> {
+        crash_point("dati-scritti");
         let write_synced = |rel: &str, bytes: &[u8]| -> Result<()> {
             let tmp = self.dir.join(format!("{rel}.tmp"));
             {
@@ -212,7 +214,9 @@ impl Staging {
             std::fs::create_dir_all(self.dir.join(d))?;
         }
         write_synced("views.sql", views_sql.as_bytes())?;
+        crash_point("viste-scritte");
         write_synced("_manifest.json", serde_json::to_string_pretty(manifest)?.as_bytes())?;
+        crash_point("manifesto-scritto");
         if let Ok(d) = File::open(&self.dir) {
             let _ = d.sync_all();
         }
@@ -225,14 +229,17 @@ impl Staging {
                 symlink(&PathBuf::from("current").join(name), &link)?;
             }
         }
+        crash_point("link-creati");
         let rel_target = PathBuf::from(".gen").join(format!("{:06}", self.number));
         let tmp_link = root.join("current.tmp");
         let _ = std::fs::remove_file(&tmp_link);
         symlink(&rel_target, &tmp_link)?;
+        crash_point("link-temporaneo");
         std::fs::rename(&tmp_link, root.join("current")).context("switching the lake to the new generation")?;
         if let Ok(d) = File::open(root) {
             let _ = d.sync_all();
         }
+        crash_point("generazione-attiva");
         // The previous generation is no longer referenced.
         for e in std::fs::read_dir(root.join(".gen"))? {
             let e = e?;
@@ -241,6 +248,25 @@ impl Staging {
             }
         }
         Ok(())
+    }
+}
+
+/// The commit's crash points, in order (the tests kill a writer at each).
+pub const CRASH_POINTS: [&str; 6] = [
+    "dati-scritti",
+    "viste-scritte",
+    "manifesto-scritto",
+    "link-creati",
+    "link-temporaneo",
+    "generazione-attiva",
+];
+
+/// Test hook: when `OML_CRASH_AT` names this point, the process aborts here as a `kill -9`
+/// would (no unwinding, no destructors, nothing flushed), so the tests can check that the
+/// lake is readable after a crash at every step of a commit.
+pub fn crash_point(name: &str) {
+    if std::env::var_os("OML_CRASH_AT").is_some_and(|v| v == name) {
+        std::process::abort();
     }
 }
 

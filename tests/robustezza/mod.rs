@@ -276,3 +276,65 @@ fn identifiers_typed_into_the_wrong_fields_reach_neither_lake_nor_quarantine() {
         }
     }
 }
+
+/// A writer killed at any step of a commit (`OML_CRASH_AT`, which aborts like `kill -9`)
+/// leaves the lake readable, in the state before or after the run, and a new run completes
+/// it: for the first ingest of a lake and for a later one.
+#[test]
+fn a_writer_killed_at_any_commit_point_leaves_a_readable_lake() {
+    let (header, lines) = csv_lines();
+    let half = lines.len() / 2;
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.csv", format!("{header}{}", lines[..half].concat()));
+    let b = write(d.path(), "b.csv", format!("{header}{}", lines[half..].concat()));
+    let (_r, reference) = tmp_lake("crash-ref");
+    ingest(&reference, &key(), std::slice::from_ref(&a), &opts()).unwrap();
+    let after_a = live(&reference);
+    ingest(&reference, &key(), std::slice::from_ref(&b), &opts()).unwrap();
+    let after_b = live(&reference);
+    let key_hex = "5e".repeat(32);
+    let run = |lake: &Path, input: &Path, crash: Option<&str>| {
+        let mut envs = vec![("OML_KEY", key_hex.as_str())];
+        if let Some(c) = crash {
+            envs.push(("OML_CRASH_AT", c));
+        }
+        super::oml(
+            &[
+                "--quiet",
+                "--lake",
+                lake.to_str().unwrap(),
+                "ingest",
+                "co",
+                "--vintage",
+                "2025-01-15",
+                input.to_str().unwrap(),
+            ],
+            d.path(),
+            &envs,
+        )
+    };
+    for point in oml::lake::CRASH_POINTS {
+        for first in [true, false] {
+            let root = d.path().join(format!("lago-{point}-{first}"));
+            let lake = Lake::new(&root);
+            if !first {
+                let (ok, _, err) = run(&root, &a, None);
+                assert!(ok, "{err}");
+            }
+            let input = if first { &a } else { &b };
+            let (ok, _, _) = run(&root, input, Some(point));
+            assert!(!ok, "{point}: the writer was killed");
+            // Readable, in one of the two states.
+            let before = if first { 0 } else { after_a };
+            let done = if first { after_a } else { after_b };
+            let n = if lake.current_dir().is_some() { live(&lake) } else { 0 };
+            // Before the switch of `current` the previous state, after it the new one.
+            let expected = if point == "generazione-attiva" { done } else { before };
+            assert_eq!(n, expected, "{point}, first={first}");
+            // A new run completes the lake (or finds the input already in).
+            let (ok, _, err) = run(&root, input, None);
+            assert!(ok, "{point}, first={first}: {err}");
+            assert_eq!(live(&lake), done, "{point}, first={first}");
+        }
+    }
+}
