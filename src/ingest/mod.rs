@@ -105,7 +105,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let mut skipped = Vec::new();
     let mut seen_sha = std::collections::HashSet::new();
     let mut target_codes = rustc_hash::FxHashSet::default();
-    let mut held_records: Vec<u64> = Vec::new();
+    let mut file_records: Vec<u64> = Vec::new();
     for (i, inp) in inputs.iter().enumerate() {
         let scan = prepass::scan_input(inp, &pb)?;
         if manifest.has_input(&scan.sha256) || !seen_sha.insert(scan.sha256.clone()) {
@@ -115,7 +115,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
             target_codes.extend(scan.codes);
         }
         shas.push(scan.sha256);
-        held_records.push(scan.records);
+        file_records.push(scan.records);
     }
     pb.finish_and_clear();
     if new_inputs.is_empty() {
@@ -269,11 +269,11 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let mut input_records = Vec::new();
     for &(i, inp) in &new_inputs {
         let c = per_input[i];
-        if c.letti != held_records[i] {
+        if c.letti != file_records[i] {
             bail!(
                 "{}: the file holds {} records, {} were read; nothing was committed",
                 inp.path.display(),
-                held_records[i],
+                file_records[i],
                 c.letti
             );
         }
