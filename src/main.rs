@@ -163,6 +163,17 @@ struct IngestCoArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Refuse, by name, an input file larger than this many bytes (default: no limit).
+    #[arg(long)]
+    max_file_bytes: Option<u64>,
+    /// A record (CSV record, UniLav element) that does not end within this many bytes stops
+    /// its file with an error naming the line: an unbalanced quote, a binary or endless file.
+    #[arg(long, default_value_t = oml::sources::MAX_RECORD_BYTES)]
+    max_record_bytes: usize,
+    /// A field longer than this many bytes, or holding a NUL byte, sends its record to
+    /// quarantine (reason record_malformato).
+    #[arg(long, default_value_t = oml::sources::MAX_FIELD_BYTES)]
+    max_field_bytes: usize,
 }
 
 #[derive(Subcommand)]
@@ -320,23 +331,26 @@ fn synth(args: &SynthArgs, quiet: bool) -> Result<oml::synth::SynthSummary> {
     Ok(summary)
 }
 
-fn run_ingest(
-    lake: &Lake,
-    key: &Key,
-    paths: &[PathBuf],
-    format: Option<SourceFormat>,
-    vintage: Option<chrono::NaiveDate>,
-    threads: Option<usize>,
-    quiet: bool,
-) -> Result<()> {
-    let opts = IngestOptions {
-        format,
-        vintage,
-        threads,
-        progress: !quiet,
-        fail_before_commit: false,
-    };
-    let report = ingest(lake, key, paths, &opts)?;
+impl IngestCoArgs {
+    /// The resolved options of the run.
+    fn options(&self, quiet: bool) -> IngestOptions {
+        IngestOptions {
+            format: self.format,
+            vintage: self.vintage,
+            threads: self.threads,
+            progress: !quiet,
+            fail_before_commit: false,
+            limits: oml::sources::Limits {
+                max_file_bytes: self.max_file_bytes,
+                max_record_bytes: self.max_record_bytes,
+                max_field_bytes: self.max_field_bytes,
+            },
+        }
+    }
+}
+
+fn run_ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -> Result<()> {
+    let report = ingest(lake, key, paths, opts)?;
     match &report.run {
         Some(run) => print!("{}", run_report(run)),
         None => println!(
@@ -397,7 +411,11 @@ fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         data.join("unilav").display(),
         lake_dir.display()
     );
-    run_ingest(&lake, &key, &[data.join("unilav")], None, None, None, cli.quiet)?;
+    let opts = IngestOptions {
+        progress: !cli.quiet,
+        ..Default::default()
+    };
+    run_ingest(&lake, &key, &[data.join("unilav")], &opts)?;
     println!("\nRicostruisco i rapporti di lavoro (oml build) …");
     run_build(&lake, &BuildArgs::default(), cli.quiet)?;
     println!();
@@ -596,7 +614,7 @@ fn run(cli: &Cli) -> Result<()> {
         }
         Command::Ingest(IngestCommand::Co(a)) => {
             let key = Key::resolve(a.key_file.as_deref(), &cli.lake)?;
-            run_ingest(&lake, &key, &a.paths, a.format, a.vintage, a.threads, cli.quiet)
+            run_ingest(&lake, &key, &a.paths, &a.options(cli.quiet))
         }
         Command::Build(a) => run_build(&lake, a, cli.quiet),
         Command::Indicators(a) => run_indicators(&lake, a),

@@ -44,6 +44,8 @@ pub struct IngestOptions {
     pub progress: bool,
     /// Test hook: fail after writing the data, before the manifest (crash simulation).
     pub fail_before_commit: bool,
+    /// Caps on file, record and field size.
+    pub limits: sources::Limits,
 }
 
 /// What a run did.
@@ -82,7 +84,7 @@ fn progress_bar(show: bool, len: u64, msg: &str) -> ProgressBar {
 pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
     let started = std::time::Instant::now();
     let inizio = chrono::Local::now().naive_local();
-    let inputs = sources::discover(paths, opts.format)?;
+    let inputs = sources::discover(paths, opts.format, &opts.limits)?;
     // One writer at a time; the manifest is read under the lock.
     let lock = lake.lock_writer("ingest", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
@@ -138,6 +140,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         data_estrazione: crate::quality::dates::to_days(data_estrazione),
         id_run: id_run.clone().into(),
         sha_prefix: shas.iter().map(|s| s[..6].to_string()).collect(),
+        max_field_bytes: opts.limits.max_field_bytes,
     });
 
     // 3. Parallel validation, ordered write.

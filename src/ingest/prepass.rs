@@ -7,7 +7,7 @@
 //! from the file, record for record, or the run fails: a file never yields less than it
 //! holds. The pass also stops, before anything is written, a file that cannot be cut into
 //! records (an unbalanced quote, bare CR line ends, no record end within
-//! [`sources::MAX_RECORD_BYTES`], no record at all).
+//! [`sources::Limits::max_record_bytes`], no record at all).
 
 use super::worker::code_hash;
 use crate::model::F;
@@ -71,7 +71,7 @@ fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) -> u64 {
 }
 
 /// Scans an XML stream; returns the number of `UniLav` elements.
-fn scan_xml_stream(mut r: impl Read, out: &mut FxHashSet<u64>, pb: &ProgressBar) -> Result<u64> {
+fn scan_xml_stream(mut r: impl Read, max_record: usize, out: &mut FxHashSet<u64>, pb: &ProgressBar) -> Result<u64> {
     let mut buf = vec![0u8; 4 << 20];
     let mut carry = 0usize;
     let mut records = 0;
@@ -89,10 +89,9 @@ fn scan_xml_stream(mut r: impl Read, out: &mut FxHashSet<u64>, pb: &ProgressBar)
         offset += cut as u64;
         buf.copy_within(cut..filled, 0);
         carry = filled - cut;
-        if carry > sources::MAX_RECORD_BYTES {
+        if carry > max_record {
             anyhow::bail!(
-                "byte {offset}: no `>` within {} MiB: not an XML document (a binary or endless file?)",
-                sources::MAX_RECORD_BYTES >> 20
+                "byte {offset}: no `>` within {max_record} bytes: not an XML document (a binary or endless file?)"
             );
         }
         if carry == buf.len() {
@@ -139,11 +138,19 @@ fn scan_csv_chunk(
     first_line: u64,
     col: Option<usize>,
     header: &co_csv::Header,
+    max_record: usize,
     out: &mut FxHashSet<u64>,
 ) -> Result<u64> {
     let mut records = 0;
     if memchr::memchr(b'"', bytes).is_none() {
-        for line in lines(bytes) {
+        for (k, line) in lines(bytes).enumerate() {
+            if line.len() > max_record {
+                anyhow::bail!(
+                    "line {}: a record of {} bytes, more than the limit of {max_record} (--max-record-bytes)",
+                    first_line + k as u64,
+                    line.len()
+                );
+            }
             if blank(line) {
                 continue;
             }
@@ -200,7 +207,8 @@ fn scan(inp: &InputFile, pb: &ProgressBar) -> Result<Scan> {
     let mut f = sources::HashingReader::new(file);
     match inp.format {
         SourceFormat::Lombardia | SourceFormat::Csv => {
-            let (header, rest, first_line) = co_csv::read_header(&mut f, inp.format).context("reading the header")?;
+            let (header, rest, first_line) =
+                co_csv::read_header(&mut f, inp.format, inp.max_record_bytes).context("reading the header")?;
             let col = match inp.format {
                 SourceFormat::Csv => Some(
                     header
@@ -227,8 +235,9 @@ fn scan(inp: &InputFile, pb: &ProgressBar) -> Result<Scan> {
                 rest,
                 first_line,
                 sources::Records::Csv(header.delimiter),
+                inp.max_record_bytes,
                 &mut |bytes, line| {
-                    records += scan_csv_chunk(&bytes, line, col, &header, &mut codes)?;
+                    records += scan_csv_chunk(&bytes, line, col, &header, inp.max_record_bytes, &mut codes)?;
                     pb.inc(bytes.len() as u64);
                     Ok(())
                 },
@@ -241,13 +250,13 @@ fn scan(inp: &InputFile, pb: &ProgressBar) -> Result<Scan> {
                     let e = z.by_index(i).with_context(|| format!("reading zip entry {i}"))?;
                     let member = e.name().map(|n| n.into_owned()).unwrap_or_default();
                     if member.to_lowercase().ends_with(".xml") {
-                        records += scan_xml_stream(e, &mut codes, &ProgressBar::hidden())
+                        records += scan_xml_stream(e, inp.max_record_bytes, &mut codes, &ProgressBar::hidden())
                             .with_context(|| format!("zip member {member}"))?;
                     }
                 }
                 pb.inc(inp.bytes);
             } else {
-                records += scan_xml_stream(&mut f, &mut codes, pb)?;
+                records += scan_xml_stream(&mut f, inp.max_record_bytes, &mut codes, pb)?;
             }
         }
     }
@@ -277,11 +286,17 @@ mod tests {
         let plain = b"1700000000000002;1700000000000001;03\r\n1700000000000003;;01\n";
         let quoted = b"1700000000000002;\"1700000000000001\";03\n1700000000000003;;\"a;b\"\n";
         let (mut a, mut b) = (FxHashSet::default(), FxHashSet::default());
-        assert_eq!(scan_csv_chunk(plain, 2, Some(1), &h, &mut a).unwrap(), 2);
-        assert_eq!(scan_csv_chunk(quoted, 2, Some(1), &h, &mut b).unwrap(), 2);
+        let max = sources::MAX_RECORD_BYTES;
+        assert_eq!(scan_csv_chunk(plain, 2, Some(1), &h, max, &mut a).unwrap(), 2);
+        assert_eq!(scan_csv_chunk(quoted, 2, Some(1), &h, max, &mut b).unwrap(), 2);
         // Blank lines are not records, a last line without its line end is.
         let mut c = FxHashSet::default();
-        assert_eq!(scan_csv_chunk(b"1;2;3\n\n  \r\n4;5;6", 2, None, &h, &mut c).unwrap(), 2);
+        assert_eq!(
+            scan_csv_chunk(b"1;2;3\n\n  \r\n4;5;6", 2, None, &h, max, &mut c).unwrap(),
+            2
+        );
+        let err = scan_csv_chunk(b"1;2;3\n4;55555;6\n", 2, None, &h, 7, &mut c).unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
         assert_eq!(a, b);
         assert_eq!(a.len(), 1);
         assert!(a.contains(&code_hash("1700000000000001")));
@@ -296,7 +311,13 @@ mod tests {
             ));
         }
         let mut out = FxHashSet::default();
-        scan_xml_stream(doc.as_bytes(), &mut out, &ProgressBar::hidden()).unwrap();
+        scan_xml_stream(
+            doc.as_bytes(),
+            sources::MAX_RECORD_BYTES,
+            &mut out,
+            &ProgressBar::hidden(),
+        )
+        .unwrap();
         assert_eq!(out.len(), 50_000);
         assert!(out.contains(&code_hash("0000000000049999")));
     }

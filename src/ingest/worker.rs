@@ -46,6 +46,8 @@ pub struct WorkerContext {
     pub id_run: Arc<str>,
     /// sha256 prefix of each input (Lombardia synthetic codes).
     pub sha_prefix: Vec<String>,
+    /// A longer field, or one holding a NUL byte, quarantines its record.
+    pub max_field_bytes: usize,
 }
 
 pub fn code_hash(code: &str) -> u64 {
@@ -117,6 +119,33 @@ impl Out<'_> {
 
     fn unilav(&mut self, raw: &RawView<'_>, line: u64, pseudo: &mut Pseudonymizer) {
         self.read += 1;
+        // Fields no communication holds: too long, or with NUL bytes (binary data).
+        let bad = raw.iter().enumerate().find_map(|(i, v)| {
+            let name = F::from_index(i).name();
+            if v.len() > self.ctx.max_field_bytes {
+                Some(format!(
+                    "campo {name}: {} byte, oltre il limite di {} (--max-field-bytes)",
+                    v.len(),
+                    self.ctx.max_field_bytes
+                ))
+            } else if v.contains('\0') {
+                Some(format!("campo {name}: contiene byte NUL"))
+            } else {
+                None
+            }
+        });
+        if let Some(dettaglio) = bad {
+            let rej = Rejection {
+                motivo: Motivo::RecordMalformato,
+                campo: None,
+                dettaglio,
+            };
+            let codice = raw[F::CodiceComunicazione as usize].trim();
+            let codice = (codice.len() <= 64 && !codice.contains('\0')).then(|| codice.to_string());
+            // The record is not kept in quarantine: only where it is and why.
+            self.reject(line, codice.as_deref(), rej, None, anno_of(raw));
+            return;
+        }
         match quality::validate(raw, pseudo) {
             Ok(v) => {
                 let h = content_hash(raw, self.ctx.content_seed, &mut self.hash_buf);

@@ -111,7 +111,7 @@ impl Header {
 
 /// Reads the header line of a CSV file (BOM stripped). Returns the header, the bytes already
 /// read past it, and the line number of the first data record.
-pub fn read_header(r: &mut impl Read, format: SourceFormat) -> Result<(Header, Vec<u8>, u64)> {
+pub fn read_header(r: &mut impl Read, format: SourceFormat, max_record: usize) -> Result<(Header, Vec<u8>, u64)> {
     let mut buf = Vec::new();
     let mut tmp = vec![0u8; 64 * 1024];
     let end = loop {
@@ -126,11 +126,10 @@ pub fn read_header(r: &mut impl Read, format: SourceFormat) -> Result<(Header, V
             break buf.len();
         }
         buf.extend_from_slice(&tmp[..n]);
-        if buf.len() > crate::sources::MAX_RECORD_BYTES && memchr::memchr(b'\n', &buf).is_none() {
+        if buf.len() > max_record && memchr::memchr(b'\n', &buf).is_none() {
             let cr = memchr::memchr(b'\r', &buf).is_some();
             anyhow::bail!(
-                "line 1: no line end within {} MiB{}",
-                crate::sources::MAX_RECORD_BYTES >> 20,
+                "line 1: no line end within {max_record} bytes{}",
                 if cr {
                     " (the lines end with a bare CR: save the file with LF or CRLF line ends)"
                 } else {
@@ -292,7 +291,7 @@ mod tests {
         w.write(&co).unwrap();
         let bytes = w.finish().unwrap();
         let mut r = &bytes[..];
-        let (h, rest, first) = read_header(&mut r, SourceFormat::Csv).unwrap();
+        let (h, rest, first) = read_header(&mut r, SourceFormat::Csv, crate::sources::MAX_RECORD_BYTES).unwrap();
         assert_eq!(h.delimiter, b';');
         assert_eq!(first, 2);
         let mut n = 0;
@@ -322,7 +321,7 @@ mod tests {
         text.push_str(&vals.join(","));
         text.push_str(",z\r\nshort,row\n");
         let mut r = text.as_bytes();
-        let (h, rest, first) = read_header(&mut r, SourceFormat::Csv).unwrap();
+        let (h, rest, first) = read_header(&mut r, SourceFormat::Csv, crate::sources::MAX_RECORD_BYTES).unwrap();
         assert_eq!(h.delimiter, b',');
         let mut seen = Vec::new();
         for_each_record(&rest, first, &h, |line, rec| match rec {

@@ -45,6 +45,31 @@ pub struct InputFile {
     pub path: PathBuf,
     pub format: SourceFormat,
     pub bytes: u64,
+    /// The most bytes one of its records may take ([`Limits::max_record_bytes`]).
+    pub max_record_bytes: usize,
+}
+
+/// Caps on what an input may hold, with clear errors past them (`oml ingest co
+/// --max-file-bytes/--max-record-bytes/--max-field-bytes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A larger file is refused by name before it is read (none by default).
+    pub max_file_bytes: Option<u64>,
+    /// A record (CSV record, `UniLav` element) that does not end within this many bytes stops
+    /// its file: bounds memory on any input, endless ones included.
+    pub max_record_bytes: usize,
+    /// A field longer than this, or holding a NUL byte, sends its record to quarantine.
+    pub max_field_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: None,
+            max_record_bytes: MAX_RECORD_BYTES,
+            max_field_bytes: MAX_FIELD_BYTES,
+        }
+    }
 }
 
 fn has_ext(p: &Path, ext: &str) -> bool {
@@ -139,7 +164,7 @@ fn regular_file(p: &Path, meta: &std::fs::Metadata) -> Result<()> {
 }
 
 /// Expands files and folders (recursively, sorted by path) into the inputs to ingest.
-pub fn discover(paths: &[PathBuf], forced: Option<SourceFormat>) -> Result<Vec<InputFile>> {
+pub fn discover(paths: &[PathBuf], forced: Option<SourceFormat>, limits: &Limits) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).with_context(|| format!("{}: no such file or folder", p.display()))?;
@@ -161,7 +186,18 @@ pub fn discover(paths: &[PathBuf], forced: Option<SourceFormat>) -> Result<Vec<I
                 None => detect_format(&path)?,
             };
             let bytes = std::fs::metadata(&path)?.len();
-            Ok(InputFile { path, format, bytes })
+            if let Some(max) = limits.max_file_bytes.filter(|m| bytes > *m) {
+                bail!(
+                    "{}: {bytes} bytes, more than the limit of {max} (--max-file-bytes)",
+                    path.display()
+                );
+            }
+            Ok(InputFile {
+                path,
+                format,
+                bytes,
+                max_record_bytes: limits.max_record_bytes,
+            })
         })
         .collect()
 }
@@ -189,6 +225,9 @@ pub struct Chunk {
 /// refused: bounds memory on any input, and stops a file whose quote is never closed (which
 /// would otherwise swallow the rest of it into one field) at the line where the quote opens.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Default of [`Limits::max_field_bytes`]: no field of a communication comes near it.
+pub const MAX_FIELD_BYTES: usize = 64 << 10;
 
 /// Where a CSV chunk may be cut, read the way the `csv` crate reads records: a quote opens a
 /// quoted field only at the start of a field; inside it, `""` is a quote and a line end is
@@ -322,19 +361,8 @@ impl Records {
 
 /// Cuts a stream into chunks ending on record boundaries and hands them to `emit`, with
 /// the 1-based line of each chunk's first byte. Errors (naming the line) when a record does
-/// not end within [`MAX_RECORD_BYTES`], or a CSV stream ends inside a quoted field.
+/// not end within `max_record` bytes, or a CSV stream ends inside a quoted field.
 pub(crate) fn chunk_stream(
-    r: impl Read,
-    block: usize,
-    prefix: Vec<u8>,
-    first_line: u64,
-    records: Records,
-    emit: &mut dyn FnMut(Vec<u8>, u64) -> Result<()>,
-) -> Result<()> {
-    chunk_stream_capped(r, block, prefix, first_line, records, MAX_RECORD_BYTES, emit)
-}
-
-fn chunk_stream_capped(
     mut r: impl Read,
     block: usize,
     mut prefix: Vec<u8>,
@@ -376,9 +404,8 @@ fn chunk_stream_capped(
             None if buf.len() > max_record => {
                 records.check_last(&buf, first_line)?;
                 bail!(
-                    "line {first_line}: no end of record within {} MiB (a record this long is not a \
-                     communication: a wrong format, or a binary or endless file)",
-                    max_record >> 20
+                    "line {first_line}: no end of record within {max_record} bytes (a record this long is not \
+                     a communication: a wrong format, or a binary or endless file; --max-record-bytes)"
                 );
             }
             None => {}
@@ -395,7 +422,7 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
             SourceFormat::Csv | SourceFormat::Lombardia => {
                 let mut f =
                     std::fs::File::open(&input.path).with_context(|| format!("opening {}", input.path.display()))?;
-                let (header, rest, first_line) = co_csv::read_header(&mut f, input.format)
+                let (header, rest, first_line) = co_csv::read_header(&mut f, input.format, input.max_record_bytes)
                     .with_context(|| format!("{}: reading the header", input.path.display()))?;
                 let header = Arc::new(header);
                 let fmt = input.format;
@@ -405,6 +432,7 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                     rest,
                     first_line,
                     Records::Csv(header.delimiter),
+                    input.max_record_bytes,
                     &mut |bytes, first_line| {
                         seq += 1;
                         emit(Chunk {
@@ -442,14 +470,15 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                         .by_index(i)
                         .with_context(|| format!("{}: reading entry {name}", input.path.display()))?;
                     let entry_label: Arc<str> = format!("{}!{}", input.path.to_string_lossy(), name).into();
-                    xml_chunks(entry, entry_label, idx, &mut seq, emit)
+                    xml_chunks(entry, entry_label, idx, input.max_record_bytes, &mut seq, emit)
                         .with_context(|| format!("{}: zip member {name}", input.path.display()))?;
                 }
             }
             SourceFormat::Unilav => {
                 let f =
                     std::fs::File::open(&input.path).with_context(|| format!("opening {}", input.path.display()))?;
-                xml_chunks(f, label.clone(), idx, &mut seq, emit).with_context(|| input.path.display().to_string())?;
+                xml_chunks(f, label.clone(), idx, input.max_record_bytes, &mut seq, emit)
+                    .with_context(|| input.path.display().to_string())?;
             }
         }
     }
@@ -460,6 +489,7 @@ fn xml_chunks(
     mut r: impl Read,
     label: Arc<str>,
     idx: usize,
+    max_record: usize,
     seq: &mut u64,
     emit: &mut dyn FnMut(Chunk) -> Result<()>,
 ) -> Result<()> {
@@ -475,19 +505,27 @@ fn xml_chunks(
     }
     head.truncate(n);
     let namespace_ok = unilav_xml::declares_namespace(&head);
-    chunk_stream(r, BLOCK_BYTES, head, 1, Records::Xml, &mut |bytes, first_line| {
-        *seq += 1;
-        emit(Chunk {
-            seq: *seq,
-            input: idx,
-            label: label.clone(),
-            format: SourceFormat::Unilav,
-            bytes,
-            first_line,
-            header: None,
-            namespace_ok,
-        })
-    })
+    chunk_stream(
+        r,
+        BLOCK_BYTES,
+        head,
+        1,
+        Records::Xml,
+        max_record,
+        &mut |bytes, first_line| {
+            *seq += 1;
+            emit(Chunk {
+                seq: *seq,
+                input: idx,
+                label: label.clone(),
+                format: SourceFormat::Unilav,
+                bytes,
+                first_line,
+                header: None,
+                namespace_ok,
+            })
+        },
+    )
 }
 
 /// A reader that computes the sha256 of everything read through it, so that an input is
@@ -572,7 +610,7 @@ mod tests {
             data.extend_from_slice(format!("{i};x\n").as_bytes());
         }
         let run = |cap: usize| {
-            chunk_stream_capped(
+            chunk_stream(
                 &data[..],
                 64,
                 Vec::new(),
@@ -589,7 +627,7 @@ mod tests {
         assert!(run(256).contains("line 3"), "{}", run(256));
         // An endless stream without record ends stops at the cap.
         let zeros = std::io::repeat(0).take(10 << 20);
-        let err = chunk_stream_capped(zeros, 4096, Vec::new(), 1, Records::Xml, 1 << 20, &mut |_, _| Ok(()));
+        let err = chunk_stream(zeros, 4096, Vec::new(), 1, Records::Xml, 1 << 20, &mut |_, _| Ok(()));
         assert!(err.unwrap_err().to_string().contains("no end of record"));
     }
 
@@ -608,10 +646,18 @@ mod tests {
             data.extend_from_slice(format!("{i};\"q;\nx\"\n").as_bytes());
         }
         let mut got = Vec::new();
-        chunk_stream(&data[..], 4096, Vec::new(), 2, Records::Csv(b';'), &mut |b, l| {
-            got.push((b, l));
-            Ok(())
-        })
+        chunk_stream(
+            &data[..],
+            4096,
+            Vec::new(),
+            2,
+            Records::Csv(b';'),
+            MAX_RECORD_BYTES,
+            &mut |b, l| {
+                got.push((b, l));
+                Ok(())
+            },
+        )
         .unwrap();
         assert!(got.len() > 1);
         let joined: Vec<u8> = got.iter().flat_map(|(b, _)| b.clone()).collect();

@@ -338,3 +338,50 @@ fn a_writer_killed_at_any_commit_point_leaves_a_readable_lake() {
         }
     }
 }
+
+#[test]
+fn caps_on_file_record_and_field_size_give_clear_errors() {
+    use oml::model::F;
+    let (d, lake) = tmp_lake("caps");
+    let (header, lines) = csv_lines();
+    let mut text = header;
+    for (i, l) in lines.iter().take(30).enumerate() {
+        let mut fields: Vec<String> = l
+            .trim_end_matches(['\r', '\n'])
+            .split(';')
+            .map(str::to_string)
+            .collect();
+        match i {
+            0 => fields[F::Ccnl as usize] = "x".repeat(5_000),
+            1 => fields[F::Ccnl as usize] = "a\0b".into(),
+            _ => {}
+        }
+        text.push_str(&fields.join(";"));
+        text.push('\n');
+    }
+    let p = write(d.path(), "campi.csv", &text);
+    let mut o = opts();
+    o.limits.max_file_bytes = Some(1000);
+    let err = format!("{:#}", ingest(&lake, &key(), std::slice::from_ref(&p), &o).unwrap_err());
+    assert!(err.contains("campi.csv") && err.contains("--max-file-bytes"), "{err}");
+    let mut o = opts();
+    o.limits.max_record_bytes = 4_096;
+    let err = format!("{:#}", ingest(&lake, &key(), std::slice::from_ref(&p), &o).unwrap_err());
+    assert!(err.contains("campi.csv") && err.contains("--max-record-bytes"), "{err}");
+    let mut o = opts();
+    o.limits.max_field_bytes = 1_000;
+    let run = ingest(&lake, &key(), std::slice::from_ref(&p), &o)
+        .unwrap()
+        .run
+        .unwrap();
+    assert_eq!(run.totali.letti, 30);
+    let why = super::query_strings(
+        &lake,
+        "SELECT dettaglio FROM quarantena WHERE motivo = 'record_malformato' ORDER BY record_origine",
+    );
+    assert_eq!(why.len(), 2, "{why:?}");
+    assert!(
+        why[0][0].contains("--max-field-bytes") && why[1][0].contains("NUL"),
+        "{why:?}"
+    );
+}
