@@ -16,6 +16,23 @@ fn csv_lines() -> (String, Vec<String>) {
     (header, lines.collect())
 }
 
+/// The header and the first `n` records of the synthetic extract, each record's fields
+/// passed through `edit(index, fields)` first.
+fn edited_csv(n: usize, edit: impl Fn(usize, &mut Vec<String>)) -> String {
+    let (mut text, lines) = csv_lines();
+    for (i, l) in lines.iter().take(n).enumerate() {
+        let mut fields: Vec<String> = l
+            .trim_end_matches(['\r', '\n'])
+            .split(';')
+            .map(str::to_string)
+            .collect();
+        edit(i, &mut fields);
+        text.push_str(&fields.join(";"));
+        text.push('\n');
+    }
+    text
+}
+
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -218,14 +235,10 @@ fn a_fifo_among_the_inputs_is_refused_by_name() {
 #[test]
 fn a_lake_with_no_valid_record_builds_empty_datasets() {
     let (d, lake) = tmp_lake("empty");
-    let (header, lines) = csv_lines();
     // Every record with an impossible date of sending: all quarantined.
-    let mut text = header;
-    for l in lines.iter().take(20) {
-        let mut fields: Vec<&str> = l.split(';').collect();
-        fields[3] = "non-una-data";
-        text.push_str(&fields.join(";"));
-    }
+    let text = edited_csv(20, |_, fields| {
+        fields[oml::model::F::DataInvio as usize] = "non-una-data".into();
+    });
     let p = write(d.path(), "tutti_scartati.csv", text);
     ingest(&lake, &key(), &[p], &opts()).unwrap();
     assert_eq!(live(&lake), 0);
@@ -238,31 +251,20 @@ fn a_lake_with_no_valid_record_builds_empty_datasets() {
 fn identifiers_typed_into_the_wrong_fields_reach_neither_lake_nor_quarantine() {
     use oml::model::F;
     let (d, lake) = tmp_lake("ids");
-    let (header, lines) = csv_lines();
     let cf_lower = "rssmra85t10a562s";
     let piva = "00743110157";
-    let mut text = header;
-    for (i, l) in lines.iter().take(40).enumerate() {
-        let mut fields: Vec<String> = l
-            .trim_end_matches(['\r', '\n'])
-            .split(';')
-            .map(str::to_string)
-            .collect();
-        match i {
-            // A codice fiscale (lower case) in the CCNL, a partita IVA in the qualifica.
-            0 => fields[F::Ccnl as usize] = cf_lower.into(),
-            1 => fields[F::QualificaProfessionale as usize] = format!("p.iva {piva}"),
-            // A record that goes to quarantine (impossible date) with the same values.
-            2 => {
-                fields[F::DataInvio as usize] = "non-una-data".into();
-                fields[F::Ccnl as usize] = cf_lower.into();
-                fields[F::EntePrevidenziale as usize] = piva.into();
-            }
-            _ => {}
+    let text = edited_csv(40, |i, fields| match i {
+        // A codice fiscale (lower case) in the CCNL, a partita IVA in the qualifica.
+        0 => fields[F::Ccnl as usize] = cf_lower.into(),
+        1 => fields[F::QualificaProfessionale as usize] = format!("p.iva {piva}"),
+        // A record that goes to quarantine (impossible date) with the same values.
+        2 => {
+            fields[F::DataInvio as usize] = "non-una-data".into();
+            fields[F::Ccnl as usize] = cf_lower.into();
+            fields[F::EntePrevidenziale as usize] = piva.into();
         }
-        text.push_str(&fields.join(";"));
-        text.push('\n');
-    }
+        _ => {}
+    });
     let p = write(d.path(), "campi_sbagliati.csv", text);
     ingest(&lake, &key(), &[p], &opts()).unwrap();
     assert!(count(&lake, "SELECT count(*) FROM quarantena") >= 1);
@@ -343,22 +345,11 @@ fn a_writer_killed_at_any_commit_point_leaves_a_readable_lake() {
 fn caps_on_file_record_and_field_size_give_clear_errors() {
     use oml::model::F;
     let (d, lake) = tmp_lake("caps");
-    let (header, lines) = csv_lines();
-    let mut text = header;
-    for (i, l) in lines.iter().take(30).enumerate() {
-        let mut fields: Vec<String> = l
-            .trim_end_matches(['\r', '\n'])
-            .split(';')
-            .map(str::to_string)
-            .collect();
-        match i {
-            0 => fields[F::Ccnl as usize] = "x".repeat(5_000),
-            1 => fields[F::Ccnl as usize] = "a\0b".into(),
-            _ => {}
-        }
-        text.push_str(&fields.join(";"));
-        text.push('\n');
-    }
+    let text = edited_csv(30, |i, fields| match i {
+        0 => fields[F::Ccnl as usize] = "x".repeat(5_000),
+        1 => fields[F::Ccnl as usize] = "a\0b".into(),
+        _ => {}
+    });
     let p = write(d.path(), "campi.csv", &text);
     let mut o = opts();
     o.limits.max_file_bytes = Some(1000);
