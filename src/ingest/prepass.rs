@@ -11,7 +11,7 @@
 
 use super::worker::code_hash;
 use crate::model::F;
-use crate::sources::{self, co_csv, InputFile, SourceFormat};
+use crate::sources::{self, co_csv, unilav_xml, InputFile, SourceFormat};
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use rustc_hash::FxHashSet;
@@ -30,23 +30,14 @@ pub struct Scan {
 
 /// Start tags of `UniLav` elements (`<UniLav …>`, `<UniLav/>`, `<ns:UniLav …>`).
 fn count_start_tags(bytes: &[u8]) -> u64 {
-    let mut n = 0;
-    for pos in memchr::memmem::find_iter(bytes, b"UniLav") {
-        if !matches!(bytes.get(pos + 6), Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')) {
-            continue;
-        }
-        let mut i = pos;
-        if i > 0 && bytes[i - 1] == b':' {
-            i -= 1;
-            while i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'-') {
-                i -= 1;
-            }
-        }
-        if i >= 1 && bytes[i - 1] == b'<' {
-            n += 1;
-        }
-    }
-    n
+    memchr::memmem::find_iter(bytes, b"UniLav")
+        .filter(|&pos| {
+            matches!(
+                unilav_xml::unilav_tag_at(bytes, pos),
+                Some(unilav_xml::UniLavTag::Start(_))
+            )
+        })
+        .count() as u64
 }
 
 fn scan_xml(bytes: &[u8], out: &mut FxHashSet<u64>) -> u64 {
@@ -119,7 +110,7 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut start = 0;
     let mut ends = memchr::memchr_iter(b'\n', bytes);
     std::iter::from_fn(move || {
-        if start > bytes.len() || (start == bytes.len()) {
+        if start >= bytes.len() {
             return None;
         }
         let end = ends.next().unwrap_or(bytes.len());

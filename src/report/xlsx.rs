@@ -303,10 +303,7 @@ fn kind(dt: &DataType) -> Result<Kind> {
             };
             Kind::Timestamp { unit: *unit, offset }
         }
-        DataType::Dictionary(_, v) => match kind(v)? {
-            Kind::Display => Kind::Display,
-            k => k,
-        },
+        DataType::Dictionary(_, v) => kind(v)?,
         _ => Kind::Display,
     })
 }

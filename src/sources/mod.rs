@@ -288,7 +288,7 @@ pub fn csv_cut(buf: &[u8], delimiter: u8) -> CsvCut {
                 let at_field_start = if q == i {
                     st == St::FieldStart
                 } else {
-                    matches!(buf[q - 1], b'\n') || buf[q - 1] == delimiter
+                    buf[q - 1] == b'\n' || buf[q - 1] == delimiter
                 };
                 if at_field_start {
                     open = q;
@@ -312,14 +312,7 @@ pub fn xml_boundary(buf: &[u8]) -> Option<usize> {
     loop {
         let pos = memchr::memmem::rfind(hay, b"UniLav>")?;
         // A closing tag: `</UniLav>` or `</prefix:UniLav>`.
-        let mut i = pos;
-        if i > 0 && hay[i - 1] == b':' {
-            i -= 1;
-            while i > 0 && (hay[i - 1].is_ascii_alphanumeric() || hay[i - 1] == b'_' || hay[i - 1] == b'-') {
-                i -= 1;
-            }
-        }
-        if i >= 2 && hay[i - 2] == b'<' && hay[i - 1] == b'/' {
+        if unilav_xml::unilav_tag_at(hay, pos) == Some(unilav_xml::UniLavTag::End) {
             return Some(pos + "UniLav>".len());
         }
         hay = &hay[..pos];

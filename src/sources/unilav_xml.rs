@@ -202,6 +202,38 @@ pub struct ElementSpan {
     pub line: u64,
 }
 
+/// A tag naming `UniLav`, with or without a namespace prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniLavTag {
+    /// `<UniLav …>`, `<UniLav/>` or `<ns:UniLav …>`, starting at this offset (its `<`).
+    Start(usize),
+    /// `</UniLav>` or `</ns:UniLav>`.
+    End,
+}
+
+/// The tag whose name `UniLav` is at `pos` in `doc`, if that occurrence is a tag name (not
+/// text, not `UniLavBatch`).
+pub fn unilav_tag_at(doc: &[u8], pos: usize) -> Option<UniLavTag> {
+    if !matches!(doc.get(pos + 6), Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')) {
+        return None;
+    }
+    // Walk back over an optional prefix (`ns2:`) to the `<` or `</`.
+    let mut i = pos;
+    if i > 0 && doc[i - 1] == b':' {
+        i -= 1;
+        while i > 0 && (doc[i - 1].is_ascii_alphanumeric() || doc[i - 1] == b'_' || doc[i - 1] == b'-') {
+            i -= 1;
+        }
+    }
+    if i >= 2 && doc[i - 2] == b'<' && doc[i - 1] == b'/' {
+        Some(UniLavTag::End)
+    } else if i >= 1 && doc[i - 1] == b'<' {
+        Some(UniLavTag::Start(i - 1))
+    } else {
+        None
+    }
+}
+
 /// Finds every `UniLav` element in a document (a single `UniLav` root or any wrapper holding
 /// many; a namespace prefix such as `<ns2:UniLav>` is accepted). Returns the spans and, when
 /// the document ends inside an element, the line where the unterminated element starts.
@@ -214,18 +246,10 @@ pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<u64>) {
     let mut open_line = 0u64;
     for pos in finder.find_iter(doc) {
         let after = doc.get(pos + 6).copied();
-        if !matches!(after, Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')) {
+        let Some(tag) = unilav_tag_at(doc, pos) else {
             continue; // UniLavBatch, or text
-        }
-        // Walk back over an optional prefix (`ns2:`) to the `<` or `</`.
-        let mut i = pos;
-        if i > 0 && doc[i - 1] == b':' {
-            i -= 1;
-            while i > 0 && (doc[i - 1].is_ascii_alphanumeric() || doc[i - 1] == b'_' || doc[i - 1] == b'-') {
-                i -= 1;
-            }
-        }
-        if i >= 2 && doc[i - 2] == b'<' && doc[i - 1] == b'/' {
+        };
+        if tag == UniLavTag::End {
             if let Some(s) = open.take() {
                 let end = match memchr::memchr(b'>', &doc[pos..]) {
                     Some(k) => pos + k + 1,
@@ -237,8 +261,7 @@ pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<u64>) {
                     line: open_line,
                 });
             }
-        } else if i >= 1 && doc[i - 1] == b'<' {
-            let start = i - 1;
+        } else if let UniLavTag::Start(start) = tag {
             line += memchr::memchr_iter(b'\n', &doc[counted_to..start]).count() as u64;
             counted_to = start;
             if after == Some(b'/') || self_closing(&doc[start..]) {
