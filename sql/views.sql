@@ -18,6 +18,11 @@ CREATE OR REPLACE VIEW quarantena AS SELECT * FROM {{quarantena}};
 -- Audit of superseded communications (rettificate, annullate, and the annullamenti).
 CREATE OR REPLACE VIEW co_superati AS SELECT * FROM {{co_superati}};
 
+-- Rettifiche and annullamenti whose target has not arrived yet: each is also in `quarantena`
+-- (rettifica_orfana, annullamento_orfano); when the target arrives, the next ingest resolves
+-- the pair as if both had come together and the row leaves both.
+CREATE OR REPLACE VIEW co_in_attesa AS SELECT * FROM {{co_in_attesa}};
+
 -- Quality report: quarantined records by reason and source.
 CREATE OR REPLACE VIEW qualita_per_motivo AS
 SELECT motivo, fonte, count(*) AS record

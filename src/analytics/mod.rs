@@ -19,10 +19,10 @@ use std::path::Path;
 pub const VIEWS_SQL: &str = include_str!("../../sql/views.sql");
 
 fn dataset_schema(name: &str) -> Option<SchemaRef> {
+    if let Some(s) = schema::dataset_schema(name) {
+        return Some(s);
+    }
     match name {
-        schema::CO_EVENTI => Some(schema::eventi_schema()),
-        schema::QUARANTENA => Some(schema::quarantena_schema()),
-        schema::CO_SUPERATI => Some(schema::superati_schema()),
         crate::build::output::RAPPORTI => Some(crate::build::output::rapporti_schema()),
         crate::build::output::SEGMENTI => Some(crate::build::output::segmenti_schema()),
         crate::build::output::RAPPORTI_ANOMALIE => Some(crate::build::output::anomalie_schema()),

@@ -180,17 +180,11 @@ fn texts(dict: &Dict, codes: impl Iterator<Item = u16>) -> ArrayRef {
     Arc::new(codes.map(|c| dict.get(c)).collect::<StringArray>())
 }
 
-fn core_columns(
-    rs: &[Rapporto],
-    first_id: i64,
-    codes: &Codes,
-    built: &Built,
-    avvio_codes: &StringArray,
-) -> Vec<ArrayRef> {
+fn core_columns(rs: &[Rapporto], codes: &Codes, built: &Built, avvio_codes: &StringArray) -> Vec<ArrayRef> {
     let seg0 = |r: &Rapporto| built.segmenti.get(r.segments.start);
     let days = |a: i32, b: i32| (a != NO_DATE && b != NO_DATE).then_some(b - a + 1);
     vec![
-        Arc::new(Int64Array::from_iter_values((0..rs.len() as i64).map(|i| first_id + i))),
+        Arc::new(Int64Array::from_iter_values(rs.iter().map(|r| r.id as i64 + 1))),
         Arc::new(
             rs.iter()
                 .enumerate()
@@ -259,7 +253,7 @@ struct Part {
     anomalie_years: Vec<i32>,
 }
 
-fn part(rg: &RowGroup, rs: &[Rapporto], first_id: i64, an: &[Anomalia], built: &Built, codes: &Codes) -> Result<Part> {
+fn part(rg: &RowGroup, rs: &[Rapporto], an: &[Anomalia], built: &Built, codes: &Codes) -> Result<Part> {
     if rs.is_empty() && an.is_empty() {
         return Ok(Part {
             rapporti: None,
@@ -294,7 +288,7 @@ fn part(rg: &RowGroup, rs: &[Rapporto], first_id: i64, an: &[Anomalia], built: &
             .as_any()
             .downcast_ref::<StringArray>()
             .context("codice_comunicazione is not text")?;
-        let mut columns = core_columns(rs, first_id, codes, built, avvio);
+        let mut columns = core_columns(rs, codes, built, avvio);
         let target = rapporti_schema();
         for f in target.fields().iter().skip(columns.len()) {
             let c = all
@@ -317,7 +311,8 @@ fn part(rg: &RowGroup, rs: &[Rapporto], first_id: i64, an: &[Anomalia], built: &
         let evento = take(all.column_by_name("evento").context("evento")?, &idx, None)?;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(Int64Array::from_iter(
-                an.iter().map(|a| a.rapporto.map(|r| r as i64 + 1)),
+                an.iter()
+                    .map(|a| a.rapporto.map(|r| built.rapporti[r as usize].id as i64 + 1)),
             )),
             code,
             evento,
@@ -379,14 +374,7 @@ pub fn write_datasets(
             let mut w_an = PartitionedWriter::new(staging, RAPPORTI_ANOMALIE, &stem, anomalie_schema());
             let mut w_seg = PartitionedWriter::new(staging, SEGMENTI, &stem, segmenti_schema());
             for (rg, &(r0, r1, a0, a1)) in groups.iter().zip(&slices).skip(lane).step_by(lanes) {
-                let p = part(
-                    rg,
-                    &built.rapporti[r0..r1],
-                    r0 as i64 + 1,
-                    &built.anomalie[a0..a1],
-                    built,
-                    codes,
-                )?;
+                let p = part(rg, &built.rapporti[r0..r1], &built.anomalie[a0..a1], built, codes)?;
                 if let Some(b) = &p.rapporti {
                     write_by_year(&mut w_rap, b, &p.rapporti_years)?;
                 }
@@ -449,7 +437,9 @@ fn segments_batch(
         }
     }
     let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(Int64Array::from_iter_values(segs.iter().map(|s| s.rapporto as i64 + 1))),
+        Arc::new(Int64Array::from_iter_values(
+            segs.iter().map(|s| built.rapporti[s.rapporto as usize].id as i64 + 1),
+        )),
         Arc::new(Int32Array::from(n_seg)),
         Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
         Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),

@@ -129,6 +129,13 @@ pub struct Rapporto {
     pub n_trasformazioni: u16,
     /// Range of this relationship's segments in the segment list.
     pub segments: std::ops::Range<usize>,
+    /// Hash of the key (worker, employer, data_inizio) and place among the relationships of
+    /// the key: with `data_inizio`, what `id` is numbered by.
+    pub chiave: u64,
+    pub n_nella_chiave: u16,
+    /// 0-based `id_rapporto`: rank by (data_inizio, chiave, n_nella_chiave), so the same
+    /// communications give the same ids whatever the order of the rows in `co_eventi`.
+    pub id: u32,
 }
 
 /// A contract / working-time segment of a relationship.
@@ -247,7 +254,8 @@ impl Built {
                 Err(m) => self.anomaly(ev, Some(idx), m),
             }
         }
-        for (k, o) in open.into_iter().enumerate() {
+        for (k, mut o) in open.into_iter().enumerate() {
+            o.r.n_nella_chiave = k.min(u16::MAX as usize) as u16;
             self.finish(o, base + k as u32, p);
         }
     }
@@ -296,6 +304,9 @@ fn start(ev: &Ev, avviamento: bool) -> Open {
         n_proroghe: 0,
         n_trasformazioni: 0,
         segments: 0..0,
+        chiave: group_hash(ev),
+        n_nella_chiave: 0,
+        id: 0,
     };
     let seg = Segmento {
         rapporto: 0,
@@ -519,6 +530,17 @@ fn renumber_by_first_row(b: &mut Built) {
         }
         r.segments = start..segmenti.len();
         rapporti.push(r);
+    }
+    // Ids by content, not by row order (which depends on how the lake was filled). Two keys
+    // of one start date whose 64-bit hashes collide fall back to the row order.
+    let mut by_content: Vec<(i32, u64, u16, u32, u32)> = rapporti
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.data_inizio, r.chiave, r.n_nella_chiave, r.first_row, i as u32))
+        .collect();
+    by_content.par_sort_unstable();
+    for (rank, &(.., i)) in by_content.iter().enumerate() {
+        rapporti[i as usize].id = rank as u32;
     }
     b.rapporti = rapporti;
     b.segmenti = segmenti;

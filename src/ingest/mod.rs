@@ -131,6 +131,9 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     // Codes already live in the lake (for duplicates and corrections across runs).
     let lake_index = resolve::LakeIndex::load(lake, &manifest)?;
 
+    // Records arriving with a code a waiting correction points at are held back too.
+    target_codes.extend(lake_index.pending_targets());
+
     let staging = lake.begin(lock)?;
     let stem = format!("part-{id_run}");
     let mut eventi_w = PartitionedWriter::new(&staging, schema::CO_EVENTI, &stem, schema::eventi_schema());
@@ -215,16 +218,21 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     for (anno, b) in &resolved.live_batches {
         eventi_w.write(*anno, b)?;
     }
-    let mut eventi_files = eventi_w.finish()?;
+    let eventi_files = eventi_w.finish()?;
     let mut superati_w = PartitionedWriter::new(&staging, schema::CO_SUPERATI, &stem, schema::superati_schema());
     for (anno, b) in &resolved.superseded_batches {
         superati_w.write(*anno, b)?;
     }
     let superati_files = superati_w.finish()?;
+    let mut attesa_w = PartitionedWriter::new(&staging, schema::CO_IN_ATTESA, &stem, schema::eventi_schema());
+    for (anno, b) in &resolved.pending_batches {
+        attesa_w.write(*anno, b)?;
+    }
+    let attesa_files = attesa_w.finish()?;
     let mut quarantine: Vec<QuarantineRow> = std::mem::take(&mut st.quarantine);
     quarantine.extend(resolved.quarantine.iter().cloned());
     let mut q_by_year: BTreeMap<i32, Vec<&QuarantineRow>> = BTreeMap::new();
-    for q in &quarantine {
+    for q in quarantine.iter().chain(&resolved.lake_quarantine) {
         q_by_year.entry(q.anno).or_default().push(q);
     }
     let mut quar_w = PartitionedWriter::new(&staging, schema::QUARANTENA, &stem, schema::quarantena_schema());
@@ -233,19 +241,25 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         quar_w.write(*anno, &b)?;
     }
     let quar_files = quar_w.finish()?;
-    // Lake files that lost superseded records are replaced in the new generation.
+    // Lake files that lost records resolved again are replaced in the new generation.
     let mut replaced: Vec<String> = Vec::new();
+    let mut rewritten: Vec<(&'static str, FileEntry)> = Vec::new();
     for rw in &resolved.rewrites {
         staging.remove(&rw.old_path)?;
         replaced.push(rw.old_path.clone());
-        let rows = crate::lake::write_file(&staging.path(&rw.new_path), &rw.batches, schema::eventi_schema())?;
-        let bytes = std::fs::metadata(staging.path(&rw.new_path))?.len();
-        eventi_files.push(FileEntry {
-            path: rw.new_path.clone(),
-            anno: rw.anno,
-            rows,
-            bytes,
-        });
+        if let Some(new_path) = &rw.new_path {
+            let rows = crate::lake::write_file(&staging.path(new_path), &rw.batches, rw.schema.clone())?;
+            let bytes = std::fs::metadata(staging.path(new_path))?.len();
+            rewritten.push((
+                rw.dataset,
+                FileEntry {
+                    path: new_path.clone(),
+                    anno: rw.anno,
+                    rows,
+                    bytes,
+                },
+            ));
+        }
     }
 
     // 5. Reconciliation, per input and in total.
@@ -315,19 +329,20 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     new_manifest.impronta_chiave = Some(fingerprint);
     let fine = chrono::Local::now().naive_local();
     new_manifest.aggiornato = fine.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let ev = new_manifest.datasets.entry(schema::CO_EVENTI.into()).or_default();
-    ev.retain(|f| !replaced.contains(&f.path));
-    ev.extend(eventi_files);
-    new_manifest
-        .datasets
-        .entry(schema::CO_SUPERATI.into())
-        .or_default()
-        .extend(superati_files);
-    new_manifest
-        .datasets
-        .entry(schema::QUARANTENA.into())
-        .or_default()
-        .extend(quar_files);
+    for files in new_manifest.datasets.values_mut() {
+        files.retain(|f| !replaced.contains(&f.path));
+    }
+    for (dataset, files) in [
+        (schema::CO_EVENTI, eventi_files),
+        (schema::CO_SUPERATI, superati_files),
+        (schema::QUARANTENA, quar_files),
+        (schema::CO_IN_ATTESA, attesa_files),
+    ] {
+        new_manifest.datasets.entry(dataset.into()).or_default().extend(files);
+    }
+    for (dataset, f) in rewritten {
+        new_manifest.datasets.entry(dataset.into()).or_default().push(f);
+    }
     // Relationships and marts no longer match co_eventi: drop them until the next build.
     for d in crate::build::DERIVED {
         for f in manifest.files(d) {
@@ -353,7 +368,8 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         gia_acquisiti: skipped.clone(),
         totali,
         quarantena_per_motivo: per_motivo,
-        superati_nel_lago: resolved.superseded_in_lake,
+        superati_nel_lago: resolved.superseded_in_lake(),
+        rivalutati_nel_lago: resolved.moves.clone(),
         etichette_non_abbinate: std::mem::take(&mut st.unmatched),
         secondi: started.elapsed().as_secs_f64(),
     };
@@ -402,11 +418,14 @@ pub struct OrderedState {
 
 impl OrderedState {
     fn new(n_inputs: usize, lake: &resolve::LakeIndex) -> Self {
-        let mut seen = lake.content.clone();
-        seen.extend(lake.superseded.iter().map(|(k, v)| (*k, *v)));
         OrderedState {
-            superseded: lake.superseded.keys().copied().collect(),
-            seen,
+            seen: lake.records.iter().map(|(k, (c, _))| (*k, *c)).collect(),
+            superseded: lake
+                .records
+                .iter()
+                .filter(|(_, (_, p))| matches!(p, resolve::Place::Superseded(_)))
+                .map(|(k, _)| *k)
+                .collect(),
             read: vec![0; n_inputs],
             quarantined: vec![0; n_inputs],
             accepted_streamed: vec![0; n_inputs],

@@ -2,95 +2,214 @@
 //!
 //! Rules (DOMAIN.md §1.6): a correction points at its target through
 //! `codice_comunicazione_precedente`. Chains are followed from the original: at each step the
-//! latest correction (by `data_invio`, then input order) wins; a rettifica replaces its
-//! target, which goes to `co_superati` as `rettificato`; an annullamento removes the whole
-//! chain (`annullato`) and is itself kept in the audit as `annullamento`; corrections that
-//! lost to a later one are `rettifica_sostituita`. A correction whose target exists nowhere
-//! is quarantined (`rettifica_orfana` / `annullamento_orfano`); one whose target was
-//! quarantined stands alone; chains that loop are quarantined (`catena_ciclica`). Targets may
-//! sit in earlier runs: their Parquet files are rewritten without them in the new generation.
+//! latest correction (by `data_invio`, then by code) wins; a rettifica replaces its target,
+//! which goes to `co_superati` as `rettificato`; an annullamento removes the whole chain
+//! (`annullato`) and is itself kept in the audit as `annullamento`; corrections that lost to a
+//! later one are `rettifica_sostituita`. A correction whose target exists nowhere is
+//! quarantined (`rettifica_orfana` / `annullamento_orfano`) and kept, pseudonymised, in
+//! `co_in_attesa` until its target arrives; one whose target was quarantined stands alone;
+//! chains that loop are quarantined (`catena_ciclica`).
+//!
+//! **The same records give the same lake whatever their split into runs.** A run never
+//! resolves against a frozen past: every lake record in a chain the run touches (live, in
+//! `co_superati` or waiting in `co_in_attesa`) is taken back out of its file and resolved
+//! again with the new records, as if all had arrived together; the files it left are
+//! rewritten in the new generation. Ties on `data_invio` are broken by the code, never by
+//! the order of arrival.
 
 use super::worker::code_hash;
-use super::{Held, OrderedState};
+use super::OrderedState;
 use crate::lake::manifest::Manifest;
 use crate::lake::schema::{self, QuarantineRow};
 use crate::lake::Lake;
 use crate::quality::Motivo;
 use anyhow::{bail, Context, Result};
-use arrow::array::{Array, ArrayRef, Int64Array, StringArray, StringBuilder, TimestampMicrosecondArray, UInt32Array};
-use arrow::compute::{concat_batches, take_record_batch};
+use arrow::array::{
+    Array, ArrayRef, BooleanArray, Int64Array, StringArray, StringBuilder, TimestampMicrosecondArray, UInt32Array,
+};
+use arrow::compute::{concat_batches, filter_record_batch, take_record_batch};
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Codes live in the lake before this run.
+/// The lake dataset a record sits in, with the index of its file in the manifest's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    Live(u32),
+    Superseded(u32),
+    Pending(u32),
+}
+
+impl Place {
+    fn dataset(self) -> &'static str {
+        match self {
+            Place::Live(_) => schema::CO_EVENTI,
+            Place::Superseded(_) => schema::CO_SUPERATI,
+            Place::Pending(_) => schema::CO_IN_ATTESA,
+        }
+    }
+    fn file(self) -> u32 {
+        match self {
+            Place::Live(f) | Place::Superseded(f) | Place::Pending(f) => f,
+        }
+    }
+}
+
+/// What the lake holds before this run, by code hash.
 #[derive(Debug, Default, Clone)]
 pub struct LakeIndex {
-    /// Live codes: code hash → keyed content hash (`impronta_record`).
-    pub content: FxHashMap<u64, u64>,
-    /// code hash → index of its file in the manifest's `co_eventi` list.
-    pub location: FxHashMap<u64, u32>,
-    /// Codes already superseded (rettificati, annullati: `co_superati`) → content hash. A
-    /// communication arriving again with such a code is a copy of a record that is no longer
-    /// live: it must not come back.
-    pub superseded: FxHashMap<u64, u64>,
+    /// Every communication of `co_eventi`, `co_superati` and `co_in_attesa`: keyed content
+    /// hash (`impronta_record`) and where it is.
+    pub records: FxHashMap<u64, (u64, Place)>,
+    /// Corrections: code → the code they point at.
+    pub parent: FxHashMap<u64, u64>,
+    /// Code → the corrections pointing at it.
+    pub children: FxHashMap<u64, Vec<u64>>,
+    /// Codes quarantined for what they hold (not orphans or loops): a correction pointing at
+    /// one stands alone.
+    pub quarantined: FxHashSet<u64>,
+    /// Orphan corrections' quarantine rows: code → index of the quarantine file.
+    pub orphan_rows: FxHashMap<u64, u32>,
 }
 
 impl LakeIndex {
     pub fn load(lake: &Lake, manifest: &Manifest) -> Result<LakeIndex> {
         let mut idx = LakeIndex::default();
-        for (fi, f) in manifest.files(schema::CO_EVENTI).iter().enumerate() {
-            for_each_code(lake, &f.path, |h, imp| {
-                idx.content.insert(h, imp);
-                idx.location.insert(h, fi as u32);
-            })?;
+        type ToPlace = fn(u32) -> Place;
+        let places: [(&str, ToPlace); 3] = [
+            (schema::CO_EVENTI, Place::Live),
+            (schema::CO_SUPERATI, Place::Superseded),
+            (schema::CO_IN_ATTESA, Place::Pending),
+        ];
+        for (dataset, place) in places {
+            for (fi, f) in manifest.files(dataset).iter().enumerate() {
+                for_each_code(lake, &f.path, |h, imp, prec| {
+                    idx.records.insert(h, (imp, place(fi as u32)));
+                    if let Some(p) = prec {
+                        idx.parent.insert(h, p);
+                        idx.children.entry(p).or_default().push(h);
+                    }
+                })?;
+            }
         }
-        for f in manifest.files(schema::CO_SUPERATI) {
-            for_each_code(lake, &f.path, |h, imp| {
-                idx.superseded.insert(h, imp);
-            })?;
+        let orphan = [Motivo::RettificaOrfana.code(), Motivo::AnnullamentoOrfano.code()];
+        for (fi, f) in manifest.files(schema::QUARANTENA).iter().enumerate() {
+            let path = lake.file_path(&f.path).context("lake without a current generation")?;
+            for b in crate::lake::read_file(&path)? {
+                let codes = str_col(&b, "codice_comunicazione")?;
+                let motivi = str_col(&b, "motivo")?;
+                for i in 0..b.num_rows() {
+                    if codes.is_null(i) {
+                        continue;
+                    }
+                    let h = code_hash(codes.value(i));
+                    if orphan.contains(&motivi.value(i)) {
+                        idx.orphan_rows.insert(h, fi as u32);
+                    } else if motivi.value(i) != Motivo::CatenaCiclica.code() {
+                        idx.quarantined.insert(h);
+                    }
+                }
+            }
         }
         Ok(idx)
     }
+
+    /// The codes the waiting corrections point at: a record arriving with one of them must be
+    /// held back for resolution.
+    pub fn pending_targets(&self) -> impl Iterator<Item = u64> + '_ {
+        self.records
+            .iter()
+            .filter(|(_, (_, p))| matches!(p, Place::Pending(_)))
+            .filter_map(|(h, _)| self.parent.get(h).copied())
+    }
+
+    /// Every lake record of the chain `code` belongs to: up through the targets, then down
+    /// through every correction.
+    fn tree(&self, code: u64, out: &mut FxHashSet<u64>) {
+        let mut root = code;
+        let mut steps = 0usize;
+        while let Some(&p) = self.parent.get(&root) {
+            if !self.records.contains_key(&p) || steps > self.parent.len() {
+                break;
+            }
+            root = p;
+            steps += 1;
+        }
+        let mut stack = vec![root];
+        while let Some(c) = stack.pop() {
+            if !out.insert(c) {
+                continue;
+            }
+            if let Some(kids) = self.children.get(&c) {
+                stack.extend(kids.iter().copied().filter(|k| self.records.contains_key(k)));
+            }
+        }
+    }
+
+    /// The lake records this run's records touch: the chains of the codes its corrections
+    /// point at, and the chains of waiting corrections whose target arrived (held) or was
+    /// quarantined in this run.
+    fn touched(&self, targets: impl Iterator<Item = u64>, arrived: impl Iterator<Item = u64>) -> FxHashSet<u64> {
+        let mut out = FxHashSet::default();
+        for t in targets {
+            if self.records.contains_key(&t) && !out.contains(&t) {
+                self.tree(t, &mut out);
+            }
+        }
+        for c in arrived {
+            for k in self.children.get(&c).into_iter().flatten() {
+                if matches!(self.records.get(k), Some((_, Place::Pending(_)))) && !out.contains(k) {
+                    self.tree(*k, &mut out);
+                }
+            }
+        }
+        out
+    }
 }
 
-/// Calls `f(code hash, content hash)` for every row of a lake file of communications.
-fn for_each_code(lake: &Lake, rel: &str, mut f: impl FnMut(u64, u64)) -> Result<()> {
+/// Calls `f(code hash, content hash, target hash)` for every row of a lake file of
+/// communications.
+fn for_each_code(lake: &Lake, rel: &str, mut f: impl FnMut(u64, u64, Option<u64>)) -> Result<()> {
     let path = lake.file_path(rel).context("lake without a current generation")?;
     let file = std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
     let s = builder.schema().clone();
-    let ci = s.index_of("codice_comunicazione")?;
-    let ii = s.index_of("impronta_record")?;
-    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [ci, ii]);
+    let cols = [
+        s.index_of("codice_comunicazione")?,
+        s.index_of("codice_comunicazione_precedente")?,
+        s.index_of("tipo_comunicazione")?,
+        s.index_of("impronta_record")?,
+    ];
+    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), cols);
     for b in builder.with_projection(mask).build()? {
         let b = b?;
-        let codes = b
-            .column(0)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .context("codice column")?;
+        let codes = str_col(&b, "codice_comunicazione")?;
+        let prec = str_col(&b, "codice_comunicazione_precedente")?;
+        let tipo = str_col(&b, "tipo_comunicazione")?;
         let imp = b
-            .column(1)
-            .as_any()
-            .downcast_ref::<Int64Array>()
+            .column_by_name("impronta_record")
+            .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
             .context("impronta column")?;
         for i in 0..b.num_rows() {
-            f(code_hash(codes.value(i)), imp.value(i) as u64);
+            let t = tipo.value(i);
+            let target = (matches!(t, "03" | "04") && !prec.is_null(i) && !prec.value(i).trim().is_empty())
+                .then(|| code_hash(prec.value(i).trim()));
+            f(code_hash(codes.value(i)), imp.value(i) as u64, target);
         }
     }
     Ok(())
 }
 
-/// A superseded code, why, and by which communication.
-type Superseding = (String, &'static str, Option<String>);
-
-/// A lake file rewritten without its superseded records.
+/// A lake file rewritten without the records taken out of it.
 pub struct Rewrite {
+    pub dataset: &'static str,
     pub old_path: String,
-    pub new_path: String,
+    /// None when no record is left in it.
+    pub new_path: Option<String>,
     pub anno: i32,
+    pub schema: SchemaRef,
     pub batches: Vec<RecordBatch>,
 }
 
@@ -99,26 +218,58 @@ pub struct Rewrite {
 pub struct Resolved {
     pub live_batches: Vec<(i32, RecordBatch)>,
     pub superseded_batches: Vec<(i32, RecordBatch)>,
+    /// Orphan corrections, kept for when their target arrives (`co_in_attesa`).
+    pub pending_batches: Vec<(i32, RecordBatch)>,
     pub quarantine: Vec<QuarantineRow>,
+    /// Quarantine rows of lake records resolved again (orphans still waiting, loops).
+    pub lake_quarantine: Vec<QuarantineRow>,
     pub rewrites: Vec<Rewrite>,
     pub live_inputs: Vec<usize>,
     pub superseded_inputs: Vec<usize>,
     pub quarantine_inputs: Vec<usize>,
-    pub superseded_in_lake: u64,
+    /// Lake records resolved again, by `"from → to"` (`co_eventi`, `co_superati`,
+    /// `quarantena` for the waiting orphans).
+    pub moves: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Node {
-    Held(usize),
-    Lake(usize),
+impl Resolved {
+    /// Lake records of earlier runs that this run superseded.
+    pub fn superseded_in_lake(&self) -> u64 {
+        self.moves
+            .get(&move_key(schema::CO_EVENTI, schema::CO_SUPERATI))
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
-struct Outcome {
-    /// held index → radice code
-    live: Vec<(usize, String)>,
-    /// node → (motivo, superante)
-    superseded: Vec<(Node, &'static str, Option<String>)>,
-    quarantine: Vec<(usize, Motivo)>,
+fn move_key(from: &str, to: &str) -> String {
+    format!("{from} → {to}")
+}
+
+/// Where a record under resolution comes from.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// An input of this run.
+    Input(usize),
+    /// The lake; the dataset it is counted in (waiting orphans count as `quarantena`).
+    Lake(&'static str),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct NodeInfo {
+    /// Row in the concatenated batch.
+    row: usize,
+    anno: i32,
+    line: u64,
+    origin: Origin,
+}
+
+/// What became of a record.
+enum Fate {
+    Live,
+    Superseded(&'static str, Option<String>),
+    Orphan(Motivo),
+    Cycle,
 }
 
 fn str_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a StringArray> {
@@ -127,25 +278,196 @@ fn str_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a StringArray> {
         .with_context(|| format!("column {name}"))
 }
 
-pub fn resolve(
-    st: &OrderedState,
-    lake_index: &LakeIndex,
+/// Takes the `pulled` records out of the lake files that hold them: returns them (as
+/// `co_eventi` rows, with their file's year) and the rewrites of those files.
+fn take_out_of_lake(
+    idx: &LakeIndex,
+    pulled: &FxHashSet<u64>,
     lake: &Lake,
     manifest: &Manifest,
     id_run: &str,
-) -> Result<Resolved> {
+) -> Result<(Vec<RecordBatch>, Vec<NodeInfo>, Vec<Rewrite>)> {
+    let mut by_file: BTreeMap<Place, FxHashSet<u64>> = BTreeMap::new();
+    for h in pulled {
+        let (_, place) = idx.records[h];
+        by_file.entry(place).or_default().insert(*h);
+    }
+    let eventi = schema::eventi_schema();
+    let mut batches = Vec::new();
+    let mut nodes = Vec::new();
+    let mut rewrites = Vec::new();
+    let mut offset = 0usize;
+    let mut found = 0usize;
+    for (k, (place, codes)) in by_file.iter().enumerate() {
+        let dataset = place.dataset();
+        let entry = manifest
+            .files(dataset)
+            .get(place.file() as usize)
+            .context("lake file index")?;
+        let origin = Origin::Lake(match place {
+            Place::Pending(_) => schema::QUARANTENA,
+            _ => dataset,
+        });
+        let path = lake
+            .file_path(&entry.path)
+            .context("lake without a current generation")?;
+        let mut kept = Vec::new();
+        for b in crate::lake::read_file(&path)? {
+            let c = str_col(&b, "codice_comunicazione")?;
+            let take: BooleanArray = (0..b.num_rows())
+                .map(|i| Some(codes.contains(&code_hash(c.value(i)))))
+                .collect();
+            let out = filter_record_batch(&b, &take)?;
+            if out.num_rows() > 0 {
+                // co_superati rows carry three audit columns after the co_eventi ones.
+                let out = RecordBatch::try_new(eventi.clone(), out.columns()[..eventi.fields().len()].to_vec())?;
+                let lines = out
+                    .column_by_name("record_origine")
+                    .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
+                    .context("record_origine column")?;
+                for i in 0..out.num_rows() {
+                    nodes.push(NodeInfo {
+                        row: offset + i,
+                        anno: entry.anno,
+                        line: lines.value(i) as u64,
+                        origin,
+                    });
+                }
+                offset += out.num_rows();
+                found += out.num_rows();
+                batches.push(out);
+            }
+            kept.push(filter_record_batch(&b, &arrow::compute::not(&take)?)?);
+        }
+        rewrites.push(rewrite(dataset, entry, kept, id_run, k)?);
+    }
+    if found != pulled.len() {
+        bail!(
+            "the lake index lists {} records to resolve again, its files hold {found}; nothing was committed",
+            pulled.len()
+        );
+    }
+    // The quarantine rows of the waiting orphans taken out leave with them.
+    let orphans = [Motivo::RettificaOrfana.code(), Motivo::AnnullamentoOrfano.code()];
+    let mut q_files: BTreeMap<u32, FxHashSet<u64>> = BTreeMap::new();
+    for h in pulled {
+        if matches!(idx.records[h].1, Place::Pending(_)) {
+            let fi = idx
+                .orphan_rows
+                .get(h)
+                .context("a waiting correction without its quarantine row")?;
+            q_files.entry(*fi).or_default().insert(*h);
+        }
+    }
+    for (k, (fi, codes)) in q_files.iter().enumerate() {
+        let entry = manifest
+            .files(schema::QUARANTENA)
+            .get(*fi as usize)
+            .context("quarantine file index")?;
+        let path = lake
+            .file_path(&entry.path)
+            .context("lake without a current generation")?;
+        let mut kept = Vec::new();
+        let mut removed = 0usize;
+        for b in crate::lake::read_file(&path)? {
+            let c = str_col(&b, "codice_comunicazione")?;
+            let m = str_col(&b, "motivo")?;
+            let keep: BooleanArray = (0..b.num_rows())
+                .map(|i| {
+                    Some(c.is_null(i) || !(orphans.contains(&m.value(i)) && codes.contains(&code_hash(c.value(i)))))
+                })
+                .collect();
+            removed += keep.iter().filter(|v| *v == Some(false)).count();
+            kept.push(filter_record_batch(&b, &keep)?);
+        }
+        if removed != codes.len() {
+            bail!(
+                "{}: {} quarantine rows of waiting corrections expected, {removed} found; nothing was committed",
+                entry.path,
+                codes.len()
+            );
+        }
+        rewrites.push(rewrite(schema::QUARANTENA, entry, kept, id_run, by_file.len() + k)?);
+    }
+    Ok((batches, nodes, rewrites))
+}
+
+fn rewrite(
+    dataset: &'static str,
+    entry: &crate::lake::manifest::FileEntry,
+    kept: Vec<RecordBatch>,
+    id_run: &str,
+    k: usize,
+) -> Result<Rewrite> {
+    let any = kept.iter().any(|b| b.num_rows() > 0);
+    let schema = schema::dataset_schema(dataset).context("dataset schema")?;
+    Ok(Rewrite {
+        dataset,
+        old_path: entry.path.clone(),
+        new_path: any.then(|| format!("{dataset}/anno={}/part-{id_run}-r{k}.parquet", entry.anno)),
+        anno: entry.anno,
+        schema,
+        batches: kept.into_iter().filter(|b| b.num_rows() > 0).collect(),
+    })
+}
+
+pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manifest, id_run: &str) -> Result<Resolved> {
     let mut out = Resolved::default();
-    if st.held.is_empty() {
+    // 1. The lake records of the chains this run touches.
+    let mut held_codes = Vec::new();
+    let mut held_targets = Vec::new();
+    for b in &st.held_batches {
+        let c = str_col(b, "codice_comunicazione")?;
+        let p = str_col(b, "codice_comunicazione_precedente")?;
+        let t = str_col(b, "tipo_comunicazione")?;
+        for i in 0..b.num_rows() {
+            held_codes.push(code_hash(c.value(i)));
+            if matches!(t.value(i), "03" | "04") && !p.is_null(i) {
+                held_targets.push(code_hash(p.value(i).trim()));
+            }
+        }
+    }
+    let quarantined_here: FxHashSet<&str> = st
+        .quarantine
+        .iter()
+        .filter_map(|q| q.codice_comunicazione.as_deref())
+        .collect();
+    let arrived = held_codes
+        .iter()
+        .copied()
+        .chain(quarantined_here.iter().map(|c| code_hash(c)));
+    let pulled = idx.touched(held_targets.into_iter(), arrived);
+    if st.held.is_empty() && pulled.is_empty() {
         return Ok(out);
     }
-    let all = concat_batches(&schema::eventi_schema(), &st.held_batches)?;
+    let (pulled_batches, pulled_nodes, rewrites) = take_out_of_lake(idx, &pulled, lake, manifest, id_run)?;
+    out.rewrites = rewrites;
+
+    // 2. One set of records: this run's held ones, then the lake's.
+    let mut parts: Vec<RecordBatch> = st.held_batches.clone();
+    parts.extend(pulled_batches);
+    let all = concat_batches(&schema::eventi_schema(), &parts)?;
     let mut offsets = Vec::with_capacity(st.held_batches.len());
     let mut acc = 0usize;
     for b in &st.held_batches {
         offsets.push(acc);
         acc += b.num_rows();
     }
-    let gidx = |h: &Held| offsets[h.batch] + h.row;
+    let mut nodes: Vec<NodeInfo> = st
+        .held
+        .iter()
+        .map(|h| NodeInfo {
+            row: offsets[h.batch] + h.row,
+            anno: h.meta.anno,
+            line: h.meta.line,
+            origin: Origin::Input(h.input),
+        })
+        .collect();
+    nodes.extend(pulled_nodes.into_iter().map(|mut p| {
+        p.row += acc;
+        p
+    }));
+    let n = nodes.len();
     let codes = str_col(&all, "codice_comunicazione")?;
     let prec = str_col(&all, "codice_comunicazione_precedente")?;
     let tipo = str_col(&all, "tipo_comunicazione")?;
@@ -153,288 +475,196 @@ pub fn resolve(
         .column_by_name("data_invio")
         .and_then(|c| c.as_any().downcast_ref::<TimestampMicrosecondArray>())
         .context("data_invio column")?;
-    let n = st.held.len();
-    let code_of = |i: usize| codes.value(gidx(&st.held[i])).to_string();
-    let is_corr = |i: usize| {
-        let t = tipo.value(gidx(&st.held[i]));
-        t == "03" || t == "04"
-    };
-    let is_annul = |i: usize| tipo.value(gidx(&st.held[i])) == "04";
+    let code = |i: usize| codes.value(nodes[i].row);
+    let is_corr = |i: usize| matches!(tipo.value(nodes[i].row), "03" | "04");
+    let is_annul = |i: usize| tipo.value(nodes[i].row) == "04";
+    let by_code: FxHashMap<&str, usize> = (0..n).map(|i| (code(i), i)).collect();
 
-    let by_code: FxHashMap<String, usize> = (0..n).map(|i| (code_of(i), i)).collect();
-    let quarantined_codes: FxHashSet<&str> = st
-        .quarantine
-        .iter()
-        .filter_map(|q| q.codice_comunicazione.as_deref())
-        .collect();
-
-    // Parents and children.
-    let mut lake_nodes: Vec<(String, u32)> = Vec::new();
-    let mut lake_node_of: FxHashMap<String, usize> = FxHashMap::default();
-    let mut children: FxHashMap<Node, Vec<usize>> = FxHashMap::default();
-    let mut roots: Vec<Node> = Vec::new();
+    // 3. Chains: parents, children, roots.
+    let mut children: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    let mut roots: Vec<usize> = Vec::new();
     let mut orphans: Vec<usize> = Vec::new();
-    for i in 0..n {
+    for (i, node) in nodes.iter().enumerate() {
         if !is_corr(i) {
-            roots.push(Node::Held(i));
+            roots.push(i);
             continue;
         }
-        let g = gidx(&st.held[i]);
+        let g = node.row;
         let p = if prec.is_null(g) { "" } else { prec.value(g).trim() };
         if let Some(&t) = by_code.get(p) {
-            children.entry(Node::Held(t)).or_default().push(i);
-        } else if let Some(&file) = lake_index.location.get(&code_hash(p)) {
-            let k = *lake_node_of.entry(p.to_string()).or_insert_with(|| {
-                lake_nodes.push((p.to_string(), file));
-                lake_nodes.len() - 1
-            });
-            children.entry(Node::Lake(k)).or_default().push(i);
-        } else if quarantined_codes.contains(p) {
-            roots.push(Node::Held(i)); // its target was quarantined: it stands alone
+            children.entry(t).or_default().push(i);
+        } else if quarantined_here.contains(p) || idx.quarantined.contains(&code_hash(p)) {
+            roots.push(i); // its target was quarantined: it stands alone
         } else if st.seen.contains_key(&code_hash(p)) {
-            // Accepted in this run but streamed instead of held: the pre-pass missed it.
-            // Calling the correction an orphan would be silently wrong.
-            bail!("internal error: the target {p} of a correction was written without being held back (pre-pass miss); nothing was committed");
+            // Acquired but neither held nor taken back from the lake: calling the correction
+            // an orphan would be silently wrong.
+            bail!("internal error: the target {p} of a correction was not brought into the resolution; nothing was committed");
         } else {
             orphans.push(i);
         }
     }
-    for k in 0..lake_nodes.len() {
-        roots.push(Node::Lake(k));
-    }
-    // Orphans' own corrections stand alone too (their target is quarantined now).
-    let orphan_set: FxHashSet<usize> = orphans.iter().copied().collect();
+    // Orphans' own corrections stand alone (their target is quarantined now).
     for &o in &orphans {
-        if let Some(kids) = children.remove(&Node::Held(o)) {
-            roots.extend(kids.into_iter().map(Node::Held));
+        if let Some(kids) = children.remove(&o) {
+            roots.extend(kids);
         }
     }
+    // The latest correction wins; equal times are settled by the code, not by arrival.
     for kids in children.values_mut() {
-        kids.sort_by_key(|&i| (invio.value(gidx(&st.held[i])), i));
+        kids.sort_by(|&a, &b| (invio.value(nodes[a].row), code(a)).cmp(&(invio.value(nodes[b].row), code(b))));
     }
 
-    let mut oc = Outcome {
-        live: Vec::new(),
-        superseded: Vec::new(),
-        quarantine: Vec::new(),
-    };
-    let mut visited = vec![false; n];
-    let lake_code = |k: usize| lake_nodes[k].0.clone();
-    let node_code = |nd: Node| match nd {
-        Node::Held(i) => code_of(i),
-        Node::Lake(k) => lake_code(k),
-    };
+    // 4. Walk each chain from its root.
+    let mut fate: Vec<Option<(Fate, usize)>> = (0..n).map(|_| None).collect();
     fn mark_subtree(
-        nd: Node,
+        i: usize,
         motivo: &'static str,
         by: &str,
-        children: &FxHashMap<Node, Vec<usize>>,
-        visited: &mut [bool],
-        oc: &mut Outcome,
+        root: usize,
+        children: &FxHashMap<usize, Vec<usize>>,
+        fate: &mut [Option<(Fate, usize)>],
     ) {
-        if let Node::Held(i) = nd {
-            visited[i] = true;
-        }
-        oc.superseded.push((nd, motivo, Some(by.to_string())));
-        if let Some(kids) = children.get(&nd) {
-            for &k in kids {
-                mark_subtree(Node::Held(k), motivo, by, children, visited, oc);
-            }
+        fate[i] = Some((Fate::Superseded(motivo, Some(by.to_string())), root));
+        for &k in children.get(&i).into_iter().flatten() {
+            mark_subtree(k, motivo, by, root, children, fate);
         }
     }
     for &root in &roots {
-        if let Node::Held(i) = root {
-            visited[i] = true;
+        let root_code = code(root);
+        if is_annul(root) {
+            // A stand-alone annullamento annuls nothing we hold.
+            fate[root] = Some((Fate::Superseded("annullamento", None), root));
+            for &k in children.get(&root).into_iter().flatten() {
+                mark_subtree(k, "rettifica_sostituita", root_code, root, &children, &mut fate);
+            }
+            continue;
         }
         let mut path = vec![root];
         let mut cur = root;
-        let root_code = node_code(root);
-        // A stand-alone annullamento annuls nothing we hold.
-        if let Node::Held(i) = root {
-            if is_annul(i) {
-                oc.superseded.push((root, "annullamento", None));
-                if let Some(kids) = children.get(&root) {
-                    for &k in kids {
-                        mark_subtree(
-                            Node::Held(k),
-                            "rettifica_sostituita",
-                            &root_code,
-                            &children,
-                            &mut visited,
-                            &mut oc,
-                        );
-                    }
-                }
-                continue;
-            }
-        }
-        let live = loop {
-            let Some(kids) = children.get(&cur) else {
-                break Some(cur);
+        loop {
+            let Some((&winner, losers)) = children.get(&cur).and_then(|k| k.split_last()) else {
+                fate[cur] = Some((Fate::Live, root));
+                break;
             };
-            let Some((&winner, losers)) = kids.split_last() else {
-                break Some(cur);
-            };
-            let wcode = code_of(winner);
+            let wcode = code(winner);
             for &l in losers {
-                mark_subtree(
-                    Node::Held(l),
-                    "rettifica_sostituita",
-                    &wcode,
-                    &children,
-                    &mut visited,
-                    &mut oc,
-                );
+                mark_subtree(l, "rettifica_sostituita", wcode, root, &children, &mut fate);
             }
-            visited[winner] = true;
             if is_annul(winner) {
                 for &p in &path {
-                    oc.superseded.push((p, "annullato", Some(wcode.clone())));
+                    fate[p] = Some((Fate::Superseded("annullato", Some(wcode.to_string())), root));
                 }
-                oc.superseded.push((Node::Held(winner), "annullamento", None));
-                if let Some(k2) = children.get(&Node::Held(winner)) {
-                    for &k in k2 {
-                        mark_subtree(
-                            Node::Held(k),
-                            "rettifica_sostituita",
-                            &wcode,
-                            &children,
-                            &mut visited,
-                            &mut oc,
-                        );
-                    }
+                fate[winner] = Some((Fate::Superseded("annullamento", None), root));
+                for &k in children.get(&winner).into_iter().flatten() {
+                    mark_subtree(k, "rettifica_sostituita", wcode, root, &children, &mut fate);
                 }
-                break None;
+                break;
             }
-            oc.superseded.push((cur, "rettificato", Some(wcode.clone())));
-            path.push(Node::Held(winner));
-            cur = Node::Held(winner);
-        };
-        match live {
-            Some(Node::Held(i)) => oc.live.push((i, root_code)),
-            Some(Node::Lake(_)) | None => {}
+            fate[cur] = Some((Fate::Superseded("rettificato", Some(wcode.to_string())), root));
+            path.push(winner);
+            cur = winner;
         }
     }
     for &o in &orphans {
-        visited[o] = true;
         let m = if is_annul(o) {
             Motivo::AnnullamentoOrfano
         } else {
             Motivo::RettificaOrfana
         };
-        oc.quarantine.push((o, m));
+        fate[o] = Some((Fate::Orphan(m), o));
     }
-    for (i, v) in visited.iter().enumerate() {
-        if !v && !orphan_set.contains(&i) {
-            oc.quarantine.push((i, Motivo::CatenaCiclica));
+    for f in fate.iter_mut() {
+        if f.is_none() {
+            *f = Some((Fate::Cycle, 0));
         }
     }
+    let fate: Vec<(Fate, usize)> = fate.into_iter().flatten().collect();
 
-    // Live rows, with their chain's root as `codice_comunicazione_radice`.
-    oc.live.sort_by_key(|(i, _)| *i);
-    let live_idx: Vec<u32> = oc.live.iter().map(|(i, _)| gidx(&st.held[*i]) as u32).collect();
-    if !live_idx.is_empty() {
-        let b = take_record_batch(&all, &UInt32Array::from(live_idx))?;
-        let radice: StringArray = oc.live.iter().map(|(_, r)| Some(r.as_str())).collect();
+    // 5. Rows out, by fate; counts by input, and lake moves.
+    let count = |i: usize, to: &'static str, out: &mut Resolved| match nodes[i].origin {
+        Origin::Input(k) => match to {
+            schema::CO_EVENTI => out.live_inputs.push(k),
+            schema::CO_SUPERATI => out.superseded_inputs.push(k),
+            _ => out.quarantine_inputs.push(k),
+        },
+        Origin::Lake(from) => *out.moves.entry(move_key(from, to)).or_insert(0) += 1,
+    };
+    let with_radice = |rows: &[usize]| -> Result<RecordBatch> {
+        let idx: Vec<u32> = rows.iter().map(|&i| nodes[i].row as u32).collect();
+        let b = take_record_batch(&all, &UInt32Array::from(idx))?;
+        let radice: StringArray = rows.iter().map(|&i| Some(code(fate[i].1))).collect();
         let ri = b.schema().index_of("codice_comunicazione_radice")?;
         let mut cols: Vec<ArrayRef> = b.columns().to_vec();
         cols[ri] = Arc::new(radice);
-        let b = RecordBatch::try_new(b.schema(), cols)?;
-        let years: Vec<i32> = oc.live.iter().map(|(i, _)| st.held[*i].meta.anno).collect();
-        out.live_batches = split_by_year(&b, &years)?;
-        out.live_inputs = oc.live.iter().map(|(i, _)| st.held[*i].input).collect();
+        Ok(RecordBatch::try_new(b.schema(), cols)?)
+    };
+    let years = |rows: &[usize]| rows.iter().map(|&i| nodes[i].anno).collect::<Vec<_>>();
+
+    let live: Vec<usize> = (0..n).filter(|&i| matches!(fate[i].0, Fate::Live)).collect();
+    if !live.is_empty() {
+        out.live_batches = split_by_year(&with_radice(&live)?, &years(&live))?;
+    }
+    for &i in &live {
+        count(i, schema::CO_EVENTI, &mut out);
     }
 
-    // Superseded held rows.
-    let mut sup_rows: Vec<(usize, &'static str, Option<String>)> = Vec::new();
-    let mut sup_lake: BTreeMap<u32, Vec<Superseding>> = BTreeMap::new();
-    for (nd, motivo, by) in oc.superseded {
-        match nd {
-            Node::Held(i) => sup_rows.push((i, motivo, by)),
-            Node::Lake(k) => sup_lake
-                .entry(lake_nodes[k].1)
-                .or_default()
-                .push((lake_nodes[k].0.clone(), motivo, by)),
-        }
-    }
-    sup_rows.sort_by_key(|(i, _, _)| *i);
-    if !sup_rows.is_empty() {
-        let idx: Vec<u32> = sup_rows.iter().map(|(i, _, _)| gidx(&st.held[*i]) as u32).collect();
-        let b = take_record_batch(&all, &UInt32Array::from(idx))?;
-        let motivi: Vec<&str> = sup_rows.iter().map(|(_, m, _)| *m).collect();
-        let by: Vec<Option<&str>> = sup_rows.iter().map(|(_, _, b)| b.as_deref()).collect();
-        let b = with_superseded_columns(&b, &motivi, &by, id_run)?;
-        let years: Vec<i32> = sup_rows.iter().map(|(i, _, _)| st.held[*i].meta.anno).collect();
-        out.superseded_batches.extend(split_by_year(&b, &years)?);
-        out.superseded_inputs = sup_rows.iter().map(|(i, _, _)| st.held[*i].input).collect();
-    }
-
-    // Records of earlier runs: rewrite their files without them.
-    let files = manifest.files(schema::CO_EVENTI);
-    for (k, (fi, removed)) in sup_lake.into_iter().enumerate() {
-        let entry = files.get(fi as usize).context("lake file index")?;
-        let path = lake
-            .file_path(&entry.path)
-            .context("lake without a current generation")?;
-        let batches = crate::lake::read_file(&path)?;
-        let gone: FxHashMap<&str, (&'static str, Option<&str>)> = removed
-            .iter()
-            .map(|(c, m, b)| (c.as_str(), (*m, b.as_deref())))
-            .collect();
-        let mut kept = Vec::new();
-        for b in batches {
-            let c = str_col(&b, "codice_comunicazione")?;
-            let keep: arrow::array::BooleanArray = (0..b.num_rows())
-                .map(|i| Some(!gone.contains_key(c.value(i))))
-                .collect();
-            let drop_idx: Vec<u32> = (0..b.num_rows())
-                .filter(|&i| gone.contains_key(c.value(i)))
-                .map(|i| i as u32)
-                .collect();
-            if !drop_idx.is_empty() {
-                let d = take_record_batch(&b, &UInt32Array::from(drop_idx))?;
-                let dc = str_col(&d, "codice_comunicazione")?;
-                let motivi: Vec<&str> = (0..d.num_rows()).map(|i| gone[dc.value(i)].0).collect();
-                let by: Vec<Option<&str>> = (0..d.num_rows()).map(|i| gone[dc.value(i)].1).collect();
-                out.superseded_in_lake += d.num_rows() as u64;
-                out.superseded_batches
-                    .push((entry.anno, with_superseded_columns(&d, &motivi, &by, id_run)?));
+    let sup: Vec<usize> = (0..n).filter(|&i| matches!(fate[i].0, Fate::Superseded(..))).collect();
+    if !sup.is_empty() {
+        let mut motivi = Vec::new();
+        let mut by = Vec::new();
+        for &i in &sup {
+            if let Fate::Superseded(m, b) = &fate[i].0 {
+                motivi.push(*m);
+                by.push(b.as_deref());
             }
-            kept.push(arrow::compute::filter_record_batch(&b, &keep)?);
         }
-        out.rewrites.push(Rewrite {
-            old_path: entry.path.clone(),
-            new_path: format!("{}/anno={}/part-{id_run}-r{k}.parquet", schema::CO_EVENTI, entry.anno),
-            anno: entry.anno,
-            batches: kept,
-        });
+        let b = with_superseded_columns(&with_radice(&sup)?, &motivi, &by, id_run)?;
+        out.superseded_batches = split_by_year(&b, &years(&sup))?;
+    }
+    for &i in &sup {
+        count(i, schema::CO_SUPERATI, &mut out);
     }
 
-    // Orphans and cycles to quarantine.
-    for (i, m) in oc.quarantine {
-        let g = gidx(&st.held[i]);
-        let fonte = match str_col(&all, "fonte")?.value(g) {
-            "csv" => "csv",
-            "lombardia" => "lombardia",
-            _ => "unilav",
+    let orphan_rows: Vec<usize> = (0..n).filter(|&i| matches!(fate[i].0, Fate::Orphan(_))).collect();
+    if !orphan_rows.is_empty() {
+        out.pending_batches = split_by_year(&with_radice(&orphan_rows)?, &years(&orphan_rows))?;
+    }
+    let fonte_col = str_col(&all, "fonte")?;
+    let file_col = str_col(&all, "file_origine")?;
+    for i in 0..n {
+        let m = match fate[i].0 {
+            Fate::Orphan(m) => m,
+            Fate::Cycle => Motivo::CatenaCiclica,
+            _ => continue,
         };
-        let p = if prec.is_null(g) {
-            String::new()
-        } else {
-            prec.value(g).to_string()
-        };
-        out.quarantine.push(QuarantineRow {
-            anno: st.held[i].meta.anno,
-            codice_comunicazione: Some(code_of(i)),
+        let g = nodes[i].row;
+        let p = if prec.is_null(g) { "" } else { prec.value(g) };
+        let row = QuarantineRow {
+            anno: nodes[i].anno,
+            codice_comunicazione: Some(code(i).to_string()),
             motivo: m.code(),
             campo: Some(crate::model::F::CodiceComunicazionePrecedente.name()),
-            dettaglio: format!("la comunicazione precedente '{p}' non esiste nel lotto né nel lago"),
-            fonte,
-            file_origine: str_col(&all, "file_origine")?.value(g).into(),
-            record_origine: st.held[i].meta.line,
+            dettaglio: match m {
+                Motivo::CatenaCiclica => format!("la catena di rettifiche da '{p}' torna su se stessa"),
+                _ => format!(
+                    "la comunicazione precedente '{p}' non esiste nel lotto né nel lago: resta in co_in_attesa \
+                     finché non arriva"
+                ),
+            },
+            fonte: match fonte_col.value(g) {
+                "csv" => "csv",
+                "lombardia" => "lombardia",
+                _ => "unilav",
+            },
+            file_origine: file_col.value(g).into(),
+            record_origine: nodes[i].line,
             record_grezzo: None,
-        });
-        out.quarantine_inputs.push(st.held[i].input);
+        };
+        match nodes[i].origin {
+            Origin::Input(_) => out.quarantine.push(row),
+            Origin::Lake(_) => out.lake_quarantine.push(row),
+        }
+        count(i, schema::QUARANTENA, &mut out);
     }
     Ok(out)
 }
@@ -443,8 +673,8 @@ fn split_by_year(b: &RecordBatch, years: &[i32]) -> Result<Vec<(i32, RecordBatch
     let distinct: std::collections::BTreeSet<i32> = years.iter().copied().collect();
     let mut out = Vec::new();
     for y in distinct {
-        let mask: arrow::array::BooleanArray = years.iter().map(|v| Some(*v == y)).collect();
-        out.push((y, arrow::compute::filter_record_batch(b, &mask)?));
+        let mask: BooleanArray = years.iter().map(|v| Some(*v == y)).collect();
+        out.push((y, filter_record_batch(b, &mask)?));
     }
     Ok(out)
 }

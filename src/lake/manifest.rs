@@ -99,6 +99,10 @@ pub struct RunRecord {
     pub quarantena_per_motivo: BTreeMap<String, u64>,
     /// Communications of earlier runs superseded by this run's rettifiche/annullamenti.
     pub superati_nel_lago: u64,
+    /// Records of earlier runs resolved again with this run's (their chain got a new
+    /// member), by `"from → to"` dataset; waiting orphans count as `quarantena`.
+    #[serde(default)]
+    pub rivalutati_nel_lago: BTreeMap<String, u64>,
     /// Labels (Lombardia open data) that matched no code, with their counts.
     pub etichette_non_abbinate: BTreeMap<String, u64>,
     pub secondi: f64,

@@ -35,7 +35,12 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// Datasets written by `oml ingest`.
-pub const DATASETS: [&str; 3] = [schema::CO_EVENTI, schema::QUARANTENA, schema::CO_SUPERATI];
+pub const DATASETS: [&str; 4] = [
+    schema::CO_EVENTI,
+    schema::QUARANTENA,
+    schema::CO_SUPERATI,
+    schema::CO_IN_ATTESA,
+];
 
 /// Every dataset exposed at the top of the lake: the ingested ones and those `oml build`
 /// derives from them.

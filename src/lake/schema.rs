@@ -21,6 +21,20 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const CO_EVENTI: &str = "co_eventi";
 pub const QUARANTENA: &str = "quarantena";
 pub const CO_SUPERATI: &str = "co_superati";
+/// Rettifiche and annullamenti whose target has not arrived (quarantined as orphans): kept,
+/// pseudonymised like `co_eventi`, so that the target arriving in a later run resolves them
+/// as if both had come together.
+pub const CO_IN_ATTESA: &str = "co_in_attesa";
+
+/// The schema of an ingested dataset.
+pub fn dataset_schema(name: &str) -> Option<SchemaRef> {
+    match name {
+        CO_EVENTI | CO_IN_ATTESA => Some(eventi_schema()),
+        QUARANTENA => Some(quarantena_schema()),
+        CO_SUPERATI => Some(superati_schema()),
+        _ => None,
+    }
+}
 
 fn s(name: &str) -> Field {
     Field::new(name, DataType::Utf8, true)

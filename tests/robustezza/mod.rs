@@ -6,6 +6,7 @@ use super::{count, key, opts, synthetic, tmp_lake};
 use oml::build::{build, BuildOptions};
 use oml::ingest::ingest;
 use oml::lake::Lake;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The synthetic CSV extract: header and data lines (with their line ends).
@@ -375,4 +376,163 @@ fn caps_on_file_record_and_field_size_give_clear_errors() {
         why[0][0].contains("--max-field-bytes") && why[1][0].contains("NUL"),
         "{why:?}"
     );
+}
+
+/// Every row of `dataset` without the columns that say where and when a record came in
+/// (file, line, run, extraction date, free-text detail), sorted: what a lake *holds*. Returns
+/// the column names and the rows.
+fn holdings(lake: &Lake, dataset: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    const PROVENANCE: &str =
+        "file_origine, record_origine, id_run, data_estrazione, id_run_superamento, dettaglio, record_grezzo";
+    let cols: Vec<String> = super::query_strings(
+        lake,
+        &format!(
+            "SELECT column_name FROM (DESCRIBE SELECT * FROM {dataset}) \
+             WHERE column_name NOT IN ('{}') ORDER BY column_name",
+            PROVENANCE.replace(", ", "','")
+        ),
+    )
+    .into_iter()
+    .map(|r| r[0].clone())
+    .collect();
+    let list: Vec<String> = cols.iter().map(|c| format!("\"{c}\"")).collect();
+    let rows = super::query_strings(lake, &format!("SELECT {} FROM {dataset} ORDER BY ALL", list.join(", ")));
+    (cols, rows)
+}
+
+#[test]
+fn the_same_records_in_any_split_into_runs_give_the_same_lake() {
+    let (d, one) = tmp_lake("lineage-one");
+    let csv = synthetic().join("co.csv");
+    ingest(&one, &key(), std::slice::from_ref(&csv), &opts()).unwrap();
+    build(&one, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+
+    // The same records, shuffled (a fixed seed), in five files ingested in five runs: corrections
+    // arrive before, after and in the same run as their targets.
+    let (header, mut lines) = csv_lines();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for i in (1..lines.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        lines.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    let split = Lake::new(d.path().join("split"));
+    let per = lines.len().div_ceil(5);
+    for (k, part) in lines.chunks(per).enumerate() {
+        let p = write(
+            d.path(),
+            &format!("lotto_{k}.csv"),
+            format!("{header}{}", part.concat()),
+        );
+        ingest(&split, &key(), &[p], &opts()).unwrap();
+    }
+    build(&split, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+    for ds in [
+        "co_eventi",
+        "co_superati",
+        "quarantena",
+        "co_in_attesa",
+        "rapporti",
+        "segmenti",
+        "rapporti_anomalie",
+    ] {
+        let ((cols, a), (_, b)) = (holdings(&one, ds), holdings(&split, ds));
+        assert!(!a.is_empty(), "{ds} is empty");
+        let (sa, sb): (HashSet<_>, HashSet<_>) = (a.iter().collect(), b.iter().collect());
+        let only_a: Vec<_> = a.iter().filter(|r| !sb.contains(r)).collect();
+        let only_b: Vec<_> = b.iter().filter(|r| !sa.contains(r)).collect();
+        let differing: Vec<String> = match (only_a.first(), only_b.first()) {
+            (Some(x), Some(y)) => (0..cols.len())
+                .filter(|&c| x[c] != y[c])
+                .map(|c| format!("{}: {} / {}", cols[c], x[c], y[c]))
+                .collect(),
+            _ => Vec::new(),
+        };
+        assert_eq!(
+            (a.len(), only_a.len(), only_b.len()),
+            (b.len(), 0, 0),
+            "{ds}: one run {} rows, five runs {} rows; first rows only in one of them differ in {differing:?}",
+            a.len(),
+            b.len()
+        );
+    }
+    // Every orphan correction waits in co_in_attesa, and nothing else does.
+    for lake in [&one, &split] {
+        assert_eq!(
+            count(lake, "SELECT count(*) FROM co_in_attesa"),
+            count(
+                lake,
+                "SELECT count(*) FROM quarantena WHERE motivo IN ('rettifica_orfana', 'annullamento_orfano')"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_chain_resolves_the_same_whatever_order_its_members_arrive_in() {
+    // One avviamento A; rettifiche C1 (sent later) and C2 (sent earlier) of A; D rettifies C1;
+    // E rettifies a code nobody sent. Together: C1 beats C2, D replaces C1, D is live with
+    // root A; E waits. Every order of arrival, one record per run, must give that lake.
+    let (header, lines) = csv_lines();
+    let base: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            l.trim_end_matches(['\r', '\n'])
+                .split(';')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .find(|f| f[2] == "01" && f[4] == "ASS")
+        .unwrap();
+    let rec = |code: &str, prec: &str, tipo: &str, invio: &str| {
+        let mut f = base.clone();
+        f[0] = code.into();
+        f[1] = prec.into();
+        f[2] = tipo.into();
+        f[3] = invio.into();
+        format!("{}\n", f.join(";"))
+    };
+    let a = &base[0];
+    let records = [
+        rec(a, "", "01", &base[3]),
+        rec("1799000000000001", a, "03", "2024-06-02T10:00:00"),
+        rec("1799000000000002", a, "03", "2024-06-01T10:00:00"),
+        rec("1799000000000003", "1799000000000001", "03", "2024-06-03T10:00:00"),
+        rec("1799000000000004", "1799999999999999", "03", "2024-06-04T10:00:00"),
+    ];
+    let d = tempfile::tempdir().unwrap();
+    let together = Lake::new(d.path().join("together"));
+    let all = write(d.path(), "all.csv", format!("{header}{}", records.concat()));
+    ingest(&together, &key(), &[all], &opts()).unwrap();
+    let expect: Vec<_> = ["co_eventi", "co_superati", "quarantena", "co_in_attesa"]
+        .map(|ds| holdings(&together, ds).1)
+        .into();
+    assert_eq!(
+        super::query_strings(
+            &together,
+            "SELECT codice_comunicazione, codice_comunicazione_radice FROM co_eventi"
+        ),
+        vec![vec!["1799000000000003".to_string(), a.clone()]]
+    );
+    for (k, order) in [
+        [0, 1, 2, 3, 4],
+        [4, 3, 2, 1, 0],
+        [3, 1, 0, 4, 2],
+        [1, 3, 0, 2, 4],
+        [2, 0, 3, 4, 1],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let lake = Lake::new(d.path().join(format!("order{k}")));
+        for &i in order {
+            let p = write(d.path(), &format!("o{k}_{i}.csv"), format!("{header}{}", records[i]));
+            ingest(&lake, &key(), &[p], &opts()).unwrap();
+        }
+        let got: Vec<_> = ["co_eventi", "co_superati", "quarantena", "co_in_attesa"]
+            .map(|ds| holdings(&lake, ds).1)
+            .into();
+        assert_eq!(got, expect, "arrival order {order:?}");
+    }
 }
