@@ -174,6 +174,16 @@ struct IngestCoArgs {
     /// quarantine (reason record_malformato).
     #[arg(long, default_value_t = oml::sources::MAX_FIELD_BYTES)]
     max_field_bytes: usize,
+    /// Lombardia open data: the order of day and month in DATA, for a file whose every date
+    /// reads both ways (day and month up to 12). Otherwise the order is read from the data (a
+    /// first number above 12 means day first) and this must agree with it.
+    #[arg(long, value_enum)]
+    date_order: Option<oml::sources::lombardia::DateOrder>,
+    /// Lombardia open data: take a file whose contract or sector wordings match no code,
+    /// with null codes (the wordings are counted in the run). By default such a file is
+    /// refused with the wordings listed: add them to reference/oml/etichette_contratto.csv.
+    #[arg(long)]
+    allow_unmapped_labels: bool,
 }
 
 #[derive(Subcommand)]
@@ -344,6 +354,10 @@ impl IngestCoArgs {
                 max_file_bytes: self.max_file_bytes,
                 max_record_bytes: self.max_record_bytes,
                 max_field_bytes: self.max_field_bytes,
+            },
+            assume: oml::ingest::prepass::ScanOptions {
+                date_order: self.date_order,
+                allow_unmapped_labels: self.allow_unmapped_labels,
             },
         }
     }

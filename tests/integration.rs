@@ -427,13 +427,31 @@ fn hand_made_fixtures_in_every_format() {
         "SELECT ateco, tipologia_contrattuale, macro_contratto, sesso, classe_eta, provincia FROM co_eventi WHERE fonte = 'lombardia' ORDER BY record_origine",
     );
     assert_eq!(l[0], vec!["56.10.11", "A.02.01", "TD", "F", "25-34", "MI"]);
-    assert_eq!(l[1][1], "", "platform variant has no code");
-    assert_eq!(l[1][2], "TI", "…but its macro class comes from the label words");
+    assert_eq!(
+        l[1][1], "A.01.00",
+        "platform variant: an alias of reference/oml/etichette_contratto.csv"
+    );
+    assert_eq!(l[1][2], "TI");
     assert!(
-        run.etichette_non_abbinate.keys().any(|k| k.contains("piattaforma")),
+        run.etichette_non_abbinate.keys().all(|k| k.starts_with("ETA")),
         "{:?}",
         run.etichette_non_abbinate
     );
+    // What the pre-pass established, and where every byte went.
+    for i in &run.inputs {
+        let name = Path::new(&i.path).file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(i.byte.letti, i.byte.record + i.byte.struttura, "{name}");
+        assert!(i.byte.record > 0 && i.byte.struttura > 0, "{name}: {:?}", i.byte);
+        if !name.ends_with(".zip") {
+            assert_eq!(i.byte.letti, i.bytes, "{name}");
+        }
+        let expect = match name.as_str() {
+            "rapporti_attivati.csv" => (Some("UTF-8"), Some("gg/mm/aaaa")),
+            "estrazione.csv" => (Some("UTF-8"), None),
+            _ => (None, None),
+        };
+        assert_eq!((i.codifica.as_deref(), i.ordine_date.as_deref()), expect, "{name}");
+    }
     // The zip path names the entry.
     assert_eq!(
         count(

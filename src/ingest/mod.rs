@@ -13,7 +13,7 @@ pub mod prepass;
 pub mod resolve;
 pub mod worker;
 
-use crate::lake::manifest::{Conteggi, FileEntry, InputRecord, RunRecord};
+use crate::lake::manifest::{ByteAccount, Conteggi, FileEntry, InputRecord, RunRecord};
 use crate::lake::schema::{self, QuarantineRow};
 use crate::lake::{Lake, PartitionedWriter};
 use crate::privacy::{Key, Pseudonymizer};
@@ -46,6 +46,9 @@ pub struct IngestOptions {
     pub fail_before_commit: bool,
     /// Caps on file, record and field size.
     pub limits: sources::Limits,
+    /// What the data of a Lombardia file cannot settle (`--date-order`,
+    /// `--allow-unmapped-labels`).
+    pub assume: prepass::ScanOptions,
 }
 
 /// What a run did.
@@ -84,7 +87,7 @@ fn progress_bar(show: bool, len: u64, msg: &str) -> ProgressBar {
 pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -> Result<IngestReport> {
     let started = std::time::Instant::now();
     let inizio = chrono::Local::now().naive_local();
-    let inputs = sources::discover(paths, opts.format, &opts.limits)?;
+    let mut inputs = sources::discover(paths, opts.format, &opts.limits)?;
     // One writer at a time; the manifest is read under the lock.
     let lock = lake.lock_writer("ingest", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
@@ -102,23 +105,27 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     // content, not by name) and the codes its rettifiche/annullamenti point at.
     let total_all: u64 = inputs.iter().map(|f| f.bytes).sum();
     let pb = progress_bar(opts.progress, total_all, "pre-lettura");
+    let mut scans: Vec<prepass::Scan> = Vec::with_capacity(inputs.len());
+    for inp in inputs.iter_mut() {
+        let scan = prepass::scan_input(inp, &opts.assume, &pb)?;
+        // What the pre-pass established is how the main pass reads the file.
+        inp.encoding = scan.encoding.unwrap_or_default();
+        inp.date_order = scan.date_order;
+        scans.push(scan);
+    }
     let mut new_inputs: Vec<(usize, &InputFile)> = Vec::new();
-    let mut shas: Vec<String> = Vec::new();
     let mut skipped = Vec::new();
     let mut seen_sha = std::collections::HashSet::new();
     let mut target_codes = rustc_hash::FxHashSet::default();
-    let mut file_records: Vec<u64> = Vec::new();
-    for (i, inp) in inputs.iter().enumerate() {
-        let scan = prepass::scan_input(inp, &pb)?;
+    for (i, (inp, scan)) in inputs.iter().zip(scans.iter_mut()).enumerate() {
         if manifest.has_input(&scan.sha256) || !seen_sha.insert(scan.sha256.clone()) {
             skipped.push(inp.path.display().to_string());
         } else {
             new_inputs.push((i, inp));
-            target_codes.extend(scan.codes);
+            target_codes.extend(std::mem::take(&mut scan.codes));
         }
-        shas.push(scan.sha256);
-        file_records.push(scan.records);
     }
+    let shas: Vec<&str> = scans.iter().map(|s| s.sha256.as_str()).collect();
     pb.finish_and_clear();
     if new_inputs.is_empty() {
         return Ok(IngestReport { run: None, skipped });
@@ -286,11 +293,22 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let mut input_records = Vec::new();
     for &(i, inp) in &new_inputs {
         let c = per_input[i];
-        if c.letti != file_records[i] {
+        let scan = &scans[i];
+        let zip = inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if (!zip && scan.bytes_read != inp.bytes) || scan.record_bytes > scan.bytes_read {
+            bail!(
+                "{}: {} bytes when listed, {} read, {} in records: the file changed while it was read? nothing was committed",
+                inp.path.display(),
+                inp.bytes,
+                scan.bytes_read,
+                scan.record_bytes
+            );
+        }
+        if c.letti != scan.records {
             bail!(
                 "{}: the file holds {} records, {} were read; nothing was committed",
                 inp.path.display(),
-                file_records[i],
+                scan.records,
                 c.letti
             );
         }
@@ -307,10 +325,17 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         totali.add(&c);
         input_records.push(InputRecord {
             path: inp.path.display().to_string(),
-            sha256: shas[i].clone(),
+            sha256: scan.sha256.clone(),
             bytes: inp.bytes,
             formato: inp.format.fonte().to_string(),
             conteggi: c,
+            byte: ByteAccount {
+                letti: scan.bytes_read,
+                record: scan.record_bytes,
+                struttura: scan.bytes_read - scan.record_bytes,
+            },
+            codifica: scan.encoding.map(|e| e.name().to_string()),
+            ordine_date: scan.date_order.map(|o| o.name().to_string()),
         });
     }
     let mut per_motivo: BTreeMap<String, u64> = BTreeMap::new();

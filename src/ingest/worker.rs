@@ -274,7 +274,8 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                                 out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
                                 return;
                             }
-                            match lombardia::validate(rec, &cols, default_ev, &codice, &mut unmatched) {
+                            match lombardia::validate(rec, &cols, default_ev, chunk.date_order, &codice, &mut unmatched)
+                            {
                                 Ok(v) => {
                                     let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
                                     out.accept(&v, line, h);

@@ -82,6 +82,26 @@ pub struct InputRecord {
     pub bytes: u64,
     pub formato: String,
     pub conteggi: Conteggi,
+    /// Where its bytes went: every byte read (for a zip, of its XML members unpacked) is in
+    /// a record (`UniLav` element, CSV record with its line end) or is structure (header,
+    /// blank lines, XML prolog and wrappers): `byte_letti = byte_record + byte_struttura`.
+    #[serde(default)]
+    pub byte: ByteAccount,
+    /// CSV: the encoding found in its bytes (`UTF-8`, `ISO-8859-1`, `windows-1252`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codifica: Option<String>,
+    /// Lombardia: the order of day and month of `DATA` found in the data (or given with
+    /// `--date-order` when the data could not tell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordine_date: Option<String>,
+}
+
+/// The bytes of an input, by what they were.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ByteAccount {
+    pub letti: u64,
+    pub record: u64,
+    pub struttura: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

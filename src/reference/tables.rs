@@ -51,6 +51,7 @@ const ANPAL_PROVINCE: Embedded = embed!("reference/anpal/province.csv");
 const ANPAL_REGIONI: Embedded = embed!("reference/anpal/regioni.csv");
 const ANPAL_TIPOLOGIE: Embedded = embed!("reference/anpal/tipologie_contrattuali.csv");
 const OML_MACRO_CONTRATTI: Embedded = embed!("reference/oml/macro_contratti.csv");
+const OML_ETICHETTE_CONTRATTO: Embedded = embed!("reference/oml/etichette_contratto.csv");
 const OML_TRASFORMAZIONI: Embedded = embed!("reference/oml/trasformazioni.csv");
 const OML_CAUSE: Embedded = embed!("reference/oml/cause_cessazione.csv");
 const OML_CPI: Embedded = embed!("reference/oml/cpi_comuni.csv");
@@ -1423,6 +1424,20 @@ impl Reference {
                 macro_classe,
             });
         }
+        // Wordings of regional open data that are not the official label: aliases of a code.
+        let t = Table::utf8(&OML_ETICHETTE_CONTRATTO)?;
+        let (c_lab, c_cod) = (t.col("etichetta")?, t.col("cod_tipologiacontr")?);
+        for row in t.rows() {
+            let label = normalize_label(row.get(c_lab));
+            let cod = row.code(c_cod, "cod_tipologiacontr", is_tipologia_code)?;
+            let &i = self
+                .tipologia_by_code
+                .get(cod)
+                .ok_or_else(|| row.err(format!("'{cod}' is not a tipologia of {}", ANPAL_TIPOLOGIE.path)))?;
+            if self.tipologia_by_norm_label.insert(label.clone(), vec![i]).is_some() {
+                return Err(row.err(format!("'{label}' is already a label")));
+            }
+        }
         Ok(())
     }
 
@@ -1907,8 +1922,17 @@ mod tests {
         let mob = "APPRENDISTATO PROFESSIONALIZZANTE O CONTRATTO DI MESTIERE PER LAVORATORI IN MOBILITA'";
         assert_eq!(code(r.tipologia_by_label(mob, d(2012, 6, 1))), Some("A.03.12"));
         assert!(not_valid(r.tipologia_by_label(mob, day)).is_some());
+        // Regional wordings: aliases of reference/oml/etichette_contratto.csv.
         assert_eq!(
-            r.tipologia_by_label("Lavoro a tempo indeterminato con piattaforma", day),
+            code(r.tipologia_by_label("Lavoro a tempo indeterminato con piattaforma", day)),
+            Some("A.01.00")
+        );
+        assert_eq!(
+            code(r.tipologia_by_label("LAVORO INTERMITTENTE CON PIATTAFORMA", day)),
+            Some("A.05.02")
+        );
+        assert_eq!(
+            r.tipologia_by_label("Lavoro a cottimo su Marte", day),
             CodeCheck::Unknown
         );
 

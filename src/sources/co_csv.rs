@@ -138,9 +138,18 @@ pub fn read_header(r: &mut impl Read, format: SourceFormat, max_record: usize) -
             );
         }
     };
+    super::encoding::check_start(&buf)?;
     let start = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
-    let line = std::str::from_utf8(&buf[start..end]).map_err(|_| anyhow::anyhow!("the header is not UTF-8"))?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
+    // Column names are ASCII; a Latin-1 header (an accented name) is read as such.
+    let line = match std::str::from_utf8(&buf[start..end]) {
+        Ok(l) => std::borrow::Cow::Borrowed(l),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&buf[start..end])
+                .0
+        }
+    };
+    let line = line.strip_suffix('\r').unwrap_or(&line);
     if line.contains('\r') {
         anyhow::bail!(
             "line 1: the lines end with a bare CR (old Mac line ends): save the file with LF or CRLF line ends"
@@ -210,6 +219,17 @@ pub fn for_each_byte_record(
     header: &Header,
     mut f: impl FnMut(u64, &csv::ByteRecord),
 ) -> Result<()> {
+    for_each_byte_record_sized(chunk, first_line, header, |line, _, rec| f(line, rec))
+}
+
+/// [`for_each_byte_record`], also giving the bytes each record takes in the chunk (its line
+/// end included).
+pub fn for_each_byte_record_sized(
+    chunk: &[u8],
+    first_line: u64,
+    header: &Header,
+    mut f: impl FnMut(u64, usize, &csv::ByteRecord),
+) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(header.delimiter)
         .has_headers(false)
@@ -218,16 +238,22 @@ pub fn for_each_byte_record(
     let mut rec = csv::ByteRecord::new();
     let mut lines = LineCounter::new(chunk, first_line);
     loop {
-        let start = rdr.position().byte() as usize;
-        let line = lines.at(start);
+        let before = rdr.position().byte() as usize;
         if !rdr.read_byte_record(&mut rec)? {
             return Ok(());
         }
+        let end = (rdr.position().byte() as usize).min(chunk.len());
+        // The reader skips empty lines before a record: they are not part of it.
+        let start = before.min(end)
+            + chunk[before.min(end)..end]
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+        let line = lines.at(start);
         if rec.len() != header.names.len() {
             // A record with the wrong number of columns that runs over several lines is a
             // quote opened by mistake swallowing the lines after it: a file error, not one
             // malformed record (that would hide the swallowed communications).
-            let end = (rdr.position().byte() as usize).min(chunk.len());
             let raw = chunk[start.min(end)..end].trim_ascii();
             let extra = memchr::memchr_iter(b'\n', raw).count();
             if extra > 0 {
@@ -240,7 +266,16 @@ pub fn for_each_byte_record(
                 );
             }
         }
-        f(line, &rec);
+        // The record's bytes run to its own line end (the reader may stop inside a CRLF).
+        let mut own_end = end;
+        let ended = end > 0 && chunk[end - 1] == b'\n';
+        while !ended && own_end < chunk.len() && chunk[own_end] == b'\r' {
+            own_end += 1;
+        }
+        if !ended && own_end < chunk.len() && chunk[own_end] == b'\n' {
+            own_end += 1;
+        }
+        f(line, own_end.saturating_sub(start), &rec);
     }
 }
 

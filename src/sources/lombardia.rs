@@ -2,17 +2,34 @@
 //! identifiers, `DATA` as dd/mm/yyyy, ATECO and contract *labels* instead of codes.
 //!
 //! The event kind comes from the dataset (attivati / cessati / prorogati / trasformati): from
-//! an `EVENTO`/`TIPO` column when present, else from the file name. Labels are mapped to
-//! codes (exact, then normalised); labels that match nothing are kept as null codes and
-//! counted in the run's unmatched-label report, never guessed. The codice comunicazione, which
-//! the open data lack, is built from the input's sha256 and the line: `L` + 6 hex + 9 digits.
+//! an `EVENTO`/`TIPO` column when present, else from the file name. The codice comunicazione,
+//! which the open data lack, is built from the input's sha256 and the line: `L` + 6 hex + 9
+//! digits.
+//!
+//! A public file is checked, not guessed (the pre-pass reads all of it before anything is
+//! written):
+//! - **date order** — from the data: a first number above 12 (`31/01/2024`) settles day-first,
+//!   a second one above 12 month-first; both in one file is an error naming a line of each; a
+//!   file whose every date reads both ways is refused unless `--date-order` says which
+//!   ([`DateEvidence`]);
+//! - **encoding** — UTF-8 or Latin-1, from the bytes (`sources::encoding`);
+//! - **vocabulary** — every contract (`CONTRATTO`) and sector (`SETTOREECONOMICODETTAGLIO`)
+//!   wording must map to a code (exact label, normalised label, or an alias of
+//!   `reference/oml/etichette_contratto.csv`), or the file is refused with the unmapped
+//!   wordings listed ([`Vocabulary`]); `--allow-unmapped-labels` takes such a file anyway, with
+//!   null codes, the wordings counted in the run's `etichette_non_abbinate`. Other fields
+//!   (study title, working time, province, citizenship) never refuse a file: an unmatched
+//!   wording is a null code, counted the same way.
 
 use crate::model::Evento;
 use crate::quality::dates::parse_date;
 use crate::quality::{classe_eta, Motivo, Rejection, Validated};
 use crate::reference::{CodeCheck, MacroContratto, Reference};
 use crate::sources::co_csv::Header;
+use crate::sources::encoding::Encoding;
+use anyhow::{bail, Result};
 use chrono::Datelike;
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Column positions of a Lombardia file.
@@ -46,7 +63,184 @@ pub fn evento_from_text(s: &str) -> Option<Evento> {
     }
 }
 
+/// The order of day and month in the `DATA` column. ISO dates (`2024-01-31`) read the same
+/// whatever the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DateOrder {
+    /// Day first: 31/01/2024 (the order of the Lombardia portal).
+    Dmy,
+    /// Month first: 01/31/2024 (files re-saved by US-locale software).
+    Mdy,
+}
+
+impl DateOrder {
+    /// The name stated in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "gg/mm/aaaa",
+            DateOrder::Mdy => "mm/gg/aaaa",
+        }
+    }
+
+    /// Parses a `DATA` value in this order (ISO dates in any order).
+    pub fn parse(self, s: &str) -> Option<NaiveDate> {
+        let t = s.trim();
+        match (self, slashed(t.as_bytes())) {
+            (DateOrder::Mdy, Some(_)) => parse_date(&format!("{}/{}/{}", &t[3..5], &t[0..2], &t[6..10])),
+            _ => parse_date(t),
+        }
+    }
+}
+
+/// The two leading numbers of a `nn/nn/nnnn` date.
+fn slashed(v: &[u8]) -> Option<(u32, u32)> {
+    let num = |b: &[u8]| -> Option<u32> {
+        b.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    (v.len() == 10 && v[2] == b'/' && v[5] == b'/' && num(&v[6..]).is_some())
+        .then(|| Some((num(&v[0..2])?, num(&v[3..5])?)))
+        .flatten()
+}
+
+/// What the `DATA` values of a file say about their order.
+#[derive(Debug, Clone, Default)]
+pub struct DateEvidence {
+    /// First value that can only be day-first, and its line.
+    day_first: Option<(u64, String)>,
+    /// First value that can only be month-first, and its line.
+    month_first: Option<(u64, String)>,
+    /// Values of the form nn/nn/nnnn.
+    slashed: u64,
+}
+
+impl DateEvidence {
+    pub fn observe(&mut self, value: &[u8], line: u64) {
+        let v = value.trim_ascii();
+        let Some((a, b)) = slashed(v) else { return };
+        self.slashed += 1;
+        let text = || String::from_utf8_lossy(v).into_owned();
+        if a > 12 && b <= 12 && self.day_first.is_none() {
+            self.day_first = Some((line, text()));
+        }
+        if b > 12 && a <= 12 && self.month_first.is_none() {
+            self.month_first = Some((line, text()));
+        }
+    }
+
+    /// The order of the file: from the data, or `forced` when the data cannot tell; None when
+    /// no date has the form nn/nn/nnnn (ISO dates, or none).
+    pub fn decide(&self, forced: Option<DateOrder>) -> Result<Option<DateOrder>> {
+        let found = match (&self.day_first, &self.month_first) {
+            (Some((l1, d1)), Some((l2, d2))) => bail!(
+                "the DATA column mixes two date orders: line {l1} has '{d1}' (day first), line {l2} has '{d2}' (month first)"
+            ),
+            (Some(e), None) => Some((DateOrder::Dmy, e)),
+            (None, Some(e)) => Some((DateOrder::Mdy, e)),
+            (None, None) => None,
+        };
+        match (found, forced) {
+            (Some((o, (line, d))), Some(f)) if o != f => bail!(
+                "--date-order {} contradicts the data: line {line} has '{d}', which reads only as {}",
+                match f {
+                    DateOrder::Dmy => "dmy",
+                    DateOrder::Mdy => "mdy",
+                },
+                o.name()
+            ),
+            (Some((o, _)), _) => Ok(Some(o)),
+            (None, _) if self.slashed == 0 => Ok(None),
+            (None, Some(f)) => Ok(Some(f)),
+            (None, None) => bail!(
+                "the {} dates of the DATA column all read both ways (day and month up to 12): \
+                 say which order the file uses, --date-order dmy (31/01/2024) or mdy (01/31/2024)",
+                self.slashed
+            ),
+        }
+    }
+}
+
+/// The distinct contract and sector wordings of a file, to check against the code lists
+/// before anything is written.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// Raw wording (in the file's encoding, known only at the end) → (rows, first line).
+    contratto: BTreeMap<Vec<u8>, (u64, u64)>,
+    settore: BTreeMap<Vec<u8>, (u64, u64)>,
+}
+
+/// More distinct wordings than this in one column is not a Lombardia file (the code lists
+/// have 52 contracts and 1,226 ATECO sottocategorie): memory stays bounded.
+const MAX_WORDINGS: usize = 20_000;
+
+impl Vocabulary {
+    /// Counts a `CONTRATTO` (`settore = false`) or `SETTOREECONOMICODETTAGLIO` value.
+    pub fn observe(&mut self, settore: bool, value: &[u8], line: u64) -> Result<()> {
+        let v = value.trim_ascii();
+        if v.is_empty() {
+            return Ok(());
+        }
+        let map = if settore {
+            &mut self.settore
+        } else {
+            &mut self.contratto
+        };
+        if let Some(e) = map.get_mut(v) {
+            e.0 += 1;
+            return Ok(());
+        }
+        if map.len() >= MAX_WORDINGS {
+            bail!(
+                "line {line}: more than {MAX_WORDINGS} distinct wordings in {}: not a Lombardia open-data file",
+                if settore {
+                    "SETTOREECONOMICODETTAGLIO"
+                } else {
+                    "CONTRATTO"
+                }
+            );
+        }
+        map.insert(v.to_vec(), (1, line));
+        Ok(())
+    }
+
+    /// The wordings no code matches, read in the file's encoding, as `COLUMN: 'wording' (n
+    /// rows, first at line l)` (identifier-shaped text masked).
+    pub fn unmapped(&self, encoding: Encoding) -> Vec<String> {
+        let r = Reference::get();
+        let any_day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap_or_default();
+        let text = |raw: &Vec<u8>| String::from_utf8_lossy(&encoding.to_utf8(raw.clone())).into_owned();
+        let contratti = self
+            .contratto
+            .iter()
+            .map(|(l, c)| (text(l), c))
+            .filter(|(l, _)| matches!(r.tipologia_by_label(l, any_day), CodeCheck::Unknown))
+            .map(|(l, c)| ("CONTRATTO", l, c));
+        let settori = self
+            .settore
+            .iter()
+            .map(|(l, c)| (text(l), c))
+            .filter(|(l, _)| r.ateco_by_label(l).is_none())
+            .map(|(l, c)| ("SETTOREECONOMICODETTAGLIO", l, c));
+        contratti
+            .chain(settori)
+            .map(|(col, l, (n, line))| {
+                format!(
+                    "{col}: '{}' ({n} righe, la prima alla riga {line})",
+                    crate::quality::mask_cf_patterns(&l)
+                )
+            })
+            .collect()
+    }
+}
+
 impl Columns {
+    /// Positions of `DATA`, `CONTRATTO` and `SETTOREECONOMICODETTAGLIO`: what the pre-pass
+    /// checks.
+    pub fn checked(&self) -> (usize, Option<usize>, Option<usize>) {
+        (self.data, self.contratto, self.settore)
+    }
+
     pub fn from_header(h: &Header, file_name: &str) -> anyhow::Result<(Columns, Option<Evento>)> {
         let data = h
             .column("DATA")
@@ -126,6 +320,7 @@ pub fn validate<'a>(
     rec: &'a csv::ByteRecord,
     cols: &Columns,
     default_evento: Option<Evento>,
+    date_order: DateOrder,
     codice: &'a str,
     unmatched: &mut Unmatched,
 ) -> Result<Validated<'a>, Rejection> {
@@ -143,7 +338,7 @@ pub fn validate<'a>(
     };
     let data_s = field(rec, Some(cols.data))
         .ok_or_else(|| rej(Motivo::CampoMancante, "DATA", "campo obbligatorio vuoto".into()))?;
-    let data = parse_date(data_s).filter(|d| d.year() >= 2008).ok_or_else(|| {
+    let data = date_order.parse(data_s).filter(|d| d.year() >= 2008).ok_or_else(|| {
         rej(
             Motivo::DataNonValida,
             "DATA",
@@ -278,4 +473,48 @@ pub fn validate<'a>(
 /// The synthetic code of a Lombardia row: `L` + first 6 hex of the input sha256 + line (9 digits).
 pub fn codice(sha_prefix: &str, line: u64) -> String {
     format!("L{}{:09}", &sha_prefix[..sha_prefix.len().min(6)], line % 1_000_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(values: &[&str], forced: Option<DateOrder>) -> Result<Option<DateOrder>> {
+        let mut e = DateEvidence::default();
+        for (i, v) in values.iter().enumerate() {
+            e.observe(v.as_bytes(), i as u64 + 2);
+        }
+        e.decide(forced)
+    }
+
+    #[test]
+    fn date_order_comes_from_the_data() {
+        assert_eq!(
+            order(&["01/02/2024", "31/01/2024"], None).unwrap(),
+            Some(DateOrder::Dmy)
+        );
+        assert_eq!(
+            order(&["01/31/2024", " 02/01/2024 "], None).unwrap(),
+            Some(DateOrder::Mdy)
+        );
+        assert_eq!(
+            order(&["2024-01-31", ""], None).unwrap(),
+            None,
+            "ISO dates need no order"
+        );
+        assert!(order(&["01/02/2024"], None)
+            .unwrap_err()
+            .to_string()
+            .contains("--date-order"));
+        assert_eq!(
+            order(&["01/02/2024"], Some(DateOrder::Mdy)).unwrap(),
+            Some(DateOrder::Mdy)
+        );
+        assert!(order(&["13/01/2024"], Some(DateOrder::Mdy)).is_err());
+        assert!(order(&["13/01/2024", "01/13/2024"], None).is_err());
+        assert_eq!(DateOrder::Mdy.parse("01/31/2024"), NaiveDate::from_ymd_opt(2024, 1, 31));
+        assert_eq!(DateOrder::Mdy.parse("2024-01-31"), NaiveDate::from_ymd_opt(2024, 1, 31));
+        assert_eq!(DateOrder::Dmy.parse("31/01/2024"), NaiveDate::from_ymd_opt(2024, 1, 31));
+        assert_eq!(DateOrder::Mdy.parse("31/01/2024"), None);
+    }
 }

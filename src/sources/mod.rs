@@ -6,6 +6,7 @@
 //! the end of a `UniLav` element for XML), and the channel to the workers is bounded.
 
 pub mod co_csv;
+pub mod encoding;
 pub mod lombardia;
 pub mod unilav_xml;
 
@@ -47,6 +48,10 @@ pub struct InputFile {
     pub bytes: u64,
     /// The most bytes one of its records may take ([`Limits::max_record_bytes`]).
     pub max_record_bytes: usize,
+    /// CSV: its encoding, as the pre-pass established it (chunks are transcoded to UTF-8).
+    pub encoding: encoding::Encoding,
+    /// Lombardia: the order of day and month in `DATA`, as the pre-pass established it.
+    pub date_order: Option<lombardia::DateOrder>,
 }
 
 /// Caps on what an input may hold, with clear errors past them (`oml ingest co
@@ -197,6 +202,8 @@ pub fn discover(paths: &[PathBuf], forced: Option<SourceFormat>, limits: &Limits
                 format,
                 bytes,
                 max_record_bytes: limits.max_record_bytes,
+                encoding: encoding::Encoding::Utf8,
+                date_order: None,
             })
         })
         .collect()
@@ -219,6 +226,8 @@ pub struct Chunk {
     pub header: Option<Arc<co_csv::Header>>,
     /// XML: whether the file declares the UNILAV namespace.
     pub namespace_ok: bool,
+    /// Lombardia: the order of day and month in `DATA` (day first when the file has none).
+    pub date_order: lombardia::DateOrder,
 }
 
 /// The most bytes one record may take (a CSV record, a `UniLav` element) before the file is
@@ -419,6 +428,8 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                     .with_context(|| format!("{}: reading the header", input.path.display()))?;
                 let header = Arc::new(header);
                 let fmt = input.format;
+                let enc = input.encoding;
+                let date_order = input.date_order.unwrap_or(lombardia::DateOrder::Dmy);
                 chunk_stream(
                     f,
                     BLOCK_BYTES,
@@ -433,10 +444,11 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                             input: idx,
                             label: label.clone(),
                             format: fmt,
-                            bytes,
+                            bytes: enc.to_utf8(bytes),
                             first_line,
                             header: Some(header.clone()),
                             namespace_ok: true,
+                            date_order,
                         })
                     },
                 )
@@ -516,6 +528,7 @@ fn xml_chunks(
                 first_line,
                 header: None,
                 namespace_ok,
+                date_order: lombardia::DateOrder::Dmy,
             })
         },
     )
@@ -526,6 +539,7 @@ fn xml_chunks(
 pub struct HashingReader<R> {
     inner: R,
     hasher: sha2::Sha256,
+    read: u64,
 }
 
 impl<R: Read> HashingReader<R> {
@@ -534,7 +548,13 @@ impl<R: Read> HashingReader<R> {
         HashingReader {
             inner,
             hasher: sha2::Sha256::new(),
+            read: 0,
         }
+    }
+
+    /// Bytes read so far.
+    pub fn position(&self) -> u64 {
+        self.read
     }
 
     /// Reads what is left and returns the hex sha256 of the whole stream.
@@ -557,6 +577,7 @@ impl<R: Read> Read for HashingReader<R> {
         use sha2::Digest;
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
+        self.read += n as u64;
         Ok(n)
     }
 }

@@ -290,11 +290,13 @@ pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<u64>) {
     (spans, open.map(|_| open_line))
 }
 
-fn tag_len(s: &[u8]) -> usize {
+/// Bytes of the tag starting at `s[0]` (to its `>`, or all of `s`).
+pub fn tag_len(s: &[u8]) -> usize {
     memchr::memchr(b'>', s).map_or(s.len(), |k| k + 1)
 }
 
-fn self_closing(s: &[u8]) -> bool {
+/// Whether the tag starting at `s[0]` ends with `/>`.
+pub fn self_closing(s: &[u8]) -> bool {
     let n = tag_len(s);
     n >= 2 && s[n - 2] == b'/'
 }

@@ -536,3 +536,146 @@ fn a_chain_resolves_the_same_whatever_order_its_members_arrive_in() {
         assert_eq!(got, expect, "arrival order {order:?}");
     }
 }
+
+/// A Lombardia open-data file (attivati) with these DATA, sector and contract values.
+fn lombardia(rows: &[(&str, &str, &str)]) -> String {
+    let mut s = String::from(
+        "DATA,GENERE,ETA,SETTOREECONOMICODETTAGLIO,TITOLOSTUDIO,CONTRATTO,MODALITALAVORO,PROVINCIAIMPRESA,ITALIANO\n",
+    );
+    for (data, settore, contratto) in rows {
+        s.push_str(&format!(
+            "{data},F,30,{settore},LICENZA MEDIA,{contratto},TEMPO PIENO,MILANO,ITALIA\n"
+        ));
+    }
+    s
+}
+
+fn dates_in(lake: &Lake) -> Vec<String> {
+    super::query_strings(
+        lake,
+        "SELECT data_evento::VARCHAR FROM co_eventi ORDER BY record_origine",
+    )
+    .into_iter()
+    .map(|r| r[0].clone())
+    .collect()
+}
+
+#[test]
+fn public_files_are_checked_not_guessed() {
+    let d = tempfile::tempdir().unwrap();
+    let ok = ("Ristorazione con somministrazione", "LAVORO A TEMPO DETERMINATO");
+    let file = |name: &str, dates: &[&str]| {
+        let rows: Vec<_> = dates.iter().map(|x| (*x, ok.0, ok.1)).collect();
+        write(d.path(), name, lombardia(&rows))
+    };
+    let with = |order| {
+        let mut o = opts();
+        o.assume.date_order = order;
+        o
+    };
+    let err = |lake: &Lake, p: &Path, o: &oml::ingest::IngestOptions| {
+        let e = format!("{:#}", ingest(lake, &key(), &[p.to_path_buf()], o).unwrap_err());
+        assert!(e.contains(&p.display().to_string()), "the error names the file: {e}");
+        assert_eq!(inputs_recorded(lake), 0, "nothing recorded after: {e}");
+        e
+    };
+
+    // Date order: from the data, or said when the data cannot tell, never guessed.
+    let lake = Lake::new(d.path().join("ambigua"));
+    let ambigua = file("ambigua_attivati.csv", &["05/03/2024", "01/02/2024"]);
+    assert!(err(&lake, &ambigua, &opts()).contains("--date-order"));
+    let run = ingest(
+        &lake,
+        &key(),
+        &[ambigua],
+        &with(Some(oml::sources::lombardia::DateOrder::Mdy)),
+    )
+    .unwrap()
+    .run
+    .unwrap();
+    assert_eq!(dates_in(&lake), ["2024-05-03", "2024-01-02"]);
+    assert_eq!(run.inputs[0].ordine_date.as_deref(), Some("mm/gg/aaaa"));
+
+    let lake = Lake::new(d.path().join("usa"));
+    let usa = file("usa_attivati.csv", &["03/15/2024", "04/01/2024"]);
+    let e = err(&lake, &usa, &with(Some(oml::sources::lombardia::DateOrder::Dmy)));
+    assert!(e.contains("contradicts") && e.contains("line 2"), "{e}");
+    ingest(&lake, &key(), &[usa], &opts()).unwrap();
+    assert_eq!(
+        dates_in(&lake),
+        ["2024-03-15", "2024-04-01"],
+        "month first, from the data"
+    );
+
+    let lake = Lake::new(d.path().join("mista"));
+    let mista = file("mista_attivati.csv", &["15/03/2024", "01/01/2024", "03/15/2024"]);
+    let e = err(&lake, &mista, &opts());
+    assert!(
+        e.contains("line 2") && e.contains("line 4") && e.contains("mixes"),
+        "{e}"
+    );
+
+    // Encoding: a Latin-1 export reads as its UTF-8 twin, and the manifest says which it was.
+    let rows = [
+        (
+            "15/03/2024",
+            "Attività manifatturiere",
+            "LAVORO O ATTIVITÀ SOCIALMENTE UTILE (LSU - ASU)",
+        ),
+        ("16/03/2024", ok.0, ok.1),
+    ];
+    let text = lombardia(&rows);
+    let (latin1, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable);
+    let mut lakes = Vec::new();
+    for (name, bytes) in [
+        ("utf8_attivati.csv", text.as_bytes().to_vec()),
+        ("latin1_attivati.csv", latin1.to_vec()),
+    ] {
+        let lake = Lake::new(d.path().join(format!("lago_{name}")));
+        let run = ingest(&lake, &key(), &[write(d.path(), name, bytes)], &opts())
+            .unwrap()
+            .run
+            .unwrap();
+        lakes.push((run.inputs[0].codifica.clone(), lake));
+    }
+    let read = |lake: &Lake| {
+        super::query_strings(
+            lake,
+            "SELECT ateco, tipologia_contrattuale, data_evento FROM co_eventi ORDER BY record_origine",
+        )
+    };
+    assert_eq!(lakes[0].0.as_deref(), Some("UTF-8"));
+    assert_eq!(lakes[1].0.as_deref(), Some("ISO-8859-1"));
+    assert_eq!(read(&lakes[0].1), read(&lakes[1].1));
+    assert_eq!(read(&lakes[1].1)[0][..2], ["C".to_string(), "C.03.00".to_string()]);
+    // Two encodings in one file: refused, naming a line of each.
+    let mut mixed = latin1.to_vec();
+    mixed.extend_from_slice(
+        "17/03/2024,F,30,Attività manifatturiere,,LAVORO A TEMPO DETERMINATO,,MILANO,ITALIA\n".as_bytes(),
+    );
+    let lake = Lake::new(d.path().join("mixed"));
+    let e = err(&lake, &write(d.path(), "mixed_attivati.csv", mixed), &opts());
+    assert!(e.contains("line 2 is not UTF-8, line 4 is UTF-8"), "{e}");
+
+    // Vocabulary: a wording that maps to no code refuses the file, listing every such wording.
+    let strane = [
+        ("15/03/2024", "Estrazione di unobtainium", ok.1),
+        ("16/03/2024", ok.0, "LAVORO SU MARTE"),
+        ("17/03/2024", ok.0, "LAVORO SU MARTE"),
+    ];
+    let p = write(d.path(), "strane_attivati.csv", lombardia(&strane));
+    let lake = Lake::new(d.path().join("strane"));
+    let e = err(&lake, &p, &opts());
+    assert!(
+        e.contains("CONTRATTO: 'LAVORO SU MARTE' (2 righe, la prima alla riga 3)")
+            && e.contains("SETTOREECONOMICODETTAGLIO: 'Estrazione di unobtainium'")
+            && e.contains("--allow-unmapped-labels"),
+        "{e}"
+    );
+    let mut o = opts();
+    o.assume.allow_unmapped_labels = true;
+    let run = ingest(&lake, &key(), &[p], &o).unwrap().run.unwrap();
+    assert_eq!(run.totali.accettati, 3);
+    assert_eq!(run.etichette_non_abbinate["CONTRATTO: LAVORO SU MARTE"], 2);
+}
