@@ -117,22 +117,32 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     let mut skipped = Vec::new();
     let mut seen_sha = std::collections::HashSet::new();
     let mut target_codes = rustc_hash::FxHashSet::default();
+    let mut seen_content = std::collections::HashSet::new();
     for (i, (inp, scan)) in inputs.iter().zip(scans.iter_mut()).enumerate() {
-        if manifest.has_input(&scan.sha256) || !seen_sha.insert(scan.sha256.clone()) {
+        // Known by its bytes, or by its records' text (the same export saved with other line
+        // ends or in another encoding).
+        let same_content = scan
+            .content
+            .as_deref()
+            .is_some_and(|c| manifest.input_with_content(c).is_some() || !seen_content.insert(c.to_string()));
+        if manifest.has_input(&scan.sha256) || !seen_sha.insert(scan.sha256.clone()) || same_content {
             skipped.push(inp.path.display().to_string());
         } else {
             new_inputs.push((i, inp));
             target_codes.extend(std::mem::take(&mut scan.codes));
         }
     }
-    let shas: Vec<&str> = scans.iter().map(|s| s.sha256.as_str()).collect();
     pb.finish_and_clear();
     if new_inputs.is_empty() {
         return Ok(IngestReport { run: None, skipped });
     }
 
     let data_estrazione = opts.vintage.unwrap_or_else(|| inizio.date());
-    let id_run = format!("{}-{}", inizio.format("%Y%m%dT%H%M%S"), &shas[new_inputs[0].0][..8]);
+    let id_run = format!(
+        "{}-{}",
+        inizio.format("%Y%m%dT%H%M%S"),
+        &scans[new_inputs[0].0].sha256[..8]
+    );
     let total_bytes: u64 = new_inputs.iter().map(|(_, f)| f.bytes).sum();
 
     // Codes already live in the lake (for duplicates and corrections across runs).
@@ -149,7 +159,12 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         content_seed: key_seed(key),
         data_estrazione: crate::quality::dates::to_days(data_estrazione),
         id_run: id_run.clone().into(),
-        sha_prefix: shas.iter().map(|s| s[..6].to_string()).collect(),
+        // Lombardia codes are built from the content fingerprint: a record has the same code
+        // whatever the line ends or the encoding of the file that carried it.
+        code_prefix: scans
+            .iter()
+            .map(|s| s.content.as_deref().unwrap_or(&s.sha256)[..6].to_string())
+            .collect(),
         max_field_bytes: opts.limits.max_field_bytes,
     });
 
@@ -336,6 +351,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
             },
             codifica: scan.encoding.map(|e| e.name().to_string()),
             ordine_date: scan.date_order.map(|o| o.name().to_string()),
+            impronta_contenuto: scan.content.clone(),
         });
     }
     let mut per_motivo: BTreeMap<String, u64> = BTreeMap::new();

@@ -36,6 +36,9 @@ pub struct Scan {
     pub encoding: Option<Encoding>,
     /// Lombardia: the order of day and month of its dates (None: no nn/nn/nnnn date).
     pub date_order: Option<lombardia::DateOrder>,
+    /// CSV: fingerprint of its records' text (hex xxh3): the same records saved with other
+    /// line ends or in another encoding have the same one.
+    pub content: Option<String>,
 }
 
 /// `UniLav` elements of an XML stream: how many, and how many bytes they take, counted the
@@ -197,6 +200,8 @@ struct CsvScan<'a> {
     encoding: EncodingEvidence,
     records: u64,
     record_bytes: u64,
+    /// Hash of the records' text: line ends normalised, Latin-1 read as such.
+    content: xxhash_rust::xxh3::Xxh3,
     /// First error found inside a record callback.
     error: Option<anyhow::Error>,
 }
@@ -227,6 +232,7 @@ impl CsvScan<'_> {
     /// parser reads it.
     fn chunk(&mut self, bytes: &[u8], first_line: u64, header: &co_csv::Header, max_record: usize) -> Result<()> {
         self.encoding.observe(bytes, first_line);
+        self.fingerprint(bytes);
         let last = self.watched.iter().map(|(c, _)| *c).max();
         if memchr::memchr(b'"', bytes).is_none() {
             let mut bounds: Vec<(usize, usize)> = Vec::new();
@@ -284,6 +290,27 @@ impl CsvScan<'_> {
     }
 }
 
+impl CsvScan<'_> {
+    /// Feeds the content fingerprint: every non-blank line without its line end, as text (a
+    /// chunk that is not UTF-8 is read as Latin-1, as the main pass will read it). The same
+    /// records give the same fingerprint whatever the line ends, the encoding or the cut into
+    /// chunks.
+    fn fingerprint(&mut self, bytes: &[u8]) {
+        let text: std::borrow::Cow<[u8]> = match std::str::from_utf8(bytes) {
+            Ok(_) => bytes.into(),
+            Err(_) => Encoding::Latin1.to_utf8(bytes.to_vec()).into(),
+        };
+        for line in lines(&text) {
+            let line = line.strip_suffix(b"\n").unwrap_or(line);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !blank(line) {
+                self.content.update(line);
+                self.content.update(b"\n");
+            }
+        }
+    }
+}
+
 /// One pass over an input: its sha256, its records and the codes its corrections point at.
 /// Errors name the file (and the line, or the zip member).
 pub fn scan_input(inp: &InputFile, opts: &ScanOptions, pb: &ProgressBar) -> Result<Scan> {
@@ -309,6 +336,7 @@ fn scan(inp: &InputFile, opts: &ScanOptions, pb: &ProgressBar) -> Result<Scan> {
     let mut date_order = None;
     // Zip: the bytes of its XML members, unpacked.
     let mut unpacked = 0u64;
+    let mut content = None;
     let file = std::fs::File::open(&inp.path).context("opening the file")?;
     let mut f = sources::HashingReader::new(file);
     match inp.format {
@@ -349,6 +377,7 @@ fn scan(inp: &InputFile, opts: &ScanOptions, pb: &ProgressBar) -> Result<Scan> {
                 encoding: EncodingEvidence::default(),
                 records: 0,
                 record_bytes: 0,
+                content: xxhash_rust::xxh3::Xxh3::new(),
                 error: None,
             };
             sources::chunk_stream(
@@ -381,6 +410,7 @@ fn scan(inp: &InputFile, opts: &ScanOptions, pb: &ProgressBar) -> Result<Scan> {
             }
             records = cs.records;
             record_bytes = cs.record_bytes;
+            content = Some(format!("{:016x}", cs.content.digest()));
         }
         SourceFormat::Unilav => {
             if inp.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
@@ -428,6 +458,7 @@ fn scan(inp: &InputFile, opts: &ScanOptions, pb: &ProgressBar) -> Result<Scan> {
         bytes_read,
         encoding,
         date_order,
+        content,
     })
 }
 
@@ -447,6 +478,7 @@ mod tests {
             encoding: EncodingEvidence::default(),
             records: 0,
             record_bytes: 0,
+            content: xxhash_rust::xxh3::Xxh3::new(),
             error: None,
         };
         cs.chunk(bytes, 2, &h, max)?;

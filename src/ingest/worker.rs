@@ -45,7 +45,7 @@ pub struct WorkerContext {
     pub data_estrazione: i32,
     pub id_run: Arc<str>,
     /// sha256 prefix of each input (Lombardia synthetic codes).
-    pub sha_prefix: Vec<String>,
+    pub code_prefix: Vec<String>,
     /// A longer field, or one holding a NUL byte, quarantines its record.
     pub max_field_bytes: usize,
 }
@@ -253,7 +253,7 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                         });
                     }
                     Ok((cols, default_ev)) => {
-                        let prefix = ctx.sha_prefix.get(chunk.input).cloned().unwrap_or_default();
+                        let prefix = ctx.code_prefix.get(chunk.input).cloned().unwrap_or_default();
                         let res = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, rec| {
                             if co_csv::is_blank(rec) {
                                 return;

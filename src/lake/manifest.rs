@@ -94,6 +94,10 @@ pub struct InputRecord {
     /// `--date-order` when the data could not tell).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordine_date: Option<String>,
+    /// CSV: fingerprint of its records' text, whatever the line ends or the encoding: a file
+    /// with the same one is the same data and is skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impronta_contenuto: Option<String>,
 }
 
 /// The bytes of an input, by what they were.
@@ -130,6 +134,15 @@ pub struct RunRecord {
 
 impl Manifest {
     /// True if an input with this sha256 was already ingested.
+    /// The input already in the lake with this content fingerprint (same records, maybe
+    /// other line ends or encoding).
+    pub fn input_with_content(&self, impronta: &str) -> Option<&InputRecord> {
+        self.runs
+            .iter()
+            .flat_map(|r| &r.inputs)
+            .find(|i| i.impronta_contenuto.as_deref() == Some(impronta))
+    }
+
     pub fn has_input(&self, sha256: &str) -> bool {
         self.runs.iter().any(|r| r.inputs.iter().any(|i| i.sha256 == sha256))
     }

@@ -3,8 +3,8 @@
 //!
 //! The event kind comes from the dataset (attivati / cessati / prorogati / trasformati): from
 //! an `EVENTO`/`TIPO` column when present, else from the file name. The codice comunicazione,
-//! which the open data lack, is built from the input's sha256 and the line: `L` + 6 hex + 9
-//! digits.
+//! which the open data lack, is built from the file's content fingerprint (the text of its
+//! records, whatever the line ends or the encoding) and the line: `L` + 6 hex + 9 digits.
 //!
 //! A public file is checked, not guessed (the pre-pass reads all of it before anything is
 //! written):
@@ -470,9 +470,10 @@ pub fn validate<'a>(
     })
 }
 
-/// The synthetic code of a Lombardia row: `L` + first 6 hex of the input sha256 + line (9 digits).
-pub fn codice(sha_prefix: &str, line: u64) -> String {
-    format!("L{}{:09}", &sha_prefix[..sha_prefix.len().min(6)], line % 1_000_000_000)
+/// The synthetic code of a Lombardia row: `L` + the first 6 hex of the file's content
+/// fingerprint + line (9 digits).
+pub fn codice(prefix: &str, line: u64) -> String {
+    format!("L{}{:09}", &prefix[..prefix.len().min(6)], line % 1_000_000_000)
 }
 
 #[cfg(test)]

@@ -132,7 +132,18 @@ fn the_same_records_in_another_file_resurrect_nothing() {
     assert_eq!(before.2, 0);
     // The same export saved with LF instead of CRLF: another sha256, the same communications.
     let text = std::fs::read_to_string(&csv).unwrap().replace("\r\n", "\n");
-    let copy = write(d.path(), "copia_lf.csv", text);
+    let copy = write(d.path(), "copia_lf.csv", &text);
+    let report = ingest(&lake, &key(), &[copy], &opts()).unwrap();
+    assert!(
+        report.run.is_none(),
+        "the same records' text: skipped as already ingested"
+    );
+    assert_eq!(report.skipped.len(), 1);
+    // Without its last record it is other content: every record is checked one by one, and
+    // none is taken again or brought back to life.
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    lines.pop();
+    let copy = write(d.path(), "copia_senza_ultima.csv", lines.concat());
     let run = ingest(&lake, &key(), &[copy], &opts()).unwrap().run.unwrap();
     assert_eq!(run.totali.accettati, 0, "{:?}", run.totali);
     let after = (
@@ -649,6 +660,15 @@ fn public_files_are_checked_not_guessed() {
     assert_eq!(lakes[1].0.as_deref(), Some("ISO-8859-1"));
     assert_eq!(read(&lakes[0].1), read(&lakes[1].1));
     assert_eq!(read(&lakes[1].1)[0][..2], ["C".to_string(), "C.03.00".to_string()]);
+    // The same rows, in the other encoding or with CRLF line ends, are the same data: skipped.
+    let crlf = write(d.path(), "crlf_attivati.csv", text.replace('\n', "\r\n"));
+    let twin = d.path().join("latin1_attivati.csv");
+    let report = ingest(&lakes[0].1, &key(), &[twin, crlf], &opts()).unwrap();
+    assert!(
+        report.run.is_none() && report.skipped.len() == 2,
+        "{:?}",
+        report.skipped
+    );
     // Two encodings in one file: refused, naming a line of each.
     let mut mixed = latin1.to_vec();
     mixed.extend_from_slice(
