@@ -70,6 +70,12 @@ pub fn run_report(run: &RunRecord) -> String {
             it_int(run.superati_nel_lago)
         );
     }
+    if !run.rivalutati_nel_lago.is_empty() {
+        let _ = writeln!(s, "Record di run precedenti risolti di nuovo con questo run:");
+        for (k, n) in &run.rivalutati_nel_lago {
+            let _ = writeln!(s, "  {k:<36} {:>9}", it_int(*n));
+        }
+    }
     if !run.quarantena_per_motivo.is_empty() {
         let _ = writeln!(s, "Quarantena per motivo:");
         for (m, n) in &run.quarantena_per_motivo {
@@ -151,20 +157,19 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
             );
         }
     }
-    let mut per_motivo = std::collections::BTreeMap::new();
-    let mut letti = 0;
-    for r in &m.runs {
-        letti += r.totali.letti;
-        for (k, v) in &r.quarantena_per_motivo {
-            *per_motivo.entry(k.clone()).or_insert(0u64) += v;
-        }
-    }
+    let letti: u64 = m.runs.iter().map(|r| r.totali.letti).sum();
+    // What quarantine holds now (a waiting orphan leaves it when its target arrives).
+    let (_, rows) = session.query("SELECT motivo, count(*) FROM quarantena GROUP BY motivo ORDER BY motivo")?;
     let _ = writeln!(s, "Quarantena per motivo:");
-    if per_motivo.is_empty() {
+    if rows.iter().all(|b| b.num_rows() == 0) {
         let _ = writeln!(s, "  (vuota)");
     }
-    for (k, v) in &per_motivo {
-        let _ = writeln!(s, "  {:<36} {:>9}", k, it_int(*v));
+    for b in &rows {
+        let motivi = arrow::array::cast::as_string_array(b.column(0));
+        let n = arrow::array::cast::as_primitive_array::<arrow::datatypes::Int64Type>(b.column(1));
+        for r in 0..b.num_rows() {
+            let _ = writeln!(s, "  {:<36} {:>9}", motivi.value(r), it_int(n.value(r) as u64));
+        }
     }
     let ev = m.rows(crate::lake::schema::CO_EVENTI);
     let sup = m.rows(crate::lake::schema::CO_SUPERATI);
@@ -177,6 +182,33 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
         it_int(sup),
         it_int(q),
         if letti == ev + sup + q { "OK" } else { "ERRORE" }
+    );
+    // The live records themselves, not only their counts.
+    let one = |sql: &str| -> Result<u64> {
+        let (_, b) = session.query(sql)?;
+        let v = b.first().filter(|b| b.num_rows() > 0).map_or(0, |b| {
+            arrow::array::cast::as_primitive_array::<arrow::datatypes::Int64Type>(b.column(0)).value(0)
+        });
+        Ok(v as u64)
+    };
+    let doppi = one("SELECT count(*) - count(DISTINCT codice_comunicazione) FROM co_eventi")?;
+    let risorti = one(
+        "SELECT count(*) FROM co_eventi WHERE codice_comunicazione IN (SELECT codice_comunicazione FROM co_superati)",
+    )?;
+    let attesa = one("SELECT count(*) FROM co_in_attesa")?;
+    let orfane = one("SELECT count(*) FROM quarantena WHERE motivo IN ('rettifica_orfana', 'annullamento_orfano')")?;
+    let ok = |b: bool| if b { "OK" } else { "ERRORE" };
+    let _ = writeln!(
+        s,
+        "Record vivi: codici ripetuti in co_eventi {} {}; codici sia vivi sia superati {} {}; \
+         co_in_attesa {} = rettifiche orfane in quarantena {} {}",
+        it_int(doppi),
+        ok(doppi == 0),
+        it_int(risorti),
+        ok(risorti == 0),
+        it_int(attesa),
+        it_int(orfane),
+        ok(attesa == orfane)
     );
     match &m.build {
         Some(b) => {

@@ -468,8 +468,11 @@ fn the_same_records_in_any_split_into_runs_give_the_same_lake() {
             b.len()
         );
     }
-    // Every orphan correction waits in co_in_attesa, and nothing else does.
+    // Every orphan correction waits in co_in_attesa, and nothing else does; `oml status`
+    // checks the live records, not only the counts.
     for lake in [&one, &split] {
+        let status = oml::quality::report::lake_summary(lake).unwrap();
+        assert!(status.contains("Record vivi") && !status.contains("ERRORE"), "{status}");
         assert_eq!(
             count(lake, "SELECT count(*) FROM co_in_attesa"),
             count(
