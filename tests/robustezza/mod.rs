@@ -2,6 +2,7 @@
 //! at a time changes the lake. One test per guarantee of `docs/robustezza.md`, named for what
 //! it proves.
 
+mod proprieta;
 use super::{count, key, opts, synthetic, tmp_lake};
 use oml::build::{build, BuildOptions};
 use oml::ingest::ingest;
