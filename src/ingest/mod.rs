@@ -417,9 +417,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     new_manifest.runs.push(run.clone());
     // Lake-wide identity: every record ever read is in exactly one dataset.
     let all_read: u64 = new_manifest.runs.iter().map(|r| r.totali.letti).sum();
-    let in_lake = new_manifest.rows(schema::CO_EVENTI)
-        + new_manifest.rows(schema::CO_SUPERATI)
-        + new_manifest.rows(schema::QUARANTENA);
+    let in_lake: u64 = crate::lake::RECONCILED.iter().map(|d| new_manifest.rows(d)).sum();
     if all_read != in_lake {
         bail!("reconciliation failed: {all_read} records read over all runs, {in_lake} rows in the lake; nothing was committed");
     }

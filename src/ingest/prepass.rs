@@ -235,6 +235,18 @@ impl CsvScan<'_> {
         self.fingerprint(bytes);
         let last = self.watched.iter().map(|(c, _)| *c).max();
         if memchr::memchr(b'"', bytes).is_none() {
+            // A CR that is not part of a CRLF ends a record for a CSV reader, not for a line
+            // count: found cheaply (every CR in a CRLF), then named by its line.
+            let crs = memchr::memchr_iter(b'\r', bytes).count();
+            if crs > 0 && crs != memchr::memmem::find_iter(bytes, b"\r\n").count() {
+                for (k, line) in lines(bytes).enumerate() {
+                    let text = line.strip_suffix(b"\n").unwrap_or(line);
+                    let text = text.strip_suffix(b"\r").unwrap_or(text);
+                    if memchr::memchr(b'\r', text).is_some() {
+                        bail_bare_cr(first_line + k as u64)?;
+                    }
+                }
+            }
             let mut bounds: Vec<(usize, usize)> = Vec::new();
             for (k, line) in lines(bytes).enumerate() {
                 let line_no = first_line + k as u64;
@@ -288,6 +300,10 @@ impl CsvScan<'_> {
             None => Ok(()),
         }
     }
+}
+
+fn bail_bare_cr(line: u64) -> Result<()> {
+    anyhow::bail!(co_csv::bare_cr_message(line))
 }
 
 impl CsvScan<'_> {

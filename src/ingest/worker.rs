@@ -93,7 +93,10 @@ impl Out<'_> {
     fn reject(&mut self, line: u64, codice: Option<&str>, rej: Rejection, grezzo: Option<String>, anno: i32) {
         self.quarantine.push(QuarantineRow {
             anno,
-            codice_comunicazione: codice.filter(|c| !c.is_empty()).map(str::to_string),
+            // Only a well-formed code is kept: an invalid one may be an identifier.
+            codice_comunicazione: codice
+                .filter(|c| quality::check_code_shape(c).is_ok())
+                .map(str::to_string),
             motivo: rej.motivo.code(),
             campo: rej.campo,
             dettaglio: quality::mask_cf_patterns(&rej.dettaglio),

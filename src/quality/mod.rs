@@ -215,13 +215,35 @@ fn date_field(raw: &RawView<'_>, f: F) -> Result<Option<NaiveDate>, Rejection> {
     match opt(raw[f as usize]) {
         None => Ok(None),
         Some(s) => parse_date(s).map(Some).ok_or_else(|| {
+            // A birth date is personal data: the message says what is wrong, not the value.
+            let shown = if f == F::LavoratoreNascitaData {
+                String::new()
+            } else {
+                format!(" '{s}'")
+            };
             Rejection::new(
                 Motivo::DataNonValida,
                 f,
-                format!("data '{s}' illeggibile o impossibile"),
+                format!("data{shown} illeggibile o impossibile"),
             )
         }),
     }
+}
+
+/// A codice comunicazione: 16 letters or digits (DOMAIN.md §1.6), and not a codice fiscale
+/// typed into the wrong field (a CF is 16 alphanumerics too). The message never quotes the
+/// value: it may be an identifier.
+pub fn check_code_shape(code: &str) -> Result<(), String> {
+    if code.len() != 16 || !code.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "non è un codice di 16 caratteri alfanumerici ({} caratteri)",
+            code.chars().count()
+        ));
+    }
+    if cf::identifier_spans(code).next().is_some() {
+        return Err("ha la forma di un codice fiscale, non di un codice comunicazione".into());
+    }
+    Ok(())
 }
 
 fn required<'a>(raw: &RawView<'a>, f: F) -> Result<&'a str, Rejection> {
@@ -250,11 +272,11 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     let r = Reference::get();
     // 1. Identity of the communication.
     let codice = required(raw, F::CodiceComunicazione)?;
-    if codice.len() != 16 || !codice.bytes().all(|c| c.is_ascii_alphanumeric()) {
+    if let Err(why) = check_code_shape(codice) {
         return Err(Rejection::new(
             Motivo::CodiceComunicazioneNonValido,
             F::CodiceComunicazione,
-            format!("'{codice}' non è di 16 caratteri alfanumerici"),
+            why,
         ));
     }
     let tipo = required(raw, F::TipoComunicazione)?;
@@ -269,6 +291,13 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     let evento = Evento::parse(ev_raw)
         .ok_or_else(|| Rejection::new(Motivo::CodiceSconosciuto, F::TipoEvento, format!("evento '{ev_raw}'")))?;
     let precedente = opt(raw[F::CodiceComunicazionePrecedente as usize]);
+    if let Some(Err(why)) = precedente.map(check_code_shape) {
+        return Err(Rejection::new(
+            Motivo::CodiceComunicazioneNonValido,
+            F::CodiceComunicazionePrecedente,
+            why,
+        ));
+    }
     let is_correction = tipo == tipo_comunicazione::RETTIFICA || tipo == tipo_comunicazione::ANNULLAMENTO;
     if is_correction && precedente.is_none() {
         return Err(Rejection::new(
@@ -420,7 +449,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
             return Err(Rejection::new(
                 Motivo::CodiceSconosciuto,
                 F::LavoratoreNascitaComune,
-                format!("luogo di nascita '{nc}'"),
+                "luogo di nascita: né un comune né uno stato estero noti",
             ));
         }
     }
@@ -522,7 +551,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     } else {
         tipologia.macro_classe.code()
     };
-    let causa = opt(raw[F::CodiceCausaCessazione as usize]);
+    let causa = code_field(raw[F::CodiceCausaCessazione as usize]);
     let id_lavoratore = Some(pseudo.worker(&cf_key));
     let id_datore = Some(pseudo.employer(&cf_dat_key));
     Ok(Validated {
@@ -557,7 +586,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         tipologia_contrattuale: Some(tipologia.codice.as_str()),
         macro_contratto: Some(macro_contratto),
         tipo_orario,
-        ore_settimanali: opt(raw[F::OreSettimanaliMedie as usize]).and_then(|s| s.replace(',', ".").parse().ok()),
+        ore_settimanali: ore_settimanali(raw[F::OreSettimanaliMedie as usize]),
         ccnl: code_field(raw[F::Ccnl as usize]),
         qualifica_professionale: code_field(raw[F::QualificaProfessionale as usize]),
         ente_previdenziale: code_field(raw[F::EntePrevidenziale as usize]),
@@ -610,68 +639,87 @@ pub fn mask_cf_patterns(s: &str) -> String {
     out
 }
 
+/// Average weekly hours: a number of hours a week can hold (0–168); anything else (a typing
+/// error, a partita IVA in the wrong column) is unknown.
+pub fn ore_settimanali(s: &str) -> Option<f64> {
+    opt(s)
+        .and_then(|v| v.replace(',', ".").parse::<f64>().ok())
+        .filter(|h| (0.0..=168.0).contains(h))
+}
+
 /// A code field's value, or nothing when it holds an identifier typed into the wrong field
-/// (a CF or partita IVA in the CCNL, the qualifica, the ente previdenziale): such a value never
-/// reaches the lake.
+/// (a CF or partita IVA in the CCNL, the qualifica, the ente previdenziale, the causa di
+/// cessazione): such a value never reaches the lake.
 pub fn code_field(s: &str) -> Option<&str> {
     opt(s).filter(|v| cf::identifier_spans(v).next().is_none())
 }
 
-/// Masks the values of personal attributes and elements in raw XML text (for elements that
-/// could not be parsed), then any CF-shaped token.
+/// The markup of an XML element that could not be parsed, with every value masked: each
+/// attribute value (double- or single-quoted) and each text node becomes `***`. What is left
+/// (tag and attribute names, nesting, where the element breaks) is what an analyst needs to
+/// see why it failed; a name, a birth date or an address never survives, however the element
+/// is malformed (an unbalanced quote masks the rest of it).
 pub fn redact_xml_text(xml: &str) -> String {
-    let mut s = xml.to_string();
-    for attr in ["cognome", "nome", "codice-fiscale", "codiceFiscale", "denominazione"] {
-        let pat = format!("{attr}=\"");
-        let mut from = 0;
-        while let Some(k) = s[from..].find(&pat) {
-            let vstart = from + k + pat.len();
-            let vend = s[vstart..].find('"').map_or(s.len(), |e| vstart + e);
-            s.replace_range(vstart..vend, "***");
-            from = vstart + 3;
-        }
+    #[derive(PartialEq)]
+    enum At {
+        Text,
+        Tag,
+        /// After `=` in a tag, before the value.
+        Eq,
+        Quoted(char),
+        /// An unquoted value (malformed), to the next space or tag end.
+        Bare,
     }
-    // Birth date and place: every attribute of the `nascita` element.
-    let mut from = 0;
-    while let Some(k) = s[from..].find("nascita") {
-        let at = from + k;
-        let opens_tag = at > 0 && matches!(s.as_bytes()[at - 1], b'<' | b':');
-        let end = s[at..].find('>').map_or(s.len(), |e| at + e);
-        if opens_tag {
-            let mut masked = String::new();
-            let mut in_value = false;
-            for ch in s[at..end].chars() {
-                match (ch, in_value) {
-                    ('"', false) => {
-                        in_value = true;
-                        masked.push_str("\"***");
-                    }
-                    ('"', true) => {
-                        in_value = false;
-                        masked.push('"');
-                    }
-                    (_, true) => {}
-                    (c, false) => masked.push(c),
+    let mut out = String::with_capacity(xml.len());
+    let mut at = At::Text;
+    let mut masked_text = false;
+    for ch in xml.chars() {
+        match (&at, ch) {
+            (At::Quoted(q), c) if c == *q => {
+                at = At::Tag;
+                out.push(c);
+            }
+            (At::Quoted(_), _) => {}
+            (At::Eq, c) if c.is_whitespace() => out.push(c),
+            (At::Eq, '"' | '\'') => {
+                at = At::Quoted(ch);
+                out.push(ch);
+                out.push_str("***");
+            }
+            (At::Eq | At::Bare, '>') | (At::Tag, '>') => {
+                at = At::Text;
+                out.push('>');
+            }
+            (At::Eq, _) => {
+                at = At::Bare;
+                out.push_str("***");
+            }
+            (At::Bare, c) if c.is_whitespace() || c == '/' => {
+                at = At::Tag;
+                out.push(c);
+            }
+            (At::Bare, _) => {}
+            (At::Tag, '=') => {
+                at = At::Eq;
+                out.push('=');
+            }
+            (At::Tag, c) => out.push(c),
+            (At::Text, '<') => {
+                at = At::Tag;
+                masked_text = false;
+                out.push('<');
+            }
+            (At::Text, c) if c.is_whitespace() => out.push(c),
+            (At::Text, _) => {
+                if !masked_text {
+                    out.push_str("***");
+                    masked_text = true;
                 }
             }
-            s.replace_range(at..end, &masked);
-            from = at + masked.len();
-        } else {
-            from = at + "nascita".len();
         }
     }
-    let mut from = 0;
-    while let Some(k) = s[from..].find("Indirizzo>") {
-        let vstart = from + k + "Indirizzo>".len();
-        match s[vstart..].find('<') {
-            Some(e) if e > 0 => {
-                s.replace_range(vstart..vstart + e, "***");
-                from = vstart + 3;
-            }
-            _ => from = vstart,
-        }
-    }
-    mask_cf_patterns(&s)
+    // Tag and attribute names are left: one shaped like an identifier is masked too.
+    mask_cf_patterns(&out)
 }
 
 #[cfg(test)]

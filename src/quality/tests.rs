@@ -202,6 +202,25 @@ fn redaction_removes_personal_fields() {
         assert!(!x.contains(secret), "{secret} in {x}");
     }
     assert!(x.contains("<ns:nascita comune=\"***\" data=\"***\"/>"), "{x}");
+    // Single quotes, text nodes, an unbalanced quote: nothing of the values survives.
+    let x = redact_xml_text("<Lavoratore cognome='Rossi' nome = \"Mario\"><Nome>Mario</Nome><x a='Ro");
+    assert_eq!(x, "<Lavoratore cognome='***' nome = \"***\"><Nome>***</Nome><x a='***");
+    // A value whose quotes were lost, and an identifier where a tag name should be.
+    let x = redact_xml_text("<Lavoratore codiceFiscale=RSSMRA85T10A562S nome=Mario/><RSSMRA85T10A562S>");
+    assert_eq!(x, "<Lavoratore codiceFiscale=*** nome=***/><***>");
+}
+
+#[test]
+fn codes_shaped_like_identifiers_are_not_codes() {
+    assert!(check_code_shape("1700000000000002").is_ok());
+    assert!(check_code_shape("L4a1b2c000000017").is_ok());
+    let e = check_code_shape("RSSMRA85T10A562S").unwrap_err();
+    assert!(e.contains("codice fiscale") && !e.contains("RSSMRA"), "{e}");
+    let e = check_code_shape("12345670553").unwrap_err();
+    assert!(!e.contains("12345670553"), "{e}");
+    assert_eq!(ore_settimanali("38,5"), Some(38.5));
+    assert_eq!(ore_settimanali("12345670553"), None);
+    assert_eq!(ore_settimanali("-3"), None);
 }
 
 #[test]

@@ -266,6 +266,11 @@ pub fn for_each_byte_record_sized(
                 );
             }
         }
+        // A CR alone (not before a LF) ends a record for the reader, not a line: a line break
+        // the file does not have, or one communication cut in two. Refused at its line.
+        if end > 0 && chunk[end - 1] == b'\r' && chunk.get(end) != Some(&b'\n') && end < chunk.len() {
+            anyhow::bail!(bare_cr_message(line));
+        }
         // The record's bytes run to its own line end (the reader may stop inside a CRLF).
         let mut own_end = end;
         let ended = end > 0 && chunk[end - 1] == b'\n';
@@ -277,6 +282,14 @@ pub fn for_each_byte_record_sized(
         }
         f(line, own_end.saturating_sub(start), &rec);
     }
+}
+
+/// The error for a carriage return that is not part of a CRLF line end.
+pub fn bare_cr_message(line: u64) -> String {
+    format!(
+        "line {line}: a carriage return (CR) alone inside the line ends a record for CSV readers: \
+         one communication would be read as two; remove it (or save the file with LF or CRLF line ends)"
+    )
 }
 
 /// Line numbers of record starts, counted from the bytes (the csv crate's own line count
