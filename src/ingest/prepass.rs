@@ -206,7 +206,21 @@ struct CsvScan<'a> {
     error: Option<anyhow::Error>,
 }
 
-impl CsvScan<'_> {
+impl<'a> CsvScan<'a> {
+    fn new(watched: Vec<(usize, Watch)>, codes: &'a mut FxHashSet<u64>) -> Self {
+        CsvScan {
+            watched,
+            codes,
+            dates: lombardia::DateEvidence::default(),
+            vocabulary: lombardia::Vocabulary::default(),
+            encoding: EncodingEvidence::default(),
+            records: 0,
+            record_bytes: 0,
+            content: xxhash_rust::xxh3::Xxh3::new(),
+            error: None,
+        }
+    }
+
     fn visit(&mut self, w: Watch, v: &[u8], line: u64) {
         let r = match w {
             Watch::Precedente => {
@@ -385,17 +399,7 @@ fn scan(inp: &InputFile, opts: &ScanOptions, pb: &ProgressBar) -> Result<Scan> {
                     w
                 }
             };
-            let mut cs = CsvScan {
-                watched,
-                codes: &mut codes,
-                dates: lombardia::DateEvidence::default(),
-                vocabulary: lombardia::Vocabulary::default(),
-                encoding: EncodingEvidence::default(),
-                records: 0,
-                record_bytes: 0,
-                content: xxhash_rust::xxh3::Xxh3::new(),
-                error: None,
-            };
+            let mut cs = CsvScan::new(watched, &mut codes);
             sources::chunk_stream(
                 &mut f,
                 sources::BLOCK_BYTES,
@@ -486,17 +490,7 @@ mod tests {
     fn csv(bytes: &[u8], watch: Option<usize>, max: usize) -> Result<(u64, u64, FxHashSet<u64>)> {
         let h = co_csv::Header::parse(&crate::model::FIELD_NAMES.join(";"), SourceFormat::Csv).unwrap();
         let mut codes = FxHashSet::default();
-        let mut cs = CsvScan {
-            watched: watch.map(|c| (c, Watch::Precedente)).into_iter().collect(),
-            codes: &mut codes,
-            dates: lombardia::DateEvidence::default(),
-            vocabulary: lombardia::Vocabulary::default(),
-            encoding: EncodingEvidence::default(),
-            records: 0,
-            record_bytes: 0,
-            content: xxhash_rust::xxh3::Xxh3::new(),
-            error: None,
-        };
+        let mut cs = CsvScan::new(watch.map(|c| (c, Watch::Precedente)).into_iter().collect(), &mut codes);
         cs.chunk(bytes, 2, &h, max)?;
         let (r, b) = (cs.records, cs.record_bytes);
         Ok((r, b, codes))
