@@ -245,8 +245,8 @@ impl<'a> CsvScan<'a> {
     /// the chunk a record is a line and fields are split with memchr; otherwise the CSV
     /// parser reads it.
     fn chunk(&mut self, bytes: &[u8], first_line: u64, header: &co_csv::Header, max_record: usize) -> Result<()> {
-        self.encoding.observe(bytes, first_line);
-        self.fingerprint(bytes);
+        let utf8 = self.encoding.observe(bytes, first_line);
+        self.fingerprint(bytes, utf8);
         let last = self.watched.iter().map(|(c, _)| *c).max();
         if memchr::memchr(b'"', bytes).is_none() {
             // A CR that is not part of a CRLF ends a record for a CSV reader, not for a line
@@ -325,10 +325,11 @@ impl CsvScan<'_> {
     /// chunk that is not UTF-8 is read as Latin-1, as the main pass will read it). The same
     /// records give the same fingerprint whatever the line ends, the encoding or the cut into
     /// chunks.
-    fn fingerprint(&mut self, bytes: &[u8]) {
-        let text: std::borrow::Cow<[u8]> = match std::str::from_utf8(bytes) {
-            Ok(_) => bytes.into(),
-            Err(_) => Encoding::Latin1.to_utf8(bytes.to_vec()).into(),
+    fn fingerprint(&mut self, bytes: &[u8], utf8: bool) {
+        let text: std::borrow::Cow<[u8]> = if utf8 {
+            bytes.into()
+        } else {
+            Encoding::Latin1.to_utf8(bytes.to_vec()).into()
         };
         for line in lines(&text) {
             let line = line.strip_suffix(b"\n").unwrap_or(line);

@@ -96,8 +96,7 @@ impl LakeIndex {
         }
         let orphan = [Motivo::RettificaOrfana.code(), Motivo::AnnullamentoOrfano.code()];
         for (fi, f) in manifest.files(schema::QUARANTENA).iter().enumerate() {
-            let path = lake.file_path(&f.path).context("lake without a current generation")?;
-            for b in crate::lake::read_file(&path)? {
+            for b in read_columns(lake, &f.path, &["codice_comunicazione", "motivo"])? {
                 let codes = str_col(&b, "codice_comunicazione")?;
                 let motivi = str_col(&b, "motivo")?;
                 for i in 0..b.num_rows() {
@@ -169,22 +168,45 @@ impl LakeIndex {
     }
 }
 
-/// Calls `f(code hash, content hash, target hash)` for every row of a lake file of
-/// communications.
-fn for_each_code(lake: &Lake, rel: &str, mut f: impl FnMut(u64, u64, Option<u64>)) -> Result<()> {
+/// The batches of a lake file, with only the columns `names`.
+fn read_columns(lake: &Lake, rel: &str, names: &[&str]) -> Result<Vec<RecordBatch>> {
     let path = lake.file_path(rel).context("lake without a current generation")?;
     let file = std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?;
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)?;
     let s = builder.schema().clone();
-    let cols = [
-        s.index_of("codice_comunicazione")?,
-        s.index_of("codice_comunicazione_precedente")?,
-        s.index_of("tipo_comunicazione")?,
-        s.index_of("impronta_record")?,
-    ];
+    let cols = names
+        .iter()
+        .map(|n| s.index_of(n))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), cols);
-    for b in builder.with_projection(mask).build()? {
-        let b = b?;
+    let batches = builder
+        .with_projection(mask)
+        .build()?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(batches)
+}
+
+/// The code a row's correction points at: rettifiche and annullamenti only, trimmed, never
+/// empty.
+fn correction_target<'a>(tipo: &StringArray, prec: &'a StringArray, i: usize) -> Option<&'a str> {
+    use crate::model::tipo_comunicazione::{ANNULLAMENTO, RETTIFICA};
+    let t = tipo.value(i);
+    if (t != RETTIFICA && t != ANNULLAMENTO) || prec.is_null(i) {
+        return None;
+    }
+    Some(prec.value(i).trim()).filter(|p| !p.is_empty())
+}
+
+/// Calls `f(code hash, content hash, target hash)` for every row of a lake file of
+/// communications.
+fn for_each_code(lake: &Lake, rel: &str, mut f: impl FnMut(u64, u64, Option<u64>)) -> Result<()> {
+    let names = [
+        "codice_comunicazione",
+        "codice_comunicazione_precedente",
+        "tipo_comunicazione",
+        "impronta_record",
+    ];
+    for b in read_columns(lake, rel, &names)? {
         let codes = str_col(&b, "codice_comunicazione")?;
         let prec = str_col(&b, "codice_comunicazione_precedente")?;
         let tipo = str_col(&b, "tipo_comunicazione")?;
@@ -193,9 +215,7 @@ fn for_each_code(lake: &Lake, rel: &str, mut f: impl FnMut(u64, u64, Option<u64>
             .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
             .context("impronta column")?;
         for i in 0..b.num_rows() {
-            let t = tipo.value(i);
-            let target = (matches!(t, "03" | "04") && !prec.is_null(i) && !prec.value(i).trim().is_empty())
-                .then(|| code_hash(prec.value(i).trim()));
+            let target = correction_target(tipo, prec, i).map(code_hash);
             f(code_hash(codes.value(i)), imp.value(i) as u64, target);
         }
     }
@@ -422,8 +442,8 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
         let t = str_col(b, "tipo_comunicazione")?;
         for i in 0..b.num_rows() {
             held_codes.push(code_hash(c.value(i)));
-            if matches!(t.value(i), "03" | "04") && !p.is_null(i) {
-                held_targets.push(code_hash(p.value(i).trim()));
+            if let Some(target) = correction_target(t, p, i) {
+                held_targets.push(code_hash(target));
             }
         }
     }
@@ -489,8 +509,7 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
             roots.push(i);
             continue;
         }
-        let g = node.row;
-        let p = if prec.is_null(g) { "" } else { prec.value(g).trim() };
+        let p = correction_target(tipo, prec, node.row).unwrap_or("");
         if let Some(&t) = by_code.get(p) {
             children.entry(t).or_default().push(i);
         } else if quarantined_here.contains(p) || idx.quarantined.contains(&code_hash(p)) {

@@ -35,7 +35,7 @@ impl Encoding {
         }
     }
 
-    /// The bytes as UTF-8 (borrowed when they already are).
+    /// The bytes as UTF-8 (unchanged when they already are).
     pub fn to_utf8(self, bytes: Vec<u8>) -> Vec<u8> {
         match self {
             Encoding::Utf8 => bytes,
@@ -63,16 +63,21 @@ fn line_at(bytes: &[u8], pos: usize, first_line: u64) -> u64 {
 }
 
 impl EncodingEvidence {
-    /// Looks at a chunk of whole records starting at `first_line`.
-    pub fn observe(&mut self, bytes: &[u8], first_line: u64) {
+    /// Looks at a chunk of whole records starting at `first_line`; returns whether the chunk
+    /// is UTF-8.
+    pub fn observe(&mut self, bytes: &[u8], first_line: u64) -> bool {
         if bytes.is_ascii() {
-            return;
+            return true;
         }
-        if self.not_utf8.is_none() {
-            if let Err(e) = std::str::from_utf8(bytes) {
-                self.not_utf8 = Some(line_at(bytes, e.valid_up_to(), first_line));
+        let utf8 = match std::str::from_utf8(bytes) {
+            Ok(_) => true,
+            Err(e) => {
+                if self.not_utf8.is_none() {
+                    self.not_utf8 = Some(line_at(bytes, e.valid_up_to(), first_line));
+                }
+                false
             }
-        }
+        };
         if self.utf8_letter.is_none() {
             // C3 followed by a continuation byte: à è é ì ò ù … as UTF-8. In Latin-1 text it
             // would be "Ã" followed by a control or symbol byte, which no Italian text holds.
@@ -82,9 +87,12 @@ impl EncodingEvidence {
                 self.utf8_letter = Some(line_at(bytes, p, first_line));
             }
         }
-        if !self.c1 {
+        // 0x80–0x9F say Windows-1252 only in text that is not UTF-8 (in UTF-8 they are
+        // continuation bytes).
+        if !utf8 && !self.c1 {
             self.c1 = bytes.iter().any(|b| (0x80..=0x9F).contains(b));
         }
+        utf8
     }
 
     /// The encoding of the whole file, or why it has none.
@@ -121,7 +129,7 @@ mod tests {
         let mut e = EncodingEvidence::default();
         let mut line = 2;
         for c in chunks {
-            e.observe(c, line);
+            let _ = e.observe(c, line);
             line += memchr::memchr_iter(b'\n', c).count() as u64;
         }
         e.decide()
