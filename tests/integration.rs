@@ -442,6 +442,28 @@ fn hand_made_fixtures_in_every_format() {
         let name = Path::new(&i.path).file_name().unwrap().to_string_lossy().to_string();
         assert_eq!(i.byte.letti, i.byte.record + i.byte.struttura, "{name}");
         assert!(i.byte.record > 0 && i.byte.struttura > 0, "{name}: {:?}", i.byte);
+        assert!(i.byte.reconciles(), "{name}: {:?}", i.byte);
+        assert_eq!(
+            (i.byte.accettati > 0, i.byte.superati > 0, i.byte.quarantena > 0),
+            (
+                i.conteggi.accettati > 0,
+                i.conteggi.superati > 0,
+                i.conteggi.quarantena > 0
+            ),
+            "{name}: {:?}",
+            i.byte
+        );
+        // The CSV files quarantine one line each: exactly its bytes, line end included.
+        let quarantined_line = match name.as_str() {
+            "estrazione.csv" => Some(4),
+            "rapporti_attivati.csv" => Some(5),
+            _ => None,
+        };
+        if let Some(n) = quarantined_line {
+            let text = std::fs::read(&i.path).unwrap();
+            let line = text.split_inclusive(|b| *b == b'\n').nth(n - 1).unwrap();
+            assert_eq!(i.byte.quarantena, line.len() as u64, "{name}");
+        }
         if !name.ends_with(".zip") {
             assert_eq!(i.byte.letti, i.bytes, "{name}");
         }

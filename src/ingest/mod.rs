@@ -295,14 +295,18 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     for (i, c) in st.accepted_streamed.iter().enumerate() {
         per_input[i].accettati += *c;
     }
-    for &i in &resolved.live_inputs {
+    let mut per_input_bytes = std::mem::take(&mut st.bytes);
+    for &(i, b) in &resolved.live_inputs {
         per_input[i].accettati += 1;
+        per_input_bytes[i].accettati += b;
     }
-    for &i in &resolved.superseded_inputs {
+    for &(i, b) in &resolved.superseded_inputs {
         per_input[i].superati += 1;
+        per_input_bytes[i].superati += b;
     }
-    for &i in &resolved.quarantine_inputs {
+    for &(i, b) in &resolved.quarantine_inputs {
         per_input[i].quarantena += 1;
+        per_input_bytes[i].quarantena += b;
     }
     let mut totali = Conteggi::default();
     let mut input_records = Vec::new();
@@ -337,6 +341,23 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
                 c.quarantena
             );
         }
+        let byte = ByteAccount {
+            letti: scan.bytes_read,
+            record: scan.record_bytes,
+            struttura: scan.bytes_read - scan.record_bytes,
+            ..per_input_bytes[i]
+        };
+        if !byte.reconciles() {
+            bail!(
+                "{}: its records take {} bytes, {} were read into records: accepted {} + superseded {} + quarantined {}; nothing was committed",
+                inp.path.display(),
+                byte.record,
+                byte.accettati + byte.superati + byte.quarantena,
+                byte.accettati,
+                byte.superati,
+                byte.quarantena
+            );
+        }
         totali.add(&c);
         input_records.push(InputRecord {
             path: inp.path.display().to_string(),
@@ -344,11 +365,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
             bytes: inp.bytes,
             formato: inp.format.fonte().to_string(),
             conteggi: c,
-            byte: ByteAccount {
-                letti: scan.bytes_read,
-                record: scan.record_bytes,
-                struttura: scan.bytes_read - scan.record_bytes,
-            },
+            byte,
             codifica: scan.encoding.map(|e| e.name().to_string()),
             ordine_date: scan.date_order.map(|o| o.name().to_string()),
             impronta_contenuto: scan.content.clone(),
@@ -449,6 +466,8 @@ pub struct OrderedState {
     pub read: Vec<u64>,
     pub quarantined: Vec<u64>,
     pub accepted_streamed: Vec<u64>,
+    /// Per input, the bytes of its records by outcome so far (before resolution).
+    pub bytes: Vec<ByteAccount>,
     pub quarantine: Vec<QuarantineRow>,
     pub held_batches: Vec<RecordBatch>,
     pub held: Vec<Held>,
@@ -468,6 +487,7 @@ impl OrderedState {
             read: vec![0; n_inputs],
             quarantined: vec![0; n_inputs],
             accepted_streamed: vec![0; n_inputs],
+            bytes: vec![ByteAccount::default(); n_inputs],
             quarantine: Vec::new(),
             held_batches: Vec::new(),
             held: Vec::new(),
@@ -479,6 +499,7 @@ impl OrderedState {
     fn take(&mut self, r: ChunkResult, w: &mut PartitionedWriter) -> Result<()> {
         self.read[r.input] += r.read;
         self.quarantined[r.input] += r.quarantine.len() as u64;
+        self.bytes[r.input].quarantena += r.quarantined_bytes;
         self.quarantine.extend(r.quarantine);
         for (k, v) in r.unmatched {
             *self.unmatched.entry(k).or_insert(0) += v;
@@ -529,6 +550,7 @@ impl OrderedState {
                         record_grezzo: None,
                     });
                     self.quarantined[r.input] += 1;
+                    self.bytes[r.input].quarantena += m.bytes;
                     keep.push(false);
                     hold.push(false);
                     any_drop = true;
@@ -549,6 +571,7 @@ impl OrderedState {
         };
         let kept_meta: Vec<&RowMeta> = r.meta.iter().zip(&keep).filter(|(_, k)| **k).map(|(m, _)| m).collect();
         self.accepted_streamed[r.input] += kept_meta.len() as u64;
+        self.bytes[r.input].accettati += kept_meta.iter().map(|m| m.bytes).sum::<u64>();
         let years: std::collections::BTreeSet<i32> = kept_meta.iter().map(|m| m.anno).collect();
         if years.len() == 1 {
             if let Some(&y) = years.iter().next() {

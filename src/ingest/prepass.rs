@@ -295,12 +295,12 @@ impl<'a> CsvScan<'a> {
                 }
             }
         } else {
-            co_csv::for_each_byte_record_sized(bytes, first_line, header, |line, size, rec| {
+            co_csv::for_each_byte_record_sized(bytes, first_line, header, |line, raw, rec| {
                 if co_csv::is_blank(rec) {
                     return;
                 }
                 self.records += 1;
-                self.record_bytes += size as u64;
+                self.record_bytes += raw.len() as u64;
                 for i in 0..self.watched.len() {
                     let (col, w) = self.watched[i];
                     if let Some(v) = rec.get(col) {

@@ -244,9 +244,10 @@ pub struct Resolved {
     /// Quarantine rows of lake records resolved again (orphans still waiting, loops).
     pub lake_quarantine: Vec<QuarantineRow>,
     pub rewrites: Vec<Rewrite>,
-    pub live_inputs: Vec<usize>,
-    pub superseded_inputs: Vec<usize>,
-    pub quarantine_inputs: Vec<usize>,
+    /// Records of this run's inputs by outcome: (input, bytes of the record in its file).
+    pub live_inputs: Vec<(usize, u64)>,
+    pub superseded_inputs: Vec<(usize, u64)>,
+    pub quarantine_inputs: Vec<(usize, u64)>,
     /// Lake records resolved again, by `"from → to"` (`co_eventi`, `co_superati`,
     /// `quarantena` for the waiting orphans).
     pub moves: BTreeMap<String, u64>,
@@ -269,8 +270,8 @@ fn move_key(from: &str, to: &str) -> String {
 /// Where a record under resolution comes from.
 #[derive(Debug, Clone, Copy)]
 enum Origin {
-    /// An input of this run.
-    Input(usize),
+    /// An input of this run, and the bytes the record takes in it.
+    Input { input: usize, bytes: u64 },
     /// The lake; the dataset it is counted in (waiting orphans count as `quarantena`).
     Lake(&'static str),
 }
@@ -480,7 +481,10 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
             row: offsets[h.batch] + h.row,
             anno: h.meta.anno,
             line: h.meta.line,
-            origin: Origin::Input(h.input),
+            origin: Origin::Input {
+                input: h.input,
+                bytes: h.meta.bytes,
+            },
         })
         .collect();
     nodes.extend(pulled_nodes.into_iter().map(|mut p| {
@@ -601,10 +605,10 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
 
     // 5. Rows out, by fate; counts by input, and lake moves.
     let count = |i: usize, to: &'static str, out: &mut Resolved| match nodes[i].origin {
-        Origin::Input(k) => match to {
-            schema::CO_EVENTI => out.live_inputs.push(k),
-            schema::CO_SUPERATI => out.superseded_inputs.push(k),
-            _ => out.quarantine_inputs.push(k),
+        Origin::Input { input, bytes } => match to {
+            schema::CO_EVENTI => out.live_inputs.push((input, bytes)),
+            schema::CO_SUPERATI => out.superseded_inputs.push((input, bytes)),
+            _ => out.quarantine_inputs.push((input, bytes)),
         },
         Origin::Lake(from) => *out.moves.entry(move_key(from, to)).or_insert(0) += 1,
     };
@@ -680,7 +684,7 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
             record_grezzo: None,
         };
         match nodes[i].origin {
-            Origin::Input(_) => out.quarantine.push(row),
+            Origin::Input { .. } => out.quarantine.push(row),
             Origin::Lake(_) => out.lake_quarantine.push(row),
         }
         count(i, schema::QUARANTENA, &mut out);

@@ -20,6 +20,8 @@ pub struct RowMeta {
     pub line: u64,
     /// Held back until resolution: a rettifica/annullamento, or the target of one.
     pub held: bool,
+    /// Bytes the record takes in its file (line end included; a whole `UniLav` element).
+    pub bytes: u64,
 }
 
 /// What a worker returns for a chunk.
@@ -34,6 +36,8 @@ pub struct ChunkResult {
     pub batch: RecordBatch,
     pub meta: Vec<RowMeta>,
     pub quarantine: Vec<QuarantineRow>,
+    /// Bytes, in the file, of the records in `quarantine`.
+    pub quarantined_bytes: u64,
     pub unmatched: lombardia::Unmatched,
 }
 
@@ -85,12 +89,22 @@ struct Out<'c> {
     meta: Vec<RowMeta>,
     quarantine: Vec<QuarantineRow>,
     read: u64,
+    /// Bytes in the file of the record being looked at, and of those quarantined.
+    record_bytes: u64,
+    quarantined_bytes: u64,
     prov: Provenance,
     hash_buf: Vec<u8>,
 }
 
 impl Out<'_> {
+    /// Starts a record that takes `bytes` in its file.
+    fn record(&mut self, bytes: u64) {
+        self.read += 1;
+        self.record_bytes = bytes;
+    }
+
     fn reject(&mut self, line: u64, codice: Option<&str>, rej: Rejection, grezzo: Option<String>, anno: i32) {
+        self.quarantined_bytes += self.record_bytes;
         self.quarantine.push(QuarantineRow {
             anno,
             // Only a well-formed code is kept: an invalid one may be an identifier.
@@ -117,11 +131,12 @@ impl Out<'_> {
             anno: v.anno(),
             line,
             held,
+            bytes: self.record_bytes,
         });
     }
 
+    /// Validates a record of the UNILAV layout (counted with [`Out::record`] by the caller).
     fn unilav(&mut self, raw: &RawView<'_>, line: u64, pseudo: &mut Pseudonymizer) {
-        self.read += 1;
         // Fields no communication holds: too long, or with NUL bytes (binary data).
         let bad = raw.iter().enumerate().find_map(|(i, v)| {
             let name = F::from_index(i).name();
@@ -174,6 +189,8 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
         meta: Vec::new(),
         quarantine: Vec::new(),
         read: 0,
+        record_bytes: 0,
+        quarantined_bytes: 0,
         prov: Provenance {
             fonte,
             file_origine: chunk.label.clone(),
@@ -186,18 +203,20 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
     match chunk.format {
         SourceFormat::Csv => {
             if let Some(header) = chunk.header.as_deref() {
-                co_csv::for_each_record(&chunk.bytes, chunk.first_line, header, |line, rec| match rec {
-                    co_csv::CsvRecord::Ok(view) => out.unilav(&view, line, pseudo),
-                    co_csv::CsvRecord::Bad(msg) => {
-                        // Columns cannot be told apart, so personal fields cannot be redacted:
-                        // the record stays only in the source file, at this line.
-                        out.read += 1;
-                        let rej = Rejection {
-                            motivo: Motivo::RecordMalformato,
-                            campo: None,
-                            dettaglio: msg,
-                        };
-                        out.reject(line, None, rej, None, 0);
+                co_csv::for_each_record(&chunk.bytes, chunk.first_line, header, |line, bytes, rec| {
+                    out.record(chunk.encoding.source_len(bytes) as u64);
+                    match rec {
+                        co_csv::CsvRecord::Ok(view) => out.unilav(&view, line, pseudo),
+                        co_csv::CsvRecord::Bad(msg) => {
+                            // Columns cannot be told apart, so personal fields cannot be redacted:
+                            // the record stays only in the source file, at this line.
+                            let rej = Rejection {
+                                motivo: Motivo::RecordMalformato,
+                                campo: None,
+                                dettaglio: msg,
+                            };
+                            out.reject(line, None, rej, None, 0);
+                        }
                     }
                 });
             }
@@ -207,6 +226,7 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
             for sp in spans {
                 let line = chunk.first_line + sp.line - 1;
                 let bytes = &chunk.bytes[sp.start..sp.end];
+                out.record(bytes.len() as u64);
                 let parsed = if chunk.namespace_ok {
                     unilav_xml::parse_element(bytes)
                 } else {
@@ -217,7 +237,6 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                 match parsed {
                     Ok(co) => out.unilav(&co.view(), line, pseudo),
                     Err(e) => {
-                        out.read += 1;
                         let text = String::from_utf8_lossy(bytes);
                         let rej = Rejection {
                             motivo: Motivo::RecordMalformato,
@@ -228,14 +247,14 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                     }
                 }
             }
-            if let Some(l) = open {
-                out.read += 1;
+            if let Some(sp) = open {
+                out.record((sp.end - sp.start) as u64);
                 let rej = Rejection {
                     motivo: Motivo::RecordMalformato,
                     campo: None,
                     dettaglio: "elemento UniLav non chiuso (file troncato?)".into(),
                 };
-                out.reject(chunk.first_line + l - 1, None, rej, None, 0);
+                out.reject(chunk.first_line + sp.line - 1, None, rej, None, 0);
             }
         }
         SourceFormat::Lombardia => {
@@ -245,49 +264,68 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                     Err(e) => {
                         // The pre-pass already refused such a file; should the two ever disagree,
                         // the records are quarantined, never lost.
-                        let _ = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, _| {
-                            out.read += 1;
-                            let rej = Rejection {
-                                motivo: Motivo::RecordMalformato,
-                                campo: None,
-                                dettaglio: e.to_string(),
-                            };
-                            out.reject(line, None, rej, None, 0);
-                        });
-                    }
-                    Ok((cols, default_ev)) => {
-                        let prefix = ctx.code_prefix.get(chunk.input).cloned().unwrap_or_default();
-                        let res = co_csv::for_each_byte_record(&chunk.bytes, chunk.first_line, header, |line, rec| {
-                            if co_csv::is_blank(rec) {
-                                return;
-                            }
-                            out.read += 1;
-                            let codice = lombardia::codice(&prefix, line);
-                            let raw_text = || {
-                                let fields: Vec<String> =
-                                    rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-                                quality::mask_cf_patterns(&fields.join(";"))
-                            };
-                            if rec.len() != header.names.len() {
+                        let _ = co_csv::for_each_byte_record_sized(
+                            &chunk.bytes,
+                            chunk.first_line,
+                            header,
+                            |line, bytes, rec| {
+                                if co_csv::is_blank(rec) {
+                                    return;
+                                }
+                                out.record(chunk.encoding.source_len(bytes) as u64);
                                 let rej = Rejection {
                                     motivo: Motivo::RecordMalformato,
                                     campo: None,
-                                    dettaglio: format!("{} colonne invece di {}", rec.len(), header.names.len()),
+                                    dettaglio: e.to_string(),
                                 };
-                                out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
-                                return;
-                            }
-                            match lombardia::validate(rec, &cols, default_ev, chunk.date_order, &codice, &mut unmatched)
-                            {
-                                Ok(v) => {
-                                    let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
-                                    out.accept(&v, line, h);
+                                out.reject(line, None, rej, None, 0);
+                            },
+                        );
+                    }
+                    Ok((cols, default_ev)) => {
+                        let prefix = ctx.code_prefix.get(chunk.input).cloned().unwrap_or_default();
+                        let res = co_csv::for_each_byte_record_sized(
+                            &chunk.bytes,
+                            chunk.first_line,
+                            header,
+                            |line, bytes, rec| {
+                                if co_csv::is_blank(rec) {
+                                    return;
                                 }
-                                Err(rej) => out.reject(line, Some(&codice), rej, Some(raw_text()), 0),
-                            }
-                        });
+                                out.record(chunk.encoding.source_len(bytes) as u64);
+                                let codice = lombardia::codice(&prefix, line);
+                                let raw_text = || {
+                                    let fields: Vec<String> =
+                                        rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                                    quality::mask_cf_patterns(&fields.join(";"))
+                                };
+                                if rec.len() != header.names.len() {
+                                    let rej = Rejection {
+                                        motivo: Motivo::RecordMalformato,
+                                        campo: None,
+                                        dettaglio: format!("{} colonne invece di {}", rec.len(), header.names.len()),
+                                    };
+                                    out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
+                                    return;
+                                }
+                                match lombardia::validate(
+                                    rec,
+                                    &cols,
+                                    default_ev,
+                                    chunk.date_order,
+                                    &codice,
+                                    &mut unmatched,
+                                ) {
+                                    Ok(v) => {
+                                        let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
+                                        out.accept(&v, line, h);
+                                    }
+                                    Err(rej) => out.reject(line, Some(&codice), rej, Some(raw_text()), 0),
+                                }
+                            },
+                        );
                         if let Err(e) = res {
-                            out.read += 1;
+                            out.record(0);
                             let rej = Rejection {
                                 motivo: Motivo::RecordMalformato,
                                 campo: None,
@@ -310,6 +348,7 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
         batch: out.builder.finish(),
         meta: out.meta,
         quarantine: out.quarantine,
+        quarantined_bytes: out.quarantined_bytes,
         unmatched,
     }
 }

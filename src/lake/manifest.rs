@@ -84,7 +84,8 @@ pub struct InputRecord {
     pub conteggi: Conteggi,
     /// Where its bytes went: every byte read (for a zip, of its XML members unpacked) is in
     /// a record (`UniLav` element, CSV record with its line end) or is structure (header,
-    /// blank lines, XML prolog and wrappers): `byte_letti = byte_record + byte_struttura`.
+    /// blank lines, XML prolog and wrappers): `letti = record + struttura`; and the records'
+    /// bytes by what became of them: `record = accettati + superati + quarantena`.
     #[serde(default)]
     pub byte: ByteAccount,
     /// CSV: the encoding found in its bytes (`UTF-8`, `ISO-8859-1`, `windows-1252`).
@@ -106,6 +107,24 @@ pub struct ByteAccount {
     pub letti: u64,
     pub record: u64,
     pub struttura: u64,
+    /// Bytes of the records accepted (live in `co_eventi`).
+    #[serde(default)]
+    pub accettati: u64,
+    /// Bytes of the records superseded in this run (`co_superati`).
+    #[serde(default)]
+    pub superati: u64,
+    /// Bytes of the records quarantined (orphan corrections waiting in `co_in_attesa`
+    /// included).
+    #[serde(default)]
+    pub quarantena: u64,
+}
+
+impl ByteAccount {
+    /// Whether every byte is in one place: `letti = record + struttura` and
+    /// `record = accettati + superati + quarantena`.
+    pub fn reconciles(&self) -> bool {
+        self.letti == self.record + self.struttura && self.record == self.accettati + self.superati + self.quarantena
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -178,10 +178,12 @@ pub fn is_blank(rec: &csv::ByteRecord) -> bool {
     rec.len() == 1 && rec.get(0).is_some_and(|c| c.iter().all(|b| b.is_ascii_whitespace()))
 }
 
-/// Parses the records of a chunk of the CSV extract, calling `f(line, record)` for each.
-pub fn for_each_record(chunk: &[u8], first_line: u64, header: &Header, mut f: impl FnMut(u64, CsvRecord<'_>)) {
+/// Parses the records of a chunk of the CSV extract, calling `f(line, bytes, record)` for
+/// each: `bytes` are what the record takes in the chunk, its line end included (none for the
+/// error that stops an unreadable chunk).
+pub fn for_each_record(chunk: &[u8], first_line: u64, header: &Header, mut f: impl FnMut(u64, &[u8], CsvRecord<'_>)) {
     let mut last_line = first_line;
-    let res = for_each_byte_record(chunk, first_line, header, |line, rec| {
+    let res = for_each_byte_record_sized(chunk, first_line, header, |line, raw, rec| {
         last_line = line;
         if is_blank(rec) {
             return;
@@ -189,6 +191,7 @@ pub fn for_each_record(chunk: &[u8], first_line: u64, header: &Header, mut f: im
         if rec.len() != header.names.len() {
             f(
                 line,
+                raw,
                 CsvRecord::Bad(format!("{} colonne invece di {}", rec.len(), header.names.len())),
             );
             return;
@@ -199,16 +202,16 @@ pub fn for_each_record(chunk: &[u8], first_line: u64, header: &Header, mut f: im
                 match rec.get(i).map(std::str::from_utf8) {
                     Some(Ok(s)) => view[*fld as usize] = s,
                     _ => {
-                        f(line, CsvRecord::Bad("testo non UTF-8".into()));
+                        f(line, raw, CsvRecord::Bad("testo non UTF-8".into()));
                         return;
                     }
                 }
             }
         }
-        f(line, CsvRecord::Ok(view));
+        f(line, raw, CsvRecord::Ok(view));
     });
     if let Err(e) = res {
-        f(last_line, CsvRecord::Bad(format!("CSV illeggibile: {e}")));
+        f(last_line, &[], CsvRecord::Bad(format!("CSV illeggibile: {e}")));
     }
 }
 
@@ -228,7 +231,7 @@ pub fn for_each_byte_record_sized(
     chunk: &[u8],
     first_line: u64,
     header: &Header,
-    mut f: impl FnMut(u64, usize, &csv::ByteRecord),
+    mut f: impl FnMut(u64, &[u8], &csv::ByteRecord),
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(header.delimiter)
@@ -280,7 +283,7 @@ pub fn for_each_byte_record_sized(
         if !ended && own_end < chunk.len() && chunk[own_end] == b'\n' {
             own_end += 1;
         }
-        f(line, own_end.saturating_sub(start), &rec);
+        f(line, &chunk[start.min(own_end)..own_end], &rec);
     }
 }
 
@@ -343,7 +346,7 @@ mod tests {
         assert_eq!(h.delimiter, b';');
         assert_eq!(first, 2);
         let mut n = 0;
-        for_each_record(&rest, first, &h, |line, rec| {
+        for_each_record(&rest, first, &h, |line, _, rec| {
             n += 1;
             assert_eq!(line, 2);
             match rec {
@@ -372,7 +375,7 @@ mod tests {
         let (h, rest, first) = read_header(&mut r, SourceFormat::Csv, crate::sources::MAX_RECORD_BYTES).unwrap();
         assert_eq!(h.delimiter, b',');
         let mut seen = Vec::new();
-        for_each_record(&rest, first, &h, |line, rec| match rec {
+        for_each_record(&rest, first, &h, |line, _, rec| match rec {
             CsvRecord::Ok(v) => {
                 assert_eq!(v[F::DataInizio as usize], "<rapporto_DataInizio>");
                 seen.push((line, true));

@@ -35,6 +35,16 @@ impl Encoding {
         }
     }
 
+    /// The bytes that text transcoded by [`Encoding::to_utf8`] took in the source: one per
+    /// character in the single-byte encodings (every UTF-8 byte that does not continue a
+    /// character starts one).
+    pub fn source_len(self, utf8: &[u8]) -> usize {
+        match self {
+            Encoding::Utf8 => utf8.len(),
+            Encoding::Latin1 | Encoding::Windows1252 => utf8.iter().filter(|&&b| (b as i8) >= -0x40).count(),
+        }
+    }
+
     /// The bytes as UTF-8 (unchanged when they already are).
     pub fn to_utf8(self, bytes: Vec<u8>) -> Vec<u8> {
         match self {
@@ -124,6 +134,17 @@ pub fn check_start(head: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transcoded_text_knows_its_size_in_the_source() {
+        let latin1 = b"citt\xe0;\x80 euro;caff\xe8\n".to_vec();
+        for enc in [Encoding::Latin1, Encoding::Windows1252] {
+            let utf8 = enc.to_utf8(latin1.clone());
+            assert!(utf8.len() > latin1.len());
+            assert_eq!(enc.source_len(&utf8), latin1.len());
+        }
+        assert_eq!(Encoding::Utf8.source_len("città".as_bytes()), 6);
+    }
 
     fn decide(chunks: &[&[u8]]) -> Result<Encoding> {
         let mut e = EncodingEvidence::default();

@@ -228,6 +228,9 @@ pub struct Chunk {
     pub namespace_ok: bool,
     /// Lombardia: the order of day and month in `DATA` (day first when the file has none).
     pub date_order: lombardia::DateOrder,
+    /// The encoding of the file: `bytes` are transcoded to UTF-8, and a record's size in the
+    /// file is [`encoding::Encoding::source_len`] of its bytes here.
+    pub encoding: encoding::Encoding,
 }
 
 /// The most bytes one record may take (a CSV record, a `UniLav` element) before the file is
@@ -449,6 +452,7 @@ pub fn read_inputs(inputs: &[(usize, &InputFile)], emit: &mut dyn FnMut(Chunk) -
                             header: Some(header.clone()),
                             namespace_ok: true,
                             date_order,
+                            encoding: enc,
                         })
                     },
                 )
@@ -529,6 +533,7 @@ fn xml_chunks(
                 header: None,
                 namespace_ok,
                 date_order: lombardia::DateOrder::Dmy,
+                encoding: encoding::Encoding::Utf8,
             })
         },
     )

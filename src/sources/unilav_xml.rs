@@ -236,8 +236,9 @@ pub fn unilav_tag_at(doc: &[u8], pos: usize) -> Option<UniLavTag> {
 
 /// Finds every `UniLav` element in a document (a single `UniLav` root or any wrapper holding
 /// many; a namespace prefix such as `<ns2:UniLav>` is accepted). Returns the spans and, when
-/// the document ends inside an element, the line where the unterminated element starts.
-pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<u64>) {
+/// the document ends inside an element, that unterminated element (from its start tag to the
+/// end of the document).
+pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<ElementSpan>) {
     let finder = memchr::memmem::Finder::new(b"UniLav");
     let mut spans = Vec::new();
     let mut open: Option<usize> = None;
@@ -287,7 +288,12 @@ pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<u64>) {
             open_line = line;
         }
     }
-    (spans, open.map(|_| open_line))
+    let open = open.map(|start| ElementSpan {
+        start,
+        end: doc.len(),
+        line: open_line,
+    });
+    (spans, open)
 }
 
 /// Bytes of the tag starting at `s[0]` (to its `>`, or all of `s`).
@@ -587,6 +593,6 @@ mod tests {
         assert!(parse_element(&doc[spans[0].start..spans[0].end]).is_err());
         let (spans, open) = split_elements(b"<UniLavBatch><UniLav codiceComunicazione=\"1\">");
         assert!(spans.is_empty());
-        assert_eq!(open, Some(1));
+        assert_eq!(open.map(|s| (s.start, s.end, s.line)), Some((13, 45, 1)));
     }
 }

@@ -120,6 +120,69 @@ fn bare_cr_line_ends_and_empty_or_non_xml_files_are_refused_by_name() {
 }
 
 #[test]
+fn every_byte_of_a_file_is_in_a_record_of_known_fate_or_in_structure() {
+    let (d, lake) = tmp_lake("bytes");
+    let (header, lines) = csv_lines();
+    // CRLF line ends; a blank line; a quoted field holding a line break; a record with a
+    // missing column; an exact copy of an earlier record; the synthetic extract's rettifiche
+    // and annullamenti (accepted, superseded, orphans).
+    let mut parts: Vec<(Option<usize>, String)> = vec![(None, header.trim_end().to_string() + "\r\n")];
+    for (i, l) in lines.iter().take(400).enumerate() {
+        let l = l.trim_end_matches(['\r', '\n']);
+        let l = match i {
+            5 => l.replacen(";", ";\"riga\r\nspezzata\";", 1).replacen(";", "", 1),
+            9 => l.rsplit_once(';').unwrap().0.to_string(),
+            _ => l.to_string(),
+        };
+        parts.push((Some(i), format!("{l}\r\n")));
+        if i == 20 {
+            parts.push((None, "\r\n".into()));
+        }
+    }
+    parts.push((Some(400), lines[3].trim_end_matches(['\r', '\n']).to_string() + "\r\n"));
+    let text: String = parts.iter().map(|(_, t)| t.as_str()).collect();
+    let p = write(d.path(), "conti.csv", &text);
+    let run = ingest(&lake, &key(), &[p], &opts()).unwrap().run.unwrap();
+    let b = run.inputs[0].byte;
+    assert!(b.reconciles(), "{b:?}");
+    // Where each record went, by its first line, from the lake itself.
+    let mut fate: std::collections::HashMap<u64, &str> = Default::default();
+    for (dataset, sql) in [
+        ("eventi", "SELECT record_origine FROM co_eventi"),
+        ("superati", "SELECT record_origine FROM co_superati"),
+        ("quarantena", "SELECT record_origine FROM quarantena"),
+    ] {
+        for r in super::query_strings(&lake, sql) {
+            assert!(
+                fate.insert(r[0].parse().unwrap(), dataset).is_none(),
+                "line {} twice",
+                r[0]
+            );
+        }
+    }
+    let (mut expect, mut line) = (std::collections::BTreeMap::<&str, u64>::new(), 1u64);
+    let mut structure = 0u64;
+    for (rec, t) in &parts {
+        match rec {
+            Some(_) => *expect.entry(fate[&line]).or_default() += t.len() as u64,
+            None => structure += t.len() as u64,
+        }
+        line += t.matches('\n').count() as u64;
+    }
+    assert!(expect.values().all(|v| *v > 0) && expect.len() == 3, "{expect:?}");
+    assert_eq!(
+        (b.accettati, b.superati, b.quarantena, b.struttura, b.letti),
+        (
+            expect["eventi"],
+            expect["superati"],
+            expect["quarantena"],
+            structure,
+            text.len() as u64
+        )
+    );
+}
+
+#[test]
 fn the_same_records_in_another_file_resurrect_nothing() {
     let (d, lake) = tmp_lake("resurrect");
     let csv = synthetic().join("co.csv");
@@ -647,11 +710,18 @@ fn public_files_are_checked_not_guessed() {
         ("utf8_attivati.csv", text.as_bytes().to_vec()),
         ("latin1_attivati.csv", latin1.to_vec()),
     ] {
+        let bytes_len = bytes.len() as u64;
         let lake = Lake::new(d.path().join(format!("lago_{name}")));
         let run = ingest(&lake, &key(), &[write(d.path(), name, bytes)], &opts())
             .unwrap()
             .run
             .unwrap();
+        // Bytes counted in the file as it is (a Latin-1 `à` is one byte), all in accepted records.
+        let b = run.inputs[0].byte;
+        assert!(
+            b.reconciles() && b.letti == bytes_len && b.accettati == b.record,
+            "{name}: {b:?}"
+        );
         lakes.push((run.inputs[0].codifica.clone(), lake));
     }
     let read = |lake: &Lake| {

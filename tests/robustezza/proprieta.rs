@@ -302,6 +302,11 @@ fn check_ingest(
             prop_assert_eq!(run.inputs.len(), 1);
             let c = run.inputs[0].conteggi;
             prop_assert!(c.reconciles(), "{c:?}");
+            let b = run.inputs[0].byte;
+            prop_assert!(b.reconciles(), "{b:?}");
+            if !name.ends_with(".zip") {
+                prop_assert_eq!(b.letti, bytes.len() as u64, "bytes read ≠ the file's size");
+            }
             if let Some(n) = expected {
                 prop_assert_eq!(c.letti, n, "records read ≠ records the file holds");
             }
