@@ -9,7 +9,7 @@
 
 pub mod analytics;
 pub mod bench;
-pub mod build;
+pub mod derive;
 pub mod ingest;
 pub mod lake;
 pub mod model;

@@ -497,17 +497,17 @@ fn run_build(lake: &Lake, args: &BuildArgs, quiet: bool) -> Result<()> {
             b.set_message(phase.to_string());
         }
     };
-    let opts = oml::build::BuildOptions {
+    let opts = oml::derive::BuildOptions {
         orizzonte: args.horizon,
         inizio_copertura: args.coverage_start,
         fail_before_commit: false,
         skip_marts: args.skip_marts,
     };
-    let report = oml::build::build(lake, &opts, &progress)?;
+    let report = oml::derive::build(lake, &opts, &progress)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    print!("{}", oml::build::summary(&report));
+    print!("{}", oml::derive::summary(&report));
     Ok(())
 }
 

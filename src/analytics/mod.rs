@@ -23,10 +23,10 @@ fn dataset_schema(name: &str) -> Option<SchemaRef> {
         return Some(s);
     }
     match name {
-        crate::build::output::RAPPORTI => Some(crate::build::output::rapporti_schema()),
-        crate::build::output::SEGMENTI => Some(crate::build::output::segmenti_schema()),
-        crate::build::output::RAPPORTI_ANOMALIE => Some(crate::build::output::anomalie_schema()),
-        other => crate::build::marts::MARTS
+        crate::derive::output::RAPPORTI => Some(crate::derive::output::rapporti_schema()),
+        crate::derive::output::SEGMENTI => Some(crate::derive::output::segmenti_schema()),
+        crate::derive::output::RAPPORTI_ANOMALIE => Some(crate::derive::output::anomalie_schema()),
+        other => crate::derive::marts::MARTS
             .iter()
             .find(|m| m.dataset == other)
             .map(|m| m.schema()),

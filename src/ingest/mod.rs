@@ -402,7 +402,7 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         new_manifest.datasets.entry(dataset.into()).or_default().push(f);
     }
     // Relationships and marts no longer match co_eventi: drop them until the next build.
-    for d in crate::build::DERIVED {
+    for d in crate::derive::DERIVED {
         for f in manifest.files(d) {
             staging.remove(&f.path)?;
         }

@@ -49,7 +49,7 @@ pub const RECONCILED: [&str; 3] = [schema::CO_EVENTI, schema::QUARANTENA, schema
 /// Every dataset exposed at the top of the lake: the ingested ones and those `oml build`
 /// derives from them.
 pub fn all_datasets() -> impl Iterator<Item = &'static str> {
-    DATASETS.into_iter().chain(crate::build::DERIVED)
+    DATASETS.into_iter().chain(crate::derive::DERIVED)
 }
 
 /// Rows per Parquet row group: bounds the writer's memory and lets readers skip by year/row

@@ -223,7 +223,7 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
                 it_int(b.cessazioni_imputate),
                 it_int(b.aperti),
                 it_int(b.censura_sinistra),
-                crate::build::marts::MARTS
+                crate::derive::marts::MARTS
                     .iter()
                     .filter(|x| !m.files(x.dataset).is_empty())
                     .map(|x| x.dataset)

@@ -5,7 +5,7 @@
 use super::{fixtures, key, opts, synthetic, tmp_lake};
 use oml::analytics::indicators::{compute, Periodicity, Request, Table};
 use oml::analytics::Session;
-use oml::build::{build, BuildOptions};
+use oml::derive::{build, BuildOptions};
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::model::F;

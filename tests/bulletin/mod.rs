@@ -2,7 +2,7 @@
 //! its tables, and the HTML page loaded in a real (headless) Chromium.
 
 use super::{key, opts, synthetic, tmp_lake};
-use oml::build::{build, BuildOptions};
+use oml::derive::{build, BuildOptions};
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::report::bulletin::{run, BulletinSpec, Written};

@@ -4,7 +4,7 @@
 
 mod proprieta;
 use super::{count, key, opts, synthetic, tmp_lake};
-use oml::build::{build, BuildOptions};
+use oml::derive::{build, BuildOptions};
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use std::collections::HashSet;

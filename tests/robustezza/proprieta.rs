@@ -31,7 +31,7 @@
 
 use super::{csv_lines, write};
 use crate::{key, opts};
-use oml::build::{build, BuildOptions};
+use oml::derive::{build, BuildOptions};
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::model::{RawCo, F, N_FIELDS};
@@ -1112,7 +1112,7 @@ fn run_everything(dir: &Path, input: &Path) -> Vec<(String, String)> {
         ..BuildOptions::default()
     };
     let b = build(&lake, &bo, &|_, _, _| {}).unwrap_or_else(|e| panic!("build: {e:#}"));
-    texts.push(("oml build report".into(), oml::build::summary(&b)));
+    texts.push(("oml build report".into(), oml::derive::summary(&b)));
     // The bulletin of the last month of the data.
     let month = lake.manifest().unwrap().build.unwrap().orizzonte[..7].to_string();
     let l = lake_dir.to_str().unwrap().to_string();
