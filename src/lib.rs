@@ -8,7 +8,6 @@
 //! lists; `synth` generates a synthetic province with ground truth.
 
 pub mod analytics;
-pub mod bench;
 pub mod derive;
 pub mod ingest;
 pub mod lake;

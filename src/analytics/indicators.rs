@@ -9,6 +9,7 @@
 //! is protected in one pass so no suppressed cell can be recovered by differencing.
 
 use super::Session;
+pub use crate::model::period::Periodicity;
 use crate::sdc::{self, Cell, Mode, Status};
 use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
@@ -165,74 +166,6 @@ pub fn find(name: &str) -> Result<Indicator> {
         let names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
         format!("unknown indicator {name:?}; available: {}", names.join(", "))
     })
-}
-
-/// Length of the periods a result is broken down by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Periodicity {
-    #[value(name = "mese")]
-    Month,
-    #[value(name = "trimestre")]
-    Quarter,
-    #[value(name = "anno")]
-    Year,
-}
-
-impl Periodicity {
-    pub fn sql_name(self) -> &'static str {
-        match self {
-            Periodicity::Month => "mese",
-            Periodicity::Quarter => "trimestre",
-            Periodicity::Year => "anno",
-        }
-    }
-}
-
-/// First day, last day and granularity of one period token: `2024`, `2024-Q4`, `2024-03`
-/// or `2024-03-15`.
-fn period_token(t: &str) -> Result<(NaiveDate, NaiveDate, Option<Periodicity>)> {
-    let bad = || format!("{t:?} is not a period: use 2024, 2024-Q4, 2024-03 or 2024-03-15");
-    let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).with_context(bad);
-    let month_end = |y: i32, m: u32| -> Result<NaiveDate> {
-        let next = if m == 12 { ymd(y + 1, 1, 1)? } else { ymd(y, m + 1, 1)? };
-        next.pred_opt().with_context(bad)
-    };
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok((d, d, None));
-    }
-    let parts: Vec<&str> = t.split('-').collect();
-    let year: i32 = parts.first().and_then(|y| y.parse().ok()).with_context(bad)?;
-    match parts.as_slice() {
-        [_] => Ok((ymd(year, 1, 1)?, ymd(year, 12, 31)?, Some(Periodicity::Year))),
-        [_, q] if q.starts_with(['Q', 'q', 'T', 't']) => {
-            let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n)).with_context(bad)?;
-            Ok((
-                ymd(year, 3 * n - 2, 1)?,
-                month_end(year, 3 * n)?,
-                Some(Periodicity::Quarter),
-            ))
-        }
-        [_, m] => {
-            let m: u32 = m.parse().ok().filter(|m| (1..=12).contains(m)).with_context(bad)?;
-            Ok((ymd(year, m, 1)?, month_end(year, m)?, Some(Periodicity::Month)))
-        }
-        _ => bail!(bad()),
-    }
-}
-
-/// Parses `--period FROM..TO` (or one period): first day, last day, and the granularity the
-/// user wrote (used as the default periodicity).
-pub fn parse_period(s: &str) -> Result<(NaiveDate, NaiveDate, Option<Periodicity>)> {
-    let (a, b) = match s.split_once("..") {
-        Some((a, b)) => (a.trim(), b.trim()),
-        None => (s.trim(), s.trim()),
-    };
-    let (dal, _, p) = period_token(a)?;
-    let (_, al, _) = period_token(b)?;
-    if al < dal {
-        bail!("the period {s:?} ends before it starts");
-    }
-    Ok((dal, al, p))
 }
 
 /// What to compute.
@@ -602,27 +535,6 @@ mod tests {
         assert!(!find("flussi").unwrap().description.contains("identita:"));
     }
     use super::*;
-
-    #[test]
-    fn periods_parse_with_their_granularity() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(
-            parse_period("2024-Q4").unwrap(),
-            (d("2024-10-01"), d("2024-12-31"), Some(Periodicity::Quarter))
-        );
-        assert_eq!(
-            parse_period("2023..2024").unwrap(),
-            (d("2023-01-01"), d("2024-12-31"), Some(Periodicity::Year))
-        );
-        assert_eq!(
-            parse_period("2024-02").unwrap(),
-            (d("2024-02-01"), d("2024-02-29"), Some(Periodicity::Month))
-        );
-        assert_eq!(parse_period("2024-01-15..2024-03-31").unwrap().2, None);
-        assert!(parse_period("2024-Q5").is_err());
-        assert!(parse_period("2024..2023").is_err());
-        assert!(parse_period("ieri").is_err());
-    }
 
     #[test]
     fn every_indicator_file_has_a_title_and_declares_additive_measures_it_produces() {

@@ -19,8 +19,9 @@ mod tests;
 
 use crate::lake::manifest::{BuildRecord, Manifest};
 use crate::lake::{schema, Lake};
+use crate::model::period::last_day_of_month;
 use anyhow::{bail, Context, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rapporti::{Motivo, Params};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -67,15 +68,6 @@ fn epoch_days(d: NaiveDate) -> i32 {
 
 fn day(days: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or_default()
-}
-
-fn last_day_of_month(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|f| f.pred_opt()).unwrap_or(d)
 }
 
 /// Rebuilds the relationships of the lake and commits them as a new generation.

@@ -507,7 +507,7 @@ fn ingest_child(dir: &Path, input: &Path, flags: &[&str]) -> (bool, String, u64)
     args.extend_from_slice(flags);
     args.push(input.to_str().unwrap());
     let key_hex = "5e".repeat(32);
-    let (ok, _out, err) = crate::oml(&args, dir, &[("OML_KEY", &key_hex), (oml::bench::PEAK_RSS_ENV, "1")]);
+    let (ok, _out, err) = crate::oml(&args, dir, &[("OML_KEY", &key_hex), ("OML_REPORT_PEAK_RSS", "1")]);
     let peak = err
         .lines()
         .find_map(|l| l.strip_prefix("oml-peak-rss-kb "))

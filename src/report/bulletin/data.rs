@@ -3,10 +3,11 @@
 
 use super::{BulletinPeriod, BulletinSpec, Figure};
 use crate::analytics::indicators::{
-    cells_of, compute, identity_equations, parse_period, Periodicity, Request, Table, Territory, TOTALE,
+    cells_of, compute, identity_equations, Periodicity, Request, Table, Territory, TOTALE,
 };
 use crate::analytics::Session;
 use crate::lake::Lake;
+use crate::model::period::Period;
 use crate::sdc::{self, Cell, Equation, Mode, Rules, Status};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -478,9 +479,8 @@ fn is_month_label(s: &str) -> bool {
 
 /// The label of the period before ('2024-Q1' → '2023-Q4', '2024-01' → '2023-12', '2024' → '2023').
 pub fn previous_label(label: &str) -> Option<String> {
-    let (dal, _, g) = parse_period(label).ok()?;
-    let before = dal.pred_opt()?;
-    Some(super::period_label(before, g?))
+    let p: Period = label.parse().ok()?;
+    Some(p.written?.label(p.dal.pred_opt()?))
 }
 
 /// Protects every cube of the bulletin as one system: each cube's margins and identities, plus
@@ -552,10 +552,10 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::R
         if !m.dims.is_empty() || m.indicator != "flussi" || !cells[i].additive || is_month_label(&m.periodo) {
             continue;
         }
-        let Ok((dal, al, _)) = parse_period(&m.periodo) else {
+        let Ok(p) = m.periodo.parse::<Period>() else {
             continue;
         };
-        let labels: Vec<String> = months(dal, al).into_iter().map(|(_, _, l)| l).collect();
+        let labels: Vec<String> = months(p.dal, p.al).into_iter().map(|(_, _, l)| l).collect();
         if !labels.iter().all(|l| month_labels.contains(l.as_str())) {
             continue;
         }

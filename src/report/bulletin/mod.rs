@@ -12,11 +12,12 @@ pub mod render;
 pub mod sections;
 pub mod unemployment;
 
-use crate::analytics::indicators::{parse_period, Periodicity};
+use crate::analytics::indicators::Periodicity;
 use crate::lake::Lake;
+use crate::model::period::Period;
 use crate::report::charts::Chart;
 use crate::sdc::Status;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -83,26 +84,18 @@ pub struct BulletinPeriod {
 
 impl BulletinPeriod {
     pub fn parse(s: &str) -> Result<BulletinPeriod> {
-        if s.contains("..") {
-            bail!("a bulletin covers one period (2024-03, 2024-Q4 or 2024), not a range: {s:?}");
-        }
-        let (dal, al, g) = parse_period(s)?;
-        let periodicity = g.with_context(|| format!("{s:?}: give a month, a quarter or a year"))?;
-        let back = |d: NaiveDate| {
-            d.checked_sub_months(chrono::Months::new(12))
-                .with_context(|| format!("{s:?}: no period a year earlier"))
-        };
-        let (prev_dal, prev_al) = (back(dal)?, back(al)?);
-        // The end of February a year earlier is the 28th, not the 29th minus twelve months.
-        let prev_al = last_day_of_month(prev_al);
+        let (p, periodicity) = Period::parse_single(s)?;
+        let prev = p
+            .year_earlier()
+            .with_context(|| format!("{s:?}: no period a year earlier"))?;
         Ok(BulletinPeriod {
-            dal,
-            al,
+            dal: p.dal,
+            al: p.al,
             periodicity,
-            label: period_label(dal, periodicity),
-            prev_dal,
-            prev_al,
-            prev_label: period_label(prev_dal, periodicity),
+            label: p.label(),
+            prev_dal: prev.dal,
+            prev_al: prev.al,
+            prev_label: prev.label(),
         })
     }
 
@@ -133,24 +126,9 @@ impl BulletinPeriod {
     }
 }
 
-fn last_day_of_month(d: NaiveDate) -> NaiveDate {
-    use chrono::Datelike;
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|n| n.pred_opt()).unwrap_or(d)
-}
-
 /// The label `oml_periodo` gives the period a day belongs to.
 pub fn period_label(d: NaiveDate, p: Periodicity) -> String {
-    use chrono::Datelike;
-    match p {
-        Periodicity::Month => format!("{}-{:02}", d.year(), d.month()),
-        Periodicity::Quarter => format!("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1),
-        Periodicity::Year => format!("{}", d.year()),
-    }
+    p.label(d)
 }
 
 /// Italian name of the period a day belongs to.

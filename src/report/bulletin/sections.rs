@@ -658,8 +658,8 @@ fn contratti(c: &Ctx) -> Vec<Block> {
         .collect();
     let period_names: Vec<String> = periods
         .iter()
-        .filter_map(|p| crate::analytics::indicators::parse_period(p).ok())
-        .map(|(d, _, g)| super::italian_period(d, g.unwrap_or(c.period.periodicity)))
+        .filter_map(|p| p.parse::<crate::model::period::Period>().ok())
+        .map(|p| super::italian_period(p.dal, p.written.unwrap_or(c.period.periodicity)))
         .collect();
     let series: Vec<Series> = main
         .iter()

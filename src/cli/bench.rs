@@ -14,6 +14,22 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+/// `oml bench …`.
+#[derive(clap::Subcommand)]
+pub enum BenchCommand {
+    /// Ingest throughput and peak memory vs a DuckDB-only SQL ETL and a plain CSV → Parquet copy.
+    Ingest(BenchIngestArgs),
+    /// Rebuild of relationships (oml build) vs the same reconstruction in DuckDB SQL, with agreement.
+    Build(BenchBuildArgs),
+}
+
+pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {
+    match cmd {
+        BenchCommand::Ingest(a) => ingest(a, g.quiet),
+        BenchCommand::Build(a) => build(a, g.quiet),
+    }
+}
+
 /// Options of `oml bench ingest`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchIngestArgs {
@@ -70,7 +86,7 @@ pub fn report_peak_rss_if_asked() {
 /// Runs a SQL script with an embedded DuckDB (hidden command used by the benchmark).
 pub fn run_duckdb_script(path: &Path) -> Result<()> {
     let sql = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let conn = crate::analytics::open_duckdb()?;
+    let conn = oml::analytics::open_duckdb()?;
     conn.execute_batch(&sql)
         .with_context(|| format!("running {}", path.display()))?;
     Ok(())
@@ -237,7 +253,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     let _ = std::fs::remove_dir_all(&out_etl);
     std::fs::create_dir_all(&out_etl)?;
     let script = fill(
-        include_str!("../benches/duckdb_etl.sql"),
+        include_str!("../../benches/duckdb_etl.sql"),
         &[
             ("input", csv_s.clone()),
             ("ref", ref_dir.to_string_lossy().to_string()),
@@ -262,7 +278,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     let _ = std::fs::remove_dir_all(&out_floor);
     std::fs::create_dir_all(&out_floor)?;
     let script = fill(
-        include_str!("../benches/duckdb_floor.sql"),
+        include_str!("../../benches/duckdb_floor.sql"),
         &[
             ("input", csv_s.clone()),
             ("out", out_floor.to_string_lossy().to_string()),
@@ -291,7 +307,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
             &["--quiet", "--lake", &lx, "ingest", "co", &xs],
             &[("OML_KEY", key_hex.clone())],
         )?;
-        let rows = crate::lake::Lake::new(&lake_xml)
+        let rows = oml::lake::Lake::new(&lake_xml)
             .manifest()?
             .runs
             .iter()
@@ -395,7 +411,7 @@ struct Agreement {
 
 /// Compares OML's `rapporti` with the baseline's output (after both phases, not timed).
 fn compare(lake: &Path, baseline: &Path, tmp: &Path, threads: usize) -> Result<Agreement> {
-    let conn = crate::analytics::open_duckdb()?;
+    let conn = oml::analytics::open_duckdb()?;
     let setup = fill(
         "SET threads = {{threads}}; SET preserve_insertion_order = false; SET temp_directory = '{{tmp}}';
          CREATE VIEW o AS SELECT id_lavoratore, id_datore, codice_comunicazione_avvio, data_inizio,
@@ -489,8 +505,8 @@ pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
     }
     ensure_synth(&csv_dir, BUILD_PROVINCE, a.year, a.rows, true, quiet)?;
     ensure_lake(&lake, &csv, quiet)?;
-    let manifest = crate::lake::Lake::new(&lake).manifest()?;
-    let eventi = manifest.rows(crate::lake::schema::CO_EVENTI);
+    let manifest = oml::lake::Lake::new(&lake).manifest()?;
+    let eventi = manifest.rows(oml::lake::schema::CO_EVENTI);
     let letti: u64 = manifest.runs.iter().map(|r| r.totali.letti).sum();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
@@ -508,7 +524,7 @@ pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
         &["--quiet", "--lake", &l, "build", "--skip-marts"],
         &[("RAYON_NUM_THREADS", threads.to_string())],
     )?;
-    let record = crate::lake::Lake::new(&lake)
+    let record = oml::lake::Lake::new(&lake)
         .manifest()?
         .build
         .context("oml build left no build record in the manifest")?;
@@ -519,7 +535,7 @@ pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)?;
     let script = fill(
-        include_str!("../benches/duckdb_rapporti.sql"),
+        include_str!("../../benches/duckdb_rapporti.sql"),
         &[
             ("lake", l.clone()),
             ("out", out.to_string_lossy().to_string()),
@@ -634,13 +650,13 @@ fn write_reference(dir: &Path) -> Result<()> {
     let files: [(&str, &[u8]); 3] = [
         (
             "tipologie_contrattuali.csv",
-            include_bytes!("../reference/anpal/tipologie_contrattuali.csv"),
+            include_bytes!("../../reference/anpal/tipologie_contrattuali.csv"),
         ),
         (
             "comuni_belfiore_storico.csv",
-            include_bytes!("../reference/anpal/comuni_belfiore_storico.csv"),
+            include_bytes!("../../reference/anpal/comuni_belfiore_storico.csv"),
         ),
-        ("ateco2007.csv", include_bytes!("../reference/anpal/ateco2007.csv")),
+        ("ateco2007.csv", include_bytes!("../../reference/anpal/ateco2007.csv")),
     ];
     for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes)?;

@@ -6,6 +6,8 @@
 //! service (DOMAIN.md §1.2), plus a few fields the full XML carries (§1.3–1.4); they are
 //! also, verbatim and in this order, the header of the CSV extract (`docs/formato_csv.md`).
 
+pub mod period;
+
 /// Index of a field in a raw communication. The order is the CSV extract's column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(usize)]

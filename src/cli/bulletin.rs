@@ -1,0 +1,87 @@
+//! `oml bulletin`: the provincial bulletin of one period (`oml::report::bulletin`).
+
+use super::indicators::DisclosureArgs;
+use super::{progress, Global};
+use anyhow::Result;
+use clap::Args;
+use oml::lake::Lake;
+use oml::model::period::Period;
+use oml::report::bulletin::{self, BulletinSpec};
+use std::path::PathBuf;
+
+pub const LONG_ABOUT: &str = "Write the provincial labour-market bulletin for one month, quarter or year.\n\n\
+Sections: sintesi (generated Italian sentences), flussi e saldi (monthly series, seasonally adjusted, 12-month \
+moving sum; hires by age and sex), contratti, settori, territorio (CPI, comuni, region), CIG, disoccupazione (ISTAT), \
+mobilità, nota metodologica e glossario, fonti. Every number comes from an indicator of sql/indicatori/ (the \
+commands are printed under each table) and every table goes through disclosure control; all tables of the \
+bulletin are protected together, so none can be subtracted from another.\n\nWrites into --out: bollettino.html \
+(self-contained, prints to PDF), bollettino.md, bollettino.xlsx, csv/ and grafici/ (SVG and PNG).\n\n\
+Example:\n  oml bulletin --province PO --period 2024-Q4 --out bollettini/PO-2024-Q4";
+
+#[derive(Args)]
+pub struct BulletinArgs {
+    /// Province of the workplace, by sigla (e.g. PO).
+    #[arg(long)]
+    province: String,
+    /// The period: a month (2024-03), a quarter (2024-Q4) or a year (2024).
+    #[arg(long, value_parser = single_period)]
+    period: String,
+    /// Output folder (default: bollettini/PROVINCE-PERIOD).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Sections to include, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    sections: Vec<String>,
+    /// Title of the bulletin.
+    #[arg(long)]
+    title: Option<String>,
+    /// Years of monthly history in the charts.
+    #[arg(long, default_value_t = 5)]
+    history_years: u32,
+    #[command(flatten)]
+    disclosure: DisclosureArgs,
+}
+
+/// A bulletin covers one month, quarter or year: checked when the arguments are read.
+fn single_period(s: &str) -> Result<String> {
+    Ok(Period::parse_single(s)?.0.label())
+}
+
+impl BulletinArgs {
+    fn spec(&self) -> Result<BulletinSpec> {
+        self.disclosure.rules()?;
+        Ok(BulletinSpec {
+            province: self.province.clone(),
+            period: self.period.clone(),
+            out: self
+                .out
+                .clone()
+                .unwrap_or_else(|| bulletin::default_out(&self.province, &self.period)),
+            sections: (!self.sections.is_empty()).then(|| self.sections.clone()),
+            title: self.title.clone(),
+            history_years: self.history_years,
+            min_workers: self.disclosure.min_workers,
+            min_employers: self.disclosure.min_employers,
+        })
+    }
+}
+
+/// Writes the bulletin with a spinner and prints where it is.
+pub fn write_and_report(lake: &Lake, spec: &BulletinSpec, quiet: bool) -> Result<()> {
+    let spinner = progress::spinner(quiet);
+    let written = bulletin::run(lake, spec, &|msg| spinner.set_message(format!("Bollettino: {msg}")))?;
+    spinner.finish_and_clear();
+    println!(
+        "Bollettino scritto in {}: {} tavole, {} grafici, {} celle soppresse per riservatezza.",
+        written.dir.display(),
+        written.tables,
+        written.charts,
+        written.suppressed_cells
+    );
+    println!("Apri {}", written.html.display());
+    Ok(())
+}
+
+pub fn run(g: &Global, a: &BulletinArgs) -> Result<()> {
+    write_and_report(&Lake::new(&g.lake), &a.spec()?, g.quiet)
+}

@@ -1,0 +1,149 @@
+//! `oml indicators`: a named indicator of `sql/indicatori/` by period and breakdown, through
+//! disclosure control, in any output format.
+
+use super::Global;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use oml::analytics::indicators::{self as ind, Periodicity, Request, Territory};
+use oml::analytics::output::{export, ExportFormat};
+use oml::analytics::Session;
+use oml::lake::Lake;
+use oml::model::period::Period;
+use oml::sdc::{Mode, Rules, MIN_THRESHOLD};
+use std::path::PathBuf;
+
+pub const LONG_ABOUT: &str = "Compute a named indicator from sql/indicatori/ over the lake, by period and breakdown, \
+with disclosure control.\n\nEvery cell carries a status (stato): ok; soppressa_primaria when fewer than 3 distinct \
+workers or 3 distinct employers are behind it (thresholds configurable upward); soppressa_secondaria when it is hidden \
+so that a suppressed cell cannot be recovered by subtraction from the totals published with it; non_disponibile when \
+it cannot be computed. Totals over each breakdown column are included (a cube) and protected together with the \
+detail. --confidential gives the unprotected table for internal use, every cell labelled riservata.\n\n\
+Examples:\n  oml indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
+oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --out posizioni.xlsx\n  \
+oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv";
+
+#[derive(Args)]
+pub struct IndicatorsArgs {
+    /// Indicator name (flussi, posizioni, giornate, durate, lavoratori_interessati, datori_attivi,
+    /// proroghe, trasformazioni, qwi).
+    #[arg(required_unless_present = "list")]
+    name: Option<String>,
+    /// Breakdown columns, comma-separated (e.g. cpi,macro_contratto). See --list.
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// Period: 2024, 2024-Q4, 2024-03, 2024-03-15, or FROM..TO (e.g. 2023-Q1..2024-Q4).
+    /// Default: the whole lake (coverage start to horizon of the last build).
+    #[arg(long)]
+    period: Option<Period>,
+    /// Length of the periods in the result (default: as written in --period, else anno).
+    #[arg(long, value_enum)]
+    periodicity: Option<Periodicity>,
+    /// Output format (parquet and xlsx need --out).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Table)]
+    format: ExportFormat,
+    /// Output file (default: standard output for table, csv, json).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    disclosure: DisclosureArgs,
+    /// No totals over the breakdown columns (only the detail cells, still protected).
+    #[arg(long)]
+    no_totals: bool,
+    /// Unprotected table for internal use: nothing suppressed, every cell labelled riservata.
+    #[arg(long)]
+    confidential: bool,
+    /// Only workplaces in this province (sigla, e.g. PO).
+    #[arg(long)]
+    province: Option<String>,
+    /// Only workplaces in this region (as in the regione column; see `oml sql`).
+    #[arg(long)]
+    region: Option<String>,
+    /// List the indicators, their measures and the breakdown columns.
+    #[arg(long)]
+    list: bool,
+}
+
+/// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
+#[derive(Args, Clone, Copy)]
+pub struct DisclosureArgs {
+    /// Minimum distinct workers behind a published cell (at least 3).
+    #[arg(long, default_value_t = MIN_THRESHOLD)]
+    pub min_workers: u64,
+    /// Minimum distinct employers behind a published cell (at least 3).
+    #[arg(long, default_value_t = MIN_THRESHOLD)]
+    pub min_employers: u64,
+}
+
+impl DisclosureArgs {
+    pub fn rules(&self) -> Result<Rules> {
+        Ok(Rules::new(self.min_workers, self.min_employers)?)
+    }
+}
+
+impl IndicatorsArgs {
+    /// The validated request (the name is checked by the library against `sql/indicatori/`).
+    fn request(&self) -> Result<Request> {
+        let indicator = self.name.clone().context("give an indicator name (see --list)")?;
+        let mode = if self.confidential {
+            Mode::Confidential
+        } else {
+            Mode::Protected(self.disclosure.rules()?)
+        };
+        Ok(Request {
+            indicator,
+            by: self.by.clone(),
+            period: self.period.map(|p| (p.dal, p.al)),
+            periodicity: self
+                .periodicity
+                .or(self.period.and_then(|p| p.written))
+                .unwrap_or(Periodicity::Year),
+            totals: !self.no_totals,
+            mode,
+            territory: Territory {
+                provincia: self.province.as_ref().map(|p| p.to_uppercase()),
+                regione: self.region.clone(),
+            },
+        })
+    }
+}
+
+fn list() {
+    for i in ind::catalog() {
+        println!("{} — {}\n{}\n", i.name, i.title, i.description);
+    }
+    println!("Colonne di disaggregazione (--by):");
+    for (n, d) in ind::DIMENSIONS {
+        println!("  {n:<24} {d}");
+    }
+}
+
+pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
+    if a.list {
+        list();
+        return Ok(());
+    }
+    let req = a.request()?;
+    let lake = Lake::new(&g.lake);
+    if lake.manifest()?.build.is_none() {
+        bail!("the lake has no rapporti: run `oml build` first (after every ingest)");
+    }
+    let session = Session::open(&lake)?;
+    let table = ind::compute(&session, &req)?;
+    let batch = table.to_batch()?;
+    export(
+        &batch,
+        a.format,
+        a.out.as_deref(),
+        &table.indicator.title,
+        &table.notes(),
+    )?;
+    if let Some(p) = &a.out {
+        eprintln!(
+            "Scritto {} ({} celle; {}).",
+            p.display(),
+            batch.num_rows(),
+            table.report
+        );
+    }
+    Ok(())
+}
