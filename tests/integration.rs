@@ -283,7 +283,7 @@ fn no_codice_fiscale_anywhere_in_the_lake() {
         let (_, batches) = s.query(&format!("SELECT * FROM {view}")).unwrap();
         let mut buf = Vec::new();
         let schema = batches[0].schema();
-        oml::analytics::output::write_batches(&mut buf, &schema, &batches, oml::analytics::output::OutputFormat::Csv)
+        oml::report::export::write_batches(&mut buf, &schema, &batches, oml::report::export::OutputFormat::Csv)
             .unwrap();
         let text = String::from_utf8(buf).unwrap();
         assert!(text.lines().count() > 10, "{view} is empty");

@@ -13,7 +13,7 @@ pub use crate::model::period::Periodicity;
 use crate::sdc::{self, Cell, Mode, Status};
 use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Field, Float64Type, Int64Type, Schema, SchemaRef};
+use arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -428,19 +428,7 @@ impl Table {
 
     /// Schema of a published table with these breakdown columns.
     pub fn schema_for(by: &[String]) -> SchemaRef {
-        let mut f = vec![Field::new("periodo", DataType::Utf8, false)];
-        for d in by {
-            f.push(Field::new(d, DataType::Utf8, false));
-        }
-        f.extend([
-            Field::new("misura", DataType::Utf8, false),
-            Field::new("valore", DataType::Float64, true),
-            Field::new("stato", DataType::Utf8, false),
-            Field::new("codice_stato", DataType::Int32, false),
-            Field::new("n_lavoratori", DataType::Int64, true),
-            Field::new("n_datori", DataType::Int64, true),
-        ]);
-        Arc::new(Schema::new(f))
+        crate::lake::catalog::published_table_schema(by)
     }
 
     /// The published table: suppressed cells have no value and no contributor counts (the

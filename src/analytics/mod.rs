@@ -5,10 +5,9 @@
 //! an empty relation of the right schema when the dataset has no file yet.
 
 pub mod indicators;
-pub mod output;
+pub mod marts;
 
 use crate::lake::manifest::Manifest;
-use crate::lake::schema;
 use crate::lake::Lake;
 use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
@@ -17,21 +16,6 @@ use std::path::Path;
 
 /// The view definitions, as shipped in `sql/views.sql`.
 pub const VIEWS_SQL: &str = include_str!("../../sql/views.sql");
-
-fn dataset_schema(name: &str) -> Option<SchemaRef> {
-    if let Some(s) = schema::dataset_schema(name) {
-        return Some(s);
-    }
-    match name {
-        crate::derive::output::RAPPORTI => Some(crate::derive::output::rapporti_schema()),
-        crate::derive::output::SEGMENTI => Some(crate::derive::output::segmenti_schema()),
-        crate::derive::output::RAPPORTI_ANOMALIE => Some(crate::derive::output::anomalie_schema()),
-        other => crate::derive::marts::MARTS
-            .iter()
-            .find(|m| m.dataset == other)
-            .map(|m| m.schema()),
-    }
-}
 
 fn duck_type(t: &arrow::datatypes::DataType) -> &'static str {
     use arrow::datatypes::DataType as D;
@@ -51,7 +35,7 @@ fn duck_type(t: &arrow::datatypes::DataType) -> &'static str {
 /// lake folder (for the copy stored in the lake).
 fn relation(manifest: &Manifest, dataset: &str, base: Option<&Path>) -> Result<String> {
     if manifest.files(dataset).is_empty() {
-        let s = dataset_schema(dataset).with_context(|| format!("unknown dataset {dataset}"))?;
+        let s = crate::lake::catalog::dataset_schema(dataset).with_context(|| format!("unknown dataset {dataset}"))?;
         let cols: Vec<String> = s
             .fields()
             .iter()

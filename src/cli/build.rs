@@ -37,25 +37,24 @@ impl BuildArgs {
             orizzonte: self.horizon,
             inizio_copertura: self.coverage_start,
             fail_before_commit: false,
-            skip_marts: self.skip_marts,
         }
     }
 }
 
 /// Builds with a progress bar and prints the summary.
-pub fn build_and_report(lake: &Lake, opts: &BuildOptions, quiet: bool) -> Result<()> {
+pub fn build_and_report(lake: &Lake, opts: &BuildOptions, marts: bool, quiet: bool) -> Result<()> {
     let bar = progress::bar(quiet, "{msg:>10} [{bar:40}] {pos}/{len} comunicazioni ({eta})");
     let on_progress = |phase: &str, done: u64, total: u64| {
         bar.set_length(total);
         bar.set_position(done);
         bar.set_message(phase.to_string());
     };
-    let report = oml::derive::build(lake, opts, &on_progress)?;
+    let report = oml::analytics::marts::build(lake, opts, marts, &on_progress)?;
     bar.finish_and_clear();
-    print!("{}", oml::derive::summary(&report));
+    print!("{}", oml::report::status::build_summary(&report));
     Ok(())
 }
 
 pub fn run(g: &Global, a: &BuildArgs) -> Result<()> {
-    build_and_report(&Lake::new(&g.lake), &a.options(), g.quiet)
+    build_and_report(&Lake::new(&g.lake), &a.options(), !a.skip_marts, g.quiet)
 }

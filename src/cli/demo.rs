@@ -8,8 +8,8 @@ use clap::Args;
 use oml::ingest::IngestOptions;
 use oml::model::period::Period;
 use oml::privacy::Key;
-use oml::quality::report::lake_summary;
 use oml::report::bulletin::BulletinSpec;
+use oml::report::status::lake_summary;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -67,7 +67,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
     };
     ingest::ingest_and_report(&lake, &key, &[data.join("unilav")], &opts)?;
     println!("\nRicostruisco i rapporti di lavoro (oml build) …");
-    build::build_and_report(&lake, &Default::default(), g.quiet)?;
+    build::build_and_report(&lake, &Default::default(), true, g.quiet)?;
     println!();
     print!("{}", lake_summary(&lake)?);
     let l = lake_dir.display();

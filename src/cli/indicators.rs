@@ -5,10 +5,10 @@ use super::Global;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use oml::analytics::indicators::{self as ind, Periodicity, Request, Territory};
-use oml::analytics::output::{export, ExportFormat};
 use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
+use oml::report::export::{export, ExportFormat};
 use oml::sdc::{Mode, Rules, MIN_THRESHOLD};
 use std::path::PathBuf;
 

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use oml::ingest::{ingest, prepass::ScanOptions, IngestOptions};
 use oml::lake::Lake;
 use oml::privacy::Key;
-use oml::quality::report::run_report;
+use oml::report::status::run_report;
 use oml::sources::{lombardia::DateOrder, Limits, SourceFormat, MAX_FIELD_BYTES, MAX_RECORD_BYTES};
 use std::path::PathBuf;
 

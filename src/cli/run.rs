@@ -21,7 +21,7 @@ pub fn run(g: &Global, a: &RunArgs) -> Result<()> {
     }
     if p.pipeline.build_if_stale && lake.manifest()?.build.is_none() {
         println!("I rapporti di lavoro non sono aggiornati: eseguo oml build …");
-        build::build_and_report(&lake, &Default::default(), g.quiet)?;
+        build::build_and_report(&lake, &Default::default(), true, g.quiet)?;
     }
     bulletin::write_and_report(&lake, &p.bulletin, g.quiet)
 }

@@ -3,9 +3,9 @@
 use super::Global;
 use anyhow::Result;
 use clap::Args;
-use oml::analytics::output::{write_batches, OutputFormat};
 use oml::analytics::Session;
 use oml::lake::Lake;
+use oml::report::export::{write_batches, OutputFormat};
 
 #[derive(Args)]
 pub struct SqlArgs {

@@ -4,7 +4,7 @@
 use super::Global;
 use anyhow::Result;
 use oml::lake::Lake;
-use oml::quality::report::lake_summary;
+use oml::report::status::lake_summary;
 
 pub fn run(g: &Global) -> Result<()> {
     print!("{}", lake_summary(&Lake::new(&g.lake))?);

@@ -11,30 +11,20 @@
 //! or recorded in `rapporti_anomalie` as not applied; the build fails if the counts differ.
 
 pub mod events;
-pub mod marts;
 pub mod output;
 pub mod rapporti;
 #[cfg(test)]
 mod tests;
 
-use crate::lake::manifest::{BuildRecord, Manifest};
-use crate::lake::{schema, Lake};
+use crate::lake::catalog::DERIVED;
+use crate::lake::manifest::{BuildRecord, FileEntry, Manifest};
+use crate::lake::{schema, Lake, Staging};
 use crate::model::period::last_day_of_month;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use rapporti::{Motivo, Params};
+use rapporti::Params;
 use std::collections::BTreeMap;
 use std::time::Instant;
-
-/// Datasets written by `oml build` (dropped by every ingest).
-pub const DERIVED: [&str; 6] = [
-    output::RAPPORTI,
-    output::SEGMENTI,
-    output::RAPPORTI_ANOMALIE,
-    marts::MARTS[0].dataset,
-    marts::MARTS[1].dataset,
-    marts::MARTS[2].dataset,
-];
 
 /// Options of `oml build`.
 #[derive(Debug, Clone, Default)]
@@ -46,8 +36,6 @@ pub struct BuildOptions {
     pub inizio_copertura: Option<NaiveDate>,
     /// Stop before committing (test hook for crash safety).
     pub fail_before_commit: bool,
-    /// Do not compute the marts (benchmarks of the reconstruction alone).
-    pub skip_marts: bool,
 }
 
 /// What a build did, with its timings.
@@ -58,7 +46,7 @@ pub struct BuildReport {
     pub secondi_ricostruzione: f64,
     pub secondi_scrittura: f64,
     pub secondi_mart: f64,
-    /// The marts written (none with `skip_marts`).
+    /// The datasets the caller's extra step added (the marts of `analytics::marts`).
     pub mart: Vec<&'static str>,
 }
 
@@ -70,8 +58,24 @@ fn day(days: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or_default()
 }
 
-/// Rebuilds the relationships of the lake and commits them as a new generation.
+/// Datasets computed by a stage above over the staged generation (its relationships already
+/// written) and committed with it: the standard marts (`analytics::marts`), so that a build is
+/// one atomic generation. Returns each dataset's name and files.
+pub type Extra<'a> = &'a dyn Fn(&Staging, &Manifest) -> Result<Vec<(&'static str, Vec<FileEntry>)>>;
+
+/// Rebuilds the relationships of the lake and commits them as a new generation (no marts; see
+/// `analytics::build` for `oml build`).
 pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<BuildReport> {
+    build_with(lake, opts, progress, None)
+}
+
+/// [`build`], with `extra` datasets computed over the new generation and committed with it.
+pub fn build_with(
+    lake: &Lake,
+    opts: &BuildOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+    extra: Option<Extra>,
+) -> Result<BuildReport> {
     // One writer at a time; the manifest is read under the lock.
     let lock = lake.lock_writer("build", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
@@ -170,6 +174,9 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         secondi: started.elapsed().as_secs_f64(),
     };
     let mut m: Manifest = manifest.clone();
+    for d in DERIVED {
+        m.datasets.remove(d);
+    }
     m.generazione = staging.number;
     m.aggiornato = record.eseguito.clone();
     for (name, files) in written {
@@ -181,16 +188,12 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         bail!("internal error: the rows written differ from the relationships built; nothing was committed");
     }
     m.build = Some(record.clone());
-    // The marts, computed with the same SQL and disclosure control as `oml indicators`.
+    // The extra datasets (the marts), computed over the staged generation.
     let t3 = Instant::now();
     progress("indicatori", 0, 0);
-    for mart in &marts::MARTS {
-        m.datasets.remove(mart.dataset);
-    }
     let mut mart = Vec::new();
-    if !opts.skip_marts {
-        let session = crate::analytics::Session::open_generation(&staging.dir, &m)?;
-        for (name, mut files) in marts::write_marts(&staging, &session)? {
+    if let Some(extra) = extra {
+        for (name, mut files) in extra(&staging, &m)? {
             files.sort_by(|a, b| a.path.cmp(&b.path));
             m.datasets.insert(name.to_string(), files);
             mart.push(name);
@@ -212,54 +215,4 @@ pub fn build(lake: &Lake, opts: &BuildOptions, progress: &(dyn Fn(&str, u64, u64
         secondi_mart: t_marts,
         mart,
     })
-}
-
-/// Italian summary of a build, for the terminal.
-pub fn summary(r: &BuildReport) -> String {
-    let b = &r.record;
-    let n = crate::quality::report::it_int;
-    let mut s = String::new();
-    s.push_str(&format!(
-        "Rapporti ricostruiti: {} (segmenti {}), di cui aperti all'orizzonte {} ({}), cessazioni imputate {}, con censura a sinistra {}\n",
-        n(b.rapporti),
-        n(b.segmenti),
-        b.orizzonte,
-        n(b.aperti),
-        n(b.cessazioni_imputate),
-        n(b.censura_sinistra)
-    ));
-    s.push_str(&format!(
-        "Riconciliazione: comunicazioni {} = applicate {} + non applicate {}  {}\n",
-        n(b.eventi),
-        n(b.eventi_applicati),
-        n(b.eventi_non_applicati),
-        if b.eventi == b.eventi_applicati + b.eventi_non_applicati {
-            "OK"
-        } else {
-            "ERRORE"
-        }
-    ));
-    if !b.anomalie_per_motivo.is_empty() {
-        s.push_str("Anomalie (rapporti_anomalie):\n");
-        for m in Motivo::ALL {
-            if let Some(c) = b.anomalie_per_motivo.get(m.code()) {
-                s.push_str(&format!("  {:<30} {:>9}  {}\n", m.code(), n(*c), m.descrizione()));
-            }
-        }
-    }
-    s.push_str(&format!(
-        "Tempi: lettura {:.1} s, ricostruzione {:.1} s, scrittura {:.1} s ({} comunicazioni/s); mart {:.1} s\n",
-        r.secondi_lettura,
-        r.secondi_ricostruzione,
-        r.secondi_scrittura,
-        n((b.eventi as f64 / b.secondi.max(1e-9)) as u64),
-        r.secondi_mart
-    ));
-    if !r.mart.is_empty() {
-        s.push_str(&format!(
-            "Mart protetti (controllo della divulgazione applicato): {}\n",
-            r.mart.join(", ")
-        ));
-    }
-    s
 }

@@ -7,6 +7,8 @@
 
 use super::events::{open_row_group, Codes, Dict, RowGroup, NO_DATE};
 use super::rapporti::{Anomalia, Built, Rapporto, Segmento};
+use crate::lake::catalog::{anomalie_schema, rapporti_schema, segmenti_schema, ATTRIBUTES, SEGMENT_COPIES};
+pub use crate::lake::catalog::{RAPPORTI, RAPPORTI_ANOMALIE, SEGMENTI};
 use crate::lake::manifest::FileEntry;
 use crate::lake::{PartitionedWriter, Staging};
 use anyhow::{Context, Result};
@@ -15,156 +17,8 @@ use arrow::array::{
     UInt32Array,
 };
 use arrow::compute::{concat_batches, filter_record_batch, take};
-use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
-
-pub const RAPPORTI: &str = "rapporti";
-pub const SEGMENTI: &str = "segmenti";
-pub const RAPPORTI_ANOMALIE: &str = "rapporti_anomalie";
-
-/// Attributes of a relationship copied from its first communication.
-const ATTRIBUTES: [&str; 21] = [
-    "id_lavoratore",
-    "id_datore",
-    "sesso",
-    "anno_nascita",
-    "classe_eta",
-    "nato_estero",
-    "cittadinanza",
-    "area_cittadinanza",
-    "livello_istruzione",
-    "comune_domicilio",
-    "datore_pa",
-    "ateco",
-    "ateco_sezione",
-    "ateco_divisione",
-    "comune_lavoro",
-    "provincia",
-    "provincia_istat",
-    "regione",
-    "cpi",
-    "ccnl",
-    "qualifica_professionale",
-];
-
-fn date(name: &str) -> Field {
-    Field::new(name, DataType::Date32, true)
-}
-fn text(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, true)
-}
-
-fn core_fields() -> Vec<Field> {
-    vec![
-        Field::new("id_rapporto", DataType::Int64, false),
-        text("codice_comunicazione_avvio"),
-        date("data_inizio"),
-        date("data_fine_prevista_iniziale"),
-        date("data_fine_prevista"),
-        date("data_cessazione"),
-        date("data_fine_effettiva"),
-        Field::new("cessazione_imputata", DataType::Boolean, false),
-        Field::new("avviamento_nel_lago", DataType::Boolean, false),
-        Field::new("censura_sinistra", DataType::Boolean, false),
-        text("tipologia_contrattuale"),
-        text("macro_contratto"),
-        text("tipologia_finale"),
-        text("macro_contratto_finale"),
-        text("tipo_orario"),
-        Field::new("ore_settimanali", DataType::Float64, true),
-        text("causa_cessazione"),
-        text("macro_causa_cessazione"),
-        Field::new("n_proroghe", DataType::Int32, false),
-        Field::new("n_trasformazioni", DataType::Int32, false),
-        Field::new("durata_prevista", DataType::Int32, true),
-        Field::new("durata_effettiva", DataType::Int32, true),
-    ]
-}
-
-/// Schema of `rapporti`, given the schema of `co_eventi` (for the attribute columns).
-pub fn rapporti_schema() -> SchemaRef {
-    static S: OnceLock<SchemaRef> = OnceLock::new();
-    S.get_or_init(|| {
-        let ev = crate::lake::schema::eventi_schema();
-        let mut f = core_fields();
-        for a in ATTRIBUTES {
-            if let Ok(field) = ev.field_with_name(a) {
-                f.push(field.clone().with_nullable(true));
-            }
-        }
-        Arc::new(Schema::new(f))
-    })
-    .clone()
-}
-
-/// Columns of the relationship repeated on each of its segments, so that the stock and flow
-/// indicators read one table (no join, no window) even at national size.
-const SEGMENT_COPIES: [(&str, &str); 17] = [
-    ("data_inizio_rapporto", "data_inizio"),
-    ("data_fine_effettiva", "data_fine_effettiva"),
-    ("cessazione_imputata", "cessazione_imputata"),
-    ("avviamento_nel_lago", "avviamento_nel_lago"),
-    ("censura_sinistra", "censura_sinistra"),
-    ("id_lavoratore", "id_lavoratore"),
-    ("id_datore", "id_datore"),
-    ("sesso", "sesso"),
-    ("classe_eta", "classe_eta"),
-    ("area_cittadinanza", "area_cittadinanza"),
-    ("livello_istruzione", "livello_istruzione"),
-    ("comune_lavoro", "comune_lavoro"),
-    ("cpi", "cpi"),
-    ("provincia", "provincia"),
-    ("regione", "regione"),
-    ("ateco_sezione", "ateco_sezione"),
-    ("ateco_divisione", "ateco_divisione"),
-];
-
-/// Schema of `segmenti`.
-pub fn segmenti_schema() -> SchemaRef {
-    static S: OnceLock<SchemaRef> = OnceLock::new();
-    S.get_or_init(|| {
-        let mut f = vec![
-            Field::new("id_rapporto", DataType::Int64, false),
-            Field::new("n_segmento", DataType::Int32, false),
-            date("data_inizio"),
-            date("data_fine"),
-            Field::new("ultimo_segmento", DataType::Boolean, false),
-            date("uscita_segmento"),
-            text("tipologia_contrattuale"),
-            text("macro_contratto"),
-            text("macro_contratto_precedente"),
-            text("tipo_orario"),
-            Field::new("ore_settimanali", DataType::Float64, true),
-            text("codice_trasformazione"),
-        ];
-        let r = rapporti_schema();
-        for (name, from) in SEGMENT_COPIES {
-            if let Ok(field) = r.field_with_name(from) {
-                f.push(Field::new(name, field.data_type().clone(), true));
-            }
-        }
-        Arc::new(Schema::new(f))
-    })
-    .clone()
-}
-
-/// Schema of `rapporti_anomalie`.
-pub fn anomalie_schema() -> SchemaRef {
-    static S: OnceLock<SchemaRef> = OnceLock::new();
-    S.get_or_init(|| {
-        Arc::new(Schema::new(vec![
-            Field::new("id_rapporto", DataType::Int64, true),
-            Field::new("codice_comunicazione", DataType::Utf8, false),
-            Field::new("evento", DataType::Utf8, false),
-            date("data_evento"),
-            Field::new("motivo", DataType::Utf8, false),
-            Field::new("applicata", DataType::Boolean, false),
-            Field::new("descrizione", DataType::Utf8, false),
-        ]))
-    })
-    .clone()
-}
+use std::sync::Arc;
 
 fn opt_date(d: i32) -> Option<i32> {
     (d != NO_DATE).then_some(d)

@@ -402,14 +402,14 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         new_manifest.datasets.entry(dataset.into()).or_default().push(f);
     }
     // Relationships and marts no longer match co_eventi: drop them until the next build.
-    for d in crate::derive::DERIVED {
+    for d in crate::lake::catalog::DERIVED {
         for f in manifest.files(d) {
             staging.remove(&f.path)?;
         }
         new_manifest.datasets.remove(d);
     }
     new_manifest.build = None;
-    for d in crate::lake::DATASETS {
+    for d in crate::lake::catalog::INGESTED {
         new_manifest
             .datasets
             .entry(d.into())

@@ -20,6 +20,7 @@
 //! ([`lock::WriterLock`]), taken before the writer reads the manifest it builds on and held
 //! until the commit.
 
+pub mod catalog;
 pub mod lock;
 pub mod manifest;
 pub mod schema;
@@ -34,23 +35,11 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// Datasets written by `oml ingest`.
-pub const DATASETS: [&str; 4] = [
-    schema::CO_EVENTI,
-    schema::QUARANTENA,
-    schema::CO_SUPERATI,
-    schema::CO_IN_ATTESA,
-];
+pub use catalog::all_datasets;
 
 /// The datasets where every record ever read is, exactly once: `co_in_attesa` is left out (a
 /// copy of the orphans in `quarantena`).
 pub const RECONCILED: [&str; 3] = [schema::CO_EVENTI, schema::QUARANTENA, schema::CO_SUPERATI];
-
-/// Every dataset exposed at the top of the lake: the ingested ones and those `oml build`
-/// derives from them.
-pub fn all_datasets() -> impl Iterator<Item = &'static str> {
-    DATASETS.into_iter().chain(crate::derive::DERIVED)
-}
 
 /// Rows per Parquet row group: bounds the writer's memory and lets readers skip by year/row
 /// group statistics.

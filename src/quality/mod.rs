@@ -7,7 +7,6 @@
 
 pub mod cf;
 pub mod dates;
-pub mod report;
 
 use crate::model::{tipo_comunicazione, Evento, RawView, F, PERSONAL_FIELDS};
 use crate::privacy::Pseudonymizer;

@@ -4,7 +4,16 @@
 
 mod proprieta;
 use super::{count, key, opts, synthetic, tmp_lake};
-use oml::derive::{build, BuildOptions};
+use oml::derive::BuildOptions;
+
+/// `oml build`: relationships and marts in one generation.
+fn build(
+    lake: &oml::lake::Lake,
+    opts: &BuildOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> anyhow::Result<oml::derive::BuildReport> {
+    oml::analytics::marts::build(lake, opts, true, progress)
+}
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use std::collections::HashSet;
@@ -535,7 +544,7 @@ fn the_same_records_in_any_split_into_runs_give_the_same_lake() {
     // Every orphan correction waits in co_in_attesa, and nothing else does; `oml status`
     // checks the live records, not only the counts.
     for lake in [&one, &split] {
-        let status = oml::quality::report::lake_summary(lake).unwrap();
+        let status = oml::report::status::lake_summary(lake).unwrap();
         assert!(status.contains("Record vivi") && !status.contains("ERRORE"), "{status}");
         assert_eq!(
             count(lake, "SELECT count(*) FROM co_in_attesa"),

@@ -31,7 +31,16 @@
 
 use super::{csv_lines, write};
 use crate::{key, opts};
-use oml::derive::{build, BuildOptions};
+use oml::derive::BuildOptions;
+
+/// `oml build`: relationships and marts in one generation.
+fn build(
+    lake: &oml::lake::Lake,
+    opts: &BuildOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> anyhow::Result<oml::derive::BuildReport> {
+    oml::analytics::marts::build(lake, opts, true, progress)
+}
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::model::{RawCo, F, N_FIELDS};
@@ -1105,14 +1114,14 @@ fn run_everything(dir: &Path, input: &Path) -> Vec<(String, String)> {
         .unwrap_or_else(|e| panic!("ingest: {e:#}"))
         .run
         .unwrap();
-    texts.push(("oml ingest report".into(), oml::quality::report::run_report(&run)));
+    texts.push(("oml ingest report".into(), oml::report::status::run_report(&run)));
     // Coverage from well before the data, so that the bulletin's month is covered whole.
     let bo = BuildOptions {
         inizio_copertura: chrono::NaiveDate::from_ymd_opt(2021, 1, 1),
         ..BuildOptions::default()
     };
     let b = build(&lake, &bo, &|_, _, _| {}).unwrap_or_else(|e| panic!("build: {e:#}"));
-    texts.push(("oml build report".into(), oml::derive::summary(&b)));
+    texts.push(("oml build report".into(), oml::report::status::build_summary(&b)));
     // The bulletin of the last month of the data.
     let month = lake.manifest().unwrap().build.unwrap().orizzonte[..7].to_string();
     let l = lake_dir.to_str().unwrap().to_string();

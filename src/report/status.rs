@@ -1,24 +1,19 @@
-//! The quality report of a run and the summary of what a lake holds, as printed by
-//! `oml ingest`, `oml status` and `oml demo` (and stored in the manifest).
+//! The status texts printed in the terminal: the quality and reconciliation report of an
+//! ingest run (`oml ingest`), the summary of a build (`oml build`) and of what a lake holds
+//! (`oml status`, `oml demo`).
 
 use crate::analytics::Session;
+use crate::derive::BuildReport;
 use crate::lake::manifest::RunRecord;
 use crate::lake::Lake;
 use crate::quality::Motivo;
+use crate::report::format::fmt_int;
 use anyhow::Result;
 use std::fmt::Write as _;
 
-/// Formats an integer the Italian way: 1.234.567.
-pub fn it_int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+/// Formats a count the Italian way: 1.234.567.
+fn it_int(n: u64) -> String {
+    fmt_int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// The reconciliation and quality report of one run.
@@ -223,7 +218,7 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
                 it_int(b.cessazioni_imputate),
                 it_int(b.aperti),
                 it_int(b.censura_sinistra),
-                crate::derive::marts::MARTS
+                crate::lake::catalog::MARTS
                     .iter()
                     .filter(|x| !m.files(x.dataset).is_empty())
                     .map(|x| x.dataset)
@@ -240,6 +235,56 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
         None => {}
     }
     Ok(s)
+}
+
+/// Italian summary of a build, for the terminal.
+pub fn build_summary(r: &BuildReport) -> String {
+    let b = &r.record;
+    let n = it_int;
+    let mut s = String::new();
+    s.push_str(&format!(
+        "Rapporti ricostruiti: {} (segmenti {}), di cui aperti all'orizzonte {} ({}), cessazioni imputate {}, con censura a sinistra {}\n",
+        n(b.rapporti),
+        n(b.segmenti),
+        b.orizzonte,
+        n(b.aperti),
+        n(b.cessazioni_imputate),
+        n(b.censura_sinistra)
+    ));
+    s.push_str(&format!(
+        "Riconciliazione: comunicazioni {} = applicate {} + non applicate {}  {}\n",
+        n(b.eventi),
+        n(b.eventi_applicati),
+        n(b.eventi_non_applicati),
+        if b.eventi == b.eventi_applicati + b.eventi_non_applicati {
+            "OK"
+        } else {
+            "ERRORE"
+        }
+    ));
+    if !b.anomalie_per_motivo.is_empty() {
+        s.push_str("Anomalie (rapporti_anomalie):\n");
+        for m in crate::derive::rapporti::Motivo::ALL {
+            if let Some(c) = b.anomalie_per_motivo.get(m.code()) {
+                s.push_str(&format!("  {:<30} {:>9}  {}\n", m.code(), n(*c), m.descrizione()));
+            }
+        }
+    }
+    s.push_str(&format!(
+        "Tempi: lettura {:.1} s, ricostruzione {:.1} s, scrittura {:.1} s ({} comunicazioni/s); mart {:.1} s\n",
+        r.secondi_lettura,
+        r.secondi_ricostruzione,
+        r.secondi_scrittura,
+        n((b.eventi as f64 / b.secondi.max(1e-9)) as u64),
+        r.secondi_mart
+    ));
+    if !r.mart.is_empty() {
+        s.push_str(&format!(
+            "Mart protetti (controllo della divulgazione applicato): {}\n",
+            r.mart.join(", ")
+        ));
+    }
+    s
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Query output as a table (terminal), CSV or JSON.
+//! Query output in the format the user asks for: an aligned table for the terminal, CSV, JSON,
+//! Parquet or an XLSX workbook (`oml sql`, `oml indicators`).
 
 use anyhow::Result;
 use arrow::datatypes::SchemaRef;
@@ -117,11 +118,11 @@ pub fn export(
         }
         ExportFormat::Xlsx => {
             let p = out.ok_or_else(|| anyhow::anyhow!("--format xlsx needs --out FILE"))?;
-            let mut sheet = crate::report::Sheet::new(title, vec![batch.clone()]).with_title(title);
+            let mut sheet = super::Sheet::new(title, vec![batch.clone()]).with_title(title);
             for n in notes {
                 sheet = sheet.with_note(n);
             }
-            crate::report::write_xlsx(p, &[sheet])
+            super::write_xlsx(p, &[sheet])
         }
     }
 }
