@@ -12,6 +12,6 @@ fn main() {
     cli::bench::report_peak_rss_if_asked();
     if let Err(e) = result {
         eprintln!("oml: error: {e:#}");
-        std::process::exit(1);
+        std::process::exit(cli::exit_code(&e));
     }
 }

@@ -585,6 +585,61 @@ fn the_cli_demo_sql_and_key_refusal() {
 }
 
 #[test]
+fn a_lake_not_ready_is_a_typed_error_with_its_own_exit_code() {
+    let d = tempfile::tempdir().unwrap();
+    let key = "cd".repeat(32);
+    let code = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_oml"))
+            .args(args)
+            .current_dir(d.path())
+            .env_remove("OML_LAKE")
+            .env("OML_KEY", &key)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // Nothing ingested: exit 3 (oml::lake::LakeError::Empty), for build as for indicators.
+    for args in [
+        &["--lake", "lago", "build"][..],
+        &["--lake", "lago", "indicators", "flussi"],
+    ] {
+        let (c, err) = code(args);
+        assert_eq!(c, Some(3), "{args:?}: {err}");
+        assert!(err.contains("is empty: ingest communications first"), "{err}");
+    }
+    // Ingested but not built: exit 4 (LakeError::NotBuilt), for indicators and the bulletin.
+    let csv = synthetic().join("co.csv");
+    let (c, err) = code(&["--quiet", "--lake", "lago", "ingest", "co", csv.to_str().unwrap()]);
+    assert_eq!(c, Some(0), "{err}");
+    for args in [
+        &["--lake", "lago", "indicators", "flussi"][..],
+        &[
+            "--quiet",
+            "--lake",
+            "lago",
+            "bulletin",
+            "--province",
+            "PO",
+            "--period",
+            "2023-Q4",
+        ],
+    ] {
+        let (c, err) = code(args);
+        assert_eq!(c, Some(4), "{args:?}: {err}");
+        assert!(err.contains("lake not built yet: run `oml build`"), "{err}");
+    }
+    // Any other error is 1; a usage error is clap's 2.
+    assert_eq!(
+        code(&["--lake", "lago", "sql", "SELECT * FROM nessuna_tabella"]).0,
+        Some(1)
+    );
+    assert_eq!(
+        code(&["--lake", "lago", "indicators", "flussi", "--period", "2024-Q5"]).0,
+        Some(2)
+    );
+}
+
+#[test]
 fn a_lombardia_file_without_event_kind_is_a_clear_file_error() {
     let (d, lake) = tmp_lake("lomb");
     let p = d.path().join("estratto.csv");

@@ -85,11 +85,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         data.join("co.csv").display()
     );
     // The bulletin of the last complete quarter.
-    let horizon = lake
-        .manifest()?
-        .build
-        .map(|b| b.orizzonte)
-        .context("the demo lake has no build")?;
+    let horizon = lake.require_built()?.1.orizzonte;
     let horizon =
         chrono::NaiveDate::parse_from_str(&horizon, "%Y-%m-%d").with_context(|| format!("horizon {horizon:?}"))?;
     let period = Period::last_complete_quarter(horizon)

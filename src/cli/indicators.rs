@@ -2,7 +2,7 @@
 //! disclosure control, in any output format.
 
 use super::Global;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use oml::analytics::indicators::{self as ind, Periodicity, Request, Territory};
 use oml::analytics::Session;
@@ -124,9 +124,7 @@ pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
     }
     let req = a.request()?;
     let lake = Lake::new(&g.lake);
-    if lake.manifest()?.build.is_none() {
-        bail!("the lake has no rapporti: run `oml build` first (after every ingest)");
-    }
+    lake.require_built()?;
     let session = Session::open(&lake)?;
     let table = ind::compute(&session, &req)?;
     let batch = table.to_batch()?;

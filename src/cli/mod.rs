@@ -95,6 +95,12 @@ enum Command {
     DuckdbScript { file: PathBuf },
 }
 
+/// The exit code of a failed command: the typed errors of the library's edges have their own
+/// (3 the lake is empty, 4 the lake is not built; see `oml::lake::LakeError`), anything else is 1.
+pub fn exit_code(e: &anyhow::Error) -> i32 {
+    e.downcast_ref::<oml::lake::LakeError>().map_or(1, |l| l.exit_code())
+}
+
 /// Runs the command the user gave.
 pub fn run(app: &App) -> Result<()> {
     let g = &app.global;

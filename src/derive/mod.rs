@@ -79,9 +79,7 @@ pub fn build_with(
     // One writer at a time; the manifest is read under the lock.
     let lock = lake.lock_writer("build", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
-    let current = lake
-        .current_dir()
-        .context("the lake is empty: ingest communications first (oml ingest co …)")?;
+    let current = lake.require_current()?;
     let rels: Vec<String> = manifest
         .files(schema::CO_EVENTI)
         .iter()

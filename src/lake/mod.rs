@@ -21,6 +21,7 @@
 //! until the commit.
 
 pub mod catalog;
+mod error;
 pub mod lock;
 pub mod manifest;
 pub mod schema;
@@ -36,6 +37,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 pub use catalog::all_datasets;
+pub use error::LakeError;
 
 /// The datasets where every record ever read is, exactly once: `co_in_attesa` is left out (a
 /// copy of the orphans in `quarantena`).
@@ -115,6 +117,24 @@ impl Lake {
                 serde_json::from_str(&text).with_context(|| format!("{} is not a valid OML manifest", p.display()))
             }
         }
+    }
+
+    /// The committed generation folder, or [`LakeError::Empty`].
+    pub fn require_current(&self) -> Result<PathBuf, LakeError> {
+        self.current_dir().ok_or_else(|| LakeError::Empty {
+            lake: self.root.clone(),
+        })
+    }
+
+    /// The committed manifest, with a build that matches its communications, or
+    /// [`LakeError::Empty`] / [`LakeError::NotBuilt`].
+    pub fn require_built(&self) -> Result<(Manifest, manifest::BuildRecord)> {
+        self.require_current()?;
+        let m = self.manifest()?;
+        let b = m.build.clone().ok_or_else(|| LakeError::NotBuilt {
+            lake: self.root.clone(),
+        })?;
+        Ok((m, b))
     }
 
     /// Absolute path of a file listed in the manifest.

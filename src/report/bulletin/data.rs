@@ -222,11 +222,7 @@ impl Figures {
         period: &BulletinPeriod,
         progress: &dyn Fn(&str),
     ) -> Result<Figures> {
-        let manifest = lake.manifest()?;
-        let build = manifest
-            .build
-            .as_ref()
-            .context("the lake has no rapporti: run `oml build` first (after every ingest)")?;
+        let (_, build) = lake.require_built()?;
         let horizon = date(&build.orizzonte, "horizon")?;
         let coverage_start = date(&build.inizio_copertura, "coverage start")?;
         if period.al > horizon {
