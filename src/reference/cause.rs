@@ -9,12 +9,7 @@ use anyhow::Result;
 /// `cause_cessazione.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<CausaCessazione>> {
     let t = Table::utf8(src)?;
-    let (c_cod, c_des, c_mc, c_ver) = (
-        t.col("codice")?,
-        t.col("descrizione")?,
-        t.col("macro_causa")?,
-        t.col("verificato")?,
-    );
+    let [c_cod, c_des, c_mc, c_ver] = t.cols(["codice", "descrizione", "macro_causa", "verificato"])?;
     let mut out: Vec<CausaCessazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.code(c_cod, "codice", is_sigla)?;

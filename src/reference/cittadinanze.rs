@@ -4,7 +4,7 @@
 //! The same table gives the foreign states by Belfiore code (`cod_mf`, `Z###`).
 
 use super::embedded::{at_line, is_belfiore, is_digits, Embedded, Table, ANPAL_CITTADINANZE, OML_CITTADINANZE_UE};
-use super::keys::{check, get_ci, get_padded, HashMap};
+use super::keys::{get_ci, CodeList, HashMap};
 use super::{normalize_label, AreaCittadinanza, Cittadinanza, CodeCheck, Reference, Validity};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -20,15 +20,15 @@ pub(super) struct Riga {
 /// N → EXTRA_UE.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Riga>> {
     let t = Table::utf8(src)?;
-    let (c_cod, c_mf, c_des, c_ue, c_ini, c_naz, c_fine) = (
-        t.col("cod_cittadinanza")?,
-        t.col("cod_mf")?,
-        t.col("des_cittadinanza")?,
-        t.col("flg_ue")?,
-        t.col("dat_inizio")?,
-        t.col("des_nazionalita")?,
-        t.col("dat_fine")?,
-    );
+    let [c_cod, c_mf, c_des, c_ue, c_ini, c_naz, c_fine] = t.cols([
+        "cod_cittadinanza",
+        "cod_mf",
+        "des_cittadinanza",
+        "flg_ue",
+        "dat_inizio",
+        "des_nazionalita",
+        "dat_fine",
+    ])?;
     let mut out = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.code(c_cod, "cod_cittadinanza", |s| is_digits(s, 3))?;
@@ -81,13 +81,8 @@ pub(super) struct PeriodoUe {
 /// `cittadinanze_ue.csv`, in file order.
 pub(super) fn read_ue(src: &Embedded) -> Result<Vec<PeriodoUe>> {
     let t = Table::utf8(src)?;
-    let (c_cod, c_des, c_dal, c_al) = (
-        t.col("cod_cittadinanza")?,
-        t.col("des_cittadinanza")?,
-        t.col("ue_dal")?,
-        t.col("ue_al")?,
-    );
-    t.col("fonte")?;
+    let [c_cod, c_des, c_dal, c_al, _] =
+        t.cols(["cod_cittadinanza", "des_cittadinanza", "ue_dal", "ue_al", "fonte"])?;
     let mut out: Vec<PeriodoUe> = Vec::new();
     for row in t.rows() {
         let codice = row.code(c_cod, "cod_cittadinanza", |s| is_digits(s, 3))?;
@@ -113,8 +108,8 @@ pub(super) fn read_ue(src: &Embedded) -> Result<Vec<PeriodoUe>> {
 
 /// The citizenships with their lookup keys.
 pub(super) struct Cittadinanze {
-    list: Vec<Cittadinanza>,
-    by_code: HashMap<String, usize>,
+    /// By 3-digit code, in file order.
+    list: CodeList<Cittadinanza>,
     by_mf: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
     /// Code → EU membership period, for the codes whose membership changed in the CO era.
@@ -123,29 +118,27 @@ pub(super) struct Cittadinanze {
 
 impl Cittadinanze {
     pub(super) fn build(rows: Vec<Riga>, periodi_ue: Vec<PeriodoUe>) -> Result<Cittadinanze> {
+        let (list, nazionalita): (Vec<Cittadinanza>, Vec<String>) =
+            rows.into_iter().map(|r| (r.cittadinanza, r.nazionalita)).unzip();
         let mut c = Cittadinanze {
-            list: Vec::with_capacity(rows.len()),
-            by_code: HashMap::default(),
-            by_mf: HashMap::default(),
+            by_mf: list
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| !x.cod_mf.is_empty())
+                .map(|(i, x)| (x.cod_mf.clone(), i))
+                .collect(),
+            list: CodeList::padded(list, 3, |x| &x.codice),
             by_name: HashMap::default(),
             ue: HashMap::default(),
         };
-        let mut nazionalita = Vec::with_capacity(rows.len());
-        for (i, r) in rows.into_iter().enumerate() {
-            c.by_code.insert(r.cittadinanza.codice.clone(), i);
-            if !r.cittadinanza.cod_mf.is_empty() {
-                c.by_mf.insert(r.cittadinanza.cod_mf.clone(), i);
-            }
-            c.list.push(r.cittadinanza);
-            nazionalita.push(r.nazionalita);
-        }
+        let list = c.list.items();
         // Name keys by priority: open-ended codes before closed ones; state names, then
         // nationalities, then the parts of "SERBA / MONTENEGRINA".
-        let mut order: Vec<usize> = (0..c.list.len()).collect();
-        order.sort_by_key(|&i| c.list[i].validity.to.is_some());
+        let mut order: Vec<usize> = (0..list.len()).collect();
+        order.sort_by_key(|&i| list[i].validity.to.is_some());
         let mut keys: Vec<(String, usize)> = Vec::new();
         for &i in &order {
-            keys.push((normalize_label(&c.list[i].descrizione), i));
+            keys.push((normalize_label(&list[i].descrizione), i));
         }
         for &i in &order {
             keys.push((normalize_label(&nazionalita[i]), i));
@@ -163,8 +156,7 @@ impl Cittadinanze {
         // EU periods: only for citizenships that ANPAL flags UE, so that inside the period the
         // ANPAL area holds.
         for p in periodi_ue {
-            let found = c.by_code.get(&p.codice).map(|&i| &c.list[i]);
-            match found {
+            match c.list.get(&p.codice) {
                 Some(x) if x.descrizione == p.descrizione && x.area == AreaCittadinanza::Ue => {
                     c.ue.insert(p.codice, p.ue);
                 }
@@ -200,11 +192,7 @@ impl Cittadinanza {
 impl Reference {
     /// A citizenship by 3-digit Ministry code (`"000"`, `"235"`; unpadded `"0"` accepted).
     pub fn cittadinanza(&self, codice: &str, date: NaiveDate) -> CodeCheck<&Cittadinanza> {
-        let c = &self.cittadinanze;
-        match get_padded(&c.by_code, codice, 3) {
-            Some(&i) => check(&c.list[i], &c.list[i].validity, date),
-            None => CodeCheck::Unknown,
-        }
+        self.cittadinanze.list.at(codice, date)
     }
 
     /// A citizenship by state name (`des_cittadinanza`) or nationality (`des_nazionalita`),
@@ -212,16 +200,16 @@ impl Reference {
     /// ones sharing a name.
     pub fn cittadinanza_by_name(&self, nome: &str) -> Option<&Cittadinanza> {
         let c = &self.cittadinanze;
-        c.by_name.get(&normalize_label(nome)).map(|&i| &c.list[i])
+        c.by_name.get(&normalize_label(nome)).map(|&i| &c.list.items()[i])
     }
 
     /// The 199 citizenships, in file order.
     pub fn cittadinanze(&self) -> &[Cittadinanza] {
-        &self.cittadinanze.list
+        self.cittadinanze.list.items()
     }
 
     /// Foreign state by Belfiore code `Z###` (via `cittadinanze.cod_mf`); also `0000` Italia.
     pub fn stato_estero(&self, cod_mf: &str) -> Option<&Cittadinanza> {
-        get_ci(&self.cittadinanze.by_mf, cod_mf).map(|&i| &self.cittadinanze.list[i])
+        get_ci(&self.cittadinanze.by_mf, cod_mf).map(|&i| &self.cittadinanze.list.items()[i])
     }
 }

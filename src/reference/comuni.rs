@@ -10,7 +10,7 @@ use super::embedded::{
     at_line, is_belfiore, is_digits, ymd, Embedded, Table, ANPAL_COMUNI, ANPAL_PROVINCE, ISTAT_COMUNI,
     OML_INIZIO_NON_CREAZIONE, OML_SOPPRESSI,
 };
-use super::keys::{check, get_ci, get_padded, HashMap};
+use super::keys::{get_padded, CodeList, HashMap};
 use super::territorio::AnpalProvincia;
 use super::{CodeCheck, Comune, Provincia, Reference, Validity};
 use anyhow::{anyhow, bail, Result};
@@ -37,14 +37,14 @@ pub(super) struct AnpalComune {
 /// ANPAL `comuni_belfiore_storico.csv`, every row in file order.
 pub(super) fn read_anpal(src: &Embedded) -> Result<Vec<AnpalComune>> {
     let t = Table::utf8(src)?;
-    let (c_bf, c_prov, c_des, c_istat, c_ini, c_fine) = (
-        t.col("cod_comune")?,
-        t.col("cod_provincia")?,
-        t.col("des_comune")?,
-        t.col("cod_istat")?,
-        t.col("dat_inizio")?,
-        t.col("dat_fine")?,
-    );
+    let [c_bf, c_prov, c_des, c_istat, c_ini, c_fine] = t.cols([
+        "cod_comune",
+        "cod_provincia",
+        "des_comune",
+        "cod_istat",
+        "dat_inizio",
+        "dat_fine",
+    ])?;
     let mut rows = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let belfiore = row.code(c_bf, "cod_comune", is_belfiore)?;
@@ -74,12 +74,7 @@ pub(super) fn read_anpal(src: &Embedded) -> Result<Vec<AnpalComune>> {
 /// but ISTAT 2023 no longer lists (`reference/oml/comuni_soppressi.csv`).
 pub(super) fn read_soppressi(src: &Embedded) -> Result<HashMap<String, NaiveDate>> {
     let t = Table::utf8(src)?;
-    let (c_bf, c_data, c_succ) = (
-        t.col("belfiore")?,
-        t.col("data_soppressione")?,
-        t.col("successore_belfiore")?,
-    );
-    t.col("verificato")?;
+    let [c_bf, c_data, c_succ, _] = t.cols(["belfiore", "data_soppressione", "successore_belfiore", "verificato"])?;
     let mut out = HashMap::default();
     for row in t.rows() {
         let bf = row.code(c_bf, "belfiore", is_belfiore)?;
@@ -105,8 +100,7 @@ pub(super) struct InizioNonCreazione {
 /// `reference/oml/comuni_inizio_non_creazione.csv`, in file order.
 pub(super) fn read_inizio_non_creazione(src: &Embedded) -> Result<Vec<InizioNonCreazione>> {
     let t = Table::utf8(src)?;
-    let (c_bf, c_nome, c_data) = (t.col("belfiore")?, t.col("comune")?, t.col("dat_inizio_anpal")?);
-    t.col("motivo")?;
+    let [c_bf, c_nome, c_data, _] = t.cols(["belfiore", "comune", "dat_inizio_anpal", "motivo"])?;
     let mut out: Vec<InizioNonCreazione> = Vec::new();
     for row in t.rows() {
         let belfiore = row.code(c_bf, "belfiore", is_belfiore)?;
@@ -125,11 +119,10 @@ pub(super) fn read_inizio_non_creazione(src: &Embedded) -> Result<Vec<InizioNonC
 
 /// Every comune, current and suppressed, with its lookup keys.
 pub(super) struct Comuni {
-    /// `[0, n_correnti)`: the ISTAT 2023 comuni sorted by ISTAT code; then the comuni known
-    /// only to the ANPAL historical table (suppressed), sorted by Belfiore code.
-    all: Vec<Comune>,
+    /// By Belfiore code. `[0, n_correnti)`: the ISTAT 2023 comuni sorted by ISTAT code; then
+    /// the comuni known only to the ANPAL historical table (suppressed), sorted by Belfiore.
+    all: CodeList<Comune>,
     n_correnti: usize,
-    by_belfiore: HashMap<String, usize>,
     by_istat: HashMap<String, usize>,
     per_provincia: HashMap<String, Vec<usize>>,
 }
@@ -138,165 +131,167 @@ impl Comuni {
     /// The ISTAT comuni (`correnti`, sorted by ISTAT code), dated and extended with the ANPAL
     /// rows; see the module documentation.
     pub(super) fn build(
-        correnti: Vec<Comune>,
+        mut correnti: Vec<Comune>,
         anpal: &[AnpalComune],
         anpal_province: &HashMap<String, AnpalProvincia>,
         soppressi: &HashMap<String, NaiveDate>,
         non_creazione: &[InizioNonCreazione],
     ) -> Result<Comuni> {
-        let mut c = Comuni {
-            n_correnti: correnti.len(),
-            all: correnti,
-            by_belfiore: HashMap::default(),
-            by_istat: HashMap::default(),
-            per_provincia: HashMap::default(),
-        };
-        for (i, x) in c.all.iter().enumerate() {
-            if c.by_belfiore.insert(x.belfiore.clone(), i).is_some() {
+        let n_correnti = correnti.len();
+        let mut by_belfiore = HashMap::default();
+        let mut by_istat = HashMap::default();
+        let mut per_provincia: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, x) in correnti.iter().enumerate() {
+            if by_belfiore.insert(x.belfiore.clone(), i).is_some() {
                 bail!("{}: duplicate Codice Catastale '{}'", ISTAT_COMUNI.path, x.belfiore);
             }
-            if c.by_istat.insert(x.istat.clone(), i).is_some() {
+            if by_istat.insert(x.istat.clone(), i).is_some() {
                 bail!("{}: duplicate ISTAT code '{}'", ISTAT_COMUNI.path, x.istat);
             }
-            c.per_provincia.entry(x.provincia_istat.clone()).or_default().push(i);
+            per_provincia.entry(x.provincia_istat.clone()).or_default().push(i);
         }
-        let (only_anpal, istat_aliases) = c.date_from_anpal(anpal, anpal_province, soppressi, non_creazione)?;
-        c.add_only_anpal(only_anpal);
-        // Older ISTAT codes of current comuni, after every code of a suppressed comune.
-        for (code, i) in istat_aliases {
-            c.by_istat.entry(code).or_insert(i);
-        }
-        Ok(c)
-    }
-
-    /// Sets the start dates of current comuni from ANPAL; returns the comuni known only to
-    /// ANPAL (suppressed), dated, and the older ISTAT codes ANPAL gives current comuni.
-    fn date_from_anpal(
-        &mut self,
-        anpal: &[AnpalComune],
-        anpal_province: &HashMap<String, AnpalProvincia>,
-        soppressi: &HashMap<String, NaiveDate>,
-        non_creazione: &[InizioNonCreazione],
-    ) -> Result<(Vec<Comune>, Vec<(String, usize)>)> {
-        // Last real change recorded by ANPAL: the fallback end of comuni it shows open but
-        // ISTAT 2023 no longer lists.
-        let snapshot = anpal
-            .iter()
-            .flat_map(|r| [r.inizio, r.fine])
-            .flatten()
-            .filter(|&d| d != ANPAL_SENTINEL_START && d != ANPAL_SENTINEL_END)
-            .max()
-            .ok_or_else(|| anyhow!("{}: no real date", ANPAL_COMUNI.path))?;
-        let exceptions: HashMap<&str, usize> = non_creazione
-            .iter()
-            .enumerate()
-            .map(|(k, e)| (e.belfiore.as_str(), k))
-            .collect();
-        let mut exception_used = vec![false; non_creazione.len()];
-
-        let mut seen: HashMap<&str, u64> = HashMap::default();
-        let mut only_anpal = Vec::new();
-        let mut istat_aliases = Vec::new();
-        for r in anpal {
-            if seen.insert(&r.belfiore, r.line).is_some() {
-                return Err(at_line(
-                    ANPAL_COMUNI.path,
-                    r.line,
-                    format!("duplicate cod_comune '{}'", r.belfiore),
-                ));
-            }
-            if let Some(&i) = self.by_belfiore.get(&r.belfiore) {
-                // A current comune: ISTAT wins; only a real start date is taken from ANPAL.
-                if soppressi.contains_key(&r.belfiore) {
-                    bail!("{}: '{}' is a current ISTAT comune", OML_SOPPRESSI.path, r.belfiore);
-                }
-                if let Some(d) = r.inizio.filter(|&d| d != ANPAL_SENTINEL_START) {
-                    match exceptions.get(r.belfiore.as_str()) {
-                        Some(&k) => {
-                            check_exception(&non_creazione[k], &self.all[i], d)?;
-                            exception_used[k] = true;
-                        }
-                        None => self.all[i].validity.from = Some(d),
-                    }
-                }
-                if r.istat.len() == 6 && r.istat != self.all[i].istat && is_digits(r.istat.as_str(), 6) {
-                    istat_aliases.push((r.istat.clone(), i));
-                }
-                continue;
-            }
-            only_anpal.push(suppressed(r, anpal_province, soppressi, snapshot)?);
-        }
-        if let Some(e) = non_creazione
-            .iter()
-            .zip(&exception_used)
-            .find(|(_, &u)| !u)
-            .map(|(e, _)| e)
-        {
-            return Err(at_line(
-                OML_INIZIO_NON_CREAZIONE.path,
-                e.line,
-                format!(
-                    "'{}' is not a current comune with a real start date in {}",
-                    e.belfiore, ANPAL_COMUNI.path
-                ),
-            ));
-        }
-        for bf in soppressi.keys() {
-            if !seen.contains_key(bf.as_str()) {
-                bail!("{}: '{bf}' is not in {}", OML_SOPPRESSI.path, ANPAL_COMUNI.path);
-            }
-        }
-        Ok((only_anpal, istat_aliases))
-    }
-
-    /// The comune with exactly this ISTAT code (current, suppressed or older code).
-    pub(super) fn by_istat(&self, istat: &str) -> Option<&Comune> {
-        self.by_istat.get(istat).map(|&i| &self.all[i])
-    }
-
-    /// Appends the suppressed comuni (sorted by Belfiore) and their keys.
-    fn add_only_anpal(&mut self, mut only_anpal: Vec<Comune>) {
+        let merged = date_from_anpal(
+            &mut correnti,
+            &by_belfiore,
+            anpal,
+            anpal_province,
+            soppressi,
+            non_creazione,
+        )?;
+        let mut only_anpal = merged.only_anpal;
         only_anpal.sort_by(|a, b| a.belfiore.cmp(&b.belfiore));
         // ISTAT codes of suppressed comuni: the most recently valid one wins a shared code.
-        let n = self.n_correnti;
         let mut by_end: Vec<usize> = (0..only_anpal.len()).collect();
         by_end.sort_by_key(|&j| std::cmp::Reverse(only_anpal[j].validity.to));
         for j in by_end {
             let c = &only_anpal[j];
             if !c.istat.is_empty() {
-                self.by_istat.entry(c.istat.clone()).or_insert(n + j);
+                by_istat.entry(c.istat.clone()).or_insert(n_correnti + j);
             }
         }
-        for (j, c) in only_anpal.iter().enumerate() {
-            self.by_belfiore.insert(c.belfiore.clone(), n + j);
+        // Older ISTAT codes of current comuni, after every code of a suppressed comune.
+        for (code, i) in merged.istat_aliases {
+            by_istat.entry(code).or_insert(i);
         }
-        self.all.extend(only_anpal);
+        correnti.extend(only_anpal);
+        Ok(Comuni {
+            all: CodeList::new(correnti, |c| &c.belfiore),
+            n_correnti,
+            by_istat,
+            per_provincia,
+        })
     }
+
+    /// The comune with exactly this ISTAT code (current, suppressed or older code).
+    pub(super) fn by_istat(&self, istat: &str) -> Option<&Comune> {
+        self.by_istat.get(istat).map(|&i| &self.all.items()[i])
+    }
+}
+
+/// What the ANPAL table adds to the ISTAT list.
+struct Merged {
+    /// The comuni known only to ANPAL (suppressed), dated, in ANPAL order.
+    only_anpal: Vec<Comune>,
+    /// Older ISTAT codes ANPAL gives current comuni → position of the comune.
+    istat_aliases: Vec<(String, usize)>,
+}
+
+/// Sets the start dates of the current comuni from ANPAL and dates the comuni known only to
+/// ANPAL.
+fn date_from_anpal(
+    correnti: &mut [Comune],
+    by_belfiore: &HashMap<String, usize>,
+    anpal: &[AnpalComune],
+    anpal_province: &HashMap<String, AnpalProvincia>,
+    soppressi: &HashMap<String, NaiveDate>,
+    non_creazione: &[InizioNonCreazione],
+) -> Result<Merged> {
+    // Last real change recorded by ANPAL: the fallback end of comuni it shows open but
+    // ISTAT 2023 no longer lists.
+    let snapshot = anpal
+        .iter()
+        .flat_map(|r| [r.inizio, r.fine])
+        .flatten()
+        .filter(|&d| d != ANPAL_SENTINEL_START && d != ANPAL_SENTINEL_END)
+        .max()
+        .ok_or_else(|| anyhow!("{}: no real date", ANPAL_COMUNI.path))?;
+    let exceptions: HashMap<&str, usize> = non_creazione
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.belfiore.as_str(), k))
+        .collect();
+    let mut exception_used = vec![false; non_creazione.len()];
+
+    let mut seen: HashMap<&str, u64> = HashMap::default();
+    let mut merged = Merged {
+        only_anpal: Vec::new(),
+        istat_aliases: Vec::new(),
+    };
+    for r in anpal {
+        if seen.insert(&r.belfiore, r.line).is_some() {
+            return Err(at_line(
+                ANPAL_COMUNI.path,
+                r.line,
+                format!("duplicate cod_comune '{}'", r.belfiore),
+            ));
+        }
+        let Some(&i) = by_belfiore.get(&r.belfiore) else {
+            merged
+                .only_anpal
+                .push(suppressed(r, anpal_province, soppressi, snapshot)?);
+            continue;
+        };
+        // A current comune: ISTAT wins; only a real start date is taken from ANPAL.
+        if soppressi.contains_key(&r.belfiore) {
+            bail!("{}: '{}' is a current ISTAT comune", OML_SOPPRESSI.path, r.belfiore);
+        }
+        if let Some(d) = r.inizio.filter(|&d| d != ANPAL_SENTINEL_START) {
+            match exceptions.get(r.belfiore.as_str()) {
+                Some(&k) => {
+                    check_exception(&non_creazione[k], &correnti[i], d)?;
+                    exception_used[k] = true;
+                }
+                None => correnti[i].validity.from = Some(d),
+            }
+        }
+        if r.istat.len() == 6 && r.istat != correnti[i].istat && is_digits(r.istat.as_str(), 6) {
+            merged.istat_aliases.push((r.istat.clone(), i));
+        }
+    }
+    if let Some((e, _)) = non_creazione.iter().zip(&exception_used).find(|(_, &used)| !used) {
+        return Err(at_line(
+            OML_INIZIO_NON_CREAZIONE.path,
+            e.line,
+            format!(
+                "'{}' is not a current comune with a real start date in {}",
+                e.belfiore, ANPAL_COMUNI.path
+            ),
+        ));
+    }
+    for bf in soppressi.keys() {
+        if !seen.contains_key(bf.as_str()) {
+            bail!("{}: '{bf}' is not in {}", OML_SOPPRESSI.path, ANPAL_COMUNI.path);
+        }
+    }
+    Ok(merged)
 }
 
 /// The exception matches the ISTAT comune and the ANPAL start date it ignores.
 fn check_exception(e: &InizioNonCreazione, comune: &Comune, anpal_start: NaiveDate) -> Result<()> {
-    if e.comune != comune.nome {
-        return Err(at_line(
-            OML_INIZIO_NON_CREAZIONE.path,
-            e.line,
-            format!(
-                "'{}' is {} in the ISTAT list, not {}",
-                e.belfiore, comune.nome, e.comune
-            ),
-        ));
-    }
-    if e.dat_inizio_anpal != anpal_start {
-        return Err(at_line(
-            OML_INIZIO_NON_CREAZIONE.path,
-            e.line,
-            format!(
-                "'{}' starts on {anpal_start} in {}, not {}",
-                e.belfiore, ANPAL_COMUNI.path, e.dat_inizio_anpal
-            ),
-        ));
-    }
-    Ok(())
+    let defect = if e.comune != comune.nome {
+        format!(
+            "'{}' is {} in the ISTAT list, not {}",
+            e.belfiore, comune.nome, e.comune
+        )
+    } else if e.dat_inizio_anpal != anpal_start {
+        format!(
+            "'{}' starts on {anpal_start} in {}, not {}",
+            e.belfiore, ANPAL_COMUNI.path, e.dat_inizio_anpal
+        )
+    } else {
+        return Ok(());
+    };
+    Err(at_line(OML_INIZIO_NON_CREAZIONE.path, e.line, defect))
 }
 
 /// A comune known only to ANPAL, dated: it ends at its ANPAL `dat_fine` (1999-12-31 for the
@@ -358,24 +353,20 @@ impl Reference {
     /// shows open but ISTAT 2023 no longer lists, on the eve of the suppression date in
     /// `reference/oml/comuni_soppressi.csv` (fallback: the last change date in the ANPAL table).
     pub fn comune(&self, belfiore: &str, date: NaiveDate) -> CodeCheck<&Comune> {
-        let c = &self.comuni;
-        match get_ci(&c.by_belfiore, belfiore) {
-            Some(&i) => check(&c.all[i], &c.all[i].validity, date),
-            None => CodeCheck::Unknown,
-        }
+        self.comuni.all.at(belfiore, date)
     }
 
     /// The comune with this Belfiore code, whatever the date (each code has one version:
     /// the ISTAT one when the comune is current, else the ANPAL one).
     pub fn comune_any(&self, belfiore: &str) -> Option<&Comune> {
-        get_ci(&self.comuni.by_belfiore, belfiore).map(|&i| &self.comuni.all[i])
+        self.comuni.all.get(belfiore)
     }
 
     /// The comune with this 6-digit ISTAT code (`"100005"`; unpadded `"47014"` accepted).
     /// Current codes first; then codes of suppressed comuni; then the older ISTAT code ANPAL
     /// records for a current comune (e.g. before a province transfer).
     pub fn comune_by_istat(&self, istat: &str) -> Option<&Comune> {
-        get_padded(&self.comuni.by_istat, istat, 6).map(|&i| &self.comuni.all[i])
+        get_padded(&self.comuni.by_istat, istat, 6).map(|&i| &self.comuni.all.items()[i])
     }
 
     /// The current (ISTAT 2023) comuni of a province, sorted by ISTAT code.
@@ -383,17 +374,17 @@ impl Reference {
         self.comuni
             .per_provincia
             .get(&p.istat)
-            .map(|v| v.iter().map(|&i| &self.comuni.all[i]).collect())
+            .map(|v| v.iter().map(|&i| &self.comuni.all.items()[i]).collect())
             .unwrap_or_default()
     }
 
     /// The 7,901 current comuni (ISTAT 2023 list), sorted by ISTAT code.
     pub fn comuni(&self) -> &[Comune] {
-        &self.comuni.all[..self.comuni.n_correnti]
+        &self.comuni.all.items()[..self.comuni.n_correnti]
     }
 
     /// The comuni known only to the ANPAL historical table (suppressed), sorted by Belfiore.
     pub fn comuni_soppressi(&self) -> &[Comune] {
-        &self.comuni.all[self.comuni.n_correnti..]
+        &self.comuni.all.items()[self.comuni.n_correnti..]
     }
 }

@@ -5,7 +5,7 @@
 use super::embedded::{
     at_line, is_tipologia_code, Embedded, Table, ANPAL_TIPOLOGIE, OML_ETICHETTE_CONTRATTO, OML_MACRO_CONTRATTI,
 };
-use super::keys::{check, get_ci, HashMap};
+use super::keys::{get_ci, CodeList, HashMap};
 use super::{normalize_label, CodeCheck, MacroContratto, Reference, Tipologia, Validity};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 /// `macro_contratti.csv`: contract code → macro class.
 pub(super) fn read_macro(src: &Embedded) -> Result<HashMap<String, MacroContratto>> {
     let t = Table::utf8(src)?;
-    let (c_cod, c_mc) = (t.col("codice")?, t.col("macro_classe")?);
+    let [c_cod, c_mc] = t.cols(["codice", "macro_classe"])?;
     let mut out = HashMap::default();
     for row in t.rows() {
         let cod = row.code(c_cod, "codice", is_tipologia_code)?;
@@ -30,12 +30,8 @@ pub(super) fn read_macro(src: &Embedded) -> Result<HashMap<String, MacroContratt
 /// tipologia without one is refused).
 pub(super) fn read_tipologie(src: &Embedded, macros: &HashMap<String, MacroContratto>) -> Result<Vec<Tipologia>> {
     let t = Table::utf8(src)?;
-    let (c_cod, c_des, c_ini, c_fine) = (
-        t.col("cod_tipologiacontr")?,
-        t.col("des_tipologiacontr")?,
-        t.col("dat_inizio")?,
-        t.col("dat_fine")?,
-    );
+    let [c_cod, c_des, c_ini, c_fine] =
+        t.cols(["cod_tipologiacontr", "des_tipologiacontr", "dat_inizio", "dat_fine"])?;
     let mut out: Vec<Tipologia> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.code(c_cod, "cod_tipologiacontr", is_tipologia_code)?;
@@ -69,8 +65,7 @@ pub(super) struct Etichetta {
 /// `etichette_contratto.csv`, in file order.
 pub(super) fn read_etichette(src: &Embedded) -> Result<Vec<Etichetta>> {
     let t = Table::utf8(src)?;
-    let (c_lab, c_cod) = (t.col("etichetta")?, t.col("cod_tipologiacontr")?);
-    t.col("nota")?;
+    let [c_lab, c_cod, _] = t.cols(["etichetta", "cod_tipologiacontr", "nota"])?;
     let mut out = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         out.push(Etichetta {
@@ -84,8 +79,8 @@ pub(super) fn read_etichette(src: &Embedded) -> Result<Vec<Etichetta>> {
 
 /// The tipologie with their lookup keys, and the macro class of every contract code.
 pub(super) struct Contratti {
-    tipologie: Vec<Tipologia>,
-    by_code: HashMap<String, usize>,
+    /// By code, in file order.
+    tipologie: CodeList<Tipologia>,
     /// Exact official label → tipologie sharing it.
     by_label: HashMap<String, Vec<usize>>,
     /// Normalised official labels and the regional wordings.
@@ -100,27 +95,24 @@ impl Contratti {
         macro_contratti: HashMap<String, MacroContratto>,
     ) -> Result<Contratti> {
         let mut c = Contratti {
-            tipologie: Vec::new(),
-            by_code: HashMap::default(),
+            tipologie: CodeList::new(tipologie, |t| &t.codice),
             by_label: HashMap::default(),
             by_norm_label: HashMap::default(),
             macro_contratti,
         };
-        for (i, t) in tipologie.iter().enumerate() {
-            c.by_code.insert(t.codice.clone(), i);
+        for (i, t) in c.tipologie.items().iter().enumerate() {
             c.by_label.entry(t.descrizione.clone()).or_default().push(i);
             c.by_norm_label
                 .entry(normalize_label(&t.descrizione))
                 .or_default()
                 .push(i);
         }
-        c.tipologie = tipologie;
         // Wordings of regional open data that are not the official label: aliases of a code.
         for e in etichette {
             let err = |msg: String| at_line(OML_ETICHETTE_CONTRATTO.path, e.line, msg);
-            let &i = c
-                .by_code
-                .get(&e.codice)
+            let i = c
+                .tipologie
+                .index_of(&e.codice)
                 .ok_or_else(|| err(format!("'{}' is not a tipologia of {}", e.codice, ANPAL_TIPOLOGIE.path)))?;
             if c.by_norm_label.insert(e.label.clone(), vec![i]).is_some() {
                 return Err(err(format!("'{}' is already a label", e.label)));
@@ -133,16 +125,12 @@ impl Contratti {
 impl Reference {
     /// A tipologia contrattuale checked against `date` (both ends inclusive).
     pub fn tipologia(&self, codice: &str, date: NaiveDate) -> CodeCheck<&Tipologia> {
-        let c = &self.contratti;
-        match get_ci(&c.by_code, codice) {
-            Some(&i) => check(&c.tipologie[i], &c.tipologie[i].validity, date),
-            None => CodeCheck::Unknown,
-        }
+        self.contratti.tipologie.at(codice, date)
     }
 
     /// A tipologia contrattuale whatever the date.
     pub fn tipologia_any(&self, codice: &str) -> Option<&Tipologia> {
-        get_ci(&self.contratti.by_code, codice).map(|&i| &self.contratti.tipologie[i])
+        self.contratti.tipologie.get(codice)
     }
 
     /// A tipologia by its label: the exact official label first (double spaces and `’`
@@ -151,6 +139,7 @@ impl Reference {
     /// `NotValidAtDate`.
     pub fn tipologia_by_label(&self, label: &str, date: NaiveDate) -> CodeCheck<&Tipologia> {
         let c = &self.contratti;
+        let tipologie = c.tipologie.items();
         let exact = label.trim();
         let hits = match c.by_label.get(exact) {
             Some(v) => v,
@@ -159,17 +148,17 @@ impl Reference {
                 None => return CodeCheck::Unknown,
             },
         };
-        if let Some(&i) = hits.iter().find(|&&i| c.tipologie[i].validity.contains(date)) {
-            return CodeCheck::Valid(&c.tipologie[i]);
+        if let Some(&i) = hits.iter().find(|&&i| tipologie[i].validity.contains(date)) {
+            return CodeCheck::Valid(&tipologie[i]);
         }
         hits.iter()
-            .max_by_key(|&&i| (c.tipologie[i].validity.to, c.tipologie[i].validity.from))
-            .map_or(CodeCheck::Unknown, |&i| CodeCheck::NotValidAtDate(&c.tipologie[i]))
+            .max_by_key(|&&i| (tipologie[i].validity.to, tipologie[i].validity.from))
+            .map_or(CodeCheck::Unknown, |&i| CodeCheck::NotValidAtDate(&tipologie[i]))
     }
 
     /// The 52 tipologie of `TAB_RAPPORTILAVORO`, in file order (by code).
     pub fn tipologie(&self) -> &[Tipologia] {
-        &self.contratti.tipologie
+        self.contratti.tipologie.items()
     }
 
     /// Macro class of any contract code of `reference/oml/macro_contratti.csv`: the 52

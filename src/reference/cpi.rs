@@ -19,14 +19,14 @@ pub(super) struct Assegnazione {
 /// `cpi_comuni.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Assegnazione>> {
     let t = Table::utf8(src)?;
-    let (c_istat, c_bf, c_nome_c, c_cod, c_nome, c_ill) = (
-        t.col("comune_istat")?,
-        t.col("belfiore")?,
-        t.col("comune")?,
-        t.col("cpi_codice")?,
-        t.col("cpi_nome")?,
-        t.col("illustrativo")?,
-    );
+    let [c_istat, c_bf, c_nome_c, c_cod, c_nome, c_ill] = t.cols([
+        "comune_istat",
+        "belfiore",
+        "comune",
+        "cpi_codice",
+        "cpi_nome",
+        "illustrativo",
+    ])?;
     let mut out: Vec<Assegnazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let istat = row.code(c_istat, "comune_istat", |s| is_digits(s, 6))?;

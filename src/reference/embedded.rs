@@ -152,6 +152,15 @@ impl Table {
             .ok_or_else(|| at_line(self.file, 1, format!("missing column '{name}'")))
     }
 
+    /// The columns named `names` (all required), in that order.
+    pub(super) fn cols<const N: usize>(&self, names: [&str; N]) -> Result<[usize; N]> {
+        let mut out = [0; N];
+        for (o, name) in out.iter_mut().zip(names) {
+            *o = self.col(name)?;
+        }
+        Ok(out)
+    }
+
     /// The one column whose header starts with `prefix` (ISTAT headers carry line breaks,
     /// trailing spaces and footnote marks).
     pub(super) fn col_prefix(&self, prefix: &str) -> Result<usize> {

@@ -4,7 +4,7 @@
 //! attacker-controlled, they are our own code lists), and the caller's `&str` is probed as it
 //! is, trimmed, then upper-cased or zero-padded in a stack buffer, never in a new `String`.
 
-use super::{CodeCheck, Validity};
+use super::{Cittadinanza, CodeCheck, Comune, Tipologia, Validity};
 use chrono::NaiveDate;
 
 pub(super) type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
@@ -44,7 +44,7 @@ pub(super) fn get_padded<'m, V>(map: &'m HashMap<String, V>, key: &str, width: u
 }
 
 /// `item` as valid or not valid at `date`.
-pub(super) fn check<T>(item: T, validity: &Validity, date: NaiveDate) -> CodeCheck<T> {
+fn check<T>(item: T, validity: &Validity, date: NaiveDate) -> CodeCheck<T> {
     if validity.contains(date) {
         CodeCheck::Valid(item)
     } else {
@@ -52,29 +52,80 @@ pub(super) fn check<T>(item: T, validity: &Validity, date: NaiveDate) -> CodeChe
     }
 }
 
-/// A list keyed by one code, looked up with [`get_ci`] (the project tables without dates).
+/// A list keyed by one code, probed without allocating: [`get_ci`] (trimmed, any case) or,
+/// for numeric codes, [`get_padded`] (`"47"` → `"047"`).
 pub(super) struct CodeList<T> {
     items: Vec<T>,
     by_code: HashMap<String, usize>,
+    /// `Some(width)`: probe with [`get_padded`]; `None`: with [`get_ci`].
+    padded: Option<usize>,
 }
 
 impl<T> CodeList<T> {
-    /// `items` in table order (codes already checked unique), keyed by `code`.
+    /// `items` in table order (codes already checked unique), keyed by `code`, probed with
+    /// [`get_ci`].
     pub(super) fn new(items: Vec<T>, code: impl Fn(&T) -> &str) -> CodeList<T> {
         let by_code = items
             .iter()
             .enumerate()
             .map(|(i, x)| (code(x).to_string(), i))
             .collect();
-        CodeList { items, by_code }
+        CodeList {
+            items,
+            by_code,
+            padded: None,
+        }
     }
 
-    /// The item with this code (trimmed, any case).
+    /// The same, probed with [`get_padded`] to `width` digits.
+    pub(super) fn padded(items: Vec<T>, width: usize, code: impl Fn(&T) -> &str) -> CodeList<T> {
+        CodeList {
+            padded: Some(width),
+            ..CodeList::new(items, code)
+        }
+    }
+
+    /// Position of the item with this code.
+    pub(super) fn index_of(&self, code: &str) -> Option<usize> {
+        match self.padded {
+            None => get_ci(&self.by_code, code).copied(),
+            Some(width) => get_padded(&self.by_code, code, width).copied(),
+        }
+    }
+
+    /// The item with this code.
     pub(super) fn get(&self, code: &str) -> Option<&T> {
-        get_ci(&self.by_code, code).map(|&i| &self.items[i])
+        self.index_of(code).map(|i| &self.items[i])
     }
 
+    /// Every item, in table order (positions as in [`CodeList::index_of`]).
     pub(super) fn items(&self) -> &[T] {
         &self.items
     }
 }
+
+/// An item with a validity interval.
+pub(super) trait Dated {
+    fn validity(&self) -> &Validity;
+}
+
+impl<T: Dated> CodeList<T> {
+    /// The item with this code, valid or not at `date`.
+    pub(super) fn at(&self, code: &str, date: NaiveDate) -> CodeCheck<&T> {
+        match self.get(code) {
+            Some(x) => check(x, x.validity(), date),
+            None => CodeCheck::Unknown,
+        }
+    }
+}
+
+macro_rules! dated {
+    ($($t:ty),*) => {
+        $(impl Dated for $t {
+            fn validity(&self) -> &Validity {
+                &self.validity
+            }
+        })*
+    };
+}
+dated!(Comune, Tipologia, Cittadinanza);

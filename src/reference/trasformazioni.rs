@@ -9,8 +9,7 @@ use anyhow::Result;
 /// `trasformazioni.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Trasformazione>> {
     let t = Table::utf8(src)?;
-    let (c_cod, c_des, c_ti) = (t.col("codice")?, t.col("descrizione")?, t.col("verso_ti")?);
-    t.col("fonte")?;
+    let [c_cod, c_des, c_ti, _] = t.cols(["codice", "descrizione", "verso_ti", "fonte"])?;
     let mut out: Vec<Trasformazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.code(c_cod, "codice", is_sigla)?;
