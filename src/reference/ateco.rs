@@ -22,7 +22,7 @@ fn ateco_level(code: &str) -> Option<u8> {
 /// Every row of the file, in file order; the level is taken from the shape of `cod_ateco`.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Ateco>> {
     let t = Table::utf8(src)?;
-    let [c_sez, c_des, c_cod, c_div] = t.cols(["sezione", "descrizione", "cod_ateco", "divisione"])?;
+    let [c_sez, c_des, c_cod, c_div] = t.cols("sezione,descrizione,cod_ateco,divisione")?;
     let mut rows = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.code(c_cod, "cod_ateco", |s| ateco_level(s).is_some())?;

@@ -9,10 +9,10 @@ use anyhow::Result;
 /// `cause_cessazione.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<CausaCessazione>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_des, c_mc, c_ver] = t.cols(["codice", "descrizione", "macro_causa", "verificato"])?;
+    let [c_cod, c_des, c_mc, c_ver] = t.cols("codice,descrizione,macro_causa,verificato")?;
     let mut out: Vec<CausaCessazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
-        let codice = row.code(c_cod, "codice", is_sigla)?;
+        let codice = row.unique_code(c_cod, "codice", is_sigla, out.iter().map(|x| x.codice.as_str()))?;
         let mc_s = row.get(c_mc);
         let macro_causa = match MacroCausa::from_code(mc_s) {
             Some(MacroCausa::NonClassificata) | None => {
@@ -22,9 +22,6 @@ pub(super) fn read(src: &Embedded) -> Result<Vec<CausaCessazione>> {
             }
             Some(m) => m,
         };
-        if out.iter().any(|x| x.codice == codice) {
-            return Err(row.err(format!("duplicate codice '{codice}'")));
-        }
         out.push(CausaCessazione {
             codice: codice.to_string(),
             descrizione: row.text(c_des, "descrizione")?.to_string(),

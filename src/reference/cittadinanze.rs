@@ -20,21 +20,18 @@ pub(super) struct Riga {
 /// N → EXTRA_UE.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Riga>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_mf, c_des, c_ue, c_ini, c_naz, c_fine] = t.cols([
-        "cod_cittadinanza",
-        "cod_mf",
-        "des_cittadinanza",
-        "flg_ue",
-        "dat_inizio",
-        "des_nazionalita",
-        "dat_fine",
-    ])?;
-    let mut out = Vec::with_capacity(t.n_rows());
+    let [c_cod, c_mf, c_des, c_ue, c_ini, c_naz, c_fine] =
+        t.cols("cod_cittadinanza,cod_mf,des_cittadinanza,flg_ue,dat_inizio,des_nazionalita,dat_fine")?;
+    let mut out: Vec<Riga> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
-        let codice = row.code(c_cod, "cod_cittadinanza", |s| is_digits(s, 3))?;
+        let codes = out.iter().map(|r| r.cittadinanza.codice.as_str());
+        let codice = row.unique_code(c_cod, "cod_cittadinanza", |s| is_digits(s, 3), codes)?;
         let cod_mf = row.get(c_mf);
         if !(cod_mf.is_empty() || cod_mf == "0000" || (is_belfiore(cod_mf) && cod_mf.starts_with('Z'))) {
             return Err(row.err(format!("malformed cod_mf '{cod_mf}'")));
+        }
+        if !cod_mf.is_empty() && out.iter().any(|r| r.cittadinanza.cod_mf == cod_mf) {
+            return Err(row.err(format!("duplicate cod_mf '{cod_mf}'")));
         }
         let area = match (codice, row.get(c_ue)) {
             ("000", _) => AreaCittadinanza::Italia,
@@ -53,15 +50,6 @@ pub(super) fn read(src: &Embedded) -> Result<Vec<Riga>> {
                 to: row.date(c_fine, "dat_fine")?,
             },
         };
-        let dup = |r: &Riga| r.cittadinanza.codice == codice || (!cod_mf.is_empty() && r.cittadinanza.cod_mf == cod_mf);
-        if let Some(r) = out.iter().find(|r| dup(r)) {
-            let what = if r.cittadinanza.codice == codice {
-                "cod_cittadinanza"
-            } else {
-                "cod_mf"
-            };
-            return Err(row.err(format!("duplicate {what} of '{codice}'")));
-        }
         out.push(Riga {
             cittadinanza,
             nazionalita: row.get(c_naz).to_string(),
@@ -81,14 +69,15 @@ pub(super) struct PeriodoUe {
 /// `cittadinanze_ue.csv`, in file order.
 pub(super) fn read_ue(src: &Embedded) -> Result<Vec<PeriodoUe>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_des, c_dal, c_al, _] =
-        t.cols(["cod_cittadinanza", "des_cittadinanza", "ue_dal", "ue_al", "fonte"])?;
+    let [c_cod, c_des, c_dal, c_al, _] = t.cols("cod_cittadinanza,des_cittadinanza,ue_dal,ue_al,fonte")?;
     let mut out: Vec<PeriodoUe> = Vec::new();
     for row in t.rows() {
-        let codice = row.code(c_cod, "cod_cittadinanza", |s| is_digits(s, 3))?;
-        if out.iter().any(|p| p.codice == codice) {
-            return Err(row.err(format!("duplicate cod_cittadinanza '{codice}'")));
-        }
+        let codice = row.unique_code(
+            c_cod,
+            "cod_cittadinanza",
+            |s| is_digits(s, 3),
+            out.iter().map(|p| p.codice.as_str()),
+        )?;
         let ue = Validity {
             from: row.date(c_dal, "ue_dal")?,
             to: row.date(c_al, "ue_al")?,

@@ -37,14 +37,8 @@ pub(super) struct AnpalComune {
 /// ANPAL `comuni_belfiore_storico.csv`, every row in file order.
 pub(super) fn read_anpal(src: &Embedded) -> Result<Vec<AnpalComune>> {
     let t = Table::utf8(src)?;
-    let [c_bf, c_prov, c_des, c_istat, c_ini, c_fine] = t.cols([
-        "cod_comune",
-        "cod_provincia",
-        "des_comune",
-        "cod_istat",
-        "dat_inizio",
-        "dat_fine",
-    ])?;
+    let [c_bf, c_prov, c_des, c_istat, c_ini, c_fine] =
+        t.cols("cod_comune,cod_provincia,des_comune,cod_istat,dat_inizio,dat_fine")?;
     let mut rows = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let belfiore = row.code(c_bf, "cod_comune", is_belfiore)?;
@@ -74,7 +68,7 @@ pub(super) fn read_anpal(src: &Embedded) -> Result<Vec<AnpalComune>> {
 /// but ISTAT 2023 no longer lists (`reference/oml/comuni_soppressi.csv`).
 pub(super) fn read_soppressi(src: &Embedded) -> Result<HashMap<String, NaiveDate>> {
     let t = Table::utf8(src)?;
-    let [c_bf, c_data, c_succ, _] = t.cols(["belfiore", "data_soppressione", "successore_belfiore", "verificato"])?;
+    let [c_bf, c_data, c_succ, _] = t.cols("belfiore,data_soppressione,successore_belfiore,verificato")?;
     let mut out = HashMap::default();
     for row in t.rows() {
         let bf = row.code(c_bf, "belfiore", is_belfiore)?;
@@ -100,13 +94,10 @@ pub(super) struct InizioNonCreazione {
 /// `reference/oml/comuni_inizio_non_creazione.csv`, in file order.
 pub(super) fn read_inizio_non_creazione(src: &Embedded) -> Result<Vec<InizioNonCreazione>> {
     let t = Table::utf8(src)?;
-    let [c_bf, c_nome, c_data, _] = t.cols(["belfiore", "comune", "dat_inizio_anpal", "motivo"])?;
+    let [c_bf, c_nome, c_data, _] = t.cols("belfiore,comune,dat_inizio_anpal,motivo")?;
     let mut out: Vec<InizioNonCreazione> = Vec::new();
     for row in t.rows() {
-        let belfiore = row.code(c_bf, "belfiore", is_belfiore)?;
-        if out.iter().any(|e| e.belfiore == belfiore) {
-            return Err(row.err(format!("duplicate belfiore '{belfiore}'")));
-        }
+        let belfiore = row.unique_code(c_bf, "belfiore", is_belfiore, out.iter().map(|e| e.belfiore.as_str()))?;
         out.push(InizioNonCreazione {
             line: row.line(),
             belfiore: belfiore.to_string(),

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 /// `macro_contratti.csv`: contract code → macro class.
 pub(super) fn read_macro(src: &Embedded) -> Result<HashMap<String, MacroContratto>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_mc] = t.cols(["codice", "macro_classe"])?;
+    let [c_cod, c_mc] = t.cols("codice,macro_classe")?;
     let mut out = HashMap::default();
     for row in t.rows() {
         let cod = row.code(c_cod, "codice", is_tipologia_code)?;
@@ -30,17 +30,18 @@ pub(super) fn read_macro(src: &Embedded) -> Result<HashMap<String, MacroContratt
 /// tipologia without one is refused).
 pub(super) fn read_tipologie(src: &Embedded, macros: &HashMap<String, MacroContratto>) -> Result<Vec<Tipologia>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_des, c_ini, c_fine] =
-        t.cols(["cod_tipologiacontr", "des_tipologiacontr", "dat_inizio", "dat_fine"])?;
+    let [c_cod, c_des, c_ini, c_fine] = t.cols("cod_tipologiacontr,des_tipologiacontr,dat_inizio,dat_fine")?;
     let mut out: Vec<Tipologia> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
-        let codice = row.code(c_cod, "cod_tipologiacontr", is_tipologia_code)?;
+        let codice = row.unique_code(
+            c_cod,
+            "cod_tipologiacontr",
+            is_tipologia_code,
+            out.iter().map(|t| t.codice.as_str()),
+        )?;
         let macro_classe = *macros
             .get(codice)
             .ok_or_else(|| row.err(format!("'{codice}' has no macro class in {}", OML_MACRO_CONTRATTI.path)))?;
-        if out.iter().any(|t| t.codice == codice) {
-            return Err(row.err(format!("duplicate code '{codice}'")));
-        }
         out.push(Tipologia {
             codice: codice.to_string(),
             descrizione: row.text(c_des, "des_tipologiacontr")?.to_string(),
@@ -65,7 +66,7 @@ pub(super) struct Etichetta {
 /// `etichette_contratto.csv`, in file order.
 pub(super) fn read_etichette(src: &Embedded) -> Result<Vec<Etichetta>> {
     let t = Table::utf8(src)?;
-    let [c_lab, c_cod, _] = t.cols(["etichetta", "cod_tipologiacontr", "nota"])?;
+    let [c_lab, c_cod, _] = t.cols("etichetta,cod_tipologiacontr,nota")?;
     let mut out = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         out.push(Etichetta {

@@ -19,20 +19,16 @@ pub(super) struct Assegnazione {
 /// `cpi_comuni.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Assegnazione>> {
     let t = Table::utf8(src)?;
-    let [c_istat, c_bf, c_nome_c, c_cod, c_nome, c_ill] = t.cols([
-        "comune_istat",
-        "belfiore",
-        "comune",
-        "cpi_codice",
-        "cpi_nome",
-        "illustrativo",
-    ])?;
+    let [c_istat, c_bf, c_nome_c, c_cod, c_nome, c_ill] =
+        t.cols("comune_istat,belfiore,comune,cpi_codice,cpi_nome,illustrativo")?;
     let mut out: Vec<Assegnazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
-        let istat = row.code(c_istat, "comune_istat", |s| is_digits(s, 6))?;
-        if out.iter().any(|a| a.comune_istat == istat) {
-            return Err(row.err(format!("comune '{istat}' assigned twice")));
-        }
+        let istat = row.unique_code(
+            c_istat,
+            "comune_istat",
+            |s| is_digits(s, 6),
+            out.iter().map(|a| a.comune_istat.as_str()),
+        )?;
         out.push(Assegnazione {
             line: row.line(),
             comune_istat: istat.to_string(),

@@ -152,11 +152,15 @@ impl Table {
             .ok_or_else(|| at_line(self.file, 1, format!("missing column '{name}'")))
     }
 
-    /// The columns named `names` (all required), in that order.
-    pub(super) fn cols<const N: usize>(&self, names: [&str; N]) -> Result<[usize; N]> {
+    /// The columns of `names` (comma-separated, like a header line; all required), in order.
+    pub(super) fn cols<const N: usize>(&self, names: &str) -> Result<[usize; N]> {
         let mut out = [0; N];
-        for (o, name) in out.iter_mut().zip(names) {
-            *o = self.col(name)?;
+        let mut names = names.split(',');
+        for o in out.iter_mut() {
+            *o = self.col(names.next().unwrap_or_default())?;
+        }
+        if names.next().is_some() {
+            bail!("{}: more column names than columns asked for", self.file);
         }
         Ok(out)
     }
@@ -205,6 +209,21 @@ impl<'a> Row<'a> {
         }
         if !ok(v) {
             return Err(self.err(format!("malformed {what} '{v}'")));
+        }
+        Ok(v)
+    }
+
+    /// Non-empty field `i` satisfying `ok`, not among the codes `taken` so far.
+    pub(super) fn unique_code<'t>(
+        &self,
+        i: usize,
+        what: &str,
+        ok: impl Fn(&str) -> bool,
+        mut taken: impl Iterator<Item = &'t str>,
+    ) -> Result<&'a str> {
+        let v = self.code(i, what, ok)?;
+        if taken.any(|t| t == v) {
+            return Err(self.err(format!("duplicate {what} '{v}'")));
         }
         Ok(v)
     }

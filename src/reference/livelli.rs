@@ -17,7 +17,7 @@ pub(super) struct Livello {
 /// `livelli_studio.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Livello>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_des] = t.cols(["cod_livellostudio", "des_livellostudio"])?;
+    let [c_cod, c_des] = t.cols("cod_livellostudio,des_livellostudio")?;
     let mut out: Vec<Livello> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.code(c_cod, "cod_livellostudio", |s| {
@@ -55,7 +55,7 @@ pub(super) struct Alias {
 /// `livelli_studio_alias.csv`, in file order.
 pub(super) fn read_alias(src: &Embedded) -> Result<Vec<Alias>> {
     let t = Table::utf8(src)?;
-    let [c_lab, c_cod] = t.cols(["etichetta", "cod_livellostudio"])?;
+    let [c_lab, c_cod] = t.cols("etichetta,cod_livellostudio")?;
     let mut out = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let etichetta = row.text(c_lab, "etichetta")?;

@@ -20,7 +20,7 @@ pub(super) struct AnpalProvincia {
 /// ANPAL `province.csv`, by `cod_provincia` (current and suppressed provinces).
 pub(super) fn read_anpal_province(src: &Embedded) -> Result<HashMap<String, AnpalProvincia>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_reg, c_des, c_targa] = t.cols(["cod_provincia", "cod_regione", "des_provincia", "des_targa"])?;
+    let [c_cod, c_reg, c_des, c_targa] = t.cols("cod_provincia,cod_regione,des_provincia,des_targa")?;
     let mut out = HashMap::default();
     for row in t.rows() {
         let cod = row.code(c_cod, "cod_provincia", |s| is_digits(s, 3))?;
@@ -45,7 +45,7 @@ pub(super) fn read_anpal_province(src: &Embedded) -> Result<HashMap<String, Anpa
 /// and `00` ITALIA are skipped).
 pub(super) fn read_anpal_regioni_mlps(src: &Embedded) -> Result<HashMap<String, String>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_ml] = t.cols(["cod_regione", "cod_ml"])?;
+    let [c_cod, c_ml] = t.cols("cod_regione,cod_ml")?;
     let mut out = HashMap::default();
     for row in t.rows() {
         let cod = row.get(c_cod);

@@ -9,13 +9,10 @@ use anyhow::Result;
 /// `trasformazioni.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<Trasformazione>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_des, c_ti, _] = t.cols(["codice", "descrizione", "verso_ti", "fonte"])?;
+    let [c_cod, c_des, c_ti, _] = t.cols("codice,descrizione,verso_ti,fonte")?;
     let mut out: Vec<Trasformazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
-        let codice = row.code(c_cod, "codice", is_sigla)?;
-        if out.iter().any(|x| x.codice == codice) {
-            return Err(row.err(format!("duplicate codice '{codice}'")));
-        }
+        let codice = row.unique_code(c_cod, "codice", is_sigla, out.iter().map(|x| x.codice.as_str()))?;
         out.push(Trasformazione {
             codice: codice.to_string(),
             descrizione: row.text(c_des, "descrizione")?.to_string(),
