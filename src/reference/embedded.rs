@@ -1,8 +1,8 @@
 //! The embedded files and the one CSV reader every list shares.
 //!
 //! Each file of `reference/` that the lists read is compiled in here with `include_bytes!`, one
-//! constant per file (all of them in [`ALL`]), so `oml` reads nothing from disk at run time.
-//! [`Table`] parses one file (header and records, with the `csv` crate) and [`Row`] reads the
+//! constant per file (all of them in `ALL`, for the tests), so `oml` reads nothing from disk at
+//! run time. [`Table`] parses one file (header and records, with the `csv` crate) and [`Row`] reads the
 //! fields of one record, so that every defect is reported as `<file>, line <n>: <defect>`; the
 //! small shape checks shared by several lists (`is_digits`, `is_belfiore`, …) and ISO dates are
 //! here too.

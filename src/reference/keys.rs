@@ -1,4 +1,5 @@
-//! Allocation-free lookups: the hash map type of every index and the probes the accessors use.
+//! Allocation-free lookups: the hash map type of every index, the probes the accessors use and
+//! [`CodeList`], a list keyed by one code (with the dated lookup of [`CodeCheck`]).
 //!
 //! Reference lookups sit on the ingest hot path: FxHash instead of SipHash (keys are not
 //! attacker-controlled, they are our own code lists), and the caller's `&str` is probed as it

@@ -19,7 +19,8 @@
 //! - `mod.rs`: the public types (`Comune`, `Tipologia`, `CodeCheck`, …) and their codes.
 //! - `embedded.rs`: every embedded file (`include_bytes!`), the shared CSV reader with
 //!   `file, line` errors, the shape checks of codes.
-//! - `keys.rs`: the FxHash map type and the allocation-free probes (`get_ci`, `get_padded`).
+//! - `keys.rs`: the FxHash map type, the allocation-free probes (`get_ci`, `get_padded`) and
+//!   `CodeList`, a list keyed by one code.
 //! - `labels.rs`: [`normalize_label`].
 //! - `registry.rs`: [`Reference`], its one-time load and the order lists are built in.
 //! - `istat.rs`: the ISTAT list of current comuni (comuni, provinces, regions).
