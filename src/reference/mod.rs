@@ -2,11 +2,41 @@
 //!
 //! Files live in `reference/` at the repository root (real ISTAT / ANPAL tables copied from
 //! `shared/reference`, plus project-maintained tables under `reference/oml/`); see
-//! `reference/README.md` for provenance and attribution. They are compiled into the binary
-//! with `include_bytes!`, so `oml` needs nothing at run time, and loaded once.
+//! `reference/README.md` for provenance, attribution and the project decisions behind the
+//! `oml/` tables. They are compiled into the binary with `include_bytes!`, so `oml` needs
+//! nothing at run time, and parsed once, on first use, by [`Reference::get`].
 //!
 //! A code is *valid for an event* if the event date falls in the code's validity interval
 //! (both ends inclusive; an open end means still valid).
+//!
+//! Code lookups (`comune`, `tipologia`, `ateco`, `cittadinanza`, `cpi`, `causa_cessazione`, …)
+//! are hash-map probes with the caller's `&str`: surrounding blanks are ignored and lower-case
+//! ASCII input is upper-cased in a stack buffer, so they never allocate. Label lookups
+//! (`*_by_label`, `*_by_name`, `provincia` by name) normalise the input with
+//! [`normalize_label`] and therefore allocate.
+//!
+//! Layout, one list (or a small group) per file:
+//! - `mod.rs`: the public types (`Comune`, `Tipologia`, `CodeCheck`, …) and their codes.
+//! - `embedded.rs`: every embedded file (`include_bytes!`), the shared CSV reader with
+//!   `file, line` errors, the shape checks of codes.
+//! - `keys.rs`: the FxHash map type, the allocation-free probes (`get_ci`, `get_padded`) and
+//!   `CodeList`, a list keyed by one code.
+//! - `labels.rs`: [`normalize_label`].
+//! - `registry.rs`: [`Reference`], its one-time load and the order lists are built in.
+//! - `istat.rs`: the ISTAT list of current comuni (comuni, provinces, regions).
+//! - `territorio.rs`: provinces and regions (ISTAT + ANPAL `province.csv`, `regioni.csv`).
+//! - `comuni.rs`: comuni, dated with ANPAL `comuni_belfiore_storico.csv`,
+//!   `oml/comuni_soppressi.csv` and `oml/comuni_inizio_non_creazione.csv`.
+//! - `ateco.rs`: ATECO 2007 (`ateco2007.csv`).
+//! - `contratti.rs`: tipologie (`tipologie_contrattuali.csv`), `oml/macro_contratti.csv`,
+//!   `oml/etichette_contratto.csv`.
+//! - `cittadinanze.rs`: citizenships and foreign states (`cittadinanze.csv`),
+//!   `oml/cittadinanze_ue.csv`.
+//! - `livelli.rs`: livelli di istruzione (`livelli_studio.csv`), `oml/livelli_studio_alias.csv`.
+//! - `trasformazioni.rs`: `oml/trasformazioni.csv`.
+//! - `cause.rs`: `oml/cause_cessazione.csv`.
+//! - `cpi.rs`: `oml/cpi_comuni.csv`.
+//! - `tests/`: lookups, and every list checked against its source file.
 
 use chrono::NaiveDate;
 
@@ -122,6 +152,24 @@ impl MacroContratto {
             MacroContratto::Altro => "ALTRO",
         }
     }
+
+    /// Every macro class, in the order of DOMAIN.md §2.1.
+    pub const ALL: [MacroContratto; 9] = [
+        MacroContratto::Ti,
+        MacroContratto::Td,
+        MacroContratto::Apprendistato,
+        MacroContratto::Somministrazione,
+        MacroContratto::Intermittente,
+        MacroContratto::Domestico,
+        MacroContratto::Parasubordinato,
+        MacroContratto::Tirocinio,
+        MacroContratto::Altro,
+    ];
+
+    /// Inverse of [`MacroContratto::code`].
+    pub fn from_code(s: &str) -> Option<MacroContratto> {
+        MacroContratto::ALL.into_iter().find(|m| m.code() == s)
+    }
 }
 
 /// A tipologia contrattuale (ANPAL `TAB_RAPPORTILAVORO`).
@@ -153,6 +201,18 @@ impl AreaCittadinanza {
             AreaCittadinanza::ExtraUe => "EXTRA_UE",
             AreaCittadinanza::Apolide => "APOLIDE",
         }
+    }
+
+    /// Inverse of [`AreaCittadinanza::code`].
+    pub fn from_code(s: &str) -> Option<AreaCittadinanza> {
+        [
+            AreaCittadinanza::Italia,
+            AreaCittadinanza::Ue,
+            AreaCittadinanza::ExtraUe,
+            AreaCittadinanza::Apolide,
+        ]
+        .into_iter()
+        .find(|a| a.code() == s)
     }
 }
 
@@ -200,6 +260,20 @@ impl MacroCausa {
             MacroCausa::NonClassificata => "NON_CLASSIFICATA",
         }
     }
+
+    /// Every macro cause, `NonClassificata` last.
+    pub const ALL: [MacroCausa; 5] = [
+        MacroCausa::Dimissioni,
+        MacroCausa::Licenziamento,
+        MacroCausa::FineTermine,
+        MacroCausa::Altro,
+        MacroCausa::NonClassificata,
+    ];
+
+    /// Inverse of [`MacroCausa::code`].
+    pub fn from_code(s: &str) -> Option<MacroCausa> {
+        MacroCausa::ALL.into_iter().find(|m| m.code() == s)
+    }
 }
 
 /// A causa di cessazione (project-maintained table, DOMAIN.md §2.3).
@@ -222,6 +296,23 @@ pub struct Cpi {
     pub illustrativo: bool,
 }
 
-pub mod tables;
-pub use tables::normalize_label;
-pub use tables::Reference;
+mod ateco;
+mod cause;
+mod cittadinanze;
+mod comuni;
+mod contratti;
+mod cpi;
+mod embedded;
+mod istat;
+mod keys;
+mod labels;
+mod livelli;
+mod registry;
+mod territorio;
+mod trasformazioni;
+
+#[cfg(test)]
+mod tests;
+
+pub use labels::normalize_label;
+pub use registry::Reference;
