@@ -6,9 +6,23 @@
 //! check character. Names are derived again, when a record is written, from a hash of the
 //! seed and the person's id, so only the CF and a few codes are kept in memory.
 
-use super::profile::NameGroup;
 use super::rng::hash3;
 use crate::quality::cf;
+
+/// Name pools: each citizenship draws names from one (see [`super::calib::name_group`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameGroup {
+    Italian,
+    Chinese,
+    Romanian,
+    Albanian,
+    SouthAsian,
+    NorthAfrican,
+    WestAfrican,
+    Slavic,
+    Latin,
+    Other,
+}
 
 const IT_SURNAME_A: [&str; 30] = [
     "ROS", "BIAN", "FER", "ESPO", "RIC", "MAR", "COLOM", "RUS", "GAL", "CON", "DEL", "COS", "GIOR", "MAN", "LOM",
