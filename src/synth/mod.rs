@@ -16,10 +16,12 @@
 //! Files, from the bottom of the ladder up; each imports only files above it in this list:
 //! - `rng.rs`: the PRNG (xoshiro256**, splitmix64 hashes) and alias sampling.
 //! - `cal.rs`: day numbers, calendar arithmetic, `chrono` conversion, date and timestamp formatting.
+//! - `data.rs`: the data files under `data/` (calibration, name pools), compiled in, read as CSV.
 //! - `people.rs`: synthetic names, codici fiscali (personal and numeric), firm names, addresses.
 //! - `codes.rs`: the codes the generator writes (tipologie, trasformazioni, orari, MLPS region
 //!   prefix) and the motivi of `truth/anomalie.csv`.
-//! - `calib.rs`: hand-set calibration (sector weights and traits, seasonality, citizenship shares).
+//! - `calib.rs`: the hand-set calibration (sector weights and traits, seasonality, citizenship
+//!   shares) from `data/`.
 //! - `profile.rs`: the province's [`World`](profile::World), built from the reference tables and the calibration.
 //! - `events.rs`: the values passed along: workers, employers, communications, items, truth, rows.
 //! - `sim/`: the simulation — `life.rs` (one relationship's plan), `pool.rs` (workers and places),
@@ -34,6 +36,7 @@
 mod cal;
 mod calib;
 mod codes;
+mod data;
 mod events;
 mod faults;
 mod number;

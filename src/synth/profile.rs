@@ -7,12 +7,10 @@
 //! only writes codes the validation knows.
 
 use super::cal;
-use super::calib::{
-    chinese_share, name_group, sector_traits, Season, CIT_GENERIC, CIT_PRATO, GENERIC, OTHER_CIT, PRATO,
-};
+use super::calib::{self, name_group, sector_traits, OTHER_CIT};
 use super::codes::{mlps_region, TIP_CODES, TRS_CODES};
 use super::people::NameGroup;
-use crate::reference::{Comune, MacroCausa, Provincia, Reference};
+use crate::reference::{Comune, Provincia, Reference};
 use anyhow::{bail, Result};
 
 /// One sector (ATECO sottocategoria) of the province.
@@ -23,7 +21,8 @@ pub struct Sector {
     pub divisione: u8,
     /// Share of the province's hires.
     pub weight: f64,
-    pub season: Season,
+    /// Monthly seasonal factors (mean about 1), January first.
+    pub season: [f64; 12],
     /// Female share of the sector's hires.
     pub female: f64,
     /// Share of employers run by the Chinese community (Prato).
@@ -158,19 +157,15 @@ impl World {
                 region_comuni.extend(cs.iter().copied());
             }
             // Capoluogo plus a few more comuni of every province.
-            let mut picked = 0;
             for c in cs.iter().filter(|c| c.capoluogo) {
                 italy_comuni.push(*c);
-                picked += 1;
             }
             let step = (cs.len() / 3).max(1);
             for c in cs.iter().step_by(step).take(3) {
                 if !c.capoluogo {
                     italy_comuni.push(*c);
-                    picked += 1;
                 }
             }
-            let _ = picked;
         }
         if region_comuni.is_empty() {
             region_comuni = comuni.clone();
@@ -181,10 +176,10 @@ impl World {
         let prato = prov.sigla == "PO";
 
         // Sectors.
-        let spec = if prato { PRATO } else { GENERIC };
         let all = r.ateco_sottocategorie();
         let mut sectors = Vec::new();
-        for &(div, w, preferred) in spec {
+        for d in calib::divisions(prato) {
+            let (div, w, preferred) = (d.divisione.as_str(), d.weight, &d.preferred);
             let in_div: Vec<&'static str> = all
                 .iter()
                 .filter(|a| a.divisione == div && a.codice.len() == 8)
@@ -195,7 +190,7 @@ impl World {
             }
             let pref: Vec<&'static str> = preferred
                 .iter()
-                .filter_map(|p| in_div.iter().copied().find(|c| c == p))
+                .filter_map(|p| in_div.iter().copied().find(|c| *c == p.as_str()))
                 .collect();
             let others: Vec<&'static str> = in_div.iter().copied().filter(|c| !pref.contains(c)).collect();
             let step = (others.len() / 5).max(1);
@@ -216,19 +211,19 @@ impl World {
                     .find(|a| a.codice == code)
                     .and_then(|a| a.sezione.bytes().next())
                     .unwrap_or(b'Z');
-                let (season, female, pa, mix) = sector_traits(div, code);
+                let t = sector_traits(div, code);
                 sectors.push(Sector {
                     ateco: code,
                     sezione,
                     divisione: div.parse().unwrap_or(0),
                     weight: w * share,
-                    season,
-                    female,
-                    chinese: chinese_share(prato, div),
+                    season: t.season,
+                    female: t.female,
+                    chinese: d.chinese,
                     agency: code.starts_with("78.2"),
                     household: div == "97",
-                    pa,
-                    mix,
+                    pa: t.pa,
+                    mix: t.mix,
                 });
             };
             for c in &pref {
@@ -243,10 +238,9 @@ impl World {
         }
 
         // Citizenships.
-        let shares = if prato { CIT_PRATO } else { CIT_GENERIC };
+        let shares = calib::citizenship_shares(prato);
         let mut cits = Vec::new();
         let mut cit_weights = Vec::new();
-        let mid = cal::day_to_date((first_day + last_day) / 2);
         for c in r.cittadinanze() {
             if !c.validity.contains(cal::day_to_date(first_day)) || !c.validity.contains(cal::day_to_date(last_day)) {
                 continue;
@@ -255,7 +249,6 @@ impl World {
             if !(italian || c.cod_mf.len() == 4 && c.cod_mf.starts_with('Z')) {
                 continue; // apolide, or no state code
             }
-            let _ = mid;
             let w = shares.iter().find(|(k, _)| *k == c.codice).map(|(_, w)| *w);
             cits.push(Cit {
                 codice: c.codice.as_str(),
@@ -298,7 +291,6 @@ impl World {
                 bail!("causa di cessazione {need} missing from the reference table");
             }
         }
-        let _ = MacroCausa::Altro;
         let mut has_trs = [false; 4];
         for (i, code) in TRS_CODES.iter().enumerate() {
             has_trs[i] = r.trasformazioni().iter().any(|t| t.codice == *code);

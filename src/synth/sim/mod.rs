@@ -63,7 +63,7 @@ impl<'w> Gen<'w> {
         let mut month_factor = [0.0; 12];
         let total: f64 = w.sectors.iter().map(|s| s.weight).sum::<f64>().max(1e-9);
         for (m, mf) in month_factor.iter_mut().enumerate() {
-            let ws: Vec<f64> = w.sectors.iter().map(|s| s.weight * s.season.factors()[m]).collect();
+            let ws: Vec<f64> = w.sectors.iter().map(|s| s.weight * s.season[m]).collect();
             *mf = ws.iter().sum::<f64>() / total;
             month_alias.push(Alias::new(&ws));
         }
@@ -185,14 +185,7 @@ impl<'w> Gen<'w> {
         } else {
             day + self.life().term_days(kind, sector, day) - 1
         };
-        let h = Hire {
-            wid,
-            employer,
-            sector,
-            kind,
-            orario,
-            ore,
-        };
+        let h = Hire::new(wid, employer, sector, kind, orario, ore);
         self.start_relationship(day, h, fine);
         // Intermittent calls / one-day jobs on consecutive days.
         if fine == day
@@ -319,14 +312,7 @@ impl<'w> Gen<'w> {
             let chinese = self.firms.employers[employer as usize].chinese;
             let cit = self.pool.draw_cit(&mut self.rng, chinese, s.household);
             let wid = self.pool.new_worker(&mut self.rng, sim_start, age_now, female, cit);
-            let h = Hire {
-                wid,
-                employer,
-                sector,
-                kind,
-                orario,
-                ore,
-            };
+            let h = Hire::new(wid, employer, sector, kind, orario, ore);
             // Open-ended life drawn from the simulation start (memoryless hazards).
             self.relationship(h, start, NONE, sim_start);
         }
@@ -342,4 +328,17 @@ struct Hire {
     kind: Kind,
     orario: u8,
     ore: u8,
+}
+
+impl Hire {
+    fn new(wid: u32, employer: u32, sector: usize, kind: Kind, orario: u8, ore: u8) -> Hire {
+        Hire {
+            wid,
+            employer,
+            sector,
+            kind,
+            orario,
+            ore,
+        }
+    }
 }
