@@ -3,9 +3,10 @@
 //! truth's `anomalie.csv`.
 //!
 //! The tipologia, trasformazione and working-time codes are a selection of the ANPAL code
-//! lists (the full lists are reference data under `reference/`); [`super::profile::World`]
-//! checks at build time that every code used here exists there. Records carry indexes into
-//! these arrays, so the arrays' order is part of the output.
+//! lists (the full lists are reference data under `reference/`). [`super::profile::World`]
+//! looks the tipologie and trasformazioni up there when it is built: the tipologie the
+//! simulation draws must exist (else the build fails), the expired ones and the trasformazioni
+//! are used only where present. Items carry indexes into these arrays, so their order matters.
 
 /// Contract kinds the generator draws (codes in [`TIP_CODES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! What the simulation makes and the writer writes: workers, employers, the content of one
 //! communication ([`Ev`]), a record to write ([`Item`], with the [`Mutation`] a fault record
-//! carries) and the ground truth of one relationship ([`Truth`]).
+//! carries), the ground truth of one relationship ([`Truth`]), and what the writer thread
+//! receives ([`Msg`] of [`Row`]s and [`TruthRow`]s).
 //!
 //! These are plain `Copy` values: the simulation fills them, the numbering and fault injection
 //! copy and alter them, and the writer thread receives copies, so nothing here refers back to
@@ -16,6 +17,7 @@ pub const NO_TRUTH: u32 = u32::MAX;
 /// Never (beyond any horizon).
 pub const FAR: i32 = i32::MAX;
 
+/// Kinds of event ([`Ev::kind`]): assunzione, proroga, trasformazione, cessazione.
 pub const EV_ASS: u8 = 0;
 pub const EV_PRO: u8 = 1;
 pub const EV_TRS: u8 = 2;

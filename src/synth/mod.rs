@@ -13,7 +13,7 @@
 //! month by month: only pending future events are held in memory. The simulation runs on the
 //! calling thread and hands each complete month, already in output order, to a writer thread.
 //!
-//! Files, from the bottom of the ladder up; each imports only files above it in this list:
+//! Files, from the bottom of the ladder up (each imports only files listed before it):
 //! - `rng.rs`: the PRNG (xoshiro256**, splitmix64 hashes) and alias sampling.
 //! - `cal.rs`: day numbers, calendar arithmetic, `chrono` conversion, date and timestamp formatting.
 //! - `data.rs`: the data files under `data/` (calibration, name pools), compiled in, read as CSV.

@@ -53,6 +53,7 @@ pub struct Gen<'w> {
     month_factor: [f64; 12],
     /// Workers scheduled for a job-to-job move, by day.
     scheduled: BTreeMap<i32, Vec<u32>>,
+    /// Relationships started so far (initial stock excluded).
     pub hires: u64,
 }
 
