@@ -1,4 +1,5 @@
-//! Calendar arithmetic on day numbers (days since 1970-01-01), fast formatting.
+//! Calendar arithmetic on day numbers (days since 1970-01-01), conversion from and to
+//! `chrono` dates, fast formatting.
 //!
 //! Uses Howard Hinnant's civil-date algorithms; formatting writes into a reused `String`.
 
@@ -25,6 +26,18 @@ pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// The `chrono` date of a day number (the reference tables' validity is in `chrono` dates).
+pub fn day_to_date(day: i32) -> chrono::NaiveDate {
+    let (y, m, d) = civil_from_days(day);
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// The day number of a `chrono` date.
+pub fn date_to_day(d: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    days_from_civil(d.year(), d.month(), d.day())
 }
 
 /// 0 = Monday … 6 = Sunday.

@@ -13,20 +13,42 @@
 //! month by month: only pending future events are held in memory. The simulation runs on the
 //! calling thread and hands each complete month, already in output order, to a writer thread.
 //!
-//! Modules: `sim` (workers, employers, hires, the life of each relationship), `emit` (numbering,
-//! fault injection, writing), `profile` (province profile: sectors, seasonality, contract mix,
-//! citizenships), `people` (names, codici fiscali), `cal` (dates), `rng` (PRNG).
+//! Files, from the bottom of the ladder up (each imports only files listed before it):
+//! - `rng.rs`: the PRNG (xoshiro256**, splitmix64 hashes) and alias sampling.
+//! - `cal.rs`: day numbers, calendar arithmetic, `chrono` conversion, date and timestamp formatting.
+//! - `data.rs`: the data files under `data/` (calibration, name pools), compiled in, read as CSV.
+//! - `people.rs`: synthetic names, codici fiscali (personal and numeric), firm names, addresses.
+//! - `codes.rs`: the codes the generator writes (tipologie, trasformazioni, orari, MLPS region
+//!   prefix) and the motivi of `truth/anomalie.csv`.
+//! - `calib.rs`: the hand-set calibration (sector weights and traits, seasonality, citizenship
+//!   shares) from `data/`.
+//! - `profile.rs`: the province's [`World`](profile::World), built from the reference tables and the calibration.
+//! - `events.rs`: the values passed along: workers, employers, communications, items, truth, rows.
+//! - `sim/`: the simulation — `life.rs` (one relationship's plan), `pool.rs` (workers and places),
+//!   `firms.rs` (employers), `queue.rs` (plans into month buckets and truth), `mod.rs` (the days).
+//! - `faults.rs`: fault injection (extra records: bad codes, duplicates, rettifiche, annullamenti).
+//! - `number.rs`: numbering of each complete month (fault records from `faults.rs`), hand-over
+//!   to the writer.
+//! - `write.rs`: the writer thread: CSV extract, UNILAV XML batches, ground-truth files.
+//! - `mod.rs`: configuration, the run (simulation thread + writer thread), the summary and the
+//!   truth README.
 
 mod cal;
-mod emit;
+mod calib;
+mod codes;
+mod data;
+mod events;
+mod faults;
+mod number;
 mod people;
 mod profile;
 mod rng;
 mod sim;
 #[cfg(test)]
 mod tests;
+mod write;
 
-pub use emit::FaultRates;
+pub use faults::FaultRates;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -106,11 +128,6 @@ const STOCK_PER_HIRE: f64 = 1.8;
 const POOL_PER_HIRE: f64 = 0.7;
 /// Days simulated before the first year (their relationships become the pregressi).
 const BURN_IN_DAYS: i32 = 365;
-
-pub(crate) fn day_to_date(day: i32) -> chrono::NaiveDate {
-    let (y, m, d) = cal::civil_from_days(day);
-    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-}
 
 fn check(cfg: &SynthConfig) -> Result<()> {
     if cfg.first_year > cfg.last_year {
@@ -211,22 +228,22 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
     g.initial_stock((hires_per_year * STOCK_PER_HIRE).ceil() as usize);
     let faults = cfg.faults.then_some(*rates);
     let done = AtomicU64::new(0);
-    let writer = emit::Writer::new(
+    let writer = write::Writer::new(
         out,
         &world,
-        g.places.clone(),
+        g.pool.places.clone(),
         &region,
         seed,
         cfg.write_csv,
         cfg.write_xml,
         &done,
     )?;
-    let mut numberer = emit::Numberer::new(seed, faults, last_day);
+    let mut numberer = number::Numberer::new(seed, faults, last_day);
 
     // The simulation runs here; the files are written by a second thread, fed in order.
-    let (counts, files) = std::thread::scope(|sc| -> Result<(emit::Counts, Vec<PathBuf>)> {
-        let (tx, rx) = crossbeam_channel::bounded::<emit::Msg>(2);
-        let handle = sc.spawn(move || -> Result<(emit::Counts, Vec<PathBuf>)> {
+    let (counts, files) = std::thread::scope(|sc| -> Result<(write::Counts, Vec<PathBuf>)> {
+        let (tx, rx) = crossbeam_channel::bounded::<events::Msg>(2);
+        let handle = sc.spawn(move || -> Result<(write::Counts, Vec<PathBuf>)> {
             let mut writer = writer;
             for msg in rx {
                 writer.handle(msg)?;
@@ -236,13 +253,13 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
         // A failed send means the writer stopped on an error: join to report it.
         let fed = (|| -> Option<()> {
             let mut last_report = 0u64;
-            if let Some(m) = emit::drain_pregressi(&mut g) {
+            if let Some(m) = number::drain_pregressi(&mut g) {
                 tx.send(m).ok()?;
             }
             for day in g.p.sim_start..=last_day {
                 // Every item generated from now on has data_invio ≥ day - 1: earlier months are final.
                 let complete_before = cal::month_index(day - 1);
-                while let Some(&m) = g.buckets.keys().next() {
+                while let Some(&m) = g.queue.buckets.keys().next() {
                     if m >= complete_before {
                         break;
                     }
@@ -251,7 +268,7 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
                 }
                 g.run_day(day);
                 if day < first_day || day % 16 == 0 {
-                    if let Some(m) = emit::drain_pregressi(&mut g) {
+                    if let Some(m) = number::drain_pregressi(&mut g) {
                         tx.send(m).ok()?;
                     }
                 }
@@ -261,10 +278,10 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
                     progress(n, total_est.max(n));
                 }
             }
-            if let Some(m) = emit::drain_pregressi(&mut g) {
+            if let Some(m) = number::drain_pregressi(&mut g) {
                 tx.send(m).ok()?;
             }
-            while let Some(&m) = g.buckets.keys().next() {
+            while let Some(&m) = g.queue.buckets.keys().next() {
                 let msg = numberer.month(&mut g, m);
                 tx.send(msg).ok()?;
             }
@@ -299,16 +316,16 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
             .zip(counts.real_by_evento)
             .map(|(e, n)| (e.to_string(), n))
             .collect(),
-        faults_by_motivo: emit::MOTIVI
+        faults_by_motivo: codes::MOTIVI
             .iter()
             .zip(counts.by_motivo)
             .skip(1)
             .map(|(m, n)| (m.to_string(), n))
             .collect(),
         by_year: counts.rows_by_year.iter().map(|(y, n)| (*y, *n)).collect(),
-        workers: g.workers.len() as u64,
-        workers_omocodici: g.workers.iter().filter(|w| w.omocodic).count() as u64,
-        employers: g.employers.len() as u64,
+        workers: g.pool.workers.len() as u64,
+        workers_omocodici: g.pool.workers.iter().filter(|w| w.omocodic).count() as u64,
+        employers: g.firms.employers.len() as u64,
         province: world.prov.sigla.clone(),
         files,
     };

@@ -1,242 +1,109 @@
 //! Synthetic people and employers: names, codici fiscali, addresses.
 //!
-//! Names are built from small syllable and name lists (they describe no real person); the
+//! Names are built from small syllable and name lists (`data/nomi.csv`, by citizenship group;
+//! they describe no real person); the
 //! codice fiscale is computed from them with the official rules (DOMAIN.md §9): surname and
 //! name letters, birth date, sex (+40 for women), Belfiore / foreign-state code of birth,
 //! check character. Names are derived again, when a record is written, from a hash of the
 //! seed and the person's id, so only the CF and a few codes are kept in memory.
 
-use super::profile::NameGroup;
+use super::data;
 use super::rng::hash3;
 use crate::quality::cf;
+use anyhow::{bail, Result};
+use std::sync::OnceLock;
 
-const IT_SURNAME_A: [&str; 30] = [
-    "ROS", "BIAN", "FER", "ESPO", "RIC", "MAR", "COLOM", "RUS", "GAL", "CON", "DEL", "COS", "GIOR", "MAN", "LOM",
-    "MOR", "BAR", "FON", "SAN", "VIT", "CAR", "BEL", "PEL", "GRE", "RIN", "SER", "CAP", "VAL", "PAR", "TES",
+/// Name pools: each citizenship draws names from one (see [`super::calib::name_group`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameGroup {
+    Italian,
+    Chinese,
+    Romanian,
+    Albanian,
+    SouthAsian,
+    NorthAfrican,
+    WestAfrican,
+    Slavic,
+    Latin,
+    Other,
+}
+
+/// Which list of a name pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Surname (for Italians, its first half).
+    Cognome,
+    /// Second half of an Italian surname.
+    CognomeFine,
+    Maschile,
+    Femminile,
+    /// Syllable of a Chinese given name.
+    Sillaba,
+}
+
+impl Part {
+    fn from_label(s: &str) -> Option<Part> {
+        Some(match s {
+            "cognome" => Part::Cognome,
+            "cognome_fine" => Part::CognomeFine,
+            "maschile" => Part::Maschile,
+            "femminile" => Part::Femminile,
+            "sillaba" => Part::Sillaba,
+            _ => return None,
+        })
+    }
+}
+
+const GROUPS: [(&str, NameGroup); 10] = [
+    ("italiano", NameGroup::Italian),
+    ("cinese", NameGroup::Chinese),
+    ("rumeno", NameGroup::Romanian),
+    ("albanese", NameGroup::Albanian),
+    ("sudasiatico", NameGroup::SouthAsian),
+    ("nordafricano", NameGroup::NorthAfrican),
+    ("africano_occidentale", NameGroup::WestAfrican),
+    ("slavo", NameGroup::Slavic),
+    ("latino", NameGroup::Latin),
+    ("altro", NameGroup::Other),
 ];
-const IT_SURNAME_B: [&str; 20] = [
-    "SI", "CHI", "RARI", "SITO", "CI", "INI", "TI", "ETTI", "LI", "ELLI", "ONI", "ARDI", "ATO", "UCCI", "ONE", "INO",
-    "ERI", "OLA", "ANTI", "ESE",
-];
-const IT_M: [&str; 48] = [
-    "MARCO",
-    "LUCA",
-    "ANDREA",
-    "FRANCESCO",
-    "ALESSANDRO",
-    "MATTEO",
-    "LORENZO",
-    "GIUSEPPE",
-    "DAVIDE",
-    "SIMONE",
-    "FEDERICO",
-    "RICCARDO",
-    "STEFANO",
-    "PAOLO",
-    "GIOVANNI",
-    "ROBERTO",
-    "MASSIMO",
-    "FABIO",
-    "ANTONIO",
-    "MICHELE",
-    "NICOLA",
-    "CLAUDIO",
-    "DANIELE",
-    "EMANUELE",
-    "GABRIELE",
-    "FILIPPO",
-    "TOMMASO",
-    "LEONARDO",
-    "PIETRO",
-    "SERGIO",
-    "MAURIZIO",
-    "ALBERTO",
-    "VINCENZO",
-    "SALVATORE",
-    "GIACOMO",
-    "ENRICO",
-    "MATTIA",
-    "SAMUELE",
-    "EDOARDO",
-    "DIEGO",
-    "CRISTIAN",
-    "IVAN",
-    "MANUEL",
-    "VALERIO",
-    "GIORGIO",
-    "FRANCO",
-    "BRUNO",
-    "CARLO",
-];
-const IT_F: [&str; 48] = [
-    "GIULIA",
-    "FRANCESCA",
-    "SARA",
-    "CHIARA",
-    "MARTINA",
-    "ELENA",
-    "VALENTINA",
-    "ALESSIA",
-    "FEDERICA",
-    "SILVIA",
-    "LAURA",
-    "ANNA",
-    "MARIA",
-    "PAOLA",
-    "ROBERTA",
-    "MONICA",
-    "CRISTINA",
-    "BARBARA",
-    "ELISA",
-    "GIORGIA",
-    "SOFIA",
-    "AURORA",
-    "GIADA",
-    "ILARIA",
-    "SERENA",
-    "SIMONA",
-    "DANIELA",
-    "STEFANIA",
-    "ALICE",
-    "BEATRICE",
-    "CATERINA",
-    "EMMA",
-    "GRETA",
-    "NOEMI",
-    "VERONICA",
-    "LUCIA",
-    "ROSSELLA",
-    "PATRIZIA",
-    "ANTONELLA",
-    "TERESA",
-    "CARLA",
-    "ORNELLA",
-    "MICHELA",
-    "ERIKA",
-    "ARIANNA",
-    "CAMILLA",
-    "MARTA",
-    "IRENE",
-];
-const CN_SURNAME: [&str; 18] = [
-    "HU", "CHEN", "WANG", "ZHOU", "LIN", "ZHANG", "LI", "XU", "YE", "WU", "ZHENG", "JIN", "HUANG", "PAN", "YANG", "LU",
-    "DONG", "SHI",
-];
-const CN_SYL: [&str; 20] = [
-    "JIAN", "WEI", "XIAO", "MING", "HUA", "LI", "YAN", "HONG", "JUN", "FANG", "QING", "YU", "LING", "HAI", "FENG",
-    "MEI", "XIN", "ZHI", "BO", "CHUN",
-];
-const RO_S: [&str; 12] = [
-    "POPESCU", "IONESCU", "POPA", "RADU", "STAN", "DUMITRU", "STOICA", "GHEORGHE", "MOLDOVAN", "LUCA", "BARBU",
-    "NISTOR",
-];
-const RO_M: [&str; 8] = [
-    "ION",
-    "ANDREI",
-    "MIHAI",
-    "ALEXANDRU",
-    "GABRIEL",
-    "VASILE",
-    "CONSTANTIN",
-    "FLORIN",
-];
-const RO_F: [&str; 8] = [
-    "MARIA", "ELENA", "IOANA", "ANDREEA", "MIHAELA", "GABRIELA", "CRISTINA", "DANIELA",
-];
-const AL_S: [&str; 10] = [
-    "HOXHA", "SHEHU", "DOKA", "KOLA", "BEQIRI", "GJONI", "LLESHI", "MEMA", "PRENGA", "ZEQIRI",
-];
-const AL_M: [&str; 8] = [
-    "ARBEN", "BESNIK", "DRITAN", "ERION", "GENTI", "ILIR", "KLODIAN", "FATMIR",
-];
-const AL_F: [&str; 8] = [
-    "ALBANA", "BLERTA", "ELIRA", "ENKELEDA", "FJORELA", "MIRELA", "ORIANA", "XHENI",
-];
-const SA_S: [&str; 12] = [
-    "KHAN", "ALI", "HUSSAIN", "AHMED", "SINGH", "KUMAR", "RAHMAN", "IQBAL", "BUTT", "MAHMOOD", "HOSSAIN", "ISLAM",
-];
-const SA_M: [&str; 8] = [
-    "MUHAMMAD", "IMRAN", "ASIF", "RAJESH", "SHAHID", "KAMAL", "ABDUL", "RAHUL",
-];
-const SA_F: [&str; 8] = ["FATIMA", "AYESHA", "PRIYA", "NADIA", "SANA", "RUBINA", "SUNITA", "AMNA"];
-const NA_S: [&str; 10] = [
-    "EL AMRANI",
-    "BENALI",
-    "EL IDRISSI",
-    "BOUZID",
-    "HADDAD",
-    "BEN SALAH",
-    "MANSOUR",
-    "CHAOUI",
-    "FARAH",
-    "SAID",
-];
-const NA_M: [&str; 8] = [
-    "MOHAMED", "YOUSSEF", "HAMID", "KARIM", "RACHID", "SAMIR", "MUSTAPHA", "NABIL",
-];
-const NA_F: [&str; 8] = [
-    "FATIMA", "KHADIJA", "AICHA", "NAIMA", "SAMIRA", "LATIFA", "ZINEB", "HANANE",
-];
-const WA_S: [&str; 10] = [
-    "OKAFOR", "ADEYEMI", "DIOP", "NDIAYE", "FALL", "OKONKWO", "EZE", "SOW", "BALDE", "OSAGIE",
-];
-const WA_M: [&str; 8] = [
-    "CHINEDU", "MAMADOU", "IBRAHIMA", "EMEKA", "OUSMANE", "SEGUN", "MODOU", "CHUKWU",
-];
-const WA_F: [&str; 8] = [
-    "AMINATA", "BLESSING", "FATOU", "NGOZI", "AWA", "JOY", "MARIAMA", "PRECIOUS",
-];
-const SL_S: [&str; 10] = [
-    "KOVALENKO",
-    "SHEVCHENKO",
-    "BONDARENKO",
-    "TKACHENKO",
-    "NOWAK",
-    "KOWALSKI",
-    "PETROVSKI",
-    "CEBAN",
-    "ROTARU",
-    "MELNYK",
-];
-const SL_M: [&str; 8] = [
-    "OLEKSANDR",
-    "SERHIY",
-    "PIOTR",
-    "ANDRIY",
-    "VLADIMIR",
-    "IGOR",
-    "DMITRI",
-    "TOMASZ",
-];
-const SL_F: [&str; 8] = [
-    "OKSANA",
-    "NATALIA",
-    "OLENA",
-    "IRYNA",
-    "SVETLANA",
-    "TETIANA",
-    "ANNA",
-    "KATARZYNA",
-];
-const LA_S: [&str; 10] = [
-    "GARCIA",
-    "FLORES",
-    "RODRIGUEZ",
-    "SANTOS",
-    "REYES",
-    "CRUZ",
-    "MENDOZA",
-    "QUISPE",
-    "DELA CRUZ",
-    "BAUTISTA",
-];
-const LA_M: [&str; 8] = ["JOSE", "JUAN", "CARLOS", "LUIS", "MARK", "JOHN", "PEDRO", "MIGUEL"];
-const LA_F: [&str; 8] = ["MARIA", "ROSA", "ANA", "LUZ", "JOCELYN", "MARICEL", "CARMEN", "GLORIA"];
-const OT_S: [&str; 10] = [
-    "MULLER", "SCHMIDT", "DUBOIS", "MARTIN", "SMITH", "LOPEZ", "NOVAK", "JANSEN", "OLSEN", "PETERS",
-];
-const OT_M: [&str; 8] = ["DAVID", "PAUL", "THOMAS", "PETER", "DANIEL", "MARTIN", "ADAM", "SAMUEL"];
-const OT_F: [&str; 8] = ["SARAH", "ANNA", "EVA", "LENA", "JULIA", "NINA", "EMILY", "CLARA"];
+
+/// The name pools of `data/nomi.csv`, by group and part, in file order.
+struct Pools([[Vec<String>; 5]; 10]);
+
+impl Pools {
+    fn load() -> Result<Pools> {
+        let mut p: [[Vec<String>; 5]; 10] = Default::default();
+        for r in data::read(&data::NOMI, &["gruppo", "parte", "nome"])? {
+            let group = GROUPS.iter().find(|(n, _)| *n == r.text(0));
+            let (Some((_, g)), Some(k)) = (group, Part::from_label(r.text(1))) else {
+                return Err(r.error(format!("unknown group or part '{}', '{}'", r.text(0), r.text(1))));
+            };
+            p[*g as usize][k as usize].push(r.text(2).to_string());
+        }
+        for (name, g) in GROUPS {
+            let needed: &[Part] = match g {
+                NameGroup::Italian => &[Part::Cognome, Part::CognomeFine, Part::Maschile, Part::Femminile],
+                NameGroup::Chinese => &[Part::Cognome, Part::Sillaba],
+                _ => &[Part::Cognome, Part::Maschile, Part::Femminile],
+            };
+            for k in needed {
+                if p[g as usize][*k as usize].is_empty() {
+                    bail!("nomi.csv: group {name} has no {k:?} names");
+                }
+            }
+        }
+        Ok(Pools(p))
+    }
+}
+
+fn pool(g: NameGroup, k: Part) -> &'static [String] {
+    static POOLS: OnceLock<Pools> = OnceLock::new();
+    let p = POOLS.get_or_init(|| match Pools::load() {
+        Ok(p) => p,
+        Err(e) => panic!("embedded name pools are broken: {e:#}"),
+    });
+    &p.0[g as usize][k as usize]
+}
 
 /// Street names of synthetic addresses.
 pub const STREETS: [&str; 6] = [
@@ -250,8 +117,8 @@ pub const STREETS: [&str; 6] = [
 
 const NAME_STREAM: u64 = 0x4E41_4D45;
 
-fn pick<'a>(list: &[&'a str], h: u64) -> &'a str {
-    list[(h % list.len() as u64) as usize]
+fn pick<S: AsRef<str>>(list: &[S], h: u64) -> &str {
+    list[(h % list.len() as u64) as usize].as_ref()
 }
 
 /// Writes the surname and the given name of person `id` (salt = retry counter used to
@@ -270,37 +137,29 @@ pub fn person_names(
     let h1 = hash3(seed, NAME_STREAM, id.wrapping_mul(257).wrapping_add(salt as u64));
     let h2 = super::rng::splitmix64(h1);
     let h3 = super::rng::splitmix64(h2);
+    let given = pool(group, if female { Part::Femminile } else { Part::Maschile });
     match group {
         NameGroup::Italian => {
-            cognome.push_str(pick(&IT_SURNAME_A, h1));
-            cognome.push_str(pick(&IT_SURNAME_B, h1 >> 20));
-            nome.push_str(pick(if female { &IT_F } else { &IT_M }, h2));
+            cognome.push_str(pick(pool(group, Part::Cognome), h1));
+            cognome.push_str(pick(pool(group, Part::CognomeFine), h1 >> 20));
+            nome.push_str(pick(given, h2));
             if h3.is_multiple_of(20) {
                 nome.push(' ');
-                nome.push_str(pick(if female { &IT_F } else { &IT_M }, h3 >> 8));
+                nome.push_str(pick(given, h3 >> 8));
             }
         }
         NameGroup::Chinese => {
-            cognome.push_str(pick(&CN_SURNAME, h1));
-            nome.push_str(pick(&CN_SYL, h2));
-            nome.push_str(pick(&CN_SYL, h3));
+            let syl = pool(group, Part::Sillaba);
+            cognome.push_str(pick(pool(group, Part::Cognome), h1));
+            nome.push_str(pick(syl, h2));
+            nome.push_str(pick(syl, h3));
         }
         _ => {
-            let (s, m, f): (&[&str], &[&str], &[&str]) = match group {
-                NameGroup::Romanian => (&RO_S, &RO_M, &RO_F),
-                NameGroup::Albanian => (&AL_S, &AL_M, &AL_F),
-                NameGroup::SouthAsian => (&SA_S, &SA_M, &SA_F),
-                NameGroup::NorthAfrican => (&NA_S, &NA_M, &NA_F),
-                NameGroup::WestAfrican => (&WA_S, &WA_M, &WA_F),
-                NameGroup::Slavic => (&SL_S, &SL_M, &SL_F),
-                NameGroup::Latin => (&LA_S, &LA_M, &LA_F),
-                _ => (&OT_S, &OT_M, &OT_F),
-            };
-            cognome.push_str(pick(s, h1));
-            nome.push_str(pick(if female { f } else { m }, h2));
+            cognome.push_str(pick(pool(group, Part::Cognome), h1));
+            nome.push_str(pick(given, h2));
             if h3.is_multiple_of(4) {
                 nome.push(' ');
-                nome.push_str(pick(if female { f } else { m }, h3 >> 8));
+                nome.push_str(pick(given, h3 >> 8));
             }
         }
     }
@@ -500,6 +359,21 @@ mod tests {
         let o = omocodic(&f, 1);
         let info = cf::validate_personal(std::str::from_utf8(&o).unwrap()).unwrap();
         assert!(info.omocodico);
+    }
+
+    #[test]
+    fn name_pools_parse_and_hold_letters_only() {
+        let p = Pools::load().expect("nomi.csv");
+        for (name, g) in GROUPS {
+            for list in &p.0[g as usize] {
+                for n in list {
+                    assert!(
+                        !n.is_empty() && n.bytes().all(|b| b.is_ascii_uppercase() || b == b' ' || b == b'\''),
+                        "{name}: '{n}'"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,97 +1,17 @@
-//! Province profile: sectors and their weights, seasonality, contract mix, citizenship
-//! shares, places. Prato (PO) has its own profile (textiles and clothing, a large Chinese
-//! community); every other province uses a generic Italian profile.
+//! Province profile: the [`World`] the simulation draws from — the province's comuni and
+//! their weights, the sectors (ATECO sottocategorie with the traits of [`super::calib`]), the
+//! citizenships, the validity of the tipologie and the cause codes — built once from the
+//! reference tables and the calibration.
 //!
 //! Everything drawn from the reference tables is checked to exist there, so the generator
 //! only writes codes the validation knows.
 
 use super::cal;
-use crate::reference::{Comune, MacroCausa, Provincia, Reference};
+use super::calib::{self, name_group, sector_traits, OTHER_CIT};
+use super::codes::{mlps_region, TIP_CODES, TRS_CODES};
+use super::people::NameGroup;
+use crate::reference::{Comune, Provincia, Reference};
 use anyhow::{bail, Result};
-
-/// Contract kinds the generator draws (codes in [`TIP_CODES`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Ti,
-    Td,
-    TdSost,
-    Appr,
-    Interm,
-    Dom,
-    Tiroc,
-    Parasub,
-    Domicilio,
-}
-
-/// Tipologia codes used by the generator. The first block is what real records carry; the
-/// second block holds codes known but expired (for the `codice_non_valido_alla_data`
-/// fault); the last one is unknown (for `codice_sconosciuto`).
-pub const TIP_CODES: [&str; 17] = [
-    "A.01.00", // 0 TI
-    "A.02.00", // 1 TD (and agency work in 78.20.00)
-    "A.02.01", // 2 TD per sostituzione
-    "A.03.09", // 3 apprendistato professionalizzante
-    "A.05.02", // 4 intermittente
-    "A.04.02", // 5 domestico
-    "C.01.00", // 6 tirocinio
-    "B.03.00", // 7 co.co.co.
-    "A.08.02", // 8 lavoro a domicilio
-    "A.03.02", // 9 expired 2012
-    "A.04.01", // 10 expired 2013
-    "A.05.01", // 11 expired 2013
-    "A.06.01", // 12 expired 2013
-    "A.03.00", // 13 expired 2012
-    "C.02.00", // 14 expired 2009
-    "H.01.00", // 15 expired 2009
-    "A.99.99", // 16 unknown
-];
-pub const TIP_TI: u8 = 0;
-pub const TIP_TD: u8 = 1;
-pub const TIP_TD_SOST: u8 = 2;
-pub const TIP_UNKNOWN: u8 = 16;
-pub const TIP_EXPIRED: std::ops::RangeInclusive<u8> = 9..=15;
-
-impl Kind {
-    pub fn tip(self) -> u8 {
-        match self {
-            Kind::Ti => 0,
-            Kind::Td => 1,
-            Kind::TdSost => 2,
-            Kind::Appr => 3,
-            Kind::Interm => 4,
-            Kind::Dom => 5,
-            Kind::Tiroc => 6,
-            Kind::Parasub => 7,
-            Kind::Domicilio => 8,
-        }
-    }
-}
-
-/// Monthly seasonal factors (mean about 1) by profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Season {
-    Default,
-    Tourism,
-    Agriculture,
-    School,
-    Manufacturing,
-    Trade,
-    Flat,
-}
-
-impl Season {
-    pub fn factors(self) -> [f64; 12] {
-        match self {
-            Season::Default => [1.2, 1.0, 1.05, 1.0, 1.0, 1.0, 0.95, 0.6, 1.2, 1.1, 1.05, 0.85],
-            Season::Tourism => [0.6, 0.65, 0.85, 1.15, 1.6, 1.7, 1.45, 1.15, 0.95, 0.7, 0.55, 0.65],
-            Season::Agriculture => [0.55, 0.55, 0.8, 0.9, 0.9, 1.0, 1.05, 0.95, 2.2, 2.0, 0.65, 0.45],
-            Season::School => [1.0, 0.75, 0.65, 0.6, 0.5, 0.45, 0.35, 0.45, 3.4, 1.8, 1.0, 1.05],
-            Season::Manufacturing => [1.3, 1.05, 1.05, 0.95, 1.0, 0.95, 0.9, 0.4, 1.35, 1.1, 1.05, 0.85],
-            Season::Trade => [1.05, 0.9, 0.95, 1.0, 1.0, 1.05, 1.0, 0.75, 1.05, 1.0, 1.1, 1.15],
-            Season::Flat => [1.0; 12],
-        }
-    }
-}
 
 /// One sector (ATECO sottocategoria) of the province.
 #[derive(Debug, Clone)]
@@ -101,7 +21,8 @@ pub struct Sector {
     pub divisione: u8,
     /// Share of the province's hires.
     pub weight: f64,
-    pub season: Season,
+    /// Monthly seasonal factors (mean about 1), January first.
+    pub season: [f64; 12],
     /// Female share of the sector's hires.
     pub female: f64,
     /// Share of employers run by the Chinese community (Prato).
@@ -112,215 +33,8 @@ pub struct Sector {
     pub household: bool,
     /// Share of public employers.
     pub pa: f64,
-    /// Contract mix: weights over [`Kind`] (see [`KINDS`]).
+    /// Contract mix: weights over [`super::codes::KINDS`].
     pub mix: [f64; 9],
-}
-
-pub const KINDS: [Kind; 9] = [
-    Kind::Ti,
-    Kind::Td,
-    Kind::TdSost,
-    Kind::Appr,
-    Kind::Interm,
-    Kind::Dom,
-    Kind::Tiroc,
-    Kind::Parasub,
-    Kind::Domicilio,
-];
-
-/// Division weights and preferred sottocategorie: (division, weight, preferred codes).
-type DivSpec = (&'static str, f64, &'static [&'static str]);
-
-const PRATO: &[DivSpec] = &[
-    ("01", 0.9, &["01.21.00", "01.13.10", "01.50.00"]),
-    ("10", 0.9, &["10.71.10", "10.71.20"]),
-    (
-        "13",
-        11.5,
-        &["13.10.00", "13.20.00", "13.30.00", "13.91.00", "13.99.90", "13.96.20"],
-    ),
-    (
-        "14",
-        14.5,
-        &["14.13.10", "14.13.20", "14.14.00", "14.19.10", "14.39.00"],
-    ),
-    ("17", 0.3, &[]),
-    ("20", 0.5, &[]),
-    ("22", 0.6, &[]),
-    ("25", 1.2, &["25.62.00"]),
-    ("28", 1.0, &["28.94.10", "28.94.20"]),
-    ("33", 0.3, &[]),
-    ("41", 2.0, &["41.20.00"]),
-    ("43", 3.0, &["43.21.01", "43.22.01", "43.39.01"]),
-    ("45", 1.0, &["45.20.10"]),
-    ("46", 4.0, &["46.41.10", "46.41.20", "46.42.10"]),
-    ("47", 7.0, &["47.11.20", "47.11.40", "47.71.10", "47.19.10"]),
-    ("49", 2.5, &["49.41.00"]),
-    ("52", 1.5, &["52.10.10", "52.29.22"]),
-    ("53", 0.3, &[]),
-    ("55", 1.3, &["55.10.00"]),
-    ("56", 8.0, &["56.10.11", "56.10.20", "56.30.00", "56.10.30"]),
-    ("62", 1.0, &["62.01.00", "62.02.00"]),
-    ("63", 0.3, &[]),
-    ("64", 0.5, &["64.19.10"]),
-    ("68", 0.4, &[]),
-    ("69", 1.2, &["69.20.11", "69.10.10"]),
-    ("70", 0.5, &[]),
-    ("71", 0.6, &[]),
-    ("73", 0.3, &[]),
-    ("74", 0.4, &[]),
-    ("78", 6.5, &["78.20.00"]),
-    ("80", 0.6, &["80.10.00"]),
-    ("81", 4.0, &["81.21.00", "81.22.02"]),
-    ("82", 2.0, &["82.20.00", "82.92.10"]),
-    ("84", 1.2, &["84.11.10"]),
-    ("85", 4.0, &["85.20.00", "85.31.10", "85.10.00"]),
-    ("86", 2.0, &["86.10.10", "86.22.09"]),
-    ("87", 1.5, &["87.10.00", "87.30.00"]),
-    ("88", 2.0, &["88.10.00", "88.91.00"]),
-    ("90", 0.4, &[]),
-    ("93", 0.9, &["93.11.20", "93.13.00", "93.29.90"]),
-    ("94", 0.5, &[]),
-    ("96", 2.0, &["96.02.01", "96.02.02", "96.01.10"]),
-    ("97", 5.0, &["97.00.00"]),
-];
-
-const GENERIC: &[DivSpec] = &[
-    ("01", 4.5, &["01.21.00", "01.13.10", "01.24.00", "01.50.00", "01.61.00"]),
-    ("02", 0.3, &[]),
-    ("03", 0.3, &[]),
-    ("10", 2.5, &["10.71.10", "10.51.20", "10.13.00"]),
-    ("11", 0.3, &["11.02.10"]),
-    ("13", 0.6, &[]),
-    ("14", 0.6, &["14.13.10"]),
-    ("15", 0.5, &[]),
-    ("16", 0.5, &[]),
-    ("18", 0.3, &[]),
-    ("20", 0.5, &[]),
-    ("22", 0.8, &[]),
-    ("23", 0.6, &[]),
-    ("24", 0.4, &[]),
-    ("25", 2.5, &["25.62.00", "25.11.00"]),
-    ("27", 0.5, &[]),
-    ("28", 1.8, &[]),
-    ("29", 0.5, &[]),
-    ("31", 0.6, &[]),
-    ("32", 0.4, &[]),
-    ("33", 0.6, &[]),
-    ("35", 0.2, &[]),
-    ("38", 0.8, &[]),
-    ("41", 2.5, &["41.20.00"]),
-    ("42", 0.7, &[]),
-    ("43", 3.8, &["43.21.01", "43.22.01", "43.39.01"]),
-    ("45", 1.2, &["45.20.10"]),
-    ("46", 4.5, &[]),
-    ("47", 8.5, &["47.11.20", "47.11.40", "47.71.10", "47.19.10"]),
-    ("49", 2.8, &["49.41.00"]),
-    ("52", 2.0, &["52.10.10", "52.29.22"]),
-    ("53", 0.4, &[]),
-    ("55", 3.5, &["55.10.00", "55.20.51"]),
-    ("56", 10.5, &["56.10.11", "56.10.20", "56.30.00", "56.10.30"]),
-    ("58", 0.2, &[]),
-    ("62", 1.3, &["62.01.00", "62.02.00"]),
-    ("63", 0.3, &[]),
-    ("64", 0.6, &["64.19.10"]),
-    ("65", 0.3, &[]),
-    ("66", 0.3, &[]),
-    ("68", 0.5, &[]),
-    ("69", 1.3, &["69.20.11", "69.10.10"]),
-    ("70", 0.6, &[]),
-    ("71", 0.8, &[]),
-    ("73", 0.4, &[]),
-    ("74", 0.5, &[]),
-    ("75", 0.2, &[]),
-    ("77", 0.4, &[]),
-    ("78", 6.5, &["78.20.00"]),
-    ("79", 0.4, &[]),
-    ("80", 0.6, &["80.10.00"]),
-    ("81", 3.8, &["81.21.00", "81.22.02"]),
-    ("82", 2.0, &["82.20.00", "82.92.10"]),
-    ("84", 1.5, &["84.11.10"]),
-    ("85", 5.0, &["85.20.00", "85.31.10", "85.10.00"]),
-    ("86", 2.8, &["86.10.10", "86.22.09"]),
-    ("87", 2.0, &["87.10.00", "87.30.00"]),
-    ("88", 2.4, &["88.10.00", "88.91.00"]),
-    ("90", 0.5, &[]),
-    ("91", 0.3, &[]),
-    ("93", 1.5, &["93.11.20", "93.13.00", "93.29.90"]),
-    ("94", 0.6, &[]),
-    ("95", 0.2, &[]),
-    ("96", 2.2, &["96.02.01", "96.02.02", "96.01.10"]),
-    ("97", 5.0, &["97.00.00"]),
-];
-
-/// Citizenship shares (Ministry code, weight); the rest of the table shares `OTHER_CIT`.
-const CIT_PRATO: &[(&str, f64)] = &[
-    ("000", 74.5),
-    ("314", 10.0),
-    ("235", 3.0),
-    ("201", 3.2),
-    ("344", 2.3),
-    ("436", 1.4),
-    ("305", 0.8),
-    ("443", 0.6),
-    ("450", 0.5),
-    ("243", 0.5),
-    ("615", 0.3),
-    ("330", 0.4),
-    ("323", 0.3),
-    ("254", 0.3),
-    ("460", 0.2),
-];
-const CIT_GENERIC: &[(&str, f64)] = &[
-    ("000", 84.0),
-    ("235", 4.0),
-    ("201", 2.2),
-    ("436", 2.0),
-    ("314", 1.0),
-    ("243", 1.0),
-    ("330", 0.9),
-    ("305", 0.6),
-    ("344", 0.6),
-    ("323", 0.5),
-    ("615", 0.4),
-    ("254", 0.5),
-    ("443", 0.5),
-    ("450", 0.4),
-    ("460", 0.4),
-    ("419", 0.4),
-    ("233", 0.3),
-    ("605", 0.2),
-];
-const OTHER_CIT: f64 = 0.8;
-
-/// Name pools (see `people.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameGroup {
-    Italian,
-    Chinese,
-    Romanian,
-    Albanian,
-    SouthAsian,
-    NorthAfrican,
-    WestAfrican,
-    Slavic,
-    Latin,
-    Other,
-}
-
-fn name_group(cod: &str) -> NameGroup {
-    match cod {
-        "000" => NameGroup::Italian,
-        "314" => NameGroup::Chinese,
-        "235" => NameGroup::Romanian,
-        "201" => NameGroup::Albanian,
-        "344" | "305" | "330" | "311" => NameGroup::SouthAsian,
-        "436" | "460" | "419" => NameGroup::NorthAfrican,
-        "443" | "450" => NameGroup::WestAfrican,
-        "243" | "254" | "233" | "253" => NameGroup::Slavic,
-        "615" | "323" | "605" => NameGroup::Latin,
-        _ => NameGroup::Other,
-    }
 }
 
 /// A citizenship the generator uses.
@@ -399,220 +113,6 @@ pub struct World {
     pub unknown_comune: &'static str,
 }
 
-pub const TRS_CODES: [&str; 4] = ["DI", "FF", "TP", "PP"];
-pub const TRS_DI: u8 = 0;
-pub const TRS_FF: u8 = 1;
-pub const TRS_TP: u8 = 2;
-pub const TRS_PP: u8 = 3;
-
-fn to_day(d: chrono::NaiveDate) -> i32 {
-    use chrono::Datelike;
-    cal::days_from_civil(d.year(), d.month(), d.day())
-}
-
-/// Ministry (MLPS) region code from the ISTAT region code (DOMAIN.md §2.11); the two
-/// autonomous provinces of Trentino-Alto Adige have their own codes.
-pub fn mlps_region(regione_istat: &str, provincia_istat: &str) -> &'static str {
-    match (regione_istat, provincia_istat) {
-        (_, "021") => "03",
-        (_, "022") => "18",
-        ("01", _) => "13",
-        ("02", _) => "20",
-        ("03", _) => "10",
-        ("05", _) => "21",
-        ("06", _) => "07",
-        ("07", _) => "09",
-        ("08", _) => "06",
-        ("09", _) => "17",
-        ("10", _) => "19",
-        ("11", _) => "11",
-        ("12", _) => "08",
-        ("13", _) => "01",
-        ("14", _) => "12",
-        ("15", _) => "05",
-        ("16", _) => "14",
-        ("17", _) => "02",
-        ("18", _) => "04",
-        ("19", _) => "16",
-        ("20", _) => "15",
-        _ => "00",
-    }
-}
-
-fn sector_traits(div: &str, code: &str) -> (Season, f64, f64, f64, [f64; 9]) {
-    // mix order: Ti, Td, TdSost, Appr, Interm, Dom, Tiroc, Parasub, Domicilio
-    let d: u32 = div.parse().unwrap_or(0);
-    match d {
-        1..=3 => (
-            Season::Agriculture,
-            0.3,
-            0.0,
-            0.0,
-            [4.0, 86.0, 0.5, 1.0, 3.0, 0.0, 1.5, 0.5, 0.0],
-        ),
-        13 => (
-            Season::Manufacturing,
-            0.42,
-            0.0,
-            0.0,
-            [22.0, 52.0, 2.0, 9.0, 2.0, 0.0, 4.5, 1.0, 0.8],
-        ),
-        14 => (
-            Season::Manufacturing,
-            0.6,
-            0.0,
-            0.0,
-            [20.0, 55.0, 1.5, 8.0, 2.5, 0.0, 4.0, 0.5, 1.5],
-        ),
-        10..=33 => (
-            Season::Manufacturing,
-            0.25,
-            0.0,
-            0.0,
-            [24.0, 52.0, 2.5, 9.0, 2.0, 0.0, 4.5, 1.0, 0.0],
-        ),
-        35..=39 => (
-            Season::Default,
-            0.2,
-            0.0,
-            0.2,
-            [30.0, 50.0, 3.0, 8.0, 1.0, 0.0, 4.0, 2.0, 0.0],
-        ),
-        41..=43 => (
-            Season::Default,
-            0.08,
-            0.0,
-            0.0,
-            [30.0, 53.0, 1.0, 11.0, 2.0, 0.0, 2.0, 1.0, 0.0],
-        ),
-        45..=47 => (
-            Season::Trade,
-            0.55,
-            0.0,
-            0.0,
-            [16.0, 47.0, 3.0, 9.0, 12.0, 0.0, 6.5, 2.0, 0.0],
-        ),
-        49..=53 => (
-            Season::Default,
-            0.22,
-            0.0,
-            0.0,
-            [20.0, 58.0, 2.0, 5.0, 10.0, 0.0, 2.0, 1.0, 0.0],
-        ),
-        55 | 56 => (
-            Season::Tourism,
-            0.55,
-            0.0,
-            0.0,
-            [8.0, 50.0, 1.5, 7.0, 26.0, 0.0, 3.0, 0.5, 0.0],
-        ),
-        58..=63 => (
-            Season::Default,
-            0.35,
-            0.0,
-            0.0,
-            [30.0, 32.0, 2.0, 10.0, 2.0, 0.0, 10.0, 12.0, 0.0],
-        ),
-        64..=68 => (
-            Season::Default,
-            0.55,
-            0.0,
-            0.0,
-            [30.0, 38.0, 5.0, 8.0, 2.0, 0.0, 8.0, 7.0, 0.0],
-        ),
-        69..=75 => (
-            Season::Default,
-            0.58,
-            0.0,
-            0.0,
-            [20.0, 32.0, 3.0, 9.0, 2.0, 0.0, 15.0, 17.0, 0.0],
-        ),
-        78 if code.starts_with("78.2") => (
-            Season::Default,
-            0.4,
-            0.0,
-            0.0,
-            [10.0, 90.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-        ),
-        77..=82 => (
-            Season::Default,
-            0.55,
-            0.0,
-            0.0,
-            [22.0, 52.0, 3.0, 3.0, 13.0, 0.0, 2.0, 3.0, 0.0],
-        ),
-        84 => (
-            Season::Default,
-            0.55,
-            0.0,
-            1.0,
-            [30.0, 50.0, 5.0, 0.0, 0.0, 0.0, 7.0, 8.0, 0.0],
-        ),
-        85 => (
-            Season::School,
-            0.75,
-            0.0,
-            0.5,
-            [8.0, 58.0, 8.0, 1.0, 2.0, 0.0, 3.0, 20.0, 0.0],
-        ),
-        86 => (
-            Season::Default,
-            0.75,
-            0.0,
-            0.6,
-            [26.0, 40.0, 10.0, 2.0, 2.0, 0.0, 3.0, 17.0, 0.0],
-        ),
-        87 | 88 => (
-            Season::Default,
-            0.82,
-            0.0,
-            0.15,
-            [24.0, 50.0, 8.0, 3.0, 5.0, 0.0, 4.0, 6.0, 0.0],
-        ),
-        90..=93 => (
-            Season::Tourism,
-            0.45,
-            0.0,
-            0.05,
-            [8.0, 50.0, 1.0, 4.0, 22.0, 0.0, 3.0, 12.0, 0.0],
-        ),
-        94..=96 => (
-            Season::Default,
-            0.68,
-            0.0,
-            0.0,
-            [15.0, 45.0, 2.0, 14.0, 8.0, 0.0, 8.0, 8.0, 0.0],
-        ),
-        97 | 98 => (
-            Season::Flat,
-            0.88,
-            0.0,
-            0.0,
-            [0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 0.0, 0.0, 0.0],
-        ),
-        _ => (
-            Season::Default,
-            0.45,
-            0.0,
-            0.0,
-            [20.0, 52.0, 2.0, 7.0, 6.0, 0.0, 4.0, 4.0, 0.0],
-        ),
-    }
-}
-
-fn chinese_share(prato: bool, div: &str) -> f64 {
-    match (prato, div) {
-        (true, "14") => 0.3,
-        (true, "13") => 0.08,
-        (true, "46") => 0.15,
-        (true, "47") => 0.1,
-        (true, "56") => 0.06,
-        (true, "96") => 0.06,
-        (false, "14") | (false, "47") | (false, "56") => 0.03,
-        _ => 0.0,
-    }
-}
-
 impl World {
     pub fn build(province: &str, first_day: i32, last_day: i32) -> Result<World> {
         let r = Reference::get();
@@ -623,7 +123,7 @@ impl World {
             );
         };
         let valid_window = |c: &Comune| {
-            c.validity.contains(super::day_to_date(first_day)) && c.validity.contains(super::day_to_date(last_day))
+            c.validity.contains(cal::day_to_date(first_day)) && c.validity.contains(cal::day_to_date(last_day))
         };
         let mut comuni: Vec<&'static Comune> = r
             .comuni_of_province(prov)
@@ -657,19 +157,15 @@ impl World {
                 region_comuni.extend(cs.iter().copied());
             }
             // Capoluogo plus a few more comuni of every province.
-            let mut picked = 0;
             for c in cs.iter().filter(|c| c.capoluogo) {
                 italy_comuni.push(*c);
-                picked += 1;
             }
             let step = (cs.len() / 3).max(1);
             for c in cs.iter().step_by(step).take(3) {
                 if !c.capoluogo {
                     italy_comuni.push(*c);
-                    picked += 1;
                 }
             }
-            let _ = picked;
         }
         if region_comuni.is_empty() {
             region_comuni = comuni.clone();
@@ -680,10 +176,10 @@ impl World {
         let prato = prov.sigla == "PO";
 
         // Sectors.
-        let spec = if prato { PRATO } else { GENERIC };
         let all = r.ateco_sottocategorie();
         let mut sectors = Vec::new();
-        for &(div, w, preferred) in spec {
+        for d in calib::divisions(prato) {
+            let (div, w, preferred) = (d.divisione.as_str(), d.weight, &d.preferred);
             let in_div: Vec<&'static str> = all
                 .iter()
                 .filter(|a| a.divisione == div && a.codice.len() == 8)
@@ -694,7 +190,7 @@ impl World {
             }
             let pref: Vec<&'static str> = preferred
                 .iter()
-                .filter_map(|p| in_div.iter().copied().find(|c| c == p))
+                .filter_map(|p| in_div.iter().copied().find(|c| *c == p.as_str()))
                 .collect();
             let others: Vec<&'static str> = in_div.iter().copied().filter(|c| !pref.contains(c)).collect();
             let step = (others.len() / 5).max(1);
@@ -715,19 +211,19 @@ impl World {
                     .find(|a| a.codice == code)
                     .and_then(|a| a.sezione.bytes().next())
                     .unwrap_or(b'Z');
-                let (season, female, _, pa, mix) = sector_traits(div, code);
+                let t = sector_traits(div, code);
                 sectors.push(Sector {
                     ateco: code,
                     sezione,
                     divisione: div.parse().unwrap_or(0),
                     weight: w * share,
-                    season,
-                    female,
-                    chinese: chinese_share(prato, div),
+                    season: t.season,
+                    female: t.female,
+                    chinese: d.chinese,
                     agency: code.starts_with("78.2"),
                     household: div == "97",
-                    pa,
-                    mix,
+                    pa: t.pa,
+                    mix: t.mix,
                 });
             };
             for c in &pref {
@@ -742,20 +238,17 @@ impl World {
         }
 
         // Citizenships.
-        let shares = if prato { CIT_PRATO } else { CIT_GENERIC };
+        let shares = calib::citizenship_shares(prato);
         let mut cits = Vec::new();
         let mut cit_weights = Vec::new();
-        let mid = super::day_to_date((first_day + last_day) / 2);
         for c in r.cittadinanze() {
-            if !c.validity.contains(super::day_to_date(first_day)) || !c.validity.contains(super::day_to_date(last_day))
-            {
+            if !c.validity.contains(cal::day_to_date(first_day)) || !c.validity.contains(cal::day_to_date(last_day)) {
                 continue;
             }
             let italian = c.codice == "000";
             if !(italian || c.cod_mf.len() == 4 && c.cod_mf.starts_with('Z')) {
                 continue; // apolide, or no state code
             }
-            let _ = mid;
             let w = shares.iter().find(|(k, _)| *k == c.codice).map(|(_, w)| *w);
             cits.push(Cit {
                 codice: c.codice.as_str(),
@@ -781,8 +274,8 @@ impl World {
             .map(|code| {
                 r.tipologie().iter().find(|t| t.codice == *code).map(|t| {
                     (
-                        t.validity.from.map_or(i32::MIN, to_day),
-                        t.validity.to.map_or(i32::MAX, to_day),
+                        t.validity.from.map_or(i32::MIN, cal::date_to_day),
+                        t.validity.to.map_or(i32::MAX, cal::date_to_day),
                     )
                 })
             })
@@ -798,7 +291,6 @@ impl World {
                 bail!("causa di cessazione {need} missing from the reference table");
             }
         }
-        let _ = MacroCausa::Altro;
         let mut has_trs = [false; 4];
         for (i, code) in TRS_CODES.iter().enumerate() {
             has_trs[i] = r.trasformazioni().iter().any(|t| t.codice == *code);

@@ -277,7 +277,7 @@ fn faults_are_listed_with_rates_close_to_the_configured_ones() {
     for (_, m) in &an {
         *by.entry(m.as_str()).or_default() += 1;
     }
-    for m in emit::MOTIVI.iter().skip(1) {
+    for m in codes::MOTIVI.iter().skip(1) {
         assert!(by.get(m).copied().unwrap_or(0) >= 1, "motivo {m} missing: {by:?}");
     }
     assert_eq!(by.get("annullato"), by.get("annullamento"));
