@@ -211,7 +211,8 @@ mod tests {
     use super::*;
 
     /// The files of sql/ follow sql/README.md: the layers in run order; a macro file defines
-    /// `oml_` macros only; a view file defines one view, named as the file. Every lake dataset
+    /// `oml_` macros only; a view file defines one view, named as the file (after an optional
+    /// numeric prefix). Every lake dataset
     /// has its view, and rendering leaves no placeholder: the text runs in a plain DuckDB.
     #[test]
     fn sql_files_follow_the_layout_and_render_for_duckdb() {
@@ -230,7 +231,13 @@ mod tests {
                     assert!(c.starts_with("CREATE OR REPLACE MACRO oml_"), "{path}: {c}");
                 }
             } else {
-                let view = format!("CREATE OR REPLACE VIEW {} AS", file.strip_suffix(".sql").unwrap());
+                // The view's name, after an optional ordering prefix (`10_`).
+                let stem = file.strip_suffix(".sql").unwrap();
+                let name = stem
+                    .split_once('_')
+                    .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    .map_or(stem, |(_, rest)| rest);
+                let view = format!("CREATE OR REPLACE VIEW {name} AS");
                 assert!(
                     creates.len() == 1 && creates[0].starts_with(&view),
                     "{path}: {creates:?}"
