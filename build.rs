@@ -134,8 +134,9 @@ fn embed_sql() {
     let mut view_files = String::new();
     for layer in VIEW_LAYERS {
         for (name, path) in sql_files(layer) {
-            views += &format!("    \"\\n-- sql/{layer}/{name}\\n\",\n    include_str!({path:?}),\n");
-            view_files += &format!("    (\"{layer}/{name}\", include_str!({path:?})),\n");
+            let (banner, under) = (format!("\n-- sql/{layer}/{name}\n"), format!("{layer}/{name}"));
+            views += &format!("    {banner:?},\n    include_str!({path:?}),\n");
+            view_files += &format!("    ({under:?}, include_str!({path:?})),\n");
         }
     }
     let mut indicators = String::new();
