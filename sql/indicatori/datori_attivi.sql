@@ -1,4 +1,5 @@
 -- indicatore: datori_attivi
+-- ordine: 60
 -- titolo: Datori di lavoro attivi e che assumono
 -- fonte: rapporti_dim
 -- additive:

@@ -1,4 +1,5 @@
 -- indicatore: durate
+-- ordine: 40
 -- titolo: Durata prevista ed effettiva dei rapporti, quote di rapporti brevi
 -- fonte: rapporti_dim
 -- additive:

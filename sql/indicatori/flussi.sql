@@ -1,4 +1,5 @@
 -- indicatore: flussi
+-- ordine: 10
 -- titolo: Attivazioni, cessazioni, trasformazioni e saldo
 -- fonte: segmenti_dim
 -- additive: attivazioni, cessazioni, cessazioni_comunicate, cessazioni_imputate, trasformazioni_in_entrata, trasformazioni_in_uscita, saldo

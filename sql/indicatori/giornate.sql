@@ -1,4 +1,5 @@
 -- indicatore: giornate
+-- ordine: 30
 -- titolo: Giornate lavorate e occupati equivalenti a tempo pieno
 -- fonte: segmenti_dim
 -- additive: giornate, ula

@@ -1,4 +1,5 @@
 -- indicatore: lavoratori_interessati
+-- ordine: 50
 -- titolo: Lavoratori interessati da attivazioni
 -- fonte: rapporti_dim
 -- additive:

@@ -1,4 +1,5 @@
 -- indicatore: posizioni
+-- ordine: 20
 -- titolo: Posizioni di lavoro all'inizio e alla fine del periodo
 -- fonte: segmenti_dim
 -- additive: posizioni_inizio, posizioni_fine, variazione

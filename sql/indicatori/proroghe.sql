@@ -1,4 +1,5 @@
 -- indicatore: proroghe
+-- ordine: 70
 -- titolo: Proroghe
 -- fonte: co_eventi_dim
 -- additive: proroghe

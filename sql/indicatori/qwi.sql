@@ -1,4 +1,5 @@
 -- indicatore: qwi
+-- ordine: 90
 -- titolo: Indicatori QWI (Quarterly Workforce Indicators) per trimestre
 -- fonte: rapporti_dim
 -- trimestrale: si

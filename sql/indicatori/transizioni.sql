@@ -1,4 +1,5 @@
 -- indicatore: transizioni
+-- ordine: 100
 -- titolo: Transizioni tra rapporti di lavoro (da lavoro a lavoro entro 30 giorni)
 -- fonte: rapporti_dim
 -- additive: transizioni

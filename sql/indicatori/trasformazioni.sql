@@ -1,4 +1,5 @@
 -- indicatore: trasformazioni
+-- ordine: 80
 -- titolo: Trasformazioni (tutte e a tempo indeterminato)
 -- fonte: segmenti_dim
 -- additive: trasformazioni, trasformazioni_a_ti

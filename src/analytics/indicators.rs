@@ -18,25 +18,10 @@ use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The indicator files, embedded in the binary (the same text as in `sql/indicatori/`).
-pub const FILES: [(&str, &str); 10] = [
-    ("flussi", include_str!("../../sql/indicatori/flussi.sql")),
-    ("posizioni", include_str!("../../sql/indicatori/posizioni.sql")),
-    ("giornate", include_str!("../../sql/indicatori/giornate.sql")),
-    ("durate", include_str!("../../sql/indicatori/durate.sql")),
-    (
-        "lavoratori_interessati",
-        include_str!("../../sql/indicatori/lavoratori_interessati.sql"),
-    ),
-    ("datori_attivi", include_str!("../../sql/indicatori/datori_attivi.sql")),
-    ("proroghe", include_str!("../../sql/indicatori/proroghe.sql")),
-    (
-        "trasformazioni",
-        include_str!("../../sql/indicatori/trasformazioni.sql"),
-    ),
-    ("qwi", include_str!("../../sql/indicatori/qwi.sql")),
-    ("transizioni", include_str!("../../sql/indicatori/transizioni.sql")),
-];
+/// The indicator files, embedded in the binary: every file of `sql/indicatori/` (found by
+/// `build.rs`), by name (the file's stem), in name order. [`catalog`] orders them by their
+/// `ordine` header.
+pub const FILES: &[(&str, &str)] = super::sql_files::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
 pub const DIMENSIONS: [(&str, &str); 16] = [
@@ -86,7 +71,15 @@ pub struct Indicator {
 }
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-const META_KEYS: [&str; 6] = ["indicatore", "titolo", "fonte", "additive", "trimestrale", "identita"];
+const META_KEYS: [&str; 7] = [
+    "indicatore",
+    "ordine",
+    "titolo",
+    "fonte",
+    "additive",
+    "trimestrale",
+    "identita",
+];
 
 /// `total = a + b - c`: the measure `total` equals the signed sum of the others, in every cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,10 +120,17 @@ fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-/// Every indicator, in the order of [`FILES`].
+/// Every indicator, in the order of the `ordine` header of its file (`-- ordine: 10`; files
+/// without one come last, by name).
 pub fn catalog() -> Vec<Indicator> {
-    FILES
-        .iter()
+    let mut files = FILES.to_vec();
+    files.sort_by_key(|(_, sql)| {
+        header_value(sql, "ordine")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(u32::MAX)
+    });
+    files
+        .into_iter()
         .map(|(name, sql)| Indicator {
             name,
             title: header_value(sql, "titolo").unwrap_or(name).to_string(),
@@ -163,7 +163,7 @@ pub fn catalog() -> Vec<Indicator> {
 /// Looks an indicator up by name.
 pub fn find(name: &str) -> Result<Indicator> {
     catalog().into_iter().find(|i| i.name == name).with_context(|| {
-        let names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = catalog().iter().map(|i| i.name).collect();
         format!("unknown indicator {name:?}; available: {}", names.join(", "))
     })
 }
@@ -526,7 +526,15 @@ mod tests {
 
     #[test]
     fn every_indicator_file_has_a_title_and_declares_additive_measures_it_produces() {
+        assert_eq!(catalog().len(), FILES.len());
+        assert_eq!(catalog()[0].name, "flussi", "the first by ordine");
         for ind in catalog() {
+            assert_eq!(header_value(ind.sql, "indicatore"), Some(ind.name), "the file's name");
+            assert!(
+                header_value(ind.sql, "ordine").is_some_and(|o| o.parse::<u32>().is_ok()),
+                "{}",
+                ind.name
+            );
             assert!(ind.title != ind.name, "{} has no titolo", ind.name);
             for a in &ind.additive {
                 assert!(

@@ -1,8 +1,11 @@
 //! Analytics: an embedded DuckDB session with views on the lake, and query output.
 //!
-//! The views are defined once, in `sql/views.sql` (embedded in the binary); each
-//! `{{dataset}}` placeholder becomes a `read_parquet` over the dataset's hive partitions, or
-//! an empty relation of the right schema when the dataset has no file yet.
+//! The views are defined once, in the files of `sql/` (see `sql/README.md`): DuckDB macros
+//! (`sql/macros/`), then the views of the layers `sql/staging/`, `sql/intermediate/` and
+//! `sql/marts/`. `build.rs` finds the files and embeds them, in that order, as one text
+//! ([`VIEWS_SQL`]); the same text, rendered, is stored in the lake as `views.sql` for DuckDB
+//! users. Each `{{dataset}}` placeholder becomes a `read_parquet` over the dataset's hive
+//! partitions, or an empty relation of the right schema when the dataset has no file yet.
 
 pub mod indicators;
 pub mod marts;
@@ -14,8 +17,17 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use std::path::Path;
 
-/// The view definitions, as shipped in `sql/views.sql`.
-pub const VIEWS_SQL: &str = include_str!("../../sql/views.sql");
+/// The files of `sql/`, found and embedded by `build.rs`.
+mod sql_files {
+    include!(concat!(env!("OUT_DIR"), "/sql_files.rs"));
+}
+
+/// The view definitions: `sql/header.sql`, then the files of `sql/macros/`, `sql/staging/`,
+/// `sql/intermediate/` and `sql/marts/` (by name within each), each after a line naming it.
+pub const VIEWS_SQL: &str = sql_files::VIEWS_SQL;
+
+/// The files [`VIEWS_SQL`] is made of, in run order: path under `sql/`, text.
+pub const VIEW_FILES: &[(&str, &str)] = sql_files::VIEW_FILES;
 
 fn duck_type(t: &arrow::datatypes::DataType) -> &'static str {
     use arrow::datatypes::DataType as D;
@@ -99,8 +111,7 @@ impl Session {
         let manifest = lake.manifest()?;
         let base = std::fs::canonicalize(&lake.root).unwrap_or_else(|_| lake.root.clone());
         let sql = render(&manifest, Some(&base))?;
-        conn.execute_batch(&sql)
-            .context("creating the lake views (sql/views.sql)")?;
+        conn.execute_batch(&sql).context("creating the lake views (sql/)")?;
         Ok(Session { conn })
     }
 
@@ -109,7 +120,7 @@ impl Session {
     pub fn open_generation(dir: &Path, manifest: &Manifest) -> Result<Session> {
         let conn = open_duckdb()?;
         let sql = render(manifest, Some(dir))?;
-        conn.execute_batch(&sql).context("creating the views (sql/views.sql)")?;
+        conn.execute_batch(&sql).context("creating the views (sql/)")?;
         Ok(Session { conn })
     }
 
@@ -182,6 +193,51 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The files of sql/ follow sql/README.md: the layers in run order; a macro file defines
+    /// `oml_` macros only; a view file defines one view, named as the file (after an optional
+    /// numeric prefix). Every lake dataset
+    /// has its view, and rendering leaves no placeholder: the text runs in a plain DuckDB.
+    #[test]
+    fn sql_files_follow_the_layout_and_render_for_duckdb() {
+        let layers = ["macros", "staging", "intermediate", "marts"];
+        let mut last = 0;
+        for (path, text) in VIEW_FILES {
+            let (layer, file) = path.split_once('/').unwrap();
+            let i = layers.iter().position(|l| *l == layer).unwrap();
+            assert!(i >= last, "{path} runs after a later layer");
+            last = i;
+            assert!(VIEWS_SQL.contains(&format!("-- sql/{path}\n{text}")), "{path}");
+            let creates: Vec<&str> = text.lines().filter(|l| l.starts_with("CREATE")).collect();
+            if layer == "macros" {
+                assert!(!creates.is_empty(), "{path}");
+                for c in creates {
+                    assert!(c.starts_with("CREATE OR REPLACE MACRO oml_"), "{path}: {c}");
+                }
+            } else {
+                // The view's name, after an optional ordering prefix (`10_`).
+                let stem = file.strip_suffix(".sql").unwrap();
+                let name = stem
+                    .split_once('_')
+                    .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    .map_or(stem, |(_, rest)| rest);
+                let view = format!("CREATE OR REPLACE VIEW {name} AS");
+                assert!(
+                    creates.len() == 1 && creates[0].starts_with(&view),
+                    "{path}: {creates:?}"
+                );
+            }
+        }
+        for ds in crate::lake::all_datasets() {
+            let staged = VIEW_FILES
+                .iter()
+                .any(|(_, text)| text.contains(&format!("CREATE OR REPLACE VIEW {ds} AS SELECT * FROM {{{{{ds}}}}};")));
+            assert!(staged, "no view over the dataset {ds}");
+        }
+        let sql = render_views(&Manifest::default()).unwrap();
+        assert!(!sql.replace("{{dataset}}", "").contains("{{"), "a placeholder is left");
+        open_duckdb().unwrap().execute_batch(&sql).unwrap();
+    }
 
     /// The linked library is the pinned release, with Parquet and JSON built in and loaded
     /// (nothing to download at run time).

@@ -1,0 +1,10 @@
+-- OML: DuckDB views over the lake.
+--
+-- Assembled from the files of sql/ (sql/README.md): sql/macros/, then the views of
+-- sql/staging/, sql/intermediate/ and sql/marts/, each file after a line naming it.
+-- The binary fills each {{dataset}} placeholder with a read_parquet over that dataset's
+-- hive-partitioned files (anno=YYYY) and runs this text at the start of every `oml sql`
+-- session. Every ingest also writes a rendered copy, with paths relative to the lake, as
+-- `<lake>/views.sql`: researchers can run it from the lake folder with
+--     cd lake && duckdb -init views.sql
+-- Personal data never reach these datasets: workers and employers are keyed pseudonyms.

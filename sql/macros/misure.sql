@@ -1,0 +1,12 @@
+-- Helpers for the measures of the indicators.
+
+-- Rounding of published averages and shares: half away from zero on the decimal value, the
+-- same in every DuckDB release. round() on a DOUBLE differs between releases on ties:
+-- round(94.05, 1) is 94.1 in DuckDB 1.5 and 94.0 in 2.0 (which rounds the binary double).
+CREATE OR REPLACE MACRO oml_arrotonda(x, cifre) AS round(x::DECIMAL(38, 9), cifre)::DOUBLE;
+
+-- Weight of a day of work in full-time equivalents: part-time by weekly hours over 40 (0.5
+-- when the hours are missing); full-time, 'N' (non definito, e.g. intermittent) and unknown count 1.
+CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE
+    WHEN tipo_orario IN ('P', 'V', 'M') THEN coalesce(least(ore, 40.0) / 40.0, 0.5)
+    ELSE 1.0 END;

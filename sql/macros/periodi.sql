@@ -1,0 +1,38 @@
+-- Periods and parameters of the indicators.
+-- The indicator files in sql/indicatori/ read four DuckDB variables, so that each file runs
+-- as is from the DuckDB CLI (defaults: the whole lake, by year, no breakdown) and the binary
+-- only sets them (`oml indicators NAME --by … --period …`):
+--   SET VARIABLE oml_dal = DATE '2024-01-01';  SET VARIABLE oml_al = DATE '2024-12-31';
+--   SET VARIABLE oml_periodicita = 'trimestre';   -- 'mese' | 'trimestre' | 'anno'
+--   SET VARIABLE oml_per = ['cpi', 'macro_contratto'];   -- breakdown columns (dimensions)
+-- Dates follow docs/convenzioni.md: inclusive; a position is in the stock at the end of day t
+-- if data_inizio <= t and it has not ended by t (fine > t, or still open); a contract segment
+-- is in it if inizio_segmento <= t < uscita_segmento.
+
+-- Horizon and coverage of the last `oml build` (NULL before the first build).
+CREATE OR REPLACE MACRO oml_orizzonte() AS {{orizzonte}};
+CREATE OR REPLACE MACRO oml_inizio_copertura() AS {{inizio_copertura}};
+CREATE OR REPLACE MACRO oml_dal() AS coalesce(getvariable('oml_dal')::DATE, oml_inizio_copertura(), DATE '2000-01-01');
+CREATE OR REPLACE MACRO oml_al() AS coalesce(getvariable('oml_al')::DATE, oml_orizzonte(), DATE '2000-12-31');
+CREATE OR REPLACE MACRO oml_per() AS coalesce(getvariable('oml_per')::VARCHAR[], []::VARCHAR[]);
+CREATE OR REPLACE MACRO oml_periodicita() AS coalesce(getvariable('oml_periodicita')::VARCHAR, 'anno');
+-- The label of the period a day belongs to: '2024-03', '2024-Q1' or '2024'.
+CREATE OR REPLACE MACRO oml_periodo(d, periodicita) AS CASE periodicita
+    WHEN 'mese' THEN strftime(d, '%Y-%m')
+    WHEN 'trimestre' THEN strftime(d, '%Y') || '-Q' || quarter(d)::VARCHAR
+    ELSE strftime(d, '%Y') END;
+-- First and last day of the period a day belongs to.
+CREATE OR REPLACE MACRO oml_inizio_periodo(d, periodicita) AS CASE periodicita
+    WHEN 'mese' THEN date_trunc('month', d)::DATE
+    WHEN 'trimestre' THEN date_trunc('quarter', d)::DATE
+    ELSE date_trunc('year', d)::DATE END;
+CREATE OR REPLACE MACRO oml_fine_periodo(d, periodicita) AS CASE periodicita
+    WHEN 'mese' THEN (date_trunc('month', d) + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE
+    WHEN 'trimestre' THEN (date_trunc('quarter', d) + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE
+    ELSE (date_trunc('year', d) + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE END;
+-- The periods between oml_dal() and oml_al(), clipped to them.
+CREATE OR REPLACE MACRO oml_periodi(periodicita) AS TABLE
+    SELECT oml_periodo(g::DATE, periodicita) AS periodo,
+           greatest(min(g)::DATE, oml_dal()) AS inizio, least(max(g)::DATE, oml_al()) AS fine
+    FROM range(oml_dal()::TIMESTAMP, oml_al()::TIMESTAMP + INTERVAL 1 DAY, INTERVAL 1 DAY) t(g)
+    GROUP BY 1;

@@ -1,0 +1,5 @@
+-- Standard mart written by `oml build` (src/derive/marts.rs): indicatori/flussi.sql by
+-- macro_contratto, by month. The same table `oml indicators` prints (protected, totals
+-- included; columns periodo, breakdowns, misura, valore, stato, codice_stato, n_lavoratori,
+-- n_datori).
+CREATE OR REPLACE VIEW mart_flussi_mensili AS SELECT * FROM {{mart_flussi_mensili}};
