@@ -9,7 +9,7 @@
 //! folder (for the test binaries in `target/release/deps/`).
 //!
 //! It also embeds the SQL of `sql/` (see `sql/README.md`): [`embed_sql`] finds the files in
-//! their folders and writes `$OUT_DIR/sql_files.rs`, which `src/analytics` includes, so a file
+//! their folders and writes `$OUT_DIR/sql_files.rs`, which `src/sql.rs` includes, so a file
 //! dropped into `sql/indicatori/` (or a view into a layer) is built in with no list to edit.
 
 use std::env;

@@ -19,4 +19,5 @@ pub mod reference;
 pub mod report;
 pub mod sdc;
 pub mod sources;
+pub mod sql;
 pub mod synth;

@@ -12,6 +12,7 @@ const LADDER: &[(&str, u32)] = &[
     ("reference", 0),
     ("privacy", 0),
     ("sdc", 0),
+    ("sql", 0),
     ("quality", 1),
     ("sources", 2),
     ("lake", 3),
@@ -67,7 +68,10 @@ fn names_after(code: &str, prefix: &str) -> BTreeSet<String> {
     while let Some(i) = rest.find(prefix) {
         let before_ok = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric() && rest.as_bytes()[i - 1] != b'_';
         rest = &rest[i + prefix.len()..];
-        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if before_ok && !name.is_empty() {
             out.insert(name);
         }
@@ -93,9 +97,12 @@ fn every_stage_imports_only_the_floors_below_it() {
         if ["main", "lib", "cli"].contains(&stage.as_str()) || is_test_file(f) {
             continue;
         }
-        let mine = *floor
-            .get(stage.as_str())
-            .unwrap_or_else(|| panic!("{}: stage {stage} is not on the ladder of tests/architecture.rs", f.display()));
+        let mine = *floor.get(stage.as_str()).unwrap_or_else(|| {
+            panic!(
+                "{}: stage {stage} is not on the ladder of tests/architecture.rs",
+                f.display()
+            )
+        });
         for used in names_after(&code_of(f), "crate::") {
             if used == stage {
                 continue;
@@ -111,7 +118,11 @@ fn every_stage_imports_only_the_floors_below_it() {
             }
         }
     }
-    assert!(violations.is_empty(), "imports against the ladder:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "imports against the ladder:\n{}",
+        violations.join("\n")
+    );
 }
 
 /// The sibling files of a folder a file refers to through `super::NAME` or
@@ -212,7 +223,11 @@ fn the_files_of_a_folder_import_each_other_without_cycles() {
             }
         }
     }
-    assert!(cycles.is_empty(), "import cycles between the files of a folder:\n{}", cycles.join("\n"));
+    assert!(
+        cycles.is_empty(),
+        "import cycles between the files of a folder:\n{}",
+        cycles.join("\n")
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// The indicator files, embedded in the binary: every file of `sql/indicatori/` (found by
 /// `build.rs`), by name (the file's stem), in name order. [`catalog`] orders them by their
 /// `ordine` header.
-pub const FILES: &[(&str, &str)] = super::sql_files::INDICATOR_FILES;
+pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
 pub const DIMENSIONS: [(&str, &str); 16] = [

@@ -1,11 +1,7 @@
-//! Analytics: an embedded DuckDB session with views on the lake, and query output.
-//!
-//! The views are defined once, in the files of `sql/` (see `sql/README.md`): DuckDB macros
-//! (`sql/macros/`), then the views of the layers `sql/staging/`, `sql/intermediate/` and
-//! `sql/marts/`. `build.rs` finds the files and embeds them, in that order, as one text
-//! ([`VIEWS_SQL`]); the same text, rendered, is stored in the lake as `views.sql` for DuckDB
-//! users. Each `{{dataset}}` placeholder becomes a `read_parquet` over the dataset's hive
-//! partitions, or an empty relation of the right schema when the dataset has no file yet.
+//! Analytics: an embedded DuckDB session with the lake's views (`lake::views`, from the SQL of
+//! `sql/`), the named indicators of `sql/indicatori/` run through disclosure control
+//! ([`indicators`]), and the standard marts `oml build` commits with the relationships
+//! ([`marts`]).
 
 pub mod indicators;
 pub mod marts;
@@ -16,75 +12,6 @@ use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use std::path::Path;
-
-/// The files of `sql/`, found and embedded by `build.rs`.
-mod sql_files {
-    include!(concat!(env!("OUT_DIR"), "/sql_files.rs"));
-}
-
-/// The view definitions: `sql/header.sql`, then the files of `sql/macros/`, `sql/staging/`,
-/// `sql/intermediate/` and `sql/marts/` (by name within each), each after a line naming it.
-pub const VIEWS_SQL: &str = sql_files::VIEWS_SQL;
-
-/// The files [`VIEWS_SQL`] is made of, in run order: path under `sql/`, text.
-pub const VIEW_FILES: &[(&str, &str)] = sql_files::VIEW_FILES;
-
-fn duck_type(t: &arrow::datatypes::DataType) -> &'static str {
-    use arrow::datatypes::DataType as D;
-    match t {
-        D::Utf8 => "VARCHAR",
-        D::Int64 => "BIGINT",
-        D::Int32 => "INTEGER",
-        D::Float64 => "DOUBLE",
-        D::Boolean => "BOOLEAN",
-        D::Date32 => "DATE",
-        D::Timestamp(_, _) => "TIMESTAMP",
-        _ => "VARCHAR",
-    }
-}
-
-/// The relation a dataset placeholder stands for. `base` = None gives paths relative to the
-/// lake folder (for the copy stored in the lake).
-fn relation(manifest: &Manifest, dataset: &str, base: Option<&Path>) -> Result<String> {
-    if manifest.files(dataset).is_empty() {
-        let s = crate::lake::catalog::dataset_schema(dataset).with_context(|| format!("unknown dataset {dataset}"))?;
-        let cols: Vec<String> = s
-            .fields()
-            .iter()
-            .map(|f| format!("NULL::{} AS {}", duck_type(f.data_type()), f.name()))
-            .chain(std::iter::once("NULL::INTEGER AS anno".to_string()))
-            .collect();
-        return Ok(format!("(SELECT {} WHERE false)", cols.join(", ")));
-    }
-    let dir = match base {
-        Some(b) => b.join(dataset).to_string_lossy().into_owned(),
-        None => dataset.to_string(),
-    };
-    Ok(format!(
-        "read_parquet('{}/*/*.parquet', hive_partitioning = true, hive_types = {{'anno': INTEGER}})",
-        dir.replace('\'', "''")
-    ))
-}
-
-fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
-    let mut sql = VIEWS_SQL.to_string();
-    for ds in crate::lake::all_datasets() {
-        sql = sql.replace(&format!("{{{{{ds}}}}}"), &relation(manifest, ds, base)?);
-    }
-    let date = |d: Option<&str>| match d.and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
-        Some(d) => format!("DATE '{d}'"),
-        None => "NULL::DATE".to_string(),
-    };
-    let b = manifest.build.as_ref();
-    sql = sql.replace("{{orizzonte}}", &date(b.map(|b| b.orizzonte.as_str())));
-    sql = sql.replace("{{inizio_copertura}}", &date(b.map(|b| b.inizio_copertura.as_str())));
-    Ok(sql)
-}
-
-/// The views with paths relative to the lake (stored as `<lake>/views.sql`).
-pub fn render_views(manifest: &Manifest) -> Result<String> {
-    render(manifest, None)
-}
 
 /// The DuckDB release OML is built and tested with (`duckdb` crate 1.10506.x; the prebuilt
 /// library or the bundled build of the same release).
@@ -110,7 +37,7 @@ impl Session {
         let conn = open_duckdb()?;
         let manifest = lake.manifest()?;
         let base = std::fs::canonicalize(&lake.root).unwrap_or_else(|_| lake.root.clone());
-        let sql = render(&manifest, Some(&base))?;
+        let sql = crate::lake::views::render(&manifest, Some(&base))?;
         conn.execute_batch(&sql).context("creating the lake views (sql/)")?;
         Ok(Session { conn })
     }
@@ -119,7 +46,7 @@ impl Session {
     /// to compute the marts before committing them with the relationships).
     pub fn open_generation(dir: &Path, manifest: &Manifest) -> Result<Session> {
         let conn = open_duckdb()?;
-        let sql = render(manifest, Some(dir))?;
+        let sql = crate::lake::views::render(manifest, Some(dir))?;
         conn.execute_batch(&sql).context("creating the views (sql/)")?;
         Ok(Session { conn })
     }
@@ -193,6 +120,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lake::views::render_views;
+    use crate::sql::{VIEWS_SQL, VIEW_FILES};
 
     /// The files of sql/ follow sql/README.md: the layers in run order; a macro file defines
     /// `oml_` macros only; a view file defines one view, named as the file (after an optional

@@ -201,10 +201,7 @@ pub fn build_with(
     if opts.fail_before_commit {
         bail!("simulated crash before the manifest (test hook)");
     }
-    let views = crate::analytics::render_views(&m)?;
-    staging
-        .commit(&m, &views)
-        .context("committing the new lake generation")?;
+    staging.commit(&m).context("committing the new lake generation")?;
     Ok(BuildReport {
         record,
         secondi_lettura: t_read,

@@ -441,9 +441,8 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     if opts.fail_before_commit {
         bail!("simulated crash before the manifest (test hook)");
     }
-    let views = crate::analytics::render_views(&new_manifest)?;
     staging
-        .commit(&new_manifest, &views)
+        .commit(&new_manifest)
         .context("committing the new lake generation")?;
     Ok(IngestReport {
         run: Some(run),

@@ -25,6 +25,7 @@ mod error;
 pub mod lock;
 pub mod manifest;
 pub mod schema;
+pub mod views;
 
 use anyhow::{bail, Context, Result};
 use arrow::record_batch::RecordBatch;
@@ -216,7 +217,8 @@ impl Staging {
 
     /// Writes the manifest and the views, fsyncs, and swaps `current` to this generation.
     /// Each step is a named crash point ([`crash_point`]) for the tests.
-    pub fn commit(self, manifest: &Manifest, views_sql: &str) -> Result<()> {
+    pub fn commit(self, manifest: &Manifest) -> Result<()> {
+        let views_sql = views::render_views(manifest)?;
         crash_point("dati-scritti");
         let write_synced = |rel: &str, bytes: &[u8]| -> Result<()> {
             let tmp = self.dir.join(format!("{rel}.tmp"));
