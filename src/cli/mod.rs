@@ -30,7 +30,9 @@ use std::path::{Path, PathBuf};
 trasformazioni, cessazioni) into a validated, pseudonymised, hive-partitioned Parquet lake, and queries it with an \
 embedded DuckDB.\n\nStart with `oml demo`: it generates a synthetic province, ingests it and shows what the lake holds.\n\
 Workers and employers are stored only as keyed pseudonyms: set OML_KEY (e.g. `export OML_KEY=$(openssl rand -hex 32)`) \
-or pass --key-file, and keep the key outside the lake and the repository."
+or pass --key-file, and keep the key outside the lake and the repository.",
+    after_long_help = "Exit codes: 0 done, 1 error, 2 wrong arguments, 3 the lake is empty (ingest first), \
+4 the lake is not built (run `oml build`)."
 )]
 pub struct App {
     #[command(flatten)]

@@ -17,6 +17,7 @@
 //! rewritten in the new generation. Ties on `data_invio` are broken by the code, never by
 //! the order of arrival.
 
+use super::chains::{self, Elsewhere, Fate, Member};
 use super::worker::code_hash;
 use super::OrderedState;
 use crate::lake::manifest::Manifest;
@@ -285,14 +286,6 @@ struct NodeInfo {
     origin: Origin,
 }
 
-/// What became of a record.
-enum Fate {
-    Live,
-    Superseded(&'static str, Option<String>),
-    Orphan(Motivo),
-    Cycle,
-}
-
 fn str_col<'a>(b: &'a RecordBatch, name: &str) -> Result<&'a StringArray> {
     b.column_by_name(name)
         .and_then(|c| c.as_any().downcast_ref::<StringArray>())
@@ -500,108 +493,29 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
         .and_then(|c| c.as_any().downcast_ref::<TimestampMicrosecondArray>())
         .context("data_invio column")?;
     let code = |i: usize| codes.value(nodes[i].row);
-    let is_corr = |i: usize| matches!(tipo.value(nodes[i].row), "03" | "04");
-    let is_annul = |i: usize| tipo.value(nodes[i].row) == "04";
-    let by_code: FxHashMap<&str, usize> = (0..n).map(|i| (code(i), i)).collect();
 
-    // 3. Chains: parents, children, roots.
-    let mut children: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    let mut roots: Vec<usize> = Vec::new();
-    let mut orphans: Vec<usize> = Vec::new();
-    for (i, node) in nodes.iter().enumerate() {
-        if !is_corr(i) {
-            roots.push(i);
-            continue;
-        }
-        let p = correction_target(tipo, prec, node.row).unwrap_or("");
-        if let Some(&t) = by_code.get(p) {
-            children.entry(t).or_default().push(i);
-        } else if quarantined_here.contains(p) || idx.quarantined.contains(&code_hash(p)) {
-            roots.push(i); // its target was quarantined: it stands alone
+    // 3–4. The chains, and the fate of every record (`chains`).
+    let members: Vec<Member> = nodes
+        .iter()
+        .map(|node| Member {
+            code: codes.value(node.row),
+            target: matches!(tipo.value(node.row), "03" | "04")
+                .then(|| correction_target(tipo, prec, node.row).unwrap_or("")),
+            annulment: tipo.value(node.row) == "04",
+            invio: invio.value(node.row),
+        })
+        .collect();
+    let fate = chains::fates(&members, &|p| {
+        if quarantined_here.contains(p) || idx.quarantined.contains(&code_hash(p)) {
+            Elsewhere::Quarantined
         } else if st.seen.contains_key(&code_hash(p)) {
             // Acquired but neither held nor taken back from the lake: calling the correction
             // an orphan would be silently wrong.
-            bail!("internal error: the target {p} of a correction was not brought into the resolution; nothing was committed");
+            Elsewhere::Acquired
         } else {
-            orphans.push(i);
+            Elsewhere::Nowhere
         }
-    }
-    // Orphans' own corrections stand alone (their target is quarantined now).
-    for &o in &orphans {
-        if let Some(kids) = children.remove(&o) {
-            roots.extend(kids);
-        }
-    }
-    // The latest correction wins; equal times are settled by the code, not by arrival.
-    for kids in children.values_mut() {
-        kids.sort_by(|&a, &b| (invio.value(nodes[a].row), code(a)).cmp(&(invio.value(nodes[b].row), code(b))));
-    }
-
-    // 4. Walk each chain from its root.
-    let mut fate: Vec<Option<(Fate, usize)>> = (0..n).map(|_| None).collect();
-    fn mark_subtree(
-        i: usize,
-        motivo: &'static str,
-        by: &str,
-        root: usize,
-        children: &FxHashMap<usize, Vec<usize>>,
-        fate: &mut [Option<(Fate, usize)>],
-    ) {
-        fate[i] = Some((Fate::Superseded(motivo, Some(by.to_string())), root));
-        for &k in children.get(&i).into_iter().flatten() {
-            mark_subtree(k, motivo, by, root, children, fate);
-        }
-    }
-    for &root in &roots {
-        let root_code = code(root);
-        if is_annul(root) {
-            // A stand-alone annullamento annuls nothing we hold.
-            fate[root] = Some((Fate::Superseded("annullamento", None), root));
-            for &k in children.get(&root).into_iter().flatten() {
-                mark_subtree(k, "rettifica_sostituita", root_code, root, &children, &mut fate);
-            }
-            continue;
-        }
-        let mut path = vec![root];
-        let mut cur = root;
-        loop {
-            let Some((&winner, losers)) = children.get(&cur).and_then(|k| k.split_last()) else {
-                fate[cur] = Some((Fate::Live, root));
-                break;
-            };
-            let wcode = code(winner);
-            for &l in losers {
-                mark_subtree(l, "rettifica_sostituita", wcode, root, &children, &mut fate);
-            }
-            if is_annul(winner) {
-                for &p in &path {
-                    fate[p] = Some((Fate::Superseded("annullato", Some(wcode.to_string())), root));
-                }
-                fate[winner] = Some((Fate::Superseded("annullamento", None), root));
-                for &k in children.get(&winner).into_iter().flatten() {
-                    mark_subtree(k, "rettifica_sostituita", wcode, root, &children, &mut fate);
-                }
-                break;
-            }
-            fate[cur] = Some((Fate::Superseded("rettificato", Some(wcode.to_string())), root));
-            path.push(winner);
-            cur = winner;
-        }
-    }
-    for &o in &orphans {
-        let m = if is_annul(o) {
-            Motivo::AnnullamentoOrfano
-        } else {
-            Motivo::RettificaOrfana
-        };
-        fate[o] = Some((Fate::Orphan(m), o));
-    }
-    for f in fate.iter_mut() {
-        if f.is_none() {
-            *f = Some((Fate::Cycle, 0));
-        }
-    }
-    let fate: Vec<(Fate, usize)> = fate.into_iter().flatten().collect();
+    })?;
 
     // 5. Rows out, by fate; counts by input, and lake moves.
     let count = |i: usize, to: &'static str, out: &mut Resolved| match nodes[i].origin {
