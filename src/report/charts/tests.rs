@@ -1,6 +1,6 @@
 //! Tests of the charts: every kind in SVG and PNG, Italian labels, edge cases, bad input.
 
-use super::theme::{base64, ensure_fonts, NO_DATA};
+use super::theme::{ensure_fonts, NO_DATA};
 use super::*;
 use crate::report::format::month_label;
 
@@ -215,15 +215,6 @@ fn png_size(png: &[u8]) -> (u32, u32) {
         u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
         u32::from_be_bytes([png[20], png[21], png[22], png[23]]),
     )
-}
-
-#[test]
-fn base64_known_values() {
-    assert_eq!(base64(b""), "");
-    assert_eq!(base64(b"M"), "TQ==");
-    assert_eq!(base64(b"Ma"), "TWE=");
-    assert_eq!(base64(b"Man"), "TWFu");
-    assert_eq!(base64(b"OML Sans!"), "T01MIFNhbnMh");
 }
 
 #[test]

@@ -6,6 +6,8 @@
 use std::sync::OnceLock;
 
 use anyhow::{anyhow, ensure, Result};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
@@ -67,25 +69,6 @@ pub(super) fn ensure_fonts() -> Result<()> {
         .map_err(|e| anyhow!("cannot register embedded font: {e}"))
 }
 
-/// Standard base64 (RFC 4648, with padding); small enough not to justify a
-/// dependency.
-pub(super) fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b0 = u32::from(chunk[0]);
-        let b1 = u32::from(chunk.get(1).copied().unwrap_or(0));
-        let b2 = u32::from(chunk.get(2).copied().unwrap_or(0));
-        let n = (b0 << 16) | (b1 << 8) | b2;
-        let sym = |shift: u32| char::from(ALPHABET[((n >> shift) & 63) as usize]);
-        out.push(sym(18));
-        out.push(sym(12));
-        out.push(if chunk.len() > 1 { sym(6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(0) } else { '=' });
-    }
-    out
-}
-
 /// CSS `@font-face` rules (regular and bold) embedding the chart font as
 /// base64, for HTML reports and standalone SVG files.
 pub fn font_face_css() -> String {
@@ -93,7 +76,7 @@ pub fn font_face_css() -> String {
         format!(
             "@font-face{{font-family:\"{FONT_FAMILY}\";font-style:normal;font-weight:{weight};\
              src:url(data:font/ttf;base64,{}) format(\"truetype\");}}",
-            base64(bytes)
+            STANDARD.encode(bytes)
         )
     };
     format!("{}{}", face("normal", FONT_REGULAR), face("bold", FONT_BOLD))
