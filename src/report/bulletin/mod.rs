@@ -18,22 +18,9 @@ use crate::report::charts::Chart;
 use crate::sdc::Status;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+pub use sections::SECTIONS;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-
-/// The sections a bulletin can have, in their order.
-pub const SECTIONS: [(&str, &str); 10] = [
-    ("sintesi", "Sintesi"),
-    ("flussi", "Flussi e saldi"),
-    ("contratti", "Contratti"),
-    ("settori", "Settori"),
-    ("territorio", "Territorio"),
-    ("cig", "Cassa integrazione guadagni"),
-    ("disoccupazione", "Disoccupazione"),
-    ("mobilita", "Mobilità dei lavoratori"),
-    ("metodologia", "Nota metodologica e glossario"),
-    ("fonti", "Fonti e attribuzioni"),
-];
 
 /// What to produce: the `[bulletin]` table of a pipeline file, or the `oml bulletin` options.
 #[derive(Debug, Clone, Deserialize)]
@@ -283,12 +270,12 @@ pub struct Written {
 /// Validates a spec's sections (unknown names are an error, not ignored).
 pub fn selected_sections(spec: &BulletinSpec) -> Result<Vec<&'static str>> {
     match &spec.sections {
-        None => Ok(SECTIONS.iter().map(|(id, _)| *id).collect()),
+        None => Ok(SECTIONS.iter().map(|s| s.id).collect()),
         Some(list) => {
             let mut out = Vec::new();
             for s in list {
-                let id = SECTIONS.iter().map(|(id, _)| *id).find(|id| id == s).with_context(|| {
-                    let names: Vec<&str> = SECTIONS.iter().map(|(id, _)| *id).collect();
+                let id = SECTIONS.iter().map(|s| s.id).find(|id| id == s).with_context(|| {
+                    let names: Vec<&str> = SECTIONS.iter().map(|s| s.id).collect();
                     format!("unknown bulletin section {s:?}; available: {}", names.join(", "))
                 })?;
                 if !out.contains(&id) {
@@ -296,7 +283,7 @@ pub fn selected_sections(spec: &BulletinSpec) -> Result<Vec<&'static str>> {
                 }
             }
             // Always in the standard order, whatever the order given.
-            out.sort_by_key(|id| SECTIONS.iter().position(|(s, _)| s == id));
+            out.sort_by_key(|id| SECTIONS.iter().position(|s| s.id == *id));
             Ok(out)
         }
     }
