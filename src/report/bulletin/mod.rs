@@ -212,6 +212,43 @@ pub struct ChartBlock {
     pub alt: String,
 }
 
+impl TableBlock {
+    /// A table whose numbers come from the command `source`, without notes.
+    pub fn new(id: &str, title: impl Into<String>, header: Vec<String>, rows: Vec<Vec<Value>>, source: &str) -> Self {
+        TableBlock {
+            id: id.to_string(),
+            title: title.into(),
+            header,
+            rows,
+            sources: vec![source.to_string()],
+            notes: vec![],
+        }
+    }
+
+    /// Builder: one more command that gives numbers of the table.
+    pub fn with_source(mut self, source: &str) -> Self {
+        self.sources.push(source.to_string());
+        self
+    }
+
+    /// Builder: a note under the table.
+    pub fn with_note(mut self, note: &str) -> Self {
+        self.notes.push(note.to_string());
+        self
+    }
+}
+
+impl ChartBlock {
+    /// A chart of the bulletin: file stem, alternative text and the chart.
+    pub fn new(id: &str, alt: &str, chart: Chart) -> Self {
+        ChartBlock {
+            id: id.to_string(),
+            chart,
+            alt: alt.to_string(),
+        }
+    }
+}
+
 /// One section: paragraphs, tables and charts in reading order.
 pub struct Section {
     pub id: &'static str,

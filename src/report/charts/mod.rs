@@ -152,6 +152,31 @@ pub struct Chart {
     pub kind: ChartKind,
 }
 
+impl Chart {
+    /// A chart with its title, source line and data; no subtitle, no axis description.
+    pub fn new(title: impl Into<String>, source: &str, kind: ChartKind) -> Self {
+        Self {
+            title: title.into(),
+            subtitle: None,
+            y_label: None,
+            source: source.to_string(),
+            kind,
+        }
+    }
+
+    /// Builder: a subtitle under the title.
+    pub fn with_subtitle(mut self, subtitle: impl Into<String>) -> Self {
+        self.subtitle = Some(subtitle.into());
+        self
+    }
+
+    /// Builder: a description of the value axis.
+    pub fn with_y_label(mut self, y_label: impl Into<String>) -> Self {
+        self.y_label = Some(y_label.into());
+        self
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Public rendering entry points
 

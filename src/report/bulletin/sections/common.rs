@@ -6,8 +6,8 @@
 use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::data::Cube;
 use crate::report::bulletin::data::Figures;
-use crate::report::bulletin::{BulletinPeriod, BulletinSpec, Figure, Value};
-use crate::report::charts::Series;
+use crate::report::bulletin::{BulletinPeriod, BulletinSpec, Figure, TableBlock, Value};
+use crate::report::charts::{ChartKind, Series};
 use crate::report::format::{fmt_int, fmt_pct_change, fmt_signed_int};
 
 /// The source line of every chart built on CO data.
@@ -187,14 +187,17 @@ pub(super) fn now_and_a_year_ago(c: &Ctx, cube: &Cube, codes: &[String], misura:
         .collect()
 }
 
-/// The flows table of a one-breakdown cube: one row per code plus the total.
+/// The flows table `id` of a one-breakdown cube: one row per code (named by `names`, under the
+/// column heading `first`) plus the total.
 pub(super) fn flows_table(
     c: &Ctx,
     cube: &Cube,
     codes: &[String],
     names: &dyn Fn(&str) -> String,
     first: &str,
-) -> (Vec<String>, Vec<Vec<Value>>) {
+    id: &str,
+    title: String,
+) -> TableBlock {
     let mut header = vec![
         first.to_string(),
         "Attivazioni".into(),
@@ -233,5 +236,14 @@ pub(super) fn flows_table(
         }
         rows.push(r);
     }
-    (header, rows)
+    TableBlock::new(id, title, header, rows, &cube.command)
+}
+
+/// Grouped bars over `categories`, horizontal for long names.
+pub(super) fn bars(categories: Vec<String>, series: Vec<Series>, horizontal: bool) -> ChartKind {
+    ChartKind::Bars {
+        categories,
+        series,
+        horizontal,
+    }
 }

@@ -2,18 +2,18 @@
 //! contract (t04), positions at the end of the period and durations of the ended contracts (t05).
 
 use super::common::{
-    flows_table, name_of, now_and_a_year_ago, num, ordered, say, say_signed, text, variation, Ctx, CONTRACTS, SOURCE_CO,
+    bars, flows_table, name_of, now_and_a_year_ago, num, ordered, say, say_signed, text, variation, Ctx, CONTRACTS,
+    SOURCE_CO,
 };
 use crate::analytics::indicators::{parse_period, TOTALE};
 use crate::report::bulletin::{italian_period, Block, ChartBlock, Figure, TableBlock, Value};
-use crate::report::charts::{Chart, ChartKind, Series};
+use crate::report::charts::{Chart, Series};
 use anyhow::Result;
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let cube = &c.f.by_contract;
     let codes = ordered(cube, &CONTRACTS);
     let names = |code: &str| name_of(&CONTRACTS, code);
-    let (header, rows) = flows_table(c, cube, &codes, &names, "Contratto");
     let mut blocks = Vec::new();
     let ti = c.flow(cube, &c.cur, "TI", "saldo");
     let td = c.flow(cube, &c.cur, "TD", "saldo");
@@ -50,45 +50,33 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             )
         })
         .collect();
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g04_saldo_contratto".into(),
-        alt: "Saldo per tipo di contratto".into(),
-        chart: Chart {
-            title: "Saldo per tipo di contratto".into(),
-            subtitle: Some("Le trasformazioni spostano posizioni dal tempo determinato all'indeterminato".into()),
-            y_label: Some("posizioni di lavoro".into()),
-            source: SOURCE_CO.into(),
-            kind: ChartKind::Bars {
-                categories: period_names,
-                series,
-                horizontal: false,
-            },
-        },
-    }));
+    let saldo = Chart::new(
+        "Saldo per tipo di contratto",
+        SOURCE_CO,
+        bars(period_names, series, false),
+    )
+    .with_subtitle("Le trasformazioni spostano posizioni dal tempo determinato all'indeterminato")
+    .with_y_label("posizioni di lavoro");
+    blocks.push(Block::Chart(ChartBlock::new(
+        "g04_saldo_contratto",
+        "Saldo per tipo di contratto",
+        saldo,
+    )));
     let att_series = now_and_a_year_ago(c, cube, &codes, "attivazioni");
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g05_attivazioni_contratto".into(),
-        alt: "Attivazioni per tipo di contratto".into(),
-        chart: Chart {
-            title: "Attivazioni per tipo di contratto".into(),
-            subtitle: None,
-            y_label: None,
-            source: SOURCE_CO.into(),
-            kind: ChartKind::Bars {
-                categories: codes.iter().map(|c| names(c)).collect(),
-                series: att_series,
-                horizontal: true,
-            },
-        },
-    }));
-    blocks.push(Block::Table(TableBlock {
-        id: "t04_flussi_contratto".into(),
-        title: format!("Flussi per tipo di contratto, {}", c.period.name()),
-        header,
-        rows,
-        sources: vec![cube.command.clone()],
-        notes: vec!["Trasformazioni in entrata: rapporti passati a questo contratto da un altro (per il tempo indeterminato, le stabilizzazioni). Il saldo per contratto conta anche le trasformazioni in uscita.".into()],
-    }));
+    let categories = codes.iter().map(|c| names(c)).collect();
+    let att = Chart::new(
+        "Attivazioni per tipo di contratto",
+        SOURCE_CO,
+        bars(categories, att_series, true),
+    );
+    blocks.push(Block::Chart(ChartBlock::new(
+        "g05_attivazioni_contratto",
+        "Attivazioni per tipo di contratto",
+        att,
+    )));
+    let title = format!("Flussi per tipo di contratto, {}", c.period.name());
+    let table = flows_table(c, cube, &codes, &names, "Contratto", "t04_flussi_contratto", title);
+    blocks.push(Block::Table(table.with_note("Trasformazioni in entrata: rapporti passati a questo contratto da un altro (per il tempo indeterminato, le stabilizzazioni). Il saldo per contratto conta anche le trasformazioni in uscita.")));
     // Positions and durations by contract.
     let pos = &c.f.positions;
     let dur = &c.f.durations;
@@ -116,26 +104,23 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             Value::Number(dur.measure(&c.cur, &[code], "durata_effettiva_mediana"), 1),
         ]);
     }
-    blocks.push(Block::Table(TableBlock {
-        id: "t05_posizioni_durate_contratto".into(),
-        title: format!(
-            "Posizioni di lavoro a fine periodo e durata dei rapporti cessati per contratto, {}",
-            c.period.name()
-        ),
-        header: vec![
-            "Contratto".into(),
-            format!("Posizioni a fine {}", c.period.name()),
-            format!("Posizioni a fine {}", c.period.prev_name()),
-            "Variazione %".into(),
-            "Durata effettiva media (giorni)".into(),
-            "Durata effettiva mediana (giorni)".into(),
-        ],
-        rows,
-        sources: vec![pos.command.clone(), dur.command.clone()],
-        notes: vec![
-            "Posizioni: rapporti in essere a fine giornata; la loro variazione tra due periodi è la somma dei saldi."
-                .into(),
-        ],
-    }));
+    let title = format!(
+        "Posizioni di lavoro a fine periodo e durata dei rapporti cessati per contratto, {}",
+        c.period.name()
+    );
+    let header = vec![
+        "Contratto".into(),
+        format!("Posizioni a fine {}", c.period.name()),
+        format!("Posizioni a fine {}", c.period.prev_name()),
+        "Variazione %".into(),
+        "Durata effettiva media (giorni)".into(),
+        "Durata effettiva mediana (giorni)".into(),
+    ];
+    let table = TableBlock::new("t05_posizioni_durate_contratto", title, header, rows, &pos.command)
+        .with_source(&dur.command)
+        .with_note(
+            "Posizioni: rapporti in essere a fine giornata; la loro variazione tra due periodi è la somma dei saldi.",
+        );
+    blocks.push(Block::Table(table));
     Ok(blocks)
 }

@@ -1,10 +1,10 @@
 //! Section "Disoccupazione": the CO do not measure unemployment, so the section shows ISTAT's
 //! Labour Force Survey rates for the province, the region and Italy (g08, t10).
 
-use super::common::{text, Ctx, SOURCE_RFL};
+use super::common::{bars, text, Ctx, SOURCE_RFL};
 use crate::report::bulletin::unemployment::annual_rates;
 use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
-use crate::report::charts::{Chart, ChartKind, Series};
+use crate::report::charts::{Chart, Series};
 use crate::report::format::fmt_dec;
 use anyhow::Result;
 
@@ -63,32 +63,22 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         .iter()
         .map(|y| Series::new(y.to_string(), territories.iter().map(|t| rate(t, "9", *y)).collect()))
         .collect();
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g08_tasso_disoccupazione".into(),
-        alt: "Tasso di disoccupazione ISTAT".into(),
-        chart: Chart {
-            title: "Tasso di disoccupazione, 15-74 anni (%)".into(),
-            subtitle: Some("Provincia, regione e Italia".into()),
-            y_label: Some("%".into()),
-            source: SOURCE_RFL.into(),
-            kind: ChartKind::Bars {
-                categories: territories.iter().map(|t| t.to_string()).collect(),
-                series,
-                horizontal: false,
-            },
-        },
-    }));
+    let kind = bars(territories.iter().map(|t| t.to_string()).collect(), series, false);
+    let chart = Chart::new("Tasso di disoccupazione, 15-74 anni (%)", SOURCE_RFL, kind)
+        .with_subtitle("Provincia, regione e Italia")
+        .with_y_label("%");
+    blocks.push(Block::Chart(ChartBlock::new(
+        "g08_tasso_disoccupazione",
+        "Tasso di disoccupazione ISTAT",
+        chart,
+    )));
     let mut header = vec!["Territorio".to_string(), "Sesso".to_string()];
     header.extend(years.iter().map(|y| y.to_string()));
-    blocks.push(Block::Table(TableBlock {
-        id: "t10_tasso_disoccupazione".into(),
-        title: "Tasso di disoccupazione (15-74 anni, %)".into(),
-        header,
-        rows,
-        sources: vec![
-            "reference/istat_rfl_tasso_disoccupazione_2019_2020.csv (ISTAT, Rilevazione sulle forze di lavoro)".into(),
-        ],
-        notes: vec!["Dati ISTAT già pubblicati: non soggetti al controllo della riservatezza di OML.".into()],
-    }));
+    let source = "reference/istat_rfl_tasso_disoccupazione_2019_2020.csv (ISTAT, Rilevazione sulle forze di lavoro)";
+    let title = "Tasso di disoccupazione (15-74 anni, %)";
+    let table = TableBlock::new("t10_tasso_disoccupazione", title, header, rows, source);
+    blocks.push(Block::Table(table.with_note(
+        "Dati ISTAT già pubblicati: non soggetti al controllo della riservatezza di OML.",
+    )));
     Ok(blocks)
 }

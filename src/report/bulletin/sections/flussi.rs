@@ -97,38 +97,32 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
                 .with_color(ORANGE),
         );
     }
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g01_attivazioni_cessazioni_mensili".into(),
-        alt: "Attivazioni e cessazioni mensili, dati grezzi e destagionalizzati".into(),
-        chart: Chart {
-            title: "Attivazioni e cessazioni per mese".into(),
-            subtitle: Some(format!(
-                "Provincia di {}; linee tratteggiate: dati destagionalizzati",
-                c.f.province_name
-            )),
-            y_label: Some("rapporti di lavoro".into()),
-            source: SOURCE_CO.into(),
-            kind: ChartKind::Lines {
-                x_labels: labels.clone(),
-                series: lines,
-            },
-        },
-    }));
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g02_saldo_mensile".into(),
-        alt: "Saldo mensile e somma mobile a 12 mesi".into(),
-        chart: Chart {
-            title: "Saldo mensile e somma mobile a 12 mesi".into(),
-            subtitle: Some("Saldo = attivazioni − cessazioni: variazione delle posizioni di lavoro".into()),
-            y_label: Some("posizioni di lavoro".into()),
-            source: SOURCE_CO.into(),
-            kind: ChartKind::BarsWithLines {
-                x_labels: labels.clone(),
-                bars: vec![Series::new("Saldo mensile", sal_v.clone())],
-                lines: vec![Series::new("Saldo, somma mobile 12 mesi", sum12.clone()).with_color(5)],
-            },
-        },
-    }));
+    let kind = ChartKind::Lines {
+        x_labels: labels.clone(),
+        series: lines,
+    };
+    let chart = Chart::new("Attivazioni e cessazioni per mese", SOURCE_CO, kind)
+        .with_subtitle(format!(
+            "Provincia di {}; linee tratteggiate: dati destagionalizzati",
+            c.f.province_name
+        ))
+        .with_y_label("rapporti di lavoro");
+    let alt = "Attivazioni e cessazioni mensili, dati grezzi e destagionalizzati";
+    blocks.push(Block::Chart(ChartBlock::new(
+        "g01_attivazioni_cessazioni_mensili",
+        alt,
+        chart,
+    )));
+    let kind = ChartKind::BarsWithLines {
+        x_labels: labels.clone(),
+        bars: vec![Series::new("Saldo mensile", sal_v.clone())],
+        lines: vec![Series::new("Saldo, somma mobile 12 mesi", sum12.clone()).with_color(5)],
+    };
+    let title = "Saldo mensile e somma mobile a 12 mesi";
+    let chart = Chart::new(title, SOURCE_CO, kind)
+        .with_subtitle("Saldo = attivazioni − cessazioni: variazione delle posizioni di lavoro")
+        .with_y_label("posizioni di lavoro");
+    blocks.push(Block::Chart(ChartBlock::new("g02_saldo_mensile", title, chart)));
     let mut rows = Vec::new();
     for i in 0..keys.len() {
         let mut r = vec![
@@ -160,16 +154,9 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         header.push("Attivazioni destagionalizzate".into());
         header.push("Cessazioni destagionalizzate".into());
     }
-    blocks.push(Block::Table(TableBlock {
-        id: "t02_serie_mensile".into(),
-        title: "Attivazioni, cessazioni e saldo per mese".into(),
-        header,
-        rows,
-        sources: vec![c.f.monthly.command.clone()],
-        notes: vec![
-            "Destagionalizzazione: scomposizione moltiplicativa a medie mobili di tipo X-11 (vedi nota metodologica); i valori destagionalizzati sono stime, non conteggi.".into(),
-        ],
-    }));
+    let title = "Attivazioni, cessazioni e saldo per mese";
+    let table = TableBlock::new("t02_serie_mensile", title, header, rows, &c.f.monthly.command);
+    blocks.push(Block::Table(table.with_note("Destagionalizzazione: scomposizione moltiplicativa a medie mobili di tipo X-11 (vedi nota metodologica); i valori destagionalizzati sono stime, non conteggi.")));
     blocks.extend(age_sex(c));
     Ok(blocks)
 }
@@ -192,31 +179,28 @@ fn age_sex(c: &Ctx) -> Vec<Block> {
         num(get(TOTALE, "F")),
         num(get(TOTALE, TOTALE)),
     ]);
+    let title = format!("Attivazioni per classe di età e sesso, {}", c.period.name());
+    let kind = ChartKind::Pyramid {
+        classes: classes.clone(),
+        left: Series::new("Maschi", m),
+        right: Series::new("Femmine", f_),
+    };
+    let chart = Chart::new(title.clone(), SOURCE_CO, kind);
+    let header = ["Classe di età", "Maschi", "Femmine", "Totale"]
+        .map(String::from)
+        .to_vec();
     vec![
-        Block::Chart(ChartBlock {
-            id: "g03_attivazioni_eta_sesso".into(),
-            alt: "Attivazioni per classe di età e sesso".into(),
-            chart: Chart {
-                title: format!("Attivazioni per classe di età e sesso, {}", c.period.name()),
-                subtitle: None,
-                y_label: None,
-                source: SOURCE_CO.into(),
-                kind: ChartKind::Pyramid {
-                    classes: classes.clone(),
-                    left: Series::new("Maschi", m),
-                    right: Series::new("Femmine", f_),
-                },
-            },
-        }),
-        Block::Table(TableBlock {
-            id: "t03_attivazioni_eta_sesso".into(),
-            title: format!("Attivazioni per classe di età e sesso, {}", c.period.name()),
-            header: ["Classe di età", "Maschi", "Femmine", "Totale"]
-                .map(String::from)
-                .to_vec(),
+        Block::Chart(ChartBlock::new(
+            "g03_attivazioni_eta_sesso",
+            "Attivazioni per classe di età e sesso",
+            chart,
+        )),
+        Block::Table(TableBlock::new(
+            "t03_attivazioni_eta_sesso",
+            title,
+            header,
             rows,
-            sources: vec![cube.command.clone()],
-            notes: vec![],
-        }),
+            &cube.command,
+        )),
     ]
 }

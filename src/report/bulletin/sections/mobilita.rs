@@ -23,23 +23,17 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         .iter()
         .map(|o| to.iter().map(|d| get(o, d).published()).collect())
         .collect();
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g09_mobilita_settori".into(),
-        alt: "Matrice delle transizioni tra macro-settori".into(),
-        chart: Chart {
-            title: format!("Transizioni tra settori, {}", c.period.name()),
-            subtitle: Some("Nuovo rapporto con un altro datore entro 30 giorni dalla fine del precedente".into()),
-            y_label: None,
-            source: SOURCE_CO.into(),
-            kind: ChartKind::Heatmap {
-                rows: from.iter().map(|o| names(o)).collect(),
-                cols: to.iter().map(|d| names(d)).collect(),
-                values,
-                row_title: "settore di provenienza".into(),
-                col_title: "settore di arrivo".into(),
-            },
-        },
-    }));
+    let kind = ChartKind::Heatmap {
+        rows: from.iter().map(|o| names(o)).collect(),
+        cols: to.iter().map(|d| names(d)).collect(),
+        values,
+        row_title: "settore di provenienza".into(),
+        col_title: "settore di arrivo".into(),
+    };
+    let chart = Chart::new(format!("Transizioni tra settori, {}", c.period.name()), SOURCE_CO, kind)
+        .with_subtitle("Nuovo rapporto con un altro datore entro 30 giorni dalla fine del precedente");
+    let alt = "Matrice delle transizioni tra macro-settori";
+    blocks.push(Block::Chart(ChartBlock::new("g09_mobilita_settori", alt, chart)));
     let mut header = vec!["Settore di provenienza".to_string()];
     header.extend(to.iter().map(|d| names(d)));
     header.push("Totale".into());
@@ -53,13 +47,11 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         r.push(num(get(o, TOTALE)));
         rows.push(r);
     }
-    blocks.push(Block::Table(TableBlock {
-        id: "t11_transizioni_settori".into(),
-        title: format!("Transizioni da lavoro a lavoro per settore di provenienza e di arrivo, {}", c.period.name()),
-        header,
-        rows,
-        sources: vec![cube.command.clone()],
-        notes: vec!["Rapporti cessati nel periodo seguiti, per lo stesso lavoratore, da un rapporto con un altro datore iniziato entro 30 giorni.".into()],
-    }));
+    let title = format!(
+        "Transizioni da lavoro a lavoro per settore di provenienza e di arrivo, {}",
+        c.period.name()
+    );
+    let table = TableBlock::new("t11_transizioni_settori", title, header, rows, &cube.command);
+    blocks.push(Block::Table(table.with_note("Rapporti cessati nel periodo seguiti, per lo stesso lavoratore, da un rapporto con un altro datore iniziato entro 30 giorni.")));
     Ok(blocks)
 }

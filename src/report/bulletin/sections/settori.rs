@@ -1,9 +1,9 @@
 //! Section "Settori": flows by macro-sector (t06) and by ATECO 2007 section (g06, t07), with the
 //! sectors of the highest and lowest saldo in a sentence.
 
-use super::common::{flows_table, name_of, now_and_a_year_ago, ordered, Ctx, ATECO_SECTIONS, SECTORS, SOURCE_CO};
-use crate::report::bulletin::{Block, ChartBlock, TableBlock};
-use crate::report::charts::{Chart, ChartKind};
+use super::common::{bars, flows_table, name_of, now_and_a_year_ago, ordered, Ctx, ATECO_SECTIONS, SECTORS, SOURCE_CO};
+use crate::report::bulletin::{Block, ChartBlock};
+use crate::report::charts::Chart;
 use crate::report::format::fmt_signed_int;
 use anyhow::Result;
 
@@ -34,15 +34,11 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             fmt_signed_int(w.1.round() as i64)
         )));
     }
-    let (header, rows) = flows_table(c, cube, &codes, &names, "Settore");
-    blocks.push(Block::Table(TableBlock {
-        id: "t06_flussi_settore".into(),
-        title: format!("Flussi per macro-settore, {}", c.period.name()),
-        header,
-        rows,
-        sources: vec![cube.command.clone()],
-        notes: vec!["Settore del datore di lavoro (ATECO 2007), raggruppato in macro-settori ISTAT.".into()],
-    }));
+    let title = format!("Flussi per macro-settore, {}", c.period.name());
+    let table = flows_table(c, cube, &codes, &names, "Settore", "t06_flussi_settore", title);
+    blocks.push(Block::Table(table.with_note(
+        "Settore del datore di lavoro (ATECO 2007), raggruppato in macro-settori ISTAT.",
+    )));
     let cube = &c.f.by_section;
     let codes = ordered(cube, &ATECO_SECTIONS);
     let names = |code: &str| {
@@ -53,29 +49,27 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         }
     };
     let series = now_and_a_year_ago(c, cube, &codes, "attivazioni");
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g06_attivazioni_sezione_ateco".into(),
-        alt: "Attivazioni per sezione ATECO".into(),
-        chart: Chart {
-            title: "Attivazioni per sezione di attività economica (ATECO 2007)".into(),
-            subtitle: None,
-            y_label: None,
-            source: SOURCE_CO.into(),
-            kind: ChartKind::Bars {
-                categories: codes.iter().map(|c| names(c)).collect(),
-                series,
-                horizontal: true,
-            },
-        },
-    }));
-    let (header, rows) = flows_table(c, cube, &codes, &names, "Sezione ATECO");
-    blocks.push(Block::Table(TableBlock {
-        id: "t07_flussi_sezione_ateco".into(),
-        title: format!("Flussi per sezione di attività economica, {}", c.period.name()),
-        header,
-        rows,
-        sources: vec![cube.command.clone()],
-        notes: vec![],
-    }));
+    let kind = bars(codes.iter().map(|c| names(c)).collect(), series, true);
+    let chart = Chart::new(
+        "Attivazioni per sezione di attività economica (ATECO 2007)",
+        SOURCE_CO,
+        kind,
+    );
+    blocks.push(Block::Chart(ChartBlock::new(
+        "g06_attivazioni_sezione_ateco",
+        "Attivazioni per sezione ATECO",
+        chart,
+    )));
+    let title = format!("Flussi per sezione di attività economica, {}", c.period.name());
+    let table = flows_table(
+        c,
+        cube,
+        &codes,
+        &names,
+        "Sezione ATECO",
+        "t07_flussi_sezione_ateco",
+        title,
+    );
+    blocks.push(Block::Table(table));
     Ok(blocks)
 }

@@ -120,23 +120,16 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     );
     row("Lavoratori interessati", workers, workers0, true);
     row("Posizioni di lavoro a fine periodo", pos, pos0, true);
-    let table = TableBlock {
-        id: "t01_sintesi".into(),
-        title: format!("Principali indicatori, {} e {}", p.name(), p.prev_name()),
-        header: vec![
-            "Indicatore".into(),
-            capitalise(&p.name()),
-            capitalise(&p.prev_name()),
-            "Variazione %".into(),
-        ],
-        rows,
-        sources: vec![
-            c.f.by_contract.command.clone(),
-            c.f.workers.command.clone(),
-            c.f.positions.command.clone(),
-        ],
-        notes: vec![],
-    };
+    let title = format!("Principali indicatori, {} e {}", p.name(), p.prev_name());
+    let header = vec![
+        "Indicatore".into(),
+        capitalise(&p.name()),
+        capitalise(&p.prev_name()),
+        "Variazione %".into(),
+    ];
+    let table = TableBlock::new("t01_sintesi", title, header, rows, &c.f.by_contract.command)
+        .with_source(&c.f.workers.command)
+        .with_source(&c.f.positions.command);
     let mut blocks: Vec<Block> = paras.into_iter().map(Block::Paragraph).collect();
     blocks.push(Block::Table(table));
     Ok(blocks)

@@ -1,9 +1,9 @@
 //! Section "Territorio": flows by job centre (CPI, t08) and by comune of the workplace (g07, t09),
 //! and the comparison with the region when the lake has it.
 
-use super::common::{flows_table, name_of, say, say_signed, say_var, variation, Ctx, BLUE, ORANGE, SOURCE_CO};
-use crate::report::bulletin::{Block, ChartBlock, TableBlock};
-use crate::report::charts::{Chart, ChartKind, Series};
+use super::common::{bars, flows_table, name_of, say, say_signed, say_var, variation, Ctx, BLUE, ORANGE, SOURCE_CO};
+use crate::report::bulletin::{Block, ChartBlock};
+use crate::report::charts::{Chart, Series};
 use anyhow::Result;
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
@@ -19,21 +19,22 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             .map(|x| x.nome.clone())
             .unwrap_or_else(|| name_of(&[], code))
     };
-    let (header, rows) = flows_table(c, cube, &codes, &cpi_name, "Centro per l'impiego");
-    blocks.push(Block::Table(TableBlock {
-        id: "t08_flussi_cpi".into(),
-        title: format!(
-            "Flussi per centro per l'impiego della sede di lavoro, {}",
-            c.period.name()
-        ),
-        header,
-        rows,
-        sources: vec![cube.command.clone()],
-        notes: vec![
-            "Bacini dei CPI: tabella comuni → CPI del progetto (in parte illustrativa, vedi reference/README.md)."
-                .into(),
-        ],
-    }));
+    let title = format!(
+        "Flussi per centro per l'impiego della sede di lavoro, {}",
+        c.period.name()
+    );
+    let table = flows_table(
+        c,
+        cube,
+        &codes,
+        &cpi_name,
+        "Centro per l'impiego",
+        "t08_flussi_cpi",
+        title,
+    );
+    blocks.push(Block::Table(table.with_note(
+        "Bacini dei CPI: tabella comuni → CPI del progetto (in parte illustrativa, vedi reference/README.md).",
+    )));
     let cube = &c.f.by_comune;
     let codes = cube.labels(0);
     let comune_name = |code: &str| {
@@ -42,51 +43,40 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             .map(|x| x.nome.clone())
             .unwrap_or_else(|| name_of(&[], code))
     };
-    let mut series = vec![
-        Series::new(
-            "Attivazioni",
-            codes
-                .iter()
-                .map(|code| c.flow(cube, &c.cur, code, "attivazioni").published())
-                .collect(),
-        ),
-        Series::new(
-            "Cessazioni",
-            codes
-                .iter()
-                .map(|code| c.flow(cube, &c.cur, code, "cessazioni").published())
-                .collect(),
-        ),
+    let flow = |misura: &str| {
+        codes
+            .iter()
+            .map(|code| c.flow(cube, &c.cur, code, misura).published())
+            .collect()
+    };
+    let series = vec![
+        Series::new("Attivazioni", flow("attivazioni")).with_color(BLUE),
+        Series::new("Cessazioni", flow("cessazioni")).with_color(ORANGE),
     ];
-    series[0].color = Some(BLUE);
-    series[1].color = Some(ORANGE);
-    blocks.push(Block::Chart(ChartBlock {
-        id: "g07_flussi_comune".into(),
-        alt: "Attivazioni e cessazioni per comune".into(),
-        chart: Chart {
-            title: format!(
-                "Attivazioni e cessazioni per comune della sede di lavoro, {}",
-                c.period.name()
-            ),
-            subtitle: None,
-            y_label: None,
-            source: SOURCE_CO.into(),
-            kind: ChartKind::Bars {
-                categories: codes.iter().map(|c| comune_name(c)).collect(),
-                series,
-                horizontal: true,
-            },
-        },
-    }));
-    let (header, rows) = flows_table(c, cube, &codes, &comune_name, "Comune");
-    blocks.push(Block::Table(TableBlock {
-        id: "t09_flussi_comune".into(),
-        title: format!("Flussi per comune della sede di lavoro, {}", c.period.name()),
-        header,
-        rows,
-        sources: vec![cube.command.clone()],
-        notes: vec![],
-    }));
+    let title = format!(
+        "Attivazioni e cessazioni per comune della sede di lavoro, {}",
+        c.period.name()
+    );
+    let chart = Chart::new(
+        title,
+        SOURCE_CO,
+        bars(codes.iter().map(|c| comune_name(c)).collect(), series, true),
+    );
+    blocks.push(Block::Chart(ChartBlock::new(
+        "g07_flussi_comune",
+        "Attivazioni e cessazioni per comune",
+        chart,
+    )));
+    let title = format!("Flussi per comune della sede di lavoro, {}", c.period.name());
+    blocks.push(Block::Table(flows_table(
+        c,
+        cube,
+        &codes,
+        &comune_name,
+        "Comune",
+        "t09_flussi_comune",
+        title,
+    )));
     blocks.push(Block::Paragraph(match (&c.f.region, &c.f.region_name) {
         (Some(r), Some(name)) => {
             let (a, a0) = (r.count(&c.cur, &[], "attivazioni"), r.count(&c.prev, &[], "attivazioni"));
