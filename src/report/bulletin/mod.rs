@@ -5,9 +5,11 @@
 //! Stages: [`data`] runs the indicators of `sql/indicatori/` (each through disclosure control)
 //! and keeps every protected cube; [`sections`] turns them into the document (tables, charts,
 //! sentences: derived figures such as variations are computed only from published cells);
+//! [`markup`] renders the HTML page and the Markdown from the templates of `templates/bulletin/`;
 //! [`render`] writes the files, all into a staging folder renamed into place at the end.
 
 pub mod data;
+pub mod markup;
 pub mod render;
 pub mod sections;
 pub mod unemployment;
