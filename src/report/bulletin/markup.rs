@@ -1,5 +1,7 @@
 //! The bulletin's HTML page and Markdown text, rendered with minijinja from the templates in
-//! `templates/bulletin/` (embedded in the binary: nothing is read at run time).
+//! `templates/bulletin/` (embedded in the binary: nothing is read at run time). They sit at the
+//! top of the repository, like `sql/` and `reference/`: sources that are not Rust, where the
+//! wording and the markup can be changed without reading the code.
 //!
 //! The templates get data, not markup: [`Page`] holds the texts and the table cells as the reader
 //! sees them (Italian numbers, "x" when withheld, "...." when not available), and the engine
@@ -11,7 +13,7 @@
 //! has always had; minijinja's default set would also rewrite `'` and `/` (every apostrophe of the
 //! Italian text), changing the bytes of the page for nothing.
 
-use super::{Block, Bulletin, TableBlock, Value};
+use super::{Block, Bulletin, Section, TableBlock, Value};
 use crate::report::charts::font_face_css;
 use crate::report::format::{fmt_dec, fmt_pct_change};
 use crate::sdc::Status;
@@ -179,21 +181,23 @@ struct CellView {
 
 impl<'a> Page<'a> {
     fn new(b: &'a Bulletin, svgs: &[(String, String)], font_css: Option<String>) -> Page<'a> {
-        let sections = b
-            .sections
-            .iter()
-            .map(|sec| SectionView {
-                id: sec.id,
-                title: sec.title,
-                blocks: sec.blocks.iter().map(|block| BlockView::new(block, svgs)).collect(),
-            })
-            .collect();
         Page {
             title: &b.title,
             subtitle: &b.subtitle,
             generated: &b.generated,
             font_css: font_css.map(Trusted),
-            sections,
+            sections: b.sections.iter().map(|sec| SectionView::new(sec, svgs)).collect(),
+        }
+    }
+}
+
+impl<'a> SectionView<'a> {
+    fn new(sec: &'a Section, svgs: &[(String, String)]) -> SectionView<'a> {
+        let blocks = sec.blocks.iter().map(|block| BlockView::new(block, svgs)).collect();
+        SectionView {
+            id: sec.id,
+            title: sec.title,
+            blocks,
         }
     }
 }
@@ -265,7 +269,7 @@ impl CellView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::bulletin::{ChartBlock, Figure, Section};
+    use crate::report::bulletin::{ChartBlock, Figure};
     use crate::report::charts::{Chart, ChartKind};
 
     fn sample() -> Bulletin {
