@@ -6,8 +6,10 @@
 //!   numbers and dates as real numeric cells (the SpreadsheetML is `rust_xlsxwriter`'s);
 //! - `format` writes numbers and periods the Italian way (1.234,5; "gen 2024");
 //! - `seasonal` adjusts monthly series (X-11-style moving averages);
-//! - `charts` draws PNG and SVG charts with plotters and an embedded font;
-//! - `bulletin` assembles the provincial bulletin from the indicators.
+//! - `charts` draws PNG and SVG charts with plotters and an embedded font, one file per kind of
+//!   chart (lines, bars, pyramid, heatmap) over a shared theme, axis and layout;
+//! - `bulletin` assembles the provincial bulletin from the indicators, one file per section, and
+//!   writes its HTML and Markdown from the templates of `templates/bulletin/` (minijinja).
 
 pub mod bulletin;
 pub mod charts;

@@ -5,9 +5,11 @@
 //! Stages: [`data`] runs the indicators of `sql/indicatori/` (each through disclosure control)
 //! and keeps every protected cube; [`sections`] turns them into the document (tables, charts,
 //! sentences: derived figures such as variations are computed only from published cells);
+//! [`markup`] renders the HTML page and the Markdown from the templates of `templates/bulletin/`;
 //! [`render`] writes the files, all into a staging folder renamed into place at the end.
 
 pub mod data;
+pub mod markup;
 pub mod render;
 pub mod sections;
 pub mod unemployment;
@@ -19,22 +21,9 @@ use crate::report::charts::Chart;
 use crate::sdc::Status;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+pub use sections::SECTIONS;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-
-/// The sections a bulletin can have, in their order.
-pub const SECTIONS: [(&str, &str); 10] = [
-    ("sintesi", "Sintesi"),
-    ("flussi", "Flussi e saldi"),
-    ("contratti", "Contratti"),
-    ("settori", "Settori"),
-    ("territorio", "Territorio"),
-    ("cig", "Cassa integrazione guadagni"),
-    ("disoccupazione", "Disoccupazione"),
-    ("mobilita", "Mobilità dei lavoratori"),
-    ("metodologia", "Nota metodologica e glossario"),
-    ("fonti", "Fonti e attribuzioni"),
-];
 
 /// What to produce: the `[bulletin]` table of a pipeline file, or the `oml bulletin` options.
 #[derive(Debug, Clone, Deserialize)]
@@ -203,6 +192,43 @@ pub struct ChartBlock {
     pub alt: String,
 }
 
+impl TableBlock {
+    /// A table whose numbers come from the command `source`, without notes.
+    pub fn new(id: &str, title: impl Into<String>, header: Vec<String>, rows: Vec<Vec<Value>>, source: &str) -> Self {
+        TableBlock {
+            id: id.to_string(),
+            title: title.into(),
+            header,
+            rows,
+            sources: vec![source.to_string()],
+            notes: vec![],
+        }
+    }
+
+    /// Builder: one more command that gives numbers of the table.
+    pub fn with_source(mut self, source: &str) -> Self {
+        self.sources.push(source.to_string());
+        self
+    }
+
+    /// Builder: a note under the table.
+    pub fn with_note(mut self, note: &str) -> Self {
+        self.notes.push(note.to_string());
+        self
+    }
+}
+
+impl ChartBlock {
+    /// A chart of the bulletin: file stem, alternative text and the chart.
+    pub fn new(id: &str, alt: &str, chart: Chart) -> Self {
+        ChartBlock {
+            id: id.to_string(),
+            chart,
+            alt: alt.to_string(),
+        }
+    }
+}
+
 /// One section: paragraphs, tables and charts in reading order.
 pub struct Section {
     pub id: &'static str,
@@ -261,12 +287,12 @@ pub struct Written {
 /// Validates a spec's sections (unknown names are an error, not ignored).
 pub fn selected_sections(spec: &BulletinSpec) -> Result<Vec<&'static str>> {
     match &spec.sections {
-        None => Ok(SECTIONS.iter().map(|(id, _)| *id).collect()),
+        None => Ok(SECTIONS.iter().map(|s| s.id).collect()),
         Some(list) => {
             let mut out = Vec::new();
             for s in list {
-                let id = SECTIONS.iter().map(|(id, _)| *id).find(|id| id == s).with_context(|| {
-                    let names: Vec<&str> = SECTIONS.iter().map(|(id, _)| *id).collect();
+                let id = SECTIONS.iter().map(|s| s.id).find(|id| id == s).with_context(|| {
+                    let names: Vec<&str> = SECTIONS.iter().map(|s| s.id).collect();
                     format!("unknown bulletin section {s:?}; available: {}", names.join(", "))
                 })?;
                 if !out.contains(&id) {
@@ -274,7 +300,7 @@ pub fn selected_sections(spec: &BulletinSpec) -> Result<Vec<&'static str>> {
                 }
             }
             // Always in the standard order, whatever the order given.
-            out.sort_by_key(|id| SECTIONS.iter().position(|(s, _)| s == id));
+            out.sort_by_key(|id| SECTIONS.iter().position(|s| s.id == *id));
             Ok(out)
         }
     }

@@ -1,0 +1,20 @@
+//! Section "Fonti e attribuzioni": data sources, licences and the thresholds applied.
+
+use super::common::Ctx;
+use crate::report::bulletin::Block;
+use anyhow::Result;
+
+pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
+    Ok(vec![Block::List(vec![
+        format!(
+            "Comunicazioni Obbligatorie (modelli UNILAV): elaborazioni OML, lago aggiornato al {}.",
+            c.f.horizon.format("%d/%m/%Y")
+        ),
+        "Fonte: ISTAT, Rilevazione sulle forze di lavoro (tasso di disoccupazione), licenza CC BY 3.0; elaborazioni su dati ISTAT.".into(),
+        "Fonte: ISTAT, Elenco comuni italiani (codici e denominazioni), licenza CC BY 3.0.".into(),
+        "Fonte: ANPAL – Ministero del Lavoro e delle Politiche Sociali, classificazioni standard CO (tipologie contrattuali, ATECO 2007, cittadinanze, titoli di studio).".into(),
+        "Carattere tipografico: DejaVu Sans (licenza Bitstream Vera / DejaVu), incorporato nel programma.".into(),
+        format!("Prodotto con OML {} (Osservatorio del Mercato del Lavoro), licenza EUPL-1.2.", env!("CARGO_PKG_VERSION")),
+        format!("Soglie di riservatezza applicate: {} lavoratori e {} datori per cella.", c.spec.min_workers, c.spec.min_employers),
+    ])])
+}

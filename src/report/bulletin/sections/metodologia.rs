@@ -1,0 +1,53 @@
+//! Section "Nota metodologica e glossario": the data, the rules, seasonal adjustment, disclosure
+//! control with this bulletin's counts, a glossary, and the `oml indicators` commands behind
+//! every table.
+
+use super::common::Ctx;
+use crate::report::bulletin::Block;
+use anyhow::Result;
+
+pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
+    let p = &c.f.protection;
+    let mut blocks = vec![
+        Block::Paragraph(format!(
+            "I dati sono le Comunicazioni Obbligatorie (CO) dei datori di lavoro con sede di lavoro in provincia di {}, dal {} al {} (orizzonte dei dati). Un rapporto di lavoro è identificato da lavoratore, datore e data di inizio; le proroghe ne spostano la fine prevista, le trasformazioni ne cambiano il contratto o l'orario, la cessazione lo chiude. Un rapporto a termine giunto alla fine prevista senza comunicazione di cessazione è considerato cessato in quella data (cessazione imputata). Le date di fine sono incluse nel rapporto. Regole complete: docs/convenzioni.md.",
+            c.f.province_name,
+            c.f.coverage_start.format("%d/%m/%Y"),
+            c.f.horizon.format("%d/%m/%Y")
+        )),
+        Block::Paragraph(
+            "Destagionalizzazione: scomposizione a medie mobili di tipo X-11 (modello moltiplicativo): trend con media mobile centrata 2×12 e poi di Henderson a 13 termini, fattori stagionali per mese con medie mobili 3×3 e 3×5 tra gli anni, normalizzati su 12 mesi. È applicata solo a serie complete di almeno 36 mesi; i valori destagionalizzati sono stime e cambiano al crescere della serie.".into(),
+        ),
+        Block::Paragraph(format!(
+            "Tutela della riservatezza (art. 5 delle regole deontologiche SISTAN): una cella è pubblicata solo se vi contribuiscono almeno {} lavoratori e {} datori di lavoro distinti; le altre sono soppresse (x), insieme alle celle necessarie a impedirne il ricalcolo per differenza. Tutte le tavole del bollettino sono protette insieme, come un unico sistema: totali e dettagli, identità tra misure (saldo = attivazioni − cessazioni + trasformazioni nette), mesi che sommano al periodo, posizioni e saldi. In questo bollettino: {} celle pubblicate, {} soppresse per soglia, {} soppresse per complementarità. Le variazioni e le somme sono calcolate solo da celle pubblicate.",
+            c.f.rules.min_workers,
+            c.f.rules.min_employers,
+            p.ok,
+            p.suppressed_primary,
+            p.suppressed_secondary
+        )),
+    ];
+    blocks.push(Block::Paragraph("Glossario:".into()));
+    blocks.push(Block::List(
+        [
+            "Attivazione: inizio di un rapporto di lavoro (data di inizio nel periodo).",
+            "Cessazione: fine di un rapporto (data di fine effettiva nel periodo), comunicata o imputata.",
+            "Cessazione imputata: rapporto a termine giunto alla fine prevista (con le proroghe) senza comunicazione di cessazione.",
+            "Proroga: spostamento della fine prevista di un rapporto a termine; non crea posizioni.",
+            "Trasformazione: cambio di contratto (es. da tempo determinato a indeterminato) o di orario nello stesso rapporto.",
+            "Saldo: attivazioni − cessazioni (+ trasformazioni in entrata − in uscita, per contratto); è la variazione delle posizioni di lavoro.",
+            "Posizioni di lavoro: rapporti in essere alla fine di una giornata.",
+            "Lavoratori interessati: persone distinte con almeno un'attivazione nel periodo.",
+            "Destagionalizzato: al netto delle oscillazioni che si ripetono ogni anno nello stesso mese.",
+            "x: dato soppresso per la tutela della riservatezza; ....: dato non disponibile.",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    ));
+    blocks.push(Block::Paragraph("Ogni tavola si ricalcola con i comandi OML seguenti (stessi numeri; le celle soppresse possono essere di più nel bollettino, che protegge tutte le tavole insieme):".into()));
+    let mut cmds: Vec<String> = c.f.cubes().iter().map(|cube| cube.command.clone()).collect();
+    cmds.dedup();
+    blocks.push(Block::List(cmds));
+    Ok(blocks)
+}

@@ -1,0 +1,136 @@
+//! Section "Sintesi": the headline figures of the period against a year earlier — activations,
+//! terminations (of which imputed), saldo, transformations to permanent contracts, workers,
+//! positions at the end of the period — as sentences and table t01.
+
+use super::common::{capitalise, num, say, say_signed, say_var, text, variation, Ctx};
+use crate::analytics::indicators::TOTALE;
+use crate::report::bulletin::{Block, Figure, TableBlock, Value};
+use crate::report::format::fmt_signed_int;
+use anyhow::Result;
+
+pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
+    let p = c.period;
+    let att = c.total(&c.cur, "attivazioni");
+    let ces = c.total(&c.cur, "cessazioni");
+    let imp = c.total(&c.cur, "cessazioni_imputate");
+    let saldo = c.total(&c.cur, "saldo");
+    let att0 = c.prev_or_na(&c.f.by_contract, TOTALE, "attivazioni");
+    let ces0 = c.prev_or_na(&c.f.by_contract, TOTALE, "cessazioni");
+    let saldo0 = c.prev_or_na(&c.f.by_contract, TOTALE, "saldo");
+    let ti_tr = c.flow(&c.f.by_contract, &c.cur, "TI", "trasformazioni_in_entrata");
+    let workers = c.f.workers.measure(&c.cur, &[], "lavoratori_interessati");
+    let workers0 = if c.f.has_previous {
+        c.f.workers.measure(&c.prev, &[], "lavoratori_interessati")
+    } else {
+        Figure::not_available()
+    };
+    let pos = c.f.positions.count(&c.cur, &[TOTALE], "posizioni_fine");
+    let pos0 = if c.f.has_previous {
+        c.f.positions.count(&c.prev, &[TOTALE], "posizioni_fine")
+    } else {
+        Figure::not_available()
+    };
+
+    let mut text_ = capitalise(&format!(
+        "{}, in provincia di {}, le attivazioni di rapporti di lavoro sono state {}",
+        p.in_name(),
+        c.f.province_name,
+        say(&att)
+    ));
+    if c.f.has_previous {
+        text_.push_str(&format!(
+            ", {} {}; le cessazioni {} ({})",
+            say_var(variation(&att, &att0)),
+            p.versus_previous(),
+            say(&ces),
+            say_var(variation(&ces, &ces0))
+        ));
+    } else {
+        text_.push_str(&format!("; le cessazioni {}", say(&ces)));
+    }
+    text_.push_str(&format!(
+        ", di cui {} imputate alla scadenza del contratto a termine. Il saldo è di {} posizioni di lavoro",
+        say(&imp),
+        say_signed(&saldo)
+    ));
+    if c.f.has_previous {
+        text_.push_str(&format!(" (era {} un anno prima).", say_signed(&saldo0)));
+    } else {
+        text_.push('.');
+    }
+    let mut paras = vec![text_];
+    let mut s2 = format!(
+        "I lavoratori interessati da almeno un'attivazione sono stati {}",
+        say(&workers)
+    );
+    if c.f.has_previous {
+        s2.push_str(&format!(" ({})", say_var(variation(&workers, &workers0))));
+    }
+    s2.push_str(&format!(
+        "; le trasformazioni di rapporti a termine in tempo indeterminato {}.",
+        say(&ti_tr)
+    ));
+    paras.push(s2);
+    let mut s3 = format!(
+        "Alla fine del periodo le posizioni di lavoro attive risultanti dalle comunicazioni erano {}",
+        say(&pos)
+    );
+    if let (Some(a), Some(b)) = (pos.published(), pos0.published()) {
+        s3.push_str(&format!(
+            ", {} rispetto a un anno prima",
+            fmt_signed_int((a - b).round() as i64)
+        ));
+    }
+    s3.push_str(" (un limite inferiore: non comprende i rapporti iniziati prima del periodo coperto dal lago e mai più comunicati).");
+    paras.push(s3);
+    if let Some(region) = &c.f.region {
+        let r_att = region.count(&c.cur, &[], "attivazioni");
+        let r_att0 = region.count(&c.prev, &[], "attivazioni");
+        paras.push(format!(
+            "Nell'intera regione {} le attivazioni sono state {} ({}).",
+            c.f.region_name.clone().unwrap_or_default(),
+            say(&r_att),
+            say_var(variation(&r_att, &r_att0))
+        ));
+    }
+
+    let mut rows = Vec::new();
+    let mut row = |label: &str, cur: Figure, prev: Figure, pct: bool| {
+        let var = if pct {
+            Value::Percent(variation(&cur, &prev))
+        } else {
+            Value::Text(String::new())
+        };
+        rows.push(vec![text(label), num(cur), num(prev), var]);
+    };
+    row("Attivazioni", att, att0, true);
+    row("Cessazioni", ces, ces0, true);
+    row(
+        "  di cui imputate",
+        imp,
+        c.prev_or_na(&c.f.by_contract, TOTALE, "cessazioni_imputate"),
+        true,
+    );
+    row("Saldo (attivazioni − cessazioni)", saldo, saldo0, false);
+    row(
+        "Trasformazioni a tempo indeterminato",
+        ti_tr,
+        c.prev_or_na(&c.f.by_contract, "TI", "trasformazioni_in_entrata"),
+        true,
+    );
+    row("Lavoratori interessati", workers, workers0, true);
+    row("Posizioni di lavoro a fine periodo", pos, pos0, true);
+    let title = format!("Principali indicatori, {} e {}", p.name(), p.prev_name());
+    let header = vec![
+        "Indicatore".into(),
+        capitalise(&p.name()),
+        capitalise(&p.prev_name()),
+        "Variazione %".into(),
+    ];
+    let table = TableBlock::new("t01_sintesi", title, header, rows, &c.f.by_contract.command)
+        .with_source(&c.f.workers.command)
+        .with_source(&c.f.positions.command);
+    let mut blocks: Vec<Block> = paras.into_iter().map(Block::Paragraph).collect();
+    blocks.push(Block::Table(table));
+    Ok(blocks)
+}
