@@ -14,6 +14,15 @@ mod bulletin;
 mod fixtures;
 mod robustezza;
 
+/// `oml build`: relationships and marts in one generation (what the command does).
+fn build(
+    lake: &Lake,
+    opts: &oml::derive::BuildOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> anyhow::Result<oml::derive::BuildReport> {
+    oml::analytics::marts::build(lake, opts, true, progress)
+}
+
 fn key() -> Key {
     Key::from_text(&"5e".repeat(32), KeySource::Env).unwrap()
 }

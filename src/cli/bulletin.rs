@@ -49,8 +49,7 @@ fn single_period(s: &str) -> Result<String> {
 
 impl BulletinArgs {
     fn spec(&self) -> Result<BulletinSpec> {
-        self.disclosure.rules()?;
-        Ok(BulletinSpec {
+        let spec = BulletinSpec {
             province: self.province.clone(),
             period: self.period.clone(),
             out: self
@@ -62,7 +61,9 @@ impl BulletinArgs {
             history_years: self.history_years,
             min_workers: self.disclosure.min_workers,
             min_employers: self.disclosure.min_employers,
-        })
+        };
+        spec.disclosure()?;
+        Ok(spec)
     }
 }
 

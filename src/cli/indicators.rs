@@ -9,7 +9,7 @@ use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
 use oml::report::export::{export, ExportFormat};
-use oml::sdc::{Mode, Rules, MIN_THRESHOLD};
+use oml::sdc::{DisclosureConfig, Mode, MIN_THRESHOLD};
 use std::path::PathBuf;
 
 pub const LONG_ABOUT: &str = "Compute a named indicator from sql/indicatori/ over the lake, by period and breakdown, \
@@ -75,8 +75,8 @@ pub struct DisclosureArgs {
 }
 
 impl DisclosureArgs {
-    pub fn rules(&self) -> Result<Rules> {
-        Ok(Rules::new(self.min_workers, self.min_employers)?)
+    pub fn config(&self) -> Result<DisclosureConfig> {
+        Ok(DisclosureConfig::new(self.min_workers, self.min_employers)?)
     }
 }
 
@@ -87,7 +87,7 @@ impl IndicatorsArgs {
         let mode = if self.confidential {
             Mode::Confidential
         } else {
-            Mode::Protected(self.disclosure.rules()?)
+            Mode::Protected(self.disclosure.config()?)
         };
         Ok(Request {
             indicator,

@@ -53,25 +53,27 @@ pub enum SdcError {
     ThresholdTooLow { what: &'static str, value: u64 },
 }
 
-/// The threshold rule. Construct with [`Rules::new`] to validate; [`protect`] also never applies
-/// a threshold below [`MIN_THRESHOLD`], whatever the fields say.
+/// The disclosure configuration, the one home of the thresholds and their default (used by
+/// `oml indicators`, `oml bulletin`, pipeline files and the marts). Construct with
+/// [`DisclosureConfig::new`] to validate; [`protect`] also never applies a threshold below
+/// [`MIN_THRESHOLD`], whatever the fields say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Rules {
+pub struct DisclosureConfig {
     pub min_workers: u64,
     pub min_employers: u64,
 }
 
-impl Default for Rules {
+impl Default for DisclosureConfig {
     fn default() -> Self {
-        Rules {
+        DisclosureConfig {
             min_workers: MIN_THRESHOLD,
             min_employers: MIN_THRESHOLD,
         }
     }
 }
 
-impl Rules {
-    pub fn new(min_workers: u64, min_employers: u64) -> Result<Rules, SdcError> {
+impl DisclosureConfig {
+    pub fn new(min_workers: u64, min_employers: u64) -> Result<DisclosureConfig, SdcError> {
         if min_workers < MIN_THRESHOLD {
             return Err(SdcError::ThresholdTooLow {
                 what: "workers",
@@ -84,7 +86,7 @@ impl Rules {
                 value: min_employers,
             });
         }
-        Ok(Rules {
+        Ok(DisclosureConfig {
             min_workers,
             min_employers,
         })
@@ -101,7 +103,7 @@ impl Rules {
 /// How a table is released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    Protected(Rules),
+    Protected(DisclosureConfig),
     /// `--confidential`: for the analyst's own use; nothing is suppressed, every cell is
     /// labelled `riservata` so the table cannot pass for a protected one.
     Confidential,
@@ -109,7 +111,7 @@ pub enum Mode {
 
 impl Default for Mode {
     fn default() -> Self {
-        Mode::Protected(Rules::default())
+        Mode::Protected(DisclosureConfig::default())
     }
 }
 
@@ -256,7 +258,7 @@ impl Equation {
 }
 
 /// The threshold rule alone, for one cell.
-pub fn primary_status(cell: &Cell, rules: &Rules) -> Status {
+pub fn primary_status(cell: &Cell, rules: &DisclosureConfig) -> Status {
     if let Some(preset) = cell.preset {
         return preset;
     }

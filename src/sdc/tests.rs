@@ -240,7 +240,7 @@ fn assert_protected(cells: &[Cell], equations: &[Equation], p: &Protection) {
     assert!(p.report.irreparable.is_empty());
     // Primary suppression is never undone.
     for (c, cell) in cells.iter().enumerate() {
-        if primary_status(cell, &Rules::default()) == Status::SuppressedPrimary {
+        if primary_status(cell, &DisclosureConfig::default()) == Status::SuppressedPrimary {
             assert_eq!(p.status[c], Status::SuppressedPrimary);
         }
     }
@@ -275,26 +275,29 @@ fn status_codes_and_labels() {
 
 #[test]
 fn rules_are_never_below_three() {
-    assert_eq!(Rules::default(), Rules::new(3, 3).expect("3/3 is legal"));
     assert_eq!(
-        Rules::new(2, 3),
+        DisclosureConfig::default(),
+        DisclosureConfig::new(3, 3).expect("3/3 is legal")
+    );
+    assert_eq!(
+        DisclosureConfig::new(2, 3),
         Err(SdcError::ThresholdTooLow {
             what: "workers",
             value: 2
         })
     );
     assert_eq!(
-        Rules::new(3, 1),
+        DisclosureConfig::new(3, 1),
         Err(SdcError::ThresholdTooLow {
             what: "employers",
             value: 1
         })
     );
-    assert!(Rules::new(5, 4).is_ok());
-    let msg = Rules::new(0, 3).expect_err("0 is illegal").to_string();
+    assert!(DisclosureConfig::new(5, 4).is_ok());
+    let msg = DisclosureConfig::new(0, 3).expect_err("0 is illegal").to_string();
     assert!(msg.contains("workers") && msg.contains('3'), "{msg}");
     // Fields set by hand below the minimum are raised to it.
-    let lax = Rules {
+    let lax = DisclosureConfig {
         min_workers: 1,
         min_employers: 1,
     };
@@ -303,12 +306,12 @@ fn rules_are_never_below_three() {
 
 #[test]
 fn primary_rule_at_the_boundaries() {
-    let r = Rules::default();
+    let r = DisclosureConfig::default();
     assert_eq!(primary_status(&count(4.0, 2, 3), &r), Status::SuppressedPrimary);
     assert_eq!(primary_status(&count(4.0, 3, 2), &r), Status::SuppressedPrimary);
     assert_eq!(primary_status(&count(4.0, 3, 3), &r), Status::Ok);
     assert_eq!(primary_status(&count(400.0, 1000, 1), &r), Status::SuppressedPrimary);
-    let five = Rules::new(5, 5).expect("legal");
+    let five = DisclosureConfig::new(5, 5).expect("legal");
     assert_eq!(primary_status(&count(9.0, 4, 5), &five), Status::SuppressedPrimary);
     assert_eq!(primary_status(&count(9.0, 5, 4), &five), Status::SuppressedPrimary);
     assert_eq!(primary_status(&count(9.0, 5, 5), &five), Status::Ok);

@@ -3,18 +3,10 @@
 //! disclosure control on published tables.
 
 use super::{fixtures, key, opts, synthetic, tmp_lake};
+use crate::build;
 use oml::analytics::indicators::{compute, Periodicity, Request, Table};
 use oml::analytics::Session;
 use oml::derive::BuildOptions;
-
-/// `oml build`: relationships and marts in one generation.
-fn build(
-    lake: &oml::lake::Lake,
-    opts: &BuildOptions,
-    progress: &(dyn Fn(&str, u64, u64) + Sync),
-) -> anyhow::Result<oml::derive::BuildReport> {
-    oml::analytics::marts::build(lake, opts, true, progress)
-}
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::model::F;

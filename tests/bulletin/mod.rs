@@ -2,16 +2,8 @@
 //! its tables, and the HTML page loaded in a real (headless) Chromium.
 
 use super::{key, opts, synthetic, tmp_lake};
+use crate::build;
 use oml::derive::BuildOptions;
-
-/// `oml build`: relationships and marts in one generation.
-fn build(
-    lake: &oml::lake::Lake,
-    opts: &BuildOptions,
-    progress: &(dyn Fn(&str, u64, u64) + Sync),
-) -> anyhow::Result<oml::derive::BuildReport> {
-    oml::analytics::marts::build(lake, opts, true, progress)
-}
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::report::bulletin::{run, BulletinSpec, Written};

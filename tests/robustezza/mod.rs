@@ -4,16 +4,8 @@
 
 mod proprieta;
 use super::{count, key, opts, synthetic, tmp_lake};
+use crate::build;
 use oml::derive::BuildOptions;
-
-/// `oml build`: relationships and marts in one generation.
-fn build(
-    lake: &oml::lake::Lake,
-    opts: &BuildOptions,
-    progress: &(dyn Fn(&str, u64, u64) + Sync),
-) -> anyhow::Result<oml::derive::BuildReport> {
-    oml::analytics::marts::build(lake, opts, true, progress)
-}
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use std::collections::HashSet;

@@ -30,17 +30,9 @@
 //! `#[ignore]`d test for the disclosure-control issue.
 
 use super::{csv_lines, write};
+use crate::build;
 use crate::{key, opts};
 use oml::derive::BuildOptions;
-
-/// `oml build`: relationships and marts in one generation.
-fn build(
-    lake: &oml::lake::Lake,
-    opts: &BuildOptions,
-    progress: &(dyn Fn(&str, u64, u64) + Sync),
-) -> anyhow::Result<oml::derive::BuildReport> {
-    oml::analytics::marts::build(lake, opts, true, progress)
-}
 use oml::ingest::ingest;
 use oml::lake::Lake;
 use oml::model::{RawCo, F, N_FIELDS};

@@ -8,7 +8,7 @@ use crate::analytics::indicators::{
 use crate::analytics::Session;
 use crate::lake::Lake;
 use crate::model::period::Period;
-use crate::sdc::{self, Cell, Equation, Mode, Rules, Status};
+use crate::sdc::{self, Cell, DisclosureConfig, Equation, Mode, Status};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
@@ -149,7 +149,7 @@ pub struct Figures {
     pub region: Option<Cube>,
     /// Whether the comparison period is inside the lake's coverage.
     pub has_previous: bool,
-    pub rules: Rules,
+    pub rules: DisclosureConfig,
     /// The joint protection of all the cubes.
     pub protection: sdc::Report,
 }
@@ -173,7 +173,7 @@ fn command_line(req: &Request, province: &str) -> String {
 
 struct Ctx<'a> {
     session: &'a Session,
-    rules: Rules,
+    rules: DisclosureConfig,
     territory: Territory,
     province: String,
 }
@@ -243,7 +243,7 @@ impl Figures {
             .provincia(&province)
             .with_context(|| format!("unknown province {province:?}: give its sigla, e.g. PO"))?;
         let region = reference.regione(&prov.regione_istat);
-        let rules = Rules::new(spec.min_workers, spec.min_employers)?;
+        let rules = spec.disclosure()?;
         let session = Session::open(lake)?;
         let ctx = Ctx {
             session: &session,
@@ -483,7 +483,7 @@ pub fn previous_label(label: &str) -> Option<String> {
 /// the links between tables (a number shown in two tables, months summing to their quarter or
 /// year, the stock at the end of a period = the stock at the end of the one before + the saldo). Protected one by one, two tables could be subtracted from each
 /// other; together, no withheld cell can be recovered from any combination of published ones.
-pub fn protect_together(cubes: &mut [&mut Cube], rules: &Rules) -> Result<sdc::Report> {
+pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Result<sdc::Report> {
     let mut cells: Vec<Cell> = Vec::new();
     let mut equations: Vec<Equation> = Vec::new();
     let mut meanings: Vec<Meaning> = Vec::new();

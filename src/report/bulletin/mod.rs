@@ -55,7 +55,14 @@ fn default_history_years() -> u32 {
     5
 }
 fn default_threshold() -> u64 {
-    3
+    crate::sdc::MIN_THRESHOLD
+}
+
+impl BulletinSpec {
+    /// The validated disclosure thresholds of the bulletin (at least the legal minimum).
+    pub fn disclosure(&self) -> Result<crate::sdc::DisclosureConfig> {
+        Ok(crate::sdc::DisclosureConfig::new(self.min_workers, self.min_employers)?)
+    }
 }
 
 /// The period of a bulletin, its comparison period a year earlier and their labels.
