@@ -647,19 +647,14 @@ fn count_lines(p: &Path) -> Result<usize> {
 /// The reference tables the SQL baseline joins with (the same files OML embeds).
 fn write_reference(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)?;
-    let files: [(&str, &[u8]); 3] = [
-        (
-            "tipologie_contrattuali.csv",
-            include_bytes!("../../reference/anpal/tipologie_contrattuali.csv"),
-        ),
-        (
-            "comuni_belfiore_storico.csv",
-            include_bytes!("../../reference/anpal/comuni_belfiore_storico.csv"),
-        ),
-        ("ateco2007.csv", include_bytes!("../../reference/anpal/ateco2007.csv")),
-    ];
-    for (name, bytes) in files {
-        std::fs::write(dir.join(name), bytes)?;
+    for name in [
+        "anpal/tipologie_contrattuali.csv",
+        "anpal/comuni_belfiore_storico.csv",
+        "anpal/ateco2007.csv",
+    ] {
+        let bytes = oml::reference::embedded_file(&format!("reference/{name}"))
+            .with_context(|| format!("reference/{name} is not embedded"))?;
+        std::fs::write(dir.join(name.trim_start_matches("anpal/")), bytes)?;
     }
     Ok(())
 }

@@ -484,7 +484,6 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
         p.row += acc;
         p
     }));
-    let n = nodes.len();
     let codes = str_col(&all, "codice_comunicazione")?;
     let prec = str_col(&all, "codice_comunicazione_precedente")?;
     let tipo = str_col(&all, "tipo_comunicazione")?;
@@ -492,7 +491,6 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
         .column_by_name("data_invio")
         .and_then(|c| c.as_any().downcast_ref::<TimestampMicrosecondArray>())
         .context("data_invio column")?;
-    let code = |i: usize| codes.value(nodes[i].row);
 
     // 3–4. The chains, and the fate of every record (`chains`).
     let members: Vec<Member> = nodes
@@ -518,6 +516,24 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
     })?;
 
     // 5. Rows out, by fate; counts by input, and lake moves.
+    rows_by_fate(&mut out, &all, &nodes, &fate, id_run)?;
+    Ok(out)
+}
+
+/// Step 5 of [`resolve`]: the rows of every fate (live, superseded with the reason and the
+/// superseding code, waiting orphans, quarantine rows for orphans and cycles), each with the
+/// root of its chain, and the counts by input or by lake move.
+fn rows_by_fate(
+    out: &mut Resolved,
+    all: &RecordBatch,
+    nodes: &[NodeInfo],
+    fate: &[(Fate, usize)],
+    id_run: &str,
+) -> Result<()> {
+    let n = nodes.len();
+    let codes = str_col(all, "codice_comunicazione")?;
+    let prec = str_col(all, "codice_comunicazione_precedente")?;
+    let code = |i: usize| codes.value(nodes[i].row);
     let count = |i: usize, to: &'static str, out: &mut Resolved| match nodes[i].origin {
         Origin::Input { input, bytes } => match to {
             schema::CO_EVENTI => out.live_inputs.push((input, bytes)),
@@ -528,7 +544,7 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
     };
     let with_radice = |rows: &[usize]| -> Result<RecordBatch> {
         let idx: Vec<u32> = rows.iter().map(|&i| nodes[i].row as u32).collect();
-        let b = take_record_batch(&all, &UInt32Array::from(idx))?;
+        let b = take_record_batch(all, &UInt32Array::from(idx))?;
         let radice: StringArray = rows.iter().map(|&i| Some(code(fate[i].1))).collect();
         let ri = b.schema().index_of("codice_comunicazione_radice")?;
         let mut cols: Vec<ArrayRef> = b.columns().to_vec();
@@ -542,7 +558,7 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
         out.live_batches = split_by_year(&with_radice(&live)?, &years(&live))?;
     }
     for &i in &live {
-        count(i, schema::CO_EVENTI, &mut out);
+        count(i, schema::CO_EVENTI, out);
     }
 
     let sup: Vec<usize> = (0..n).filter(|&i| matches!(fate[i].0, Fate::Superseded(..))).collect();
@@ -559,15 +575,15 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
         out.superseded_batches = split_by_year(&b, &years(&sup))?;
     }
     for &i in &sup {
-        count(i, schema::CO_SUPERATI, &mut out);
+        count(i, schema::CO_SUPERATI, out);
     }
 
     let orphan_rows: Vec<usize> = (0..n).filter(|&i| matches!(fate[i].0, Fate::Orphan(_))).collect();
     if !orphan_rows.is_empty() {
         out.pending_batches = split_by_year(&with_radice(&orphan_rows)?, &years(&orphan_rows))?;
     }
-    let fonte_col = str_col(&all, "fonte")?;
-    let file_col = str_col(&all, "file_origine")?;
+    let fonte_col = str_col(all, "fonte")?;
+    let file_col = str_col(all, "file_origine")?;
     for i in 0..n {
         let m = match fate[i].0 {
             Fate::Orphan(m) => m,
@@ -601,9 +617,9 @@ pub fn resolve(st: &OrderedState, idx: &LakeIndex, lake: &Lake, manifest: &Manif
             Origin::Input { .. } => out.quarantine.push(row),
             Origin::Lake(_) => out.lake_quarantine.push(row),
         }
-        count(i, schema::QUARANTENA, &mut out);
+        count(i, schema::QUARANTENA, out);
     }
-    Ok(out)
+    Ok(())
 }
 
 fn split_by_year(b: &RecordBatch, years: &[i32]) -> Result<Vec<(i32, RecordBatch)>> {

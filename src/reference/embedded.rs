@@ -46,8 +46,7 @@ pub(super) const OML_CITTADINANZE_UE: Embedded = embed!("reference/oml/cittadina
 pub(super) const OML_LIVELLI_ALIAS: Embedded = embed!("reference/oml/livelli_studio_alias.csv");
 
 /// Every embedded file (the tests check each against its source and look for files of
-/// `reference/` that are missing here).
-#[cfg(test)]
+/// `reference/` that are missing here; `reference::embedded_file` looks them up by path).
 pub(super) const ALL: [&Embedded; 17] = [
     &ISTAT_COMUNI,
     &ANPAL_ATECO,

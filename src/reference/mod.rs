@@ -316,3 +316,9 @@ mod tests;
 
 pub use labels::normalize_label;
 pub use registry::Reference;
+
+/// The bytes of an embedded reference file by its path in the repository
+/// (`reference/anpal/ateco2007.csv`), e.g. for a SQL baseline that joins the same tables.
+pub fn embedded_file(path: &str) -> Option<&'static [u8]> {
+    embedded::ALL.iter().find(|e| e.path == path).map(|e| e.bytes)
+}
