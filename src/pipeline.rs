@@ -53,7 +53,7 @@ mod tests {
                 let pl = Pipeline::load(&p).unwrap();
                 assert!(!pl.bulletin.province.is_empty(), "{}", p.display());
                 crate::report::bulletin::selected_sections(&pl.bulletin).unwrap();
-                crate::report::bulletin::BulletinPeriod::parse(&pl.bulletin.period).unwrap();
+                crate::report::bulletin::BulletinPeriod::new(&pl.bulletin.period).unwrap();
             }
         }
     }

@@ -25,7 +25,7 @@ pub struct BulletinArgs {
     province: String,
     /// The period: a month (2024-03), a quarter (2024-Q4) or a year (2024).
     #[arg(long, value_parser = single_period)]
-    period: String,
+    period: Period,
     /// Output folder (default: bollettini/PROVINCE-PERIOD).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -43,15 +43,15 @@ pub struct BulletinArgs {
 }
 
 /// A bulletin covers one month, quarter or year: checked when the arguments are read.
-fn single_period(s: &str) -> Result<String> {
-    Ok(Period::parse_single(s)?.0.label())
+fn single_period(s: &str) -> Result<Period> {
+    Ok(Period::parse_single(s)?.0)
 }
 
 impl BulletinArgs {
     fn spec(&self) -> Result<BulletinSpec> {
         let spec = BulletinSpec {
             province: self.province.clone(),
-            period: self.period.clone(),
+            period: self.period,
             out: self
                 .out
                 .clone()

@@ -88,9 +88,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
     let horizon = lake.require_built()?.1.orizzonte;
     let horizon =
         chrono::NaiveDate::parse_from_str(&horizon, "%Y-%m-%d").with_context(|| format!("horizon {horizon:?}"))?;
-    let period = Period::last_complete_quarter(horizon)
-        .context("horizon at the end of time")?
-        .label();
+    let period = Period::last_complete_quarter(horizon).context("horizon at the end of time")?;
     println!("\nScrivo il bollettino provinciale del {period} …");
     let spec = BulletinSpec {
         province: args.province.province.clone(),

@@ -61,8 +61,10 @@ pub enum PeriodError {
     OutOfRange(String),
 }
 
-/// A span of days, with the granularity the user wrote it in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A span of days, with the granularity the user wrote it in. In files (pipelines, TOML) it is
+/// written as on the command line: `period = "2024-Q4"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct Period {
     /// First day.
     pub dal: NaiveDate,
@@ -190,6 +192,14 @@ impl FromStr for Period {
             al: to.al,
             written: from.written,
         })
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = PeriodError;
+
+    fn try_from(s: String) -> Result<Period, PeriodError> {
+        s.parse()
     }
 }
 

@@ -20,7 +20,7 @@ fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
         build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
         let spec = BulletinSpec {
             province: "PO".into(),
-            period: "2023-Q4".into(),
+            period: "2023-Q4".parse().unwrap(),
             out: d.path().join("bollettino"),
             sections: None,
             title: None,

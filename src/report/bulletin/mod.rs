@@ -32,7 +32,7 @@ pub struct BulletinSpec {
     /// Province of the workplace, by sigla (PO).
     pub province: String,
     /// One month (2024-03), quarter (2024-Q4) or year (2024).
-    pub period: String,
+    pub period: Period,
     /// Output folder.
     pub out: PathBuf,
     /// Sections to include (default: all, in the standard order).
@@ -79,11 +79,14 @@ pub struct BulletinPeriod {
 }
 
 impl BulletinPeriod {
-    pub fn parse(s: &str) -> Result<BulletinPeriod> {
-        let (p, periodicity) = Period::parse_single(s)?;
+    /// The bulletin's period: one month, quarter or year, and the same a year earlier.
+    pub fn new(p: &Period) -> Result<BulletinPeriod> {
+        let periodicity = p
+            .single()
+            .ok_or_else(|| crate::model::period::PeriodError::NotSingle(p.to_string()))?;
         let prev = p
             .year_earlier()
-            .with_context(|| format!("{s:?}: no period a year earlier"))?;
+            .with_context(|| format!("{p}: no period a year earlier"))?;
         Ok(BulletinPeriod {
             dal: p.dal,
             al: p.al,
@@ -315,7 +318,7 @@ pub fn selected_sections(spec: &BulletinSpec) -> Result<Vec<&'static str>> {
 
 /// Computes and writes a bulletin.
 pub fn run(lake: &Lake, spec: &BulletinSpec, progress: &dyn Fn(&str)) -> Result<Written> {
-    let period = BulletinPeriod::parse(&spec.period)?;
+    let period = BulletinPeriod::new(&spec.period)?;
     let sections = selected_sections(spec)?;
     let figures = data::Figures::compute(lake, spec, &period, progress)?;
     let bulletin = sections::assemble(spec, &period, &figures, &sections)?;
@@ -326,6 +329,6 @@ pub fn run(lake: &Lake, spec: &BulletinSpec, progress: &dyn Fn(&str)) -> Result<
 }
 
 /// The default output folder of a bulletin: `bollettini/PO-2024-Q4`.
-pub fn default_out(province: &str, period: &str) -> PathBuf {
+pub fn default_out(province: &str, period: &Period) -> PathBuf {
     Path::new("bollettini").join(format!("{}-{}", province.to_uppercase(), period))
 }
