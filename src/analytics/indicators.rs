@@ -390,6 +390,9 @@ pub fn cells_of(ind: &Indicator, rows: &[Row]) -> Vec<Cell> {
                 n_employers: r.n_datori,
                 additive: ind.additive.iter().any(|a| a == &r.misura),
                 preset: r.valore.is_none().then_some(Status::NotAvailable),
+                // No indicator file gives its largest employer contributions yet, so the
+                // dominance rule has nothing to act on (see `sdc::Dominance`).
+                top: None,
             }
         })
         .collect()

@@ -51,6 +51,81 @@ pub const MIN_THRESHOLD: u64 = 3;
 pub enum SdcError {
     #[error("the threshold on distinct {what} is {value}: it cannot be below {MIN_THRESHOLD}")]
     ThresholdTooLow { what: &'static str, value: u64 },
+    #[error("{0:?} is not a dominance rule: use nk:N,K (N = 1 or 2 largest contributors, K % of the cell, 50–100), p:P (P % , 1–100) or none")]
+    Dominance(String),
+}
+
+/// The dominance rule for magnitudes (hours, days, amounts), applied to the employers'
+/// contributions to a cell on top of the threshold on contributors (DOMAIN.md §8.3–8.4; ESS
+/// Handbook on SDC, 2024): a cell is sensitive when its largest contributors make up too much of
+/// it, because each of them could then estimate the others closely. It applies to the cells that
+/// carry their two largest contributions ([`Cell::with_top`]); counts of people carry none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Dominance {
+    /// (n, k): the `n` largest contributions (1 or 2) exceed `k` % of the cell.
+    NK { n: u8, k: u8 },
+    /// p %: what the other contributors add beyond the two largest is under `p` % of the
+    /// largest (the second largest could estimate the largest within p %).
+    P { p: u8 },
+    /// No dominance rule (the threshold alone).
+    None,
+}
+
+impl Default for Dominance {
+    /// (2, 85): the recommendation of DOMAIN.md §8.4 and sdcTable's default.
+    fn default() -> Self {
+        Dominance::NK { n: 2, k: 85 }
+    }
+}
+
+impl Dominance {
+    /// Whether a cell of value `total` whose two largest contributions are `top` is sensitive.
+    pub fn is_sensitive(self, total: f64, top: [f64; 2]) -> bool {
+        let [x1, x2] = top;
+        if total <= 0.0 {
+            return false;
+        }
+        match self {
+            Dominance::NK { n, k } => {
+                let largest = if n >= 2 { x1 + x2 } else { x1 };
+                largest > f64::from(k) / 100.0 * total
+            }
+            Dominance::P { p } => total - x1 - x2 < f64::from(p) / 100.0 * x1,
+            Dominance::None => false,
+        }
+    }
+}
+
+impl std::str::FromStr for Dominance {
+    type Err = SdcError;
+
+    /// `nk:2,85`, `p:80` or `none`.
+    fn from_str(s: &str) -> Result<Dominance, SdcError> {
+        let bad = || SdcError::Dominance(s.to_string());
+        let t = s.trim().to_ascii_lowercase();
+        if t == "none" {
+            return Ok(Dominance::None);
+        }
+        if let Some(rest) = t.strip_prefix("nk:") {
+            let (n, k) = rest.split_once(',').ok_or_else(bad)?;
+            let n: u8 = n.trim().parse().map_err(|_| bad())?;
+            let k: u8 = k.trim().parse().map_err(|_| bad())?;
+            return if (1..=2).contains(&n) && (50..=100).contains(&k) {
+                Ok(Dominance::NK { n, k })
+            } else {
+                Err(bad())
+            };
+        }
+        if let Some(p) = t.strip_prefix("p:") {
+            let p: u8 = p.trim().parse().map_err(|_| bad())?;
+            return if (1..=100).contains(&p) {
+                Ok(Dominance::P { p })
+            } else {
+                Err(bad())
+            };
+        }
+        Err(bad())
+    }
 }
 
 /// The disclosure configuration, the one home of the thresholds and their default (used by
@@ -61,6 +136,8 @@ pub enum SdcError {
 pub struct DisclosureConfig {
     pub min_workers: u64,
     pub min_employers: u64,
+    /// The dominance rule for magnitude cells (default (2, 85)).
+    pub dominance: Dominance,
 }
 
 impl Default for DisclosureConfig {
@@ -68,6 +145,7 @@ impl Default for DisclosureConfig {
         DisclosureConfig {
             min_workers: MIN_THRESHOLD,
             min_employers: MIN_THRESHOLD,
+            dominance: Dominance::default(),
         }
     }
 }
@@ -89,7 +167,13 @@ impl DisclosureConfig {
         Ok(DisclosureConfig {
             min_workers,
             min_employers,
+            dominance: Dominance::default(),
         })
+    }
+
+    /// The same thresholds with another dominance rule.
+    pub fn with_dominance(self, dominance: Dominance) -> DisclosureConfig {
+        DisclosureConfig { dominance, ..self }
     }
 
     fn effective(&self) -> (u64, u64) {
@@ -209,6 +293,9 @@ pub struct Cell {
     pub n_employers: u64,
     pub additive: bool,
     pub preset: Option<Status>,
+    /// For a magnitude (hours, days, amounts): the two largest contributions of single
+    /// employers to the value (the second 0 with one contributor), for the dominance rule.
+    pub top: Option<[f64; 2]>,
 }
 
 impl Cell {
@@ -222,7 +309,14 @@ impl Cell {
             n_employers,
             additive: true,
             preset: None,
+            top: None,
         }
+    }
+
+    /// A magnitude cell with its two largest employer contributions (dominance rule).
+    pub fn with_top(mut self, largest: f64, second: f64) -> Cell {
+        self.top = Some([largest, second]);
+        self
     }
 
     pub fn non_additive(mut self) -> Cell {
@@ -257,7 +351,8 @@ impl Equation {
     }
 }
 
-/// The threshold rule alone, for one cell.
+/// The primary rules for one cell: the threshold on contributors and, for a magnitude cell, the
+/// dominance rule.
 pub fn primary_status(cell: &Cell, rules: &DisclosureConfig) -> Status {
     if let Some(preset) = cell.preset {
         return preset;
@@ -269,7 +364,8 @@ pub fn primary_status(cell: &Cell, rules: &DisclosureConfig) -> Status {
         return Status::Ok;
     }
     let (min_w, min_e) = rules.effective();
-    if cell.n_workers < min_w || cell.n_employers < min_e {
+    let dominated = cell.top.is_some_and(|top| rules.dominance.is_sensitive(value, top));
+    if cell.n_workers < min_w || cell.n_employers < min_e || dominated {
         Status::SuppressedPrimary
     } else {
         Status::Ok

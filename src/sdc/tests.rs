@@ -300,6 +300,7 @@ fn rules_are_never_below_three() {
     let lax = DisclosureConfig {
         min_workers: 1,
         min_employers: 1,
+        ..DisclosureConfig::default()
     };
     assert_eq!(primary_status(&count(5.0, 2, 2), &lax), Status::SuppressedPrimary);
 }
@@ -931,4 +932,43 @@ fn a_hypercube_is_carried_over_to_the_measures_an_identity_ties() {
     assert!(recoverable(&cells, &eqs, &p.status).is_empty());
     let withheld: Vec<usize> = (0..cells.len()).filter(|&i| p.status[i].is_suppressed()).collect();
     assert_eq!(withheld, vec![0, 2, 3, 5], "{:?}", p.status);
+}
+
+#[test]
+fn dominance_rules_on_hand_made_magnitudes() {
+    let hours = |total: f64, x1: f64, x2: f64| count(total, 10, 5).with_top(x1, x2);
+    let r = DisclosureConfig::default(); // (2, 85)
+                                         // 1000 hours: the two largest employers 500 + 350 = 85 % exactly: not above k, published.
+    assert_eq!(primary_status(&hours(1000.0, 500.0, 350.0), &r), Status::Ok);
+    assert_eq!(
+        primary_status(&hours(1000.0, 500.0, 351.0), &r),
+        Status::SuppressedPrimary
+    );
+    // (1, 60): the largest alone above 60 %.
+    let one = r.with_dominance("nk:1,60".parse().unwrap());
+    assert_eq!(primary_status(&hours(1000.0, 600.0, 300.0), &one), Status::Ok);
+    assert_eq!(
+        primary_status(&hours(1000.0, 601.0, 100.0), &one),
+        Status::SuppressedPrimary
+    );
+    // p = 10 %: the rest after the two largest (1000 − 700 − 250 = 50) against 10 % of 700 = 70.
+    let p = r.with_dominance("p:10".parse().unwrap());
+    assert_eq!(
+        primary_status(&hours(1000.0, 700.0, 250.0), &p),
+        Status::SuppressedPrimary
+    );
+    assert_eq!(primary_status(&hours(1000.0, 600.0, 300.0), &p), Status::Ok); // 100 ≥ 60
+                                                                              // Counts carry no contributions: the rule does not apply; nor to an empty cell.
+    assert_eq!(primary_status(&count(1000.0, 10, 5), &one), Status::Ok);
+    assert_eq!(primary_status(&hours(0.0, 0.0, 0.0), &r), Status::Ok);
+    let none = r.with_dominance("none".parse().unwrap());
+    assert_eq!(primary_status(&hours(1000.0, 999.0, 1.0), &none), Status::Ok);
+    // The threshold still applies to magnitudes.
+    assert_eq!(
+        primary_status(&count(1000.0, 10, 2).with_top(400.0, 300.0), &r),
+        Status::SuppressedPrimary
+    );
+    for bad in ["nk:3,85", "nk:2,40", "nk:2", "p:0", "p:101", "k:2,85", ""] {
+        assert!(bad.parse::<Dominance>().is_err(), "{bad}");
+    }
 }

@@ -287,6 +287,7 @@ fn published_tables_respect_the_threshold_and_resist_differencing() {
                 n_employers: r.n_datori,
                 additive: t.indicator.additive.contains(&r.misura),
                 preset: None,
+                top: None,
             }
         })
         .collect();
