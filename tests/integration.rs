@@ -594,7 +594,7 @@ fn the_cli_demo_sql_and_key_refusal() {
 }
 
 #[test]
-fn a_lake_not_ready_is_a_typed_error_with_its_own_exit_code() {
+fn a_lake_not_ready_or_a_wrong_key_is_a_typed_error_with_its_own_exit_code() {
     let d = tempfile::tempdir().unwrap();
     let key = "cd".repeat(32);
     let code = |args: &[&str]| {
@@ -637,6 +637,26 @@ fn a_lake_not_ready_is_a_typed_error_with_its_own_exit_code() {
         assert_eq!(c, Some(4), "{args:?}: {err}");
         assert!(err.contains("lake not built yet: run `oml build`"), "{err}");
     }
+    // A key that is not the lake's: exit 5 (oml::privacy::KeyError), as a missing key.
+    let other = "ef".repeat(32);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oml"))
+        .args(["--lake", "lago", "ingest", "co", csv.to_str().unwrap()])
+        .current_dir(d.path())
+        .env_remove("OML_LAKE")
+        .env("OML_KEY", &other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another pseudonymisation key"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oml"))
+        .args(["--lake", "lago", "ingest", "co", csv.to_str().unwrap()])
+        .current_dir(d.path())
+        .env_remove("OML_LAKE")
+        .env_remove("OML_KEY")
+        .env_remove("OML_KEY_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
     // Any other error is 1; a usage error is clap's 2.
     assert_eq!(
         code(&["--lake", "lago", "sql", "SELECT * FROM nessuna_tabella"]).0,

@@ -32,7 +32,8 @@ embedded DuckDB.\n\nStart with `oml demo`: it generates a synthetic province, in
 Workers and employers are stored only as keyed pseudonyms: set OML_KEY (e.g. `export OML_KEY=$(openssl rand -hex 32)`) \
 or pass --key-file, and keep the key outside the lake and the repository.",
     after_long_help = "Exit codes: 0 done, 1 error, 2 wrong arguments, 3 the lake is empty (ingest first), \
-4 the lake is not built (run `oml build`)."
+4 the lake is not built (run `oml build`), 5 the pseudonymisation key is missing, broken, inside the lake \
+or not the lake's."
 )]
 pub struct App {
     #[command(flatten)]
@@ -98,9 +99,13 @@ enum Command {
 }
 
 /// The exit code of a failed command: the typed errors of the library's edges have their own
-/// (3 the lake is empty, 4 the lake is not built; see `oml::lake::LakeError`), anything else is 1.
+/// (3 the lake is empty, 4 the lake is not built: `oml::lake::LakeError`; 5 the key is missing,
+/// broken, inside the lake or not the lake's: `oml::privacy::KeyError`), anything else is 1.
 pub fn exit_code(e: &anyhow::Error) -> i32 {
-    e.downcast_ref::<oml::lake::LakeError>().map_or(1, |l| l.exit_code())
+    if let Some(l) = e.downcast_ref::<oml::lake::LakeError>() {
+        return l.exit_code();
+    }
+    e.downcast_ref::<oml::privacy::KeyError>().map_or(1, |k| k.exit_code())
 }
 
 /// Runs the command the user gave.

@@ -25,7 +25,8 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
     // One writer at a time; the manifest is read under the lock.
     let lock = lake.lock_writer("ingest", &|msg| eprintln!("{msg}"))?;
     let manifest = lake.manifest()?;
-    check_key(&manifest, key)?;
+    // A lake is pseudonymised with one key: another key would break the links across runs.
+    key.check_against(manifest.impronta_chiave.as_deref())?;
 
     // 1–2. The pre-pass over every input; inputs already in the lake are skipped.
     let mut scans = prepass_all(&mut inputs, opts)?;
@@ -108,18 +109,6 @@ pub fn ingest(lake: &Lake, key: &Key, paths: &[PathBuf], opts: &IngestOptions) -
         run: Some(run),
         skipped: selected.skipped,
     })
-}
-
-/// A lake is pseudonymised with one key: another key would break the links across runs.
-fn check_key(manifest: &Manifest, key: &Key) -> Result<()> {
-    let fingerprint = key.fingerprint();
-    match &manifest.impronta_chiave {
-        Some(fp) if *fp != fingerprint => bail!(
-            "this lake was built with another pseudonymisation key (fingerprint {fp}, yours {fingerprint}): \
-             pseudonyms would not link across runs. Use the lake's key, or a new lake."
-        ),
-        _ => Ok(()),
-    }
 }
 
 /// The pre-pass over every input: its sha256, encoding, byte account, content fingerprint and

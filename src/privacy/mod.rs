@@ -5,12 +5,39 @@
 //! must live outside the lake. The lake records only a key fingerprint, so a run with a
 //! different key (whose pseudonyms would not link to the earlier ones) is refused.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use hmac::{KeyInit, Mac};
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// What is wrong with the key a command was given: typed, so that the CLI gives it its own exit
+/// code (5) and a script can tell a missing key from a broken file.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error(
+        "no pseudonymisation key: set OML_KEY (e.g. `export OML_KEY=$(openssl rand -hex 32)`) or pass --key-file PATH \
+         (a file outside the lake). The key must stay the same for every run on a lake, and outside the repository."
+    )]
+    Missing,
+    #[error("the key is too short ({0} characters): use at least 32 random bytes, e.g. 64 hex characters from `openssl rand -hex 32`")]
+    TooShort(usize),
+    #[error("the key file {} is inside the lake {}: keep it outside, the lake is shared with researchers", .key.display(), .lake.display())]
+    InsideLake { key: PathBuf, lake: PathBuf },
+    #[error(
+        "this lake was built with another pseudonymisation key (fingerprint {lake}, yours {yours}): \
+         pseudonyms would not link across runs. Use the lake's key, or a new lake."
+    )]
+    Mismatch { lake: String, yours: String },
+}
+
+impl KeyError {
+    /// The process exit code the CLI gives a key error.
+    pub fn exit_code(&self) -> i32 {
+        5
+    }
+}
 
 /// Where the key came from (reported to the user, never the key itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +65,7 @@ fn decode_key(text: &str) -> Result<Vec<u8>> {
         return hex::decode(t).context("key is not valid hex");
     }
     if t.len() < 32 {
-        bail!("the key is too short ({} characters): use at least 32 random bytes, e.g. 64 hex characters from `openssl rand -hex 32`", t.len());
+        return Err(KeyError::TooShort(t.len()).into());
     }
     Ok(t.as_bytes().to_vec())
 }
@@ -59,11 +86,11 @@ impl Key {
             let abs_key = std::fs::canonicalize(p).with_context(|| format!("key file {} not found", p.display()))?;
             if let Ok(abs_lake) = std::fs::canonicalize(lake) {
                 if abs_key.starts_with(&abs_lake) {
-                    bail!(
-                        "the key file {} is inside the lake {}: keep it outside, the lake is shared with researchers",
-                        p.display(),
-                        lake.display()
-                    );
+                    return Err(KeyError::InsideLake {
+                        key: p.to_path_buf(),
+                        lake: lake.to_path_buf(),
+                    }
+                    .into());
                 }
             }
             let text = std::fs::read_to_string(p).with_context(|| format!("reading key file {}", p.display()))?;
@@ -82,10 +109,19 @@ impl Key {
                 return from_file(Path::new(p.trim()));
             }
         }
-        bail!(
-            "no pseudonymisation key: set OML_KEY (e.g. `export OML_KEY=$(openssl rand -hex 32)`) or pass --key-file PATH \
-             (a file outside the lake). The key must stay the same for every run on a lake, and outside the repository."
-        )
+        Err(KeyError::Missing.into())
+    }
+
+    /// Refuses a key whose fingerprint is not the one a lake was built with.
+    pub fn check_against(&self, lake_fingerprint: Option<&str>) -> Result<(), KeyError> {
+        let yours = self.fingerprint();
+        match lake_fingerprint {
+            Some(fp) if fp != yours => Err(KeyError::Mismatch {
+                lake: fp.to_string(),
+                yours,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Creates a new random key file (used by `oml demo`), readable by the owner only.
