@@ -83,7 +83,10 @@ pub(super) struct Itter107List {
 }
 
 fn is_itter107(s: &str) -> bool {
-    s.len() >= 2 && s.len() <= 5 && s.starts_with("IT") && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    s.len() >= 2
+        && s.len() <= 5
+        && s.starts_with("IT")
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 fn is_ripartizioni(s: &str) -> bool {
@@ -101,7 +104,12 @@ pub(super) fn read(src: &Embedded) -> Result<Itter107List> {
         by_code: HashMap::default(),
     };
     for row in t.rows() {
-        let codice = row.unique_code(c_cod, "itter107", is_itter107, list.items.iter().map(|x| x.codice.as_str()))?;
+        let codice = row.unique_code(
+            c_cod,
+            "itter107",
+            is_itter107,
+            list.items.iter().map(|x| x.codice.as_str()),
+        )?;
         let livello = LivelloTerritorio::from_code(row.get(c_liv))
             .ok_or_else(|| row.err(format!("unknown livello '{}'", row.get(c_liv))))?;
         let codice_istat = row.text(c_istat, "codice_istat")?;

@@ -228,7 +228,11 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
         let field = |role: usize| -> Option<&str> {
             let (i, labelled) = cols.at[role]?;
             let v = rec.get(i).unwrap_or_default().trim();
-            Some(if labelled { v.split_once(": ").map_or(v, |(c, _)| c.trim()) } else { v })
+            Some(if labelled {
+                v.split_once(": ").map_or(v, |(c, _)| c.trim())
+            } else {
+                v
+            })
         };
         let required = |role: usize| -> Result<&str> {
             match field(role) {
@@ -238,7 +242,9 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
         };
         let code = required(0)?;
         if let Some(tipo) = field(2).filter(|t| !t.eq_ignore_ascii_case(UNEM_R)) {
-            return Err(err(format!("indicator {tipo:?} is not {UNEM_R} (tasso di disoccupazione)")));
+            return Err(err(format!(
+                "indicator {tipo:?} is not {UNEM_R} (tasso di disoccupazione)"
+            )));
         }
         let sesso_text = required(3)?;
         let sesso = Sesso::parse(sesso_text).ok_or_else(|| err(format!("sex {sesso_text:?} (1, 2, 9 or M, F, T)")))?;
@@ -251,11 +257,17 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
         let valore = match (value_text.is_empty(), &flag) {
             (true, Some(_)) => None,
             (true, None) => return Err(err("empty value without a flag".to_string())),
-            (false, _) => Some(parse_value(value_text).ok_or_else(|| err(format!("value {value_text:?} is not a rate (0–100)")))?),
+            (false, _) => Some(
+                parse_value(value_text).ok_or_else(|| err(format!("value {value_text:?} is not a rate (0–100)")))?,
+            ),
         };
         let key = (code.to_ascii_uppercase(), sesso, classe_eta.clone(), periodo.label());
         if let Some(first) = seen.insert(key, line) {
-            return Err(err(format!("the same cell ({code}, sex {}, {classe_eta}, {}) as line {first}", sesso.code(), periodo.label())));
+            return Err(err(format!(
+                "the same cell ({code}, sex {}, {classe_eta}, {}) as line {first}",
+                sesso.code(),
+                periodo.label()
+            )));
         }
         let Some(territorio) = reference.itter107(code) else {
             unmapped.entry(code.to_string()).or_insert(line);
@@ -303,7 +315,9 @@ mod tests {
         let hits: Vec<_> = f
             .tassi
             .iter()
-            .filter(|t| t.territorio.codice == code && t.sesso == sesso && t.classe_eta == eta && t.periodo.label() == periodo)
+            .filter(|t| {
+                t.territorio.codice == code && t.sesso == sesso && t.classe_eta == eta && t.periodo.label() == periodo
+            })
             .collect();
         assert_eq!(hits.len(), 1, "{code} {sesso:?} {eta} {periodo}");
         hits[0]
@@ -320,25 +334,46 @@ mod tests {
         assert_eq!(f.tassi.last().map(|t| t.riga), Some(7650));
         // Italia, 15 anni e più, maschi, 2019 (line 2).
         let it = find(&f, "IT", Sesso::Maschi, "Y_GE15", "2019");
-        assert_eq!((it.valore, it.riga, it.periodicita), (Some(9.093324), 2, Periodicity::Year));
+        assert_eq!(
+            (it.valore, it.riga, it.periodicita),
+            (Some(9.093324), 2, Periodicity::Year)
+        );
         assert_eq!(it.territorio.livello, LivelloTerritorio::Italia);
         // A province (line 7085): Prato, totale, 15-74, 2019.
         let po = find(&f, "ITE15", Sesso::Totale, "Y15-74", "2019");
         assert_eq!(po.valore, Some(6.225624));
-        assert_eq!((po.territorio.codice_istat.as_str(), po.territorio.regione_istat.as_str()), ("100", "09"));
+        assert_eq!(
+            (
+                po.territorio.codice_istat.as_str(),
+                po.territorio.regione_istat.as_str()
+            ),
+            ("100", "09")
+        );
         assert_eq!(po.territorio_nome, "Prato");
         // The README's spot values: Milano and Bologna, totale, 15-74.
-        assert_eq!(find(&f, "ITC45", Sesso::Totale, "Y15-74", "2019").valore, Some(5.912335));
-        assert_eq!(find(&f, "ITD55", Sesso::Totale, "Y15-74", "2020").valore, Some(4.372202));
+        assert_eq!(
+            find(&f, "ITC45", Sesso::Totale, "Y15-74", "2019").valore,
+            Some(5.912335)
+        );
+        assert_eq!(
+            find(&f, "ITD55", Sesso::Totale, "Y15-74", "2020").valore,
+            Some(4.372202)
+        );
         assert_eq!(find(&f, "IT", Sesso::Totale, "Y15-74", "2020").valore, Some(9.190146));
         // A region in a quarter (line 734): Toscana, femmine, 15 e più, 2020-Q3.
         let tos = find(&f, "ITE1", Sesso::Femmine, "Y_GE15", "2020-Q3");
         assert_eq!((tos.valore, tos.periodicita), (Some(7.812572), Periodicity::Quarter));
         assert_eq!(tos.territorio.livello, LivelloTerritorio::Regione);
         // Sud Sardegna (line 6630) and the autonomous province of Bolzano in a quarter (line 4806).
-        assert_eq!(find(&f, "IT111", Sesso::Totale, "Y15-24", "2020").valore, Some(39.326887));
+        assert_eq!(
+            find(&f, "IT111", Sesso::Totale, "Y15-24", "2020").valore,
+            Some(39.326887)
+        );
         let bz = find(&f, "ITD1", Sesso::Totale, "Y15-74", "2019-Q4");
-        assert_eq!((bz.valore, bz.territorio.codice_istat.as_str()), (Some(2.539982), "021"));
+        assert_eq!(
+            (bz.valore, bz.territorio.codice_istat.as_str()),
+            (Some(2.539982), "021")
+        );
         // Every row is a present value, with no flag; the one absent cell stays absent.
         assert!(f.tassi.iter().all(|t| t.valore.is_some() && t.flag.is_none()));
         assert!(!f.tassi.iter().any(|t| t.territorio.codice == "ITF64"
@@ -364,7 +399,10 @@ mod tests {
         let f = read("nuovo.csv", text.as_bytes()).unwrap();
         assert_eq!(f.tassi.len(), 3);
         assert_eq!(f.tassi[0].valore, Some(5.5));
-        assert_eq!((f.tassi[1].periodo.label().as_str(), f.tassi[1].valore), ("2021-Q1", None));
+        assert_eq!(
+            (f.tassi[1].periodo.label().as_str(), f.tassi[1].valore),
+            ("2021-Q1", None)
+        );
         assert_eq!(f.tassi[1].flag.as_deref(), Some("c"));
         assert_eq!(f.tassi[2].territorio.relazione, Relazione::ParteDi);
         assert_eq!(f.tassi[2].territorio.codice_istat, "111");
@@ -375,7 +413,10 @@ mod tests {
         let f = read("sdmx.csv", sdmx).unwrap();
         assert_eq!(f.layout, Layout::Sdmx);
         assert_eq!(f.tassi[0].territorio.codice_istat, "108");
-        assert_eq!((f.tassi[0].sesso, f.tassi[0].periodo.label().as_str()), (Sesso::Femmine, "2019-Q2"));
+        assert_eq!(
+            (f.tassi[0].sesso, f.tassi[0].periodo.label().as_str()),
+            (Sesso::Femmine, "2019-Q2")
+        );
         assert_eq!(f.tassi[1].territorio.livello, LivelloTerritorio::Regione);
         assert_eq!(f.tassi[1].territorio_nome, "Valle d'Aosta / Vallée d'Aoste");
     }
@@ -386,8 +427,12 @@ mod tests {
 
     #[test]
     fn istat_rfl_refusals_name_the_file_and_line() {
-        let row = "\"ITE15\",\"Prato\",\"UNEM_R\",\"t\",\"9\",\"totale\",\"Y15-74\",\"15-74 anni\",\"2019\",\"2019\",6.2,,\n";
-        assert_eq!(read("ok.csv", format!("{HEAD}{row}").as_bytes()).unwrap().tassi.len(), 1);
+        let row =
+            "\"ITE15\",\"Prato\",\"UNEM_R\",\"t\",\"9\",\"totale\",\"Y15-74\",\"15-74 anni\",\"2019\",\"2019\",6.2,,\n";
+        assert_eq!(
+            read("ok.csv", format!("{HEAD}{row}").as_bytes()).unwrap().tassi.len(),
+            1
+        );
         let bad = |from: &str, to: &str| refused(&format!("{HEAD}{row}{}", row.replacen(from, to, 1)));
         let e = bad("6.2", "sei");
         assert!(e.contains("x.csv, line 3: value \"sei\" is not a rate"), "{e}");
@@ -402,7 +447,10 @@ mod tests {
         let e = bad("6.2", "");
         assert!(e.contains("x.csv, line 3: empty value without a flag"), "{e}");
         let e = bad("ITE15", "ITE15");
-        assert!(e.contains("x.csv, line 3: the same cell (ITE15, sex 9, Y15-74, 2019) as line 2"), "{e}");
+        assert!(
+            e.contains("x.csv, line 3: the same cell (ITE15, sex 9, Y15-74, 2019) as line 2"),
+            "{e}"
+        );
         let e = bad(",6.2,,", ",6.2");
         assert!(e.contains("x.csv, line 3: malformed CSV"), "{e}");
         // Every unmapped code listed, with its first line.
@@ -411,7 +459,10 @@ mod tests {
             row.replace("ITE15", "ITZ99"),
             row.replace("ITE15", "XX1").replace("2019\",\"2019", "2020\",\"2020")
         ));
-        assert!(e.contains("x.csv: 2 territory code(s) not in the ITTER107 crosswalk"), "{e}");
+        assert!(
+            e.contains("x.csv: 2 territory code(s) not in the ITTER107 crosswalk"),
+            "{e}"
+        );
         assert!(e.contains("ITZ99 (line 3), XX1 (line 4)"), "{e}");
         // An unknown layout names the columns seen.
         let e = refused("Anno,Provincia,Tasso\n2019,Prato,6.2\n");

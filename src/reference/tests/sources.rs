@@ -446,7 +446,10 @@ fn reference_every_itter107_code_is_found_and_every_province_and_region_has_one(
     let raw = Raw::of(&e::OML_ITTER107);
     for row in raw.rows(&["itter107", "livello", "codice_istat", "denominazione"]) {
         let x = r.itter107(row[0]).unwrap_or_else(|| panic!("ITTER107 {}", row[0]));
-        assert_eq!((x.livello.code(), x.codice_istat.as_str(), x.denominazione.as_str()), (row[1], row[2], row[3]));
+        assert_eq!(
+            (x.livello.code(), x.codice_istat.as_str(), x.denominazione.as_str()),
+            (row[1], row[2], row[3])
+        );
         assert_eq!(r.itter107(&row[0].to_lowercase()).map(|y| &y.codice), Some(&x.codice));
     }
     // Today's 107 provinces and 20 regions each *are* exactly one code.
@@ -454,19 +457,42 @@ fn reference_every_itter107_code_is_found_and_every_province_and_region_has_one(
         let n = r
             .itter107_all()
             .iter()
-            .filter(|x| x.livello == LivelloTerritorio::Provincia && x.relazione == Relazione::Identico && x.codice_istat == p.istat)
+            .filter(|x| {
+                x.livello == LivelloTerritorio::Provincia
+                    && x.relazione == Relazione::Identico
+                    && x.codice_istat == p.istat
+            })
             .count();
         assert_eq!(n, 1, "province {} {}", p.istat, p.nome);
-        assert_eq!(r.itter107_of(LivelloTerritorio::Provincia, &p.istat).map(|x| x.regione_istat.as_str()), Some(p.regione_istat.as_str()));
+        assert_eq!(
+            r.itter107_of(LivelloTerritorio::Provincia, &p.istat)
+                .map(|x| x.regione_istat.as_str()),
+            Some(p.regione_istat.as_str())
+        );
     }
     for g in r.regioni() {
-        assert!(r.itter107_of(LivelloTerritorio::Regione, &g.istat).is_some(), "region {}", g.istat);
+        assert!(
+            r.itter107_of(LivelloTerritorio::Regione, &g.istat).is_some(),
+            "region {}",
+            g.istat
+        );
     }
-    assert_eq!(r.itter107_of(LivelloTerritorio::Provincia, "100").map(|x| x.codice.as_str()), Some("ITE15"));
-    assert_eq!(r.itter107_of(LivelloTerritorio::Italia, "IT").map(|x| x.codice.as_str()), Some("IT"));
+    assert_eq!(
+        r.itter107_of(LivelloTerritorio::Provincia, "100")
+            .map(|x| x.codice.as_str()),
+        Some("ITE15")
+    );
+    assert_eq!(
+        r.itter107_of(LivelloTerritorio::Italia, "IT")
+            .map(|x| x.codice.as_str()),
+        Some("IT")
+    );
     // The suppressed Sardinian provinces are only parts of today's ones.
     let olbia = r.itter107("ITG29").unwrap();
-    assert_eq!((olbia.relazione, olbia.codice_istat.as_str()), (Relazione::ParteDi, "090"));
+    assert_eq!(
+        (olbia.relazione, olbia.codice_istat.as_str()),
+        (Relazione::ParteDi, "090")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,7 +19,11 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         .unwrap_or_default();
     let rates = annual_rates(&[
         (territories[0], LivelloTerritorio::Provincia, province_istat.as_str()),
-        (territories[1], LivelloTerritorio::Regione, c.f.region_code.as_deref().unwrap_or_default()),
+        (
+            territories[1],
+            LivelloTerritorio::Regione,
+            c.f.region_code.as_deref().unwrap_or_default(),
+        ),
         (territories[2], LivelloTerritorio::Italia, "IT"),
     ])?;
     let mut blocks = vec![Block::Paragraph(
