@@ -409,7 +409,8 @@ mod tests {
         // IstatData SDMX-CSV, with `ID: label` headers and values, and a 2019Q2 period; Latin-1.
         let sdmx = b"DATAFLOW,FREQ,REF_AREA: Territorio,DATA_TYPE,SEX,AGE,TIME_PERIOD,OBS_VALUE,OBS_STATUS\n\
                      IT1:151_914(1.0),Q,IT108: Monza e della Brianza,UNEM_R,F,Y15-74,2019Q2,6.1,\n\
-                     IT1:151_914(1.0),A,ITC2: Valle d'Aosta / Vall\xe9e d'Aoste,UNEM_R,T,Y_GE15,2019,6.5,\n";
+                     IT1:151_914(1.0),A,ITC2: Valle d'Aosta / Vall\xe9e d'Aoste,UNEM_R,T,Y_GE15,2019,6.5,\n\
+                     IT1:151_914(1.0),M,IT: Italia,UNEM_R,9,Y15-74,2019-03,10.2,p\n";
         let f = read("sdmx.csv", sdmx).unwrap();
         assert_eq!(f.layout, Layout::Sdmx);
         assert_eq!(f.tassi[0].territorio.codice_istat, "108");
@@ -419,6 +420,13 @@ mod tests {
         );
         assert_eq!(f.tassi[1].territorio.livello, LivelloTerritorio::Regione);
         assert_eq!(f.tassi[1].territorio_nome, "Valle d'Aosta / Vallée d'Aoste");
+        // A monthly rate, with a flag kept beside its value.
+        let m = &f.tassi[2];
+        assert_eq!(
+            (m.periodicita, m.periodo.label().as_str()),
+            (Periodicity::Month, "2019-03")
+        );
+        assert_eq!((m.valore, m.flag.as_deref()), (Some(10.2), Some("p")));
     }
 
     fn refused(text: &str) -> String {
@@ -433,26 +441,21 @@ mod tests {
             read("ok.csv", format!("{HEAD}{row}").as_bytes()).unwrap().tassi.len(),
             1
         );
-        let bad = |from: &str, to: &str| refused(&format!("{HEAD}{row}{}", row.replacen(from, to, 1)));
-        let e = bad("6.2", "sei");
-        assert!(e.contains("x.csv, line 3: value \"sei\" is not a rate"), "{e}");
-        let e = bad("6.2", "162.5");
-        assert!(e.contains("x.csv, line 3: value \"162.5\""), "{e}");
-        let e = bad("\"2019\",\"2019\"", "\"2019-Q7\",\"2019\"");
-        assert!(e.contains("x.csv, line 3: period \"2019-Q7\""), "{e}");
-        let e = bad("\"9\"", "\"4\"");
-        assert!(e.contains("x.csv, line 3: sex \"4\""), "{e}");
-        let e = bad("UNEM_R", "EMP_R");
-        assert!(e.contains("x.csv, line 3: indicator \"EMP_R\""), "{e}");
-        let e = bad("6.2", "");
-        assert!(e.contains("x.csv, line 3: empty value without a flag"), "{e}");
-        let e = bad("ITE15", "ITE15");
-        assert!(
-            e.contains("x.csv, line 3: the same cell (ITE15, sex 9, Y15-74, 2019) as line 2"),
-            "{e}"
-        );
-        let e = bad(",6.2,,", ",6.2");
-        assert!(e.contains("x.csv, line 3: malformed CSV"), "{e}");
+        // (text replaced, replacement, the error expected for line 3)
+        let cases = [
+            ("6.2", "sei", "value \"sei\" is not a rate"),
+            ("6.2", "162.5", "value \"162.5\""),
+            ("\"2019\",\"2019\"", "\"2019-Q7\",\"2019\"", "period \"2019-Q7\""),
+            ("\"9\"", "\"4\"", "sex \"4\""),
+            ("UNEM_R", "EMP_R", "indicator \"EMP_R\""),
+            ("6.2", "", "empty value without a flag"),
+            ("ITE15", "ITE15", "the same cell (ITE15, sex 9, Y15-74, 2019) as line 2"),
+            (",6.2,,", ",6.2", "malformed CSV"),
+        ];
+        for (from, to, expected) in cases {
+            let e = refused(&format!("{HEAD}{row}{}", row.replacen(from, to, 1)));
+            assert!(e.contains(&format!("x.csv, line 3: {expected}")), "{e}");
+        }
         // Every unmapped code listed, with its first line.
         let e = refused(&format!(
             "{HEAD}{row}{}{}",
