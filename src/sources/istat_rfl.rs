@@ -387,6 +387,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn istat_rfl_shipped_file_is_the_documented_copy() {
+        // sha256 recorded in reference/README.md (a byte-identical copy of the ISTAT export).
+        use sha2::{Digest, Sha256};
+        assert_eq!(
+            hex::encode(Sha256::digest(SHIPPED)),
+            "339799037c00f215e45b791edee9a2df66b25b93cca8324b4988b8c550ec864b"
+        );
+        let readme = include_str!("../../reference/README.md");
+        assert!(readme.contains("339799037c00f215e45b791edee9a2df66b25b93cca8324b4988b8c550ec864b"));
+    }
+
     const HEAD: &str = "\"ITTER107\",\"Territorio\",\"TIPO_DATO_FOL\",\"Tipo dato\",\"SEXISTAT1\",\"Sesso\",\"ETA1\",\"Classe di età\",\"TIME\",\"Seleziona periodo\",\"Value\",\"Flag Codes\",\"Flags\"\n";
 
     #[test]
