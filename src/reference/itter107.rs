@@ -57,6 +57,10 @@ pub enum Relazione {
     Identico,
     /// A former unit now part of today's one (`parte_di`): its figures are not today's unit's.
     ParteDi,
+    /// The code of today's unit, for a year before ISTAT coded today's boundaries (the
+    /// crosswalk's `identico_dal`): the figures may be those of the former, different territory
+    /// (Milano before Monza e della Brianza, Cagliari before 2017).
+    ConfiniPrecedenti,
 }
 
 /// One ITTER107 code.
@@ -73,6 +77,18 @@ pub struct Itter107 {
     /// The name ISTAT's exports give the territory, e.g. `Prato`.
     pub denominazione: String,
     pub relazione: Relazione,
+    /// For an `identico` code whose territory changed: the first year of today's boundaries.
+    pub identico_dal: Option<i32>,
+}
+
+impl Itter107 {
+    /// The relation of the code's territory to today's unit for data of year `anno`.
+    pub fn relazione_nel(&self, anno: i32) -> Relazione {
+        match self.identico_dal {
+            Some(dal) if self.relazione == Relazione::Identico && anno < dal => Relazione::ConfiniPrecedenti,
+            _ => self.relazione,
+        }
+    }
 }
 
 /// The crosswalk, by ITTER107 code, with the line of each row (for the checks).
@@ -96,8 +112,8 @@ fn is_ripartizioni(s: &str) -> bool {
 /// `itter107_territori.csv`, in file order; the shape of every row checked.
 pub(super) fn read(src: &Embedded) -> Result<Itter107List> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_liv, c_istat, c_reg, c_den, c_rel, _] =
-        t.cols("itter107,livello,codice_istat,regione_istat,denominazione,relazione,nota")?;
+    let [c_cod, c_liv, c_istat, c_reg, c_den, c_rel, c_dal, _] =
+        t.cols("itter107,livello,codice_istat,regione_istat,denominazione,relazione,identico_dal,nota")?;
     let mut list = Itter107List {
         items: Vec::with_capacity(t.n_rows()),
         lines: Vec::with_capacity(t.n_rows()),
@@ -131,6 +147,11 @@ pub(super) fn read(src: &Embedded) -> Result<Itter107List> {
             "parte_di" if livello == LivelloTerritorio::Provincia => Relazione::ParteDi,
             v => return Err(row.err(format!("relazione '{v}' (identico, or parte_di for a provincia)"))),
         };
+        let identico_dal = match row.get(c_dal) {
+            "" => None,
+            v if is_digits(v, 4) && relazione == Relazione::Identico => v.parse().ok(),
+            v => return Err(row.err(format!("identico_dal '{v}' (a year, for an identico code)"))),
+        };
         list.by_code.insert(codice.to_string(), list.items.len());
         list.lines.push(row.line());
         list.items.push(Itter107 {
@@ -140,6 +161,7 @@ pub(super) fn read(src: &Embedded) -> Result<Itter107List> {
             regione_istat: regione.to_string(),
             denominazione: row.text(c_den, "denominazione")?.to_string(),
             relazione,
+            identico_dal,
         });
     }
     Ok(list)

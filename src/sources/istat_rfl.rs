@@ -30,7 +30,7 @@
 
 use super::encoding::{check_start, EncodingEvidence};
 use crate::model::period::{Period, Periodicity};
-use crate::reference::{Itter107, Reference};
+use crate::reference::{Itter107, Reference, Relazione};
 use anyhow::{anyhow, bail, Result};
 use std::collections::{BTreeMap, HashMap};
 
@@ -88,6 +88,9 @@ pub struct TassoDisoccupazione {
     pub territorio: &'static Itter107,
     /// The territory's name as the file writes it (the crosswalk's when the file has none).
     pub territorio_nome: String,
+    /// Whether the figure is today's unit's, for the row's year
+    /// ([`Itter107::relazione_nel`]): only `Identico` rows stand for today's territory.
+    pub relazione: Relazione,
     pub sesso: Sesso,
     /// ISTAT's age-class code, e.g. `Y15-74`, `Y_GE15`.
     pub classe_eta: String,
@@ -281,6 +284,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
             riga: line,
             territorio,
             territorio_nome,
+            relazione: territorio.relazione_nel(chrono::Datelike::year(&periodo.dal)),
             sesso,
             classe_eta,
             periodo,
@@ -309,7 +313,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reference::{LivelloTerritorio, Relazione};
+    use crate::reference::LivelloTerritorio;
 
     fn find<'a>(f: &'a RflFile, code: &str, sesso: Sesso, eta: &str, periodo: &str) -> &'a TassoDisoccupazione {
         let hits: Vec<_> = f
@@ -383,7 +387,7 @@ mod tests {
         // The names of the file are the crosswalk's, and every code maps to today's unit.
         for t in &f.tassi {
             assert_eq!(t.territorio_nome, t.territorio.denominazione, "line {}", t.riga);
-            assert_eq!(t.territorio.relazione, Relazione::Identico, "line {}", t.riga);
+            assert_eq!(t.relazione, Relazione::Identico, "line {}", t.riga);
         }
     }
 
@@ -407,16 +411,21 @@ mod tests {
         let text = "ITTER107;Territorio;TIPO_DATO_FOL;SEXISTAT1;ETA1;TIME;Value;Flag Codes;Flags\r\n\
                     ITE15;Prato;UNEM_R;9;Y15-74;2021;5,5;;\r\n\
                     ITE15;Prato;UNEM_R;9;Y15-74;T1-2021;;c;dato riservato\r\n\
-                    ITG2C;Carbonia-Iglesias;UNEM_R;1;Y15-74;2015;18,1;;\r\n";
+                    ITG2C;Carbonia-Iglesias;UNEM_R;1;Y15-74;2015;18,1;;\r\n\
+                    ITG27;Cagliari;UNEM_R;1;Y15-74;2016;14,0;;\r\n\
+                    ITG27;Cagliari;UNEM_R;1;Y15-74;2017;13,0;;\r\n";
         let f = read("nuovo.csv", text.as_bytes()).unwrap();
-        assert_eq!(f.tassi.len(), 3);
+        assert_eq!(f.tassi.len(), 5);
         assert_eq!(f.tassi[0].valore, Some(5.5));
         assert_eq!(
             (f.tassi[1].periodo.label().as_str(), f.tassi[1].valore),
             ("2021-Q1", None)
         );
         assert_eq!(f.tassi[1].flag.as_deref(), Some("c"));
-        assert_eq!(f.tassi[2].territorio.relazione, Relazione::ParteDi);
+        assert_eq!(f.tassi[2].relazione, Relazione::ParteDi);
+        // Cagliari is today's città metropolitana from 2017 only (identico_dal).
+        assert_eq!(f.tassi[3].relazione, Relazione::ConfiniPrecedenti);
+        assert_eq!(f.tassi[4].relazione, Relazione::Identico);
         assert_eq!(f.tassi[2].territorio.codice_istat, "111");
         // IstatData SDMX-CSV, with `ID: label` headers and values, and a 2019Q2 period; Latin-1.
         let sdmx = b"DATAFLOW,FREQ,REF_AREA: Territorio,DATA_TYPE,SEX,AGE,TIME_PERIOD,OBS_VALUE,OBS_STATUS\n\

@@ -562,7 +562,7 @@ fn assert_refused(broken: &'static Embedded, line: u64, what: &str) {
 #[test]
 fn reference_a_malformed_row_is_refused_with_file_and_line() {
     // (file, data record, column, value the reader or the cross-checks must refuse)
-    let cases: [(&'static Embedded, usize, &str, &str); 26] = [
+    let cases: [(&'static Embedded, usize, &str, &str); 27] = [
         (&e::ISTAT_COMUNI, 2, "Codice Catastale del comune", "??"),
         (&e::ANPAL_ATECO, 2, "cod_ateco", "1.2.3"),
         (&e::ANPAL_CITTADINANZE, 2, "cod_cittadinanza", "12"),
@@ -589,6 +589,7 @@ fn reference_a_malformed_row_is_refused_with_file_and_line() {
         (&e::OML_ITTER107, 4, "codice_istat", "999"),
         (&e::OML_ITTER107, 5, "regione_istat", "09"),
         (&e::OML_ITTER107, 2, "relazione", "parte_di"),
+        (&e::OML_ITTER107, 7, "identico_dal", "20x0"),
     ];
     for (src, k, column, value) in cases {
         let col = Raw::of(src).col(column);

@@ -35,7 +35,7 @@ pub fn annual_rates(territories: &[Territory<'_>]) -> Result<Vec<Rate>> {
         let x = t.territorio;
         let Some(pos) = territories
             .iter()
-            .position(|(_, l, c)| x.relazione == Relazione::Identico && x.livello == *l && x.codice_istat == *c)
+            .position(|(_, l, c)| t.relazione == Relazione::Identico && x.livello == *l && x.codice_istat == *c)
         else {
             continue;
         };
