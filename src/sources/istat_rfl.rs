@@ -15,16 +15,19 @@
 //! | period | `TIME` | `TIME_PERIOD` | required: `2019`, `2019-Q1` (`2019Q1`, `T1-2019`), `2019-03` |
 //! | value | `Value` | `OBS_VALUE` | required: a percentage, `.` or `,` decimal; empty only with a flag |
 //! | flag | `Flag Codes` | `OBS_STATUS` | optional; kept |
+//! | flag label | `Flags` | — | optional; kept |
 //!
-//! Other columns (the labels `Tipo dato`, `Sesso`, `Classe di età`, `Seleziona periodo`,
-//! `Flags`; SDMX's `DATAFLOW`, `FREQ`, …) are not read; a header without the required roles
+//! Other columns (the labels `Tipo dato`, `Sesso`, `Classe di età`, `Seleziona periodo`;
+//! SDMX's `DATAFLOW`, `FREQ`, …) are not read; a header without the required roles
 //! is refused, naming the columns it has. The bytes may be UTF-8 (with or without BOM) or
 //! Latin-1 / Windows-1252 (found as in [`super::encoding`]), `,`- `;`- or tab-separated (the
 //! separator most frequent in the header), LF or CRLF, quoted or not.
 //!
 //! Every territory code goes through the ITTER107 crosswalk
 //! (`reference/oml/itter107_territori.csv`, [`crate::reference::Reference::itter107`]): a file
-//! with a code the crosswalk lacks is refused with every such code listed. A file is read whole
+//! with a code the crosswalk lacks is refused with every such code listed. Each rate carries the
+//! relation of its territory to today's unit *for its year* (`Identico`, `ParteDi` for a
+//! suppressed province, `ConfiniPrecedenti` before a boundary change). A file is read whole
 //! or refused: a malformed row, a value that is not a rate, or the same cell twice stops it
 //! with an error naming the file and the line.
 
@@ -100,6 +103,8 @@ pub struct TassoDisoccupazione {
     pub valore: Option<f64>,
     /// ISTAT's flag code, if any.
     pub flag: Option<String>,
+    /// The flag's label (`Flags` of the I.Stat export), if the file has one.
+    pub flag_descrizione: Option<String>,
 }
 
 /// A whole export, read.
@@ -116,7 +121,7 @@ pub fn shipped() -> Result<RflFile> {
 }
 
 /// The roles of the columns and the names each takes in the two layouts.
-const ROLES: [(&str, &str, &str, bool); 8] = [
+const ROLES: [(&str, &str, &str, bool); 9] = [
     ("territorio", "ITTER107", "REF_AREA", true),
     ("nome", "Territorio", "", false),
     ("tipo", "TIPO_DATO_FOL", "DATA_TYPE", false),
@@ -125,12 +130,13 @@ const ROLES: [(&str, &str, &str, bool); 8] = [
     ("periodo", "TIME", "TIME_PERIOD", true),
     ("valore", "Value", "OBS_VALUE", true),
     ("flag", "Flag Codes", "OBS_STATUS", false),
+    ("flag_label", "Flags", "", false),
 ];
 
 /// Columns found: for each role of [`ROLES`], its index and whether its values are `CODE: Label`.
 struct Columns {
     layout: Layout,
-    at: [Option<(usize, bool)>; 8],
+    at: [Option<(usize, bool)>; 9],
 }
 
 fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
@@ -256,6 +262,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
         let (periodo, periodicita) =
             parse_period(period_text).ok_or_else(|| err(format!("period {period_text:?} (2019, 2019-Q1, 2019-03)")))?;
         let flag = field(7).filter(|f| !f.is_empty()).map(str::to_string);
+        let flag_descrizione = field(8).filter(|f| !f.is_empty()).map(str::to_string);
         let value_text = field(6).unwrap_or_default();
         let valore = match (value_text.is_empty(), &flag) {
             (true, Some(_)) => None,
@@ -291,6 +298,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<RflFile> {
             periodicita,
             valore,
             flag,
+            flag_descrizione,
         });
     }
     if !unmapped.is_empty() {
@@ -379,7 +387,10 @@ mod tests {
             (Some(2.539982), "021")
         );
         // Every row is a present value, with no flag; the one absent cell stays absent.
-        assert!(f.tassi.iter().all(|t| t.valore.is_some() && t.flag.is_none()));
+        assert!(f
+            .tassi
+            .iter()
+            .all(|t| t.valore.is_some() && t.flag.is_none() && t.flag_descrizione.is_none()));
         assert!(!f.tassi.iter().any(|t| t.territorio.codice == "ITF64"
             && t.sesso == Sesso::Femmine
             && t.classe_eta == "Y15-24"
@@ -422,6 +433,7 @@ mod tests {
             ("2021-Q1", None)
         );
         assert_eq!(f.tassi[1].flag.as_deref(), Some("c"));
+        assert_eq!(f.tassi[1].flag_descrizione.as_deref(), Some("dato riservato"));
         assert_eq!(f.tassi[2].relazione, Relazione::ParteDi);
         // Cagliari is today's città metropolitana from 2017 only (identico_dal).
         assert_eq!(f.tassi[3].relazione, Relazione::ConfiniPrecedenti);
