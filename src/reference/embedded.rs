@@ -44,10 +44,11 @@ pub(super) const OML_SOPPRESSI: Embedded = embed!("reference/oml/comuni_soppress
 pub(super) const OML_INIZIO_NON_CREAZIONE: Embedded = embed!("reference/oml/comuni_inizio_non_creazione.csv");
 pub(super) const OML_CITTADINANZE_UE: Embedded = embed!("reference/oml/cittadinanze_ue.csv");
 pub(super) const OML_LIVELLI_ALIAS: Embedded = embed!("reference/oml/livelli_studio_alias.csv");
+pub(super) const OML_ITTER107: Embedded = embed!("reference/oml/itter107_territori.csv");
 
 /// Every embedded file (the tests check each against its source and look for files of
 /// `reference/` that are missing here; `reference::embedded_file` looks them up by path).
-pub(super) const ALL: [&Embedded; 17] = [
+pub(super) const ALL: [&Embedded; 18] = [
     &ISTAT_COMUNI,
     &ANPAL_ATECO,
     &ANPAL_CITTADINANZE,
@@ -65,6 +66,7 @@ pub(super) const ALL: [&Embedded; 17] = [
     &OML_INIZIO_NON_CREAZIONE,
     &OML_CITTADINANZE_UE,
     &OML_LIVELLI_ALIAS,
+    &OML_ITTER107,
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@
 //! - `trasformazioni.rs`: `oml/trasformazioni.csv`.
 //! - `cause.rs`: `oml/cause_cessazione.csv`.
 //! - `cpi.rs`: `oml/cpi_comuni.csv`.
+//! - `itter107.rs`: the ITTER107 territory codes of ISTAT's exports → today's provinces and
+//!   regions (`oml/itter107_territori.csv`).
 //! - `tests/`: lookups, and every list checked against its source file.
 
 use chrono::NaiveDate;
@@ -304,6 +306,7 @@ mod contratti;
 mod cpi;
 mod embedded;
 mod istat;
+mod itter107;
 mod keys;
 mod labels;
 mod livelli;
@@ -314,6 +317,7 @@ mod trasformazioni;
 #[cfg(test)]
 mod tests;
 
+pub use itter107::{Itter107, LivelloTerritorio, Relazione};
 pub use labels::normalize_label;
 pub use registry::Reference;
 

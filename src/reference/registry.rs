@@ -3,7 +3,8 @@
 //! Each list module reads its file(s) into typed rows and builds its indexes; the public
 //! accessors of a list are in its own module (`impl Reference` there). Lists that check
 //! against another list are built after it: comuni after provinces (the ANPAL provinces give
-//! suppressed comuni their sigla), the CPI table after the comuni.
+//! suppressed comuni their sigla), the CPI table after the comuni, and the
+//! ITTER107 crosswalk is checked against the finished provinces and regions.
 
 use super::ateco::{self, AtecoList};
 use super::cause;
@@ -14,9 +15,10 @@ use super::cpi::{self, Cpis};
 use super::embedded::{
     Embedded, ANPAL_ATECO, ANPAL_CITTADINANZE, ANPAL_COMUNI, ANPAL_LIVELLI, ANPAL_PROVINCE, ANPAL_REGIONI,
     ANPAL_TIPOLOGIE, ISTAT_COMUNI, OML_CAUSE, OML_CITTADINANZE_UE, OML_CPI, OML_ETICHETTE_CONTRATTO,
-    OML_INIZIO_NON_CREAZIONE, OML_LIVELLI_ALIAS, OML_MACRO_CONTRATTI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
+    OML_INIZIO_NON_CREAZIONE, OML_ITTER107, OML_LIVELLI_ALIAS, OML_MACRO_CONTRATTI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
 };
 use super::istat;
+use super::itter107::{self, Itter107List};
 use super::keys::CodeList;
 use super::livelli::{self, Livelli};
 use super::territorio::{self, Territorio};
@@ -36,6 +38,7 @@ pub struct Reference {
     pub(super) trasformazioni: CodeList<Trasformazione>,
     pub(super) cause: CodeList<CausaCessazione>,
     pub(super) cpi: Cpis,
+    pub(super) itter107: Itter107List,
 }
 
 static REFERENCE: OnceLock<Reference> = OnceLock::new();
@@ -86,7 +89,7 @@ impl Reference {
             &livelli::read_alias(src(&OML_LIVELLI_ALIAS))?,
         )?;
         let cpi = Cpis::build(cpi::read(src(&OML_CPI))?, &comuni)?;
-        Ok(Reference {
+        let reference = Reference {
             territorio,
             comuni,
             ateco: AtecoList::build(ateco::read(src(&ANPAL_ATECO))?)?,
@@ -96,7 +99,10 @@ impl Reference {
             trasformazioni: trasformazioni::build(trasformazioni::read(src(&OML_TRASFORMAZIONI))?),
             cause: cause::build(cause::read(src(&OML_CAUSE))?),
             cpi,
-        })
+            itter107: itter107::read(src(&OML_ITTER107))?,
+        };
+        reference.itter107.check(OML_ITTER107.path, &reference)?;
+        Ok(reference)
     }
 }
 
@@ -114,6 +120,7 @@ impl std::fmt::Debug for Reference {
             .field("trasformazioni", &self.trasformazioni().len())
             .field("cause_cessazione", &self.cause_cessazione().len())
             .field("cpi_comuni", &self.cpi.n_comuni())
+            .field("itter107", &self.itter107.len())
             .finish()
     }
 }

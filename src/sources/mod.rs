@@ -7,6 +7,7 @@
 
 pub mod co_csv;
 pub mod encoding;
+pub mod istat_rfl;
 pub mod lombardia;
 pub mod unilav_xml;
 

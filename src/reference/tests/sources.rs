@@ -8,7 +8,7 @@
 
 use crate::reference::embedded::{self as e, Embedded};
 use crate::reference::{
-    ateco, cause, cittadinanze, comuni, contratti, cpi, istat, livelli, territorio, trasformazioni,
+    ateco, cause, cittadinanze, comuni, contratti, cpi, istat, itter107, livelli, territorio, trasformazioni,
 };
 use crate::reference::{AreaCittadinanza, CodeCheck, MacroCausa, MacroContratto, Reference};
 use anyhow::Result;
@@ -99,7 +99,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 
 /// Files of `reference/` read elsewhere than this module.
 const NOT_EMBEDDED_HERE: [&str; 1] = [
-    // Read by src/report/bulletin/unemployment.rs.
+    // Read by src/sources/istat_rfl.rs (its tests read every row).
     "reference/istat_rfl_tasso_disoccupazione_2019_2020.csv",
 ];
 
@@ -254,6 +254,7 @@ fn readers() -> Vec<(&'static Embedded, Box<dyn Fn(&Embedded) -> Result<usize>>)
             Box::new(|s| Ok(cittadinanze::read_ue(s)?.len())),
         ),
         (&e::OML_LIVELLI_ALIAS, Box::new(|s| Ok(livelli::read_alias(s)?.len()))),
+        (&e::OML_ITTER107, Box::new(|s| Ok(itter107::read(s)?.len()))),
     ]
 }
 
@@ -438,6 +439,62 @@ fn reference_every_person_code_is_found() {
     }
 }
 
+#[test]
+fn reference_every_itter107_code_is_found_and_every_province_and_region_has_one() {
+    use crate::reference::{LivelloTerritorio, Relazione};
+    let r = r();
+    let raw = Raw::of(&e::OML_ITTER107);
+    for row in raw.rows(&["itter107", "livello", "codice_istat", "denominazione"]) {
+        let x = r.itter107(row[0]).unwrap_or_else(|| panic!("ITTER107 {}", row[0]));
+        assert_eq!(
+            (x.livello.code(), x.codice_istat.as_str(), x.denominazione.as_str()),
+            (row[1], row[2], row[3])
+        );
+        assert_eq!(r.itter107(&row[0].to_lowercase()).map(|y| &y.codice), Some(&x.codice));
+    }
+    // Today's 107 provinces and 20 regions each *are* exactly one code.
+    for p in r.province() {
+        let n = r
+            .itter107_all()
+            .iter()
+            .filter(|x| {
+                x.livello == LivelloTerritorio::Provincia
+                    && x.relazione == Relazione::Identico
+                    && x.codice_istat == p.istat
+            })
+            .count();
+        assert_eq!(n, 1, "province {} {}", p.istat, p.nome);
+        assert_eq!(
+            r.itter107_of(LivelloTerritorio::Provincia, &p.istat)
+                .map(|x| x.regione_istat.as_str()),
+            Some(p.regione_istat.as_str())
+        );
+    }
+    for g in r.regioni() {
+        assert!(
+            r.itter107_of(LivelloTerritorio::Regione, &g.istat).is_some(),
+            "region {}",
+            g.istat
+        );
+    }
+    assert_eq!(
+        r.itter107_of(LivelloTerritorio::Provincia, "100")
+            .map(|x| x.codice.as_str()),
+        Some("ITE15")
+    );
+    assert_eq!(
+        r.itter107_of(LivelloTerritorio::Italia, "IT")
+            .map(|x| x.codice.as_str()),
+        Some("IT")
+    );
+    // The suppressed Sardinian provinces are only parts of today's ones.
+    let olbia = r.itter107("ITG29").unwrap();
+    assert_eq!(
+        (olbia.relazione, olbia.codice_istat.as_str()),
+        (Relazione::ParteDi, "090")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Malformed rows
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +562,7 @@ fn assert_refused(broken: &'static Embedded, line: u64, what: &str) {
 #[test]
 fn reference_a_malformed_row_is_refused_with_file_and_line() {
     // (file, data record, column, value the reader or the cross-checks must refuse)
-    let cases: [(&'static Embedded, usize, &str, &str); 22] = [
+    let cases: [(&'static Embedded, usize, &str, &str); 27] = [
         (&e::ISTAT_COMUNI, 2, "Codice Catastale del comune", "??"),
         (&e::ANPAL_ATECO, 2, "cod_ateco", "1.2.3"),
         (&e::ANPAL_CITTADINANZE, 2, "cod_cittadinanza", "12"),
@@ -528,6 +585,11 @@ fn reference_a_malformed_row_is_refused_with_file_and_line() {
         (&e::OML_CITTADINANZE_UE, 0, "cod_cittadinanza", "235"),
         (&e::OML_LIVELLI_ALIAS, 2, "cod_livellostudio", "13"),
         (&e::OML_LIVELLI_ALIAS, 3, "cod_livellostudio", "x"),
+        (&e::OML_ITTER107, 3, "livello", "comune"),
+        (&e::OML_ITTER107, 4, "codice_istat", "999"),
+        (&e::OML_ITTER107, 5, "regione_istat", "09"),
+        (&e::OML_ITTER107, 2, "relazione", "parte_di"),
+        (&e::OML_ITTER107, 7, "identico_dal", "20x0"),
     ];
     for (src, k, column, value) in cases {
         let col = Raw::of(src).col(column);

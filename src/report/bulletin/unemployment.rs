@@ -1,14 +1,17 @@
 //! ISTAT unemployment rates (Rilevazione sulle forze di lavoro) for the bulletin's
 //! "Disoccupazione" section: the province beside its region and Italy. The CO lake has no
-//! registered-unemployment (DID) data, so this is the survey rate, already public.
+//! registered-unemployment (DID) data, so this is the survey rate, already public, read from the
+//! shipped export by [`crate::sources::istat_rfl`] and matched by today's ISTAT codes through the
+//! ITTER107 crosswalk.
 
-use anyhow::{Context, Result};
-
-const RFL: &str = include_str!("../../../reference/istat_rfl_tasso_disoccupazione_2019_2020.csv");
+use crate::reference::{LivelloTerritorio, Relazione};
+use crate::sources::istat_rfl;
+use anyhow::Result;
 
 /// One published rate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rate {
+    /// The name the caller gave the territory.
     pub territorio: String,
     /// '1' maschi, '2' femmine, '9' totale.
     pub sesso: String,
@@ -16,46 +19,33 @@ pub struct Rate {
     pub tasso: f64,
 }
 
-/// Annual rates, ages 15–74, of the named territories (ISTAT names: "Prato", "Toscana",
-/// "Italia"), sorted by territory order given, sex, year.
-pub fn annual_rates(territories: &[&str]) -> Result<Vec<Rate>> {
-    let text = RFL.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader.headers().context("reading the ISTAT RFL header")?.clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .with_context(|| format!("the ISTAT RFL file has no column {name}"))
-    };
-    let (c_terr, c_sex, c_age, c_time, c_value) = (
-        col("Territorio")?,
-        col("SEXISTAT1")?,
-        col("ETA1")?,
-        col("TIME")?,
-        col("Value")?,
-    );
+/// A territory the bulletin shows: its name in the bulletin, its level and today's ISTAT code
+/// (`"100"` Prato, `"09"` Toscana, `"IT"` Italia).
+pub type Territory<'a> = (&'a str, LivelloTerritorio, &'a str);
+
+/// Annual rates, ages 15–74, of the given territories, sorted by the territory order given,
+/// sex, year.
+pub fn annual_rates(territories: &[Territory<'_>]) -> Result<Vec<Rate>> {
+    let file = istat_rfl::shipped()?;
     let mut out = Vec::new();
-    for (line, rec) in reader.records().enumerate() {
-        let rec = rec.with_context(|| format!("ISTAT RFL file, record {}", line + 2))?;
-        let field = |i: usize| rec.get(i).unwrap_or("");
-        if field(c_age) != "Y15-74" || field(c_time).contains('Q') {
+    for t in &file.tassi {
+        if t.classe_eta != "Y15-74" || t.periodicita != crate::model::period::Periodicity::Year {
             continue;
         }
-        let Some(pos) = territories.iter().position(|t| *t == field(c_terr)) else {
+        let x = t.territorio;
+        let Some(pos) = territories
+            .iter()
+            .position(|(_, l, c)| t.relazione == Relazione::Identico && x.livello == *l && x.codice_istat == *c)
+        else {
             continue;
         };
-        let anno: i32 = field(c_time)
-            .parse()
-            .with_context(|| format!("ISTAT RFL file, record {}: year {:?}", line + 2, field(c_time)))?;
-        let tasso: f64 = field(c_value)
-            .parse()
-            .with_context(|| format!("ISTAT RFL file, record {}: value {:?}", line + 2, field(c_value)))?;
+        let Some(tasso) = t.valore else { continue };
+        let anno = chrono::Datelike::year(&t.periodo.dal);
         out.push((
             pos,
             Rate {
-                territorio: territories[pos].to_string(),
-                sesso: field(c_sex).to_string(),
+                territorio: territories[pos].0.to_string(),
+                sesso: t.sesso.code().to_string(),
                 anno,
                 tasso,
             },
@@ -68,19 +58,29 @@ pub fn annual_rates(territories: &[&str]) -> Result<Vec<Rate>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::istat_rfl::Sesso;
 
     #[test]
     fn prato_toscana_italia_2019_2020() {
-        let r = annual_rates(&["Prato", "Toscana", "Italia"]).unwrap();
+        let r = annual_rates(&[
+            ("Prato", LivelloTerritorio::Provincia, "100"),
+            ("Toscana", LivelloTerritorio::Regione, "09"),
+            ("Italia", LivelloTerritorio::Italia, "IT"),
+        ])
+        .unwrap();
         // 3 territories × 3 sexes × 2 years.
         assert_eq!(r.len(), 18);
         assert_eq!(r[0].territorio, "Prato");
-        let toscana_m_2019 = r
-            .iter()
-            .find(|x| x.territorio == "Toscana" && x.sesso == "1" && x.anno == 2019)
-            .unwrap();
-        // Y15-74 differs from the Y_GE15 row shown in the reference README (5.928064).
-        assert!(toscana_m_2019.tasso > 0.0 && toscana_m_2019.tasso < 20.0);
-        assert!(annual_rates(&["Atlantide"]).unwrap().is_empty());
+        let rate = |t: &str, s: Sesso, y: i32| {
+            r.iter()
+                .find(|x| x.territorio == t && x.sesso == s.code() && x.anno == y)
+                .map(|x| x.tasso)
+        };
+        // Hand-checked in the file: lines 7085 (Prato) and the README's Italia 2019.
+        assert_eq!(rate("Prato", Sesso::Totale, 2019), Some(6.225624));
+        assert_eq!(rate("Italia", Sesso::Totale, 2019), Some(9.982126));
+        assert!(annual_rates(&[("Atlantide", LivelloTerritorio::Provincia, "999")])
+            .unwrap()
+            .is_empty());
     }
 }
