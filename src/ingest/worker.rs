@@ -260,80 +260,59 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
         SourceFormat::Lombardia => {
             if let Some(header) = chunk.header.as_deref() {
                 let file_name = chunk.label.rsplit('/').next().unwrap_or(&chunk.label).to_string();
-                match lombardia::Columns::from_header(header, &file_name) {
-                    Err(e) => {
-                        // The pre-pass already refused such a file; should the two ever disagree,
-                        // the records are quarantined, never lost.
-                        let _ = co_csv::for_each_byte_record_sized(
-                            &chunk.bytes,
-                            chunk.first_line,
-                            header,
-                            |line, bytes, rec| {
-                                if co_csv::is_blank(rec) {
-                                    return;
-                                }
-                                out.record(chunk.encoding.source_len(bytes) as u64);
+                // The pre-pass already refused a file whose header does not parse; should the
+                // two ever disagree, its records are quarantined, never lost.
+                let columns = lombardia::Columns::from_header(header, &file_name);
+                let prefix = ctx.code_prefix.get(chunk.input).cloned().unwrap_or_default();
+                let res =
+                    co_csv::for_each_byte_record_sized(&chunk.bytes, chunk.first_line, header, |line, bytes, rec| {
+                        if co_csv::is_blank(rec) {
+                            return;
+                        }
+                        out.record(chunk.encoding.source_len(bytes) as u64);
+                        let (cols, default_ev) = match &columns {
+                            Ok((cols, ev)) => (cols, *ev),
+                            Err(e) => {
                                 let rej = Rejection {
                                     motivo: Motivo::RecordMalformato,
                                     campo: None,
                                     dettaglio: e.to_string(),
                                 };
                                 out.reject(line, None, rej, None, 0);
-                            },
-                        );
-                    }
-                    Ok((cols, default_ev)) => {
-                        let prefix = ctx.code_prefix.get(chunk.input).cloned().unwrap_or_default();
-                        let res = co_csv::for_each_byte_record_sized(
-                            &chunk.bytes,
-                            chunk.first_line,
-                            header,
-                            |line, bytes, rec| {
-                                if co_csv::is_blank(rec) {
-                                    return;
-                                }
-                                out.record(chunk.encoding.source_len(bytes) as u64);
-                                let codice = lombardia::codice(&prefix, line);
-                                let raw_text = || {
-                                    let fields: Vec<String> =
-                                        rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-                                    quality::mask_cf_patterns(&fields.join(";"))
-                                };
-                                if rec.len() != header.names.len() {
-                                    let rej = Rejection {
-                                        motivo: Motivo::RecordMalformato,
-                                        campo: None,
-                                        dettaglio: format!("{} colonne invece di {}", rec.len(), header.names.len()),
-                                    };
-                                    out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
-                                    return;
-                                }
-                                match lombardia::validate(
-                                    rec,
-                                    &cols,
-                                    default_ev,
-                                    chunk.date_order,
-                                    &codice,
-                                    &mut unmatched,
-                                ) {
-                                    Ok(v) => {
-                                        let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
-                                        out.accept(&v, line, h);
-                                    }
-                                    Err(rej) => out.reject(line, Some(&codice), rej, Some(raw_text()), 0),
-                                }
-                            },
-                        );
-                        if let Err(e) = res {
-                            out.record(0);
+                                return;
+                            }
+                        };
+                        let codice = lombardia::codice(&prefix, line);
+                        let raw_text = || {
+                            let fields: Vec<String> =
+                                rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                            quality::mask_cf_patterns(&fields.join(";"))
+                        };
+                        if rec.len() != header.names.len() {
                             let rej = Rejection {
                                 motivo: Motivo::RecordMalformato,
                                 campo: None,
-                                dettaglio: format!("CSV illeggibile: {e}"),
+                                dettaglio: format!("{} colonne invece di {}", rec.len(), header.names.len()),
                             };
-                            out.reject(chunk.first_line, None, rej, None, 0);
+                            out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
+                            return;
                         }
-                    }
+                        match lombardia::validate(rec, cols, default_ev, chunk.date_order, &codice, &mut unmatched) {
+                            Ok(v) => {
+                                let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
+                                out.accept(&v, line, h);
+                            }
+                            Err(rej) => out.reject(line, Some(&codice), rej, Some(raw_text()), 0),
+                        }
+                    });
+                if let Err(e) = res {
+                    out.record(0);
+                    let rej = Rejection {
+                        motivo: Motivo::RecordMalformato,
+                        campo: None,
+                        dettaglio: format!("CSV illeggibile: {e}"),
+                    };
+                    out.reject(chunk.first_line, None, rej, None, 0);
                 }
             }
         }
