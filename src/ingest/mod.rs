@@ -10,9 +10,11 @@
 //! and the new generation is committed with its manifest.
 
 mod chains;
+pub mod cig;
 pub mod prepass;
 pub mod resolve;
 mod run;
+pub mod tables;
 pub mod worker;
 
 pub use run::ingest;

@@ -36,6 +36,8 @@
 //! - `trasformazioni.rs`: `oml/trasformazioni.csv`.
 //! - `cause.rs`: `oml/cause_cessazione.csv`.
 //! - `cpi.rs`: `oml/cpi_comuni.csv`.
+//! - `inps.rs`: the spellings of INPS open data: `oml/inps_regioni.csv`, `oml/inps_settori.csv`,
+//!   `oml/inps_interventi.csv`, `oml/mesi.csv`.
 //! - `tests/`: lookups, and every list checked against its source file.
 
 use chrono::NaiveDate;
@@ -303,6 +305,7 @@ mod comuni;
 mod contratti;
 mod cpi;
 mod embedded;
+mod inps;
 mod istat;
 mod keys;
 mod labels;
@@ -314,6 +317,7 @@ mod trasformazioni;
 #[cfg(test)]
 mod tests;
 
+pub use inps::VoceInps;
 pub use labels::normalize_label;
 pub use registry::Reference;
 

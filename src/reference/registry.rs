@@ -14,8 +14,10 @@ use super::cpi::{self, Cpis};
 use super::embedded::{
     Embedded, ANPAL_ATECO, ANPAL_CITTADINANZE, ANPAL_COMUNI, ANPAL_LIVELLI, ANPAL_PROVINCE, ANPAL_REGIONI,
     ANPAL_TIPOLOGIE, ISTAT_COMUNI, OML_CAUSE, OML_CITTADINANZE_UE, OML_CPI, OML_ETICHETTE_CONTRATTO,
-    OML_INIZIO_NON_CREAZIONE, OML_LIVELLI_ALIAS, OML_MACRO_CONTRATTI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
+    OML_INIZIO_NON_CREAZIONE, OML_INPS_INTERVENTI, OML_INPS_REGIONI, OML_INPS_SETTORI, OML_LIVELLI_ALIAS,
+    OML_MACRO_CONTRATTI, OML_MESI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
 };
+use super::inps::{self, Inps};
 use super::istat;
 use super::keys::CodeList;
 use super::livelli::{self, Livelli};
@@ -36,6 +38,7 @@ pub struct Reference {
     pub(super) trasformazioni: CodeList<Trasformazione>,
     pub(super) cause: CodeList<CausaCessazione>,
     pub(super) cpi: Cpis,
+    pub(super) inps: Inps,
 }
 
 static REFERENCE: OnceLock<Reference> = OnceLock::new();
@@ -96,6 +99,12 @@ impl Reference {
             trasformazioni: trasformazioni::build(trasformazioni::read(src(&OML_TRASFORMAZIONI))?),
             cause: cause::build(cause::read(src(&OML_CAUSE))?),
             cpi,
+            inps: Inps::build(
+                inps::read_regioni(src(&OML_INPS_REGIONI))?,
+                inps::read_voci(src(&OML_INPS_SETTORI))?,
+                inps::read_voci(src(&OML_INPS_INTERVENTI))?,
+                inps::read_mesi(src(&OML_MESI))?,
+            ),
         })
     }
 }
@@ -114,6 +123,7 @@ impl std::fmt::Debug for Reference {
             .field("trasformazioni", &self.trasformazioni().len())
             .field("cause_cessazione", &self.cause_cessazione().len())
             .field("cpi_comuni", &self.cpi.n_comuni())
+            .field("inps_regioni", &self.inps_regioni().len())
             .finish()
     }
 }
