@@ -106,18 +106,31 @@ pub fn land(
         return Ok(report);
     }
     let vintage = opts.vintage.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let staging = lake.begin(lock)?;
-    let mut current = KeyIndex::load(lake, &manifest, spec)?;
-    let mut m = manifest.clone();
+    // Every file is read (and refused, if it must be) before anything is written.
+    let next = manifest.generazione + 1;
+    let mut read_all = Vec::with_capacity(new.len());
     for (path, bytes, sha) in &new {
         let prov = Provenance {
             file_origine: path.display().to_string(),
             sha256: sha.clone(),
             vintage,
-            id_caricamento: format!("{:06}-{}", staging.number, &sha[..12]),
+            id_caricamento: format!("{next:06}-{}", &sha[..12]),
         };
         let data = read(&prov.file_origine, bytes, &prov)?;
-        let record = land_file(&staging, spec, &prov, bytes.len() as u64, data, &mut current, &mut m)?;
+        read_all.push((prov, bytes.len() as u64, data));
+    }
+    let mut current = KeyIndex::load(lake, &manifest, spec)?;
+    let staging = lake.begin(lock)?;
+    if staging.number != next {
+        bail!(
+            "internal error: the lake's generation is {}, its manifest says {}",
+            staging.number - 1,
+            manifest.generazione
+        );
+    }
+    let mut m = manifest.clone();
+    for (prov, bytes, data) in read_all {
+        let record = land_file(&staging, spec, &prov, bytes, data, &mut current, &mut m)?;
         report.caricati.push(record);
     }
     m.formato = "oml-lake".into();

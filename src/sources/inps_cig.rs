@@ -348,14 +348,18 @@ pub fn read(name: &str, bytes: &[u8], forced: Option<CigFormat>) -> Result<CigFi
     let sep = delimiter(text);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(sep)
-        .has_headers(true)
+        .has_headers(false)
         .from_reader(text.as_bytes());
-    let raw_headers: Vec<String> = rdr
-        .headers()
+    // The header is read as a record: with `has_headers(true)` the csv crate gives the first
+    // data record the header's position.
+    let mut header = csv::StringRecord::new();
+    if !rdr
+        .read_record(&mut header)
         .map_err(|e| anyhow!("{name}, line 1: unreadable header ({e})"))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    {
+        bail!("{name}: empty file");
+    }
+    let raw_headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     let cols: Vec<String> = raw_headers.iter().map(|h| norm(h)).collect();
     let r = Reference::get();
     let layout = match forced {
@@ -381,9 +385,10 @@ pub fn read(name: &str, bytes: &[u8], forced: Option<CigFormat>) -> Result<CigFi
     .read(name, text, rdr)
 }
 
-/// The line (from 1) of the byte at `pos` of `text`.
+/// The line (from 1) of a record that starts at byte `pos` of `text`: a `\n` at `pos` (the
+/// end of a CRLF, where the csv crate leaves its position) belongs to the line before.
 fn line_at(text: &str, pos: u64) -> u64 {
-    let end = (pos as usize).min(text.len());
+    let end = (pos as usize + 1).min(text.len());
     1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
@@ -453,12 +458,16 @@ impl Reader<'_> {
             totali: BTreeMap::new(),
         };
         let mut keys: BTreeMap<(i32, u32, String, String, String), u64> = BTreeMap::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
-                anyhow!("{name}, line {line}: malformed CSV ({e})")
-            })?;
-            let line = rec.position().map_or(0, |p| line_at(text, p.byte()));
+        let mut rec = csv::StringRecord::new();
+        loop {
+            // The reader's position before a record is where the record starts (the csv
+            // crate's record positions are off after the header and with CRLF).
+            let line = line_at(text, rdr.position().byte());
+            match rdr.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => bail!("{name}, line {line}: malformed CSV ({e})"),
+            }
             out.record += 1;
             let mut anno = None;
             let mut mese = None;
