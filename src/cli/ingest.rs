@@ -1,6 +1,6 @@
 //! `oml ingest co`: load communications into the lake (see `oml::ingest` for the pipeline and
 //! `docs/robustezza.md` for what is refused and why); `oml ingest cig`: INPS CIG open data into
-//! the `cig` table (`oml::ingest::cig`, layouts in `docs/formato_cig.md`).
+//! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`).
 
 use super::Global;
 use anyhow::Result;
@@ -22,7 +22,7 @@ pub enum IngestCommand {
     Co(IngestCoArgs),
     /// INPS cassa integrazione open data: the Fondi di solidarietà hours file (format A), the
     /// integrazioni salariali files (format B: lavoratori, domande, mensilità) and the classic
-    /// provincial CIG table (docs/formato_cig.md), into the `cig` table. Files already in the
+    /// provincial CIG table (docs/formato_cig.md), into the lake (view `cig`). Files already in the
     /// lake (same sha256) are skipped; a newer vintage restates the keys it holds.
     Cig(IngestCigArgs),
 }

@@ -1,4 +1,4 @@
-//! `oml ingest cig`: INPS cassa integrazione open data into the lake's `cig` table. The reader
+//! `oml ingest cig`: INPS cassa integrazione open data into the lake (`cig_versioni`, view `cig`). The reader
 //! (`sources::inps_cig`) turns each file into coded long rows; here they become Arrow batches
 //! with their provenance, and `tables::land` writes them as one atomic generation, checking
 //! that the stored totals equal the file's own per measure.
@@ -22,7 +22,7 @@ pub struct CigOptions {
     pub land: LandOptions,
 }
 
-/// Loads INPS CIG files into the `cig` table of `lake`.
+/// Loads INPS CIG files into `lake` (`cig_versioni`, view `cig`).
 pub fn ingest_cig(lake: &Lake, paths: &[PathBuf], opts: &CigOptions) -> Result<LandReport> {
     let spec = TableSpec {
         dataset: CIG,

@@ -1,14 +1,15 @@
-//! The aggregate public tables the lake holds beside the communications (today `cig`, the INPS
-//! cassa integrazione open data): their names and schemas. Each is stored long — dimensions,
-//! `misura`, `valore` — with the provenance of every value (file, line, sha256, vintage, load),
-//! partitioned by `anno`; every vintage is kept, and the view of `sql/staging/` shows the
-//! latest per key. The landing path is `ingest::tables`.
+//! The aggregate public tables the lake holds beside the communications (today `cig_versioni`,
+//! the INPS cassa integrazione open data): their names and schemas. Each is stored long —
+//! dimensions, `misura`, `valore` — with the provenance of every value (file, line, sha256,
+//! vintage, load), partitioned by `anno`; every vintage is kept (`sql/staging/cig_versioni.sql`),
+//! and a view of `sql/intermediate/` (`cig`) shows the latest per key. The landing path is
+//! `ingest::tables`.
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::sync::{Arc, OnceLock};
 
-/// INPS CIG open data (`oml ingest cig`).
-pub const CIG: &str = "cig";
+/// INPS CIG open data (`oml ingest cig`), every vintage.
+pub const CIG: &str = "cig_versioni";
 
 /// The key of a `cig` value: a newer vintage of the same key supersedes an older one.
 pub const CIG_KEY: [&str; 7] = [
@@ -37,7 +38,7 @@ fn provenance() -> [Field; 6] {
     ]
 }
 
-/// Schema of `cig` (without `anno`, which is the hive partition).
+/// Schema of `cig_versioni` (without `anno`, which is the hive partition).
 pub fn cig_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {

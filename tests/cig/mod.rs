@@ -200,7 +200,7 @@ fn cig_reload_adds_nothing_and_a_newer_vintage_supersedes() {
     ];
     assert_eq!(view, want.map(|r| r.map(String::from)).to_vec());
     // Every vintage is kept in the files.
-    assert_eq!(lake.manifest().unwrap().rows("cig"), 6);
+    assert_eq!(lake.manifest().unwrap().rows("cig_versioni"), 6);
 
     // An older vintage loaded late restates nothing the view shows.
     let older = dir.path().join("domande-old.csv");
@@ -276,4 +276,44 @@ fn cig_a_malformed_file_of_each_kind_is_refused_and_the_lake_is_unchanged() {
         }
         assert_eq!(snapshot(&lake), before, "{name}: the lake changed");
     }
+}
+
+#[test]
+fn cig_the_cli_reports_totals_and_refuses_an_unknown_layout() {
+    let d = tempfile::tempdir().unwrap();
+    let lake = d.path().join("lake");
+    let lake_s = lake.to_str().unwrap();
+    let prov = fixture("cig_provinciale.csv");
+    let args = [
+        "--lake",
+        lake_s,
+        "ingest",
+        "cig",
+        prov.to_str().unwrap(),
+        "--vintage",
+        "2024-09-01",
+    ];
+    let (ok, out, err) = super::oml(&args, d.path(), &[]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("formato cig_classica, vintage 2024-09-01, 8 record, 6 righe caricate, 2 celle vuote"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ore_autorizzate: totale del file 247459.5, caricato 247459.5"),
+        "{out}"
+    );
+    let (ok, out, _) = super::oml(&args, d.path(), &[]);
+    assert!(ok && out.contains("già nel lago (stesso sha256)"), "{out}");
+    let bad = d.path().join("ignoto.csv");
+    std::fs::write(&bad, "Year;Region;Hours\n2023;Lazio;5\n").unwrap();
+    let (ok, _, err) = super::oml(
+        &["--lake", lake_s, "ingest", "cig", bad.to_str().unwrap()],
+        d.path(),
+        &[],
+    );
+    assert!(
+        !ok && err.contains("not a known layout") && err.contains("\"Year\", \"Region\", \"Hours\""),
+        "{err}"
+    );
 }
