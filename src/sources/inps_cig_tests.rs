@@ -214,3 +214,24 @@ fn unmapped_spellings_are_all_listed_and_bad_cells_named() {
         "{err}"
     );
 }
+
+#[test]
+fn latin1_typographic_apostrophes_quotes_and_total_rows() {
+    // Saved by a spreadsheet in Windows-1252: `à` is one byte, the apostrophe is `’` (0x92).
+    let mut bytes = b"Anno;gestione_fondi;Regione;Mese;Ramo di attivit\xe0;totale_ore_autorizzate\r\n".to_vec();
+    bytes.extend_from_slice(b"2023;FIS;\"Valle d\x92Aosta\";Marzo;Commercio;\"1.234,5\"\r\n");
+    let f = read("l.csv", &bytes, None).unwrap();
+    assert_eq!(f.formato, CigFormat::A);
+    assert_eq!(
+        (f.righe[0].territorio.as_str(), f.righe[0].valore),
+        ("02", 1_234 * MICRO + 500_000)
+    );
+    // A total row has no code: the file is refused, the row's value named.
+    let text = "anno;mese;provincia;settore;tipo_intervento;ore_autorizzate\n2019;1;PR;Industria;CIGO;5\n2019;1;PR;Totale;CIGO;5\n";
+    let err = read("t.csv", text.as_bytes(), None).unwrap_err().to_string();
+    assert!(err.contains("settore: 'Totale'"), "{err}");
+    assert!(read("e.csv", b"", None)
+        .unwrap_err()
+        .to_string()
+        .contains("e.csv: empty file"));
+}
