@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 mod build_indicators;
 mod bulletin;
+mod cig;
 mod fixtures;
 mod robustezza;
 

@@ -1,13 +1,17 @@
 //! `oml ingest co`: load communications into the lake (see `oml::ingest` for the pipeline and
-//! `docs/robustezza.md` for what is refused and why).
+//! `docs/robustezza.md` for what is refused and why); `oml ingest cig`: INPS CIG open data into
+//! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`).
 
 use super::Global;
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use oml::ingest::cig::{ingest_cig, CigOptions};
+use oml::ingest::tables::LandOptions;
 use oml::ingest::{ingest, prepass::ScanOptions, IngestOptions};
 use oml::lake::Lake;
 use oml::privacy::Key;
 use oml::report::status::run_report;
+use oml::sources::inps_cig::CigFormat;
 use oml::sources::{lombardia::DateOrder, Limits, SourceFormat, MAX_FIELD_BYTES, MAX_RECORD_BYTES};
 use std::path::PathBuf;
 
@@ -16,6 +20,58 @@ pub enum IngestCommand {
     /// Comunicazioni Obbligatorie: UNILAV XML files, folders or .zip batches; the CSV extract;
     /// Lombardia open-data CSV. Files already in the lake (same sha256) are skipped.
     Co(IngestCoArgs),
+    /// INPS cassa integrazione open data: the Fondi di solidarietà hours file (format A), the
+    /// integrazioni salariali files (format B: lavoratori, domande, mensilità) and the classic
+    /// provincial CIG table (docs/formato_cig.md), into the lake (view `cig`). Files already in the
+    /// lake (same sha256) are skipped; a newer vintage restates the keys it holds.
+    Cig(IngestCigArgs),
+}
+
+#[derive(Args)]
+pub struct IngestCigArgs {
+    /// CSV files as INPS publishes them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Force the layout instead of detecting it from the header.
+    #[arg(long, value_enum)]
+    format: Option<CigFormat>,
+    /// The date of the publisher's data (vintage), YYYY-MM-DD; default today. A newer vintage
+    /// of a key supersedes an older one in the `cig` view; every vintage is kept.
+    #[arg(long)]
+    vintage: Option<chrono::NaiveDate>,
+}
+
+/// Loads CIG files and prints, per file, the per-measure totals (file vs lake) and what was
+/// superseded.
+fn ingest_cig_and_report(lake: &Lake, a: &IngestCigArgs) -> Result<()> {
+    let opts = CigOptions {
+        format: a.format,
+        land: LandOptions {
+            vintage: a.vintage,
+            fail_before_commit: false,
+        },
+    };
+    let report = ingest_cig(lake, &a.files, &opts)?;
+    for f in &report.gia_presenti {
+        println!("{f}: già nel lago (stesso sha256), nulla aggiunto.");
+    }
+    for t in &report.caricati {
+        println!(
+            "{}: formato {}, vintage {}, {} record, {} righe caricate, {} celle vuote",
+            t.path, t.formato, t.vintage, t.record, t.righe, t.celle_vuote
+        );
+        for (misura, tot) in &t.totali {
+            println!("  {misura}: totale del file {}, caricato {}", tot.file, tot.caricato);
+        }
+        println!(
+            "  sostituite {} righe di vintage precedenti; {} righe già sostituite da un vintage più recente",
+            t.superate, t.gia_superate
+        );
+    }
+    if report.caricati.is_empty() {
+        println!("Nulla da fare: il lago non è cambiato.");
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -99,5 +155,6 @@ pub fn run(g: &Global, cmd: &IngestCommand) -> Result<()> {
             let key = Key::resolve(a.key_file.as_deref(), &g.lake)?;
             ingest_and_report(&Lake::new(&g.lake), &key, &a.paths, &a.options(g.quiet))
         }
+        IngestCommand::Cig(a) => ingest_cig_and_report(&Lake::new(&g.lake), a),
     }
 }

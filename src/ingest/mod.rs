@@ -8,11 +8,17 @@
 //! (chains followed, orphans quarantined, superseded records to `co_superati`); (5) the
 //! counts are reconciled — read = accepted + superseded + quarantined, or the run fails —
 //! and the new generation is committed with its manifest.
+//!
+//! Aggregate public tables (`oml ingest cig`, the INPS CIG open data) take their own, simpler
+//! path: `tables.rs` lands a few whole files as one generation (sha256 skip, exact totals read
+//! back, vintages kept), `cig.rs` turns the CIG reader's rows into its batches.
 
 mod chains;
+pub mod cig;
 pub mod prepass;
 pub mod resolve;
 mod run;
+pub mod tables;
 pub mod worker;
 
 pub use run::ingest;

@@ -18,6 +18,9 @@ pub struct Manifest {
     pub aggiornato: String,
     pub datasets: BTreeMap<String, Vec<FileEntry>>,
     pub runs: Vec<RunRecord>,
+    /// Every file loaded into an aggregate table (`oml ingest cig`), in load order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tabelle: Vec<TabellaRecord>,
     /// The last `oml build` (None until one runs, and again after every ingest).
     #[serde(default)]
     pub build: Option<BuildRecord>,
@@ -43,6 +46,43 @@ pub struct BuildRecord {
     pub aperti: u64,
     pub anomalie_per_motivo: BTreeMap<String, u64>,
     pub secondi: f64,
+}
+
+/// One file loaded into an aggregate table: where it came from, what it held and the check that
+/// the lake holds exactly its values.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct TabellaRecord {
+    pub dataset: String,
+    /// The load (`<generation>-<sha256 prefix>`), as in the rows' `id_caricamento`.
+    pub id_caricamento: String,
+    pub caricato: String,
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub formato: String,
+    /// The date the publisher's data refer to (`--vintage`, default the load date).
+    pub vintage: String,
+    /// Data records of the file (header excluded).
+    pub record: u64,
+    /// Cells without a value (empty, `.`, `-`): no row.
+    pub celle_vuote: u64,
+    /// Rows stored.
+    pub righe: u64,
+    /// Per measure: the file's own total (summed from its cells as written) and the total of
+    /// the rows stored, read back from the lake; the load is refused unless they are equal.
+    pub totali: BTreeMap<String, Totale>,
+    /// Rows of earlier loads (older vintage, or the same vintage loaded earlier) whose key this
+    /// file restates: the `cig` view shows this file's value instead.
+    pub superate: u64,
+    /// Rows of this file whose key a newer vintage already in the lake restates.
+    pub gia_superate: u64,
+}
+
+/// A total of one measure, as exact decimal text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Totale {
+    pub file: String,
+    pub caricato: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -160,6 +200,11 @@ impl Manifest {
             .iter()
             .flat_map(|r| &r.inputs)
             .find(|i| i.impronta_contenuto.as_deref() == Some(impronta))
+    }
+
+    /// The load of an aggregate-table file with this sha256, if any.
+    pub fn table_input(&self, dataset: &str, sha256: &str) -> Option<&TabellaRecord> {
+        self.tabelle.iter().find(|t| t.dataset == dataset && t.sha256 == sha256)
     }
 
     pub fn has_input(&self, sha256: &str) -> bool {

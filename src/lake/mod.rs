@@ -25,6 +25,7 @@ mod error;
 pub mod lock;
 pub mod manifest;
 pub mod schema;
+pub mod tabelle;
 pub mod views;
 
 use anyhow::{bail, Context, Result};

@@ -45,10 +45,14 @@ pub(super) const OML_INIZIO_NON_CREAZIONE: Embedded = embed!("reference/oml/comu
 pub(super) const OML_CITTADINANZE_UE: Embedded = embed!("reference/oml/cittadinanze_ue.csv");
 pub(super) const OML_LIVELLI_ALIAS: Embedded = embed!("reference/oml/livelli_studio_alias.csv");
 pub(super) const OML_ITTER107: Embedded = embed!("reference/oml/itter107_territori.csv");
+pub(super) const OML_INPS_REGIONI: Embedded = embed!("reference/oml/inps_regioni.csv");
+pub(super) const OML_INPS_SETTORI: Embedded = embed!("reference/oml/inps_settori.csv");
+pub(super) const OML_INPS_INTERVENTI: Embedded = embed!("reference/oml/inps_interventi.csv");
+pub(super) const OML_MESI: Embedded = embed!("reference/oml/mesi.csv");
 
 /// Every embedded file (the tests check each against its source and look for files of
 /// `reference/` that are missing here; `reference::embedded_file` looks them up by path).
-pub(super) const ALL: [&Embedded; 18] = [
+pub(super) const ALL: [&Embedded; 22] = [
     &ISTAT_COMUNI,
     &ANPAL_ATECO,
     &ANPAL_CITTADINANZE,
@@ -67,6 +71,10 @@ pub(super) const ALL: [&Embedded; 18] = [
     &OML_CITTADINANZE_UE,
     &OML_LIVELLI_ALIAS,
     &OML_ITTER107,
+    &OML_INPS_REGIONI,
+    &OML_INPS_SETTORI,
+    &OML_INPS_INTERVENTI,
+    &OML_MESI,
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@
 //! - `cpi.rs`: `oml/cpi_comuni.csv`.
 //! - `itter107.rs`: the ITTER107 territory codes of ISTAT's exports → today's provinces and
 //!   regions (`oml/itter107_territori.csv`).
+//! - `inps.rs`: the spellings of INPS open data: `oml/inps_regioni.csv`, `oml/inps_settori.csv`,
+//!   `oml/inps_interventi.csv`, `oml/mesi.csv`.
 //! - `tests/`: lookups, and every list checked against its source file.
 
 use chrono::NaiveDate;
@@ -305,6 +307,7 @@ mod comuni;
 mod contratti;
 mod cpi;
 mod embedded;
+mod inps;
 mod istat;
 mod itter107;
 mod keys;
@@ -317,6 +320,7 @@ mod trasformazioni;
 #[cfg(test)]
 mod tests;
 
+pub use inps::VoceInps;
 pub use itter107::{Itter107, LivelloTerritorio, Relazione};
 pub use labels::normalize_label;
 pub use registry::Reference;

@@ -15,8 +15,10 @@ use super::cpi::{self, Cpis};
 use super::embedded::{
     Embedded, ANPAL_ATECO, ANPAL_CITTADINANZE, ANPAL_COMUNI, ANPAL_LIVELLI, ANPAL_PROVINCE, ANPAL_REGIONI,
     ANPAL_TIPOLOGIE, ISTAT_COMUNI, OML_CAUSE, OML_CITTADINANZE_UE, OML_CPI, OML_ETICHETTE_CONTRATTO,
-    OML_INIZIO_NON_CREAZIONE, OML_ITTER107, OML_LIVELLI_ALIAS, OML_MACRO_CONTRATTI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
+    OML_INIZIO_NON_CREAZIONE, OML_INPS_INTERVENTI, OML_INPS_REGIONI, OML_INPS_SETTORI, OML_ITTER107, OML_LIVELLI_ALIAS,
+    OML_MACRO_CONTRATTI, OML_MESI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
 };
+use super::inps::{self, Inps};
 use super::istat;
 use super::itter107::{self, Itter107List};
 use super::keys::CodeList;
@@ -39,6 +41,7 @@ pub struct Reference {
     pub(super) cause: CodeList<CausaCessazione>,
     pub(super) cpi: Cpis,
     pub(super) itter107: Itter107List,
+    pub(super) inps: Inps,
 }
 
 static REFERENCE: OnceLock<Reference> = OnceLock::new();
@@ -100,6 +103,12 @@ impl Reference {
             cause: cause::build(cause::read(src(&OML_CAUSE))?),
             cpi,
             itter107: itter107::read(src(&OML_ITTER107))?,
+            inps: Inps::build(
+                inps::read_regioni(src(&OML_INPS_REGIONI))?,
+                inps::read_voci(src(&OML_INPS_SETTORI))?,
+                inps::read_voci(src(&OML_INPS_INTERVENTI))?,
+                inps::read_mesi(src(&OML_MESI))?,
+            ),
         };
         reference.itter107.check(OML_ITTER107.path, &reference)?;
         Ok(reference)
@@ -121,6 +130,7 @@ impl std::fmt::Debug for Reference {
             .field("cause_cessazione", &self.cause_cessazione().len())
             .field("cpi_comuni", &self.cpi.n_comuni())
             .field("itter107", &self.itter107.len())
+            .field("inps_regioni", &self.inps_regioni().len())
             .finish()
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod co_csv;
 pub mod encoding;
+pub mod inps_cig;
 pub mod istat_rfl;
 pub mod lombardia;
 pub mod unilav_xml;
@@ -146,7 +147,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Only regular files are inputs: a FIFO, a device or a socket could block or never end.
-fn regular_file(p: &Path, meta: &std::fs::Metadata) -> Result<()> {
+pub fn regular_file(p: &Path, meta: &std::fs::Metadata) -> Result<()> {
     if meta.is_file() {
         return Ok(());
     }

@@ -8,7 +8,7 @@
 
 use crate::reference::embedded::{self as e, Embedded};
 use crate::reference::{
-    ateco, cause, cittadinanze, comuni, contratti, cpi, istat, itter107, livelli, territorio, trasformazioni,
+    ateco, cause, cittadinanze, comuni, contratti, cpi, inps, istat, itter107, livelli, territorio, trasformazioni,
 };
 use crate::reference::{AreaCittadinanza, CodeCheck, MacroCausa, MacroContratto, Reference};
 use anyhow::Result;
@@ -255,6 +255,10 @@ fn readers() -> Vec<(&'static Embedded, Box<dyn Fn(&Embedded) -> Result<usize>>)
         ),
         (&e::OML_LIVELLI_ALIAS, Box::new(|s| Ok(livelli::read_alias(s)?.len()))),
         (&e::OML_ITTER107, Box::new(|s| Ok(itter107::read(s)?.len()))),
+        (&e::OML_INPS_REGIONI, Box::new(|s| Ok(inps::read_regioni(s)?.len()))),
+        (&e::OML_INPS_SETTORI, Box::new(|s| Ok(inps::read_voci(s)?.len()))),
+        (&e::OML_INPS_INTERVENTI, Box::new(|s| Ok(inps::read_voci(s)?.len()))),
+        (&e::OML_MESI, Box::new(|s| Ok(inps::read_mesi(s)?.len()))),
     ]
 }
 
@@ -590,6 +594,11 @@ fn reference_a_malformed_row_is_refused_with_file_and_line() {
         (&e::OML_ITTER107, 5, "regione_istat", "09"),
         (&e::OML_ITTER107, 2, "relazione", "parte_di"),
         (&e::OML_ITTER107, 7, "identico_dal", "20x0"),
+        (&e::OML_INPS_REGIONI, 2, "regione_istat", "21x"),
+        (&e::OML_INPS_REGIONI, 3, "regione_istat", "01"),
+        (&e::OML_INPS_SETTORI, 1, "codice", "Industria"),
+        (&e::OML_INPS_INTERVENTI, 1, "codice", "cig s"),
+        (&e::OML_MESI, 4, "mese", "13"),
     ];
     for (src, k, column, value) in cases {
         let col = Raw::of(src).col(column);
@@ -609,4 +618,39 @@ fn reference_a_malformed_row_is_refused_with_file_and_line() {
     // Bytes that are not UTF-8 in a UTF-8 file.
     let (broken, line) = with_record(&e::OML_CAUSE, 4, |f| f[1].push(0xff));
     assert_refused(broken, line, "invalid UTF-8");
+}
+
+#[test]
+fn reference_every_inps_spelling_is_found() {
+    let raw = Raw::of(&e::OML_INPS_REGIONI);
+    for row in raw.rows(&["grafia", "regione_istat"]) {
+        assert_eq!(r().inps_regione(row[0]), Some(row[1]), "{}", row[0]);
+        assert!(
+            row[1] == "IT" || r().regione(row[1]).is_some(),
+            "{}: no ISTAT region {}",
+            row[0],
+            row[1]
+        );
+    }
+    let regions: BTreeSet<&str> = raw.column("regione_istat").into_iter().collect();
+    assert_eq!(regions.len(), 21, "the 20 regions and IT");
+    for (src, settori) in [(&e::OML_INPS_SETTORI, true), (&e::OML_INPS_INTERVENTI, false)] {
+        for row in Raw::of(src).rows(&["grafia", "codice", "etichetta"]) {
+            let found = if settori {
+                r().inps_settore(row[0])
+            } else {
+                r().inps_intervento(row[0])
+            };
+            let v = found.unwrap_or_else(|| panic!("{}: {} not found", src.path, row[0]));
+            assert_eq!(v.codice, row[1], "{}", row[0]);
+        }
+    }
+    for row in Raw::of(&e::OML_MESI).rows(&["grafia", "mese"]) {
+        assert_eq!(
+            r().mese(row[0]).map(|m| m.to_string()),
+            Some(row[1].to_string()),
+            "{}",
+            row[0]
+        );
+    }
 }
