@@ -29,6 +29,9 @@
 //! - `faults.rs`: fault injection (extra records: bad codes, duplicates, rettifiche, annullamenti).
 //! - `number.rs`: numbering of each complete month (fault records from `faults.rs`), hand-over
 //!   to the writer.
+//! - `welfare/`: after the simulation, from the true relationships: DID with NASpI / DIS-COLL,
+//!   liste di mobilità (to 2016), workers in CIG and the INPS aggregates, with their truth
+//!   (its own ladder: `careers`, `out` → `did`, `mobilita`, `cig` → `mod`).
 //! - `write.rs`: the writer thread: CSV extract, UNILAV XML batches, ground-truth files.
 //! - `mod.rs`: configuration, the run (simulation thread + writer thread), the summary and the
 //!   truth README.
@@ -46,9 +49,11 @@ mod rng;
 mod sim;
 #[cfg(test)]
 mod tests;
+mod welfare;
 mod write;
 
 pub use faults::FaultRates;
+pub use welfare::Counts as WelfareCounts;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -115,6 +120,8 @@ pub struct SynthSummary {
     pub employers: u64,
     /// Sigla of the province.
     pub province: String,
+    /// DID, mobility and CIG (`did.csv`, `mobilita.csv`, `cig_lavoratori.csv`, `inps/`).
+    pub welfare: WelfareCounts,
     /// Files written (co.csv first when written).
     pub files: Vec<PathBuf>,
 }
@@ -182,7 +189,7 @@ pub fn generate_with(
 
 /// Removes the temporary files (`.<name>.tmp`) a failed run may leave.
 fn remove_tmp_files(out: &Path) {
-    let mut dirs = vec![out.to_path_buf(), out.join("truth")];
+    let mut dirs = vec![out.to_path_buf(), out.join("truth"), out.join("inps")];
     if let Ok(rd) = std::fs::read_dir(out.join("unilav")) {
         dirs.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
     }
@@ -241,7 +248,7 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
     let mut numberer = number::Numberer::new(seed, faults, last_day);
 
     // The simulation runs here; the files are written by a second thread, fed in order.
-    let (counts, files) = std::thread::scope(|sc| -> Result<(write::Counts, Vec<PathBuf>)> {
+    let (mut counts, mut files) = std::thread::scope(|sc| -> Result<(write::Counts, Vec<PathBuf>)> {
         let (tx, rx) = crossbeam_channel::bounded::<events::Msg>(2);
         let handle = sc.spawn(move || -> Result<(write::Counts, Vec<PathBuf>)> {
             let mut writer = writer;
@@ -298,6 +305,22 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
         }
     })?;
     progress(counts.rows, total_est.max(counts.rows));
+    let (welfare, wfiles) = welfare::run(
+        welfare::Input {
+            w: &world,
+            workers: &g.pool.workers,
+            places: &g.pool.places,
+            spells: std::mem::take(&mut counts.spells),
+            seed,
+            first_day,
+            last_day,
+            first_year: cfg.first_year,
+            last_year: cfg.last_year,
+            crisis_year,
+        },
+        out,
+    )?;
+    files.extend(wfiles);
 
     let eventi = ["ASS", "PRO", "TRS", "CES"];
     let mut summary = SynthSummary {
@@ -327,6 +350,7 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
         workers_omocodici: g.pool.workers.iter().filter(|w| w.omocodic).count() as u64,
         employers: g.firms.employers.len() as u64,
         province: world.prov.sigla.clone(),
+        welfare,
         files,
     };
     let readme = out.join("truth").join("README.md");
