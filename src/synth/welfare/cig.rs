@@ -6,8 +6,8 @@
 //! contiguous periods of 4–13 weeks: manufacturing firms (CIGO; some through a solidarity fund,
 //! `FONDI`; outside the crisis year a few CIGS), other private firms through the FIS. In the
 //! crisis year far more do, from March (causale `COVID-19` in 2020), and a manufacturing firm
-//! that dismisses workers (LC / LO in the CO) that year nearly always does, with the workers it
-//! then dismisses: their CIG ends before their cessazione, and many of them release a DID.
+//! that dismisses workers (LC / LO in the CO) that year nearly always does (a fifth of them in
+//! other years), with the workers it then dismisses: their CIG ends before their cessazione, and many of them release a DID.
 //! Hours: 8 per working day (Monday–Friday) at zero ore, a quarter to three quarters of that
 //! otherwise; the hours used are 55–100 % of those authorised.
 //!
@@ -100,11 +100,12 @@ pub fn periods(c: &Careers, seed: u64, first_year: i32, last_year: i32, crisis: 
                     .iter()
                     .any(|s| s.end >= ys && s.end <= ye && matches!(c.cause(s), "LC" | "LO"));
             let p = match (in_crisis, manuf, layoffs) {
-                (_, true, true) => 0.9,
+                (true, true, true) => 0.9,
                 (true, true, false) => 0.55,
                 (true, false, _) => 0.25,
-                (false, true, false) => 0.05,
-                (false, false, _) => 0.01,
+                (false, true, true) => 0.2,
+                (false, true, false) => 0.025,
+                (false, false, _) => 0.005,
             };
             if !rng.chance(p) {
                 continue;

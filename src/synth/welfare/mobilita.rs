@@ -91,12 +91,13 @@ pub fn pratiche(c: &Careers, cpi_of: &dyn Fn(u32) -> Option<String>, seed: u64, 
             events.push(("06", isc, ""));
         }
         let mut enrolled = true;
+        let mut last_ev = isc;
         for o in c.of(s.worker).filter(|o| o.start > isc && o.start <= last) {
-            if !enrolled {
-                // A reiscrizione only after the fixed-term job ended, within the period.
-                break;
+            if o.start <= last_ev {
+                // Began while the worker was off the list (a job overlapping the last one).
+                continue;
             }
-            if o.start > fine {
+            if !enrolled || o.start > fine {
                 break;
             }
             if o.open_ended() {
@@ -106,9 +107,11 @@ pub fn pratiche(c: &Careers, cpi_of: &dyn Fn(u32) -> Option<String>, seed: u64, 
             }
             events.push(("03", o.start, "01"));
             enrolled = false;
+            // A reiscrizione the day after the fixed-term job ends, within the period.
             if o.end != NONE && o.end + 1 < fine && o.end < last {
                 events.push(("04", o.end + 1, ""));
                 enrolled = true;
+                last_ev = o.end + 1;
             }
         }
         if enrolled && fine <= last {

@@ -16,6 +16,8 @@ mod cig;
 mod did;
 mod mobilita;
 mod out;
+#[cfg(test)]
+mod tests;
 
 pub use careers::Spell;
 #[cfg(test)]
