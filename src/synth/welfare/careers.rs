@@ -14,6 +14,8 @@ pub struct Spell {
     pub start: i32,
     /// Last day worked, [`NONE`] if open at the horizon.
     pub end: i32,
+    /// Expected end after the proroghe as of the horizon, [`NONE`] if open-ended.
+    pub fine_prevista: i32,
     pub tip: u8,
     /// Cause code index of the cessazione (`None`: open, or ended at term without one).
     pub cause: Option<u8>,
@@ -30,6 +32,7 @@ impl Spell {
             employer: r.t.employer,
             start: r.t.start,
             end: r.t.end,
+            fine_prevista: r.t.fine_prevista,
             tip: r.t.tip0,
             cause: r.t.cause,
             imputata: r.t.imputata,

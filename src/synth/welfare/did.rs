@@ -5,7 +5,7 @@
 //! less after the end of a fixed-term contract, rarely after dimissioni. Young people entering
 //! the labour market release one before their first job (stato 01). The episode then follows
 //! the person's later relationships in the CO: a subordinate job of at most 6 months (183
-//! days, ended before the horizon) suspends it (`LAVORO_BREVE`; a short tirocinio or
+//! days; by its expected end if it runs at the horizon) suspends it (`LAVORO_BREVE`; a short tirocinio or
 //! collaboration `ALTRO`) and it resumes the day after the job ends; any other avviamento ends
 //! it with cause 03 on its start day. So a FINE with cause 03 happens exactly on an avviamento
 //! of the CO. Some episodes end without a job (01 istanza, 02 decadenza). NASpI follows an
@@ -241,10 +241,23 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
             end_cause = exit_cause(rng);
             break 'jobs;
         }
-        let short = o.end != NONE && o.end < last && o.end - o.start + 1 <= 183;
+        // A job still running at the horizon counts as short by its expected end.
+        let known = o.end != NONE && o.end < last;
+        let o_end = if known {
+            o.end
+        } else if o.fine_prevista != NONE {
+            o.fine_prevista.max(last)
+        } else {
+            FAR
+        };
+        let short = if known {
+            o.end - o.start < 183
+        } else {
+            o.fine_prevista != NONE && o.fine_prevista - o.start < 183
+        };
         match susp {
             Some((a, b)) => {
-                let nb = if o.end == NONE { FAR } else { b.max(o.end) };
+                let nb = b.max(o_end);
                 if short && nb - a < 183 {
                     susp = Some((a, nb));
                     continue;
@@ -254,7 +267,7 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
                 let causa = if o.subordinate() { "LAVORO_BREVE" } else { "ALTRO" };
                 ev.push(Event { day: o.start, kind: "SOSPENSIONE", causa });
                 nsusp += 1;
-                susp = Some((o.start, o.end));
+                susp = Some((o.start, o_end));
                 continue;
             }
             None => {}
