@@ -89,7 +89,9 @@ impl<'a> Careers<'a> {
 
     /// The relationships of a worker, by start.
     pub fn of(&self, worker: u32) -> impl Iterator<Item = &Spell> + '_ {
-        self.by_worker[worker as usize].iter().map(|&i| &self.spells[i as usize])
+        self.by_worker[worker as usize]
+            .iter()
+            .map(|&i| &self.spells[i as usize])
     }
 
     /// The cause code of a spell ("" when none was communicated).

@@ -27,11 +27,24 @@ use anyhow::{anyhow, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// Hours authorised, hours used and the distinct workers of one (year, month, type).
+type Cell = (u64, u64, BTreeSet<u32>);
+
 const STREAM_CIG: u64 = 0x4349_475F_5354_524D;
 
 pub const MESI: [&str; 12] = [
-    "Gennaio", "Febbraio", "Marzo", "Aprile", "Maggio", "Giugno", "Luglio", "Agosto", "Settembre", "Ottobre",
-    "Novembre", "Dicembre",
+    "Gennaio",
+    "Febbraio",
+    "Marzo",
+    "Aprile",
+    "Maggio",
+    "Giugno",
+    "Luglio",
+    "Agosto",
+    "Settembre",
+    "Ottobre",
+    "Novembre",
+    "Dicembre",
 ];
 
 pub const CIG_HEADER: [&str; 12] = [
@@ -155,7 +168,11 @@ pub fn periods(c: &Careers, seed: u64, first_year: i32, last_year: i32, crisis: 
                         continue;
                     }
                     let zero = rng.chance(zero_p);
-                    let frac = if zero { 1.0 } else { [0.25, 0.5, 0.75][rng.below(3) as usize] };
+                    let frac = if zero {
+                        1.0
+                    } else {
+                        [0.25, 0.5, 0.75][rng.below(3) as usize]
+                    };
                     let ore = (working_days(a, pe) as f64 * 8.0 * frac).round() as u64;
                     if ore == 0 {
                         continue;
@@ -210,7 +227,7 @@ pub fn write(
         false,
     )?;
     // (anno, mese, tipo) → (ore autorizzate, ore utilizzate, lavoratori)
-    let mut monthly: BTreeMap<(i32, u32, &str), (u64, u64, BTreeSet<u32>)> = BTreeMap::new();
+    let mut monthly: BTreeMap<(i32, u32, &str), Cell> = BTreeMap::new();
     // (anno, mese, gestione, ramo) → ore
     let mut fondi: BTreeMap<(i32, u32, u8, String), u64> = BTreeMap::new();
     let rami = rami()?;
@@ -235,7 +252,11 @@ pub fn write(
         ])?;
         let later = p.spell.end != NONE && p.spell.end > p.end && p.spell.end <= p.end + 365;
         let (ces, causa, did) = if later {
-            (date(p.spell.end), c.cause(&p.spell).to_string(), did_of(&p.spell).unwrap_or_default())
+            (
+                date(p.spell.end),
+                c.cause(&p.spell).to_string(),
+                did_of(&p.spell).unwrap_or_default(),
+            )
         } else {
             (String::new(), String::new(), String::new())
         };
@@ -287,14 +308,32 @@ pub fn write(
         .map(|((y, m, tipo), v)| (*y, MESI[*m as usize - 1], format_b_tipo(tipo), v.2.len()))
         .collect();
     b_rows.sort();
-    let mut b = Table::create(&inps.join("integrazioni_salariali_lavoratori.csv"), &FORMAT_B_HEADER, ',', true)?;
+    let mut b = Table::create(
+        &inps.join("integrazioni_salariali_lavoratori.csv"),
+        &FORMAT_B_HEADER,
+        ',',
+        true,
+    )?;
     for (y, mese, tipo, n) in b_rows {
-        b.row(&[y.to_string(), mese.to_string(), tipo.to_string(), reg_b.clone(), format!("{n}.0")])?;
+        b.row(&[
+            y.to_string(),
+            mese.to_string(),
+            tipo.to_string(),
+            reg_b.clone(),
+            format!("{n}.0"),
+        ])?;
     }
     files.push(b.finish()?);
     let mut h = Table::create(
         &out.join("truth").join("cig_ore_mensili.csv"),
-        &["anno", "mese", "tipo_intervento", "ore_autorizzate", "ore_utilizzate", "lavoratori"],
+        &[
+            "anno",
+            "mese",
+            "tipo_intervento",
+            "ore_autorizzate",
+            "ore_utilizzate",
+            "lavoratori",
+        ],
         ',',
         false,
     )?;

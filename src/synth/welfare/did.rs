@@ -16,7 +16,7 @@
 
 use super::careers::{Careers, Spell};
 use super::out::{date, Table};
-use crate::synth::cal::{age_at, days_from_civil, month_index, month_start, civil_from_days};
+use crate::synth::cal::{age_at, civil_from_days, days_from_civil, month_index, month_start};
 use crate::synth::events::{FAR, NONE};
 use crate::synth::rng::Rng;
 use anyhow::Result;
@@ -161,7 +161,11 @@ pub fn episodes(c: &Careers, cpi_of: &dyn Fn(u32) -> Option<String>, seed: u64, 
             if !rng.chance(did_chance(c, s)) {
                 continue;
             }
-            let delay = if rng.chance(0.85) { rng.range(0, 15) } else { rng.range(16, 60) } as i32;
+            let delay = if rng.chance(0.85) {
+                rng.range(0, 15)
+            } else {
+                rng.range(16, 60)
+            } as i32;
             let r = cday + delay;
             if r < first || r > last || r < free_from {
                 continue;
@@ -215,7 +219,11 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
         Some(_) if rng.chance(0.03) => "03",
         Some(_) => "02",
     };
-    let mut exit_at = if rng.chance(0.35) { r + 30 + rng.exp(420.0) as i32 } else { FAR };
+    let mut exit_at = if rng.chance(0.35) {
+        r + 30 + rng.exp(420.0) as i32
+    } else {
+        FAR
+    };
     let mut ev = vec![Event {
         day: r,
         kind: "RILASCIO",
@@ -229,7 +237,11 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
     'jobs: for o in c.of(wi).filter(|o| o.start > r && o.start <= last) {
         if let Some((_, b)) = susp {
             if o.start > b {
-                ev.push(Event { day: b + 1, kind: "RIPRESA", causa: "" });
+                ev.push(Event {
+                    day: b + 1,
+                    kind: "RIPRESA",
+                    causa: "",
+                });
                 if exit_at <= b {
                     exit_at = b + 31;
                 }
@@ -265,7 +277,11 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
             }
             None if short => {
                 let causa = if o.subordinate() { "LAVORO_BREVE" } else { "ALTRO" };
-                ev.push(Event { day: o.start, kind: "SOSPENSIONE", causa });
+                ev.push(Event {
+                    day: o.start,
+                    kind: "SOSPENSIONE",
+                    causa,
+                });
                 nsusp += 1;
                 susp = Some((o.start, o_end));
                 continue;
@@ -279,7 +295,11 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
     if end == NONE {
         if let Some((_, b)) = susp {
             if b < last {
-                ev.push(Event { day: b + 1, kind: "RIPRESA", causa: "" });
+                ev.push(Event {
+                    day: b + 1,
+                    kind: "RIPRESA",
+                    causa: "",
+                });
                 if exit_at <= b {
                     exit_at = b + 31;
                 }
@@ -293,13 +313,25 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
     }
     let benefit = origin.and_then(|s| benefit(c, rng, &s, r, end, last));
     if let Some((kind, a, b)) = benefit {
-        ev.push(Event { day: a, kind: "PRESTAZIONE_INIZIO", causa: kind });
+        ev.push(Event {
+            day: a,
+            kind: "PRESTAZIONE_INIZIO",
+            causa: kind,
+        });
         if b != NONE {
-            ev.push(Event { day: b, kind: "PRESTAZIONE_FINE", causa: kind });
+            ev.push(Event {
+                day: b,
+                kind: "PRESTAZIONE_FINE",
+                causa: kind,
+            });
         }
     }
     if end != NONE {
-        ev.push(Event { day: end, kind: "FINE", causa: end_cause });
+        ev.push(Event {
+            day: end,
+            kind: "FINE",
+            causa: end_cause,
+        });
     }
     ev.sort_by_key(|e| (e.day, rank(e.kind)));
     Episode {
@@ -359,7 +391,11 @@ pub fn write(c: &Careers, eps: &[Episode], places: &[&str], out: &Path, first: i
         let dom = places[wk.domicilio as usize];
         for x in &e.events {
             let rel = x.kind == "RILASCIO";
-            let (causa, prest) = if x.kind.starts_with("PRESTAZIONE") { ("", x.causa) } else { (x.causa, "") };
+            let (causa, prest) = if x.kind.starts_with("PRESTAZIONE") {
+                ("", x.causa)
+            } else {
+                (x.causa, "")
+            };
             let on = |v: &str| if rel { v.to_string() } else { String::new() };
             f.row(&[
                 e.id.clone(),

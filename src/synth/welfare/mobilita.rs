@@ -66,7 +66,10 @@ pub fn pratiche(c: &Careers, cpi_of: &dyn Fn(u32) -> Option<String>, seed: u64, 
         };
         let wk = &c.workers[s.worker as usize];
         let Some(cpi) = cpi_of(wk.domicilio) else { continue };
-        let mut rng = Rng::new(seed, STREAM_MOB ^ (s.worker as u64).wrapping_mul(0x9E37) ^ s.start as u64);
+        let mut rng = Rng::new(
+            seed,
+            STREAM_MOB ^ (s.worker as u64).wrapping_mul(0x9E37) ^ s.start as u64,
+        );
         if !rng.chance(0.85) {
             continue;
         }

@@ -95,8 +95,14 @@ pub fn run(inp: Input<'_>, out: &Path) -> Result<(Counts, Vec<PathBuf>)> {
         did_episodi: eps.len() as u64,
         did_eventi: eps.iter().map(|e| e.events.len() as u64).sum(),
         did_rioccupati: eps.iter().filter(|e| e.end != NONE && e.end_cause == "03").count() as u64,
-        naspi: eps.iter().filter(|e| matches!(e.benefit, Some(("NASPI", _, _)))).count() as u64,
-        discoll: eps.iter().filter(|e| matches!(e.benefit, Some(("DISCOLL", _, _)))).count() as u64,
+        naspi: eps
+            .iter()
+            .filter(|e| matches!(e.benefit, Some(("NASPI", _, _))))
+            .count() as u64,
+        discoll: eps
+            .iter()
+            .filter(|e| matches!(e.benefit, Some(("DISCOLL", _, _))))
+            .count() as u64,
         mobilita_pratiche: mob.len() as u64,
         mobilita_eventi: mob.iter().map(|p| p.events.len() as u64).sum(),
         cig_periodi: cig.len() as u64,

@@ -23,7 +23,10 @@ impl Table {
         if let Some(dir) = dest.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.tmp"));
         let f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         let mut t = Table {
@@ -55,7 +58,9 @@ impl Table {
 
     /// Flushes and renames; returns the final path.
     pub fn finish(mut self) -> Result<PathBuf> {
-        self.w.flush().with_context(|| format!("writing {}", self.tmp.display()))?;
+        self.w
+            .flush()
+            .with_context(|| format!("writing {}", self.tmp.display()))?;
         drop(self.w);
         std::fs::rename(&self.tmp, &self.dest).with_context(|| format!("renaming {}", self.tmp.display()))?;
         Ok(self.dest)

@@ -79,13 +79,21 @@ fn files_have_the_documented_headers_and_the_summary_counts_them() {
     assert_eq!(w.did_episodi, ep.len() as u64);
     assert_eq!(w.mobilita_eventi, mob.len() as u64);
     assert_eq!(w.cig_periodi, cig.len() as u64);
-    let ore: u64 = cig.iter().map(|r| r["ore_autorizzate"].parse::<u64>().expect("ore")).sum();
+    let ore: u64 = cig
+        .iter()
+        .map(|r| r["ore_autorizzate"].parse::<u64>().expect("ore"))
+        .sum();
     assert_eq!(w.cig_ore_autorizzate, ore);
     assert_eq!(
         w.did_rioccupati,
         ep.iter().filter(|r| r["causa_fine"] == "03").count() as u64
     );
-    for f in ["did.csv", "mobilita.csv", "cig_lavoratori.csv", "inps/cig_fondi_ore.csv"] {
+    for f in [
+        "did.csv",
+        "mobilita.csv",
+        "cig_lavoratori.csv",
+        "inps/cig_fondi_ore.csv",
+    ] {
         assert!(s.files.iter().any(|x| x.ends_with(f)), "{f} not in the summary");
     }
 }
@@ -176,7 +184,10 @@ fn did_events_follow_the_coherence_rules_and_fine_03_is_an_avviamento() {
             let in_susp = susp_spans.iter().any(|&(a, b)| s >= a && s < b);
             assert!(is_fine03 || in_susp, "{id}: avviamento on day {s} while the DID runs");
         }
-        person_spans.entry(cf).or_default().push((rel, fine.map_or(i32::MAX, |f| f.0)));
+        person_spans
+            .entry(cf)
+            .or_default()
+            .push((rel, fine.map_or(i32::MAX, |f| f.0)));
     }
     // No two open DIDs of one person at a time.
     for (cf, mut v) in person_spans {
@@ -185,7 +196,10 @@ fn did_events_follow_the_coherence_rules_and_fine_03_is_an_avviamento() {
             assert!(w[1].0 > w[0].1, "{cf}: overlapping DIDs");
         }
     }
-    assert!(n03 > 100 && n_susp > 100 && n_naspi > 100 && n_other_end > 10, "{n03} {n_susp} {n_naspi} {n_other_end}");
+    assert!(
+        n03 > 100 && n_susp > 100 && n_naspi > 100 && n_other_end > 10,
+        "{n03} {n_susp} {n_naspi} {n_other_end}"
+    );
 }
 
 #[test]
@@ -215,8 +229,12 @@ fn mobility_only_to_2016_with_exits_from_the_co() {
                 let c = r["causa"].clone();
                 let hires = avv.get(&r["codice_fiscale"]).cloned().unwrap_or_default();
                 match c.as_str() {
-                    "07" => assert!(hires.iter().any(|(s, tip)| *s == t && (tip == "A.01.00" || tip.starts_with("A.03")))),
-                    "01" => assert!(hires.iter().any(|(s, tip)| *s == t && tip != "A.01.00" && !tip.starts_with("A.03"))),
+                    "07" => assert!(hires
+                        .iter()
+                        .any(|(s, tip)| *s == t && (tip == "A.01.00" || tip.starts_with("A.03")))),
+                    "01" => assert!(hires
+                        .iter()
+                        .any(|(s, tip)| *s == t && tip != "A.01.00" && !tip.starts_with("A.03"))),
                     "05" => {}
                     x => panic!("{id}: cause {x}"),
                 }
@@ -275,8 +293,8 @@ fn cig_rises_in_the_crisis_year_and_the_inps_aggregates_add_up() {
         assert_eq!(r["Regione"], "Toscana");
         let v = &r["totale_ore_autorizzate"];
         assert!(v.ends_with(".0"));
-        *got.entry((r["Anno"].clone(), r["Mese"].clone(), r["gestione_fondi"].clone())).or_default() +=
-            v.trim_end_matches(".0").parse::<u64>().expect("ore");
+        *got.entry((r["Anno"].clone(), r["Mese"].clone(), r["gestione_fondi"].clone()))
+            .or_default() += v.trim_end_matches(".0").parse::<u64>().expect("ore");
     }
     assert_eq!(got, fondi);
     // Format B: distinct workers by (year, month, type), rows sorted by month name.
@@ -362,7 +380,11 @@ fn did_stock_truth_matches_the_events() {
         }
         for r in rows {
             let k = (r["cpi"].clone(), r["sesso"].clone());
-            assert_eq!(cum.get(&k).copied().unwrap_or(0), r["did_aperte"].parse::<i64>().expect("n"), "{m} {k:?}");
+            assert_eq!(
+                cum.get(&k).copied().unwrap_or(0),
+                r["did_aperte"].parse::<i64>().expect("n"),
+                "{m} {k:?}"
+            );
         }
     }
 }
