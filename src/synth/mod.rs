@@ -29,6 +29,9 @@
 //! - `faults.rs`: fault injection (extra records: bad codes, duplicates, rettifiche, annullamenti).
 //! - `number.rs`: numbering of each complete month (fault records from `faults.rs`), hand-over
 //!   to the writer.
+//! - `welfare/`: after the simulation, from the true relationships: DID with NASpI / DIS-COLL,
+//!   liste di mobilità (to 2016), workers in CIG and the INPS aggregates, with their truth
+//!   (its own ladder: `careers`, `out` → `did`, `mobilita`, `cig` → `mod`).
 //! - `write.rs`: the writer thread: CSV extract, UNILAV XML batches, ground-truth files.
 //! - `mod.rs`: configuration, the run (simulation thread + writer thread), the summary and the
 //!   truth README.
@@ -46,9 +49,11 @@ mod rng;
 mod sim;
 #[cfg(test)]
 mod tests;
+mod welfare;
 mod write;
 
 pub use faults::FaultRates;
+pub use welfare::Counts as WelfareCounts;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -115,6 +120,8 @@ pub struct SynthSummary {
     pub employers: u64,
     /// Sigla of the province.
     pub province: String,
+    /// DID, mobility and CIG (`did.csv`, `mobilita.csv`, `cig_lavoratori.csv`, `inps/`).
+    pub welfare: WelfareCounts,
     /// Files written (co.csv first when written).
     pub files: Vec<PathBuf>,
 }
@@ -182,7 +189,7 @@ pub fn generate_with(
 
 /// Removes the temporary files (`.<name>.tmp`) a failed run may leave.
 fn remove_tmp_files(out: &Path) {
-    let mut dirs = vec![out.to_path_buf(), out.join("truth")];
+    let mut dirs = vec![out.to_path_buf(), out.join("truth"), out.join("inps")];
     if let Ok(rd) = std::fs::read_dir(out.join("unilav")) {
         dirs.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
     }
@@ -241,7 +248,7 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
     let mut numberer = number::Numberer::new(seed, faults, last_day);
 
     // The simulation runs here; the files are written by a second thread, fed in order.
-    let (counts, files) = std::thread::scope(|sc| -> Result<(write::Counts, Vec<PathBuf>)> {
+    let (mut counts, mut files) = std::thread::scope(|sc| -> Result<(write::Counts, Vec<PathBuf>)> {
         let (tx, rx) = crossbeam_channel::bounded::<events::Msg>(2);
         let handle = sc.spawn(move || -> Result<(write::Counts, Vec<PathBuf>)> {
             let mut writer = writer;
@@ -298,6 +305,22 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
         }
     })?;
     progress(counts.rows, total_est.max(counts.rows));
+    let (welfare, wfiles) = welfare::run(
+        welfare::Input {
+            w: &world,
+            workers: &g.pool.workers,
+            places: &g.pool.places,
+            spells: std::mem::take(&mut counts.spells),
+            seed,
+            first_day,
+            last_day,
+            first_year: cfg.first_year,
+            last_year: cfg.last_year,
+            crisis_year,
+        },
+        out,
+    )?;
+    files.extend(wfiles);
 
     let eventi = ["ASS", "PRO", "TRS", "CES"];
     let mut summary = SynthSummary {
@@ -327,6 +350,7 @@ fn run(cfg: &SynthConfig, rates: &FaultRates, out: &Path, progress: &dyn Fn(u64,
         workers_omocodici: g.pool.workers.iter().filter(|w| w.omocodic).count() as u64,
         employers: g.firms.employers.len() as u64,
         province: world.prov.sigla.clone(),
+        welfare,
         files,
     };
     let readme = out.join("truth").join("README.md");
@@ -391,6 +415,52 @@ fn write_readme(cfg: &SynthConfig, rates: &FaultRates, s: &SynthSummary, region:
         a = cfg.first_year,
         b = cfg.last_year,
     );
+    let _ = writeln!(
+        t,
+        "## DID, mobility and Cassa integrazione\n\n\
+         Drawn after the simulation from the true relationships above, with random streams of their own (the CO files are \
+         the same without them). Codici fiscali are those of the CO, so the records link to the careers.\n\n\
+         - `../did.csv` (`docs/formato_did.md`, `;`): one row per event of a DID episode of a person domiciled in the \
+         province. A DID is released 0–60 days after a relationship ends when no other job runs and none has started \
+         (licenziamento 70 %, end of term 30 %, prova / cessazione attività / giusta causa 40 %, risoluzione consensuale \
+         25 %, dimissioni 5 %, pensione and decesso never), or 15–240 days before the first job of a person under 30 who \
+         enters the labour market (20 %, stato 01). It is released at the CPI of the domicile \
+         (`reference/oml/cpi_comuni.csv`), online (`PORTALE`) for 15 % in 2016 rising by 7 points a year to 60 %, else at a \
+         partner (15 %), a comune (5 %) or the CPI. Every later avviamento of the person in the CO acts on it: a job of at \
+         most 183 days (by its expected end if it runs at {b}-12-31) suspends it (`LAVORO_BREVE`, `ALTRO` for a tirocinio \
+         or collaboration) and a `RIPRESA` follows the day after it ends; any other ends it with FINE cause 03 on its start \
+         day. So FINE 03 happens exactly on an avviamento of the CO, and no avviamento falls inside a running DID outside a \
+         suspension. 35 % of episodes would end without a job after 30 days plus an exponential of mean 420 days (01 \
+         istanza 60 %, 02 decadenza 40 %) if no job comes first. NASpI (from 2015-05-01; DIS-COLL after a collaboration \
+         from 2015) after an involuntary end (licenziamento, end of term, prova, giusta causa, cessazione attività): from \
+         the 8th day after the end or the day after the application (0–20 days after the DID), for half the weeks worked \
+         in the 4 years before (at least 13; at most 730 days, DIS-COLL 183), ending at the latest the day before the \
+         DID ends. Episodes are released from {a}-01-01 on: the stock starts at zero (left-censored).\n\
+         - `did_episodi.csv`: one row per episode: release, CPI, service point, stato, origin (`CESSAZIONE` with the CO \
+         cessazione's date, cause and employer, or `INGRESSO`), suspensions, end and cause, `data_rioccupazione_co` (the \
+         avviamento that ended it), benefit and its dates. `did_stock_mensile.csv`: by month, CPI and sex, the releases, \
+         the ends, the episodes open at the month's last day (released ≤ t < FINE) and of those the suspended ones.\n\
+         - `../mobilita.csv` (`docs/formato_mobilita.md`, `;`) and `mobilita.csv`: a worker dismissed by a firm (LC → \
+         lista 1 with indennità after 12 months there, LO → lista 2; 85 %) is enrolled 3–40 days later when that is on or \
+         before 2016-12-31 (no entries from 2017), for 12 / 24 / 36 months by age (< 40, 40–49, ≥ 50). Exits from the CO: \
+         an open-ended hire (A.01.00, A.03.*) cancels with cause 07, another with cause 01 and a reiscrizione (04) the \
+         day after it ends within the period; else cause 05 at the end of the list.\n\
+         - `../cig_lavoratori.csv` (`docs/formato_cig_lavoratori.md`, `;`) and `cig.csv` (with the CO cessazione within a \
+         year after the period and its DID): each year some private employers put the workers they employ on the first \
+         day into CIG for 1–3 contiguous periods of 4–13 weeks: manufacturing CIGO (20 % through a fund, `FONDI`; 15 % \
+         CIGS outside the crisis year), others FIS. Crisis year: from March, 55 % of manufacturing firms and 25 % of the \
+         others (2.5 % and 0.5 % in other years); a manufacturing firm dismissing workers (LC / LO) that year 90 % (20 % \
+         otherwise), with those workers, whose CIG ends before their cessazione. 8 hours per weekday at zero ore, a \
+         quarter to three quarters of that otherwise; 55–100 % of the hours used. `cig_ore_mensili.csv`: hours and \
+         distinct workers by year, month of `data_inizio` and type.\n\
+         - `../inps/cig_fondi_ore.csv` (INPS format A, DOMAIN.md §4.2: CRLF, region as INPS spells it, `15785.0`): the \
+         authorised hours of `FIS` and `FONDI` (`Altri fondi`) by year, month of `data_inizio` and ramo (from the \
+         employer's ATECO section, `src/synth/data/rami_inps.csv`). `../inps/integrazioni_salariali_lavoratori.csv` \
+         (format B, §4.3: UPPER_SNAKE region, rows by month name): distinct workers by year, month of `data_inizio` and \
+         type (`FONDI` as `FONDI_Centrali`). Both are sums of `cig_lavoratori.csv`, so totals can be checked exactly.\n",
+        a = cfg.first_year,
+        b = cfg.last_year,
+    );
     let _ = writeln!(t, "## What this run holds\n");
     let _ = writeln!(
         t,
@@ -404,6 +474,22 @@ fn write_readme(cfg: &SynthConfig, rates: &FaultRates, s: &SynthSummary, region:
         s.workers,
         s.workers_omocodici,
         s.employers
+    );
+    let wf = &s.welfare;
+    let _ = writeln!(
+        t,
+        "- DID episodes: {} ({} events; ended by an avviamento: {}; NASpI: {}, DIS-COLL: {}); mobility pratiche: {} ({} \
+         events); CIG periods: {}, authorised hours {} (crisis year: {}).",
+        wf.did_episodi,
+        wf.did_eventi,
+        wf.did_rioccupati,
+        wf.naspi,
+        wf.discoll,
+        wf.mobilita_pratiche,
+        wf.mobilita_eventi,
+        wf.cig_periodi,
+        wf.cig_ore_autorizzate,
+        wf.cig_ore_crisi
     );
     let ev: Vec<String> = s.true_by_evento.iter().map(|(e, n)| format!("{e} {n}")).collect();
     let _ = writeln!(t, "- True communications by evento: {}.", ev.join(", "));

@@ -10,6 +10,7 @@ use super::events::{Msg, Mutation, Row, TruthRow, EV_CES, EV_PRO, EV_TRS, NONE, 
 use super::people;
 use super::profile::World;
 use super::rng::hash3;
+use super::welfare::Spell;
 use crate::model::{RawCo, F};
 use crate::sources::co_csv::CsvWriter;
 use crate::sources::unilav_xml::XmlBatchWriter;
@@ -31,6 +32,8 @@ pub struct Counts {
     pub rapporti: u64,
     pub pregressi: u64,
     pub imputate: u64,
+    /// Every true relationship (both truth files), for [`super::welfare`].
+    pub spells: Vec<Spell>,
 }
 
 /// A file written under a temporary name and renamed when complete.
@@ -169,6 +172,7 @@ impl<'w> Writer<'w> {
 
     fn truth_row(&mut self, r: &TruthRow, pregresso: bool) -> Result<()> {
         let t = &r.t;
+        self.counts.spells.push(Spell::from_truth(r, pregresso));
         if pregresso {
             self.scratch.clear();
             self.counts.pregressi += 1;
