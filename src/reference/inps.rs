@@ -25,6 +25,8 @@ pub struct VoceInps {
 #[derive(Default)]
 pub(super) struct Inps {
     regioni: Vec<(String, String)>,
+    /// The `fonte` of each spelling of `regioni` (`"ISTAT; INPS formato A"`).
+    fonti_regioni: Vec<String>,
     regione_by_label: HashMap<String, usize>,
     settori: Vec<VoceInps>,
     settore_by_label: HashMap<String, usize>,
@@ -74,14 +76,9 @@ fn is_upper_code(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
 }
 
-/// `inps_regioni.csv`: (spelling, ISTAT region code or `IT`).
-pub(super) fn read_regioni(src: &Embedded) -> Result<Vec<(String, String)>> {
-    Ok(
-        read_pairs(src, "regione_istat", None, |s| is_digits(s, 2) || s == "IT")?
-            .into_iter()
-            .map(|(g, c, _)| (g, c))
-            .collect(),
-    )
+/// `inps_regioni.csv`: (spelling, ISTAT region code or `IT`, sources that use the spelling).
+pub(super) fn read_regioni(src: &Embedded) -> Result<Vec<(String, String, String)>> {
+    read_pairs(src, "regione_istat", Some("fonte"), |s| is_digits(s, 2) || s == "IT")
 }
 
 /// `inps_settori.csv` or `inps_interventi.csv`.
@@ -114,17 +111,18 @@ fn keyed<T>(items: &[T], grafia: impl Fn(&T) -> &str) -> HashMap<String, usize> 
 
 impl Inps {
     pub(super) fn build(
-        regioni: Vec<(String, String)>,
+        regioni: Vec<(String, String, String)>,
         settori: Vec<VoceInps>,
         interventi: Vec<VoceInps>,
         mesi: Vec<(String, u32)>,
     ) -> Inps {
         Inps {
             regione_by_label: keyed(&regioni, |r| &r.0),
+            fonti_regioni: regioni.iter().map(|r| r.2.clone()).collect(),
             settore_by_label: keyed(&settori, |s| &s.grafia),
             intervento_by_label: keyed(&interventi, |s| &s.grafia),
             mese_by_label: keyed(&mesi, |m| &m.0),
-            regioni,
+            regioni: regioni.into_iter().map(|(g, c, _)| (g, c)).collect(),
             settori,
             interventi,
             mesi,
@@ -157,6 +155,18 @@ impl Reference {
     pub fn mese(&self, grafia: &str) -> Option<u32> {
         let i = self.inps.mese_by_label.get(&normalize_label(grafia))?;
         Some(self.inps.mesi[*i].1)
+    }
+
+    /// The spelling a source gives a region: `fonte` is one of the sources the file's `fonte`
+    /// column lists (`"INPS formato A"`, `"INPS formato B"`), `regione_istat` an ISTAT region
+    /// code or `IT`. The synthetic INPS files are written with it.
+    pub fn inps_grafia_regione(&self, regione_istat: &str, fonte: &str) -> Option<&str> {
+        self.inps
+            .regioni
+            .iter()
+            .zip(&self.inps.fonti_regioni)
+            .find(|((_, c), f)| c == regione_istat && f.split(';').any(|x| x.trim() == fonte))
+            .map(|((g, _), _)| g.as_str())
     }
 
     /// Every region spelling of `inps_regioni.csv` with its code, in file order.

@@ -26,8 +26,6 @@ pub const SETTORI: Embedded = embed!("settori.csv");
 pub const STAGIONALITA: Embedded = embed!("stagionalita.csv");
 pub const CITTADINANZE: Embedded = embed!("cittadinanze.csv");
 pub const NOMI: Embedded = embed!("nomi.csv");
-/// Region names as the INPS open-data CIG files spell them (DOMAIN.md §4.2 format A, §4.3 format B).
-pub const REGIONI_INPS: Embedded = embed!("regioni_inps.csv");
 /// The `Ramo di attività` of INPS format A (DOMAIN.md §4.2) for an ATECO section of the employer [I].
 pub const RAMI_INPS: Embedded = embed!("rami_inps.csv");
 

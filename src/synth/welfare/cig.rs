@@ -15,10 +15,11 @@
 //! authorisation [I]): format A sums the authorised hours of `FIS` and `FONDI` (`Altri fondi`)
 //! by ramo (`data/rami_inps.csv`), format B counts the distinct workers by month and type
 //! (`FONDI` as `FONDI_Centrali` [I]); the region is spelt as each file does
-//! (`data/regioni_inps.csv`).
+//! (`reference/oml/inps_regioni.csv`).
 
 use super::careers::{Careers, Spell};
 use super::out::{date, Table};
+use crate::reference::Reference;
 use crate::synth::cal::{civil_from_days, days_from_civil, weekday};
 use crate::synth::data;
 use crate::synth::events::NONE;
@@ -372,11 +373,13 @@ fn rami() -> Result<BTreeMap<u8, String>> {
         .collect()
 }
 
-/// The region's names in format A and format B.
+/// The region's names in format A and format B (`reference/oml/inps_regioni.csv`).
 pub fn region_names(regione_istat: &str) -> Result<(String, String)> {
-    data::read(&data::REGIONI_INPS, &["regione_istat", "formato_a", "formato_b"])?
-        .iter()
-        .find(|r| r.text(0) == regione_istat)
-        .map(|r| (r.text(1).to_string(), r.text(2).to_string()))
-        .ok_or_else(|| anyhow!("regioni_inps.csv: no region {regione_istat}"))
+    let r = Reference::get();
+    let name = |fonte: &str| {
+        r.inps_grafia_regione(regione_istat, fonte)
+            .map(str::to_string)
+            .ok_or_else(|| anyhow!("inps_regioni.csv: no {fonte} spelling for region {regione_istat}"))
+    };
+    Ok((name("INPS formato A")?, name("INPS formato B")?))
 }
