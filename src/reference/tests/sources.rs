@@ -566,7 +566,7 @@ fn assert_refused(broken: &'static Embedded, line: u64, what: &str) {
 #[test]
 fn reference_a_malformed_row_is_refused_with_file_and_line() {
     // (file, data record, column, value the reader or the cross-checks must refuse)
-    let cases: [(&'static Embedded, usize, &str, &str); 27] = [
+    let cases: [(&'static Embedded, usize, &str, &str); 32] = [
         (&e::ISTAT_COMUNI, 2, "Codice Catastale del comune", "??"),
         (&e::ANPAL_ATECO, 2, "cod_ateco", "1.2.3"),
         (&e::ANPAL_CITTADINANZE, 2, "cod_cittadinanza", "12"),
