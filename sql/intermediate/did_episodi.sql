@@ -4,7 +4,8 @@
 -- its RIPRESA or the end; `sospesa` when the last one is still running), the first benefit
 -- (NASPI / DISCOLL) with its start and end, and the person's previous episode (by release date).
 -- Events are validated at ingest (one RILASCIO per id_did, nothing before it or after FINE,
--- RIPRESA only after SOSPENSIONE), so the pairing below is by order.
+-- RIPRESA only after SOSPENSIONE), so the pairing below is by order (a RIPRESA and a new
+-- SOSPENSIONE may share a day).
 CREATE OR REPLACE VIEW did_episodi AS
 WITH rilasci AS (
     SELECT id_did, id_lavoratore, data_evento AS data_rilascio, year(data_evento) AS anno_rilascio,
@@ -25,7 +26,8 @@ sospensioni AS (
         lead(data_evento) OVER w AS data_dopo
     FROM did_eventi
     WHERE evento IN ('SOSPENSIONE', 'RIPRESA')
-    WINDOW w AS (PARTITION BY id_did ORDER BY data_evento, evento DESC)
+    -- Same day: in the order of loads and lines, as ingest checked them.
+    WINDOW w AS (PARTITION BY id_did ORDER BY data_evento, id_caricamento, riga)
 ),
 sospensioni_ep AS (
     SELECT s.id_did,
