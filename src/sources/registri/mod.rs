@@ -282,18 +282,27 @@ pub fn read(name: &str, bytes: &[u8], t: &Tracciato) -> Result<File> {
         );
     }
     let lines = line_kinds(text);
-    let mut next_line = next_content_line(&lines, 2);
+    let spans = |start: u64| {
+        anyhow::anyhow!(
+            "{name}, line {start}: the record starting there runs over several lines (a quoted line break?): \
+             the layout has one record per line. Nothing was loaded."
+        )
+    };
+    let (mut prev, mut next_line) = (1, next_content_line(&lines, 2));
     let mut righe = Vec::new();
     for rec in records {
         let rec = rec.map_err(|e| anyhow::anyhow!("{name}: {}", mask_cf_patterns(&e.to_string())))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        if line != next_line {
-            bail!(
-                "{name}, line {next_line}: the record starting there runs over {} lines (a quoted line break?): \
-                 the layout has one record per line. Nothing was loaded.",
-                line.saturating_sub(next_line)
-            );
+        // The line from the byte offset (the csv crate counts a CR and an LF as two line ends).
+        let mut byte = rec.position().map_or(0, |p| p.byte()) as usize;
+        // After a CR the position may point at the LF of the same line end.
+        if text.get(byte) == Some(&b'\n') {
+            byte += 1;
         }
+        let line = text[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        if line != next_line {
+            return Err(spans(prev));
+        }
+        prev = line;
         next_line = next_content_line(&lines, line + 1);
         if rec.len() != header.len() {
             righe.push(Err((
@@ -313,7 +322,7 @@ pub fn read(name: &str, bytes: &[u8], t: &Tracciato) -> Result<File> {
         righe.push(Ok(Riga { riga: line, valori }));
     }
     if next_line as usize <= lines.len() {
-        bail!("{name}, line {next_line}: text after the last record that is not a record. Nothing was loaded.");
+        return Err(spans(prev));
     }
     Ok(File {
         codifica: enc.name(),
