@@ -108,7 +108,7 @@ fn registri_malformed_file_is_refused_and_the_lake_unchanged() {
         format!("id_did;codice_fiscale;data;cpi\nD2;{a};2020-01-01;PO01\n"),
     )
     .unwrap();
-    let e = format!("{:#}", did(&lake, &[bad.clone()]).unwrap_err());
+    let e = format!("{:#}", did(&lake, std::slice::from_ref(&bad)).unwrap_err());
     assert!(
         e.contains("evento") && e.contains("columns seen: id_did, codice_fiscale, data, cpi"),
         "{e}"

@@ -536,6 +536,9 @@ pub fn ateco(v: Option<&str>, campo: &'static str) -> Result<Option<String>, Rif
     }
 }
 
+/// Citizenship, education level and domicile (ISTAT code), as the lake keeps them.
+pub type Attributi = (Option<String>, Option<String>, Option<String>);
+
 /// The declared attributes shared by DID and mobility: citizenship (valid at `at`), education
 /// level, domicile.
 pub fn attributi(
@@ -543,7 +546,7 @@ pub fn attributi(
     livello: Option<&str>,
     domicilio: Option<&str>,
     at: NaiveDate,
-) -> Result<(Option<String>, Option<String>, Option<String>), Rifiuto> {
+) -> Result<Attributi, Rifiuto> {
     let r = Reference::get();
     let citt = match cittadinanza {
         None => None,
