@@ -133,8 +133,8 @@ pub fn mobilita_schema() -> SchemaRef {
     .clone()
 }
 
-/// Schema of `registri_quarantena` (without `anno`: the year of the load's record date when it
-/// could be read, else the year of the load).
+/// Schema of `registri_quarantena` (without `anno`: the year of the load, since a refused record's
+/// date may be unreadable).
 pub fn quarantena_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
