@@ -205,6 +205,26 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
         it_int(orfane),
         ok(attesa == orfane)
     );
+    // Individual records (DID, CIG workers, mobility): per dataset, the account of its loads.
+    for ds in crate::lake::catalog::REGISTRI {
+        let loads: Vec<_> = m.registri.iter().filter(|r| r.dataset == ds).collect();
+        if loads.is_empty() {
+            continue;
+        }
+        let (letti, acc, q) = loads.iter().fold((0, 0, 0), |(l, a, q), r| {
+            (l + r.letti, a + r.accettati, q + r.quarantena)
+        });
+        let _ = writeln!(
+            s,
+            "{ds}: {} file, letti {} = accettati {} + quarantena {}  {}; righe nel lago {}",
+            loads.len(),
+            it_int(letti),
+            it_int(acc),
+            it_int(q),
+            ok(letti == acc + q && m.rows(ds) == acc),
+            it_int(m.rows(ds))
+        );
+    }
     match &m.build {
         Some(b) => {
             let _ = writeln!(

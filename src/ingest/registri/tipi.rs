@@ -104,7 +104,6 @@ impl Registro for Did {
         Ok((0..b.num_rows())
             .filter_map(|i| {
                 Some(did::Evento {
-                    riga: 0,
                     id_did: id.value(i).to_string(),
                     persona: Persona {
                         id: lav.value(i).to_string(),
@@ -112,15 +111,8 @@ impl Registro for Did {
                     },
                     evento: ev.value(i).to_string(),
                     data_evento: d[i]?,
-                    cpi: None,
-                    punto_servizio: None,
-                    codice_sportello: None,
-                    stato_occupazionale: None,
-                    causa: None,
                     prestazione: opt(pr, i),
-                    cittadinanza: None,
-                    livello_istruzione: None,
-                    comune_domicilio: None,
+                    ..Default::default()
                 })
             })
             .collect())
@@ -172,22 +164,14 @@ impl Registro for CigLavoratori {
         Ok((0..b.num_rows())
             .filter_map(|i| {
                 Some(cig_lavoratori::Periodo {
-                    riga: 0,
                     persona: Persona {
                         id: lav.value(i).to_string(),
                         ..Persona::default()
                     },
                     id_datore: dat.value(i).to_string(),
-                    tipo_intervento: String::new(),
                     data_inizio: di[i]?,
                     data_fine: df[i]?,
-                    ore_autorizzate: 0.0,
-                    ore_utilizzate: None,
-                    zero_ore: None,
-                    id_autorizzazione: None,
-                    causale: None,
-                    ateco_datore: None,
-                    comune_unita_produttiva: None,
+                    ..Default::default()
                 })
             })
             .collect())
@@ -248,7 +232,6 @@ impl Registro for Mobilita {
         Ok((0..b.num_rows())
             .filter_map(|i| {
                 Some(mobilita::Evento {
-                    riga: 0,
                     id_pratica: id.value(i).to_string(),
                     persona: Persona {
                         id: lav.value(i).to_string(),
@@ -257,16 +240,7 @@ impl Registro for Mobilita {
                     lista: li.value(i).to_string(),
                     evento: ev.value(i).to_string(),
                     data_evento: d[i]?,
-                    causa: None,
-                    id_datore: None,
-                    data_licenziamento: None,
-                    indennita: None,
-                    data_fine_indennita: None,
-                    cpi: None,
-                    ateco_datore: None,
-                    cittadinanza: None,
-                    livello_istruzione: None,
-                    comune_domicilio: None,
+                    ..Default::default()
                 })
             })
             .collect())

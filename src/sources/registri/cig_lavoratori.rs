@@ -13,11 +13,7 @@ use crate::privacy::Pseudonymizer;
 use chrono::NaiveDate;
 
 const fn col(nome: &'static str, obbligatoria: bool, personale: bool) -> Colonna {
-    Colonna {
-        nome,
-        obbligatoria,
-        personale,
-    }
+    Colonna::new(nome, obbligatoria, personale)
 }
 
 /// The CIG-workers layout.
@@ -40,7 +36,7 @@ pub const TRACCIATO: Tracciato = Tracciato {
 };
 
 /// A period that passed the record rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Periodo {
     pub riga: u64,
     pub persona: Persona,

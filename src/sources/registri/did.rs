@@ -10,27 +10,15 @@ use crate::privacy::Pseudonymizer;
 use chrono::NaiveDate;
 
 const fn col(nome: &'static str, obbligatoria: bool) -> Colonna {
-    Colonna {
-        nome,
-        obbligatoria,
-        personale: false,
-    }
+    Colonna::new(nome, obbligatoria, false)
 }
 
 /// The DID layout; `codice_fiscale` is personal, `id_did` is pseudonymised.
 pub const TRACCIATO: Tracciato = Tracciato {
     formato: "did",
     colonne: &[
-        Colonna {
-            nome: "id_did",
-            obbligatoria: true,
-            personale: true,
-        },
-        Colonna {
-            nome: "codice_fiscale",
-            obbligatoria: true,
-            personale: true,
-        },
+        Colonna::new("id_did", true, true),
+        Colonna::new("codice_fiscale", true, true),
         col("evento", true),
         col("data_evento", true),
         col("cpi", true),
@@ -47,7 +35,7 @@ pub const TRACCIATO: Tracciato = Tracciato {
 };
 
 /// A DID event that passed the record rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Evento {
     pub riga: u64,
     pub id_did: String,

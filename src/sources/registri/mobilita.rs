@@ -13,11 +13,7 @@ use crate::privacy::Pseudonymizer;
 use chrono::NaiveDate;
 
 const fn col(nome: &'static str, obbligatoria: bool, personale: bool) -> Colonna {
-    Colonna {
-        nome,
-        obbligatoria,
-        personale,
-    }
+    Colonna::new(nome, obbligatoria, personale)
 }
 
 /// The mobility layout.
@@ -49,7 +45,7 @@ pub fn fine_iscrizioni() -> NaiveDate {
 }
 
 /// An event that passed the record rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Evento {
     pub riga: u64,
     pub id_pratica: String,

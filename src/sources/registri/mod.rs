@@ -20,6 +20,8 @@
 pub mod cig_lavoratori;
 pub mod did;
 pub mod mobilita;
+#[cfg(test)]
+mod tests;
 
 use super::encoding::EncodingEvidence;
 use crate::privacy::{id_hex, Pseudonymizer};
@@ -164,6 +166,16 @@ pub struct Colonna {
     pub nome: &'static str,
     pub obbligatoria: bool,
     pub personale: bool,
+}
+
+impl Colonna {
+    pub const fn new(nome: &'static str, obbligatoria: bool, personale: bool) -> Colonna {
+        Colonna {
+            nome,
+            obbligatoria,
+            personale,
+        }
+    }
 }
 
 /// A layout: its name (`formato`) and columns.
