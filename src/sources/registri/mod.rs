@@ -301,16 +301,22 @@ pub fn read(name: &str, bytes: &[u8], t: &Tracciato) -> Result<File> {
         )
     };
     let (mut prev, mut next_line) = (1, next_content_line(&lines, 2));
+    // (byte offset, line ends before it) of the last record read.
+    let mut counted = (0usize, 0u64);
     let mut righe = Vec::new();
     for rec in records {
         let rec = rec.map_err(|e| anyhow::anyhow!("{name}: {}", mask_cf_patterns(&e.to_string())))?;
-        // The line from the byte offset (the csv crate counts a CR and an LF as two line ends).
+        // The line from the byte offset (the csv crate counts a CR and an LF as two line ends),
+        // counting the line ends since the previous record only.
         let mut byte = rec.position().map_or(0, |p| p.byte()) as usize;
         // After a CR the position may point at the LF of the same line end.
         if text.get(byte) == Some(&b'\n') {
             byte += 1;
         }
-        let line = text[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let byte = byte.clamp(counted.0, text.len());
+        counted.1 += text[counted.0..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted.0 = byte;
+        let line = counted.1 + 1;
         if line != next_line {
             return Err(spans(prev));
         }
