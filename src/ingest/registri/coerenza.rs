@@ -32,21 +32,21 @@ fn rif(motivo: Motivo, campo: &'static str, dettaglio: impl Into<String>) -> Opt
 #[allow(clippy::type_complexity)]
 fn per_chiave<'a, T, K: std::hash::Hash + Eq>(
     esistenti: &'a [T],
-    nuovi: &'a [T],
+    nuovi: &[&'a T],
     chiave: impl Fn(&T) -> K,
 ) -> HashMap<K, Vec<(Option<usize>, usize, &'a T)>> {
     let mut m: HashMap<K, Vec<(Option<usize>, usize, &T)>> = HashMap::new();
     for (p, e) in esistenti.iter().enumerate() {
         m.entry(chiave(e)).or_default().push((None, p, e));
     }
-    for (i, n) in nuovi.iter().enumerate() {
+    for (i, &n) in nuovi.iter().enumerate() {
         m.entry(chiave(n)).or_default().push((Some(i), esistenti.len() + i, n));
     }
     m
 }
 
 /// The DID rules.
-pub fn did(esistenti: &[Did], nuovi: &[Did]) -> Vec<Option<Rifiuto>> {
+pub fn did(esistenti: &[Did], nuovi: &[&Did]) -> Vec<Option<Rifiuto>> {
     let mut out: Vec<Option<Rifiuto>> = vec![None; nuovi.len()];
     // Episodes: (person, release, end, from the lake, new events).
     struct Episodio {
@@ -168,7 +168,7 @@ pub fn did(esistenti: &[Did], nuovi: &[Did]) -> Vec<Option<Rifiuto>> {
 }
 
 /// The mobility rules.
-pub fn mobilita(esistenti: &[Mobilita], nuovi: &[Mobilita]) -> Vec<Option<Rifiuto>> {
+pub fn mobilita(esistenti: &[Mobilita], nuovi: &[&Mobilita]) -> Vec<Option<Rifiuto>> {
     let mut out: Vec<Option<Rifiuto>> = vec![None; nuovi.len()];
     for (_, mut evs) in per_chiave(esistenti, nuovi, |e| e.id_pratica.clone()) {
         evs.sort_by_key(|(_, p, e)| (e.data_evento, mobilita::rango(&e.evento), *p));
@@ -226,7 +226,7 @@ pub fn mobilita(esistenti: &[Mobilita], nuovi: &[Mobilita]) -> Vec<Option<Rifiut
 }
 
 /// The CIG rule: no two periods of a worker at an employer share a day.
-pub fn cig(esistenti: &[CigLavoratori], nuovi: &[CigLavoratori]) -> Vec<Option<Rifiuto>> {
+pub fn cig(esistenti: &[CigLavoratori], nuovi: &[&CigLavoratori]) -> Vec<Option<Rifiuto>> {
     let mut out: Vec<Option<Rifiuto>> = vec![None; nuovi.len()];
     for (_, mut ps) in per_chiave(esistenti, nuovi, |p| (p.persona.id.clone(), p.id_datore.clone())) {
         ps.sort_by_key(|(i, pos, p)| (i.is_some(), p.data_inizio, *pos));

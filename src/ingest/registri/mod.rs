@@ -44,7 +44,7 @@ pub enum Cella {
 }
 
 /// One of the three layouts: how its records are checked, stored and related.
-pub trait Registro: Sized + Clone {
+pub trait Registro: Sized {
     /// The dataset it lands in.
     const DATASET: &'static str;
     fn tracciato() -> &'static Tracciato;
@@ -58,7 +58,7 @@ pub trait Registro: Sized + Clone {
     /// The rows of the lake the rules between records need.
     fn esistenti(batch: &RecordBatch) -> Result<Vec<Self>>;
     /// The rules between records: for each new record, why it is refused (`None`: accepted).
-    fn coerenza(esistenti: &[Self], nuovi: &[Self]) -> Vec<Option<Rifiuto>>;
+    fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>>;
 }
 
 /// What a load did.
@@ -201,11 +201,13 @@ pub fn ingest_opts<R: Registro>(
         for (li, l) in f.righe.iter().enumerate() {
             if let Ok(r) = &l.esito {
                 posti.push((fi, li));
-                candidati.push(r.clone());
+                candidati.push(r);
             }
         }
     }
-    for ((fi, li), why) in posti.into_iter().zip(R::coerenza(&esistenti, &candidati)) {
+    let esiti = R::coerenza(&esistenti, &candidati);
+    drop(candidati);
+    for ((fi, li), why) in posti.into_iter().zip(esiti) {
         if let Some(why) = why {
             nuovi[fi].righe[li].esito = Err(why);
         }

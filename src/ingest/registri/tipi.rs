@@ -117,7 +117,7 @@ impl Registro for Did {
             })
             .collect())
     }
-    fn coerenza(esistenti: &[Self], nuovi: &[Self]) -> Vec<Option<Rifiuto>> {
+    fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>> {
         coerenza::did(esistenti, nuovi)
     }
 }
@@ -176,7 +176,7 @@ impl Registro for CigLavoratori {
             })
             .collect())
     }
-    fn coerenza(esistenti: &[Self], nuovi: &[Self]) -> Vec<Option<Rifiuto>> {
+    fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>> {
         coerenza::cig(esistenti, nuovi)
     }
 }
@@ -245,7 +245,7 @@ impl Registro for Mobilita {
             })
             .collect())
     }
-    fn coerenza(esistenti: &[Self], nuovi: &[Self]) -> Vec<Option<Rifiuto>> {
+    fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>> {
         coerenza::mobilita(esistenti, nuovi)
     }
 }
