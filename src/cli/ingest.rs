@@ -1,11 +1,15 @@
 //! `oml ingest co`: load communications into the lake (see `oml::ingest` for the pipeline and
 //! `docs/robustezza.md` for what is refused and why); `oml ingest cig`: INPS CIG open data into
-//! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`).
+//! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`); `oml ingest did`,
+//! `cig-lavoratori`, `mobilita`: individual records of the labour information system
+//! (`oml::ingest::registri`, layouts in `docs/formato_did.md`, `formato_cig_lavoratori.md`,
+//! `formato_mobilita.md`).
 
 use super::Global;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use oml::ingest::cig::{ingest_cig, CigOptions};
+use oml::ingest::registri;
 use oml::ingest::tables::LandOptions;
 use oml::ingest::{ingest, prepass::ScanOptions, IngestOptions};
 use oml::lake::Lake;
@@ -25,6 +29,48 @@ pub enum IngestCommand {
     /// provincial CIG table (docs/formato_cig.md), into the lake (view `cig`). Files already in the
     /// lake (same sha256) are skipped; a newer vintage restates the keys it holds.
     Cig(IngestCigArgs),
+    /// DID: dichiarazioni di immediata disponibilità with NASpI / DIS-COLL, one row per event
+    /// (docs/formato_did.md), into `did_eventi` (views `did_episodi`). Pseudonymised with the
+    /// lake's key, as the CO.
+    Did(IngestRegistriArgs),
+    /// Workers in Cassa integrazione, one row per period (docs/formato_cig_lavoratori.md), into
+    /// `cig_lavoratori`. Pseudonymised with the lake's key, as the CO.
+    CigLavoratori(IngestRegistriArgs),
+    /// Liste di mobilità (up to 2016), one row per event (docs/formato_mobilita.md), into
+    /// `mobilita_eventi` (view `mobilita_iscrizioni`). Pseudonymised with the lake's key.
+    Mobilita(IngestRegistriArgs),
+}
+
+#[derive(Args)]
+pub struct IngestRegistriArgs {
+    /// CSV files in the layout of the command.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Key file for the pseudonyms (else OML_KEY, else OML_KEY_FILE). Must be outside the lake.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+}
+
+/// Loads files of individual records and prints, per file, the account and the reasons.
+fn ingest_registri_and_report<R: registri::Registro>(g: &Global, a: &IngestRegistriArgs) -> Result<()> {
+    let key = Key::resolve(a.key_file.as_deref(), &g.lake)?;
+    let report = registri::ingest::<R>(&Lake::new(&g.lake), &key, &a.files)?;
+    for f in &report.gia_presenti {
+        println!("{f}: già nel lago (stesso sha256 o stesso contenuto), nulla aggiunto.");
+    }
+    for r in &report.caricati {
+        println!(
+            "{}: formato {}, {} record letti = {} accettati + {} in quarantena ({} duplicati)",
+            r.path, r.formato, r.letti, r.accettati, r.quarantena, r.duplicati
+        );
+        for (motivo, n) in &r.per_motivo {
+            println!("  {motivo:<36} {n:>8}");
+        }
+    }
+    if report.caricati.is_empty() {
+        println!("Nulla da fare: il lago non è cambiato.");
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -156,5 +202,8 @@ pub fn run(g: &Global, cmd: &IngestCommand) -> Result<()> {
             ingest_and_report(&Lake::new(&g.lake), &key, &a.paths, &a.options(g.quiet))
         }
         IngestCommand::Cig(a) => ingest_cig_and_report(&Lake::new(&g.lake), a),
+        IngestCommand::Did(a) => ingest_registri_and_report::<registri::Did>(g, a),
+        IngestCommand::CigLavoratori(a) => ingest_registri_and_report::<registri::CigLavoratori>(g, a),
+        IngestCommand::Mobilita(a) => ingest_registri_and_report::<registri::Mobilita>(g, a),
     }
 }

@@ -16,6 +16,7 @@
 mod chains;
 pub mod cig;
 pub mod prepass;
+pub mod registri;
 pub mod resolve;
 mod run;
 pub mod tables;

@@ -4,7 +4,7 @@
 //! above it (`derive` and `analytics` read their layouts from here); the schemas of the
 //! ingested datasets, with their builders, are in [`super::schema`].
 
-use super::{schema, tabelle};
+use super::{registri, schema, tabelle};
 use crate::model::period::Periodicity;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::sync::{Arc, OnceLock};
@@ -21,6 +21,15 @@ pub const INGESTED: [&str; 4] = [
 /// untouched by `oml ingest co` and `oml build`.
 pub const TABELLE: [&str; 1] = [tabelle::CIG];
 
+/// Individual records of the labour information system (DID, CIG workers, liste di mobilità),
+/// each written by its own `oml ingest` subcommand, untouched by `oml ingest co` and `oml build`.
+pub const REGISTRI: [&str; 4] = [
+    registri::DID_EVENTI,
+    registri::CIG_LAVORATORI,
+    registri::MOBILITA_EVENTI,
+    registri::REGISTRI_QUARANTENA,
+];
+
 /// Datasets written by `oml build` (dropped by every ingest, which makes them stale).
 pub const DERIVED: [&str; 6] = [
     RAPPORTI,
@@ -33,12 +42,15 @@ pub const DERIVED: [&str; 6] = [
 
 /// Every dataset exposed at the top of the lake.
 pub fn all_datasets() -> impl Iterator<Item = &'static str> {
-    INGESTED.into_iter().chain(TABELLE).chain(DERIVED)
+    INGESTED.into_iter().chain(TABELLE).chain(REGISTRI).chain(DERIVED)
 }
 
 /// The schema of any dataset of the lake.
 pub fn dataset_schema(name: &str) -> Option<SchemaRef> {
-    if let Some(s) = schema::dataset_schema(name).or_else(|| tabelle::dataset_schema(name)) {
+    if let Some(s) = schema::dataset_schema(name)
+        .or_else(|| tabelle::dataset_schema(name))
+        .or_else(|| registri::dataset_schema(name))
+    {
         return Some(s);
     }
     match name {

@@ -21,6 +21,9 @@ pub struct Manifest {
     /// Every file loaded into an aggregate table (`oml ingest cig`), in load order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tabelle: Vec<TabellaRecord>,
+    /// Every file of individual records loaded (`oml ingest did`, `cig-lavoratori`, `mobilita`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registri: Vec<RegistroRecord>,
     /// The last `oml build` (None until one runs, and again after every ingest).
     #[serde(default)]
     pub build: Option<BuildRecord>,
@@ -46,6 +49,36 @@ pub struct BuildRecord {
     pub aperti: u64,
     pub anomalie_per_motivo: BTreeMap<String, u64>,
     pub secondi: f64,
+}
+
+/// One file of individual records loaded: where it came from and its account
+/// (`letti = accettati + quarantena`; `duplicati` are part of `quarantena`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RegistroRecord {
+    pub dataset: String,
+    /// `did`, `cig_lavoratori` or `mobilita`.
+    pub formato: String,
+    /// The load (`<generation>-<sha256 prefix>`), as in the rows' `id_caricamento`.
+    pub id_caricamento: String,
+    pub caricato: String,
+    pub path: String,
+    pub sha256: String,
+    /// Keyed hash of the file's records (independent of line ends, column order, encoding).
+    pub impronta_contenuto: String,
+    pub bytes: u64,
+    pub codifica: String,
+    pub letti: u64,
+    pub accettati: u64,
+    pub quarantena: u64,
+    pub duplicati: u64,
+    pub per_motivo: BTreeMap<String, u64>,
+}
+
+impl RegistroRecord {
+    /// Every record read is accepted or quarantined.
+    pub fn reconciles(&self) -> bool {
+        self.letti == self.accettati + self.quarantena
+    }
 }
 
 /// One file loaded into an aggregate table: where it came from, what it held and the check that

@@ -24,6 +24,7 @@ pub mod catalog;
 mod error;
 pub mod lock;
 pub mod manifest;
+pub mod registri;
 pub mod schema;
 pub mod tabelle;
 pub mod views;

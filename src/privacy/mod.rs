@@ -152,6 +152,7 @@ impl Key {
 
 /// Computes pseudonyms, with a cache: a province has far fewer workers than communications.
 pub struct Pseudonymizer {
+    base: HmacSha256,
     worker: HmacSha256,
     employer: HmacSha256,
     cache_w: FxHashMap<u128, [u8; 16]>,
@@ -166,9 +167,10 @@ impl Pseudonymizer {
         let base = <HmacSha256 as KeyInit>::new_from_slice(&key.bytes).expect("HMAC takes any key length");
         let mut worker = base.clone();
         worker.update(b"lavoratore:");
-        let mut employer = base;
+        let mut employer = base.clone();
         employer.update(b"datore:");
         Pseudonymizer {
+            base,
             worker,
             employer,
             cache_w: FxHashMap::default(),
@@ -208,6 +210,16 @@ impl Pseudonymizer {
     /// Pseudonym of an employer (normalised CF or partita IVA).
     pub fn employer(&mut self, cf: &str) -> [u8; 16] {
         Pseudonymizer::cached(&mut self.cache_e, &self.employer, cf)
+    }
+
+    /// Pseudonym of another identifier (a DID, a mobility pratica, a CIG authorisation, the
+    /// content of a record) in its own `domain`, so that it links across loads but never equals
+    /// a worker's or an employer's pseudonym of the same text.
+    pub fn identifier(&self, domain: &str, value: &str) -> [u8; 16] {
+        let mut m = self.base.clone();
+        m.update(domain.as_bytes());
+        m.update(b":");
+        Pseudonymizer::compute(&m, value)
     }
 }
 

@@ -49,10 +49,11 @@ pub(super) const OML_INPS_REGIONI: Embedded = embed!("reference/oml/inps_regioni
 pub(super) const OML_INPS_SETTORI: Embedded = embed!("reference/oml/inps_settori.csv");
 pub(super) const OML_INPS_INTERVENTI: Embedded = embed!("reference/oml/inps_interventi.csv");
 pub(super) const OML_MESI: Embedded = embed!("reference/oml/mesi.csv");
+pub(super) const OML_REGISTRI: Embedded = embed!("reference/oml/registri_codici.csv");
 
 /// Every embedded file (the tests check each against its source and look for files of
 /// `reference/` that are missing here; `reference::embedded_file` looks them up by path).
-pub(super) const ALL: [&Embedded; 22] = [
+pub(super) const ALL: [&Embedded; 23] = [
     &ISTAT_COMUNI,
     &ANPAL_ATECO,
     &ANPAL_CITTADINANZE,
@@ -75,6 +76,7 @@ pub(super) const ALL: [&Embedded; 22] = [
     &OML_INPS_SETTORI,
     &OML_INPS_INTERVENTI,
     &OML_MESI,
+    &OML_REGISTRI,
 ];
 
 // ---------------------------------------------------------------------------------------------

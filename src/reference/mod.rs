@@ -40,6 +40,7 @@
 //!   regions (`oml/itter107_territori.csv`).
 //! - `inps.rs`: the spellings of INPS open data: `oml/inps_regioni.csv`, `oml/inps_settori.csv`,
 //!   `oml/inps_interventi.csv`, `oml/mesi.csv`.
+//! - `registri.rs`: `oml/registri_codici.csv` (the code lists of DID, CIG workers, mobility).
 //! - `tests/`: lookups, and every list checked against its source file.
 
 use chrono::NaiveDate;
@@ -313,6 +314,7 @@ mod itter107;
 mod keys;
 mod labels;
 mod livelli;
+mod registri;
 mod registry;
 mod territorio;
 mod trasformazioni;

@@ -16,13 +16,14 @@ use super::embedded::{
     Embedded, ANPAL_ATECO, ANPAL_CITTADINANZE, ANPAL_COMUNI, ANPAL_LIVELLI, ANPAL_PROVINCE, ANPAL_REGIONI,
     ANPAL_TIPOLOGIE, ISTAT_COMUNI, OML_CAUSE, OML_CITTADINANZE_UE, OML_CPI, OML_ETICHETTE_CONTRATTO,
     OML_INIZIO_NON_CREAZIONE, OML_INPS_INTERVENTI, OML_INPS_REGIONI, OML_INPS_SETTORI, OML_ITTER107, OML_LIVELLI_ALIAS,
-    OML_MACRO_CONTRATTI, OML_MESI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
+    OML_MACRO_CONTRATTI, OML_MESI, OML_REGISTRI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
 };
 use super::inps::{self, Inps};
 use super::istat;
 use super::itter107::{self, Itter107List};
 use super::keys::CodeList;
 use super::livelli::{self, Livelli};
+use super::registri;
 use super::territorio::{self, Territorio};
 use super::trasformazioni;
 use super::{CausaCessazione, Trasformazione};
@@ -42,6 +43,7 @@ pub struct Reference {
     pub(super) cpi: Cpis,
     pub(super) itter107: Itter107List,
     pub(super) inps: Inps,
+    pub(super) registri: registri::Liste,
 }
 
 static REFERENCE: OnceLock<Reference> = OnceLock::new();
@@ -109,6 +111,7 @@ impl Reference {
                 inps::read_voci(src(&OML_INPS_INTERVENTI))?,
                 inps::read_mesi(src(&OML_MESI))?,
             ),
+            registri: registri::read(src(&OML_REGISTRI))?,
         };
         reference.itter107.check(OML_ITTER107.path, &reference)?;
         Ok(reference)
@@ -131,6 +134,10 @@ impl std::fmt::Debug for Reference {
             .field("cpi_comuni", &self.cpi.n_comuni())
             .field("itter107", &self.itter107.len())
             .field("inps_regioni", &self.inps_regioni().len())
+            .field(
+                "registri_codici",
+                &self.registri.values().map(|l| l.len()).sum::<usize>(),
+            )
             .finish()
     }
 }

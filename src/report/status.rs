@@ -11,6 +11,32 @@ use crate::report::format::fmt_int;
 use anyhow::Result;
 use std::fmt::Write as _;
 
+/// Individual records (DID, CIG workers, mobility): per dataset, the account of its loads.
+fn registri_summary(m: &crate::lake::manifest::Manifest) -> String {
+    let mut s = String::new();
+    for ds in crate::lake::catalog::REGISTRI {
+        let loads: Vec<_> = m.registri.iter().filter(|r| r.dataset == ds).collect();
+        if loads.is_empty() {
+            continue;
+        }
+        let (letti, acc, q) = loads.iter().fold((0, 0, 0), |(l, a, q), r| {
+            (l + r.letti, a + r.accettati, q + r.quarantena)
+        });
+        let ok = letti == acc + q && m.rows(ds) == acc;
+        let _ = writeln!(
+            s,
+            "{ds}: {} file, letti {} = accettati {} + quarantena {}  {}; righe nel lago {}",
+            loads.len(),
+            it_int(letti),
+            it_int(acc),
+            it_int(q),
+            if ok { "OK" } else { "ERRORE" },
+            it_int(m.rows(ds))
+        );
+    }
+    s
+}
+
 /// Formats a count the Italian way: 1.234.567.
 fn it_int(n: u64) -> String {
     fmt_int(i64::try_from(n).unwrap_or(i64::MAX))
@@ -102,9 +128,10 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
     if m.runs.is_empty() {
         let _ = writeln!(
             s,
-            "Il lago {} è vuoto: acquisisci dati con `oml ingest co PERCORSO…`.",
+            "Il lago {} non ha comunicazioni: acquisiscile con `oml ingest co PERCORSO…`.",
             lake.root.display()
         );
+        s.push_str(&registri_summary(&m));
         return Ok(s);
     }
     let session = Session::open(lake)?;
@@ -205,6 +232,7 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
         it_int(orfane),
         ok(attesa == orfane)
     );
+    s.push_str(&registri_summary(&m));
     match &m.build {
         Some(b) => {
             let _ = writeln!(

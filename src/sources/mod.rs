@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod inps_cig;
 pub mod istat_rfl;
 pub mod lombardia;
+pub mod registri;
 pub mod unilav_xml;
 
 use anyhow::{bail, Context, Result};

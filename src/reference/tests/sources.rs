@@ -8,7 +8,8 @@
 
 use crate::reference::embedded::{self as e, Embedded};
 use crate::reference::{
-    ateco, cause, cittadinanze, comuni, contratti, cpi, inps, istat, itter107, livelli, territorio, trasformazioni,
+    ateco, cause, cittadinanze, comuni, contratti, cpi, inps, istat, itter107, livelli, registri, territorio,
+    trasformazioni,
 };
 use crate::reference::{AreaCittadinanza, CodeCheck, MacroCausa, MacroContratto, Reference};
 use anyhow::Result;
@@ -259,6 +260,10 @@ fn readers() -> Vec<(&'static Embedded, Box<dyn Fn(&Embedded) -> Result<usize>>)
         (&e::OML_INPS_SETTORI, Box::new(|s| Ok(inps::read_voci(s)?.len()))),
         (&e::OML_INPS_INTERVENTI, Box::new(|s| Ok(inps::read_voci(s)?.len()))),
         (&e::OML_MESI, Box::new(|s| Ok(inps::read_mesi(s)?.len()))),
+        (
+            &e::OML_REGISTRI,
+            Box::new(|s| Ok(registri::read(s)?.values().map(|l| l.len()).sum())),
+        ),
     ]
 }
 
@@ -566,7 +571,7 @@ fn assert_refused(broken: &'static Embedded, line: u64, what: &str) {
 #[test]
 fn reference_a_malformed_row_is_refused_with_file_and_line() {
     // (file, data record, column, value the reader or the cross-checks must refuse)
-    let cases: [(&'static Embedded, usize, &str, &str); 32] = [
+    let cases: [(&'static Embedded, usize, &str, &str); 34] = [
         (&e::ISTAT_COMUNI, 2, "Codice Catastale del comune", "??"),
         (&e::ANPAL_ATECO, 2, "cod_ateco", "1.2.3"),
         (&e::ANPAL_CITTADINANZE, 2, "cod_cittadinanza", "12"),
@@ -599,6 +604,8 @@ fn reference_a_malformed_row_is_refused_with_file_and_line() {
         (&e::OML_INPS_SETTORI, 1, "codice", "Industria"),
         (&e::OML_INPS_INTERVENTI, 1, "codice", "cig s"),
         (&e::OML_MESI, 4, "mese", "13"),
+        (&e::OML_REGISTRI, 2, "codice", ""),
+        (&e::OML_REGISTRI, 1, "codice", "RILASCIO"),
     ];
     for (src, k, column, value) in cases {
         let col = Raw::of(src).col(column);
