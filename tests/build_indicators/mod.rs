@@ -43,6 +43,7 @@ fn run(lake: &Lake, name: &str, by: &[&str], period: Option<(&str, &str)>, p: Pe
             totals: true,
             mode,
             territory: Default::default(),
+            parameters: Default::default(),
         },
     )
     .unwrap()

@@ -199,6 +199,7 @@ impl Ctx<'_> {
             totals: true,
             mode: Mode::Protected(self.rules),
             territory,
+            parameters: Default::default(),
         };
         let command = command_line(&req, &self.province);
         let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
