@@ -1,12 +1,14 @@
 //! `oml ingest co`: load communications into the lake (see `oml::ingest` for the pipeline and
 //! `docs/robustezza.md` for what is refused and why); `oml ingest cig`: INPS CIG open data into
-//! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`).
+//! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`); `oml ingest
+//! istat`: ISTAT unemployment-rate exports into the lake (view `tasso_disoccupazione`).
 
 use super::Global;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use oml::ingest::cig::{ingest_cig, CigOptions};
-use oml::ingest::tables::LandOptions;
+use oml::ingest::istat::ingest_istat;
+use oml::ingest::tables::{LandOptions, LandReport};
 use oml::ingest::{ingest, prepass::ScanOptions, IngestOptions};
 use oml::lake::Lake;
 use oml::privacy::Key;
@@ -25,6 +27,22 @@ pub enum IngestCommand {
     /// provincial CIG table (docs/formato_cig.md), into the lake (view `cig`). Files already in the
     /// lake (same sha256) are skipped; a newer vintage restates the keys it holds.
     Cig(IngestCigArgs),
+    /// ISTAT unemployment rates (Rilevazione sulle forze di lavoro): newer exports of the
+    /// dataset shipped in reference/ (I.Stat CSV with ITTER107, or IstatData SDMX-CSV with
+    /// REF_AREA), into the lake (view `tasso_disoccupazione`; the bulletin reads it when it holds
+    /// data). Files already in the lake (same sha256) are skipped; a newer vintage restates the
+    /// rates it holds.
+    Istat(IngestIstatArgs),
+}
+
+#[derive(Args)]
+pub struct IngestIstatArgs {
+    /// CSV exports as ISTAT's data warehouse writes them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The date of the publisher's data (vintage), YYYY-MM-DD; default today.
+    #[arg(long)]
+    vintage: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args)]
@@ -52,6 +70,12 @@ fn ingest_cig_and_report(lake: &Lake, a: &IngestCigArgs) -> Result<()> {
         },
     };
     let report = ingest_cig(lake, &a.files, &opts)?;
+    print_land_report(&report);
+    Ok(())
+}
+
+/// Per file: the values checked (file vs lake) and what was superseded.
+fn print_land_report(report: &LandReport) {
     for f in &report.gia_presenti {
         println!("{f}: già nel lago (stesso sha256), nulla aggiunto.");
     }
@@ -71,7 +95,6 @@ fn ingest_cig_and_report(lake: &Lake, a: &IngestCigArgs) -> Result<()> {
     if report.caricati.is_empty() {
         println!("Nulla da fare: il lago non è cambiato.");
     }
-    Ok(())
 }
 
 #[derive(Args)]
@@ -156,5 +179,13 @@ pub fn run(g: &Global, cmd: &IngestCommand) -> Result<()> {
             ingest_and_report(&Lake::new(&g.lake), &key, &a.paths, &a.options(g.quiet))
         }
         IngestCommand::Cig(a) => ingest_cig_and_report(&Lake::new(&g.lake), a),
+        IngestCommand::Istat(a) => {
+            let opts = LandOptions {
+                vintage: a.vintage,
+                fail_before_commit: false,
+            };
+            print_land_report(&ingest_istat(&Lake::new(&g.lake), &a.files, &opts)?);
+            Ok(())
+        }
     }
 }

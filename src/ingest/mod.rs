@@ -15,6 +15,7 @@
 
 mod chains;
 pub mod cig;
+pub mod istat;
 pub mod prepass;
 pub mod resolve;
 mod run;

@@ -19,7 +19,7 @@ pub const INGESTED: [&str; 4] = [
 
 /// Aggregate public tables, each written by its own `oml ingest` subcommand (`oml ingest cig`),
 /// untouched by `oml ingest co` and `oml build`.
-pub const TABELLE: [&str; 1] = [tabelle::CIG];
+pub const TABELLE: [&str; 2] = [tabelle::CIG, tabelle::DISOCCUPAZIONE_ISTAT];
 
 /// Datasets written by `oml build` (dropped by every ingest, which makes them stale).
 pub const DERIVED: [&str; 6] = [
