@@ -13,6 +13,7 @@ mod build_indicators;
 mod bulletin;
 mod cig;
 mod fixtures;
+mod istat;
 mod robustezza;
 
 /// `oml build`: relationships and marts in one generation (what the command does).
