@@ -2,6 +2,7 @@
 //! the province filter and protected by disclosure control as one cube.
 
 use super::{BulletinPeriod, BulletinSpec, Figure};
+use crate::reference::LivelloTerritorio;
 use crate::analytics::indicators::{
     cells_of, compute, identity_equations, Periodicity, Request, Table, Territory, TOTALE,
 };
@@ -149,6 +150,10 @@ pub struct Figures {
     pub region: Option<Cube>,
     /// Whether the comparison period is inside the lake's coverage.
     pub has_previous: bool,
+    /// The INPS CIG hours of the lake (public open data, outside the joint protection).
+    pub cig: Option<super::cig::CigFigures>,
+    /// The ISTAT unemployment rates of the province, its region and Italy, with their source.
+    pub unemployment: super::unemployment::Rates,
     pub rules: DisclosureConfig,
     /// The joint protection of all the cubes.
     pub protection: sdc::Report,
@@ -332,6 +337,23 @@ impl Figures {
         } else {
             None
         };
+        progress("cassa integrazione e tasso di disoccupazione");
+        let region_name = region.map(|r| r.nome.clone()).unwrap_or_default();
+        let cig = super::cig::figures(
+            &session,
+            period,
+            series_from,
+            (&prov.istat, &prov.nome),
+            (&prov.regione_istat, &region_name),
+        )?;
+        let unemployment = super::unemployment::annual_rates(
+            Some(&session),
+            &[
+                (&prov.nome, LivelloTerritorio::Provincia, &prov.istat),
+                (&region_name, LivelloTerritorio::Regione, &prov.regione_istat),
+                ("Italia", LivelloTerritorio::Italia, "IT"),
+            ],
+        )?;
         let mut figures = Figures {
             province_name: prov.nome.clone(),
             province,
@@ -353,6 +375,8 @@ impl Figures {
             mobility,
             region: region_cube,
             has_previous,
+            cig,
+            unemployment,
             rules,
             protection: sdc::Report::default(),
         };

@@ -8,6 +8,7 @@
 //! [`markup`] renders the HTML page and the Markdown from the templates of `templates/bulletin/`;
 //! [`render`] writes the files, all into a staging folder renamed into place at the end.
 
+pub mod cig;
 pub mod data;
 pub mod markup;
 pub mod render;
