@@ -151,7 +151,7 @@ pub fn figures(
     }
     // A month the data cover without any hours has no row: a zero, so that the bars keep the
     // calendar (the months between the first and the last are covered: see oml_cig_periodi).
-    if let (Some(&(a, _)), Some(&(b, _))) = (mensili.first_key_value(), mensili.last_key_value()) {
+    if let (Some((&a, _)), Some((&b, _))) = (mensili.first_key_value(), mensili.last_key_value()) {
         let mut ym = a;
         while ym < b {
             ym = if ym.1 == 12 { (ym.0 + 1, 1) } else { (ym.0, ym.1 + 1) };
