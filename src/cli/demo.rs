@@ -76,7 +76,10 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         .filter(|p| p.exists())
         .collect();
     if !inps.is_empty() {
-        println!("\nAcquisisco gli open data INPS sulla cassa integrazione di {} …", data.join("inps").display());
+        println!(
+            "\nAcquisisco gli open data INPS sulla cassa integrazione di {} …",
+            data.join("inps").display()
+        );
         let vintage = chrono::NaiveDate::from_ymd_opt(args.province.years.1 + 1, 1, 31);
         let cig = CigOptions {
             format: None,
@@ -87,7 +90,10 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         };
         let r = ingest_cig(&lake, &inps, &cig)?;
         for t in &r.caricati {
-            println!("  {}: {} righe (formato {}, vintage {})", t.path, t.righe, t.formato, t.vintage);
+            println!(
+                "  {}: {} righe (formato {}, vintage {})",
+                t.path, t.righe, t.formato, t.vintage
+            );
         }
     }
     println!("\nRicostruisco i rapporti di lavoro (oml build) …");

@@ -27,7 +27,10 @@ fn istat_exports_land_with_counts_and_sums_and_newer_vintages_restate() {
     let r = ingest_istat(&lake, &[shipped()], &opts("2021-03-01")).unwrap();
     let t = &r.caricati[0];
     assert_eq!((t.record, t.righe, t.celle_vuote), (7649, 7649, 0));
-    assert_eq!(t.totali["tasso_disoccupazione"].file, t.totali["tasso_disoccupazione"].caricato);
+    assert_eq!(
+        t.totali["tasso_disoccupazione"].file,
+        t.totali["tasso_disoccupazione"].caricato
+    );
     assert_eq!(t.totali["tasso_disoccupazione (numero di valori)"].caricato, "7649");
     // The known value of the issue: Italia, 15 anni e più, maschi, 2019.
     assert_eq!(super::query_strings(&lake, RATE), vec![vec!["9.093324".to_string()]]);
@@ -38,7 +41,10 @@ fn istat_exports_land_with_counts_and_sums_and_newer_vintages_restate() {
     );
     assert_eq!(prato, vec![vec!["100", "provincia", "identico", "6.225624"]]);
     // Reloading adds nothing.
-    assert!(ingest_istat(&lake, &[shipped()], &opts("2021-03-01")).unwrap().caricati.is_empty());
+    assert!(ingest_istat(&lake, &[shipped()], &opts("2021-03-01"))
+        .unwrap()
+        .caricati
+        .is_empty());
     // A newer vintage (SDMX-CSV) restates one rate and adds a 2021 one.
     let newer = d.path().join("sdmx.csv");
     std::fs::write(
@@ -55,7 +61,10 @@ fn istat_exports_land_with_counts_and_sums_and_newer_vintages_restate() {
     assert_eq!(t.totali["tasso_disoccupazione"].caricato, "14.85");
     assert_eq!(t.totali["tasso_disoccupazione (numero di valori)"].caricato, "2");
     assert_eq!(super::query_strings(&lake, RATE), vec![vec!["9.1".to_string()]]);
-    let versions = super::query_strings(&lake, &RATE.replace("tasso_disoccupazione", "disoccupazione_istat_versioni"));
+    let versions = super::query_strings(
+        &lake,
+        &RATE.replace("tasso_disoccupazione", "disoccupazione_istat_versioni"),
+    );
     assert_eq!(versions.len(), 2, "every vintage is kept");
     // A malformed export (a value that is not a rate) is refused and the lake is unchanged.
     let manifest = std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap();
@@ -68,5 +77,8 @@ fn istat_exports_land_with_counts_and_sums_and_newer_vintages_restate() {
     .unwrap();
     let e = ingest_istat(&lake, &[bad], &opts("2023-03-01")).unwrap_err();
     assert!(format!("{e:#}").contains("bad.csv"), "{e:#}");
-    assert_eq!(std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap(), manifest);
+    assert_eq!(
+        std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap(),
+        manifest
+    );
 }

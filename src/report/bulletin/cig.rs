@@ -142,7 +142,9 @@ pub fn figures(
         let (Some(tipo), "ore_autorizzate") = (&r.dims[1], r.misura.as_str()) else {
             continue;
         };
-        let Some((y, m)) = r.periodo.split_once('-') else { continue };
+        let Some((y, m)) = r.periodo.split_once('-') else {
+            continue;
+        };
         let (Ok(y), Ok(m)) = (y.parse::<i32>(), m.parse::<u32>()) else {
             continue;
         };
@@ -171,7 +173,9 @@ pub fn figures(
         "SELECT DISTINCT file_origine, vintage::VARCHAR FROM cig \
          WHERE misura = 'ore_autorizzate' AND livello_territorio = ? AND territorio = ? ORDER BY ALL",
     )?;
-    let rows = stmt.query_map([livello, code], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([livello, code], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     for row in rows {
         let (file, vintage) = row?;
         let name = std::path::Path::new(&file)

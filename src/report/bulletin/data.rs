@@ -2,13 +2,13 @@
 //! the province filter and protected by disclosure control as one cube.
 
 use super::{BulletinPeriod, BulletinSpec, Figure};
-use crate::reference::LivelloTerritorio;
 use crate::analytics::indicators::{
     cells_of, compute, identity_equations, Periodicity, Request, Table, Territory, TOTALE,
 };
 use crate::analytics::Session;
 use crate::lake::Lake;
 use crate::model::period::Period;
+use crate::reference::LivelloTerritorio;
 use crate::sdc::{self, Cell, DisclosureConfig, Equation, Mode, Status};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};

@@ -193,6 +193,8 @@ pub struct TableBlock {
     /// The `oml indicators …` commands that give the same numbers.
     pub sources: Vec<String>,
     pub notes: Vec<String>,
+    /// The source line under the table (default: OML's processing of the CO).
+    pub fonte: String,
 }
 
 /// A chart of the bulletin and its file stem.
@@ -213,7 +215,14 @@ impl TableBlock {
             rows,
             sources: vec![source.to_string()],
             notes: vec![],
+            fonte: "elaborazioni OML su dati CO".to_string(),
         }
+    }
+
+    /// Builder: the source line of a table not built on the CO.
+    pub fn with_fonte(mut self, fonte: &str) -> Self {
+        self.fonte = fonte.to_string();
+        self
     }
 
     /// Builder: one more command that gives numbers of the table.

@@ -56,7 +56,10 @@ pub fn annual_rates(session: Option<&Session>, territories: &[Territory<'_>]) ->
 fn lake_rates(session: &Session, territories: &[Territory<'_>]) -> Result<Rates> {
     const Q: &str = "SELECT livello_territorio, territorio, sesso, anno::INTEGER, valore FROM tasso_disoccupazione \
         WHERE classe_eta = 'Y15-74' AND periodicita = 'anno' AND relazione = 'identico' AND valore IS NOT NULL";
-    let mut stmt = session.conn.prepare(Q).context("reading the view tasso_disoccupazione")?;
+    let mut stmt = session
+        .conn
+        .prepare(Q)
+        .context("reading the view tasso_disoccupazione")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -74,7 +77,15 @@ fn lake_rates(session: &Session, territories: &[Territory<'_>]) -> Result<Rates>
             .position(|(_, l, c)| l.code() == livello && *c == code)
         {
             let territorio = territories[pos].0.to_string();
-            out.push((pos, Rate { territorio, sesso, anno, tasso }));
+            out.push((
+                pos,
+                Rate {
+                    territorio,
+                    sesso,
+                    anno,
+                    tasso,
+                },
+            ));
         }
     }
     out.sort_by(|a, b| (a.0, &a.1.sesso, a.1.anno).cmp(&(b.0, &b.1.sesso, b.1.anno)));

@@ -52,7 +52,10 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     };
     let livello = match cig.livello.as_str() {
         "provincia" => "dati provinciali".to_string(),
-        "regione" => "l'INPS pubblica questi dati per regione: le cifre sono dell'intera regione, non della sola provincia".to_string(),
+        "regione" => {
+            "l'INPS pubblica questi dati per regione: le cifre sono dell'intera regione, non della sola provincia"
+                .to_string()
+        }
         _ => "l'INPS pubblica questi dati per l'intera Italia: le cifre non sono della sola provincia".to_string(),
     };
     let mut blocks = vec![Block::Paragraph(format!(
@@ -79,7 +82,10 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             .collect();
         let source = "Fonte: INPS, open data sulla cassa integrazione (elaborazioni OML)";
         let chart = Chart::new(
-            format!("Ore di cassa integrazione autorizzate per mese, {}", cig.dove.trim_start_matches("in ")),
+            format!(
+                "Ore di cassa integrazione autorizzate per mese, {}",
+                cig.dove.trim_start_matches("in ")
+            ),
             source,
             ChartKind::StackedBars { categories, series },
         )
@@ -124,6 +130,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             c.period.name()
         );
         let table = TableBlock::new("t12_cig_ore_tipo", title, header, rows, &cig.comando);
+        let table = table.with_fonte("elaborazioni OML su open data INPS");
         blocks.push(Block::Table(table.with_note(&format!(
             "Dati INPS già pubblicati (stato pubblico): non soggetti al controllo della riservatezza di OML. Lavoratori equivalenti a zero ore = ore autorizzate ÷ ({} ore al mese × mesi del periodo). Fonte: {}.",
             cig.divisore, cig.fonte

@@ -78,6 +78,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let source = c.f.unemployment.fonte.clone();
     let title = "Tasso di disoccupazione (15-74 anni, %)";
     let table = TableBlock::new("t10_tasso_disoccupazione", title, header, rows, &source);
+    let table = table.with_fonte("ISTAT, Rilevazione sulle forze di lavoro");
     blocks.push(Block::Table(table.with_note(
         "Dati ISTAT già pubblicati: non soggetti al controllo della riservatezza di OML.",
     )));
