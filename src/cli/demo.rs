@@ -129,6 +129,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         history_years: 5,
         min_workers: oml::sdc::MIN_THRESHOLD,
         min_employers: oml::sdc::MIN_THRESHOLD,
+        dominanza: None,
     };
     bulletin::write_and_report(&lake, &spec, g.quiet)
 }

@@ -98,6 +98,17 @@ impl Dominance {
     }
 }
 
+impl fmt::Display for Dominance {
+    /// `2,85`, `80%`, `no`: the form `--dominanza` takes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dominance::NK { n, k } => write!(f, "{n},{k}"),
+            Dominance::P { p } => write!(f, "{p}%"),
+            Dominance::None => f.write_str("no"),
+        }
+    }
+}
+
 impl std::str::FromStr for Dominance {
     type Err = SdcError;
 

@@ -980,6 +980,9 @@ fn dominance_is_written_as_the_cli_takes_it() {
     assert_eq!("1,60".parse::<Dominance>(), Ok(Dominance::NK { n: 1, k: 60 }));
     assert_eq!("80%".parse::<Dominance>(), Ok(Dominance::P { p: 80 }));
     assert_eq!("no".parse::<Dominance>(), Ok(Dominance::None));
+    for d in [Dominance::NK { n: 2, k: 85 }, Dominance::P { p: 80 }, Dominance::None] {
+        assert_eq!(d.to_string().parse::<Dominance>(), Ok(d), "round trip of {d}");
+    }
     for bad in ["3,85", "2,40", "0%", "101%", "p:%", "si"] {
         assert!(bad.parse::<Dominance>().is_err(), "{bad}");
     }

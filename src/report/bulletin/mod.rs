@@ -50,6 +50,10 @@ pub struct BulletinSpec {
     pub min_workers: u64,
     #[serde(default = "default_threshold")]
     pub min_employers: u64,
+    /// The dominance rule for magnitudes (`2,85`, `80%`, `no`; default `2,85`): see
+    /// `sdc::Dominance`. No table of the bulletin carries employer contributions yet.
+    #[serde(default)]
+    pub dominanza: Option<String>,
 }
 
 fn default_history_years() -> u32 {
@@ -62,7 +66,11 @@ fn default_threshold() -> u64 {
 impl BulletinSpec {
     /// The validated disclosure thresholds of the bulletin (at least the legal minimum).
     pub fn disclosure(&self) -> Result<crate::sdc::DisclosureConfig> {
-        Ok(crate::sdc::DisclosureConfig::new(self.min_workers, self.min_employers)?)
+        let config = crate::sdc::DisclosureConfig::new(self.min_workers, self.min_employers)?;
+        Ok(match &self.dominanza {
+            Some(d) => config.with_dominance(d.parse()?),
+            None => config,
+        })
     }
 }
 
