@@ -232,4 +232,33 @@ fn cig_indicators_equal_the_synthetic_truth() {
         }
         assert!(months > 10 && compared == months, "{indicator}: {months} cells");
     }
+    // The bulletin's figures: Prato has no provincial INPS data, so its region's, said so; the
+    // quarter's total is the truth's FIS + FONDI hours of its three months.
+    let last = truth.keys().last().unwrap().0;
+    let period = oml::report::bulletin::BulletinPeriod::new(&format!("{last}-Q4").parse().unwrap()).unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(last - 1, 1, 1).unwrap();
+    let f = oml::report::bulletin::cig::figures(&session, &period, from, ("100", "Prato"), ("09", "Toscana"))
+        .unwrap()
+        .expect("the lake holds CIG hours");
+    assert_eq!(
+        (f.dove.as_str(), f.livello.as_str(), f.divisore.as_str()),
+        ("in Toscana", "regione", "170")
+    );
+    assert!(
+        f.fonte.contains("cig_fondi_ore.csv (vintage 2025-01-31)"),
+        "{}",
+        f.fonte
+    );
+    let want: f64 = truth
+        .iter()
+        .filter(|((y, m, t), _)| *y == last && *m >= 10 && (t == "FIS" || t == "FONDI"))
+        .map(|(_, (ore, _))| ore)
+        .sum();
+    let total = f.periodo.iter().find(|p| p.tipo.is_none());
+    match total {
+        Some(t) => assert_eq!(t.ore, Some(want)),
+        // Not covered: the data end before the quarter does.
+        None => assert!(f.ultimo_mese.is_some_and(|(y, m)| (y, m) < (last, 12))),
+    }
+    assert!(!f.mensili.is_empty() && f.mensili.iter().all(|(_, v)| v.len() == f.tipi.len()));
 }

@@ -66,6 +66,20 @@ fn istat_exports_land_with_counts_and_sums_and_newer_vintages_restate() {
         &RATE.replace("tasso_disoccupazione", "disoccupazione_istat_versioni"),
     );
     assert_eq!(versions.len(), 2, "every vintage is kept");
+    // The bulletin reads the lake's rates (the newer vintage's 2021 for Prato) and names them.
+    let session = oml::analytics::Session::open(&lake).unwrap();
+    use oml::reference::LivelloTerritorio::Provincia;
+    let r = oml::report::bulletin::unemployment::annual_rates(Some(&session), &[("Prato", Provincia, "100")]).unwrap();
+    assert!(
+        r.fonte.contains("vista tasso_disoccupazione") && r.fonte.contains("sdmx.csv (vintage 2022-03-01)"),
+        "{}",
+        r.fonte
+    );
+    let prato: Vec<(String, i32, f64)> = r.rates.iter().map(|x| (x.sesso.clone(), x.anno, x.tasso)).collect();
+    assert!(
+        prato.contains(&("9".into(), 2021, 5.75)) && prato.contains(&("9".into(), 2019, 6.225624)),
+        "{prato:?}"
+    );
     // A malformed export (a value that is not a rate) is refused and the lake is unchanged.
     let manifest = std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap();
     let bad = d.path().join("bad.csv");

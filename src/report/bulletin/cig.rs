@@ -168,22 +168,11 @@ pub fn figures(
             |r| r.get::<_, Option<i64>>(0),
         )?
         .map(|v| ((v / 100) as i32, (v % 100) as u32));
-    let mut fonti = Vec::new();
-    let mut stmt = session.conn.prepare(
-        "SELECT DISTINCT file_origine, vintage::VARCHAR FROM cig \
-         WHERE misura = 'ore_autorizzate' AND livello_territorio = ? AND territorio = ? ORDER BY ALL",
+    let fonti = super::unemployment::files_and_vintages(
+        session,
+        "FROM cig WHERE misura = 'ore_autorizzate' AND livello_territorio = ? AND territorio = ?",
+        &[livello, code],
     )?;
-    let rows = stmt.query_map([livello, code], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    for row in rows {
-        let (file, vintage) = row?;
-        let name = std::path::Path::new(&file)
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or(file);
-        fonti.push(format!("{name} (vintage {vintage})"));
-    }
     let divisore = current
         .rows
         .iter()

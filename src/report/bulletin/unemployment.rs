@@ -89,19 +89,11 @@ fn lake_rates(session: &Session, territories: &[Territory<'_>]) -> Result<Rates>
         }
     }
     out.sort_by(|a, b| (a.0, &a.1.sesso, a.1.anno).cmp(&(b.0, &b.1.sesso, b.1.anno)));
-    let mut fonti: Vec<String> = Vec::new();
-    let mut stmt = session.conn.prepare(
-        "SELECT DISTINCT file_origine, vintage::VARCHAR FROM tasso_disoccupazione \
-         WHERE classe_eta = 'Y15-74' AND periodicita = 'anno' ORDER BY ALL",
+    let fonti = files_and_vintages(
+        session,
+        "FROM tasso_disoccupazione WHERE classe_eta = 'Y15-74' AND periodicita = 'anno'",
+        &[],
     )?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (file, vintage) = row?;
-        let name = std::path::Path::new(&file)
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or(file);
-        fonti.push(format!("{name} (vintage {vintage})"));
-    }
     Ok(Rates {
         rates: out.into_iter().map(|(_, r)| r).collect(),
         fonte: format!(
@@ -109,6 +101,29 @@ fn lake_rates(session: &Session, territories: &[Territory<'_>]) -> Result<Rates>
             fonti.join("; ")
         ),
     })
+}
+
+/// `file (vintage AAAA-MM-GG)` for each file and vintage of an aggregate table's rows
+/// (`from_where`: `FROM view WHERE …`, with `?` for `params`), the file by its name only.
+pub fn files_and_vintages(session: &Session, from_where: &str, params: &[&str]) -> Result<Vec<String>> {
+    let sql = format!("SELECT DISTINCT file_origine, vintage::VARCHAR {from_where} ORDER BY ALL");
+    let mut stmt = session
+        .conn
+        .prepare(&sql)
+        .with_context(|| format!("reading the sources: {sql}"))?;
+    let rows = stmt.query_map(duckdb::params_from_iter(params), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (file, vintage) = row?;
+        let name = std::path::Path::new(&file)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or(file);
+        out.push(format!("{name} (vintage {vintage})"));
+    }
+    Ok(out)
 }
 
 /// The rates of the shipped export.
