@@ -13,6 +13,7 @@ mod build_indicators;
 mod bulletin;
 mod cig;
 mod fixtures;
+mod istat;
 mod registri;
 mod robustezza;
 

@@ -7,6 +7,15 @@
 //! With totals on, the file runs once per subset of the breakdown columns (a CUBE): the
 //! margins are real aggregates (distinct counts are recounted, not summed), and the whole cube
 //! is protected in one pass so no suppressed cell can be recovered by differencing.
+//!
+//! Indicators over the aggregate public tables (the INPS CIG open data, `cig_*.sql`) declare in
+//! their header the breakdowns they take (`dimensioni:`), that their values are already public
+//! (`pubblico: si`: every cell gets the status `pubblico` and is neither suppressed nor
+//! withheld) and their parameters (`parametri: divisore_ore = 170`: a DuckDB variable
+//! `oml_divisore_ore` the caller may set, echoed by the file in a column of that name, which
+//! the published table carries beside the values). A file whose magnitudes come from
+//! individual records may return `contributo_max_1` and `contributo_max_2`, the two largest
+//! employer contributions of each cell, for the dominance rule of `sdc::Dominance`.
 
 use super::Session;
 pub use crate::model::period::Periodicity;
@@ -15,7 +24,7 @@ use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// The indicator files, embedded in the binary: every file of `sql/indicatori/` (found by
@@ -24,7 +33,7 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 16] = [
+pub const DIMENSIONS: [(&str, &str); 18] = [
     ("comune", "comune della sede di lavoro (codice catastale)"),
     ("cpi", "centro per l'impiego competente per la sede di lavoro"),
     ("provincia", "provincia della sede di lavoro (sigla)"),
@@ -50,7 +59,22 @@ pub const DIMENSIONS: [(&str, &str); 16] = [
         "settore_origine",
         "macro-settore del rapporto cessato (solo transizioni; le altre colonne: rapporto di arrivo)",
     ),
+    (
+        "tipo_intervento",
+        "tipo di intervento di integrazione salariale: CIGO, CIGS, CIGD, FIS, fondi (solo indicatori cig_*)",
+    ),
+    (
+        "territorio",
+        "territorio del dato INPS: codice ISTAT di regione o provincia, IT (solo indicatori cig_*)",
+    ),
 ];
+
+/// Breakdowns only the indicators that name them in their `dimensioni:` header take.
+const DECLARED_ONLY: [&str; 2] = ["tipo_intervento", "territorio"];
+
+/// The columns a file may return for the dominance rule: the largest and second largest
+/// contribution of one employer to the cell's value.
+pub const TOP_COLUMNS: [&str; 2] = ["contributo_max_1", "contributo_max_2"];
 
 /// Label of a margin cell in every output.
 pub const TOTALE: &str = "Totale";
@@ -65,13 +89,25 @@ pub struct Indicator {
     /// Linear identities between the measures of one cell (`-- identita:` header line), which
     /// disclosure control must respect like the margins: `saldo = attivazioni - cessazioni + …`.
     pub identities: Vec<Identity>,
+    /// The view the file reads (`fonte:`).
+    pub source: String,
+    /// The only breakdowns the file takes (`dimensioni:`); None = those of the CO views.
+    pub dimensions: Option<Vec<String>>,
+    /// The values are already public (`pubblico: si`, open data): shown, never suppressed.
+    pub public: bool,
+    /// Parameters (`parametri: divisore_ore = 170; livello_territorio`) with their default as
+    /// the header states it (the file applies it; None: the file chooses).
+    pub parameters: Vec<(String, Option<String>)>,
+    /// Notes printed under the table (`nota:` lines; `{name}` is replaced by the parameter's
+    /// value).
+    pub notes: Vec<String>,
     pub sql: &'static str,
     /// The header comment (definitions), without the metadata lines.
     pub description: String,
 }
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-const META_KEYS: [&str; 7] = [
+const META_KEYS: [&str; 11] = [
     "indicatore",
     "ordine",
     "titolo",
@@ -79,7 +115,39 @@ const META_KEYS: [&str; 7] = [
     "additive",
     "trimestrale",
     "identita",
+    "dimensioni",
+    "pubblico",
+    "parametri",
+    "nota",
 ];
+
+fn list_of(v: Option<&str>) -> Vec<String> {
+    v.unwrap_or("")
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `divisore_ore = 170; livello_territorio` → [(divisore_ore, Some(170)), (livello_territorio, None)].
+fn parse_parameters(s: &str) -> Vec<(String, Option<String>)> {
+    s.split(';')
+        .filter_map(|p| {
+            let (name, default) = match p.split_once('=') {
+                Some((n, d)) => (n.trim(), Some(d.trim().to_string())),
+                None => (p.trim(), None),
+            };
+            (!name.is_empty()).then(|| (name.to_string(), default))
+        })
+        .collect()
+}
+
+fn header_values<'a>(sql: &'a str, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    sql.lines()
+        .take_while(|l| l.starts_with("--"))
+        .filter_map(move |l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
+        .map(str::trim)
+}
 
 /// `total = a + b - c`: the measure `total` equals the signed sum of the others, in every cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,14 +202,14 @@ pub fn catalog() -> Vec<Indicator> {
         .map(|(name, sql)| Indicator {
             name,
             title: header_value(sql, "titolo").unwrap_or(name).to_string(),
-            additive: header_value(sql, "additive")
-                .unwrap_or("")
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
+            additive: list_of(header_value(sql, "additive")),
             quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
             identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
+            source: header_value(sql, "fonte").unwrap_or("").to_string(),
+            dimensions: header_value(sql, "dimensioni").map(|v| list_of(Some(v))),
+            public: header_value(sql, "pubblico").is_some_and(|v| v == "si"),
+            parameters: parse_parameters(header_value(sql, "parametri").unwrap_or("")),
+            notes: header_values(sql, "nota").map(str::to_string).collect(),
             sql,
             description: sql
                 .lines()
@@ -180,6 +248,9 @@ pub struct Request {
     pub mode: Mode,
     /// Restrict to one province and/or region of the workplace.
     pub territory: Territory,
+    /// Values of the indicator's parameters (`parametri:` header); the others keep the file's
+    /// default.
+    pub parameters: BTreeMap<String, String>,
 }
 
 /// A territorial filter on the workplace (`provincia` sigla, `regione` as in the lake).
@@ -214,6 +285,11 @@ pub struct Row {
     pub valore: Option<f64>,
     pub n_lavoratori: u64,
     pub n_datori: u64,
+    /// The two largest employer contributions to the value (dominance rule), when the file
+    /// gives them.
+    pub top: Option<[f64; 2]>,
+    /// The value of each of the indicator's parameters, as the file echoes it.
+    pub parameters: Vec<Option<String>>,
 }
 
 /// A computed, protected indicator table.
@@ -274,6 +350,16 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
         let nl = nl.as_primitive::<Int64Type>();
         let nd = count("n_datori")?;
         let nd = nd.as_primitive::<Int64Type>();
+        let tops: Option<Vec<ArrayRef>> = TOP_COLUMNS
+            .iter()
+            .map(|c| b.column_by_name(c).map(|a| arrow::compute::cast(a, &DataType::Float64)))
+            .collect::<Option<Result<Vec<_>, _>>>()
+            .transpose()?;
+        let params: Vec<ArrayRef> = ind
+            .parameters
+            .iter()
+            .map(|(p, _)| text_column(b, p))
+            .collect::<Result<_>>()?;
         let dims: Vec<Option<ArrayRef>> = all
             .iter()
             .map(|d| {
@@ -305,6 +391,24 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
                 valore: v,
                 n_lavoratori: if nl.is_valid(i) { nl.value(i).max(0) as u64 } else { 0 },
                 n_datori: if nd.is_valid(i) { nd.value(i).max(0) as u64 } else { 0 },
+                top: tops.as_ref().map(|t| {
+                    let at = |k: usize| {
+                        let a = t[k].as_primitive::<Float64Type>();
+                        if a.is_valid(i) {
+                            a.value(i)
+                        } else {
+                            0.0
+                        }
+                    };
+                    [at(0), at(1)]
+                }),
+                parameters: params
+                    .iter()
+                    .map(|a| {
+                        let s = a.as_string::<i32>();
+                        s.is_valid(i).then(|| s.value(i).to_string())
+                    })
+                    .collect(),
             });
         }
     }
@@ -313,7 +417,11 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
 
 /// Computes and protects an indicator.
 pub fn compute(session: &Session, req: &Request) -> Result<Table> {
-    let ind = find(&req.indicator)?;
+    compute_indicator(session, find(&req.indicator)?, req)
+}
+
+/// Computes and protects `ind` (an indicator of the catalogue, or a hand-made one in tests).
+pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Result<Table> {
     for d in &req.by {
         if !DIMENSIONS.iter().any(|(n, _)| n == d) {
             let names: Vec<&str> = DIMENSIONS.iter().map(|(n, _)| *n).collect();
@@ -324,6 +432,26 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
         }
         if d == "settore_origine" && ind.name != "transizioni" {
             bail!("settore_origine is a breakdown of the transizioni indicator only");
+        }
+        match &ind.dimensions {
+            Some(own) if !own.contains(d) => {
+                bail!("{} takes only these breakdowns: {}", ind.name, own.join(", "))
+            }
+            None if DECLARED_ONLY.contains(&d.as_str()) => {
+                bail!("{d} is a breakdown of the cig_* indicators only")
+            }
+            _ => {}
+        }
+    }
+    if ind.dimensions.is_some() && req.territory != Territory::default() {
+        bail!(
+            "{} reads public aggregate tables: choose the territory with --by territorio, not --province/--region",
+            ind.name
+        );
+    }
+    for p in req.parameters.keys() {
+        if !ind.parameters.iter().any(|(n, _)| n == p) {
+            bail!("{} has no parameter {p}", ind.name);
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -344,6 +472,12 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
         None => setup.push_str("RESET VARIABLE oml_dal; RESET VARIABLE oml_al;"),
     }
     setup.push_str(&req.territory.sql());
+    for (p, _) in &ind.parameters {
+        match req.parameters.get(p) {
+            Some(v) => setup.push_str(&format!("SET VARIABLE oml_{p} = '{}';", v.replace('\'', "''"))),
+            None => setup.push_str(&format!("RESET VARIABLE oml_{p};")),
+        }
+    }
     session.conn.execute_batch(&setup).context("setting the period")?;
     let by: Vec<&str> = req.by.iter().map(String::as_str).collect();
     let subsets: Vec<Vec<&str>> = if req.totals {
@@ -389,10 +523,14 @@ pub fn cells_of(ind: &Indicator, rows: &[Row]) -> Vec<Cell> {
                 n_workers: r.n_lavoratori,
                 n_employers: r.n_datori,
                 additive: ind.additive.iter().any(|a| a == &r.misura),
-                preset: r.valore.is_none().then_some(Status::NotAvailable),
-                // No indicator file gives its largest employer contributions yet, so the
-                // dominance rule has nothing to act on (see `sdc::Dominance`).
-                top: None,
+                preset: if r.valore.is_none() {
+                    Some(Status::NotAvailable)
+                } else {
+                    ind.public.then_some(Status::Public)
+                },
+                // Only files over individual records give their largest employer
+                // contributions (`TOP_COLUMNS`); counts and public tables carry none.
+                top: r.top,
             }
         })
         .collect()
@@ -424,9 +562,18 @@ pub fn identity_equations(cells: &[Cell], identities: &[Identity]) -> Vec<sdc::E
 }
 
 impl Table {
-    /// Schema of the published table.
+    /// Schema of the published table: the standard columns, then one per parameter of the
+    /// indicator (the value used, e.g. `divisore_ore`).
     pub fn schema(&self) -> SchemaRef {
-        Table::schema_for(&self.by)
+        let base = Table::schema_for(&self.by);
+        if self.indicator.parameters.is_empty() {
+            return base;
+        }
+        let mut fields: Vec<arrow::datatypes::FieldRef> = base.fields().iter().cloned().collect();
+        for (p, _) in &self.indicator.parameters {
+            fields.push(Arc::new(arrow::datatypes::Field::new(p, DataType::Utf8, true)));
+        }
+        Arc::new(arrow::datatypes::Schema::new(fields))
     }
 
     /// Schema of a published table with these breakdown columns.
@@ -435,9 +582,11 @@ impl Table {
     }
 
     /// The published table: suppressed cells have no value and no contributor counts (the
-    /// counts would reveal what the suppression hides); the status says why.
+    /// counts would reveal what the suppression hides); the status says why. A public table
+    /// has no contributor counts (its publisher gives none).
     pub fn to_batch(&self) -> Result<RecordBatch> {
         let shown = |i: usize| self.status[i].is_published() || self.confidential;
+        let counted = |i: usize| shown(i) && !self.indicator.public;
         let mut cols: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
             self.rows.iter().map(|r| r.periodo.as_str()),
         ))];
@@ -462,27 +611,56 @@ impl Table {
             self.rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| shown(i).then_some(r.n_lavoratori as i64)),
+                .map(|(i, r)| counted(i).then_some(r.n_lavoratori as i64)),
         )));
         cols.push(Arc::new(Int64Array::from_iter(
             self.rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| shown(i).then_some(r.n_datori as i64)),
+                .map(|(i, r)| counted(i).then_some(r.n_datori as i64)),
         )));
+        for k in 0..self.indicator.parameters.len() {
+            cols.push(Arc::new(StringArray::from_iter(
+                self.rows.iter().map(|r| r.parameters.get(k).cloned().flatten()),
+            )));
+        }
         Ok(RecordBatch::try_new(self.schema(), cols)?)
     }
 
     /// Legend and provenance lines printed under the table.
     pub fn notes(&self) -> Vec<String> {
+        let fonte = if self.indicator.public {
+            "dati aperti dell'INPS (cassa integrazione guadagni), caricati con oml ingest cig"
+        } else {
+            "dati delle Comunicazioni Obbligatorie"
+        };
         let mut v = vec![
             format!(
-                "Fonte: elaborazioni OML su dati delle Comunicazioni Obbligatorie; indicatore sql/indicatori/{}.sql.",
+                "Fonte: elaborazioni OML su {fonte}; indicatore sql/indicatori/{}.sql.",
                 self.indicator.name
             ),
             format!("Controllo della divulgazione: {}.", self.report),
         ];
-        if self.confidential {
+        for note in &self.indicator.notes {
+            let mut text = note.clone();
+            for (k, (p, default)) in self.indicator.parameters.iter().enumerate() {
+                let used = self
+                    .rows
+                    .iter()
+                    .find_map(|r| r.parameters.get(k).cloned().flatten())
+                    .or_else(|| default.clone())
+                    .unwrap_or_default();
+                text = text.replace(&format!("{{{p}}}"), &used.replace('.', ","));
+            }
+            v.push(text);
+        }
+        if self.indicator.public && !self.confidential {
+            v.push(
+                "Stato: pubblico = valore già diffuso dall'INPS come dato aperto, riportato senza \
+                 ulteriore controllo della divulgazione; non_disponibile = non calcolabile."
+                    .into(),
+            );
+        } else if self.confidential {
             v.push("ATTENZIONE: tabella riservata, NON protetta (--confidential): non pubblicabile.".into());
         } else {
             v.push(
@@ -497,55 +675,5 @@ impl Table {
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn identities_are_read_from_the_headers() {
-        let flussi = find("flussi").unwrap();
-        assert_eq!(
-            flussi.identities[0],
-            Identity {
-                total: "saldo".into(),
-                plus: vec!["attivazioni".into(), "trasformazioni_in_entrata".into()],
-                minus: vec!["cessazioni".into(), "trasformazioni_in_uscita".into()],
-            }
-        );
-        // Every member of an identity is an additive measure of its file.
-        for ind in catalog() {
-            for id in &ind.identities {
-                for m in std::iter::once(&id.total).chain(&id.plus).chain(&id.minus) {
-                    assert!(
-                        ind.additive.contains(m),
-                        "{}: {m} in an identity but not additive",
-                        ind.name
-                    );
-                }
-            }
-        }
-        assert_eq!(find("qwi").unwrap().identities.len(), 4);
-        assert!(!find("flussi").unwrap().description.contains("identita:"));
-    }
-    use super::*;
-
-    #[test]
-    fn every_indicator_file_has_a_title_and_declares_additive_measures_it_produces() {
-        assert_eq!(catalog().len(), FILES.len());
-        assert_eq!(catalog()[0].name, "flussi", "the first by ordine");
-        for ind in catalog() {
-            assert_eq!(header_value(ind.sql, "indicatore"), Some(ind.name), "the file's name");
-            assert!(
-                header_value(ind.sql, "ordine").is_some_and(|o| o.parse::<u32>().is_ok()),
-                "{}",
-                ind.name
-            );
-            assert!(ind.title != ind.name, "{} has no titolo", ind.name);
-            for a in &ind.additive {
-                assert!(
-                    ind.sql.contains(&format!("'{a}'")),
-                    "{}: additive {a} is not produced",
-                    ind.name
-                );
-            }
-        }
-    }
-}
+#[path = "indicators_tests.rs"]
+mod tests;

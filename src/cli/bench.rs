@@ -2,6 +2,10 @@
 //! the obvious alternative (a DuckDB-only SQL ETL, `benches/duckdb_etl.sql`) and the floor
 //! (a plain DuckDB CSV → Parquet copy, `benches/duckdb_floor.sql`).
 //!
+//! It also times `oml ingest cig` on a national-size INPS CIG table (classic layout, every
+//! province × sector × type × month over enough years; `--cig-rows`) beside a plain DuckDB
+//! `read_csv` of the same file copied to Parquet (`benches/duckdb_cig.sql`).
+//!
 //! `oml bench build`: the reconstruction of relationships (`oml build`) on a national-size
 //! synthetic year, side by side with the same reconstruction in DuckDB SQL with window
 //! functions (`benches/duckdb_rapporti.sql`), and how far the two results agree.
@@ -45,6 +49,12 @@ pub struct BenchIngestArgs {
     /// Skip the XML phase.
     #[arg(long)]
     pub no_xml: bool,
+    /// Rows of the national INPS CIG table (classic layout) of the CIG line.
+    #[arg(long, default_value_t = 500_000)]
+    pub cig_rows: usize,
+    /// Skip the CIG line.
+    #[arg(long)]
+    pub no_cig: bool,
 }
 
 /// Options of `oml bench build`.
@@ -322,6 +332,48 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
         });
     }
 
+    if !a.no_cig {
+        let (file, rows) = write_cig_table(&a.dir, a.cig_rows)?;
+        let (bytes, fs) = (std::fs::metadata(&file)?.len(), file.to_string_lossy().to_string());
+        let lake_cig = a.dir.join("lake-cig");
+        let _ = std::fs::remove_dir_all(&lake_cig);
+        let lc = lake_cig.to_string_lossy().to_string();
+        let args = [
+            "--quiet",
+            "--lake",
+            &lc,
+            "ingest",
+            "cig",
+            &fs,
+            "--vintage",
+            "2025-01-31",
+        ];
+        let (secs, rss_kb) = run_child(&args, &[])?;
+        let name = "OML ingest cig, INPS table";
+        done(Phase {
+            name,
+            secs,
+            rss_kb,
+            rows,
+            bytes,
+        });
+        let out = a.dir.join("duckdb-cig");
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out)?;
+        let pairs = [("input", fs.clone()), ("out", out.to_string_lossy().to_string())];
+        let path = a.dir.join("duckdb_cig.filled.sql");
+        std::fs::write(&path, fill(include_str!("../../benches/duckdb_cig.sql"), &pairs))?;
+        let (d_secs, rss_kb) = run_child(&["--quiet", "duckdb-script", &path.to_string_lossy()], &[])?;
+        let name = "DuckDB read_csv → Parquet, same table";
+        done(Phase {
+            name,
+            secs: d_secs,
+            rss_kb,
+            rows,
+            bytes,
+        });
+        println!("OML ingest cig vs DuckDB read_csv: {:.2}× its time", secs / d_secs);
+    }
     let oml = &phases[0];
     println!(
         "OML vs DuckDB-only ETL: {:.2}× faster; OML vs floor: {:.2}× the floor's time",
@@ -329,6 +381,42 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
         oml.secs / phases[2].secs
     );
     Ok(())
+}
+
+/// Writes (once) a national INPS CIG table in the classic layout with about `rows` rows: every
+/// province × sector × type of intervention × month, years back from 2024 as needed, hours from
+/// a fixed pseudo-random sequence. Returns the file and its data rows.
+fn write_cig_table(dir: &Path, rows: usize) -> Result<(PathBuf, usize)> {
+    use std::io::Write;
+    let path = dir.join(format!("cig-classica-{rows}.csv"));
+    let provinces = oml::reference::Reference::get().province();
+    let (sectors, types) = (
+        ["Industria", "Edilizia", "Artigianato", "Commercio", "Settori vari"],
+        ["CIGO", "CIGS", "CIGD", "FIS"],
+    );
+    let per_year = provinces.len() * 12 * sectors.len() * types.len();
+    let years = rows.div_ceil(per_year.max(1)) as i32;
+    let total = per_year * years as usize;
+    if path.exists() {
+        return Ok((path, total));
+    }
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    w.write_all(b"anno;mese;provincia;settore;tipo_intervento;ore_autorizzate\r\n")?;
+    let mut x: u64 = 2024;
+    for anno in (2025 - years)..2025 {
+        for mese in 1..=12 {
+            for p in provinces {
+                for s in sectors {
+                    for t in types {
+                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        write!(w, "{anno};{mese};{};{s};{t};{}\r\n", p.istat, (x >> 33) % 250_000)?;
+                    }
+                }
+            }
+        }
+    }
+    w.flush()?;
+    Ok((path, total))
 }
 
 /// Province of the build benchmark: Torino has the most comuni (312), so the workplaces of a

@@ -61,6 +61,7 @@ impl BulletinArgs {
             history_years: self.history_years,
             min_workers: self.disclosure.min_workers,
             min_employers: self.disclosure.min_employers,
+            dominanza: Some(self.disclosure.dominance.to_string()),
         };
         spec.disclosure()?;
         Ok(spec)

@@ -5,6 +5,8 @@ use super::synth::ProvinceArgs;
 use super::{build, bulletin, ingest, Global};
 use anyhow::{Context, Result};
 use clap::Args;
+use oml::ingest::cig::{ingest_cig, CigOptions};
+use oml::ingest::tables::LandOptions;
 use oml::ingest::IngestOptions;
 use oml::model::period::Period;
 use oml::privacy::Key;
@@ -66,6 +68,34 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         ..Default::default()
     };
     ingest::ingest_and_report(&lake, &key, &[data.join("unilav")], &opts)?;
+    // The synthetic province's INPS open-data files (format A hours, format B workers), with a
+    // fixed vintage (January after the last year) so that the demo is reproducible.
+    let inps: Vec<PathBuf> = ["cig_fondi_ore.csv", "integrazioni_salariali_lavoratori.csv"]
+        .iter()
+        .map(|f| data.join("inps").join(f))
+        .filter(|p| p.exists())
+        .collect();
+    if !inps.is_empty() {
+        println!(
+            "\nAcquisisco gli open data INPS sulla cassa integrazione di {} …",
+            data.join("inps").display()
+        );
+        let vintage = chrono::NaiveDate::from_ymd_opt(args.province.years.1 + 1, 1, 31);
+        let cig = CigOptions {
+            format: None,
+            land: LandOptions {
+                vintage,
+                fail_before_commit: false,
+            },
+        };
+        let r = ingest_cig(&lake, &inps, &cig)?;
+        for t in &r.caricati {
+            println!(
+                "  {}: {} righe (formato {}, vintage {})",
+                t.path, t.righe, t.formato, t.vintage
+            );
+        }
+    }
     println!("\nRicostruisco i rapporti di lavoro (oml build) …");
     build::build_and_report(&lake, &Default::default(), true, g.quiet)?;
     println!();
@@ -99,6 +129,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         history_years: 5,
         min_workers: oml::sdc::MIN_THRESHOLD,
         min_employers: oml::sdc::MIN_THRESHOLD,
+        dominanza: None,
     };
     bulletin::write_and_report(&lake, &spec, g.quiet)
 }

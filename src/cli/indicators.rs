@@ -9,7 +9,7 @@ use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
 use oml::report::export::{export, ExportFormat};
-use oml::sdc::{DisclosureConfig, Mode, MIN_THRESHOLD};
+use oml::sdc::{DisclosureConfig, Dominance, Mode, MIN_THRESHOLD};
 use std::path::PathBuf;
 
 pub const LONG_ABOUT: &str = "Compute a named indicator from sql/indicatori/ over the lake, by period and breakdown, \
@@ -20,12 +20,16 @@ it cannot be computed. Totals over each breakdown column are included (a cube) a
 detail. --confidential gives the unprotected table for internal use, every cell labelled riservata.\n\n\
 Examples:\n  oml indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
 oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --out posizioni.xlsx\n  \
-oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv";
+oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
+oml indicators cig_ore --by tipo_intervento --period 2024-01..2024-12 --periodicity mese --divisore-ore 170\n\n\
+The cig_* indicators read the INPS open data loaded with `oml ingest cig` (view cig): their cells are already public \
+(stato pubblico) and are not suppressed again; they take the breakdowns tipo_intervento, settore (INPS gestione or \
+ramo) and territorio.";
 
 #[derive(Args)]
 pub struct IndicatorsArgs {
     /// Indicator name (flussi, posizioni, giornate, durate, lavoratori_interessati, datori_attivi,
-    /// proroghe, trasformazioni, qwi).
+    /// proroghe, trasformazioni, qwi, cig_ore, cig_beneficiari).
     #[arg(required_unless_present = "list")]
     name: Option<String>,
     /// Breakdown columns, comma-separated (e.g. cpi,macro_contratto). See --list.
@@ -61,6 +65,15 @@ pub struct IndicatorsArgs {
     /// List the indicators, their measures and the breakdown columns.
     #[arg(long)]
     list: bool,
+    /// cig_ore: hours a month of one worker at zero hours; lavoratori equivalenti = ore
+    /// autorizzate ÷ (divisor × months of the period). Printed beside the result (column
+    /// divisore_ore and a note). Default 170 (DOMAIN.md §4.5).
+    #[arg(long)]
+    divisore_ore: Option<f64>,
+    /// cig_*: the level of the INPS territories read (default: the finest the lake holds).
+    /// Values of different levels are never added together.
+    #[arg(long, value_parser = ["italia", "regione", "provincia"])]
+    livello_territorio: Option<String>,
 }
 
 /// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
@@ -72,11 +85,16 @@ pub struct DisclosureArgs {
     /// Minimum distinct employers behind a published cell (at least 3).
     #[arg(long, default_value_t = MIN_THRESHOLD)]
     pub min_employers: u64,
+    /// Dominance rule for magnitudes built from individual records (hours, days, amounts),
+    /// on the employers' contributions: N,K ((N,K): the N = 1 or 2 largest above K % of the
+    /// cell), P% (p % rule) or no. Counts and public open data are not affected.
+    #[arg(long = "dominanza", default_value = "2,85")]
+    pub dominance: Dominance,
 }
 
 impl DisclosureArgs {
     pub fn config(&self) -> Result<DisclosureConfig> {
-        Ok(DisclosureConfig::new(self.min_workers, self.min_employers)?)
+        Ok(DisclosureConfig::new(self.min_workers, self.min_employers)?.with_dominance(self.dominance))
     }
 }
 
@@ -84,6 +102,17 @@ impl IndicatorsArgs {
     /// The validated request (the name is checked by the library against `sql/indicatori/`).
     fn request(&self) -> Result<Request> {
         let indicator = self.name.clone().context("give an indicator name (see --list)")?;
+        let mut parameters = std::collections::BTreeMap::new();
+        if let Some(d) = self.divisore_ore {
+            anyhow::ensure!(
+                d.is_finite() && d > 0.0,
+                "--divisore-ore must be a positive number of hours a month ({d} given)"
+            );
+            parameters.insert("divisore_ore".to_string(), d.to_string());
+        }
+        if let Some(l) = &self.livello_territorio {
+            parameters.insert("livello_territorio".to_string(), l.clone());
+        }
         let mode = if self.confidential {
             Mode::Confidential
         } else {
@@ -103,6 +132,7 @@ impl IndicatorsArgs {
                 provincia: self.province.as_ref().map(|p| p.to_uppercase()),
                 regione: self.region.clone(),
             },
+            parameters,
         })
     }
 }
@@ -124,7 +154,12 @@ pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
     }
     let req = a.request()?;
     let lake = Lake::new(&g.lake);
-    lake.require_built()?;
+    // The public aggregate tables need no `oml build`, only a lake that holds them.
+    if ind::find(&req.indicator)?.public {
+        lake.require_current()?;
+    } else {
+        lake.require_built()?;
+    }
     let session = Session::open(&lake)?;
     let table = ind::compute(&session, &req)?;
     let batch = table.to_batch()?;

@@ -3,14 +3,16 @@
 //! the lake (view `cig`; `oml::ingest::cig`, layouts in `docs/formato_cig.md`); `oml ingest did`,
 //! `cig-lavoratori`, `mobilita`: individual records of the labour information system
 //! (`oml::ingest::registri`, layouts in `docs/formato_did.md`, `formato_cig_lavoratori.md`,
-//! `formato_mobilita.md`).
+//! `formato_mobilita.md`); `oml ingest istat`: ISTAT unemployment-rate exports into the lake
+//! (view `tasso_disoccupazione`).
 
 use super::Global;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use oml::ingest::cig::{ingest_cig, CigOptions};
+use oml::ingest::istat::ingest_istat;
 use oml::ingest::registri;
-use oml::ingest::tables::LandOptions;
+use oml::ingest::tables::{LandOptions, LandReport};
 use oml::ingest::{ingest, prepass::ScanOptions, IngestOptions};
 use oml::lake::Lake;
 use oml::privacy::Key;
@@ -39,6 +41,12 @@ pub enum IngestCommand {
     /// Liste di mobilità (up to 2016), one row per event (docs/formato_mobilita.md), into
     /// `mobilita_eventi` (view `mobilita_iscrizioni`). Pseudonymised with the lake's key.
     Mobilita(IngestRegistriArgs),
+    /// ISTAT unemployment rates (Rilevazione sulle forze di lavoro): newer exports of the
+    /// dataset shipped in reference/ (I.Stat CSV with ITTER107, or IstatData SDMX-CSV with
+    /// REF_AREA), into the lake (view `tasso_disoccupazione`; the bulletin reads it when it holds
+    /// data). Files already in the lake (same sha256) are skipped; a newer vintage restates the
+    /// rates it holds.
+    Istat(IngestIstatArgs),
 }
 
 #[derive(Args)]
@@ -74,6 +82,16 @@ fn ingest_registri_and_report<R: registri::Registro>(g: &Global, a: &IngestRegis
 }
 
 #[derive(Args)]
+pub struct IngestIstatArgs {
+    /// CSV exports as ISTAT's data warehouse writes them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The date of the publisher's data (vintage), YYYY-MM-DD; default today.
+    #[arg(long)]
+    vintage: Option<chrono::NaiveDate>,
+}
+
+#[derive(Args)]
 pub struct IngestCigArgs {
     /// CSV files as INPS publishes them.
     #[arg(required = true)]
@@ -98,6 +116,12 @@ fn ingest_cig_and_report(lake: &Lake, a: &IngestCigArgs) -> Result<()> {
         },
     };
     let report = ingest_cig(lake, &a.files, &opts)?;
+    print_land_report(&report);
+    Ok(())
+}
+
+/// Per file: the values checked (file vs lake) and what was superseded.
+fn print_land_report(report: &LandReport) {
     for f in &report.gia_presenti {
         println!("{f}: già nel lago (stesso sha256), nulla aggiunto.");
     }
@@ -117,7 +141,6 @@ fn ingest_cig_and_report(lake: &Lake, a: &IngestCigArgs) -> Result<()> {
     if report.caricati.is_empty() {
         println!("Nulla da fare: il lago non è cambiato.");
     }
-    Ok(())
 }
 
 #[derive(Args)]
@@ -205,5 +228,13 @@ pub fn run(g: &Global, cmd: &IngestCommand) -> Result<()> {
         IngestCommand::Did(a) => ingest_registri_and_report::<registri::Did>(g, a),
         IngestCommand::CigLavoratori(a) => ingest_registri_and_report::<registri::CigLavoratori>(g, a),
         IngestCommand::Mobilita(a) => ingest_registri_and_report::<registri::Mobilita>(g, a),
+        IngestCommand::Istat(a) => {
+            let opts = LandOptions {
+                vintage: a.vintage,
+                fail_before_commit: false,
+            };
+            print_land_report(&ingest_istat(&Lake::new(&g.lake), &a.files, &opts)?);
+            Ok(())
+        }
     }
 }

@@ -73,6 +73,7 @@ fn to_table(f: &CigFile, prov: &Provenance) -> Result<TableData> {
         record: f.record,
         celle_vuote: f.celle_vuote,
         totali: f.totali.iter().map(|(m, v)| (m.code().to_string(), *v)).collect(),
+        valori: Default::default(),
         batches,
     })
 }

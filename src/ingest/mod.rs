@@ -15,6 +15,7 @@
 
 mod chains;
 pub mod cig;
+pub mod istat;
 pub mod prepass;
 pub mod registri;
 pub mod resolve;

@@ -1,10 +1,12 @@
-//! The landing path of an aggregate public table (`oml ingest cig`; the ISTAT tables next): a
+//! The landing path of an aggregate public table (`oml ingest cig`, `oml ingest istat`): a
 //! few files, each read whole by its reader into long rows (dimensions, `misura`, `valore`,
 //! provenance), written as one atomic generation under the writer lock.
 //!
 //! What it guarantees, per file: a file whose sha256 the lake already holds adds nothing; the
 //! rows are written, read back from the new generation and summed per measure, and the load is
-//! refused unless each sum equals the file's own total (exact, in millionths); every vintage is
+//! refused unless each sum equals the file's own total (exact, in millionths) and, where the
+//! reader counts them (rates, which are never added up: `oml ingest istat`), the number of
+//! values per measure equals the file's too; every vintage is
 //! kept, and the load counts the rows of earlier loads whose key it restates (`superate`: the
 //! view of `sql/staging/` shows the latest vintage per key) and its own rows a newer vintage
 //! already restates (`gia_superate`). Any error — a file refused by its reader, a total that
@@ -49,6 +51,9 @@ pub struct TableData {
     pub celle_vuote: u64,
     /// The file's own total per measure, in millionths.
     pub totali: BTreeMap<String, i128>,
+    /// The number of values per measure the file states (empty cells excluded), when the
+    /// reader checks it (empty: not checked).
+    pub valori: BTreeMap<String, u64>,
     /// The rows, by year, in the table's schema.
     pub batches: Vec<(i32, RecordBatch)>,
 }
@@ -177,6 +182,7 @@ fn land_file(
     let written = w.finish()?;
     // The totals of what the new generation holds, read back from its files.
     let mut loaded: BTreeMap<String, i128> = BTreeMap::new();
+    let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     for f in &written {
         for b in lake::read_file(&staging.path(&f.path))? {
             let misura = string_col(&b, "misura")?;
@@ -185,7 +191,11 @@ fn land_file(
                 .and_then(|c| c.as_any().downcast_ref::<Float64Array>())
                 .context("valore is not a DOUBLE column")?;
             for i in 0..b.num_rows() {
-                *loaded.entry(misura.value(i).to_string()).or_default() += (valore.value(i) * MICRO).round() as i128;
+                let m = loaded.entry(misura.value(i).to_string()).or_default();
+                if valore.is_valid(i) {
+                    *m += (valore.value(i) * MICRO).round() as i128;
+                    *counted.entry(misura.value(i).to_string()).or_default() += 1;
+                }
             }
         }
     }
@@ -208,6 +218,22 @@ fn land_file(
             Totale {
                 file: decimal(file),
                 caricato: decimal(caricato),
+            },
+        );
+    }
+    for (misura, &n) in &data.valori {
+        let caricati = counted.get(misura).copied().unwrap_or(0);
+        if n != caricati {
+            bail!(
+                "{}: {misura}: the file has {n} values but the lake would hold {caricati}; nothing was committed",
+                prov.file_origine
+            );
+        }
+        totali.insert(
+            format!("{misura} (numero di valori)"),
+            Totale {
+                file: n.to_string(),
+                caricato: caricati.to_string(),
             },
         );
     }

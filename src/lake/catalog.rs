@@ -19,7 +19,7 @@ pub const INGESTED: [&str; 4] = [
 
 /// Aggregate public tables, each written by its own `oml ingest` subcommand (`oml ingest cig`),
 /// untouched by `oml ingest co` and `oml build`.
-pub const TABELLE: [&str; 1] = [tabelle::CIG];
+pub const TABELLE: [&str; 2] = [tabelle::CIG, tabelle::DISOCCUPAZIONE_ISTAT];
 
 /// Individual records of the labour information system (DID, CIG workers, liste di mobilità),
 /// each written by its own `oml ingest` subcommand, untouched by `oml ingest co` and `oml build`.

@@ -1,5 +1,6 @@
-//! The aggregate public tables the lake holds beside the communications (today `cig_versioni`,
-//! the INPS cassa integrazione open data): their names and schemas. Each is stored long —
+//! The aggregate public tables the lake holds beside the communications (`cig_versioni`, the
+//! INPS cassa integrazione open data; `disoccupazione_istat_versioni`, the ISTAT unemployment
+//! rates): their names and schemas. Each is stored long —
 //! dimensions, `misura`, `valore` — with the provenance of every value (file, line, sha256,
 //! vintage, load), partitioned by `anno`; every vintage is kept (`sql/staging/cig_versioni.sql`),
 //! and a view of `sql/intermediate/` (`cig`) shows the latest per key. The landing path is
@@ -21,6 +22,13 @@ pub const CIG_KEY: [&str; 7] = [
     "misura",
     "livello_territorio",
 ];
+
+/// ISTAT unemployment rates (`oml ingest istat`), every vintage (view `tasso_disoccupazione`:
+/// the latest).
+pub const DISOCCUPAZIONE_ISTAT: &str = "disoccupazione_istat_versioni";
+
+/// The key of a rate: a newer vintage of the same key supersedes an older one.
+pub const DISOCCUPAZIONE_ISTAT_KEY: [&str; 6] = ["anno", "periodo", "itter107", "sesso", "classe_eta", "misura"];
 
 fn text(name: &str) -> Field {
     Field::new(name, DataType::Utf8, false)
@@ -57,10 +65,38 @@ pub fn cig_schema() -> SchemaRef {
     .clone()
 }
 
+/// Schema of `disoccupazione_istat_versioni` (without `anno`, the hive partition): the period
+/// and its length, today's territory (ISTAT code, level) with the file's ITTER107 code, name
+/// and the relation of that code to today's unit in the row's year, sex (`1`, `2`, `9`), age
+/// class, `misura` (`tasso_disoccupazione`), the rate in percent (empty only with a flag).
+pub fn disoccupazione_istat_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut f = vec![
+            text("periodo"),
+            text("periodicita"),
+            text("territorio"),
+            text("livello_territorio"),
+            text("itter107"),
+            text("territorio_nome"),
+            text("relazione"),
+            text("sesso"),
+            text("classe_eta"),
+            text("misura"),
+            Field::new("valore", DataType::Float64, true),
+            Field::new("flag", DataType::Utf8, true),
+        ];
+        f.extend(provenance());
+        Arc::new(Schema::new(f))
+    })
+    .clone()
+}
+
 /// The schema of an aggregate table.
 pub fn dataset_schema(name: &str) -> Option<SchemaRef> {
     match name {
         CIG => Some(cig_schema()),
+        DISOCCUPAZIONE_ISTAT => Some(disoccupazione_istat_schema()),
         _ => None,
     }
 }

@@ -120,7 +120,7 @@ impl CubeIndex {
                     let Some(o) = self.with_measure(c, m) else {
                         continue 'candidate;
                     };
-                    if !status[o].is_published() && status[o].is_known() {
+                    if !status[o].can_withhold() && status[o].is_known() {
                         continue 'candidate;
                     }
                     v.push((o, s * w));
@@ -128,7 +128,7 @@ impl CubeIndex {
             }
             let cost = v
                 .iter()
-                .filter(|(c, _)| status[*c].is_published())
+                .filter(|(c, _)| status[*c].can_withhold())
                 .fold((0, 0.0), |acc, (c, _)| {
                     (acc.0 + 1, acc.1 + cells[*c].value.unwrap_or(0.0).abs())
                 });
@@ -171,7 +171,7 @@ impl CubeIndex {
                     let Some(&c) = self.index.get(probe.as_slice()) else {
                         continue 'level;
                     };
-                    if status[c].is_published() {
+                    if status[c].can_withhold() {
                         cost.0 += 1;
                         cost.1 += cells[c].value.unwrap_or(0.0).abs();
                     } else if status[c].is_known() {

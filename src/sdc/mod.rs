@@ -9,7 +9,9 @@
 //! (fails the rule), `soppressa_secondaria` 4 (suppressed only to stop differencing),
 //! `perturbata` 9 (reserved for a future cell-key method, never produced yet),
 //! `non_disponibile` -1 and `zero_strutturale` -2 (preset by the caller), `riservata` 0 (the
-//! `--confidential` mode: nothing is suppressed, but unprotected tables stay recognisable).
+//! `--confidential` mode: nothing is suppressed, but unprotected tables stay recognisable),
+//! `pubblico` 2 (preset by the caller: a value its publisher has already released, such as the
+//! INPS open data; shown, never suppressed again nor withheld to protect another cell).
 //!
 //! Differencing (art. 5 (e)): with margins published, a suppressed cell could be recovered by
 //! subtracting published cells from a published total. On the additive relations of the table
@@ -51,7 +53,7 @@ pub const MIN_THRESHOLD: u64 = 3;
 pub enum SdcError {
     #[error("the threshold on distinct {what} is {value}: it cannot be below {MIN_THRESHOLD}")]
     ThresholdTooLow { what: &'static str, value: u64 },
-    #[error("{0:?} is not a dominance rule: use nk:N,K (N = 1 or 2 largest contributors, K % of the cell, 50–100), p:P (P % , 1–100) or none")]
+    #[error("{0:?} is not a dominance rule: use N,K (N = 1 or 2 largest contributors, K % of the cell, 50–100; also nk:N,K), P% (P % of the largest, 1–100; also p:P) or no")]
     Dominance(String),
 }
 
@@ -96,16 +98,36 @@ impl Dominance {
     }
 }
 
+impl fmt::Display for Dominance {
+    /// `2,85`, `80%`, `no`: the form `--dominanza` takes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dominance::NK { n, k } => write!(f, "{n},{k}"),
+            Dominance::P { p } => write!(f, "{p}%"),
+            Dominance::None => f.write_str("no"),
+        }
+    }
+}
+
 impl std::str::FromStr for Dominance {
     type Err = SdcError;
 
-    /// `nk:2,85`, `p:80` or `none`.
+    /// `2,85` (or `nk:2,85`), `80%` (or `p:80`), `no` (or `none`).
     fn from_str(s: &str) -> Result<Dominance, SdcError> {
         let bad = || SdcError::Dominance(s.to_string());
         let t = s.trim().to_ascii_lowercase();
-        if t == "none" {
+        if t == "none" || t == "no" {
             return Ok(Dominance::None);
         }
+        let t = match t.strip_suffix('%') {
+            Some(p) if !p.contains(':') => format!("p:{p}"),
+            _ => t,
+        };
+        let t = if t.contains(',') && !t.starts_with("nk:") {
+            format!("nk:{t}")
+        } else {
+            t
+        };
         if let Some(rest) = t.strip_prefix("nk:") {
             let (n, k) = rest.split_once(',').ok_or_else(bad)?;
             let n: u8 = n.trim().parse().map_err(|_| bad())?;
@@ -218,10 +240,14 @@ pub enum Status {
     /// Only in [`Mode::Confidential`]: published without protection.
     #[serde(rename = "riservata")]
     Confidential,
+    /// Already released by its publisher (open data): shown as is, never suppressed, never
+    /// withheld to protect another cell (preset by the caller).
+    #[serde(rename = "pubblico")]
+    Public,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Ok,
         Status::SuppressedPrimary,
         Status::SuppressedSecondary,
@@ -229,6 +255,7 @@ impl Status {
         Status::NotAvailable,
         Status::StructuralZero,
         Status::Confidential,
+        Status::Public,
     ];
 
     pub fn code(&self) -> i32 {
@@ -240,6 +267,7 @@ impl Status {
             Status::NotAvailable => -1,
             Status::StructuralZero => -2,
             Status::Confidential => 0,
+            Status::Public => 2,
         }
     }
 
@@ -256,12 +284,22 @@ impl Status {
             Status::NotAvailable => "non_disponibile",
             Status::StructuralZero => "zero_strutturale",
             Status::Confidential => "riservata",
+            Status::Public => "pubblico",
         }
     }
 
     /// Whether the value is shown in the output.
     pub fn is_published(&self) -> bool {
-        matches!(self, Status::Ok | Status::Perturbed | Status::Confidential)
+        matches!(
+            self,
+            Status::Ok | Status::Perturbed | Status::Confidential | Status::Public
+        )
+    }
+
+    /// Whether secondary suppression may withhold the cell to protect another: a published cell
+    /// that is not already public.
+    pub fn can_withhold(&self) -> bool {
+        matches!(self, Status::Ok | Status::Perturbed)
     }
 
     pub fn is_suppressed(&self) -> bool {
@@ -392,6 +430,8 @@ pub struct Report {
     pub not_available: usize,
     pub structural_zero: usize,
     pub confidential: usize,
+    /// Cells already public (open data), shown as released.
+    pub public: usize,
     /// Additive equations taken into account.
     pub equations: usize,
     /// Secondary suppressions added because the exact audit found a recoverable cell.
@@ -417,6 +457,7 @@ impl Report {
             Status::NotAvailable => self.not_available,
             Status::StructuralZero => self.structural_zero,
             Status::Confidential => self.confidential,
+            Status::Public => self.public,
         }
     }
 
@@ -431,6 +472,7 @@ impl Report {
                 Status::NotAvailable => &mut self.not_available,
                 Status::StructuralZero => &mut self.structural_zero,
                 Status::Confidential => &mut self.confidential,
+                Status::Public => &mut self.public,
             };
             *slot += 1;
         }
@@ -472,6 +514,7 @@ impl fmt::Display for Report {
             (self.perturbed, "perturbate"),
             (self.not_available, "non disponibili"),
             (self.structural_zero, "zeri strutturali"),
+            (self.public, "già pubbliche (dati aperti)"),
         ] {
             if n > 0 {
                 write!(f, ", {label} {}", m(n))?;
@@ -563,7 +606,7 @@ fn confidential(cells: &[Cell]) -> Protection {
     let status: Vec<Status> = cells
         .iter()
         .map(|c| match c.preset {
-            Some(s @ (Status::NotAvailable | Status::StructuralZero)) => s,
+            Some(s @ (Status::NotAvailable | Status::StructuralZero | Status::Public)) => s,
             _ if c.value.is_some_and(|v| v.is_finite()) => Status::Confidential,
             _ => Status::NotAvailable,
         })
@@ -608,7 +651,7 @@ impl<'a> Secondary<'a> {
     }
 
     fn suppress(&mut self, cell: usize, status: &mut [Status]) {
-        debug_assert!(status[cell].is_published());
+        debug_assert!(status[cell].can_withhold());
         status[cell] = Status::SuppressedSecondary;
         for &e in self.system.equations_of(cell) {
             self.unknowns[e] += 1;
@@ -640,7 +683,7 @@ impl<'a> Secondary<'a> {
         self.system
             .members(e)
             .iter()
-            .filter(|m| status[m.cell].is_published())
+            .filter(|m| status[m.cell].can_withhold())
             .map(|m| {
                 let v = self.cells[m.cell].value.unwrap_or(0.0).abs();
                 let opens = self
@@ -686,9 +729,9 @@ impl<'a> Secondary<'a> {
                 }
             });
             match proposal {
-                Some(members) if members.iter().any(|&(c, _)| status[c].is_published()) => {
+                Some(members) if members.iter().any(|&(c, _)| status[c].can_withhold()) => {
                     for &(c, _) in &members {
-                        if status[c].is_published() {
+                        if status[c].can_withhold() {
                             // Marked now so that the next hypercube counts it as free.
                             status[c] = Status::SuppressedSecondary;
                             hypercubes.push(c);

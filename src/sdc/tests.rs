@@ -258,6 +258,7 @@ fn status_codes_and_labels() {
         (Status::NotAvailable, -1, "non_disponibile", false),
         (Status::StructuralZero, -2, "zero_strutturale", false),
         (Status::Confidential, 0, "riservata", true),
+        (Status::Public, 2, "pubblico", true),
     ];
     for (s, code, label, published) in expected {
         assert_eq!(s.code(), code);
@@ -267,7 +268,7 @@ fn status_codes_and_labels() {
         assert_eq!(Status::from_code(code), Some(s));
         assert_eq!(serde_json::to_string(&s).expect("serialisable"), format!("\"{label}\""));
     }
-    assert_eq!(Status::from_code(2), None);
+    assert_eq!(Status::from_code(3), None);
     assert!(Status::StructuralZero.is_known());
     assert!(!Status::NotAvailable.is_known());
     assert!(Status::SuppressedSecondary.is_suppressed() && !Status::NotAvailable.is_suppressed());
@@ -971,4 +972,45 @@ fn dominance_rules_on_hand_made_magnitudes() {
     for bad in ["nk:3,85", "nk:2,40", "nk:2", "p:0", "p:101", "k:2,85", ""] {
         assert!(bad.parse::<Dominance>().is_err(), "{bad}");
     }
+}
+
+#[test]
+fn dominance_is_written_as_the_cli_takes_it() {
+    assert_eq!("2,85".parse::<Dominance>(), Ok(Dominance::NK { n: 2, k: 85 }));
+    assert_eq!("1,60".parse::<Dominance>(), Ok(Dominance::NK { n: 1, k: 60 }));
+    assert_eq!("80%".parse::<Dominance>(), Ok(Dominance::P { p: 80 }));
+    assert_eq!("no".parse::<Dominance>(), Ok(Dominance::None));
+    for d in [Dominance::NK { n: 2, k: 85 }, Dominance::P { p: 80 }, Dominance::None] {
+        assert_eq!(d.to_string().parse::<Dominance>(), Ok(d), "round trip of {d}");
+    }
+    for bad in ["3,85", "2,40", "0%", "101%", "p:%", "si"] {
+        assert!(bad.parse::<Dominance>().is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn public_cells_are_shown_and_never_withheld_for_another() {
+    // total = a + b; a has 1 worker (primary), b and the total are public: a stays the only
+    // suppressed cell (recoverable, and the report says so), nothing public is withheld.
+    let cells = vec![
+        count(10.0, 1, 1),
+        count(20.0, 0, 0).with_preset(Status::Public),
+        count(30.0, 0, 0).with_preset(Status::Public),
+    ];
+    let eqs = vec![Equation::sum(2, vec![0, 1])];
+    let p = protect(&cells, &eqs, &Mode::default());
+    assert_eq!(
+        p.status,
+        vec![Status::SuppressedPrimary, Status::Public, Status::Public]
+    );
+    assert_eq!(p.report.public, 2);
+    assert!(p.report.to_string().contains("già pubbliche (dati aperti) 2"));
+    // A table of public cells only: nothing suppressed, whatever the contributors.
+    let all_public: Vec<Cell> = (0..3)
+        .map(|i| count(f64::from(i), 0, 0).with_preset(Status::Public))
+        .collect();
+    let p = protect(&all_public, &[Equation::sum(2, vec![0, 1])], &Mode::default());
+    assert!(p.status.iter().all(|s| *s == Status::Public));
+    let c = protect(&all_public, &[], &Mode::Confidential);
+    assert!(c.status.iter().all(|s| *s == Status::Public));
 }

@@ -387,9 +387,26 @@ pub fn read(name: &str, bytes: &[u8], forced: Option<CigFormat>) -> Result<CigFi
 
 /// The line (from 1) of a record that starts at byte `pos` of `text`: a `\n` at `pos` (the
 /// end of a CRLF, where the csv crate leaves its position) belongs to the line before.
-fn line_at(text: &str, pos: u64) -> u64 {
-    let end = (pos as usize + 1).min(text.len());
-    1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u64
+/// The line numbers of byte positions met in increasing order, counted incrementally so that a
+/// file of hundreds of thousands of rows is not rescanned from the top for each (a position
+/// before the last one restarts the count).
+struct Lines<'t> {
+    text: &'t [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    /// 1 + the line ends up to and including `pos`.
+    fn at(&mut self, pos: u64) -> u64 {
+        let end = (pos as usize + 1).min(self.text.len());
+        if end < self.pos {
+            (self.pos, self.line) = (0, 1);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.pos..end]).count() as u64;
+        self.pos = end;
+        self.line
+    }
 }
 
 /// The state of one file being read.
@@ -459,10 +476,15 @@ impl Reader<'_> {
         };
         let mut keys: BTreeMap<(i32, u32, String, String, String), u64> = BTreeMap::new();
         let mut rec = csv::StringRecord::new();
+        let mut lines = Lines {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        };
         loop {
             // The reader's position before a record is where the record starts (the csv
             // crate's record positions are off after the header and with CRLF).
-            let line = line_at(text, rdr.position().byte());
+            let line = lines.at(rdr.position().byte());
             match rdr.read_record(&mut rec) {
                 Ok(true) => {}
                 Ok(false) => break,

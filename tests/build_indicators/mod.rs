@@ -26,6 +26,17 @@ fn built_synthetic() -> &'static Lake {
             let (d, lake) = tmp_lake("build");
             ingest(&lake, &key(), &[synthetic().join("unilav")], &opts()).unwrap();
             build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+            // The province's INPS open data too, as `oml demo` loads them (the cig_* indicators).
+            let inps = ["cig_fondi_ore.csv", "integrazioni_salariali_lavoratori.csv"]
+                .map(|f| synthetic().join("inps").join(f));
+            let cig = oml::ingest::cig::CigOptions {
+                format: None,
+                land: oml::ingest::tables::LandOptions {
+                    vintage: chrono::NaiveDate::from_ymd_opt(2024, 1, 31),
+                    fail_before_commit: false,
+                },
+            };
+            oml::ingest::cig::ingest_cig(&lake, &inps, &cig).unwrap();
             (d, lake)
         })
         .1
@@ -43,6 +54,7 @@ fn run(lake: &Lake, name: &str, by: &[&str], period: Option<(&str, &str)>, p: Pe
             totals: true,
             mode,
             territory: Default::default(),
+            parameters: Default::default(),
         },
     )
     .unwrap()

@@ -27,6 +27,7 @@ fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
             history_years: 5,
             min_workers: 3,
             min_employers: 3,
+            dominanza: None,
         };
         let w = run(&lake, &spec, &|_| {}).unwrap();
         (d, lake, w)

@@ -1,7 +1,8 @@
 //! `oml ingest cig` end to end on the hand-made INPS fixtures of `tests/fixtures/cig/` (written
 //! from DOMAIN.md §4: BOM, CRLF, INPS region spellings, months in alphabetical order, `;` and
 //! `1.234,5`, empty cells, wide layouts): totals to the unit, spellings mapped, reload adds
-//! nothing, a newer vintage restates its keys, a malformed file leaves the lake unchanged.
+//! nothing, a newer vintage restates its keys, a malformed file leaves the lake unchanged. The
+//! CIG indicators over them: `indicatori.rs`.
 
 use oml::ingest::cig::{ingest_cig, CigOptions};
 use oml::ingest::tables::{LandOptions, LandReport};
@@ -317,3 +318,4 @@ fn cig_the_cli_reports_totals_and_refuses_an_unknown_layout() {
         "{err}"
     );
 }
+mod indicatori;

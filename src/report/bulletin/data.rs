@@ -8,6 +8,7 @@ use crate::analytics::indicators::{
 use crate::analytics::Session;
 use crate::lake::Lake;
 use crate::model::period::Period;
+use crate::reference::LivelloTerritorio;
 use crate::sdc::{self, Cell, DisclosureConfig, Equation, Mode, Status};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -149,6 +150,10 @@ pub struct Figures {
     pub region: Option<Cube>,
     /// Whether the comparison period is inside the lake's coverage.
     pub has_previous: bool,
+    /// The INPS CIG hours of the lake (public open data, outside the joint protection).
+    pub cig: Option<super::cig::CigFigures>,
+    /// The ISTAT unemployment rates of the province, its region and Italy, with their source.
+    pub unemployment: super::unemployment::Rates,
     pub rules: DisclosureConfig,
     /// The joint protection of all the cubes.
     pub protection: sdc::Report,
@@ -199,6 +204,7 @@ impl Ctx<'_> {
             totals: true,
             mode: Mode::Protected(self.rules),
             territory,
+            parameters: Default::default(),
         };
         let command = command_line(&req, &self.province);
         let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
@@ -331,6 +337,23 @@ impl Figures {
         } else {
             None
         };
+        progress("cassa integrazione e tasso di disoccupazione");
+        let region_name = region.map(|r| r.nome.clone()).unwrap_or_default();
+        let cig = super::cig::figures(
+            &session,
+            period,
+            series_from,
+            (&prov.istat, &prov.nome),
+            (&prov.regione_istat, &region_name),
+        )?;
+        let unemployment = super::unemployment::annual_rates(
+            Some(&session),
+            &[
+                (&prov.nome, LivelloTerritorio::Provincia, &prov.istat),
+                (&region_name, LivelloTerritorio::Regione, &prov.regione_istat),
+                ("Italia", LivelloTerritorio::Italia, "IT"),
+            ],
+        )?;
         let mut figures = Figures {
             province_name: prov.nome.clone(),
             province,
@@ -352,6 +375,8 @@ impl Figures {
             mobility,
             region: region_cube,
             has_previous,
+            cig,
+            unemployment,
             rules,
             protection: sdc::Report::default(),
         };

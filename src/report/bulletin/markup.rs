@@ -158,6 +158,7 @@ struct TableView<'a> {
     rows: Vec<RowView>,
     sources: &'a [String],
     notes: &'a [String],
+    fonte: &'a str,
 }
 
 #[derive(Serialize)]
@@ -245,6 +246,7 @@ impl<'a> TableView<'a> {
             rows,
             sources: &t.sources,
             notes: &t.notes,
+            fonte: &t.fonte,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! [`markup`] renders the HTML page and the Markdown from the templates of `templates/bulletin/`;
 //! [`render`] writes the files, all into a staging folder renamed into place at the end.
 
+pub mod cig;
 pub mod data;
 pub mod markup;
 pub mod render;
@@ -49,6 +50,10 @@ pub struct BulletinSpec {
     pub min_workers: u64,
     #[serde(default = "default_threshold")]
     pub min_employers: u64,
+    /// The dominance rule for magnitudes (`2,85`, `80%`, `no`; default `2,85`): see
+    /// `sdc::Dominance`. No table of the bulletin carries employer contributions yet.
+    #[serde(default)]
+    pub dominanza: Option<String>,
 }
 
 fn default_history_years() -> u32 {
@@ -61,7 +66,11 @@ fn default_threshold() -> u64 {
 impl BulletinSpec {
     /// The validated disclosure thresholds of the bulletin (at least the legal minimum).
     pub fn disclosure(&self) -> Result<crate::sdc::DisclosureConfig> {
-        Ok(crate::sdc::DisclosureConfig::new(self.min_workers, self.min_employers)?)
+        let config = crate::sdc::DisclosureConfig::new(self.min_workers, self.min_employers)?;
+        Ok(match &self.dominanza {
+            Some(d) => config.with_dominance(d.parse()?),
+            None => config,
+        })
     }
 }
 
@@ -192,6 +201,8 @@ pub struct TableBlock {
     /// The `oml indicators …` commands that give the same numbers.
     pub sources: Vec<String>,
     pub notes: Vec<String>,
+    /// The source line under the table (default: OML's processing of the CO).
+    pub fonte: String,
 }
 
 /// A chart of the bulletin and its file stem.
@@ -212,7 +223,14 @@ impl TableBlock {
             rows,
             sources: vec![source.to_string()],
             notes: vec![],
+            fonte: "elaborazioni OML su dati CO".to_string(),
         }
+    }
+
+    /// Builder: the source line of a table not built on the CO.
+    pub fn with_fonte(mut self, fonte: &str) -> Self {
+        self.fonte = fonte.to_string();
+        self
     }
 
     /// Builder: one more command that gives numbers of the table.

@@ -1,34 +1,21 @@
 //! Section "Disoccupazione": the CO do not measure unemployment, so the section shows ISTAT's
-//! Labour Force Survey rates for the province, the region and Italy (g08, t10).
+//! Labour Force Survey rates for the province, the region and Italy (g08, t10), from the lake
+//! (`oml ingest istat`) or the shipped export, the source stated.
 
 use super::common::{bars, text, Ctx, SOURCE_RFL};
-use crate::reference::LivelloTerritorio;
-use crate::report::bulletin::unemployment::annual_rates;
 use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
 use crate::report::charts::{Chart, Series};
 use crate::report::format::fmt_dec;
-use crate::sources::istat_rfl;
 use anyhow::Result;
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let region = c.f.region_name.clone().unwrap_or_default();
     let territories = [c.f.province_name.as_str(), region.as_str(), "Italia"];
-    let province_istat = crate::reference::Reference::get()
-        .provincia(&c.f.province)
-        .map(|p| p.istat.clone())
-        .unwrap_or_default();
-    let rates = annual_rates(&[
-        (territories[0], LivelloTerritorio::Provincia, province_istat.as_str()),
-        (
-            territories[1],
-            LivelloTerritorio::Regione,
-            c.f.region_code.as_deref().unwrap_or_default(),
-        ),
-        (territories[2], LivelloTerritorio::Italia, "IT"),
-    ])?;
-    let mut blocks = vec![Block::Paragraph(
-        "Le comunicazioni obbligatorie non misurano la disoccupazione: il lago non contiene ancora le dichiarazioni di immediata disponibilità (DID) né lo stock dei disoccupati registrati. Si riporta il tasso di disoccupazione della Rilevazione sulle forze di lavoro ISTAT (15-74 anni), ultimi anni disponibili nei dati di riferimento del progetto, per la provincia, la regione e l'Italia.".into(),
-    )];
+    let rates = &c.f.unemployment.rates;
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Le comunicazioni obbligatorie non misurano la disoccupazione: il lago non contiene ancora le dichiarazioni di immediata disponibilità (DID) né lo stock dei disoccupati registrati. Si riporta il tasso di disoccupazione della Rilevazione sulle forze di lavoro ISTAT (15-74 anni), ultimi anni disponibili, per la provincia, la regione e l'Italia. Fonte: {}.",
+        c.f.unemployment.fonte
+    ))];
     if rates.is_empty() {
         blocks.push(Block::Paragraph("Nessun dato ISTAT per questo territorio.".into()));
         return Ok(blocks);
@@ -88,9 +75,10 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     )));
     let mut header = vec!["Territorio".to_string(), "Sesso".to_string()];
     header.extend(years.iter().map(|y| y.to_string()));
-    let source = format!("{} (ISTAT, Rilevazione sulle forze di lavoro)", istat_rfl::SHIPPED_PATH);
+    let source = c.f.unemployment.fonte.clone();
     let title = "Tasso di disoccupazione (15-74 anni, %)";
     let table = TableBlock::new("t10_tasso_disoccupazione", title, header, rows, &source);
+    let table = table.with_fonte("ISTAT, Rilevazione sulle forze di lavoro");
     blocks.push(Block::Table(table.with_note(
         "Dati ISTAT già pubblicati: non soggetti al controllo della riservatezza di OML.",
     )));

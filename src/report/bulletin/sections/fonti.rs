@@ -5,7 +5,7 @@ use crate::report::bulletin::Block;
 use anyhow::Result;
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
-    Ok(vec![Block::List(vec![
+    let mut list = vec![
         format!(
             "Comunicazioni Obbligatorie (modelli UNILAV): elaborazioni OML, lago aggiornato al {}.",
             c.f.horizon.format("%d/%m/%Y")
@@ -16,5 +16,13 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         "Carattere tipografico: DejaVu Sans (licenza Bitstream Vera / DejaVu), incorporato nel programma.".into(),
         format!("Prodotto con OML {} (Osservatorio del Mercato del Lavoro), licenza EUPL-1.2.", env!("CARGO_PKG_VERSION")),
         format!("Soglie di riservatezza applicate: {} lavoratori e {} datori per cella.", c.spec.min_workers, c.spec.min_employers),
-    ])])
+    ];
+    if let Some(cig) = &c.f.cig {
+        list.insert(1, format!("Fonte: {} (INPS, licenza CC BY); dati già pubblicati, riportati senza ulteriore controllo della riservatezza.", cig.fonte));
+    }
+    list.insert(
+        1 + usize::from(c.f.cig.is_some()),
+        format!("Tasso di disoccupazione: {}.", c.f.unemployment.fonte),
+    );
+    Ok(vec![Block::List(list)])
 }

@@ -93,6 +93,9 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             say_var(variation(&r_att, &r_att0))
         ));
     }
+    if let Some(s) = super::cig::sentence(c) {
+        paras.push(s);
+    }
 
     let mut rows = Vec::new();
     let mut row = |label: &str, cur: Figure, prev: Figure, pct: bool| {
