@@ -92,6 +92,25 @@ fn query_strings(lake: &Lake, sql: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// Everything of the lake folder that a load could change: the manifest and the file list.
+fn snapshot(lake: &Lake) -> (String, Vec<String>) {
+    let manifest = std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap_or_default();
+    let mut files = Vec::new();
+    fn walk(d: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() && !p.is_symlink() {
+                walk(&p, out);
+            } else {
+                out.push(p.display().to_string());
+            }
+        }
+    }
+    walk(&lake.root, &mut files);
+    files.sort();
+    (manifest, files)
+}
+
 fn count(lake: &Lake, sql: &str) -> u64 {
     query_strings(lake, sql)[0][0].parse().unwrap()
 }

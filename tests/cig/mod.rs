@@ -43,25 +43,6 @@ fn sql(lake: &Lake, q: &str) -> Vec<Vec<String>> {
     super::query_strings(lake, q)
 }
 
-/// Everything of the lake folder that a load could change: the manifest and the file list.
-fn snapshot(lake: &Lake) -> (String, Vec<String>) {
-    let manifest = std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap_or_default();
-    let mut files = Vec::new();
-    fn walk(d: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() && !p.is_symlink() {
-                walk(&p, out);
-            } else {
-                out.push(p.display().to_string());
-            }
-        }
-    }
-    walk(&lake.root, &mut files);
-    files.sort();
-    (manifest, files)
-}
-
 #[test]
 fn cig_every_layout_lands_with_its_totals_to_the_unit() {
     let (_d, lake) = super::tmp_lake("cig");
@@ -173,11 +154,11 @@ fn cig_reload_adds_nothing_and_a_newer_vintage_supersedes() {
     let (dir, lake) = super::tmp_lake("cig-vintage");
     let first = fixture("integrazioni_salariali_domande.csv");
     load(&lake, std::slice::from_ref(&first), "2024-03-01").unwrap();
-    let before = snapshot(&lake);
+    let before = crate::snapshot(&lake);
     let again = load(&lake, std::slice::from_ref(&first), "2024-06-01").unwrap();
     assert!(again.caricati.is_empty());
     assert_eq!(again.gia_presenti.len(), 1);
-    assert_eq!(snapshot(&lake), before, "a reload changed the lake");
+    assert_eq!(crate::snapshot(&lake), before, "a reload changed the lake");
 
     // INPS revises past months: the newer vintage restates two keys and adds one.
     let newer = dir.path().join("domande-rev.csv");
@@ -222,7 +203,7 @@ fn cig_reload_adds_nothing_and_a_newer_vintage_supersedes() {
 fn cig_a_malformed_file_of_each_kind_is_refused_and_the_lake_is_unchanged() {
     let (dir, lake) = super::tmp_lake("cig-bad");
     load(&lake, &[fixture("cig_provinciale.csv")], "2024-09-01").unwrap();
-    let before = snapshot(&lake);
+    let before = crate::snapshot(&lake);
     let cases: [(&str, &str, Option<CigFormat>, &[&str]); 6] = [
         (
             "a.csv",
@@ -275,7 +256,7 @@ fn cig_a_malformed_file_of_each_kind_is_refused_and_the_lake_is_unchanged() {
         for w in want {
             assert!(err.contains(w), "{name}: «{w}» not in: {err}");
         }
-        assert_eq!(snapshot(&lake), before, "{name}: the lake changed");
+        assert_eq!(crate::snapshot(&lake), before, "{name}: the lake changed");
     }
 }
 

@@ -9,25 +9,6 @@ use super::{did, loaded, one, province};
 use oml::lake::Lake;
 use std::path::Path;
 
-/// The manifest and every file under the lake.
-fn snapshot(lake: &Lake) -> (String, Vec<String>) {
-    let manifest = std::fs::read_to_string(lake.root.join("_manifest.json")).unwrap_or_default();
-    let mut files = Vec::new();
-    fn walk(d: &Path, out: &mut Vec<String>) {
-        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() && !p.is_symlink() {
-                walk(&p, out);
-            } else {
-                out.push(p.display().to_string());
-            }
-        }
-    }
-    walk(&lake.root, &mut files);
-    files.sort();
-    (manifest, files)
-}
-
 /// Every text value of every Parquet file of the lake's current generation.
 fn texts(lake: &Lake) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -100,7 +81,7 @@ fn registri_malformed_file_is_refused_and_the_lake_unchanged() {
         &[(&format!("D1;{a};RILASCIO;2020-01-10;PO01;CPI;;02;;;;;;;"), "-")],
     );
     did(&lake, &[ok]).unwrap();
-    let before = snapshot(&lake);
+    let before = crate::snapshot(&lake);
     // A header without `evento`: refused, naming the missing column and the columns seen.
     let bad = d.path().join("bad.csv");
     std::fs::write(
@@ -114,7 +95,7 @@ fn registri_malformed_file_is_refused_and_the_lake_unchanged() {
         "{e}"
     );
     assert!(!e.contains(&a), "{e}");
-    assert_eq!(snapshot(&lake), before);
+    assert_eq!(crate::snapshot(&lake), before);
     // A good file and a bad one together: nothing of either is loaded.
     let ok2 = write(
         d.path(),
@@ -123,7 +104,7 @@ fn registri_malformed_file_is_refused_and_the_lake_unchanged() {
         &[(&format!("D9;{a};RILASCIO;2021-01-10;PO01;CPI;;02;;;;;;;"), "-")],
     );
     assert!(did(&lake, &[ok2, bad]).is_err());
-    assert_eq!(snapshot(&lake), before);
+    assert_eq!(crate::snapshot(&lake), before);
     // A quoted line break: one record over two lines is refused naming the line.
     let spans = d.path().join("spans.csv");
     std::fs::write(
@@ -133,7 +114,7 @@ fn registri_malformed_file_is_refused_and_the_lake_unchanged() {
     .unwrap();
     let e = format!("{:#}", did(&lake, &[spans]).unwrap_err());
     assert!(e.contains("line 2"), "{e}");
-    assert_eq!(snapshot(&lake), before);
+    assert_eq!(crate::snapshot(&lake), before);
     // A crash before the manifest: the lake is as it was.
     let ok3 = write(
         d.path(),
@@ -148,7 +129,7 @@ fn registri_malformed_file_is_refused_and_the_lake_unchanged() {
         true
     )
     .is_err());
-    let after = snapshot(&lake);
+    let after = crate::snapshot(&lake);
     let committed = |s: &(String, Vec<String>)| -> Vec<String> {
         s.1.iter().filter(|p| !p.contains("/.gen/000002/")).cloned().collect()
     };
@@ -162,11 +143,11 @@ fn registri_reload_adds_nothing() {
     let (d, lake) = super::super::tmp_lake("registri-reload");
     let first = did(&lake, &[p.join("did.csv")]).unwrap();
     assert_eq!(first.caricati.len(), 1);
-    let before = snapshot(&lake);
+    let before = crate::snapshot(&lake);
     // The same file.
     let again = did(&lake, &[p.join("did.csv")]).unwrap();
     assert!(again.caricati.is_empty() && again.gia_presenti.len() == 1);
-    assert_eq!(snapshot(&lake), before);
+    assert_eq!(crate::snapshot(&lake), before);
     // The same records with CRLF line ends and the columns in another order.
     let text = std::fs::read_to_string(p.join("did.csv")).unwrap();
     let mut out = String::new();
@@ -180,7 +161,7 @@ fn registri_reload_adds_nothing() {
     std::fs::write(&copy, out).unwrap();
     let again = did(&lake, &[copy]).unwrap();
     assert!(again.caricati.is_empty() && again.gia_presenti.len() == 1, "{again:?}");
-    assert_eq!(snapshot(&lake), before);
+    assert_eq!(crate::snapshot(&lake), before);
     // Part of the file again, with one new record: the old ones are duplicates, the new one lands.
     let part: Vec<&str> = text.lines().take(4).collect();
     let a = cf("RSSMRA85T10A562");
