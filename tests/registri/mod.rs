@@ -215,3 +215,28 @@ fn registri_workers_link_to_co_eventi_by_pseudonym() {
         assert_eq!(found, ids.len().to_string(), "{ds}");
     }
 }
+
+/// With DID and mobility records in the lake, the bulletin no longer says the lake has none: it
+/// says they are loaded and not yet tabulated.
+#[test]
+fn registri_the_bulletin_says_which_records_the_lake_holds() {
+    let (d, lake) = loaded("registri-bulletin");
+    super::build(&lake, &oml::derive::BuildOptions::default(), &|_, _, _| {}).unwrap();
+    let spec = oml::report::bulletin::BulletinSpec {
+        province: "PO".into(),
+        period: "2016-Q4".parse().unwrap(),
+        out: d.path().join("bollettino"),
+        sections: None,
+        title: None,
+        history_years: 2,
+        min_workers: 3,
+        min_employers: 3,
+        dominanza: None,
+    };
+    oml::report::bulletin::run(&lake, &spec, &|_| {}).unwrap();
+    let md = std::fs::read_to_string(d.path().join("bollettino").join("bollettino.md")).unwrap();
+    assert!(md.contains("caricate con `oml ingest did`"), "Disoccupazione: {md}");
+    assert!(md.contains("caricate con `oml ingest mobilita`"), "Mobilità");
+    assert!(!md.contains("il lago non contiene ancora le dichiarazioni"));
+    assert!(!md.contains("il lago non contiene dati sulle iscrizioni"));
+}

@@ -154,6 +154,8 @@ pub struct Figures {
     pub cig: Option<super::cig::CigFigures>,
     /// The ISTAT unemployment rates of the province, its region and Italy, with their source.
     pub unemployment: super::unemployment::Rates,
+    /// Which individual records of the labour information system the lake holds.
+    pub registri: Registri,
     pub rules: DisclosureConfig,
     /// The joint protection of all the cubes.
     pub protection: sdc::Report,
@@ -354,6 +356,7 @@ impl Figures {
                 ("Italia", LivelloTerritorio::Italia, "IT"),
             ],
         )?;
+        let registri = Registri::of(&session)?;
         let mut figures = Figures {
             province_name: prov.nome.clone(),
             province,
@@ -377,6 +380,7 @@ impl Figures {
             has_previous,
             cig,
             unemployment,
+            registri,
             rules,
             protection: sdc::Report::default(),
         };
@@ -425,6 +429,32 @@ impl Figures {
             v.push(r);
         }
         v
+    }
+}
+
+/// Whether the lake holds DID records (`oml ingest did`) and mobility-list records (`oml ingest
+/// mobilita`): the sections say so rather than claim there are none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Registri {
+    pub did: bool,
+    pub mobilita: bool,
+}
+
+impl Registri {
+    fn of(session: &Session) -> Result<Registri> {
+        session
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM did_eventi), EXISTS (SELECT 1 FROM mobilita_eventi)",
+                [],
+                |r| {
+                    Ok(Registri {
+                        did: r.get(0)?,
+                        mobilita: r.get(1)?,
+                    })
+                },
+            )
+            .context("checking for DID and mobility-list records")
     }
 }
 

@@ -12,8 +12,13 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let region = c.f.region_name.clone().unwrap_or_default();
     let territories = [c.f.province_name.as_str(), region.as_str(), "Italia"];
     let rates = &c.f.unemployment.rates;
+    let did = if c.f.registri.did {
+        "il lago contiene le dichiarazioni di immediata disponibilità (DID, caricate con `oml ingest did`; vista `did_episodi`), ma le tavole sui disoccupati registrati non sono ancora nel bollettino"
+    } else {
+        "il lago non contiene ancora le dichiarazioni di immediata disponibilità (DID) né lo stock dei disoccupati registrati"
+    };
     let mut blocks = vec![Block::Paragraph(format!(
-        "Le comunicazioni obbligatorie non misurano la disoccupazione: il lago non contiene ancora le dichiarazioni di immediata disponibilità (DID) né lo stock dei disoccupati registrati. Si riporta il tasso di disoccupazione della Rilevazione sulle forze di lavoro ISTAT (15-74 anni), ultimi anni disponibili, per la provincia, la regione e l'Italia. Fonte: {}.",
+        "Le comunicazioni obbligatorie non misurano la disoccupazione: {did}. Si riporta il tasso di disoccupazione della Rilevazione sulle forze di lavoro ISTAT (15-74 anni), ultimi anni disponibili, per la provincia, la regione e l'Italia. Fonte: {}.",
         c.f.unemployment.fonte
     ))];
     if rates.is_empty() {

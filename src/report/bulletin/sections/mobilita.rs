@@ -14,8 +14,13 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let names = |code: &str| name_of(&SECTORS, code);
     let get = |o: &str, d: &str| cube.count(&c.cur, &[o, d], "transizioni");
     let total = get(TOTALE, TOTALE);
+    let liste = if c.f.registri.mobilita {
+        "il lago contiene le iscrizioni (caricate con `oml ingest mobilita`; vista `mobilita_iscrizioni`), ma le loro tavole non sono ancora nel bollettino"
+    } else {
+        "il lago non contiene dati sulle iscrizioni"
+    };
     let mut blocks = vec![Block::Paragraph(format!(
-        "{} {} lavoratori hanno cambiato datore di lavoro iniziando un nuovo rapporto entro 30 giorni dalla fine del precedente (transizioni da lavoro a lavoro, sul modello dei flussi job-to-job del Census statunitense). La matrice li classifica per macro-settore del rapporto cessato (righe) e di quello iniziato (colonne). Le liste di mobilità ex L. 223/1991 sono chiuse dal 2017 e il lago non contiene dati sulle iscrizioni.",
+        "{} {} lavoratori hanno cambiato datore di lavoro iniziando un nuovo rapporto entro 30 giorni dalla fine del precedente (transizioni da lavoro a lavoro, sul modello dei flussi job-to-job del Census statunitense). La matrice li classifica per macro-settore del rapporto cessato (righe) e di quello iniziato (colonne). Le liste di mobilità ex L. 223/1991 sono chiuse dal 2017 e {liste}.",
         capitalise(&c.period.in_name()),
         say(&total)
     ))];
