@@ -10,6 +10,7 @@
 //! start); the landing path is `ingest::registri`, the episode views are in
 //! `sql/intermediate/` (`did_episodi`, `mobilita_iscrizioni`).
 
+use super::schema::{b, d, s, text};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::sync::{Arc, OnceLock};
 
@@ -21,16 +22,6 @@ pub const CIG_LAVORATORI: &str = "cig_lavoratori";
 pub const MOBILITA_EVENTI: &str = "mobilita_eventi";
 /// Records of the three layouts refused, with the reason, where they were and a redacted excerpt.
 pub const REGISTRI_QUARANTENA: &str = "registri_quarantena";
-
-fn s(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, true)
-}
-fn req(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, false)
-}
-fn d(name: &str) -> Field {
-    Field::new(name, DataType::Date32, true)
-}
 
 /// The person columns derived from the CF and the declared attributes.
 fn person() -> Vec<Field> {
@@ -48,12 +39,12 @@ fn person() -> Vec<Field> {
 /// record's content (its identity across files: the same record loaded again adds nothing).
 fn provenance() -> Vec<Field> {
     vec![
-        req("formato"),
-        req("file_origine"),
+        text("formato"),
+        text("file_origine"),
         Field::new("riga", DataType::Int64, false),
-        req("sha256"),
-        req("id_caricamento"),
-        req("impronta_record"),
+        text("sha256"),
+        text("id_caricamento"),
+        text("impronta_record"),
     ]
 }
 
@@ -62,9 +53,9 @@ pub fn did_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
         let mut f = vec![
-            req("id_did"),
-            req("id_lavoratore"),
-            req("evento"),
+            text("id_did"),
+            text("id_lavoratore"),
+            text("evento"),
             Field::new("data_evento", DataType::Date32, false),
             s("cpi"),
             s("punto_servizio"),
@@ -85,15 +76,15 @@ pub fn cig_lavoratori_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
         let mut f = vec![
-            req("id_lavoratore"),
-            req("id_datore"),
-            req("tipo_intervento"),
+            text("id_lavoratore"),
+            text("id_datore"),
+            text("tipo_intervento"),
             Field::new("data_inizio", DataType::Date32, false),
             Field::new("data_fine", DataType::Date32, false),
             Field::new("giorni", DataType::Int64, false),
             Field::new("ore_autorizzate", DataType::Float64, false),
             Field::new("ore_utilizzate", DataType::Float64, true),
-            Field::new("zero_ore", DataType::Boolean, true),
+            b("zero_ore"),
             s("id_autorizzazione"),
             s("causale"),
             s("ateco_datore"),
@@ -113,15 +104,15 @@ pub fn mobilita_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
         let mut f = vec![
-            req("id_pratica"),
-            req("id_lavoratore"),
-            req("lista"),
-            req("evento"),
+            text("id_pratica"),
+            text("id_lavoratore"),
+            text("lista"),
+            text("evento"),
             Field::new("data_evento", DataType::Date32, false),
             s("causa"),
             s("id_datore"),
             d("data_licenziamento"),
-            Field::new("indennita", DataType::Boolean, true),
+            b("indennita"),
             d("data_fine_indennita"),
             s("cpi"),
             s("ateco_datore"),
@@ -139,15 +130,15 @@ pub fn quarantena_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
         Arc::new(Schema::new(vec![
-            req("formato"),
-            req("motivo"),
+            text("formato"),
+            text("motivo"),
             s("campo"),
-            req("dettaglio"),
-            req("file_origine"),
+            text("dettaglio"),
+            text("file_origine"),
             Field::new("riga", DataType::Int64, false),
             s("record_grezzo"),
-            req("sha256"),
-            req("id_caricamento"),
+            text("sha256"),
+            text("id_caricamento"),
         ]))
     })
     .clone()

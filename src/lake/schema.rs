@@ -36,13 +36,21 @@ pub fn dataset_schema(name: &str) -> Option<SchemaRef> {
     }
 }
 
-fn s(name: &str) -> Field {
+// Field builders shared by the schemas of the lake (`schema`, `tabelle`, `registri`).
+/// A nullable text column.
+pub(super) fn s(name: &str) -> Field {
     Field::new(name, DataType::Utf8, true)
 }
-fn d(name: &str) -> Field {
+/// A text column that is never empty.
+pub(super) fn text(name: &str) -> Field {
+    Field::new(name, DataType::Utf8, false)
+}
+/// A nullable date column.
+pub(super) fn d(name: &str) -> Field {
     Field::new(name, DataType::Date32, true)
 }
-fn b(name: &str) -> Field {
+/// A nullable boolean column.
+pub(super) fn b(name: &str) -> Field {
     Field::new(name, DataType::Boolean, true)
 }
 

@@ -6,6 +6,7 @@
 //! and a view of `sql/intermediate/` (`cig`) shows the latest per key. The landing path is
 //! `ingest::tables`.
 
+use super::schema::{s, text};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use std::sync::{Arc, OnceLock};
 
@@ -29,10 +30,6 @@ pub const DISOCCUPAZIONE_ISTAT: &str = "disoccupazione_istat_versioni";
 
 /// The key of a rate: a newer vintage of the same key supersedes an older one.
 pub const DISOCCUPAZIONE_ISTAT_KEY: [&str; 6] = ["anno", "periodo", "itter107", "sesso", "classe_eta", "misura"];
-
-fn text(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, false)
-}
 
 /// The provenance columns every aggregate table ends with.
 fn provenance() -> [Field; 6] {
@@ -84,7 +81,7 @@ pub fn disoccupazione_istat_schema() -> SchemaRef {
             text("classe_eta"),
             text("misura"),
             Field::new("valore", DataType::Float64, true),
-            Field::new("flag", DataType::Utf8, true),
+            s("flag"),
         ];
         f.extend(provenance());
         Arc::new(Schema::new(f))
