@@ -70,6 +70,19 @@ pub struct Event {
     pub causa: &'static str,
 }
 
+/// The DID resumes the day after the suspending job ends (`b`); an exit planned during the
+/// suspension moves to a month after the resumption.
+fn resume(ev: &mut Vec<Event>, exit_at: &mut i32, b: i32) {
+    ev.push(Event {
+        day: b + 1,
+        kind: "RIPRESA",
+        causa: "",
+    });
+    if *exit_at <= b {
+        *exit_at = b + 31;
+    }
+}
+
 fn rank(kind: &str) -> u8 {
     match kind {
         "RILASCIO" => 0,
@@ -235,18 +248,9 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
     let mut nsusp = 0;
     let exit_cause = |rng: &mut Rng| if rng.chance(0.6) { "01" } else { "02" };
     'jobs: for o in c.of(wi).filter(|o| o.start > r && o.start <= last) {
-        if let Some((_, b)) = susp {
-            if o.start > b {
-                ev.push(Event {
-                    day: b + 1,
-                    kind: "RIPRESA",
-                    causa: "",
-                });
-                if exit_at <= b {
-                    exit_at = b + 31;
-                }
-                susp = None;
-            }
+        if let Some((_, b)) = susp.filter(|&(_, b)| o.start > b) {
+            resume(&mut ev, &mut exit_at, b);
+            susp = None;
         }
         if susp.is_none() && exit_at < o.start && exit_at <= last {
             end = exit_at;
@@ -293,18 +297,9 @@ fn episode(c: &Careers, rng: &mut Rng, wi: u32, r: i32, origin: Option<Spell>, c
         break;
     }
     if end == NONE {
-        if let Some((_, b)) = susp {
-            if b < last {
-                ev.push(Event {
-                    day: b + 1,
-                    kind: "RIPRESA",
-                    causa: "",
-                });
-                if exit_at <= b {
-                    exit_at = b + 31;
-                }
-                susp = None;
-            }
+        if let Some((_, b)) = susp.filter(|&(_, b)| b < last) {
+            resume(&mut ev, &mut exit_at, b);
+            susp = None;
         }
         if susp.is_none() && exit_at <= last {
             end = exit_at;
