@@ -2,7 +2,10 @@
 -- point, counter, declared status, the person's attributes), the end and its cause
 -- (DEC_CAUSA_FINE_DID; NULL while open), the suspensions (count, days between each SOSPENSIONE and
 -- its RIPRESA or the end; `sospesa` when the last one is still running), the first benefit
--- (NASPI / DISCOLL) with its start and end, and the person's previous episode (by release date).
+-- (NASPI / DISCOLL) with its start and end, and the person's previous episode (by release date);
+-- then the citizenship area at the release (oml_area_cittadinanza) and the province and region of
+-- the CPI (oml_cpi_territorio), for the breakdowns and the territory filter of the indicators.
+-- Every suspension and benefit period of an episode is in did_periodi.
 -- Events are validated at ingest (one RILASCIO per id_did, nothing before it or after FINE,
 -- RIPRESA only after SOSPENSIONE), so the pairing below is by order (a RIPRESA and a new
 -- SOSPENSIONE may share a day).
@@ -57,8 +60,11 @@ SELECT r.id_did, r.id_lavoratore, r.data_rilascio, r.anno_rilascio, r.cpi, r.pun
     coalesce(s.sospesa, false) AS sospesa,
     p.prestazione, p.data_inizio_prestazione, p.data_fine_prestazione,
     lag(r.id_did) OVER w AS id_did_precedente,
-    lag(r.data_rilascio) OVER w AS data_rilascio_precedente
+    lag(r.data_rilascio) OVER w AS data_rilascio_precedente,
+    oml_area_cittadinanza(r.cittadinanza, r.data_rilascio) AS area_cittadinanza,
+    t.provincia, t.regione
 FROM rilasci r
+LEFT JOIN oml_cpi_territorio() t ON t.cpi = r.cpi
 LEFT JOIN fini f USING (id_did)
 LEFT JOIN sospensioni_ep s USING (id_did)
 LEFT JOIN prestazioni p ON p.id_did = r.id_did AND p.n = 1

@@ -15,6 +15,16 @@ CREATE OR REPLACE MACRO oml_nel_territorio(provincia, regione) AS
     (getvariable('oml_provincia') IS NULL OR provincia = getvariable('oml_provincia')::VARCHAR)
     AND (getvariable('oml_regione') IS NULL OR regione = getvariable('oml_regione')::VARCHAR);
 
+-- Citizenship area (ITALIA, UE, EXTRA_UE, APOLIDE) of a 3-digit Ministry code at a date, for the
+-- records that keep the code (DID, mobility lists; the CO store the area at ingest): rendered from
+-- reference/anpal/cittadinanze.csv and reference/oml/cittadinanze_ue.csv (dated EU membership).
+CREATE OR REPLACE MACRO oml_area_cittadinanza(codice, data) AS {{area_cittadinanza}};
+
+-- Province (sigla) and region (ISTAT code) of each CPI code (reference/oml/cpi_comuni.csv, and
+-- PRV-<sigla> for a comune outside it): the territory of records that carry a CPI, not a comune.
+CREATE OR REPLACE MACRO oml_cpi_territorio() AS TABLE
+    SELECT * FROM (VALUES {{cpi_territorio}}) t(cpi, provincia, regione);
+
 -- The rows of a relation (a view name: 'rapporti', 'segmenti', 'co_eventi') in the territory,
 -- with the breakdown columns they share: comune (of the workplace), settore (ISTAT
 -- macro-sector from the ATECO section), and the worker's, employer's and contract's columns,

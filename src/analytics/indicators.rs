@@ -33,11 +33,14 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 18] = [
+pub const DIMENSIONS: [(&str, &str); 21] = [
     ("comune", "comune della sede di lavoro (codice catastale)"),
-    ("cpi", "centro per l'impiego competente per la sede di lavoro"),
-    ("provincia", "provincia della sede di lavoro (sigla)"),
-    ("regione", "regione della sede di lavoro"),
+    (
+        "cpi",
+        "centro per l'impiego competente per la sede di lavoro (DID: il CPI della dichiarazione)",
+    ),
+    ("provincia", "provincia della sede di lavoro (sigla; DID: del CPI)"),
+    ("regione", "regione della sede di lavoro (codice ISTAT; DID: del CPI)"),
     ("settore", "macro-settore: agricoltura, industria, costruzioni, servizi"),
     ("ateco_sezione", "sezione ATECO 2007 del datore (A–U)"),
     ("ateco_divisione", "divisione ATECO 2007 del datore (2 cifre)"),
@@ -67,10 +70,28 @@ pub const DIMENSIONS: [(&str, &str); 18] = [
         "territorio",
         "territorio del dato INPS: codice ISTAT di regione o provincia, IT (solo indicatori cig_*)",
     ),
+    (
+        "punto_servizio",
+        "dove è stata resa la DID: CPI, SPORTELLO_COMUNALE, SPORTELLO_PARTNER, PORTALE (solo did)",
+    ),
+    (
+        "stato_occupazionale",
+        "condizione dichiarata nella DID, TAB_STATUSOCCUPAZ 01–05 (solo did)",
+    ),
+    (
+        "prestazione",
+        "prima prestazione dell'episodio di DID: NASPI, DISCOLL o NESSUNA (solo did)",
+    ),
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 2] = ["tipo_intervento", "territorio"];
+const DECLARED_ONLY: [&str; 5] = [
+    "tipo_intervento",
+    "territorio",
+    "punto_servizio",
+    "stato_occupazionale",
+    "prestazione",
+];
 
 /// The columns a file may return for the dominance rule: the largest and second largest
 /// contribution of one employer to the cell's value.
@@ -95,6 +116,9 @@ pub struct Indicator {
     pub dimensions: Option<Vec<String>>,
     /// The values are already public (`pubblico: si`, open data): shown, never suppressed.
     pub public: bool,
+    /// The records have no employer (`datori: no`: DID, mobility lists): the file returns an
+    /// empty `n_datori` and only the threshold on workers applies.
+    pub no_employers: bool,
     /// Parameters (`parametri: divisore_ore = 170; livello_territorio`) with their default as
     /// the header states it (the file applies it; None: the file chooses).
     pub parameters: Vec<(String, Option<String>)>,
@@ -107,7 +131,7 @@ pub struct Indicator {
 }
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-const META_KEYS: [&str; 11] = [
+const META_KEYS: [&str; 12] = [
     "indicatore",
     "ordine",
     "titolo",
@@ -117,6 +141,7 @@ const META_KEYS: [&str; 11] = [
     "identita",
     "dimensioni",
     "pubblico",
+    "datori",
     "parametri",
     "nota",
 ];
@@ -208,6 +233,7 @@ pub fn catalog() -> Vec<Indicator> {
             source: header_value(sql, "fonte").unwrap_or("").to_string(),
             dimensions: header_value(sql, "dimensioni").map(|v| list_of(Some(v))),
             public: header_value(sql, "pubblico").is_some_and(|v| v == "si"),
+            no_employers: header_value(sql, "datori").is_some_and(|v| v == "no"),
             parameters: parse_parameters(header_value(sql, "parametri").unwrap_or("")),
             notes: header_values(sql, "nota").map(str::to_string).collect(),
             sql,
@@ -284,7 +310,8 @@ pub struct Row {
     pub misura: String,
     pub valore: Option<f64>,
     pub n_lavoratori: u64,
-    pub n_datori: u64,
+    /// None for an indicator whose records have no employer (`datori: no`).
+    pub n_datori: Option<u64>,
     /// The two largest employer contributions to the value (dominance rule), when the file
     /// gives them.
     pub top: Option<[f64; 2]>,
@@ -390,7 +417,13 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
                 misura: misura.value(i).to_string(),
                 valore: v,
                 n_lavoratori: if nl.is_valid(i) { nl.value(i).max(0) as u64 } else { 0 },
-                n_datori: if nd.is_valid(i) { nd.value(i).max(0) as u64 } else { 0 },
+                // A NULL count is 0 (the cell fails the threshold), unless the file declares
+                // that its records have no employer.
+                n_datori: if ind.no_employers {
+                    None
+                } else {
+                    Some(if nd.is_valid(i) { nd.value(i).max(0) as u64 } else { 0 })
+                },
                 top: tops.as_ref().map(|t| {
                     let at = |k: usize| {
                         let a = t[k].as_primitive::<Float64Type>();
@@ -438,12 +471,17 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
                 bail!("{} takes only these breakdowns: {}", ind.name, own.join(", "))
             }
             None if DECLARED_ONLY.contains(&d.as_str()) => {
-                bail!("{d} is a breakdown of the cig_* indicators only")
+                let takers: Vec<&str> = catalog()
+                    .into_iter()
+                    .filter(|i| i.dimensions.as_ref().is_some_and(|own| own.contains(d)))
+                    .map(|i| i.name)
+                    .collect();
+                bail!("{d} is a breakdown of these indicators only: {}", takers.join(", "))
             }
             _ => {}
         }
     }
-    if ind.dimensions.is_some() && req.territory != Territory::default() {
+    if ind.public && req.territory != Territory::default() {
         bail!(
             "{} reads public aggregate tables: choose the territory with --by territorio, not --province/--region",
             ind.name
@@ -508,6 +546,21 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         report: protection.report,
         confidential: matches!(req.mode, Mode::Confidential),
     })
+}
+
+/// The source named in a table's notes, from the view the indicator reads (`fonte:`).
+fn source_label(view: &str, public: bool) -> &'static str {
+    match view {
+        _ if public => "dati aperti dell'INPS (cassa integrazione guadagni), caricati con oml ingest cig",
+        "did_episodi" => {
+            "DID (dichiarazioni di immediata disponibilità, D.Lgs. 150/2015) del sistema informativo lavoro, caricate con oml ingest did"
+        }
+        "mobilita_iscrizioni" => {
+            "liste di mobilità (L. 223/1991, fino al 2016) del sistema informativo lavoro, caricate con oml ingest mobilita"
+        }
+        "cig_lavoratori" => "lavoratori in cassa integrazione del sistema informativo lavoro, caricati con oml ingest cig-lavoratori",
+        _ => "dati delle Comunicazioni Obbligatorie",
+    }
 }
 
 /// The disclosure-control cells of an indicator's rows (key = periodo, then the breakdowns).
@@ -617,7 +670,7 @@ impl Table {
             self.rows
                 .iter()
                 .enumerate()
-                .map(|(i, r)| counted(i).then_some(r.n_datori as i64)),
+                .map(|(i, r)| r.n_datori.filter(|_| counted(i)).map(|n| n as i64)),
         )));
         for k in 0..self.indicator.parameters.len() {
             cols.push(Arc::new(StringArray::from_iter(
@@ -629,11 +682,7 @@ impl Table {
 
     /// Legend and provenance lines printed under the table.
     pub fn notes(&self) -> Vec<String> {
-        let fonte = if self.indicator.public {
-            "dati aperti dell'INPS (cassa integrazione guadagni), caricati con oml ingest cig"
-        } else {
-            "dati delle Comunicazioni Obbligatorie"
-        };
+        let fonte = source_label(&self.indicator.source, self.indicator.public);
         let mut v = vec![
             format!(
                 "Fonte: elaborazioni OML su {fonte}; indicatore sql/indicatori/{}.sql.",
@@ -663,12 +712,16 @@ impl Table {
         } else if self.confidential {
             v.push("ATTENZIONE: tabella riservata, NON protetta (--confidential): non pubblicabile.".into());
         } else {
-            v.push(
-                "Stato: ok = pubblicato; soppressa_primaria = meno di 3 lavoratori o di 3 datori; \
+            let soglia = if self.indicator.no_employers {
+                "meno di 3 persone"
+            } else {
+                "meno di 3 lavoratori o di 3 datori"
+            };
+            v.push(format!(
+                "Stato: ok = pubblicato; soppressa_primaria = {soglia}; \
                  soppressa_secondaria = nascosta perché non si possa ricavare per differenza; \
                  non_disponibile = non calcolabile."
-                    .into(),
-            );
+            ));
         }
         v
     }

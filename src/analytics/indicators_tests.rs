@@ -54,6 +54,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         source: String::new(),
         dimensions: None,
         public: false,
+        no_employers: false,
         parameters: vec![],
         notes: vec![],
         sql,

@@ -6,13 +6,15 @@ use super::{build, bulletin, ingest, Global};
 use anyhow::{Context, Result};
 use clap::Args;
 use oml::ingest::cig::{ingest_cig, CigOptions};
+use oml::ingest::registri;
 use oml::ingest::tables::LandOptions;
 use oml::ingest::IngestOptions;
+use oml::lake::Lake;
 use oml::model::period::Period;
 use oml::privacy::Key;
 use oml::report::bulletin::BulletinSpec;
 use oml::report::status::lake_summary;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -96,6 +98,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
             );
         }
     }
+    registri_demo(&lake, &key, &data)?;
     println!("\nRicostruisco i rapporti di lavoro (oml build) …");
     build::build_and_report(&lake, &Default::default(), true, g.quiet)?;
     println!();
@@ -132,4 +135,29 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         dominanza: None,
     };
     bulletin::write_and_report(&lake, &spec, g.quiet)
+}
+
+/// Loads the synthetic province's records of the labour information system (DID, workers in
+/// CIG, mobility lists), pseudonymised with the demo's key so that they link to the CO.
+fn registri_demo(lake: &Lake, key: &Key, data: &Path) -> Result<()> {
+    fn one<R: registri::Registro>(lake: &Lake, key: &Key, file: &Path) -> Result<()> {
+        if !file.exists() {
+            return Ok(());
+        }
+        let r = registri::ingest::<R>(lake, key, &[file.to_path_buf()])?;
+        for f in &r.caricati {
+            println!(
+                "  {}: {} record = {} accettati + {} in quarantena",
+                f.path, f.letti, f.accettati, f.quarantena
+            );
+        }
+        Ok(())
+    }
+    println!(
+        "\nAcquisisco DID, lavoratori in CIG e liste di mobilità di {} …",
+        data.display()
+    );
+    one::<registri::Did>(lake, key, &data.join("did.csv"))?;
+    one::<registri::CigLavoratori>(lake, key, &data.join("cig_lavoratori.csv"))?;
+    one::<registri::Mobilita>(lake, key, &data.join("mobilita.csv"))
 }

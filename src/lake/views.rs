@@ -1,7 +1,9 @@
 //! The lake's DuckDB views: the SQL of `sql/` (`crate::sql`) with each `{{dataset}}`
 //! placeholder replaced by a `read_parquet` over the dataset's hive partitions, or by an empty
 //! relation of the right schema (`catalog`) when the dataset has no file yet, and the build's
-//! horizon and coverage start filled in. A copy with paths relative to the lake is committed in
+//! horizon and coverage start filled in, and the two reference lookups the views of records
+//! without a comune need rendered from the code lists (`{{area_cittadinanza}}`: citizenship area
+//! of a code at a date; `{{cpi_territorio}}`: province and region of each CPI). A copy with paths relative to the lake is committed in
 //! every generation as `views.sql` (`duckdb -init views.sql`); sessions render it with absolute
 //! paths.
 
@@ -62,7 +64,77 @@ pub fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
     let b = manifest.build.as_ref();
     sql = sql.replace("{{orizzonte}}", &date(b.map(|b| b.orizzonte.as_str())));
     sql = sql.replace("{{inizio_copertura}}", &date(b.map(|b| b.inizio_copertura.as_str())));
+    sql = sql.replace("{{area_cittadinanza}}", &area_cittadinanza_sql());
+    sql = sql.replace("{{cpi_territorio}}", &cpi_territorio_sql());
     Ok(sql)
+}
+
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The citizenship area of `codice` (3-digit Ministry code) at `data`, as a SQL expression over
+/// the macro's parameters: the ANPAL list's area of each code, with the dated EU memberships of
+/// `reference/oml/cittadinanze_ue.csv` (the rule of `Cittadinanza::area_at`, which the CO apply
+/// at ingest); NULL for a missing or unknown code.
+fn area_cittadinanza_sql() -> String {
+    use crate::reference::{AreaCittadinanza, Reference};
+    let r = Reference::get();
+    let day = |d: chrono::NaiveDate| format!("DATE '{d}'");
+    let mut sql = String::from("CASE WHEN codice IS NULL THEN NULL");
+    let dated = r.periodi_ue();
+    for (code, ue) in &dated {
+        let mut inside = vec!["true".to_string()];
+        inside.extend(ue.from.map(|f| format!("data >= {}", day(f))));
+        inside.extend(ue.to.map(|t| format!("data <= {}", day(t))));
+        sql.push_str(&format!(
+            " WHEN codice = {} THEN CASE WHEN {} THEN 'UE' ELSE 'EXTRA_UE' END",
+            quoted(code),
+            inside.join(" AND ")
+        ));
+    }
+    for area in [
+        AreaCittadinanza::Italia,
+        AreaCittadinanza::Ue,
+        AreaCittadinanza::ExtraUe,
+        AreaCittadinanza::Apolide,
+    ] {
+        let codes: Vec<String> = r
+            .cittadinanze()
+            .iter()
+            .filter(|c| c.area == area && !dated.iter().any(|(d, _)| *d == c.codice))
+            .map(|c| quoted(&c.codice))
+            .collect();
+        if !codes.is_empty() {
+            sql.push_str(&format!(
+                " WHEN codice IN ({}) THEN '{}'",
+                codes.join(", "),
+                area.code()
+            ));
+        }
+    }
+    sql.push_str(" END");
+    sql
+}
+
+/// The rows `(cpi, provincia, regione)` of every CPI code a record may carry: the CPIs of
+/// `reference/oml/cpi_comuni.csv` with the province of their comuni, and `PRV-<sigla>` of every
+/// province (the code of a comune outside the table), as a SQL VALUES list; provincia is the
+/// sigla, regione the ISTAT region code, as in the CO views.
+fn cpi_territorio_sql() -> String {
+    use crate::reference::Reference;
+    let r = Reference::get();
+    let row = |cpi: &str, p: &crate::reference::Provincia| {
+        format!("({}, {}, {})", quoted(cpi), quoted(&p.sigla), quoted(&p.regione_istat))
+    };
+    let mut rows: Vec<String> = r.cpi_province().into_iter().map(|(c, p)| row(&c.codice, p)).collect();
+    rows.extend(
+        r.province()
+            .iter()
+            .filter(|p| !p.sigla.is_empty())
+            .map(|p| row(&format!("PRV-{}", p.sigla), p)),
+    );
+    rows.join(", ")
 }
 
 /// The views with paths relative to the lake (stored as `<lake>/views.sql`).

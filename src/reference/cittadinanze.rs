@@ -192,6 +192,14 @@ impl Reference {
         c.by_name.get(&normalize_label(nome)).map(|&i| &c.list.items()[i])
     }
 
+    /// The citizenships whose area changed in the CO era, with their EU membership period
+    /// (`reference/oml/cittadinanze_ue.csv`; outside it the area is EXTRA_UE), by code.
+    pub fn periodi_ue(&self) -> Vec<(&str, Validity)> {
+        let mut v: Vec<(&str, Validity)> = self.cittadinanze.ue.iter().map(|(k, p)| (k.as_str(), *p)).collect();
+        v.sort_by_key(|(k, _)| *k);
+        v
+    }
+
     /// The 199 citizenships, in file order.
     pub fn cittadinanze(&self) -> &[Cittadinanza] {
         self.cittadinanze.list.items()

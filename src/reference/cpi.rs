@@ -105,6 +105,28 @@ impl Reference {
         &self.cpi.list
     }
 
+    /// The province of each CPI of the table (that of the comuni of its catchment), by CPI code:
+    /// the territory of the records that carry a CPI and no comune (DID, mobility lists).
+    pub fn cpi_province(&self) -> Vec<(&Cpi, &super::Provincia)> {
+        let mut out: Vec<(&Cpi, &super::Provincia)> = Vec::new();
+        for (istat, &i) in &self.cpi.by_comune {
+            let cpi = &self.cpi.list[i];
+            if out.iter().any(|(c, _)| c.codice == cpi.codice) {
+                continue;
+            }
+            if let Some(p) = self
+                .comuni()
+                .iter()
+                .find(|c| &c.istat == istat)
+                .and_then(|c| self.provincia_of(c))
+            {
+                out.push((cpi, p));
+            }
+        }
+        out.sort_by(|a, b| a.0.codice.cmp(&b.0.codice));
+        out
+    }
+
     /// The CPI code of a comune, or `PRV-<sigla>` (e.g. `PRV-RM`) when the table has no CPI for
     /// it (`PRV-<ISTAT province code>` for the historical provinces without a sigla).
     pub fn cpi_code_or_province(&self, comune: &Comune) -> String {

@@ -2,7 +2,8 @@
 //!
 //! Rule (SISTAN, Regole deontologiche art. 5, and project rule): a cell is published only if at
 //! least `min_workers` distinct workers AND `min_employers` distinct employers contribute to it;
-//! both thresholds are 3 by default and can be raised, never lowered below 3. An empty cell
+//! both thresholds are 3 by default and can be raised, never lowered below 3. A table of records
+//! that have no employer (DID, mobility lists) has only the threshold on workers. An empty cell
 //! (value 0, no contributor) is not sensitive and is published.
 //!
 //! Every cell carries a status (QWI-style code + Italian label): `ok` 1, `soppressa_primaria` 5
@@ -328,7 +329,9 @@ pub struct Cell {
     pub measure: String,
     pub value: Option<f64>,
     pub n_workers: u64,
-    pub n_employers: u64,
+    /// None: the records behind the cell have no employer (DID, mobility lists), so only the
+    /// threshold on workers applies.
+    pub n_employers: Option<u64>,
     pub additive: bool,
     pub preset: Option<Status>,
     /// For a magnitude (hours, days, amounts): the two largest contributions of single
@@ -344,7 +347,7 @@ impl Cell {
             measure: measure.to_string(),
             value: Some(value),
             n_workers,
-            n_employers,
+            n_employers: Some(n_employers),
             additive: true,
             preset: None,
             top: None,
@@ -354,6 +357,13 @@ impl Cell {
     /// A magnitude cell with its two largest employer contributions (dominance rule).
     pub fn with_top(mut self, largest: f64, second: f64) -> Cell {
         self.top = Some([largest, second]);
+        self
+    }
+
+    /// A cell of records without employers (DID, mobility lists): the threshold on employers
+    /// does not apply.
+    pub fn without_employers(mut self) -> Cell {
+        self.n_employers = None;
         self
     }
 
@@ -398,12 +408,13 @@ pub fn primary_status(cell: &Cell, rules: &DisclosureConfig) -> Status {
     let Some(value) = cell.value.filter(|v| v.is_finite()) else {
         return Status::NotAvailable;
     };
-    if value == 0.0 && cell.n_workers == 0 && cell.n_employers == 0 {
+    if value == 0.0 && cell.n_workers == 0 && cell.n_employers.unwrap_or(0) == 0 {
         return Status::Ok;
     }
     let (min_w, min_e) = rules.effective();
     let dominated = cell.top.is_some_and(|top| rules.dominance.is_sensitive(value, top));
-    if cell.n_workers < min_w || cell.n_employers < min_e || dominated {
+    let few_employers = cell.n_employers.is_some_and(|n| n < min_e);
+    if cell.n_workers < min_w || few_employers || dominated {
         Status::SuppressedPrimary
     } else {
         Status::Ok

@@ -1,0 +1,121 @@
+-- indicatore: did
+-- ordine: 220
+-- titolo: Disoccupazione registrata: DID, stock, ingressi e uscite
+-- fonte: did_episodi
+-- dimensioni: cpi, provincia, regione, sesso, classe_eta, area_cittadinanza, livello_istruzione, punto_servizio, stato_occupazionale, prestazione
+-- datori: no
+-- additive: stock_inizio, stock_fine, ingressi, uscite, uscite_istanza_lavoratore, uscite_decadenza, uscite_assunzione, uscite_mobilita, stock_fine_sospese, stock_fine_con_prestazione, ingressi_con_prestazione, ingressi_ripetuti, ingressi_cpi, ingressi_sportello_comunale, ingressi_sportello_partner, ingressi_portale, uscite_durata_fino_90, uscite_durata_91_180, uscite_durata_181_365, uscite_durata_oltre_365, stock_fine_durata_fino_90, stock_fine_durata_91_180, stock_fine_durata_181_365, stock_fine_durata_oltre_365
+-- identita: stock_fine = stock_inizio + ingressi - uscite; uscite = uscite_istanza_lavoratore + uscite_decadenza + uscite_assunzione + uscite_mobilita; ingressi = ingressi_cpi + ingressi_sportello_comunale + ingressi_sportello_partner + ingressi_portale; uscite = uscite_durata_fino_90 + uscite_durata_91_180 + uscite_durata_181_365 + uscite_durata_oltre_365; stock_fine = stock_fine_durata_fino_90 + stock_fine_durata_91_180 + stock_fine_durata_181_365 + stock_fine_durata_oltre_365
+-- nota: Territorio = provincia del CPI competente per la DID. Ogni cella conta episodi di DID; n_lavoratori le persone distinte; i dati non hanno datori (n_datori vuoto, soglia sui soli lavoratori).
+--
+-- Registered unemployment from the DID episodes (did_episodi; suspension and benefit periods
+-- from did_periodi). Conventions as for the CO stocks (docs/convenzioni.md): a DID is in the stock
+-- at the end of day t if it was released on or before t and has not ended by t (data_fine > t,
+-- or still open).
+--   stock_inizio        DID in the stock at the end of the day before the period starts;
+--   stock_fine          in the stock at the end of the period's last day, of which
+--   stock_fine_sospese  suspended that day (a short job, D.Lgs. 150/2015 art. 19 c. 3: still in
+--                       the stock, shown apart), and stock_fine_con_prestazione with a NASpI /
+--                       DIS-COLL in payment that day;
+--   ingressi            DID released in the period, of which ingressi_con_prestazione (the
+--                       episode has a benefit, at any time), ingressi_ripetuti (the person had an
+--                       earlier DID in the lake) and, by where the DID was made, ingressi_cpi,
+--                       ingressi_sportello_comunale, ingressi_sportello_partner, ingressi_portale;
+--   uscite              DID ended in the period, by cause (DEC_CAUSA_FINE_DID): 01
+--                       uscite_istanza_lavoratore, 02 uscite_decadenza, 03 uscite_assunzione (CO
+--                       of a hire), 04 uscite_mobilita;
+--   stock_fine = stock_inizio + ingressi - uscite, exactly, in every cell.
+-- Durations (days from the release to the end, or to the period's last day for a DID still open):
+--   uscite_durata_*     completed spells ended in the period, by class (fino_90, 91_180,
+--                       181_365, oltre_365 days); durata_mediana_uscite their median;
+--   stock_fine_durata_* ongoing spells at the period's end by the same classes (oltre_365: long-
+--                       term registered unemployment); durata_mediana_stock_fine their median;
+-- No shares are computed here: a share beside a suppressed count would give the count back;
+-- the bulletin derives its shares from the published counts.
+-- Breakdowns are the person's at the release (age class, citizenship area at that date,
+-- education), the release's CPI, service point and declared status, and `prestazione` = the
+-- episode's first benefit (NASPI, DISCOLL) or NESSUNA. n_lavoratori = distinct persons; the
+-- records have no employer, so the employer threshold does not apply (n_datori is empty).
+-- Limit: a DID released before the first loaded file and with no later event is invisible, so
+-- levels are a lower bound until the lake holds the open episodes; flows are exact.
+WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
+episodi AS (
+    SELECT e.* REPLACE (
+            coalesce(cpi, 'NON_INDICATO') AS cpi,
+            coalesce(provincia, 'NON_INDICATO') AS provincia,
+            coalesce(regione, 'NON_INDICATO') AS regione,
+            coalesce(sesso, 'NON_INDICATO') AS sesso,
+            coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
+            coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
+            coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
+            coalesce(punto_servizio, 'NON_INDICATO') AS punto_servizio,
+            coalesce(stato_occupazionale, 'NON_INDICATO') AS stato_occupazionale,
+            coalesce(prestazione, 'NESSUNA') AS prestazione)
+    FROM did_episodi e
+    WHERE oml_nel_territorio(provincia, regione)
+),
+base AS (
+    SELECT p.periodo, p.inizio AS inizio_p, p.fine AS fine_p, e.*
+    FROM periodi p JOIN episodi e
+      ON e.data_rilascio <= p.fine AND (e.data_fine IS NULL OR e.data_fine >= p.inizio)
+),
+-- One row per (period, episode, event of the period): the kind and, for the measures of a
+-- duration, its length in days.
+eventi AS (
+    SELECT 'stock_inizio' AS misura, NULL::BIGINT AS giorni, * FROM base
+    WHERE data_rilascio < inizio_p AND (data_fine IS NULL OR data_fine >= inizio_p)
+    UNION ALL
+    SELECT 'stock_fine', date_diff('day', data_rilascio, fine_p), * FROM base
+    WHERE data_fine IS NULL OR data_fine > fine_p
+    UNION ALL
+    SELECT 'ingressi', NULL, * FROM base WHERE data_rilascio >= inizio_p
+    UNION ALL
+    SELECT 'uscite', date_diff('day', data_rilascio, data_fine), * FROM base
+    WHERE data_fine BETWEEN inizio_p AND fine_p
+),
+-- Each event with the sub-measures it also counts in.
+conteggi AS (
+    SELECT e.*, unnest(list_filter([
+        misura,
+        CASE WHEN misura = 'stock_fine' AND EXISTS (
+            SELECT 1 FROM did_periodi s WHERE s.id_did = e.id_did AND s.tipo = 'SOSPENSIONE'
+              AND s.dal <= e.fine_p AND (s.al IS NULL OR s.al > e.fine_p)) THEN 'stock_fine_sospese' END,
+        CASE WHEN misura = 'stock_fine' AND EXISTS (
+            SELECT 1 FROM did_periodi s WHERE s.id_did = e.id_did AND s.tipo <> 'SOSPENSIONE'
+              AND s.dal <= e.fine_p AND (s.al IS NULL OR s.al >= e.fine_p)) THEN 'stock_fine_con_prestazione' END,
+        CASE WHEN misura = 'ingressi' AND e.prestazione <> 'NESSUNA' THEN 'ingressi_con_prestazione' END,
+        CASE WHEN misura = 'ingressi' AND e.id_did_precedente IS NOT NULL THEN 'ingressi_ripetuti' END,
+        CASE WHEN misura = 'ingressi' THEN CASE e.punto_servizio
+            WHEN 'CPI' THEN 'ingressi_cpi' WHEN 'SPORTELLO_COMUNALE' THEN 'ingressi_sportello_comunale'
+            WHEN 'SPORTELLO_PARTNER' THEN 'ingressi_sportello_partner' WHEN 'PORTALE' THEN 'ingressi_portale' END END,
+        CASE WHEN misura = 'uscite' THEN CASE e.causa_fine
+            WHEN '01' THEN 'uscite_istanza_lavoratore' WHEN '02' THEN 'uscite_decadenza'
+            WHEN '03' THEN 'uscite_assunzione' WHEN '04' THEN 'uscite_mobilita' END END,
+        CASE WHEN misura = 'uscite' THEN CASE
+            WHEN giorni <= 90 THEN 'uscite_durata_fino_90' WHEN giorni <= 180 THEN 'uscite_durata_91_180'
+            WHEN giorni <= 365 THEN 'uscite_durata_181_365' ELSE 'uscite_durata_oltre_365' END END,
+        CASE WHEN misura = 'stock_fine' THEN CASE
+            WHEN giorni <= 90 THEN 'stock_fine_durata_fino_90' WHEN giorni <= 180 THEN 'stock_fine_durata_91_180'
+            WHEN giorni <= 365 THEN 'stock_fine_durata_181_365' ELSE 'stock_fine_durata_oltre_365' END END
+    ], m -> m IS NOT NULL)) AS conta
+    FROM eventi e
+),
+celle AS (
+    SELECT COLUMNS(lambda c: c IN ('periodo', 'conta') OR list_contains(oml_per(), c)),
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l,
+        median(giorni) AS mediana
+    FROM conteggi GROUP BY ALL
+),
+misure AS (
+    SELECT c.* EXCLUDE (conta, n, mediana),
+        unnest([
+            {'misura': c.conta, 'valore': c.n::DOUBLE},
+            {'misura': 'durata_mediana_' || CASE c.conta WHEN 'uscite' THEN 'uscite' ELSE 'stock_fine' END,
+             'valore': CASE WHEN c.conta IN ('uscite', 'stock_fine') THEN oml_arrotonda(c.mediana, 1) END}
+        ], recursive := true)
+    FROM celle c
+)
+SELECT * EXCLUDE (l), l AS n_lavoratori, NULL::BIGINT AS n_datori
+FROM misure
+WHERE valore IS NOT NULL
+ORDER BY ALL;
