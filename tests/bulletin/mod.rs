@@ -1,5 +1,6 @@
-//! The provincial bulletin: its numbers against plain SQL on the lake, disclosure control across
-//! its tables, and the HTML page loaded in a real (headless) Chromium.
+//! The provincial bulletin: its numbers against plain SQL on the lake (the CO tables, and the
+//! registered-unemployment tables from the province's DID records), disclosure control across its
+//! tables, and the HTML page loaded in a real (headless) Chromium.
 
 use super::{key, opts, synthetic, tmp_lake};
 use crate::build;
@@ -11,12 +12,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The shared synthetic province (PO 2022–2023) with its 2023-Q4 bulletin, written once.
+/// The shared synthetic province (PO 2022–2023, its CO and DID records) with its 2023-Q4
+/// bulletin, written once.
 fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
     static B: OnceLock<(tempfile::TempDir, Lake, Written)> = OnceLock::new();
     B.get_or_init(|| {
         let (d, lake) = tmp_lake("bulletin");
         ingest(&lake, &key(), &[synthetic().join("unilav")], &opts()).unwrap();
+        oml::ingest::registri::ingest::<oml::ingest::registri::Did>(&lake, &key(), &[synthetic().join("did.csv")])
+            .unwrap();
         build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
         let spec = BulletinSpec {
             province: "PO".into(),
@@ -213,6 +217,83 @@ fn bulletin_numbers_equal_plain_sql() {
     named.insert("Totale".into(), att);
     let t09 = csv_rows(dir, "t09_flussi_comune");
     assert!(check_column(&t09, "Comune", &|l| l.to_string(), "Attivazioni", &named) >= 2);
+}
+
+#[test]
+fn bulletin_registered_unemployment_equals_plain_sql_on_the_did_records() {
+    let (_, lake, w) = bulletin();
+    let dir = &w.dir;
+    // Plain SQL over the events, independent of the did indicator and of did_episodi.
+    let episodes =
+        "WITH r AS (SELECT id_did, data_evento AS dal, cpi, sesso FROM did_eventi WHERE evento = 'RILASCIO'), \
+                    f AS (SELECT id_did, data_evento AS al, causa FROM did_eventi WHERE evento = 'FINE') \
+                    SELECT * FROM r LEFT JOIN f USING (id_did) WHERE cpi LIKE 'PO%'";
+    let one = |q: &str| sql_counts(lake, &format!("WITH e AS ({episodes}) {q}"))[""];
+    let stock = |day: &str| {
+        one(&format!(
+            "SELECT count(*) FROM e WHERE dal <= DATE '{day}' AND (al IS NULL OR al > DATE '{day}')"
+        ))
+    };
+    let expected: HashMap<&str, i64> = HashMap::from([
+        (
+            "DID aperte a fine periodo (disoccupati registrati)",
+            stock("2023-12-31"),
+        ),
+        (
+            "Nuove DID nel periodo",
+            one(&format!("SELECT count(*) FROM e WHERE dal {Q4}")),
+        ),
+        (
+            "DID concluse nel periodo",
+            one(&format!("SELECT count(*) FROM e WHERE al {Q4}")),
+        ),
+        (
+            "per assunzione (comunicazione obbligatoria)",
+            one(&format!("SELECT count(*) FROM e WHERE al {Q4} AND causa = '03'")),
+        ),
+    ]);
+    let t13 = csv_rows(dir, "t13_did_periodo");
+    let label_col = t13[0]
+        .keys()
+        .find(|k| k.is_empty() || k.as_str() == "")
+        .cloned()
+        .unwrap_or_default();
+    let mut compared = 0;
+    for r in &t13 {
+        let Some(want) = expected.get(r[&label_col].trim()) else {
+            continue;
+        };
+        assert_eq!(r["IV trimestre 2023 – stato"], "ok", "{r:?}");
+        assert_eq!(r["IV trimestre 2023"].parse::<f64>().unwrap() as i64, *want, "{r:?}");
+        compared += 1;
+    }
+    assert_eq!(compared, expected.len());
+    // By CPI and sex: the open DID of the quarter's end.
+    let by_cpi = sql_counts(
+        lake,
+        &format!(
+            "WITH e AS ({episodes}) SELECT count(*), cpi || '|' || sesso FROM e \
+             WHERE dal <= DATE '2023-12-31' AND (al IS NULL OR al > DATE '2023-12-31') GROUP BY ALL"
+        ),
+    );
+    let t14 = csv_rows(dir, "t14_did_cpi_sesso");
+    let mut n = 0;
+    for r in &t14 {
+        let label = &r["Centro per l'impiego"];
+        let Some(code) = label.split('(').nth(1).map(|c| c.trim_end_matches(')')) else {
+            continue;
+        };
+        for (col, sex) in [("DID aperte, maschi", "M"), ("DID aperte, femmine", "F")] {
+            if r[&format!("{col} – stato")] == "ok" {
+                let got = r[col].parse::<f64>().unwrap() as i64;
+                assert_eq!(got, by_cpi[&format!("{code}|{sex}")], "{label} {sex}");
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 2, "{n} CPI cells compared");
+    let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
+    assert!(md.contains("le DID aperte nei centri per l'impiego della provincia"));
 }
 
 #[test]

@@ -142,7 +142,10 @@ fn cig_ore_hand_derived_hours_change_and_workers_at_zero_hours() {
             Periodicity::Quarter,
         ),
     );
-    assert!(e.unwrap_err().to_string().contains("cig_* indicators only"));
+    assert!(e
+        .unwrap_err()
+        .to_string()
+        .contains("is a breakdown of these indicators only: cig_ore"));
 }
 
 /// truth/cig_ore_mensili.csv: (anno, mese, tipo) → (ore_autorizzate, lavoratori).

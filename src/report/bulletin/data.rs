@@ -1,6 +1,7 @@
 //! The numbers of a bulletin: every one comes from an indicator of `sql/indicatori/`, run with
 //! the province filter and protected by disclosure control as one cube.
 
+use super::registri::{DidCubes, Registri, DID_SHOWN};
 use super::{BulletinPeriod, BulletinSpec, Figure};
 use crate::analytics::indicators::{
     cells_of, compute, identity_equations, Periodicity, Request, Table, Territory, TOTALE,
@@ -156,6 +157,8 @@ pub struct Figures {
     pub unemployment: super::unemployment::Rates,
     /// Which individual records of the labour information system the lake holds.
     pub registri: Registri,
+    /// Registered unemployment (DID) of the province's CPIs, when the lake holds DID records.
+    pub did: Option<DidCubes>,
     pub rules: DisclosureConfig,
     /// The joint protection of all the cubes.
     pub protection: sdc::Report,
@@ -178,15 +181,22 @@ fn command_line(req: &Request, province: &str) -> String {
     s
 }
 
-struct Ctx<'a> {
-    session: &'a Session,
+/// Computes the protected cubes of one bulletin (the province filter, the rules).
+pub(super) struct CubeMaker<'a> {
+    pub(super) session: &'a Session,
     rules: DisclosureConfig,
     territory: Territory,
-    province: String,
+    pub(super) province: String,
 }
 
-impl Ctx<'_> {
-    fn cube(&self, indicator: &str, by: &[&str], period: (NaiveDate, NaiveDate), p: Periodicity) -> Result<Cube> {
+impl CubeMaker<'_> {
+    pub(super) fn cube(
+        &self,
+        indicator: &str,
+        by: &[&str],
+        period: (NaiveDate, NaiveDate),
+        p: Periodicity,
+    ) -> Result<Cube> {
         self.cube_in(indicator, by, period, p, self.territory.clone())
     }
 
@@ -219,7 +229,7 @@ fn date(s: &str, what: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("the manifest's {what} {s:?} is not a date"))
 }
 
-fn first_of_month(d: NaiveDate) -> NaiveDate {
+pub(super) fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
@@ -253,7 +263,7 @@ impl Figures {
         let region = reference.regione(&prov.regione_istat);
         let rules = spec.disclosure()?;
         let session = Session::open(lake)?;
-        let ctx = Ctx {
+        let ctx = CubeMaker {
             session: &session,
             rules,
             territory: Territory {
@@ -357,6 +367,12 @@ impl Figures {
             ],
         )?;
         let registri = Registri::of(&session)?;
+        let did = if registri.did {
+            progress("disoccupazione registrata (DID)");
+            DidCubes::compute(&ctx, (series_from, period.al), window, current, g)?
+        } else {
+            None
+        };
         let mut figures = Figures {
             province_name: prov.nome.clone(),
             province,
@@ -381,6 +397,7 @@ impl Figures {
             cig,
             unemployment,
             registri,
+            did,
             rules,
             protection: sdc::Report::default(),
         };
@@ -407,6 +424,9 @@ impl Figures {
         if let Some(r) = &mut self.region {
             v.push(r);
         }
+        if let Some(d) = &mut self.did {
+            v.extend([&mut d.monthly, &mut d.period, &mut d.by_cpi_sex]);
+        }
         v
     }
 
@@ -428,33 +448,10 @@ impl Figures {
         if let Some(r) = &self.region {
             v.push(r);
         }
+        if let Some(d) = &self.did {
+            v.extend([&d.monthly, &d.period, &d.by_cpi_sex]);
+        }
         v
-    }
-}
-
-/// Whether the lake holds DID records (`oml ingest did`) and mobility-list records (`oml ingest
-/// mobilita`): the sections say so rather than claim there are none.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Registri {
-    pub did: bool,
-    pub mobilita: bool,
-}
-
-impl Registri {
-    fn of(session: &Session) -> Result<Registri> {
-        session
-            .conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM did_eventi), EXISTS (SELECT 1 FROM mobilita_eventi)",
-                [],
-                |r| {
-                    Ok(Registri {
-                        did: r.get(0)?,
-                        mobilita: r.get(1)?,
-                    })
-                },
-            )
-            .context("checking for DID and mobility-list records")
     }
 }
 
@@ -473,7 +470,7 @@ pub fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32, String)> {
 }
 
 /// The measures the bulletin shows, by indicator.
-pub const SHOWN: [(&str, &[&str]); 5] = [
+pub const SHOWN: [(&str, &[&str]); 6] = [
     (
         "flussi",
         &[
@@ -488,6 +485,45 @@ pub const SHOWN: [(&str, &[&str]); 5] = [
     ("lavoratori_interessati", &["lavoratori_interessati"]),
     ("durate", &["durata_effettiva_media", "durata_effettiva_mediana"]),
     ("transizioni", &["transizioni"]),
+    ("did", &DID_SHOWN),
+];
+
+/// Whether a measure of an indicator is a flow, so that its months add up to the quarter or year
+/// that contains them (stocks do not).
+fn sums_over_months(indicator: &str, measure: &str) -> bool {
+    match indicator {
+        "flussi" => true,
+        "did" => measure.starts_with("ingressi") || measure.starts_with("uscite"),
+        _ => false,
+    }
+}
+
+/// A stock linked to flows across periods, which any reader can write down: stock(t) =
+/// stock(t-1) + added(t) - subtracted(t), for the same breakdown.
+struct StockLink {
+    indicator: &'static str,
+    stock: &'static str,
+    /// The indicator of the flows.
+    flows: &'static str,
+    added: &'static [&'static str],
+    subtracted: &'static [&'static str],
+}
+
+const STOCK_LINKS: [StockLink; 2] = [
+    StockLink {
+        indicator: "posizioni",
+        stock: "posizioni_fine",
+        flows: "flussi",
+        added: &["saldo"],
+        subtracted: &[],
+    },
+    StockLink {
+        indicator: "did",
+        stock: "stock_fine",
+        flows: "did",
+        added: &["ingressi"],
+        subtracted: &["uscite"],
+    },
 ];
 
 fn shown(indicator: &str, measure: &str) -> bool {
@@ -592,43 +628,65 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
     }
     // Months add up to the quarter or year that contains them (totals only: the monthly series has
     // no breakdown), when the series covers the whole period.
-    let monthly: HashMap<(&str, &str, &str), usize> = meanings
+    type MonthKey<'m> = (&'m str, &'m str, &'m str, &'m str);
+    let monthly: HashMap<MonthKey, usize> = meanings
         .iter()
         .enumerate()
         .filter(|(_, m)| m.dims.is_empty() && is_month_label(&m.periodo))
-        .map(|(i, m)| ((m.territory.as_str(), m.periodo.as_str(), m.measure.as_str()), i))
+        .map(|(i, m)| {
+            let key = (
+                m.indicator.as_str(),
+                m.territory.as_str(),
+                m.periodo.as_str(),
+                m.measure.as_str(),
+            );
+            (key, i)
+        })
         .collect();
-    let month_labels: std::collections::HashSet<&str> = monthly.keys().map(|k| k.1).collect();
     for (i, m) in meanings.iter().enumerate() {
-        if !m.dims.is_empty() || m.indicator != "flussi" || !cells[i].additive || is_month_label(&m.periodo) {
+        let flow = sums_over_months(&m.indicator, &m.measure);
+        if !m.dims.is_empty() || !flow || !cells[i].additive || is_month_label(&m.periodo) {
             continue;
         }
         let Ok(p) = m.periodo.parse::<Period>() else {
             continue;
         };
         let labels: Vec<String> = months(p.dal, p.al).into_iter().map(|(_, _, l)| l).collect();
-        if !labels.iter().all(|l| month_labels.contains(l.as_str())) {
+        // The series covers the whole period when its months have some measure of the indicator
+        // (a month without a row for this measure is a published zero).
+        let covered = |l: &str| {
+            monthly
+                .keys()
+                .any(|k| k.0 == m.indicator && k.1 == m.territory && k.2 == l)
+        };
+        if !labels.iter().all(|l| covered(l)) {
             continue;
         }
         let parts: Vec<usize> = labels
             .iter()
             .filter_map(|l| {
-                monthly
-                    .get(&(m.territory.as_str(), l.as_str(), m.measure.as_str()))
-                    .copied()
+                let key = (
+                    m.indicator.as_str(),
+                    m.territory.as_str(),
+                    l.as_str(),
+                    m.measure.as_str(),
+                );
+                monthly.get(&key).copied()
             })
-            .filter(|&j| meanings[j].indicator == "flussi")
             .collect();
         if !parts.is_empty() {
             equations.push(Equation::sum(i, parts));
         }
     }
-    // Stock and flows: posizioni_fine(t) = posizioni_fine(t-1) + saldo(t), for the same breakdown
-    // (a saldo with no row is a published zero and drops out).
+    // Stock and flows (STOCK_LINKS): e.g. posizioni_fine(t) = posizioni_fine(t-1) + saldo(t), for
+    // the same breakdown (a flow with no row is a published zero and drops out).
     for (i, m) in meanings.iter().enumerate() {
-        if m.indicator != "posizioni" || m.measure != "posizioni_fine" {
+        let Some(link) = STOCK_LINKS
+            .iter()
+            .find(|l| l.indicator == m.indicator && l.stock == m.measure)
+        else {
             continue;
-        }
+        };
         let Some(prev) = previous_label(&m.periodo) else {
             continue;
         };
@@ -637,14 +695,22 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
             ..m.clone()
         };
         let Some(&j) = first.get(&before) else { continue };
-        let saldo = Meaning {
-            indicator: "flussi".into(),
-            measure: "saldo".into(),
-            ..m.clone()
+        let flow = |measure: &&str| {
+            first
+                .get(&Meaning {
+                    indicator: link.flows.to_string(),
+                    measure: measure.to_string(),
+                    ..m.clone()
+                })
+                .copied()
         };
         let mut parts = vec![j];
-        parts.extend(first.get(&saldo).copied());
-        equations.push(Equation::sum(i, parts));
+        parts.extend(link.added.iter().filter_map(flow));
+        equations.push(Equation {
+            total: i,
+            parts,
+            minus: link.subtracted.iter().filter_map(flow).collect(),
+        });
     }
     // A trasformazione changes contract or working time, never employer, sector or place: outside
     // a contract breakdown its entry and exit cancel, so saldo = attivazioni - cessazioni, which

@@ -11,6 +11,7 @@
 pub mod cig;
 pub mod data;
 pub mod markup;
+pub mod registri;
 pub mod render;
 pub mod sections;
 pub mod unemployment;

@@ -1,6 +1,7 @@
-//! Section "Disoccupazione": the CO do not measure unemployment, so the section shows ISTAT's
-//! Labour Force Survey rates for the province, the region and Italy (g08, t10), from the lake
-//! (`oml ingest istat`) or the shipped export, the source stated.
+//! Section "Disoccupazione": registered unemployment from the DID records the lake holds
+//! (`did.rs`: t13, t14, g11, g12), then ISTAT's Labour Force Survey rates for the province, the
+//! region and Italy (g08, t10), from the lake (`oml ingest istat`) or the shipped export, the
+//! source stated.
 
 use super::common::{bars, text, Ctx, SOURCE_RFL};
 use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
@@ -12,15 +13,11 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let region = c.f.region_name.clone().unwrap_or_default();
     let territories = [c.f.province_name.as_str(), region.as_str(), "Italia"];
     let rates = &c.f.unemployment.rates;
-    let did = if c.f.registri.did {
-        "il lago contiene le dichiarazioni di immediata disponibilità (DID, caricate con `oml ingest did`; vista `did_episodi`), ma le tavole sui disoccupati registrati non sono ancora nel bollettino"
-    } else {
-        "il lago non contiene ancora le dichiarazioni di immediata disponibilità (DID) né lo stock dei disoccupati registrati"
-    };
-    let mut blocks = vec![Block::Paragraph(format!(
-        "Le comunicazioni obbligatorie non misurano la disoccupazione: {did}. Si riporta il tasso di disoccupazione della Rilevazione sulle forze di lavoro ISTAT (15-74 anni), ultimi anni disponibili, per la provincia, la regione e l'Italia. Fonte: {}.",
+    let mut blocks = super::did::blocks(c);
+    blocks.push(Block::Paragraph(format!(
+        "I disoccupati registrati non sono i disoccupati della statistica ufficiale, che li misura con un'indagine campionaria: si riporta il tasso di disoccupazione della Rilevazione sulle forze di lavoro ISTAT (15-74 anni), ultimi anni disponibili, per la provincia, la regione e l'Italia. Fonte: {}.",
         c.f.unemployment.fonte
-    ))];
+    )));
     if rates.is_empty() {
         blocks.push(Block::Paragraph("Nessun dato ISTAT per questo territorio.".into()));
         return Ok(blocks);

@@ -6,6 +6,7 @@
 mod cig;
 mod common;
 mod contratti;
+mod did;
 mod disoccupazione;
 mod flussi;
 mod fonti;
