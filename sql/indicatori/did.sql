@@ -39,25 +39,43 @@
 -- Limit: a DID released before the first loaded file and with no later event is invisible, so
 -- levels are a lower bound until the lake holds the open episodes; flows are exact.
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
+-- The episodes of the territory with the columns the measures read and the breakdowns asked
+-- for (labelled when missing), nothing else: the join with the periods multiplies the rows.
 episodi AS (
-    SELECT e.* REPLACE (
-            coalesce(cpi, 'NON_INDICATO') AS cpi,
-            coalesce(provincia, 'NON_INDICATO') AS provincia,
-            coalesce(regione, 'NON_INDICATO') AS regione,
-            coalesce(sesso, 'NON_INDICATO') AS sesso,
-            coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
-            coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
-            coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
-            coalesce(punto_servizio, 'NON_INDICATO') AS punto_servizio,
-            coalesce(stato_occupazionale, 'NON_INDICATO') AS stato_occupazionale,
-            coalesce(prestazione, 'NESSUNA') AS prestazione)
-    FROM did_episodi e
-    WHERE oml_nel_territorio(provincia, regione)
+    SELECT COLUMNS(lambda c: c = 'id_did' OR list_contains(oml_per(), c)),
+        id_lavoratore, data_rilascio, data_fine, causa_fine,
+        id_did_precedente IS NOT NULL AS ripetuta,
+        punto_servizio AS punto, prestazione <> 'NESSUNA' AS con_prestazione
+    FROM (
+        SELECT e.* REPLACE (
+                coalesce(cpi, 'NON_INDICATO') AS cpi,
+                coalesce(provincia, 'NON_INDICATO') AS provincia,
+                coalesce(regione, 'NON_INDICATO') AS regione,
+                coalesce(sesso, 'NON_INDICATO') AS sesso,
+                coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
+                coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
+                coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
+                coalesce(punto_servizio, 'NON_INDICATO') AS punto_servizio,
+                coalesce(stato_occupazionale, 'NON_INDICATO') AS stato_occupazionale,
+                coalesce(prestazione, 'NESSUNA') AS prestazione)
+        FROM did_episodi e
+        WHERE oml_nel_territorio(provincia, regione)
+    )
+),
+-- Whether each episode is suspended, or has a benefit in payment, at the end of each period.
+stato_fine AS (
+    SELECT p.periodo, s.id_did,
+        bool_or(s.tipo = 'SOSPENSIONE' AND (s.al IS NULL OR s.al > p.fine)) AS sospesa,
+        bool_or(s.tipo <> 'SOSPENSIONE') AS in_prestazione
+    FROM periodi p JOIN did_periodi s ON s.dal <= p.fine AND (s.al IS NULL OR s.al >= p.fine)
+    GROUP BY ALL
 ),
 base AS (
-    SELECT p.periodo, p.inizio AS inizio_p, p.fine AS fine_p, e.*
-    FROM periodi p JOIN episodi e
-      ON e.data_rilascio <= p.fine AND (e.data_fine IS NULL OR e.data_fine >= p.inizio)
+    SELECT p.periodo, p.inizio AS inizio_p, p.fine AS fine_p, e.*,
+        coalesce(f.sospesa, false) AS sospesa_fine, coalesce(f.in_prestazione, false) AS in_prestazione_fine
+    FROM periodi p
+    JOIN episodi e ON e.data_rilascio <= p.fine AND (e.data_fine IS NULL OR e.data_fine >= p.inizio)
+    LEFT JOIN stato_fine f ON f.periodo = p.periodo AND f.id_did = e.id_did
 ),
 -- One row per (period, episode, event of the period): the kind and, for the measures of a
 -- duration, its length in days.
@@ -77,15 +95,11 @@ eventi AS (
 conteggi AS (
     SELECT e.*, unnest(list_filter([
         misura,
-        CASE WHEN misura = 'stock_fine' AND EXISTS (
-            SELECT 1 FROM did_periodi s WHERE s.id_did = e.id_did AND s.tipo = 'SOSPENSIONE'
-              AND s.dal <= e.fine_p AND (s.al IS NULL OR s.al > e.fine_p)) THEN 'stock_fine_sospese' END,
-        CASE WHEN misura = 'stock_fine' AND EXISTS (
-            SELECT 1 FROM did_periodi s WHERE s.id_did = e.id_did AND s.tipo <> 'SOSPENSIONE'
-              AND s.dal <= e.fine_p AND (s.al IS NULL OR s.al >= e.fine_p)) THEN 'stock_fine_con_prestazione' END,
-        CASE WHEN misura = 'ingressi' AND e.prestazione <> 'NESSUNA' THEN 'ingressi_con_prestazione' END,
-        CASE WHEN misura = 'ingressi' AND e.id_did_precedente IS NOT NULL THEN 'ingressi_ripetuti' END,
-        CASE WHEN misura = 'ingressi' THEN CASE e.punto_servizio
+        CASE WHEN misura = 'stock_fine' AND e.sospesa_fine THEN 'stock_fine_sospese' END,
+        CASE WHEN misura = 'stock_fine' AND e.in_prestazione_fine THEN 'stock_fine_con_prestazione' END,
+        CASE WHEN misura = 'ingressi' AND e.con_prestazione THEN 'ingressi_con_prestazione' END,
+        CASE WHEN misura = 'ingressi' AND e.ripetuta THEN 'ingressi_ripetuti' END,
+        CASE WHEN misura = 'ingressi' THEN CASE e.punto
             WHEN 'CPI' THEN 'ingressi_cpi' WHEN 'SPORTELLO_COMUNALE' THEN 'ingressi_sportello_comunale'
             WHEN 'SPORTELLO_PARTNER' THEN 'ingressi_sportello_partner' WHEN 'PORTALE' THEN 'ingressi_portale' END END,
         CASE WHEN misura = 'uscite' THEN CASE e.causa_fine

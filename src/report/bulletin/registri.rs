@@ -64,6 +64,9 @@ pub struct DidCubes {
     pub by_cpi_sex: Cube,
     /// The first month with DID records in the lake (the levels before it are not known).
     pub first_month: NaiveDate,
+    /// The files the records come from, each with its last event date ("did.csv, eventi fino al
+    /// 2024-12-31").
+    pub files: Vec<String>,
 }
 
 impl DidCubes {
@@ -93,11 +96,26 @@ impl DidCubes {
         let monthly = maker.cube("did", &[], (series.0.max(first_month), series.1), Periodicity::Month)?;
         let period = maker.cube("did", &[], window, g)?;
         let by_cpi_sex = maker.cube("did", &["cpi", "sesso"], current, g)?;
+        let mut stmt = maker.session.conn.prepare(
+            "SELECT file_origine, max(data_evento)::VARCHAR FROM did_eventi GROUP BY ALL ORDER BY 2, 1",
+        )?;
+        let files = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .map(|row| {
+                let (file, last) = row?;
+                let name = std::path::Path::new(&file)
+                    .file_name()
+                    .map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+                Ok(format!("{name}, eventi fino al {last}"))
+            })
+            .collect::<Result<Vec<String>>>()
+            .context("reading the DID files of the lake")?;
         Ok(Some(DidCubes {
             monthly,
             period,
             by_cpi_sex,
             first_month,
+            files,
         }))
     }
 }

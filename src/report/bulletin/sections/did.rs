@@ -237,7 +237,8 @@ pub(super) fn blocks(c: &Ctx) -> Vec<Block> {
         return vec![Block::Paragraph(why.into())];
     };
     let mut out = vec![Block::Paragraph(format!(
-        "Disoccupati registrati: le dichiarazioni di immediata disponibilità al lavoro (DID, D.Lgs. 150/2015) rese ai centri per l'impiego della provincia, dal sistema informativo lavoro (caricate con `oml ingest did`; prima DID nel lago: {}). Una DID resta aperta finché la persona non trova lavoro (comunicazione obbligatoria di assunzione), non la ritira o non decade; se accetta un lavoro breve (fino a 6 mesi) è sospesa e resta nello stock. Le DID aperte prima del primo file caricato e senza eventi successivi non compaiono: i livelli dei primi mesi sono un minimo.",
+        "Disoccupati registrati: le dichiarazioni di immediata disponibilità al lavoro (DID, D.Lgs. 150/2015) rese ai centri per l'impiego della provincia, dal sistema informativo lavoro (caricate con `oml ingest did` dai file {}; prima DID nel lago: {}). Una DID resta aperta finché la persona non trova lavoro (comunicazione obbligatoria di assunzione), non la ritira o non decade; se accetta un lavoro breve (fino a 6 mesi) è sospesa e resta nello stock. Le DID aperte prima del primo file caricato e senza eventi successivi non compaiono: i livelli dei primi mesi sono un minimo.",
+        d.files.join("; "),
         month_label_long(d.first_month.year(), d.first_month.month())
     ))];
     out.extend(sentence(c).map(Block::Paragraph));
