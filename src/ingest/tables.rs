@@ -20,7 +20,6 @@ use arrow::array::{Array, Date32Array, Float64Array, StringArray};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -89,10 +88,7 @@ pub fn land(
 ) -> Result<LandReport> {
     let mut files = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("{}: no such file", p.display()))?;
-        crate::sources::regular_file(p, &meta)?;
-        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        let sha = hex::encode(Sha256::digest(&bytes));
+        let (bytes, sha) = crate::sources::read_whole(p)?;
         files.push((p.clone(), bytes, sha));
     }
     let lock = lake.lock_writer("ingest", &|msg| eprintln!("{msg}"))?;

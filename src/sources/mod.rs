@@ -171,6 +171,38 @@ pub fn regular_file(p: &Path, meta: &std::fs::Metadata) -> Result<()> {
     bail!("{}: not a regular file: OML reads only regular files", p.display())
 }
 
+/// Largest file the loaders that read a file whole take (the INPS and ISTAT tables, the
+/// registri layouts, whose rules between records need every record of the file at once): their
+/// memory grows with the file (about 25 bytes per byte for a DID file), so a bound keeps it
+/// bounded; a larger extraction is split by year.
+pub const MAX_WHOLE_FILE: u64 = 256 * 1024 * 1024;
+
+/// A regular file read whole, with its sha256 (hex), refused with a clear message beyond
+/// [`MAX_WHOLE_FILE`] bytes (checked while reading: a file that grows is not read forever).
+pub fn read_whole(p: &Path) -> Result<(Vec<u8>, String)> {
+    read_bounded(p, MAX_WHOLE_FILE)
+}
+
+fn read_bounded(p: &Path, max: u64) -> Result<(Vec<u8>, String)> {
+    use sha2::{Digest, Sha256};
+    let meta = std::fs::metadata(p).with_context(|| format!("{}: no such file", p.display()))?;
+    regular_file(p, &meta)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    std::fs::File::open(p)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", p.display()))?;
+    if bytes.len() as u64 > max {
+        bail!(
+            "{}: larger than {} bytes ({} MiB), the most this loader reads at once: split the extraction (e.g. by year) and load the parts",
+            p.display(),
+            max,
+            max / (1024 * 1024)
+        );
+    }
+    let sha = hex::encode(Sha256::digest(&bytes));
+    Ok((bytes, sha))
+}
+
 /// Expands files and folders (recursively, sorted by path) into the inputs to ingest.
 pub fn discover(paths: &[PathBuf], forced: Option<SourceFormat>, limits: &Limits) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
@@ -609,6 +641,18 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_file_beyond_the_bound_is_refused_with_its_name() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("did.csv");
+        std::fs::write(&p, b"0123456789").unwrap();
+        let (bytes, sha) = read_bounded(&p, 10).unwrap();
+        assert_eq!((bytes.len(), sha.len()), (10, 64));
+        let e = read_bounded(&p, 9).unwrap_err().to_string();
+        assert!(e.contains("did.csv") && e.contains("larger than 9 bytes"), "{e}");
+        assert!(read_whole(d.path()).is_err(), "a folder is not a file");
+    }
 
     #[test]
     fn csv_cut_reads_quotes_like_the_csv_parser() {

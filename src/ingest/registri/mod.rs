@@ -101,10 +101,7 @@ pub fn ingest_opts<R: Registro>(
     let t = R::tracciato();
     let mut inputs = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("{}: no such file", p.display()))?;
-        crate::sources::regular_file(p, &meta)?;
-        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        let sha = hex::encode(Sha256::digest(&bytes));
+        let (bytes, sha) = crate::sources::read_whole(p)?;
         inputs.push((p.clone(), bytes, sha));
     }
     let lock = lake.lock_writer("ingest", &|msg| eprintln!("{msg}"))?;
