@@ -6,6 +6,7 @@
 
 mod lago;
 mod motivi;
+mod valori;
 
 use oml::ingest::registri::{self, CigLavoratori, Did, Mobilita, RegistriReport};
 use oml::lake::Lake;
