@@ -283,18 +283,14 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                             }
                         };
                         let codice = lombardia::codice(&prefix, line);
-                        let raw_text = || {
-                            let fields: Vec<String> =
-                                rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-                            quality::mask_cf_patterns(&fields.join(";"))
-                        };
                         if rec.len() != header.names.len() {
                             let rej = Rejection {
                                 motivo: Motivo::RecordMalformato,
                                 campo: None,
                                 dettaglio: format!("{} colonne invece di {}", rec.len(), header.names.len()),
                             };
-                            out.reject(line, Some(&codice), rej, Some(raw_text()), 0);
+                            let grezzo = lombardia::estratto(rec, None, chunk.date_order);
+                            out.reject(line, Some(&codice), rej, Some(grezzo), 0);
                             return;
                         }
                         match lombardia::validate(rec, cols, default_ev, chunk.date_order, &codice, &mut unmatched) {
@@ -302,7 +298,10 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
                                 let h = xxh3_64_with_seed(rec.as_slice(), ctx.content_seed);
                                 out.accept(&v, line, h);
                             }
-                            Err(rej) => out.reject(line, Some(&codice), rej, Some(raw_text()), 0),
+                            Err(rej) => {
+                                let grezzo = lombardia::estratto(rec, Some(cols), chunk.date_order);
+                                out.reject(line, Some(&codice), rej, Some(grezzo), 0)
+                            }
                         }
                     });
                 if let Err(e) = res {

@@ -4,10 +4,22 @@
 //! hex characters. The key never enters the lake: it comes from `OML_KEY` or a key file that
 //! must live outside the lake. The lake records only a key fingerprint, so a run with a
 //! different key (whose pseudonyms would not link to the earlier ones) is refused.
+//!
+//! Values in quarantine ([`shape`], [`shown`]): a quarantine excerpt or detail (CO `quarantena`,
+//! `registri_quarantena`) shows a field's value only when it is *valid for its column* — a known
+//! code of its code list, a well-formed date, a number, an enumerated value of the layout; the
+//! validity check is the one the record's validation applies to that field. Any other value (a
+//! name typed into `cittadinanza`, an address in a comune column, a birth date in a code field,
+//! free text) is shown as its shape: letters `A`/`a` (case kept), digits `9`, whitespace and
+//! punctuation kept, at most [`SHAPE_MAX_CHARS`] characters then `…`. `Mario Rossi` becomes
+//! `Aaaaa Aaaaa`, `12/13/2023` becomes `99/99/9999`: enough to see the error, never the value.
+//! Personal columns are `***` whatever their value, and `quality::mask_cf_patterns` stays the
+//! last line of defence on the whole text.
 
 use anyhow::{Context, Result};
 use hmac::{KeyInit, Mac};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
@@ -232,9 +244,59 @@ pub fn id_hex(id: &[u8; 16], out: &mut [u8; 32]) {
     }
 }
 
+/// Characters of a value's [`shape`] kept before it is cut with `…`.
+pub const SHAPE_MAX_CHARS: usize = 40;
+
+/// The shape of a value, for a quarantine excerpt or detail (module doc): upper-case letters
+/// `A`, other letters `a`, digits `9`, anything else (whitespace, punctuation) kept; cut after
+/// [`SHAPE_MAX_CHARS`] characters with `…`.
+pub fn shape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len().min(4 * SHAPE_MAX_CHARS));
+    for (i, c) in v.chars().enumerate() {
+        if i == SHAPE_MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_uppercase() {
+            'A'
+        } else if c.is_alphabetic() {
+            'a'
+        } else if c.is_numeric() {
+            '9'
+        } else {
+            c
+        });
+    }
+    out
+}
+
+/// A value as a quarantine excerpt or detail may show it: itself when `valid` for its column,
+/// else its [`shape`].
+pub fn shown(v: &str, valid: bool) -> Cow<'_, str> {
+    if valid {
+        Cow::Borrowed(v)
+    } else {
+        Cow::Owned(shape(v))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_not_valid_for_its_column_shows_only_its_shape() {
+        assert_eq!(shape("Mario Rossi"), "Aaaaa Aaaaa");
+        assert_eq!(shape("12/13/2023"), "99/99/9999");
+        assert_eq!(shape("Via Roma 3, int. 2"), "Aaa Aaaa 9, aaa. 9");
+        assert_eq!(shape("Nicolò D'Àlema"), "Aaaaaa A'Aaaaa");
+        assert_eq!(shape(""), "");
+        let long = "x".repeat(SHAPE_MAX_CHARS + 5);
+        assert_eq!(shape(&long), format!("{}…", "a".repeat(SHAPE_MAX_CHARS)));
+        assert_eq!(shape(&"y".repeat(SHAPE_MAX_CHARS)), "a".repeat(SHAPE_MAX_CHARS));
+        assert_eq!(shown("000", true), "000");
+        assert_eq!(shown("Mario", false), "Aaaaa");
+    }
 
     fn key(t: &str) -> Key {
         Key::from_text(t, KeySource::Env).unwrap()

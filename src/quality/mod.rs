@@ -7,9 +7,12 @@
 
 pub mod cf;
 pub mod dates;
+mod redact;
 
-use crate::model::{tipo_comunicazione, Evento, RawView, F, PERSONAL_FIELDS};
-use crate::privacy::Pseudonymizer;
+pub use redact::{field_valid, mask_cf_patterns, redact, redact_xml_text};
+
+use crate::model::{tipo_comunicazione, Evento, RawView, F};
+use crate::privacy::{shape, Pseudonymizer};
 use crate::reference::{CodeCheck, Reference};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use dates::{parse_date, parse_datetime};
@@ -218,7 +221,7 @@ fn date_field(raw: &RawView<'_>, f: F) -> Result<Option<NaiveDate>, Rejection> {
             let shown = if f == F::LavoratoreNascitaData {
                 String::new()
             } else {
-                format!(" '{s}'")
+                format!(" '{}'", shape(s))
             };
             Rejection::new(
                 Motivo::DataNonValida,
@@ -260,7 +263,7 @@ fn code_check<T>(check: CodeCheck<T>, f: F, value: &str, date: NaiveDate) -> Res
         CodeCheck::Unknown => Err(Rejection::new(
             Motivo::CodiceSconosciuto,
             f,
-            format!("codice '{value}' sconosciuto"),
+            format!("codice '{}' sconosciuto", shape(value)),
         )),
     }
 }
@@ -283,12 +286,17 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         return Err(Rejection::new(
             Motivo::CodiceSconosciuto,
             F::TipoComunicazione,
-            format!("tipo comunicazione '{tipo}'"),
+            format!("tipo comunicazione '{}'", shape(tipo)),
         ));
     }
     let ev_raw = required(raw, F::TipoEvento)?;
-    let evento = Evento::parse(ev_raw)
-        .ok_or_else(|| Rejection::new(Motivo::CodiceSconosciuto, F::TipoEvento, format!("evento '{ev_raw}'")))?;
+    let evento = Evento::parse(ev_raw).ok_or_else(|| {
+        Rejection::new(
+            Motivo::CodiceSconosciuto,
+            F::TipoEvento,
+            format!("evento '{}'", shape(ev_raw)),
+        )
+    })?;
     let precedente = opt(raw[F::CodiceComunicazionePrecedente as usize]);
     if let Some(Err(why)) = precedente.map(check_code_shape) {
         return Err(Rejection::new(
@@ -333,7 +341,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         Rejection::new(
             Motivo::DataNonValida,
             F::DataInvio,
-            format!("data invio '{invio_s}' illeggibile"),
+            format!("data invio '{}' illeggibile", shape(invio_s)),
         )
     })?;
     let data_inizio = date_field(raw, F::DataInizio)?;
@@ -430,7 +438,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         Rejection::new(
             Motivo::CodiceSconosciuto,
             F::DatoreSettore,
-            format!("ATECO '{settore_s}' sconosciuto"),
+            format!("ATECO '{}' sconosciuto", shape(settore_s)),
         )
     })?;
     let cittadinanza = match opt(raw[F::LavoratoreCittadinanza as usize]) {
@@ -461,7 +469,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
                 return Err(Rejection::new(
                     Motivo::CodiceSconosciuto,
                     F::LavoratoreDomicilioComune,
-                    format!("comune '{d}'"),
+                    format!("comune '{}'", shape(d)),
                 ))
             }
         },
@@ -472,7 +480,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
             return Err(Rejection::new(
                 Motivo::CodiceSconosciuto,
                 F::LavoratoreLivelloIstruzione,
-                format!("livello '{l}'"),
+                format!("livello '{}'", shape(l)),
             ));
         }
     }
@@ -482,7 +490,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
             return Err(Rejection::new(
                 Motivo::CodiceSconosciuto,
                 F::CodiceTrasformazione,
-                format!("trasformazione '{t}'"),
+                format!("trasformazione '{}'", shape(t)),
             ));
         }
     }
@@ -492,7 +500,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
             return Err(Rejection::new(
                 Motivo::CodiceSconosciuto,
                 F::TipoOrario,
-                format!("tipo orario '{t}'"),
+                format!("tipo orario '{}'", shape(t)),
             ));
         }
     }
@@ -600,44 +608,6 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     })
 }
 
-/// The raw record as it may be stored in quarantine: the CSV-extract line with every
-/// personal field (CF, names, addresses, employer name) replaced by `***`.
-pub fn redact(raw: &RawView<'_>) -> String {
-    let mut out = String::with_capacity(512);
-    for (i, v) in raw.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        let f = F::from_index(i);
-        if PERSONAL_FIELDS.contains(&f) && !v.trim().is_empty() {
-            out.push_str("***");
-        } else if v.contains([';', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&v.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(v);
-        }
-    }
-    mask_cf_patterns(&out)
-}
-
-/// Replaces every identifier — a token shaped like a personal CF in any case, or a valid
-/// partita IVA ([`cf::identifier_spans`]) — with `***`: the last line of defence for text that
-/// could not be parsed into fields (a malformed XML element, a CSV line with the wrong
-/// columns) and for messages that quote a value.
-pub fn mask_cf_patterns(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut last = 0;
-    for r in cf::identifier_spans(s) {
-        out.push_str(&s[last..r.start]);
-        out.push_str("***");
-        last = r.end;
-    }
-    out.push_str(&s[last..]);
-    out
-}
-
 /// Average weekly hours: a number of hours a week can hold (0–168); anything else (a typing
 /// error, a partita IVA in the wrong column) is unknown.
 pub fn ore_settimanali(s: &str) -> Option<f64> {
@@ -651,74 +621,6 @@ pub fn ore_settimanali(s: &str) -> Option<f64> {
 /// cessazione): such a value never reaches the lake.
 pub fn code_field(s: &str) -> Option<&str> {
     opt(s).filter(|v| cf::identifier_spans(v).next().is_none())
-}
-
-/// The markup of an XML element that could not be parsed, with every value masked: each
-/// attribute value (double- or single-quoted) and each text node becomes `***`. What is left
-/// (tag and attribute names, nesting, where the element breaks) is what an analyst needs to
-/// see why it failed; a name, a birth date or an address never survives, however the element
-/// is malformed (an unbalanced quote masks the rest of it).
-pub fn redact_xml_text(xml: &str) -> String {
-    #[derive(PartialEq)]
-    enum At {
-        Text,
-        Tag,
-        /// After `=` in a tag, before the value.
-        Eq,
-        Quoted(char),
-        /// An unquoted value (malformed), to the next space or tag end.
-        Bare,
-    }
-    let mut out = String::with_capacity(xml.len());
-    let mut at = At::Text;
-    let mut masked_text = false;
-    for ch in xml.chars() {
-        match (&at, ch) {
-            (At::Quoted(q), c) if c == *q => {
-                at = At::Tag;
-                out.push(c);
-            }
-            (At::Quoted(_), _) => {}
-            (At::Eq, c) if c.is_whitespace() => out.push(c),
-            (At::Eq, '"' | '\'') => {
-                at = At::Quoted(ch);
-                out.push(ch);
-                out.push_str("***");
-            }
-            (At::Eq | At::Bare, '>') | (At::Tag, '>') => {
-                at = At::Text;
-                out.push('>');
-            }
-            (At::Eq, _) => {
-                at = At::Bare;
-                out.push_str("***");
-            }
-            (At::Bare, c) if c.is_whitespace() || c == '/' => {
-                at = At::Tag;
-                out.push(c);
-            }
-            (At::Bare, _) => {}
-            (At::Tag, '=') => {
-                at = At::Eq;
-                out.push('=');
-            }
-            (At::Tag, c) => out.push(c),
-            (At::Text, '<') => {
-                at = At::Tag;
-                masked_text = false;
-                out.push('<');
-            }
-            (At::Text, c) if c.is_whitespace() => out.push(c),
-            (At::Text, _) => {
-                if !masked_text {
-                    out.push_str("***");
-                    masked_text = true;
-                }
-            }
-        }
-    }
-    // Tag and attribute names are left: one shaped like an identifier is masked too.
-    mask_cf_patterns(&out)
 }
 
 #[cfg(test)]

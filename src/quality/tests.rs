@@ -232,3 +232,32 @@ fn identifiers_typed_into_code_fields_never_reach_the_lake() {
     assert_eq!(code_field("00743110157"), None);
     assert_eq!(code_field(""), None);
 }
+
+#[test]
+fn a_value_not_valid_for_its_field_is_redacted_to_its_shape() {
+    let mut c = base();
+    c.set(F::LavoratoreCittadinanza, "Mario Rossi");
+    c.set(F::Ccnl, "10/12/1985");
+    c.set(F::SedeLavoroComune, "Via Roma 3; int. 2");
+    c.set(F::DataFine, "31/02/2024");
+    let r = redact(&c.view());
+    for secret in ["Mario", "Rossi", "1985", "Roma", "31/02"] {
+        assert!(!r.contains(secret), "{secret} in {r}");
+    }
+    for shown in [
+        "Aaaaa Aaaaa",
+        "99/99/9999",
+        "\"Aaa Aaaa 9; aaa. 9\"",
+        "A.02.00",
+        "13.20.00",
+        "F572",
+        ";4;",
+    ] {
+        assert!(r.contains(shown), "{shown} not in {r}");
+    }
+    let e = validate(&c.view(), &mut pseudo()).unwrap_err();
+    assert!(
+        !e.dettaglio.contains("31/02") && e.dettaglio.contains("'99/99/9999'"),
+        "{e:?}"
+    );
+}

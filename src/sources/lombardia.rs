@@ -22,6 +22,7 @@
 //!   wording is a null code, counted the same way.
 
 use crate::model::Evento;
+use crate::privacy::shape;
 use crate::quality::dates::parse_date;
 use crate::quality::{classe_eta, Motivo, Rejection, Validated};
 use crate::reference::{CodeCheck, MacroContratto, Reference};
@@ -331,9 +332,8 @@ pub fn validate<'a>(
         dettaglio: d,
     };
     let evento = match field(rec, cols.evento) {
-        Some(e) => {
-            evento_from_text(e).ok_or_else(|| rej(Motivo::CodiceSconosciuto, "EVENTO", format!("evento '{e}'")))?
-        }
+        Some(e) => evento_from_text(e)
+            .ok_or_else(|| rej(Motivo::CodiceSconosciuto, "EVENTO", format!("evento '{}'", shape(e))))?,
         None => default_evento.ok_or_else(|| rej(Motivo::CampoMancante, "EVENTO", "tipo di evento assente".into()))?,
     };
     let data_s = field(rec, Some(cols.data))
@@ -342,7 +342,7 @@ pub fn validate<'a>(
         rej(
             Motivo::DataNonValida,
             "DATA",
-            format!("data '{data_s}' illeggibile o impossibile"),
+            format!("data '{}' illeggibile o impossibile", shape(data_s)),
         )
     })?;
     let mut miss = |campo: &str, label: &str| {
@@ -470,6 +470,50 @@ pub fn validate<'a>(
     })
 }
 
+/// A Lombardia row as it may be stored in quarantine: its fields joined by `;`, each shown only
+/// when valid for its column — the check [`validate`] applies to it (a date in the file's order,
+/// `M`/`F`, an age of 14–100, a label that maps to a code, an event wording) — else as its shape
+/// (`privacy::shape`, the rule stated there); a column `validate` does not read, or a row whose
+/// columns cannot be told apart (`cols` None), is shown as shape only.
+pub fn estratto(rec: &csv::ByteRecord, cols: Option<&Columns>, date_order: DateOrder) -> String {
+    let r = Reference::get();
+    let any_day = NaiveDate::default();
+    let valid = |i: usize, v: &str| -> bool {
+        let Some(c) = cols else { return false };
+        let is = |col: Option<usize>| col == Some(i);
+        if i == c.data {
+            date_order.parse(v).is_some()
+        } else if is(c.genere) {
+            matches!(v, "M" | "m" | "F" | "f")
+        } else if is(c.eta) {
+            v.parse::<i32>().is_ok_and(|a| (14..=100).contains(&a))
+        } else if is(c.settore) {
+            r.ateco_by_label(v).is_some()
+        } else if is(c.contratto) {
+            !matches!(r.tipologia_by_label(v, any_day), CodeCheck::Unknown)
+        } else if is(c.modalita) {
+            tipo_orario(v).is_some()
+        } else if is(c.titolo) {
+            r.livello_studio_by_label(v).is_some()
+        } else if is(c.provincia) {
+            r.provincia(v).is_some()
+        } else if is(c.nazione) {
+            r.cittadinanza_by_name(v).is_some()
+        } else {
+            is(c.evento) && evento_from_text(v).is_some()
+        }
+    };
+    let fields: Vec<String> = rec
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let v = String::from_utf8_lossy(f);
+            crate::privacy::shown(&v, valid(i, v.trim())).into_owned()
+        })
+        .collect();
+    crate::quality::mask_cf_patterns(&fields.join(";"))
+}
+
 /// The synthetic code of a Lombardia row: `L` + the first 6 hex of the file's content
 /// fingerprint + line (9 digits).
 pub fn codice(prefix: &str, line: u64) -> String {
@@ -517,5 +561,30 @@ mod tests {
         assert_eq!(DateOrder::Mdy.parse("2024-01-31"), NaiveDate::from_ymd_opt(2024, 1, 31));
         assert_eq!(DateOrder::Dmy.parse("31/01/2024"), NaiveDate::from_ymd_opt(2024, 1, 31));
         assert_eq!(DateOrder::Mdy.parse("31/01/2024"), None);
+    }
+
+    #[test]
+    fn a_quarantined_row_shows_only_values_valid_for_their_column() {
+        let h = Header::parse(
+            "DATA;GENERE;ETA;CONTRATTO;ITALIANO;NOTE",
+            crate::sources::SourceFormat::Lombardia,
+        )
+        .unwrap();
+        let (cols, _) = Columns::from_header(&h, "attivati.csv").unwrap();
+        let rec = csv::ByteRecord::from(vec![
+            "31/01/2024",
+            "F",
+            "Mario Rossi",
+            "LAVORO A TEMPO DETERMINATO",
+            "10/12/1985",
+            "Via Roma 3",
+        ]);
+        let e = estratto(&rec, Some(&cols), DateOrder::Dmy);
+        assert_eq!(
+            e,
+            "31/01/2024;F;Aaaaa Aaaaa;LAVORO A TEMPO DETERMINATO;99/99/9999;Aaa Aaaa 9"
+        );
+        let e = estratto(&rec, None, DateOrder::Dmy);
+        assert!(e.starts_with("99/99/9999;A;Aaaaa Aaaaa;AAAAAA A AAAAA"), "{e}");
     }
 }

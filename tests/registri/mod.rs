@@ -7,6 +7,7 @@
 mod indicatori;
 mod lago;
 mod motivi;
+mod valori;
 
 use oml::ingest::registri::{self, CigLavoratori, Did, Mobilita, RegistriReport};
 use oml::lake::Lake;

@@ -356,6 +356,61 @@ fn identifiers_typed_into_the_wrong_fields_reach_neither_lake_nor_quarantine() {
     }
 }
 
+/// A name, a birth date or an address typed into a field with a code list, a date or free text
+/// reaches the quarantine only as its shape (`privacy::shape`), in `record_grezzo` and in
+/// `dettaglio`; a valid code is still shown as it is.
+#[test]
+fn values_not_valid_for_their_field_reach_the_quarantine_only_as_their_shape() {
+    use oml::model::F;
+    let (d, lake) = tmp_lake("forma");
+    let text = edited_csv(3, |i, fields| match i {
+        0 => {
+            fields[F::LavoratoreCittadinanza as usize] = "Mario Rossi".into();
+            fields[F::Ccnl as usize] = "10/12/1985".into();
+            fields[F::QualificaProfessionale as usize] = "Via Roma 3".into();
+        }
+        1 => {
+            fields[F::TipologiaContrattuale as usize] = "Rossi Mario".into();
+            fields[F::SedeLavoroCap as usize] = "Via Verdi 5".into();
+        }
+        2 => fields[F::DataInizio as usize] = "10/13/1985".into(),
+        _ => {}
+    });
+    let p = write(d.path(), "campi_con_nomi.csv", text);
+    ingest(&lake, &key(), &[p], &opts()).unwrap();
+    assert!(count(&lake, "SELECT count(*) FROM quarantena") >= 3);
+    for secret in ["Mario", "Rossi", "1985", "Roma", "Verdi"] {
+        let n = count(
+            &lake,
+            &format!(
+                "SELECT count(*) FROM quarantena WHERE record_grezzo LIKE '%{secret}%' OR dettaglio LIKE '%{secret}%'"
+            ),
+        );
+        assert_eq!(n, 0, "{secret} in quarantena");
+    }
+    for shape in ["Aaaaa Aaaaa", "99/99/9999", "Aaa Aaaa 9", "Aaa Aaaaa 9"] {
+        let n = count(
+            &lake,
+            &format!("SELECT count(*) FROM quarantena WHERE record_grezzo LIKE '%{shape}%'"),
+        );
+        assert!(n >= 1, "{shape} not in quarantena");
+    }
+    for (campo, dettaglio) in [
+        ("lavoratore_Cittadinanza", "codice 'Aaaaa Aaaaa' sconosciuto"),
+        ("rapporto_TipologiaContrattuale", "codice 'Aaaaa Aaaaa' sconosciuto"),
+        ("rapporto_DataInizio", "data '99/99/9999' illeggibile o impossibile"),
+    ] {
+        let n = count(
+            &lake,
+            &format!(
+                "SELECT count(*) FROM quarantena WHERE campo = '{campo}' AND dettaglio = '{}'",
+                dettaglio.replace('\'', "''")
+            ),
+        );
+        assert_eq!(n, 1, "{campo}");
+    }
+}
+
 /// A writer killed at any step of a commit (`OML_CRASH_AT`, which aborts like `kill -9`)
 /// leaves the lake readable, in the state before or after the run, and a new run completes
 /// it: for the first ingest of a lake and for a later one.

@@ -5,33 +5,30 @@
 //! the authorisation number pseudonymised, the free-text causale with identifiers masked. The
 //! overlap of two periods is checked in `ingest::registri` against the lake.
 
+use super::Dominio::{Ateco, Codice, Comune, Data, Numero, Personale, SiNo, Testo};
 use super::{
-    ateco, code, comune, date, datore, flag, number, persona, required, Colonna, Motivo, Persona, Rifiuto, Riga,
+    ateco, codice, comune, date, datore, flag, number, persona, required, Colonna, Motivo, Persona, Rifiuto, Riga,
     Tracciato,
 };
 use crate::privacy::Pseudonymizer;
 use chrono::NaiveDate;
 
-const fn col(nome: &'static str, obbligatoria: bool, personale: bool) -> Colonna {
-    Colonna::new(nome, obbligatoria, personale)
-}
-
 /// The CIG-workers layout.
 pub const TRACCIATO: Tracciato = Tracciato {
     formato: "cig_lavoratori",
     colonne: &[
-        col("codice_fiscale", true, true),
-        col("datore_codice_fiscale", true, true),
-        col("tipo_intervento", true, false),
-        col("data_inizio", true, false),
-        col("data_fine", true, false),
-        col("ore_autorizzate", true, false),
-        col("ore_utilizzate", false, false),
-        col("zero_ore", false, false),
-        col("numero_autorizzazione", false, true),
-        col("causale", false, false),
-        col("ateco_datore", false, false),
-        col("comune_unita_produttiva", false, false),
+        Colonna::new("codice_fiscale", true, Personale),
+        Colonna::new("datore_codice_fiscale", true, Personale),
+        Colonna::new("tipo_intervento", true, Codice(&["DEC_LIV_TIPO_AMMORTIZZATORE"])),
+        Colonna::new("data_inizio", true, Data),
+        Colonna::new("data_fine", true, Data),
+        Colonna::new("ore_autorizzate", true, Numero),
+        Colonna::new("ore_utilizzate", false, Numero),
+        Colonna::new("zero_ore", false, SiNo),
+        Colonna::new("numero_autorizzazione", false, Personale),
+        Colonna::new("causale", false, Testo),
+        Colonna::new("ateco_datore", false, Ateco),
+        Colonna::new("comune_unita_produttiva", false, Comune),
     ],
 };
 
@@ -60,7 +57,7 @@ fn ore(r: &Riga, i: usize) -> Result<Option<f64>, Rifiuto> {
             Rifiuto::new(
                 Motivo::NumeroNonValido,
                 TRACCIATO.colonne[i].nome,
-                format!("'{v}' non è un numero"),
+                format!("'{}' non è un numero", crate::privacy::shape(v)),
             )
         }),
     }
@@ -71,7 +68,7 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Periodo, Rifiuto> 
     let t = &TRACCIATO;
     let cf_raw = required(r, 0, t)?;
     let dat_raw = required(r, 1, t)?;
-    let tipo = code(required(r, 2, t)?, "DEC_LIV_TIPO_AMMORTIZZATORE", "tipo_intervento")?;
+    let tipo = codice(required(r, 2, t)?, 2, t)?;
     let inizio = date(r, 3, t)?.ok_or_else(|| Rifiuto::new(Motivo::CampoMancante, "data_inizio", "vuoto"))?;
     let fine = date(r, 4, t)?.ok_or_else(|| Rifiuto::new(Motivo::CampoMancante, "data_fine", "vuoto"))?;
     if fine < inizio {

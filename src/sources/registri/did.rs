@@ -5,32 +5,29 @@
 //! the CF into the pseudonym. The order of the events of an episode is checked in
 //! `ingest::registri` against the lake.
 
-use super::{attributi, code, cpi, date, persona, required, Colonna, Persona, Rifiuto, Riga, Tracciato};
+use super::Dominio::{Cittadinanza, Codice, Comune, Cpi, Data, Livello, Personale, Sesso, Testo};
+use super::{attributi, code, codice, cpi, date, persona, required, Colonna, Persona, Rifiuto, Riga, Tracciato};
 use crate::privacy::Pseudonymizer;
 use chrono::NaiveDate;
-
-const fn col(nome: &'static str, obbligatoria: bool) -> Colonna {
-    Colonna::new(nome, obbligatoria, false)
-}
 
 /// The DID layout; `codice_fiscale` is personal, `id_did` is pseudonymised.
 pub const TRACCIATO: Tracciato = Tracciato {
     formato: "did",
     colonne: &[
-        Colonna::new("id_did", true, true),
-        Colonna::new("codice_fiscale", true, true),
-        col("evento", true),
-        col("data_evento", true),
-        col("cpi", true),
-        col("punto_servizio", true),
-        col("codice_sportello", false),
-        col("stato_occupazionale", true),
-        col("causa", true),
-        col("prestazione", true),
-        col("sesso", false),
-        col("cittadinanza", false),
-        col("livello_istruzione", false),
-        col("comune_domicilio", false),
+        Colonna::new("id_did", true, Personale),
+        Colonna::new("codice_fiscale", true, Personale),
+        Colonna::new("evento", true, Codice(&["DID_EVENTO"])),
+        Colonna::new("data_evento", true, Data),
+        Colonna::new("cpi", true, Cpi),
+        Colonna::new("punto_servizio", true, Codice(&["DID_PUNTO_SERVIZIO"])),
+        Colonna::new("codice_sportello", false, Testo),
+        Colonna::new("stato_occupazionale", true, Codice(&["TAB_STATUSOCCUPAZ"])),
+        Colonna::new("causa", true, Codice(&["DEC_CAUSA_FINE_DID", "DID_CAUSA_SOSPENSIONE"])),
+        Colonna::new("prestazione", true, Codice(&["DID_PRESTAZIONE"])),
+        Colonna::new("sesso", false, Sesso),
+        Colonna::new("cittadinanza", false, Cittadinanza),
+        Colonna::new("livello_istruzione", false, Livello),
+        Colonna::new("comune_domicilio", false, Comune),
     ],
 };
 
@@ -68,7 +65,7 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Evento, Rifiuto> {
     let t = &TRACCIATO;
     let id = required(r, 0, t)?;
     let cf_raw = required(r, 1, t)?;
-    let evento = code(required(r, 2, t)?, "DID_EVENTO", "evento")?;
+    let evento = codice(required(r, 2, t)?, 2, t)?;
     let data_evento =
         date(r, 3, t)?.ok_or_else(|| Rifiuto::new(super::Motivo::CampoMancante, "data_evento", "vuoto"))?;
     let rilascio = evento == "RILASCIO";
@@ -80,19 +77,15 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Evento, Rifiuto> {
         }
     };
     let cpi = need(4, rilascio)?.map(|v| cpi(v, "cpi")).transpose()?;
-    let punto = need(5, rilascio)?
-        .map(|v| code(v, "DID_PUNTO_SERVIZIO", "punto_servizio"))
-        .transpose()?;
-    let stato = need(7, rilascio)?
-        .map(|v| code(v, "TAB_STATUSOCCUPAZ", "stato_occupazionale"))
-        .transpose()?;
+    let punto = need(5, rilascio)?.map(|v| codice(v, 5, t)).transpose()?;
+    let stato = need(7, rilascio)?.map(|v| codice(v, 7, t)).transpose()?;
     let causa = match evento {
-        "FINE" => Some(code(required(r, 8, t)?, "DEC_CAUSA_FINE_DID", "causa")?),
-        "SOSPENSIONE" => Some(code(required(r, 8, t)?, "DID_CAUSA_SOSPENSIONE", "causa")?),
+        "FINE" => Some(code(required(r, 8, t)?, &["DEC_CAUSA_FINE_DID"], "causa")?),
+        "SOSPENSIONE" => Some(code(required(r, 8, t)?, &["DID_CAUSA_SOSPENSIONE"], "causa")?),
         _ => None,
     };
     let prestazione = need(9, evento.starts_with("PRESTAZIONE_"))?
-        .map(|v| code(v, "DID_PRESTAZIONE", "prestazione"))
+        .map(|v| codice(v, 9, t))
         .transpose()?;
     let persona = persona(cf_raw, data_evento, "codice_fiscale", pseudo)?;
     let persona = match (persona.sesso, r.opt(10)) {

@@ -5,37 +5,34 @@
 //! `iscrizione_dopo_2017`). The order of the events of a pratica is checked in
 //! `ingest::registri` against the lake.
 
+use super::Dominio::{Ateco, Cittadinanza, Codice, Comune, Cpi, Data, Livello, Personale, Sesso, SiNo};
 use super::{
-    ateco, attributi, code, cpi, date, datore, flag, persona, required, Colonna, Motivo, Persona, Rifiuto, Riga,
+    ateco, attributi, codice, cpi, date, datore, flag, persona, required, Colonna, Motivo, Persona, Rifiuto, Riga,
     Tracciato,
 };
 use crate::privacy::Pseudonymizer;
 use chrono::NaiveDate;
 
-const fn col(nome: &'static str, obbligatoria: bool, personale: bool) -> Colonna {
-    Colonna::new(nome, obbligatoria, personale)
-}
-
 /// The mobility layout.
 pub const TRACCIATO: Tracciato = Tracciato {
     formato: "mobilita",
     colonne: &[
-        col("id_pratica", true, true),
-        col("codice_fiscale", true, true),
-        col("lista", true, false),
-        col("evento", true, false),
-        col("data_evento", true, false),
-        col("causa", true, false),
-        col("datore_codice_fiscale", true, true),
-        col("data_licenziamento", true, false),
-        col("indennita", true, false),
-        col("data_fine_indennita", false, false),
-        col("cpi", true, false),
-        col("ateco_datore", false, false),
-        col("sesso", false, false),
-        col("cittadinanza", false, false),
-        col("livello_istruzione", false, false),
-        col("comune_domicilio", false, false),
+        Colonna::new("id_pratica", true, Personale),
+        Colonna::new("codice_fiscale", true, Personale),
+        Colonna::new("lista", true, Codice(&["TAB_LISTESPECIALI"])),
+        Colonna::new("evento", true, Codice(&["DEC_TIPO_EVENTO_MOBILITA"])),
+        Colonna::new("data_evento", true, Data),
+        Colonna::new("causa", true, Codice(&["DEC_CAUSA_EVENTO_MOBILITA"])),
+        Colonna::new("datore_codice_fiscale", true, Personale),
+        Colonna::new("data_licenziamento", true, Data),
+        Colonna::new("indennita", true, SiNo),
+        Colonna::new("data_fine_indennita", false, Data),
+        Colonna::new("cpi", true, Cpi),
+        Colonna::new("ateco_datore", false, Ateco),
+        Colonna::new("sesso", false, Sesso),
+        Colonna::new("cittadinanza", false, Cittadinanza),
+        Colonna::new("livello_istruzione", false, Livello),
+        Colonna::new("comune_domicilio", false, Comune),
     ],
 };
 
@@ -78,8 +75,8 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Evento, Rifiuto> {
     let t = &TRACCIATO;
     let id = required(r, 0, t)?;
     let cf_raw = required(r, 1, t)?;
-    let lista = code(required(r, 2, t)?, "TAB_LISTESPECIALI", "lista")?;
-    let evento = code(required(r, 3, t)?, "DEC_TIPO_EVENTO_MOBILITA", "evento")?;
+    let lista = codice(required(r, 2, t)?, 2, t)?;
+    let evento = codice(required(r, 3, t)?, 3, t)?;
     let data_evento = date(r, 4, t)?.ok_or_else(|| Rifiuto::new(Motivo::CampoMancante, "data_evento", "vuoto"))?;
     let iscr = evento == "01";
     if iscr && data_evento >= fine_iscrizioni() {
@@ -96,7 +93,7 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Evento, Rifiuto> {
         "03" | "05" => Some(required(r, 5, t)?),
         _ => r.opt(5),
     }
-    .map(|c| code(c, "DEC_CAUSA_EVENTO_MOBILITA", "causa"))
+    .map(|c| codice(c, 5, t))
     .transpose()?;
     let need = |i: usize| -> Result<Option<&str>, Rifiuto> {
         if iscr {

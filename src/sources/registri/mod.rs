@@ -16,6 +16,10 @@
 //! the keyed pseudonym of `privacy` exactly as the CO ingest does (normalised, de-omocoded), with
 //! the sex, birth year and age class it encodes, and then dropped. The rules between records
 //! (sequences of events, overlaps) need the lake and are in `ingest::registri`.
+//!
+//! A refused record keeps, in `registri_quarantena`, an excerpt ([`Riga::estratto`]) and a
+//! detail that show a value only when it is valid for its column ([`Dominio`]), else its shape
+//! (the rule of `privacy`: `Mario Rossi` typed into `cittadinanza` is `Aaaaa Aaaaa`).
 
 pub mod cig_lavoratori;
 pub mod did;
@@ -24,7 +28,7 @@ pub mod mobilita;
 mod tests;
 
 use super::encoding::EncodingEvidence;
-use crate::privacy::{id_hex, Pseudonymizer};
+use crate::privacy::{id_hex, shape, shown, Pseudonymizer};
 use crate::quality::{cf, classe_eta, mask_cf_patterns};
 use crate::reference::{CodeCheck, Reference};
 use anyhow::{bail, Result};
@@ -160,21 +164,76 @@ impl Rifiuto {
     }
 }
 
-/// A column of a layout: its name, whether the header must have it, whether its values are
-/// personal (never shown in a quarantine excerpt).
+/// What the values of a column are: the check a value must pass to be shown in a quarantine
+/// excerpt (`privacy::shown`: otherwise its shape), which is the check the record's validation
+/// applies to that column (the same functions below).
+#[derive(Debug, Clone, Copy)]
+pub enum Dominio {
+    /// Personal (a codice fiscale, an identifier): never shown, `***`.
+    Personale,
+    /// A code of one of these lists of `reference/oml/registri_codici.csv` ([`code`]).
+    Codice(&'static [&'static str]),
+    /// A CPI ([`cpi`]).
+    Cpi,
+    /// A Belfiore code of a comune or a foreign state ([`comune`]).
+    Comune,
+    /// An ATECO 2007 code ([`ateco`]).
+    Ateco,
+    /// A citizenship code ([`cittadinanza`]).
+    Cittadinanza,
+    /// A livello di istruzione code ([`livello`]).
+    Livello,
+    /// A date ([`date`]).
+    Data,
+    /// A number ([`number`]).
+    Numero,
+    /// `SI` / `NO` ([`flag`]).
+    SiNo,
+    /// `M` / `F`.
+    Sesso,
+    /// Free text, no validator: always its shape.
+    Testo,
+}
+
+impl Dominio {
+    /// Whether `v` (trimmed, not empty) is valid for a column of this domain.
+    pub fn ammette(self, v: &str) -> bool {
+        match self {
+            Dominio::Personale | Dominio::Testo => false,
+            Dominio::Codice(liste) => code(v, liste, "").is_ok(),
+            Dominio::Cpi => cpi(v, "").is_ok(),
+            Dominio::Comune => comune(Some(v), "").is_ok(),
+            Dominio::Ateco => ateco(Some(v), "").is_ok(),
+            // Known at any date: the validation takes a code not in force at the date too.
+            Dominio::Cittadinanza => cittadinanza(v, NaiveDate::default()).is_ok(),
+            Dominio::Livello => livello(v).is_ok(),
+            Dominio::Data => crate::quality::dates::parse_date(v).is_some(),
+            Dominio::Numero => number(v).is_some(),
+            Dominio::SiNo => flag(v, "").is_ok(),
+            Dominio::Sesso => matches!(v, "M" | "F"),
+        }
+    }
+}
+
+/// A column of a layout: its name, whether the header must have it, what its values are.
 pub struct Colonna {
     pub nome: &'static str,
     pub obbligatoria: bool,
-    pub personale: bool,
+    pub dominio: Dominio,
 }
 
 impl Colonna {
-    pub const fn new(nome: &'static str, obbligatoria: bool, personale: bool) -> Colonna {
+    pub const fn new(nome: &'static str, obbligatoria: bool, dominio: Dominio) -> Colonna {
         Colonna {
             nome,
             obbligatoria,
-            personale,
+            dominio,
         }
+    }
+
+    /// A personal column: never shown in a quarantine excerpt.
+    pub fn personale(&self) -> bool {
+        matches!(self.dominio, Dominio::Personale)
     }
 }
 
@@ -204,7 +263,8 @@ impl Riga {
     }
 
     /// The record as it may be stored in quarantine: the layout's columns only (extra columns are
-    /// never copied), personal ones as `***`, every identifier-shaped token masked.
+    /// never copied), personal ones as `***`, a value not valid for its column ([`Dominio`]) as
+    /// its shape (`privacy::shape`), every identifier-shaped token masked.
     pub fn estratto(&self, t: &Tracciato) -> String {
         let mut out = String::new();
         for (c, v) in t.colonne.iter().zip(&self.valori) {
@@ -213,10 +273,14 @@ impl Riga {
             }
             out.push_str(c.nome);
             out.push('=');
-            if c.personale && !v.trim().is_empty() {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            if c.personale() {
                 out.push_str("***");
             } else {
-                out.push_str(&v.trim().replace([';', '\n', '\r'], " "));
+                out.push_str(&shown(v, c.dominio.ammette(v)).replace([';', '\n', '\r'], " "));
             }
         }
         mask_cf_patterns(&out)
@@ -230,7 +294,7 @@ impl Riga {
         for (c, v) in t.colonne.iter().zip(&self.valori) {
             s.push_str(c.nome);
             s.push('=');
-            if c.personale {
+            if c.personale() {
                 s.push_str(&cf::normalize(v.trim()));
             } else {
                 s.push_str(v.trim());
@@ -390,7 +454,7 @@ pub fn date(r: &Riga, i: usize, t: &Tracciato) -> Result<Option<NaiveDate>, Rifi
             Rifiuto::new(
                 Motivo::DataNonValida,
                 t.colonne[i].nome,
-                format!("data '{v}' non valida"),
+                format!("data '{}' non valida", shape(v)),
             )
         }),
     }
@@ -408,16 +472,29 @@ pub fn number(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// A value that must be a code of the list `tabella` of `reference/oml/registri_codici.csv`.
-pub fn code<'a>(v: &'a str, tabella: &str, campo: &'static str) -> Result<&'a str, Rifiuto> {
-    match Reference::get().codice_registro(tabella, v) {
-        Some(_) => Ok(v),
-        None => Err(Rifiuto::new(
-            Motivo::CodiceSconosciuto,
-            campo,
-            format!("'{v}' non è un codice di {tabella}"),
-        )),
+/// A value that must be a code of one of the lists `tabelle` of
+/// `reference/oml/registri_codici.csv`.
+pub fn code<'a>(v: &'a str, tabelle: &[&str], campo: &'static str) -> Result<&'a str, Rifiuto> {
+    let r = Reference::get();
+    if tabelle.iter().any(|t| r.codice_registro(t, v).is_some()) {
+        return Ok(v);
     }
+    Err(Rifiuto::new(
+        Motivo::CodiceSconosciuto,
+        campo,
+        format!("'{}' non è un codice di {}", shape(v), tabelle.join(" o ")),
+    ))
+}
+
+/// A value of layout column `i`, which must be a code of the column's lists
+/// ([`Dominio::Codice`], the one home of the lists a column takes).
+pub fn codice<'a>(v: &'a str, i: usize, t: &Tracciato) -> Result<&'a str, Rifiuto> {
+    let c = &t.colonne[i];
+    let tabelle = match c.dominio {
+        Dominio::Codice(l) => l,
+        _ => &[],
+    };
+    code(v, tabelle, c.nome)
 }
 
 /// `SI` / `NO`.
@@ -428,7 +505,7 @@ pub fn flag(v: &str, campo: &'static str) -> Result<bool, Rifiuto> {
         _ => Err(Rifiuto::new(
             Motivo::CodiceSconosciuto,
             campo,
-            format!("'{v}' non è SI/NO"),
+            format!("'{}' non è SI/NO", shape(v)),
         )),
     }
 }
@@ -529,7 +606,11 @@ pub fn comune(v: Option<&str>, campo: &'static str) -> Result<Option<String>, Ri
         Some(d) if d.starts_with('Z') && r.stato_estero(d).is_some() => Ok(None),
         Some(d) => match r.comune_any(d) {
             Some(c) => Ok(Some(c.istat.clone())),
-            None => Err(Rifiuto::new(Motivo::CodiceSconosciuto, campo, format!("comune '{d}'"))),
+            None => Err(Rifiuto::new(
+                Motivo::CodiceSconosciuto,
+                campo,
+                format!("comune '{}'", shape(d)),
+            )),
         },
     }
 }
@@ -540,7 +621,11 @@ pub fn cpi(v: &str, campo: &'static str) -> Result<String, Rifiuto> {
     if r.cpis().iter().any(|c| c.codice == v) || v.strip_prefix("PRV-").is_some_and(|s| r.provincia(s).is_some()) {
         return Ok(v.to_string());
     }
-    Err(Rifiuto::new(Motivo::CodiceSconosciuto, campo, format!("CPI '{v}'")))
+    Err(Rifiuto::new(
+        Motivo::CodiceSconosciuto,
+        campo,
+        format!("CPI '{}'", shape(v)),
+    ))
 }
 
 /// An ATECO 2007 code, as the ATECO list writes it.
@@ -549,7 +634,11 @@ pub fn ateco(v: Option<&str>, campo: &'static str) -> Result<Option<String>, Rif
         None => Ok(None),
         Some(a) => match Reference::get().ateco(a) {
             Some(x) => Ok(Some(x.codice.clone())),
-            None => Err(Rifiuto::new(Motivo::CodiceSconosciuto, campo, format!("ATECO '{a}'"))),
+            None => Err(Rifiuto::new(
+                Motivo::CodiceSconosciuto,
+                campo,
+                format!("ATECO '{}'", shape(a)),
+            )),
         },
     }
 }
@@ -557,40 +646,41 @@ pub fn ateco(v: Option<&str>, campo: &'static str) -> Result<Option<String>, Rif
 /// Citizenship, education level and domicile (ISTAT code), as the lake keeps them.
 pub type Attributi = (Option<String>, Option<String>, Option<String>);
 
+/// A citizenship code, known at some date (one not in force at `at` is taken, as the CO).
+pub fn cittadinanza(c: &str, at: NaiveDate) -> Result<String, Rifiuto> {
+    match Reference::get().cittadinanza(c, at) {
+        CodeCheck::Valid(x) | CodeCheck::NotValidAtDate(x) => Ok(x.codice.clone()),
+        CodeCheck::Unknown => Err(Rifiuto::new(
+            Motivo::CodiceSconosciuto,
+            "cittadinanza",
+            format!("cittadinanza '{}'", shape(c)),
+        )),
+    }
+}
+
+/// A livello di istruzione code.
+pub fn livello(l: &str) -> Result<String, Rifiuto> {
+    match Reference::get().livello_studio(l) {
+        Some(x) => Ok(x.to_string()),
+        None => Err(Rifiuto::new(
+            Motivo::CodiceSconosciuto,
+            "livello_istruzione",
+            format!("livello '{}'", shape(l)),
+        )),
+    }
+}
+
 /// The declared attributes shared by DID and mobility: citizenship (valid at `at`), education
 /// level, domicile.
 pub fn attributi(
-    cittadinanza: Option<&str>,
-    livello: Option<&str>,
+    citt: Option<&str>,
+    liv: Option<&str>,
     domicilio: Option<&str>,
     at: NaiveDate,
 ) -> Result<Attributi, Rifiuto> {
-    let r = Reference::get();
-    let citt = match cittadinanza {
-        None => None,
-        Some(c) => match r.cittadinanza(c, at) {
-            CodeCheck::Valid(x) | CodeCheck::NotValidAtDate(x) => Some(x.codice.clone()),
-            CodeCheck::Unknown => {
-                return Err(Rifiuto::new(
-                    Motivo::CodiceSconosciuto,
-                    "cittadinanza",
-                    format!("cittadinanza '{c}'"),
-                ))
-            }
-        },
-    };
-    let liv = match livello {
-        None => None,
-        Some(l) => match r.livello_studio(l) {
-            Some(x) => Some(x.to_string()),
-            None => {
-                return Err(Rifiuto::new(
-                    Motivo::CodiceSconosciuto,
-                    "livello_istruzione",
-                    format!("livello '{l}'"),
-                ))
-            }
-        },
-    };
-    Ok((citt, liv, comune(domicilio, "comune_domicilio")?))
+    Ok((
+        citt.map(|c| cittadinanza(c, at)).transpose()?,
+        liv.map(livello).transpose()?,
+        comune(domicilio, "comune_domicilio")?,
+    ))
 }
