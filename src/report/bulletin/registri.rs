@@ -96,9 +96,10 @@ impl DidCubes {
         let monthly = maker.cube("did", &[], (series.0.max(first_month), series.1), Periodicity::Month)?;
         let period = maker.cube("did", &[], window, g)?;
         let by_cpi_sex = maker.cube("did", &["cpi", "sesso"], current, g)?;
-        let mut stmt = maker.session.conn.prepare(
-            "SELECT file_origine, max(data_evento)::VARCHAR FROM did_eventi GROUP BY ALL ORDER BY 2, 1",
-        )?;
+        let mut stmt = maker
+            .session
+            .conn
+            .prepare("SELECT file_origine, max(data_evento)::VARCHAR FROM did_eventi GROUP BY ALL ORDER BY 2, 1")?;
         let files = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .map(|row| {
