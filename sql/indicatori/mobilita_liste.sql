@@ -75,12 +75,12 @@ eventi AS (
     UNION ALL
     SELECT 'iscrizioni', NULL, * FROM base WHERE data_iscrizione >= inizio_p
     UNION ALL
-    SELECT 'cancellazioni', 'cancellazioni_' || CASE
-            WHEN causa_cancellazione = '07' THEN 'assunzione_indeterminato'
-            WHEN causa_cancellazione IN ('01', '02', '10') THEN 'assunzione_termine'
-            WHEN causa_cancellazione = '05' THEN 'fine_lista'
-            WHEN causa_cancellazione IN ('06', '08') THEN 'decadenza'
-            ELSE 'altre' END, *
+    SELECT 'cancellazioni', CASE
+            WHEN causa_cancellazione = '07' THEN 'cancellazioni_assunzione_indeterminato'
+            WHEN causa_cancellazione IN ('01', '02', '10') THEN 'cancellazioni_assunzione_termine'
+            WHEN causa_cancellazione = '05' THEN 'cancellazioni_fine_lista'
+            WHEN causa_cancellazione IN ('06', '08') THEN 'cancellazioni_decadenza'
+            ELSE 'cancellazioni_altre' END, *
     FROM base WHERE data_cancellazione BETWEEN inizio_p AND fine_p
 ),
 conteggi AS (
