@@ -4,6 +4,9 @@
 -- and reiscrizioni, and the closing cancellazione (03) or revoca (05) with its cause
 -- (DEC_CAUSA_EVENTO_MOBILITA): the last of them when no reiscrizione (04) follows it, else NULL
 -- (the pratica is open). Stock at t: data_iscrizione <= t < coalesce(data_cancellazione, ∞).
+-- Then the citizenship area at the iscrizione (oml_area_cittadinanza), the province and region of
+-- the CPI (oml_cpi_territorio) and the ATECO section of the dismissing employer
+-- (oml_ateco_sezione), for the breakdowns and the territory filter of the indicators.
 CREATE OR REPLACE VIEW mobilita_iscrizioni AS
 WITH iscrizioni AS (
     SELECT id_pratica, id_lavoratore, lista, data_evento AS data_iscrizione,
@@ -38,7 +41,10 @@ SELECT i.id_pratica, i.id_lavoratore, i.lista, i.data_iscrizione, i.anno_iscrizi
     coalesce(c.n_reiscrizioni, 0) AS n_reiscrizioni,
     CASE WHEN s.ultimo_evento IN ('03', '05') THEN s.data_ultimo END AS data_cancellazione,
     CASE WHEN s.ultimo_evento IN ('03', '05') THEN s.ultimo_evento END AS evento_cancellazione,
-    CASE WHEN s.ultimo_evento IN ('03', '05') THEN s.causa_ultimo END AS causa_cancellazione
+    CASE WHEN s.ultimo_evento IN ('03', '05') THEN s.causa_ultimo END AS causa_cancellazione,
+    oml_area_cittadinanza(i.cittadinanza, i.data_iscrizione) AS area_cittadinanza,
+    t.provincia, t.regione, oml_ateco_sezione(i.ateco_datore) AS ateco_sezione
 FROM iscrizioni i
+LEFT JOIN oml_cpi_territorio() t ON t.cpi = i.cpi
 LEFT JOIN stato s USING (id_pratica)
 LEFT JOIN conti c USING (id_pratica);

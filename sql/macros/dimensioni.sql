@@ -9,6 +9,25 @@ CREATE OR REPLACE MACRO oml_settore(sezione) AS CASE
     WHEN sezione = 'F' THEN 'COSTRUZIONI'
     ELSE 'SERVIZI' END;
 
+-- ATECO 2007 section (A–U) of an ATECO code ('13.20.00', '1320', '13'), from its division (the
+-- first two digits), as in the ISTAT classification (ATECO 2007 = NACE Rev. 2 to the class):
+-- for records that carry the employer's code, not the section (mobility lists, CIG workers).
+CREATE OR REPLACE MACRO oml_ateco_divisione_num(codice) AS
+    TRY_CAST(left(regexp_replace(codice, '[^0-9]', '', 'g'), 2) AS INTEGER);
+CREATE OR REPLACE MACRO oml_ateco_sezione(codice) AS CASE
+    WHEN oml_ateco_divisione_num(codice) IS NULL OR oml_ateco_divisione_num(codice) < 1 THEN NULL
+    WHEN oml_ateco_divisione_num(codice) <= 3 THEN 'A' WHEN oml_ateco_divisione_num(codice) <= 9 THEN 'B'
+    WHEN oml_ateco_divisione_num(codice) <= 33 THEN 'C' WHEN oml_ateco_divisione_num(codice) = 35 THEN 'D'
+    WHEN oml_ateco_divisione_num(codice) <= 39 THEN 'E' WHEN oml_ateco_divisione_num(codice) <= 43 THEN 'F'
+    WHEN oml_ateco_divisione_num(codice) <= 47 THEN 'G' WHEN oml_ateco_divisione_num(codice) <= 53 THEN 'H'
+    WHEN oml_ateco_divisione_num(codice) <= 56 THEN 'I' WHEN oml_ateco_divisione_num(codice) <= 63 THEN 'J'
+    WHEN oml_ateco_divisione_num(codice) <= 66 THEN 'K' WHEN oml_ateco_divisione_num(codice) = 68 THEN 'L'
+    WHEN oml_ateco_divisione_num(codice) <= 75 THEN 'M' WHEN oml_ateco_divisione_num(codice) <= 82 THEN 'N'
+    WHEN oml_ateco_divisione_num(codice) = 84 THEN 'O' WHEN oml_ateco_divisione_num(codice) = 85 THEN 'P'
+    WHEN oml_ateco_divisione_num(codice) <= 88 THEN 'Q' WHEN oml_ateco_divisione_num(codice) <= 93 THEN 'R'
+    WHEN oml_ateco_divisione_num(codice) <= 96 THEN 'S' WHEN oml_ateco_divisione_num(codice) <= 98 THEN 'T'
+    WHEN oml_ateco_divisione_num(codice) = 99 THEN 'U' END;
+
 -- Territory filter: SET VARIABLE oml_provincia = 'PO' (sigla) and/or oml_regione (as in the
 -- regione column) restrict rapporti_dim, segmenti_dim and co_eventi_dim, hence every indicator.
 CREATE OR REPLACE MACRO oml_nel_territorio(provincia, regione) AS

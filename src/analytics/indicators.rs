@@ -33,14 +33,20 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 21] = [
+pub const DIMENSIONS: [(&str, &str); 22] = [
     ("comune", "comune della sede di lavoro (codice catastale)"),
     (
         "cpi",
-        "centro per l'impiego competente per la sede di lavoro (DID: il CPI della dichiarazione)",
+        "centro per l'impiego competente per la sede di lavoro (DID, liste di mobilità: il CPI della pratica)",
     ),
-    ("provincia", "provincia della sede di lavoro (sigla; DID: del CPI)"),
-    ("regione", "regione della sede di lavoro (codice ISTAT; DID: del CPI)"),
+    (
+        "provincia",
+        "provincia della sede di lavoro (sigla; DID, mobilità: del CPI)",
+    ),
+    (
+        "regione",
+        "regione della sede di lavoro (codice ISTAT; DID, mobilità: del CPI)",
+    ),
     ("settore", "macro-settore: agricoltura, industria, costruzioni, servizi"),
     ("ateco_sezione", "sezione ATECO 2007 del datore (A–U)"),
     ("ateco_divisione", "divisione ATECO 2007 del datore (2 cifre)"),
@@ -82,15 +88,20 @@ pub const DIMENSIONS: [(&str, &str); 21] = [
         "prestazione",
         "prima prestazione dell'episodio di DID: NASPI, DISCOLL o NESSUNA (solo did)",
     ),
+    (
+        "lista",
+        "lista di mobilità: 1 ex L. 223/1991, 2 ex L. 236/1993 (solo mobilita_liste)",
+    ),
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 5] = [
+const DECLARED_ONLY: [&str; 6] = [
     "tipo_intervento",
     "territorio",
     "punto_servizio",
     "stato_occupazionale",
     "prestazione",
+    "lista",
 ];
 
 /// The columns a file may return for the dominance rule: the largest and second largest

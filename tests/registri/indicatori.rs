@@ -25,7 +25,7 @@ fn request(by: &[&str], dal: &str, al: &str, mode: Mode) -> Request {
 }
 
 /// (periodo, dims joined by '|', misura) → value (a missing row is 0).
-fn values(t: &Table) -> HashMap<(String, String, String), f64> {
+pub(super) fn values(t: &Table) -> HashMap<(String, String, String), f64> {
     t.rows
         .iter()
         .map(|r| {
@@ -39,7 +39,7 @@ fn values(t: &Table) -> HashMap<(String, String, String), f64> {
 }
 
 /// Every identity the file declares holds exactly in every cell (details and margins).
-fn assert_identities(t: &Table) {
+pub(super) fn assert_identities(t: &Table) {
     let v = values(t);
     let cells: std::collections::BTreeSet<(String, String)> =
         v.keys().map(|(p, d, _)| (p.clone(), d.clone())).collect();
