@@ -69,7 +69,7 @@ voci AS (
             CASE WHEN con_utilizzo THEN {'misura': 'ore_autorizzate_con_utilizzo', 'ore': aut} END,
             {'misura': 'lavoratori', 'ore': NULL::DOUBLE},
             CASE WHEN zero_ore THEN {'misura': 'lavoratori_zero_ore', 'ore': NULL::DOUBLE} END
-        ], v -> v IS NOT NULL), recursive := true)
+        ], lambda v: v IS NOT NULL), recursive := true)
     FROM righe r
 ),
 -- Each employer's contribution to a cell: its hours and its workers.
@@ -103,9 +103,9 @@ celle AS (
 ),
 con_ore AS (
     SELECT c.*, d.divisore_ore,
-        list_filter(m, x -> x.misura = 'ore_autorizzate')[1] AS a,
-        list_filter(m, x -> x.misura = 'ore_utilizzate')[1] AS u,
-        list_filter(m, x -> x.misura = 'ore_autorizzate_con_utilizzo')[1] AS ac
+        list_filter(m, lambda x: x.misura = 'ore_autorizzate')[1] AS a,
+        list_filter(m, lambda x: x.misura = 'ore_utilizzate')[1] AS u,
+        list_filter(m, lambda x: x.misura = 'ore_autorizzate_con_utilizzo')[1] AS ac
     FROM celle c, divisore d
 ),
 -- The ratios carry the counts of their hours and the largest contributions scaled as the value,
@@ -119,7 +119,7 @@ misure AS (
             {'misura': 'lavoratori_equivalenti', 'valore': a.valore / (divisore_ore * mesi),
                 'n_lavoratori': a.n_lavoratori, 'n_datori': a.n_datori,
                 'top1': a.top1 / (divisore_ore * mesi), 'top2': a.top2 / (divisore_ore * mesi)}
-        ], x -> x IS NOT NULL), recursive := true),
+        ], lambda x: x IS NOT NULL), recursive := true),
         CASE WHEN divisore_ore = round(divisore_ore) THEN divisore_ore::BIGINT::VARCHAR
              ELSE divisore_ore::VARCHAR END AS divisore_ore
     FROM con_ore

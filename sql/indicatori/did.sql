@@ -111,7 +111,7 @@ conteggi AS (
         CASE WHEN misura = 'stock_fine' THEN CASE
             WHEN giorni <= 90 THEN 'stock_fine_durata_fino_90' WHEN giorni <= 180 THEN 'stock_fine_durata_91_180'
             WHEN giorni <= 365 THEN 'stock_fine_durata_181_365' ELSE 'stock_fine_durata_oltre_365' END END
-    ], m -> m IS NOT NULL)) AS conta
+    ], lambda m: m IS NOT NULL)) AS conta
     FROM eventi e
 ),
 celle AS (

@@ -84,7 +84,7 @@ eventi AS (
     FROM base WHERE data_cancellazione BETWEEN inizio_p AND fine_p
 ),
 conteggi AS (
-    SELECT e.*, unnest(list_filter([misura, sotto], m -> m IS NOT NULL)) AS conta
+    SELECT e.*, unnest(list_filter([misura, sotto], lambda m: m IS NOT NULL)) AS conta
     FROM eventi e
 )
 SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),

@@ -37,6 +37,11 @@ fn built_synthetic() -> &'static Lake {
                 },
             };
             oml::ingest::cig::ingest_cig(&lake, &inps, &cig).unwrap();
+            // And its records of the labour information system (did, cig_lavoratori, mobilita_liste).
+            use oml::ingest::registri::{ingest as registro, CigLavoratori, Did, Mobilita};
+            registro::<Did>(&lake, &key(), &[synthetic().join("did.csv")]).unwrap();
+            registro::<CigLavoratori>(&lake, &key(), &[synthetic().join("cig_lavoratori.csv")]).unwrap();
+            registro::<Mobilita>(&lake, &key(), &[synthetic().join("mobilita.csv")]).unwrap();
             (d, lake)
         })
         .1
@@ -672,7 +677,8 @@ fn python_duckdb_runs_the_views_and_indicators() {
                 })
                 .collect();
             assert_eq!(theirs.len(), ours.len(), "duckdb {version}, {file}: rows");
-            assert!(!ours.is_empty(), "{file} gives rows");
+            // The lists took no entries from 2017: a 2022–2023 province has none.
+            assert!(!ours.is_empty() || file == "mobilita_liste.sql", "{file} gives rows");
             for (a, b) in theirs.iter().zip(ours) {
                 let same = a.len() == b.len()
                     && a.iter().zip(b).all(|(x, y)| {
