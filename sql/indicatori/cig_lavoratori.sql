@@ -5,8 +5,9 @@
 -- dimensioni: tipo_intervento, settore, ateco_sezione, sesso, classe_eta
 -- additive: ore_autorizzate, ore_utilizzate, ore_autorizzate_con_utilizzo, lavoratori, lavoratori_zero_ore
 -- parametri: divisore_ore = 170
+-- rapporti: tiraggio = 100 * ore_utilizzate / ore_autorizzate_con_utilizzo; lavoratori_equivalenti = ore_autorizzate / (divisore_ore * mesi)
 -- nota: Ore di un periodo di integrazione ripartite sui suoi giorni (ore × giorni nel periodo di riferimento ÷ giorni del periodo di integrazione). Tiraggio = ore utilizzate ÷ ore autorizzate dei soli periodi che riportano le ore utilizzate × 100.
--- nota: Lavoratori equivalenti a zero ore (stima) = ore autorizzate ÷ ({divisore_ore} ore al mese × mesi del periodo). Tiraggio e lavoratori equivalenti vanno pubblicati solo accanto a ore pubblicate.
+-- nota: Lavoratori equivalenti a zero ore (stima) = ore autorizzate ÷ ({divisore_ore} ore al mese × mesi del periodo). Tiraggio e lavoratori equivalenti sono pubblicati solo dove lo sono le ore da cui derivano.
 --
 -- Workers in Cassa integrazione from the individual records (cig_lavoratori; layout in
 -- docs/formato_cig_lavoratori.md). A record's hours are spread evenly over its days (both ends
@@ -31,12 +32,11 @@
 -- n_lavoratori / n_datori = distinct workers / employers behind the cell. The hour measures
 -- return the two largest single-employer contributions (contributo_max_1, contributo_max_2),
 -- so the dominance rule (--dominanza) acts on them; the worker counts return none.
--- Limit (as the shares of durate.sql): tiraggio and lavoratori_equivalenti are ratios of hours;
--- they carry the counts and the largest contributions of their hours (used hours for tiraggio,
--- authorised hours for the equivalents), so the threshold and the dominance rule suppress them
--- with those hours; but secondary suppression acts on the additive hours only, and a ratio beside
--- an hours cell suppressed to protect another gives that cell back: publish them only where the
--- hours they divide are published (the bulletin's rule).
+-- tiraggio and lavoratori_equivalenti are ratios of hours (`rapporti:` header): they carry the
+-- counts and the largest contributions of their hours (used hours for tiraggio, authorised hours
+-- for the equivalents), so the threshold and the dominance rule suppress them with those hours;
+-- and a ratio beside an hours cell withheld to protect another is withheld too (it would give
+-- that cell back), by the same rule in `oml indicators` and in the bulletin.
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
 divisore AS (
     SELECT coalesce(getvariable('oml_divisore_ore')::DOUBLE, 170) AS divisore_ore

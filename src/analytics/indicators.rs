@@ -121,6 +121,10 @@ pub struct Indicator {
     /// Linear identities between the measures of one cell (`-- identita:` header line), which
     /// disclosure control must respect like the margins: `saldo = attivazioni - cessazioni + …`.
     pub identities: Vec<Identity>,
+    /// Measures computed from others of the same cell (`-- rapporti:` header line: `tiraggio =
+    /// ore_utilizzate / ore_autorizzate_con_utilizzo`), published only where those are: a ratio
+    /// beside a withheld member would give it back (see [`withhold_ratios`]).
+    pub ratios: Vec<Ratio>,
     /// The view the file reads (`fonte:`).
     pub source: String,
     /// The only breakdowns the file takes (`dimensioni:`); None = those of the CO views.
@@ -142,8 +146,9 @@ pub struct Indicator {
 }
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-const META_KEYS: [&str; 12] = [
+const META_KEYS: [&str; 13] = [
     "indicatore",
+    "rapporti",
     "ordine",
     "titolo",
     "fonte",
@@ -217,6 +222,32 @@ fn parse_identities(s: &str) -> Vec<Identity> {
         .collect()
 }
 
+/// A measure computed from additive measures of the same cell (`-- rapporti:` header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ratio {
+    pub measure: String,
+    /// The additive measures it is computed from.
+    pub of: Vec<String>,
+}
+
+/// Parses `tiraggio = ore_utilizzate / ore_autorizzate_con_utilizzo; x = a / divisore`: the
+/// members are the right side's names that are measures of `additive` (a parameter such as the
+/// divisor is public and drops out).
+fn parse_ratios(s: &str, additive: &[String]) -> Vec<Ratio> {
+    s.split(';')
+        .filter_map(|part| {
+            let (measure, rhs) = part.split_once('=')?;
+            let of: Vec<String> = rhs
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|t| additive.iter().any(|a| a == t))
+                .map(str::to_string)
+                .collect();
+            let measure = measure.trim().to_string();
+            (!measure.is_empty() && !of.is_empty()).then_some(Ratio { measure, of })
+        })
+        .collect()
+}
+
 fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
     sql.lines()
         .take_while(|l| l.starts_with("--"))
@@ -235,32 +266,36 @@ pub fn catalog() -> Vec<Indicator> {
     });
     files
         .into_iter()
-        .map(|(name, sql)| Indicator {
-            name,
-            title: header_value(sql, "titolo").unwrap_or(name).to_string(),
-            additive: list_of(header_value(sql, "additive")),
-            quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
-            identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
-            source: header_value(sql, "fonte").unwrap_or("").to_string(),
-            dimensions: header_value(sql, "dimensioni").map(|v| list_of(Some(v))),
-            public: header_value(sql, "pubblico").is_some_and(|v| v == "si"),
-            no_employers: header_value(sql, "datori").is_some_and(|v| v == "no"),
-            parameters: parse_parameters(header_value(sql, "parametri").unwrap_or("")),
-            notes: header_values(sql, "nota").map(str::to_string).collect(),
-            sql,
-            description: sql
-                .lines()
-                .take_while(|l| l.starts_with("--"))
-                .map(|l| l.strip_prefix("-- ").unwrap_or(l.trim_start_matches("--")))
-                .filter(|l| {
-                    !META_KEYS
-                        .iter()
-                        .any(|k| l.strip_prefix(k).is_some_and(|r| r.starts_with(':')))
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-                .trim()
-                .to_string(),
+        .map(|(name, sql)| {
+            let additive = list_of(header_value(sql, "additive"));
+            Indicator {
+                name,
+                title: header_value(sql, "titolo").unwrap_or(name).to_string(),
+                ratios: parse_ratios(header_value(sql, "rapporti").unwrap_or(""), &additive),
+                additive,
+                quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
+                identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
+                source: header_value(sql, "fonte").unwrap_or("").to_string(),
+                dimensions: header_value(sql, "dimensioni").map(|v| list_of(Some(v))),
+                public: header_value(sql, "pubblico").is_some_and(|v| v == "si"),
+                no_employers: header_value(sql, "datori").is_some_and(|v| v == "no"),
+                parameters: parse_parameters(header_value(sql, "parametri").unwrap_or("")),
+                notes: header_values(sql, "nota").map(str::to_string).collect(),
+                sql,
+                description: sql
+                    .lines()
+                    .take_while(|l| l.starts_with("--"))
+                    .map(|l| l.strip_prefix("-- ").unwrap_or(l.trim_start_matches("--")))
+                    .filter(|l| {
+                        !META_KEYS
+                            .iter()
+                            .any(|k| l.strip_prefix(k).is_some_and(|r| r.starts_with(':')))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string(),
+            }
         })
         .collect()
 }
@@ -548,7 +583,10 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     let cells = cells_of(&ind, &rows);
     let mut equations = sdc::cube_equations(&cells);
     equations.extend(identity_equations(&cells, &ind.identities));
-    let protection = sdc::protect(&cells, &equations, &req.mode);
+    let mut protection = sdc::protect(&cells, &equations, &req.mode);
+    let withheld = withhold_ratios(&ind, &rows, &mut protection.status);
+    protection.report.ok -= withheld;
+    protection.report.suppressed_secondary += withheld;
     Ok(Table {
         indicator: ind,
         by: req.by.clone(),
@@ -557,6 +595,38 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         report: protection.report,
         confidential: matches!(req.mode, Mode::Confidential),
     })
+}
+
+/// Withholds (secondary suppression) every published ratio of `ind.ratios` one of whose members
+/// is withheld in the same cell (same period and breakdown; a member with no row is a known zero):
+/// `tiraggio` = used ÷ authorised
+/// hours beside a published `ore_utilizzate` would give a suppressed `ore_autorizzate_con_utilizzo`
+/// back. Ratios are in no equation, so withholding one more never exposes another cell. Returns
+/// how many were withheld.
+pub fn withhold_ratios(ind: &Indicator, rows: &[Row], status: &mut [Status]) -> usize {
+    if ind.ratios.is_empty() {
+        return 0;
+    }
+    let at: HashMap<(&str, &[Option<String>], &str), usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.periodo.as_str(), r.dims.as_slice(), r.misura.as_str()), i))
+        .collect();
+    let mut withheld = 0;
+    for (i, r) in rows.iter().enumerate() {
+        let Some(ratio) = ind.ratios.iter().find(|q| q.measure == r.misura) else {
+            continue;
+        };
+        let member_withheld = ratio.of.iter().any(|m| {
+            at.get(&(r.periodo.as_str(), r.dims.as_slice(), m.as_str()))
+                .is_some_and(|&j| !status[j].is_published())
+        });
+        if member_withheld && status[i] == Status::Ok {
+            status[i] = Status::SuppressedSecondary;
+            withheld += 1;
+        }
+    }
+    withheld
 }
 
 /// The source named in a table's notes, from the view the indicator reads (`fonte:`).

@@ -51,6 +51,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         additive: vec!["ore".into()],
         quarterly: false,
         identities: vec![],
+        ratios: vec![],
         source: String::new(),
         dimensions: None,
         public: false,
@@ -138,4 +139,61 @@ fn every_indicator_file_has_a_title_and_declares_additive_measures_it_produces()
             );
         }
     }
+}
+
+#[test]
+fn ratios_are_read_from_the_headers_and_withheld_beside_a_withheld_member() {
+    let cig = find("cig_lavoratori").unwrap();
+    assert_eq!(
+        cig.ratios,
+        vec![
+            Ratio {
+                measure: "tiraggio".into(),
+                of: vec!["ore_utilizzate".into(), "ore_autorizzate_con_utilizzo".into()],
+            },
+            Ratio {
+                measure: "lavoratori_equivalenti".into(),
+                of: vec!["ore_autorizzate".into()],
+            },
+        ]
+    );
+    assert!(!cig.description.contains("rapporti: tiraggio"));
+    // Every member of a ratio is an additive measure of its file (parse_ratios keeps only those),
+    // and a ratio is not additive.
+    for ind in catalog() {
+        for q in &ind.ratios {
+            assert!(!ind.additive.contains(&q.measure), "{}: {}", ind.name, q.measure);
+        }
+    }
+    // Two cells (A, B) of hours, used hours and take-up; A's used hours withheld to protect
+    // another cell: A's take-up goes with them, B's stays; a missing member is a known zero.
+    let row = |d: &str, m: &str| Row {
+        periodo: "2024".into(),
+        dims: vec![Some(d.into())],
+        misura: m.into(),
+        valore: Some(1.0),
+        n_lavoratori: 10,
+        n_datori: Some(10),
+        top: None,
+        parameters: vec![],
+    };
+    let rows = vec![
+        row("A", "ore_utilizzate"),
+        row("A", "ore_autorizzate_con_utilizzo"),
+        row("A", "tiraggio"),
+        row("B", "ore_utilizzate"),
+        row("B", "ore_autorizzate_con_utilizzo"),
+        row("B", "tiraggio"),
+        row("C", "ore_autorizzate"),
+        row("C", "lavoratori_equivalenti"),
+        row("D", "lavoratori_equivalenti"),
+    ];
+    let mut status = vec![Status::Ok; rows.len()];
+    status[0] = Status::SuppressedSecondary;
+    status[6] = Status::SuppressedPrimary;
+    assert_eq!(withhold_ratios(&cig, &rows, &mut status), 2);
+    assert_eq!(status[2], Status::SuppressedSecondary);
+    assert_eq!(status[5], Status::Ok);
+    assert_eq!(status[7], Status::SuppressedSecondary);
+    assert_eq!(status[8], Status::Ok);
 }

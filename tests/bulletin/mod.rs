@@ -39,7 +39,7 @@ fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
 }
 
 /// A CSV of the bulletin as rows of column → text.
-fn csv_rows(dir: &Path, id: &str) -> Vec<HashMap<String, String>> {
+pub(crate) fn csv_rows(dir: &Path, id: &str) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(dir.join("csv").join(format!("{id}.csv"))).unwrap();
     let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     r.records()

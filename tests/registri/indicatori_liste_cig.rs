@@ -23,7 +23,7 @@ data_licenziamento;indennita;data_fine_indennita;cpi;ateco_datore;sesso;cittadin
 const CIG_HEADER: &str = "codice_fiscale;datore_codice_fiscale;tipo_intervento;data_inizio;data_fine;ore_autorizzate;\
 ore_utilizzate;zero_ore;numero_autorizzazione;causale;ateco_datore;comune_unita_produttiva";
 
-fn request(ind: &str, by: &[&str], dal: &str, al: &str, per: Periodicity, mode: Mode) -> Request {
+pub(super) fn request(ind: &str, by: &[&str], dal: &str, al: &str, per: Periodicity, mode: Mode) -> Request {
     Request {
         indicator: ind.into(),
         by: by.iter().map(|s| s.to_string()).collect(),
@@ -37,7 +37,7 @@ fn request(ind: &str, by: &[&str], dal: &str, al: &str, per: Periodicity, mode: 
 }
 
 /// The value of (periodo, dims, misura) in a table, 0 for a missing row.
-fn getter(t: &Table) -> impl Fn(&str, &str, &str) -> f64 {
+pub(super) fn getter(t: &Table) -> impl Fn(&str, &str, &str) -> f64 {
     let v = values(t);
     move |p, d, m| {
         v.get(&(p.to_string(), d.to_string(), m.to_string()))

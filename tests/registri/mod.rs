@@ -4,6 +4,7 @@
 //! quarantine reason on a hand-made file (`motivi.rs`); a malformed file refused with the lake
 //! unchanged, a reload that adds nothing and no identifier in the lake's files (`lago.rs`).
 
+mod bollettino;
 mod indicatori;
 mod indicatori_liste_cig;
 mod lago;

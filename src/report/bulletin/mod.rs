@@ -10,6 +10,7 @@
 
 pub mod cig;
 pub mod data;
+pub mod joint;
 pub mod markup;
 pub mod registri;
 pub mod render;

@@ -2,7 +2,8 @@
 //! view `cig`), through the `cig_ore` indicator: hours authorised by type of intervention in the
 //! period and a year earlier, workers equivalent at zero hours (table t12), and the monthly
 //! hours stacked by type (chart g10), with the territory (INPS publishes most files by region),
-//! the divisor, the files and their vintage stated. Without CIG data the section says so.
+//! the divisor, the files and their vintage stated; then the workers in cassa integrazione from
+//! the individual records (`cig_lavoratori.rs`: t15, g13). Without CIG data the section says so.
 
 use super::common::{capitalise, text, Ctx};
 use crate::report::bulletin::cig::{CigFigures, CigPeriodo};
@@ -47,8 +48,15 @@ pub(super) fn sentence(c: &Ctx) -> Option<String> {
 }
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
+    let mut blocks = inps_blocks(c);
+    blocks.extend(super::cig_lavoratori::blocks(c));
+    Ok(blocks)
+}
+
+/// The INPS open data part of the section.
+fn inps_blocks(c: &Ctx) -> Vec<Block> {
     let Some(cig) = &c.f.cig else {
-        return Ok(vec![Block::Paragraph(NO_DATA.into())]);
+        return vec![Block::Paragraph(NO_DATA.into())];
     };
     let livello = match cig.livello.as_str() {
         "provincia" => "dati provinciali".to_string(),
@@ -136,5 +144,5 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             cig.divisore, cig.fonte
         ))));
     }
-    Ok(blocks)
+    blocks
 }

@@ -1,5 +1,5 @@
 //! Section "Mobilità dei lavoratori": job-to-job transitions between macro-sectors, as a heatmap
-//! (g09) and a table (t11).
+//! (g09) and a table (t11); then the liste di mobilità (`liste.rs`: t16, t17, g14).
 
 use super::common::{capitalise, name_of, num, ordered_at, say, text, Ctx, SECTORS, SOURCE_CO};
 use crate::analytics::indicators::TOTALE;
@@ -14,13 +14,15 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let names = |code: &str| name_of(&SECTORS, code);
     let get = |o: &str, d: &str| cube.count(&c.cur, &[o, d], "transizioni");
     let total = get(TOTALE, TOTALE);
-    let liste = if c.f.registri.mobilita {
-        "il lago contiene le iscrizioni (caricate con `oml ingest mobilita`; vista `mobilita_iscrizioni`), ma le loro tavole non sono ancora nel bollettino"
+    let liste = if c.f.liste.is_some() {
+        "le loro tavole seguono quelle delle transizioni"
+    } else if c.f.registri.mobilita {
+        "il lago contiene iscrizioni, ma nessuna dei centri per l'impiego della provincia fino al periodo del bollettino"
     } else {
-        "il lago non contiene dati sulle iscrizioni"
+        "il lago non contiene dati sulle iscrizioni (si caricano con `oml ingest mobilita`)"
     };
     let mut blocks = vec![Block::Paragraph(format!(
-        "{} {} lavoratori hanno cambiato datore di lavoro iniziando un nuovo rapporto entro 30 giorni dalla fine del precedente (transizioni da lavoro a lavoro, sul modello dei flussi job-to-job del Census statunitense). La matrice li classifica per macro-settore del rapporto cessato (righe) e di quello iniziato (colonne). Le liste di mobilità ex L. 223/1991 sono chiuse dal 2017 e {liste}.",
+        "{} {} lavoratori hanno cambiato datore di lavoro iniziando un nuovo rapporto entro 30 giorni dalla fine del precedente (transizioni da lavoro a lavoro, sul modello dei flussi job-to-job del Census statunitense). La matrice li classifica per macro-settore del rapporto cessato (righe) e di quello iniziato (colonne). Le liste di mobilità ex L. 223/1991 sono chiuse a nuove iscrizioni dal 2017 e {liste}.",
         capitalise(&c.period.in_name()),
         say(&total)
     ))];
@@ -58,5 +60,6 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     );
     let table = TableBlock::new("t11_transizioni_settori", title, header, rows, &cube.command);
     blocks.push(Block::Table(table.with_note("Rapporti cessati nel periodo seguiti, per lo stesso lavoratore, da un rapporto con un altro datore iniziato entro 30 giorni.")));
+    blocks.extend(super::liste::blocks(c));
     Ok(blocks)
 }

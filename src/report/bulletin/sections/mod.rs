@@ -4,12 +4,14 @@
 //! published cells; a withheld cell shows as "x" and stops any derivation.
 
 mod cig;
+mod cig_lavoratori;
 mod common;
 mod contratti;
 mod did;
 mod disoccupazione;
 mod flussi;
 mod fonti;
+mod liste;
 mod metodologia;
 mod mobilita;
 mod settori;

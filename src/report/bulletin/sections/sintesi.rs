@@ -96,6 +96,9 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     if let Some(s) = super::cig::sentence(c) {
         paras.push(s);
     }
+    if let Some(s) = super::cig_lavoratori::sentence(c) {
+        paras.push(s);
+    }
     if let Some(s) = super::did::sentence(c) {
         paras.push(s);
     }

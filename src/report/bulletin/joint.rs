@@ -1,0 +1,336 @@
+//! Disclosure control of a bulletin's tables together: each cube's margins and identities, plus
+//! the links between tables that any reader can write down — a number shown in two tables,
+//! months summing to their quarter or year, a stock at the end of a period equal to the one before
+//! plus its flows, the saldo without transformations — so that no withheld cell can be recovered
+//! from any combination of published ones (DOMAIN.md §8; the audit is `sdc::protect`'s). A ratio
+//! beside a withheld member is withheld after (`withhold_ratios`).
+
+use super::data::{months, Cube};
+use super::registri::{CIG_LAVORATORI_SHOWN, DID_SHOWN, LISTE_SHOWN};
+use crate::analytics::indicators::{cells_of, identity_equations, withhold_ratios};
+use crate::model::period::Period;
+use crate::sdc::{self, Cell, DisclosureConfig, Equation, Mode, Status};
+use anyhow::{bail, Result};
+use std::collections::HashMap;
+
+/// The measures the bulletin shows, by indicator.
+pub const SHOWN: [(&str, &[&str]); 8] = [
+    (
+        "flussi",
+        &[
+            "attivazioni",
+            "cessazioni",
+            "cessazioni_imputate",
+            "saldo",
+            "trasformazioni_in_entrata",
+        ],
+    ),
+    ("posizioni", &["posizioni_fine"]),
+    ("lavoratori_interessati", &["lavoratori_interessati"]),
+    ("durate", &["durata_effettiva_media", "durata_effettiva_mediana"]),
+    ("transizioni", &["transizioni"]),
+    ("did", &DID_SHOWN),
+    ("cig_lavoratori", &CIG_LAVORATORI_SHOWN),
+    ("mobilita_liste", &LISTE_SHOWN),
+];
+
+/// Whether a measure of an indicator is a flow, so that its months add up to the quarter or year
+/// that contains them (stocks do not).
+fn sums_over_months(indicator: &str, measure: &str) -> bool {
+    match indicator {
+        "flussi" => true,
+        "did" => measure.starts_with("ingressi") || measure.starts_with("uscite"),
+        "cig_lavoratori" => measure.starts_with("ore_"),
+        "mobilita_liste" => measure.starts_with("iscrizioni") || measure.starts_with("cancellazioni"),
+        _ => false,
+    }
+}
+
+/// A stock linked to flows across periods, which any reader can write down: stock(t) =
+/// stock(t-1) + added(t) - subtracted(t), for the same breakdown.
+struct StockLink {
+    indicator: &'static str,
+    stock: &'static str,
+    /// The indicator of the flows.
+    flows: &'static str,
+    added: &'static [&'static str],
+    subtracted: &'static [&'static str],
+}
+
+const STOCK_LINKS: [StockLink; 3] = [
+    StockLink {
+        indicator: "posizioni",
+        stock: "posizioni_fine",
+        flows: "flussi",
+        added: &["saldo"],
+        subtracted: &[],
+    },
+    StockLink {
+        indicator: "did",
+        stock: "stock_fine",
+        flows: "did",
+        added: &["ingressi"],
+        subtracted: &["uscite"],
+    },
+    StockLink {
+        indicator: "mobilita_liste",
+        stock: "stock_fine",
+        flows: "mobilita_liste",
+        added: &["iscrizioni"],
+        subtracted: &["cancellazioni"],
+    },
+];
+
+fn shown(indicator: &str, measure: &str) -> bool {
+    SHOWN.iter().any(|(i, ms)| *i == indicator && ms.contains(&measure))
+}
+
+/// What a cell counts, whichever table shows it: the same number in two tables is one cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Meaning {
+    indicator: String,
+    territory: String,
+    periodo: String,
+    /// Breakdown values, by column name, without the totals.
+    dims: Vec<(String, String)>,
+    measure: String,
+}
+
+fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
+    let t = &cube.table;
+    let mut dims: Vec<(String, String)> =
+        t.by.iter()
+            .zip(cell.key.iter().skip(1))
+            .filter_map(|(d, v)| v.clone().map(|v| (d.clone(), v)))
+            .collect();
+    dims.sort();
+    let (indicator, measure) = (t.indicator.name.to_string(), cell.measure.clone());
+    let periodo = cell.key.first().cloned().flatten().unwrap_or_default();
+    Meaning {
+        indicator,
+        territory: cube.territory.clone(),
+        periodo,
+        dims,
+        measure,
+    }
+}
+
+fn is_month_label(s: &str) -> bool {
+    s.len() == 7 && s.as_bytes()[5].is_ascii_digit()
+}
+
+/// The label of the period before ('2024-Q1' → '2023-Q4', '2024-01' → '2023-12', '2024' → '2023').
+pub fn previous_label(label: &str) -> Option<String> {
+    let p: Period = label.parse().ok()?;
+    Some(p.written?.label(p.dal.pred_opt()?))
+}
+
+/// Protects every cube of the bulletin as one system: each cube's margins and identities, plus
+/// the links between tables (a number shown in two tables, months summing to their quarter or
+/// year, the stock at the end of a period = the stock at the end of the one before + the saldo). Protected one by one, two tables could be subtracted from each
+/// other; together, no withheld cell can be recovered from any combination of published ones.
+pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Result<sdc::Report> {
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut equations: Vec<Equation> = Vec::new();
+    let mut meanings: Vec<Meaning> = Vec::new();
+    let mut offsets = Vec::new();
+    for cube in cubes.iter() {
+        let ind = &cube.table.indicator;
+        let local = cells_of(ind, &cube.table.rows);
+        let base = cells.len();
+        let shift = |e: Equation| Equation {
+            total: e.total + base,
+            parts: e.parts.iter().map(|p| p + base).collect(),
+            minus: e.minus.iter().map(|p| p + base).collect(),
+        };
+        equations.extend(sdc::cube_equations(&local).into_iter().map(shift));
+        equations.extend(identity_equations(&local, &ind.identities).into_iter().map(shift));
+        meanings.extend(local.iter().map(|c| meaning(cube, c)));
+        offsets.push(base);
+        // Each table is its own cube for the repair by hypercubes: its cells' keys start with the
+        // table (the tables have the same shapes, e.g. period × one breakdown).
+        let tag = Some(format!("tavola {}", offsets.len()));
+        let own_status = &cube.table.status;
+        cells.extend(local.into_iter().enumerate().map(|(k, mut c)| {
+            // A measure the bulletin never shows is unknown to its readers: it stays in the
+            // equations (its identities still bind the others) but is never published.
+            let period_shown = cube
+                .shown_periods
+                .as_ref()
+                .is_none_or(|ps| c.key.first().cloned().flatten().is_some_and(|p| ps.contains(&p)));
+            if !shown(ind.name, &c.measure) || !period_shown {
+                c.preset = Some(Status::NotAvailable);
+            } else if own_status.get(k).is_some_and(Status::is_suppressed) {
+                // Start from each table's own protection (its pattern is already safe within the
+                // table): the joint pass then only adds what the links between tables need.
+                c.preset = Some(Status::SuppressedPrimary);
+            }
+            c.key.insert(0, tag.clone());
+            c
+        }));
+    }
+    // The same meaning twice: the two cells are equal (`first` also serves the lookups below:
+    // equal cells are interchangeable in an equation).
+    let mut first: HashMap<&Meaning, usize> = HashMap::new();
+    for (i, m) in meanings.iter().enumerate() {
+        match first.get(m) {
+            Some(&j) if cells[i].additive && cells[j].additive => equations.push(Equation::sum(j, vec![i])),
+            Some(_) => {}
+            None => {
+                first.insert(m, i);
+            }
+        }
+    }
+    // Months add up to the quarter or year that contains them (totals only: the monthly series has
+    // no breakdown), when the series covers the whole period.
+    type MonthKey<'m> = (&'m str, &'m str, &'m str, &'m str);
+    let monthly: HashMap<MonthKey, usize> = meanings
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.dims.is_empty() && is_month_label(&m.periodo))
+        .map(|(i, m)| {
+            let key = (
+                m.indicator.as_str(),
+                m.territory.as_str(),
+                m.periodo.as_str(),
+                m.measure.as_str(),
+            );
+            (key, i)
+        })
+        .collect();
+    for (i, m) in meanings.iter().enumerate() {
+        let flow = sums_over_months(&m.indicator, &m.measure);
+        if !m.dims.is_empty() || !flow || !cells[i].additive || is_month_label(&m.periodo) {
+            continue;
+        }
+        let Ok(p) = m.periodo.parse::<Period>() else {
+            continue;
+        };
+        let labels: Vec<String> = months(p.dal, p.al).into_iter().map(|(_, _, l)| l).collect();
+        // The series covers the whole period when its months have some measure of the indicator
+        // (a month without a row for this measure is a published zero).
+        let covered = |l: &str| {
+            monthly
+                .keys()
+                .any(|k| k.0 == m.indicator && k.1 == m.territory && k.2 == l)
+        };
+        if !labels.iter().all(|l| covered(l)) {
+            continue;
+        }
+        let parts: Vec<usize> = labels
+            .iter()
+            .filter_map(|l| {
+                let key = (
+                    m.indicator.as_str(),
+                    m.territory.as_str(),
+                    l.as_str(),
+                    m.measure.as_str(),
+                );
+                monthly.get(&key).copied()
+            })
+            .collect();
+        if !parts.is_empty() {
+            equations.push(Equation::sum(i, parts));
+        }
+    }
+    // Stock and flows (STOCK_LINKS): e.g. posizioni_fine(t) = posizioni_fine(t-1) + saldo(t), for
+    // the same breakdown (a flow with no row is a published zero and drops out).
+    for (i, m) in meanings.iter().enumerate() {
+        let Some(link) = STOCK_LINKS
+            .iter()
+            .find(|l| l.indicator == m.indicator && l.stock == m.measure)
+        else {
+            continue;
+        };
+        let Some(prev) = previous_label(&m.periodo) else {
+            continue;
+        };
+        let before = Meaning {
+            periodo: prev,
+            ..m.clone()
+        };
+        let Some(&j) = first.get(&before) else { continue };
+        let flow = |measure: &&str| {
+            first
+                .get(&Meaning {
+                    indicator: link.flows.to_string(),
+                    measure: measure.to_string(),
+                    ..m.clone()
+                })
+                .copied()
+        };
+        let mut parts = vec![j];
+        parts.extend(link.added.iter().filter_map(flow));
+        equations.push(Equation {
+            total: i,
+            parts,
+            minus: link.subtracted.iter().filter_map(flow).collect(),
+        });
+    }
+    // A trasformazione changes contract or working time, never employer, sector or place: outside
+    // a contract breakdown its entry and exit cancel, so saldo = attivazioni - cessazioni, which
+    // any reader can compute (docs/convenzioni.md says so) even though the trasformazioni in
+    // uscita are not shown.
+    for (i, m) in meanings.iter().enumerate() {
+        let by_contract = m
+            .dims
+            .iter()
+            .any(|(d, _)| ["macro_contratto", "tipologia_contrattuale", "tipo_orario"].contains(&d.as_str()));
+        if m.indicator != "flussi" || m.measure != "saldo" || by_contract {
+            continue;
+        }
+        let member = |measure: &str| {
+            first
+                .get(&Meaning {
+                    measure: measure.into(),
+                    ..m.clone()
+                })
+                .copied()
+        };
+        let parts: Vec<usize> = member("attivazioni").into_iter().collect();
+        let minus: Vec<usize> = member("cessazioni").into_iter().collect();
+        if !parts.is_empty() || !minus.is_empty() {
+            equations.push(Equation { total: i, parts, minus });
+        }
+    }
+    let protection = sdc::protect(&cells, &equations, &Mode::Protected(*rules));
+    if !protection.report.irreparable.is_empty() {
+        let first = &meanings[protection.report.irreparable[0]];
+        bail!(
+            "disclosure control could not protect the bulletin's tables together: {} withheld cells stay \
+             recoverable, e.g. {} {} {} {:?} {}",
+            protection.report.irreparable.len(),
+            first.indicator,
+            first.territory,
+            first.periodo,
+            first.dims,
+            first.measure
+        );
+    }
+    let mut report = protection.report;
+    for (cube, &base) in cubes.iter_mut().zip(&offsets) {
+        let n = cube.table.rows.len();
+        let ind = cube.table.indicator.clone();
+        let own = cells_of(&ind, &cube.table.rows);
+        cube.table.status = protection.status[base..base + n]
+            .iter()
+            .zip(&own)
+            .map(|(&st, cell)| match st {
+                // Withheld for its own contributors, or to protect another cell.
+                Status::SuppressedPrimary | Status::SuppressedSecondary => {
+                    if sdc::primary_status(cell, rules) == Status::SuppressedPrimary {
+                        Status::SuppressedPrimary
+                    } else {
+                        Status::SuppressedSecondary
+                    }
+                }
+                other => other,
+            })
+            .collect();
+        // A ratio beside a withheld member would give it back (`rapporti:` header).
+        let withheld = withhold_ratios(&ind, &cube.table.rows, &mut cube.table.status);
+        report.ok -= withheld;
+        report.suppressed_secondary += withheld;
+    }
+    Ok(report)
+}
