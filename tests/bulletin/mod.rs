@@ -22,20 +22,24 @@ fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
         oml::ingest::registri::ingest::<oml::ingest::registri::Did>(&lake, &key(), &[synthetic().join("did.csv")])
             .unwrap();
         build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
-        let spec = BulletinSpec {
-            province: "PO".into(),
-            period: "2023-Q4".parse().unwrap(),
-            out: d.path().join("bollettino"),
-            sections: None,
-            title: None,
-            history_years: 5,
-            min_workers: 3,
-            min_employers: 3,
-            dominanza: None,
-        };
-        let w = run(&lake, &spec, &|_| {}).unwrap();
+        let w = run(&lake, &spec(d.path(), "2023-Q4"), &|_| {}).unwrap();
         (d, lake, w)
     })
+}
+
+/// The bulletin of province PO for `period`, written in `dir/bollettino`, with the default rules.
+pub(crate) fn spec(dir: &Path, period: &str) -> BulletinSpec {
+    BulletinSpec {
+        province: "PO".into(),
+        period: period.parse().unwrap(),
+        out: dir.join("bollettino"),
+        sections: None,
+        title: None,
+        history_years: 5,
+        min_workers: 3,
+        min_employers: 3,
+        dominanza: None,
+    }
 }
 
 /// A CSV of the bulletin as rows of column → text.

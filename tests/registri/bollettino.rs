@@ -6,12 +6,13 @@
 
 use super::indicatori_liste_cig::{getter, request};
 use super::loaded;
-use crate::bulletin::csv_rows;
+use crate::bulletin::{csv_rows, spec};
 use oml::analytics::indicators::{compute, Periodicity};
 use oml::analytics::Session;
 use oml::derive::BuildOptions;
 use oml::lake::Lake;
-use oml::report::bulletin::{run, BulletinSpec, Written};
+use oml::report::bulletin::registri::LISTE_SHOWN;
+use oml::report::bulletin::{run, Written};
 use oml::sdc::Mode;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -22,18 +23,7 @@ fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
     B.get_or_init(|| {
         let (d, lake) = loaded("bollettino-registri");
         crate::build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
-        let spec = BulletinSpec {
-            province: "PO".into(),
-            period: "2016".parse().unwrap(),
-            out: d.path().join("bollettino"),
-            sections: None,
-            title: None,
-            history_years: 5,
-            min_workers: 3,
-            min_employers: 3,
-            dominanza: None,
-        };
-        let w = run(&lake, &spec, &|_| {}).unwrap();
+        let w = run(&lake, &spec(d.path(), "2016"), &|_| {}).unwrap();
         (d, lake, w)
     })
 }
@@ -60,17 +50,8 @@ fn bulletin_mobility_lists_equal_the_indicator_across_years() {
         req.territory.provincia = Some("PO".into());
         compute(&session, &req).unwrap()
     };
-    let measures = [
-        "stock_fine",
-        "stock_fine_con_indennita",
-        "iscrizioni",
-        "cancellazioni",
-        "cancellazioni_assunzione_indeterminato",
-        "cancellazioni_assunzione_termine",
-        "cancellazioni_fine_lista",
-        "cancellazioni_decadenza",
-        "cancellazioni_altre",
-    ];
+    // The table's rows and the series' columns are in this order.
+    let measures = LISTE_SHOWN;
     // t16: the year and the year before, rows in the order of `measures`.
     let quarters = unprotected("2015-01-01", "2016-12-31", Periodicity::Year);
     let q = getter(&quarters);

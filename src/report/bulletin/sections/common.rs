@@ -247,3 +247,28 @@ pub(super) fn bars(categories: Vec<String>, series: Vec<Series>, horizontal: boo
         horizontal,
     }
 }
+
+/// A table of measures (one per row: measure, label) of a cube without breakdowns, for the
+/// bulletin's period beside the same period a year earlier and the variation, when the lake
+/// covers it: the header and the rows.
+pub(super) fn measures_by_period(cube: &Cube, c: &Ctx, measures: &[(&str, &str)]) -> (Vec<String>, Vec<Vec<Value>>) {
+    let mut header = vec!["".to_string(), capitalise(&c.period.name())];
+    if c.f.has_previous {
+        header.push(capitalise(&c.period.prev_name()));
+        header.push("Variazione %".into());
+    }
+    let rows = measures
+        .iter()
+        .map(|(m, label)| {
+            let cur = cube.count(&c.cur, &[], m);
+            let mut r = vec![text(*label), num(cur.clone())];
+            if c.f.has_previous {
+                let prev = cube.count(&c.prev, &[], m);
+                r.push(Value::Percent(variation(&cur, &prev)));
+                r.insert(2, num(prev));
+            }
+            r
+        })
+        .collect();
+    (header, rows)
+}

@@ -5,11 +5,11 @@
 //! monthly stock and flows (charts g11, g12) and the period by CPI and sex (table t14). Shares and
 //! variations come only from published cells.
 
-use super::common::{capitalise, num, say, text, variation, Ctx, BLUE, ORANGE};
+use super::common::{capitalise, measures_by_period, num, say, text, variation, Ctx, BLUE, ORANGE};
 use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::data::{months, Cube};
 use crate::report::bulletin::registri::DidCubes;
-use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
+use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock};
 use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::{fmt_pct, month_label, month_label_long, MONTHS_LONG};
 use chrono::Datelike;
@@ -149,24 +149,7 @@ fn monthly_charts(d: &DidCubes, c: &Ctx) -> Vec<Block> {
 }
 
 fn period_table(d: &DidCubes, c: &Ctx) -> TableBlock {
-    let mut header = vec!["".to_string(), capitalise(&c.period.name())];
-    if c.f.has_previous {
-        header.push(capitalise(&c.period.prev_name()));
-        header.push("Variazione %".into());
-    }
-    let rows = T13_ROWS
-        .iter()
-        .map(|(m, label)| {
-            let cur = d.period.count(&c.cur, &[], m);
-            let mut r = vec![text(*label), num(cur.clone())];
-            if c.f.has_previous {
-                let prev = d.period.count(&c.prev, &[], m);
-                r.push(Value::Percent(variation(&cur, &prev)));
-                r.insert(2, num(prev));
-            }
-            r
-        })
-        .collect();
+    let (header, rows) = measures_by_period(&d.period, c, &T13_ROWS);
     let title = format!(
         "Disoccupazione registrata (DID): stock, ingressi e uscite, {}",
         c.period.name()

@@ -24,5 +24,29 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         1 + usize::from(c.f.cig.is_some()),
         format!("Tasso di disoccupazione: {}.", c.f.unemployment.fonte),
     );
+    // The individual records of the labour information system, by dataset, with their files.
+    let registri: Vec<String> = [
+        (
+            "dichiarazioni di immediata disponibilità (DID)",
+            c.f.did.as_ref().map(|d| &d.files),
+        ),
+        (
+            "lavoratori in cassa integrazione",
+            c.f.cig_lavoratori.as_ref().map(|d| &d.files),
+        ),
+        ("liste di mobilità", c.f.liste.as_ref().map(|d| &d.files)),
+    ]
+    .into_iter()
+    .filter_map(|(what, files)| files.map(|f| format!("{what}: {}", f.join("; "))))
+    .collect();
+    if !registri.is_empty() {
+        list.insert(
+            1,
+            format!(
+                "Sistema informativo lavoro (dati individuali pseudonimizzati con la chiave del lago, soggetti al controllo della riservatezza) — {}.",
+                registri.join(" — ")
+            ),
+        );
+    }
     Ok(vec![Block::List(list)])
 }

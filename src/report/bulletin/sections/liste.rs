@@ -5,9 +5,10 @@
 //! lists took no new entries from 2017 (L. 92/2012): the series is historical and says so; the
 //! income support after a layoff is the NASpI since, shown with the DID.
 
-use super::common::{capitalise, num, say, text, variation, Ctx, BLUE, ORANGE};
+use super::common::{capitalise, measures_by_period, num, say, text, Ctx, BLUE, ORANGE};
+use crate::report::bulletin::data::Cube;
 use crate::report::bulletin::registri::ListeCubes;
-use crate::report::bulletin::{Block, ChartBlock, TableBlock, Value};
+use crate::report::bulletin::{Block, ChartBlock, TableBlock};
 use crate::report::charts::{Chart, ChartKind, Series};
 
 const FONTE: &str = "elaborazioni OML sulle liste di mobilità del sistema informativo lavoro";
@@ -49,25 +50,8 @@ const NOTE: &str = "Una pratica è nelle liste dall'iscrizione alla cancellazion
      Iscritti a fine periodo = iscritti a inizio periodo + iscrizioni − cancellazioni, in ogni cella. Cause di cancellazione raggruppate dai codici della tabella DEC_CAUSA_EVENTO_MOBILITA. \
      Dal 1° gennaio 2017 le liste non accolgono nuove iscrizioni (L. 92/2012).";
 
-fn period_table(cube: &crate::report::bulletin::data::Cube, c: &Ctx) -> TableBlock {
-    let mut header = vec!["".to_string(), capitalise(&c.period.name())];
-    if c.f.has_previous {
-        header.push(capitalise(&c.period.prev_name()));
-        header.push("Variazione %".into());
-    }
-    let rows = ROWS
-        .iter()
-        .map(|(m, label)| {
-            let cur = cube.count(&c.cur, &[], m);
-            let mut r = vec![text(*label), num(cur.clone())];
-            if c.f.has_previous {
-                let prev = cube.count(&c.prev, &[], m);
-                r.push(Value::Percent(variation(&cur, &prev)));
-                r.insert(2, num(prev));
-            }
-            r
-        })
-        .collect();
+fn period_table(cube: &Cube, c: &Ctx) -> TableBlock {
+    let (header, rows) = measures_by_period(&cube, c, &ROWS);
     let title = format!(
         "Liste di mobilità: iscritti, iscrizioni e cancellazioni per causa, {}",
         c.period.name()
