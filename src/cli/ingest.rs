@@ -16,7 +16,7 @@ use oml::ingest::tables::{LandOptions, LandReport};
 use oml::ingest::{ingest, prepass::ScanOptions, IngestOptions};
 use oml::lake::Lake;
 use oml::privacy::Key;
-use oml::report::status::run_report;
+use oml::report::status::{run_report, scartati_line};
 use oml::sources::inps_cig::CigFormat;
 use oml::sources::{lombardia::DateOrder, Limits, SourceFormat, MAX_FIELD_BYTES, MAX_RECORD_BYTES};
 use std::path::PathBuf;
@@ -74,6 +74,7 @@ fn ingest_registri_and_report<R: registri::Registro>(g: &Global, a: &IngestRegis
         for (motivo, n) in &r.per_motivo {
             println!("  {motivo:<36} {n:>8}");
         }
+        print!("{}", scartati_line(&r.valori_non_codificati_scartati));
     }
     if report.caricati.is_empty() {
         println!("Nulla da fare: il lago non è cambiato.");

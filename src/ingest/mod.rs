@@ -114,6 +114,8 @@ pub struct OrderedState {
     pub held_batches: Vec<RecordBatch>,
     pub held: Vec<Held>,
     pub unmatched: BTreeMap<String, u64>,
+    /// Per input, the values of coded fields dropped from accepted records.
+    pub scartati: Vec<crate::quality::Scartati>,
 }
 
 impl OrderedState {
@@ -134,6 +136,7 @@ impl OrderedState {
             held_batches: Vec::new(),
             held: Vec::new(),
             unmatched: BTreeMap::new(),
+            scartati: vec![crate::quality::Scartati::new(); n_inputs],
         }
     }
 
@@ -145,6 +148,9 @@ impl OrderedState {
         self.quarantine.extend(r.quarantine);
         for (k, v) in r.unmatched {
             *self.unmatched.entry(k).or_insert(0) += v;
+        }
+        for (k, v) in &r.scartati {
+            crate::quality::conta_scartato(&mut self.scartati[r.input], k, *v);
         }
         let n = r.batch.num_rows();
         if n == 0 {

@@ -396,6 +396,7 @@ fn reconcile(
             codifica: scan.encoding.map(|e| e.name().to_string()),
             ordine_date: scan.date_order.map(|o| o.name().to_string()),
             impronta_contenuto: scan.content.clone(),
+            valori_non_codificati_scartati: std::mem::take(&mut st.scartati[i]),
         });
     }
     for q in quarantine {

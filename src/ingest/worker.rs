@@ -39,6 +39,8 @@ pub struct ChunkResult {
     /// Bytes, in the file, of the records in `quarantine`.
     pub quarantined_bytes: u64,
     pub unmatched: lombardia::Unmatched,
+    /// Values of coded fields dropped from the accepted records (`quality::codici`).
+    pub scartati: quality::Scartati,
 }
 
 /// Shared, read-only context of the workers.
@@ -94,6 +96,7 @@ struct Out<'c> {
     quarantined_bytes: u64,
     prov: Provenance,
     hash_buf: Vec<u8>,
+    scartati: quality::Scartati,
 }
 
 impl Out<'_> {
@@ -166,6 +169,10 @@ impl Out<'_> {
         }
         match quality::validate(raw, pseudo) {
             Ok(v) => {
+                for (campo, f) in v.campi_scartati() {
+                    let k = quality::chiave_scartato(campo, raw[f as usize]);
+                    quality::conta_scartato(&mut self.scartati, &k, 1);
+                }
                 let h = content_hash(raw, self.ctx.content_seed, &mut self.hash_buf);
                 self.accept(&v, line, h);
             }
@@ -198,6 +205,7 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
             id_run: ctx.id_run.clone(),
         },
         hash_buf: Vec::with_capacity(2048),
+        scartati: quality::Scartati::new(),
     };
     let mut unmatched = lombardia::Unmatched::new();
     match chunk.format {
@@ -328,5 +336,6 @@ pub fn process(chunk: Chunk, ctx: &WorkerContext, pseudo: &mut Pseudonymizer) ->
         quarantine: out.quarantine,
         quarantined_bytes: out.quarantined_bytes,
         unmatched,
+        scartati: out.scartati,
     }
 }

@@ -72,6 +72,9 @@ pub struct RegistroRecord {
     pub quarantena: u64,
     pub duplicati: u64,
     pub per_motivo: BTreeMap<String, u64>,
+    /// As [`InputRecord::valori_non_codificati_scartati`], for the accepted records.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub valori_non_codificati_scartati: BTreeMap<String, u64>,
 }
 
 impl RegistroRecord {
@@ -172,6 +175,11 @@ pub struct InputRecord {
     /// with the same one is the same data and is skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impronta_contenuto: Option<String>,
+    /// Values of coded fields dropped from accepted records because they do not have the shape
+    /// of a code of their field (`privacy`, "Coded fields of accepted records"): `"campo:
+    /// forma"` → count, the value's shape only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub valori_non_codificati_scartati: BTreeMap<String, u64>,
 }
 
 /// The bytes of an input, by what they were.
@@ -219,7 +227,8 @@ pub struct RunRecord {
     /// member), by `"from → to"` dataset; waiting orphans count as `quarantena`.
     #[serde(default)]
     pub rivalutati_nel_lago: BTreeMap<String, u64>,
-    /// Labels (Lombardia open data) that matched no code, with their counts.
+    /// Labels (Lombardia open data) that matched no code, by `campo: forma` (the label's shape,
+    /// never the label: `privacy`), with their counts.
     pub etichette_non_abbinate: BTreeMap<String, u64>,
     pub secondi: f64,
 }

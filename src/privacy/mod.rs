@@ -15,6 +15,32 @@
 //! `Aaaaa Aaaaa`, `12/13/2023` becomes `99/99/9999`: enough to see the error, never the value.
 //! Personal columns are `***` whatever their value, and `quality::mask_cf_patterns` stays the
 //! last line of defence on the whole text.
+//!
+//! Coded fields of accepted records (`quality::codici`, the one predicate): a coded field that
+//! no code list turns into a code keeps its value only when the value has the *shape of a code
+//! of that field*; otherwise the field is stored empty (NULL), the record is still accepted, and
+//! the dropping is counted as *valori non codificati scartati*, by field and by the value's
+//! [`shape`], never the value (per file: `_manifest.json` `valori_non_codificati_scartati`, the
+//! ingest report). The shape of a code, per field:
+//! - CO `ccnl`: 1–6 ASCII letters or digits, at least one digit (ANPAL `TAB_CCNL` `001`, CNEL
+//!   alphanumeric codes; DOMAIN.md §2.9);
+//! - CO `qualifica_professionale`: ISTAT CP2011/CP2001 levels, `9`, `9.9`, … `9.9.9.9.9.99`
+//!   (DOMAIN.md §2.7);
+//! - CO `ente_previdenziale`: 1–4 ASCII letters or digits, at least one digit (`01`, `29`;
+//!   DOMAIN.md §2.4);
+//! - CO `causa_cessazione`: a code of `reference/oml/cause_cessazione.csv`, or two upper-case
+//!   letters (the shape of that list's codes);
+//! - DID `codice_sportello`: the general rule;
+//! - CIG-worker `causale`: a wording of the list `CIG_CAUSALE` (`reference/oml/registri_codici.csv`,
+//!   stored as the list writes it), else the general rule.
+//!
+//! The general rule: ASCII letters, digits and `.-/_` only (no whitespace), at least one digit,
+//! at most 20 characters. For every field: never a value that reads as a date (`12/03/1985`,
+//! `1985-03-12`, `12.3.85`, `12031985`) nor one holding a codice fiscale or partita IVA. So
+//! `Mario Rossi`, `Via Roma 3` and a birth date typed into a coded column never reach the lake.
+//! Every other column of `co_eventi`, `did_eventi`, `cig_lavoratori` and `mobilita_eventi` is a
+//! code of a list, a date, a number, a flag, a pseudonym or a derived attribute; a Lombardia
+//! wording that matches no code is a null code, counted in `etichette_non_abbinate` by its shape.
 
 use anyhow::{Context, Result};
 use hmac::{KeyInit, Mac};

@@ -6,9 +6,11 @@
 //! later by the ingest, which sees all records in input order.
 
 pub mod cf;
+pub mod codici;
 pub mod dates;
 mod redact;
 
+pub use codici::{chiave_scartato, conta_scartato, CampoCodificato, Scartati};
 pub use redact::{field_valid, mask_cf_patterns, redact, redact_xml_text};
 
 use crate::model::{tipo_comunicazione, Evento, RawView, F};
@@ -197,9 +199,30 @@ pub struct Validated<'a> {
     pub causa_cessazione: Option<&'a str>,
     pub macro_causa_cessazione: Option<&'static str>,
     pub data_cessazione: Option<NaiveDate>,
+    /// The coded fields of [`CAMPI_CODIFICATI`] whose value was dropped (bit `i` for entry
+    /// `i`): not the shape of a code of the field (`codici`), stored empty, counted.
+    pub scartati: u8,
 }
 
+/// The CO fields stored as given, kept only when they have the shape of a code of the field
+/// ([`CampoCodificato`]; the rule is in the module doc of `privacy`).
+pub const CAMPI_CODIFICATI: [(CampoCodificato, F); 4] = [
+    (CampoCodificato::Ccnl, F::Ccnl),
+    (CampoCodificato::QualificaProfessionale, F::QualificaProfessionale),
+    (CampoCodificato::EntePrevidenziale, F::EntePrevidenziale),
+    (CampoCodificato::CausaCessazione, F::CodiceCausaCessazione),
+];
+
 impl Validated<'_> {
+    /// The coded fields whose value was dropped, with the raw field that held it.
+    pub fn campi_scartati(&self) -> impl Iterator<Item = (CampoCodificato, F)> + '_ {
+        CAMPI_CODIFICATI
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.scartati & (1 << i) != 0)
+            .map(|(_, c)| *c)
+    }
+
     pub fn anno(&self) -> i32 {
         self.data_evento.year()
     }
@@ -474,16 +497,16 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
             }
         },
     };
-    let livello = opt(raw[F::LavoratoreLivelloIstruzione as usize]);
-    if let Some(l) = livello {
-        if r.livello_studio(l).is_none() {
-            return Err(Rejection::new(
+    let livello = match opt(raw[F::LavoratoreLivelloIstruzione as usize]) {
+        None => None,
+        Some(l) => Some(r.livello_studio_codice(l).ok_or_else(|| {
+            Rejection::new(
                 Motivo::CodiceSconosciuto,
                 F::LavoratoreLivelloIstruzione,
                 format!("livello '{}'", shape(l)),
-            ));
-        }
-    }
+            )
+        })?),
+    };
     let codice_trasformazione = opt(raw[F::CodiceTrasformazione as usize]);
     if let Some(t) = codice_trasformazione {
         if r.trasformazione(t).is_none() {
@@ -558,7 +581,18 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     } else {
         tipologia.macro_classe.code()
     };
-    let causa = code_field(raw[F::CodiceCausaCessazione as usize]);
+    // Coded fields stored as given: a value without the shape of a code is dropped, counted.
+    let mut scartati = 0u8;
+    let mut codificato = |i: usize| -> Option<&'a str> {
+        let (campo, f) = CAMPI_CODIFICATI[i];
+        let v = opt(raw[f as usize])?;
+        let c = campo.codice(v);
+        if c.is_none() {
+            scartati |= 1 << i;
+        }
+        c
+    };
+    let (ccnl, qualifica, ente, causa) = (codificato(0), codificato(1), codificato(2), codificato(3));
     let id_lavoratore = Some(pseudo.worker(&cf_key));
     let id_datore = Some(pseudo.employer(&cf_dat_key));
     Ok(Validated {
@@ -594,9 +628,9 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         macro_contratto: Some(macro_contratto),
         tipo_orario,
         ore_settimanali: ore_settimanali(raw[F::OreSettimanaliMedie as usize]),
-        ccnl: code_field(raw[F::Ccnl as usize]),
-        qualifica_professionale: code_field(raw[F::QualificaProfessionale as usize]),
-        ente_previdenziale: code_field(raw[F::EntePrevidenziale as usize]),
+        ccnl,
+        qualifica_professionale: qualifica,
+        ente_previdenziale: ente,
         lavoro_agricoltura: flag(raw[F::LavoroAgricoltura as usize]),
         socio_lavoratore: flag(raw[F::SocioLavoratore as usize]),
         data_fine_proroga,
@@ -605,6 +639,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         causa_cessazione: causa,
         macro_causa_cessazione: Some(r.causa_cessazione(causa.unwrap_or("")).code()),
         data_cessazione,
+        scartati,
     })
 }
 
@@ -614,13 +649,6 @@ pub fn ore_settimanali(s: &str) -> Option<f64> {
     opt(s)
         .and_then(|v| v.replace(',', ".").parse::<f64>().ok())
         .filter(|h| (0.0..=168.0).contains(h))
-}
-
-/// A code field's value, or nothing when it holds an identifier typed into the wrong field
-/// (a CF or partita IVA in the CCNL, the qualifica, the ente previdenziale, the causa di
-/// cessazione): such a value never reaches the lake.
-pub fn code_field(s: &str) -> Option<&str> {
-    opt(s).filter(|v| cf::identifier_spans(v).next().is_none())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! XML element that could not be parsed; identifier-shaped text masked in both.
 
 use super::dates::{parse_date, parse_datetime};
-use super::{cf, check_code_shape, flag, ore_settimanali, TIPI_ORARIO};
+use super::{cf, check_code_shape, flag, ore_settimanali, CAMPI_CODIFICATI, TIPI_ORARIO};
 use crate::model::{tipo_comunicazione, Evento, RawView, F, PERSONAL_FIELDS};
 use crate::privacy::shown;
 use crate::reference::{CodeCheck, Reference};
@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 
 /// Whether `v` (trimmed, not empty) is valid for field `f` of a raw communication: the check
 /// [`validate`](super::validate) applies to that field — a known code of its list (at any date:
-/// a code out of force is still a code), a well-formed date or number, an enumerated value. A
-/// field with no such check (free text, the code fields without a list: CCNL, qualifica, ente
-/// previdenziale, tipo modulo, CAP) is never valid, so a quarantine excerpt shows its shape; the
-/// personal fields are never shown at all.
+/// a code out of force is still a code), a well-formed date or number, an enumerated value, the
+/// shape of a code for the coded fields the lake keeps only so (CCNL, qualifica, ente
+/// previdenziale, causa: `codici`). A field with no such check (tipo modulo, CAP) is never
+/// valid, so a quarantine excerpt shows its shape; the personal fields are never shown at all.
 pub fn field_valid(f: F, v: &str) -> bool {
     let r = Reference::get();
     let any_day = NaiveDate::default();
@@ -40,8 +40,10 @@ pub fn field_valid(f: F, v: &str) -> bool {
         F::TipoOrario => TIPI_ORARIO.contains(&v),
         F::OreSettimanaliMedie => ore_settimanali(v).is_some(),
         F::CodiceTrasformazione => r.trasformazione(v).is_some(),
-        F::CodiceCausaCessazione => r.causa_cessazione_any(v).is_some(),
-        F::TipoModulo | F::SedeLavoroCap | F::Ccnl | F::QualificaProfessionale | F::EntePrevidenziale => false,
+        F::Ccnl | F::QualificaProfessionale | F::EntePrevidenziale | F::CodiceCausaCessazione => {
+            CAMPI_CODIFICATI.iter().any(|(c, g)| *g == f && c.ammette(v))
+        }
+        F::TipoModulo | F::SedeLavoroCap => false,
         F::DatoreCodiceFiscale
         | F::DatoreDenominazione
         | F::SedeLavoroIndirizzo

@@ -224,13 +224,30 @@ fn codes_shaped_like_identifiers_are_not_codes() {
 }
 
 #[test]
-fn identifiers_typed_into_code_fields_never_reach_the_lake() {
-    assert_eq!(code_field(" 123 "), Some("123"));
-    assert_eq!(code_field("5.1.2.2.0"), Some("5.1.2.2.0"));
-    assert_eq!(code_field("rssmra85t10a562s"), None);
-    assert_eq!(code_field("RSSMRA85T10A562S"), None);
-    assert_eq!(code_field("00743110157"), None);
-    assert_eq!(code_field(""), None);
+fn values_without_the_shape_of_a_code_are_dropped_from_an_accepted_record() {
+    let mut c = base();
+    c.set(F::Ccnl, "Mario Rossi");
+    c.set(F::QualificaProfessionale, "Via Roma 3");
+    c.set(F::EntePrevidenziale, "rssmra85t10a562s");
+    let v = validate(&c.view(), &mut pseudo()).unwrap();
+    assert_eq!(
+        (v.ccnl, v.qualifica_professionale, v.ente_previdenziale),
+        (None, None, None)
+    );
+    let dropped: Vec<&str> = v.campi_scartati().map(|(c, _)| c.nome()).collect();
+    assert_eq!(dropped, ["ccnl", "qualifica_professionale", "ente_previdenziale"]);
+    let mut c = base();
+    c.set(F::Ccnl, " 001 ");
+    c.set(F::QualificaProfessionale, "5.1.2.2.0");
+    c.set(F::EntePrevidenziale, "01");
+    c.set(F::LavoratoreLivelloIstruzione, "04");
+    let v = validate(&c.view(), &mut pseudo()).unwrap();
+    assert_eq!(
+        (v.ccnl, v.qualifica_professionale, v.ente_previdenziale),
+        (Some("001"), Some("5.1.2.2.0"), Some("01"))
+    );
+    assert_eq!(v.livello_istruzione, Some("4"), "the code as the list writes it");
+    assert_eq!(v.scartati, 0);
 }
 
 #[test]

@@ -126,6 +126,14 @@ impl Reference {
         l.by_num.get(&n).map(|&i| l.list[i].descrizione.as_str())
     }
 
+    /// The code of a livello di istruzione as the list writes it (`"02"` → `"2"`), the form the
+    /// lake keeps.
+    pub fn livello_studio_codice(&self, codice: &str) -> Option<&str> {
+        let n: u32 = codice.trim().parse().ok()?;
+        let l = &self.livelli;
+        l.by_num.get(&n).map(|&i| l.list[i].codice.as_str())
+    }
+
     /// The code of a livello di istruzione by label: the official labels (normalised) and the
     /// short forms of `reference/oml/livelli_studio_alias.csv` (`"LICENZA MEDIA"`,
     /// `"DIPLOMA"`, `"LAUREA"`, …).

@@ -37,6 +37,21 @@ fn registri_summary(m: &crate::lake::manifest::Manifest) -> String {
     s
 }
 
+/// The line of a file's *valori non codificati scartati* (values of coded fields dropped from
+/// accepted records, by field and shape: `privacy`), indented; empty when there are none.
+pub fn scartati_line(scartati: &std::collections::BTreeMap<String, u64>) -> String {
+    if scartati.is_empty() {
+        return String::new();
+    }
+    let total: u64 = scartati.values().sum();
+    let each: Vec<String> = scartati.iter().map(|(k, n)| format!("{k} ({})", it_int(*n))).collect();
+    format!(
+        "    valori non codificati scartati {}: {}\n",
+        it_int(total),
+        each.join("; ")
+    )
+}
+
 /// Formats a count the Italian way: 1.234.567.
 fn it_int(n: u64) -> String {
     fmt_int(i64::try_from(n).unwrap_or(i64::MAX))
@@ -71,6 +86,7 @@ pub fn run_report(run: &RunRecord) -> String {
             it_int(c.superati),
             it_int(c.quarantena)
         );
+        s.push_str(&scartati_line(&i.valori_non_codificati_scartati));
     }
     for g in &run.gia_acquisiti {
         let _ = writeln!(s, "  {g}: già acquisito (stesso sha256), saltato");
@@ -233,6 +249,21 @@ pub fn lake_summary(lake: &Lake) -> Result<String> {
         ok(attesa == orfane)
     );
     s.push_str(&registri_summary(&m));
+    let scartati: u64 = m
+        .runs
+        .iter()
+        .flat_map(|r| &r.inputs)
+        .map(|i| &i.valori_non_codificati_scartati)
+        .chain(m.registri.iter().map(|r| &r.valori_non_codificati_scartati))
+        .flat_map(|v| v.values())
+        .sum();
+    if scartati > 0 {
+        let _ = writeln!(
+            s,
+            "Valori non codificati scartati (campo vuoto, record accettato): {} (per file e forma in _manifest.json)",
+            it_int(scartati)
+        );
+    }
     match &m.build {
         Some(b) => {
             let _ = writeln!(

@@ -17,9 +17,10 @@
 //!   wording must map to a code (exact label, normalised label, or an alias of
 //!   `reference/oml/etichette_contratto.csv`), or the file is refused with the unmapped
 //!   wordings listed ([`Vocabulary`]); `--allow-unmapped-labels` takes such a file anyway, with
-//!   null codes, the wordings counted in the run's `etichette_non_abbinate`. Other fields
-//!   (study title, working time, province, citizenship) never refuse a file: an unmatched
-//!   wording is a null code, counted the same way.
+//!   null codes, the wordings counted in the run's `etichette_non_abbinate` by their shape
+//!   (`privacy::shape`: the manifest is in the lake; the refusal lists the wordings). Other
+//!   fields (study title, working time, province, citizenship) never refuse a file: an
+//!   unmatched wording is a null code, counted the same way.
 
 use crate::model::Evento;
 use crate::privacy::shape;
@@ -271,7 +272,7 @@ impl Columns {
     }
 }
 
-/// Labels that matched no code, by `campo: etichetta`.
+/// Labels that matched no code, by `campo: forma` (the shape of the label, `privacy::shape`).
 pub type Unmatched = BTreeMap<String, u64>;
 
 fn field(rec: &csv::ByteRecord, i: Option<usize>) -> Option<&str> {
@@ -345,6 +346,8 @@ pub fn validate<'a>(
             format!("data '{}' illeggibile o impossibile", shape(data_s)),
         )
     })?;
+    // A wording that matches no code is counted by its shape (`privacy::shape`): the count is
+    // stored in the manifest, and a name typed into a column must not reach the lake.
     let mut miss = |campo: &str, label: &str| {
         *unmatched.entry(format!("{campo}: {label}")).or_insert(0) += 1;
     };
@@ -365,7 +368,7 @@ pub fn validate<'a>(
         Some(l) => {
             let a = r.ateco_by_label(l);
             if a.is_none() {
-                miss("SETTOREECONOMICODETTAGLIO", l);
+                miss("SETTOREECONOMICODETTAGLIO", &shape(l));
             }
             a
         }
@@ -377,7 +380,7 @@ pub fn validate<'a>(
                 (Some(t.codice.as_str()), Some(t.macro_classe.code()))
             }
             CodeCheck::Unknown => {
-                miss("CONTRATTO", l);
+                miss("CONTRATTO", &shape(l));
                 (None, Some(macro_from_words(l).code()))
             }
         },
@@ -387,7 +390,7 @@ pub fn validate<'a>(
         Some(l) => {
             let o = tipo_orario(l);
             if o.is_none() {
-                miss("MODALITALAVORO", l);
+                miss("MODALITALAVORO", &shape(l));
             }
             o
         }
@@ -397,7 +400,7 @@ pub fn validate<'a>(
         Some(l) => {
             let c = r.livello_studio_by_label(l);
             if c.is_none() {
-                miss("TITOLOSTUDIO", l);
+                miss("TITOLOSTUDIO", &shape(l));
             }
             c
         }
@@ -407,7 +410,7 @@ pub fn validate<'a>(
         Some(l) => {
             let p = r.provincia(l);
             if p.is_none() {
-                miss("PROVINCIAIMPRESA", l);
+                miss("PROVINCIAIMPRESA", &shape(l));
             }
             p
         }
@@ -417,7 +420,7 @@ pub fn validate<'a>(
         Some(l) => {
             let c = r.cittadinanza_by_name(l);
             if c.is_none() {
-                miss("ITALIANO", l);
+                miss("ITALIANO", &shape(l));
             }
             c
         }
@@ -467,6 +470,7 @@ pub fn validate<'a>(
         causa_cessazione: None,
         macro_causa_cessazione: None,
         data_cessazione: (evento == Evento::Ces).then_some(data),
+        scartati: 0,
     })
 }
 

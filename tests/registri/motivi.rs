@@ -254,12 +254,22 @@ fn registri_cig_each_reason_from_a_hand_made_file() {
         sql(&lake, "SELECT sum(ore_autorizzate), sum(giorni), count(ore_utilizzate), count(*) FILTER (WHERE zero_ore) FROM cig_lavoratori"),
         vec![vec!["1658.5".to_string(), "128".into(), "1".into(), "1".into()]]
     );
+    // A causale that is neither a wording of CIG_CAUSALE nor shaped like a code is dropped from
+    // the accepted record and counted by its shape; `COVID-19` is kept.
     assert_eq!(
         one(
             &lake,
-            "SELECT causale FROM cig_lavoratori WHERE tipo_intervento = 'FIS'"
+            "SELECT count(causale) FROM cig_lavoratori WHERE tipo_intervento = 'FIS'"
         ),
-        "richiesta di ***"
+        "0"
+    );
+    assert_eq!(
+        one(&lake, "SELECT string_agg(DISTINCT causale, ',') FROM cig_lavoratori"),
+        "COVID-19"
+    );
+    assert_eq!(
+        r.caricati[0].valori_non_codificati_scartati,
+        [("causale: aaaaaaaaa aa AAAAAA99A99A999A".to_string(), 1)].into()
     );
 }
 

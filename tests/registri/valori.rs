@@ -94,3 +94,36 @@ fn registri_values_not_valid_for_their_column_show_only_their_shape() {
         "{grezzo:?}"
     );
 }
+
+/// A name typed into the DID `codice_sportello` of an accepted record: the record is accepted
+/// with `codice_sportello` NULL, the load counts it by shape (`valori_non_codificati_scartati`,
+/// report and manifest), and no file of the lake holds the name; a real sportello code is kept,
+/// and the livello di istruzione is stored as its code (`04` → `4`), never its description.
+#[test]
+fn registri_a_name_in_a_coded_column_is_dropped_and_counted() {
+    let (d, lake) = super::super::tmp_lake("registri-codificati");
+    let (a, b) = (cf("RSSMRA85T10A562"), cf("BNCLCU90A41G999"));
+    let rows = [
+        format!("D1;{a};RILASCIO;2020-01-10;PO01;CPI;Mario Rossi;02;;;;000;4;G999"),
+        format!("D2;{b};RILASCIO;2020-01-10;PO01;CPI;PO01-S01;02;;;;000;04;G999"),
+    ];
+    let rows: Vec<(&str, &str)> = rows.iter().map(|r| (r.as_str(), "-")).collect();
+    let header = DID_HEADER.trim_end_matches(";nome");
+    let r = did(&lake, &[write(d.path(), "did.csv", header, &rows)]).unwrap();
+    let expected: std::collections::BTreeMap<String, u64> = [("codice_sportello: Aaaaa Aaaaa".to_string(), 1)].into();
+    assert_eq!((r.caricati[0].letti, r.caricati[0].accettati), (2, 2));
+    assert_eq!(r.caricati[0].valori_non_codificati_scartati, expected);
+    assert_eq!(
+        lake.manifest().unwrap().registri[0].valori_non_codificati_scartati,
+        expected
+    );
+    assert_eq!(
+        sql(
+            &lake,
+            "SELECT coalesce(codice_sportello, '-'), livello_istruzione FROM did_eventi ORDER BY 1"
+        ),
+        vec![vec!["-".to_string(), "4".into()], vec!["PO01-S01".into(), "4".into()]]
+    );
+    let texts = crate::robustezza::lake_texts(d.path(), &lake);
+    crate::robustezza::assert_no_identifier(&texts, &["ROSSI".into(), "MARIO".into()]).unwrap();
+}

@@ -1013,7 +1013,7 @@ fn file_texts(path: &Path) -> Vec<String> {
 }
 
 /// The texts of every file of `lake`, each with its path relative to `base`.
-fn lake_texts(base: &Path, lake: &Lake) -> Vec<(String, String)> {
+pub(crate) fn lake_texts(base: &Path, lake: &Lake) -> Vec<(String, String)> {
     let mut files = Vec::new();
     files_under(&lake.root, &mut files);
     files
@@ -1070,7 +1070,7 @@ fn find_needle(text_upper: &str, needle: &str) -> Option<usize> {
 }
 
 /// Fails with every place an identifier appears in the texts.
-fn assert_no_identifier(texts: &[(String, String)], needles: &[String]) -> Result<(), TestCaseError> {
+pub(crate) fn assert_no_identifier(texts: &[(String, String)], needles: &[String]) -> Result<(), TestCaseError> {
     let mut found = Vec::new();
     for (place, text) in texts {
         let up = text.to_ascii_uppercase();
@@ -1319,7 +1319,7 @@ fn an_identifier_in_every_field_of_every_format_appears_nowhere() {
 
 // ---------------------------------------------------------------------------------------------
 // Leaks the properties above found, pinned as minimal tests (fixed in `src/quality/mod.rs`:
-// `check_code_shape`, `code_field` for the causa, `ore_settimanali`, `redact_xml_text`, birth
+// `check_code_shape`, `quality::codici` for the coded fields, `ore_settimanali`, `redact_xml_text`, birth
 // data never quoted; `src/ingest/worker.rs`: only a well-formed code in quarantine).
 
 /// Ingests `recs` (CSV, or the bytes given), builds, and returns every identifier of
@@ -1365,6 +1365,66 @@ fn an_identifier_as_the_previous_code_is_refused() {
 fn an_identifier_as_the_cessation_cause_is_dropped() {
     let csv = pinned_csv(|r| r.set(F::CodiceCausaCessazione, format!("p.iva {PIN_PIVA}")));
     lake_leaks("causa.csv", &csv, &[PIN_PIVA.to_string()]).unwrap();
+}
+
+/// A name in the CCNL and an address in the qualifica of an accepted record (CSV extract and
+/// UNILAV XML): the record is accepted with both fields NULL in `co_eventi`, the manifest
+/// counts them by shape (`valori_non_codificati_scartati`), and no file of the lake (Parquet,
+/// manifest, derived datasets) holds the values (`privacy`, "Coded fields of accepted records").
+#[test]
+fn a_name_or_an_address_in_a_coded_field_is_dropped_and_counted() {
+    let mut recs = records(0, 20);
+    // A valid communication that no other one corrects and whose code is not repeated.
+    let mut pseudo = oml::privacy::Pseudonymizer::new(&key());
+    let code = |r: &RawCo| r.get(F::CodiceComunicazione).to_string();
+    let i = (0..recs.len())
+        .find(|&i| {
+            let c = code(&recs[i]);
+            recs[i].get(F::TipoComunicazione) == "01"
+                && oml::quality::validate(&recs[i].view(), &mut pseudo).is_ok()
+                && recs
+                    .iter()
+                    .filter(|r| code(r) == c || r.get(F::CodiceComunicazionePrecedente) == c)
+                    .count()
+                    == 1
+        })
+        .expect("an accepted communication among the first 20");
+    recs[i].set(F::Ccnl, "Mario Rossi");
+    recs[i].set(F::QualificaProfessionale, "Via Roma 3");
+    let codice = code(&recs[i]);
+    for (name, bytes) in [("codificati.csv", to_csv(&recs)), ("codificati.xml", to_xml(&recs))] {
+        let d = tempfile::Builder::new().prefix("oml-prop-cod-").tempdir().unwrap();
+        let input = write(d.path(), name, bytes);
+        let lake = Lake::new(d.path().join("lake"));
+        ingest(&lake, &key(), &[input], &opts()).unwrap();
+        build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+        let q = format!(
+            "SELECT count(*) FROM co_eventi WHERE codice_comunicazione = '{codice}' \
+             AND ccnl IS NULL AND qualifica_professionale IS NULL"
+        );
+        assert_eq!(
+            crate::count(&lake, &q),
+            1,
+            "{name}: the record is accepted, both fields NULL"
+        );
+        let m = lake.manifest().unwrap();
+        let scartati = &m.runs[0].inputs[0].valori_non_codificati_scartati;
+        assert_eq!(
+            scartati,
+            &[
+                ("ccnl: Aaaaa Aaaaa".to_string(), 1),
+                ("qualifica_professionale: Aaa Aaaa 9".to_string(), 1)
+            ]
+            .into(),
+            "{name}"
+        );
+        let report = oml::report::status::run_report(&m.runs[0]);
+        assert!(
+            report.contains("valori non codificati scartati 2: ccnl: Aaaaa Aaaaa (1)"),
+            "{report}"
+        );
+        assert_no_identifier(&lake_texts(d.path(), &lake), &["ROSSI".into(), "ROMA".into()]).unwrap();
+    }
 }
 
 #[test]

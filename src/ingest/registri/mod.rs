@@ -10,8 +10,10 @@
 //! is not already in the lake or earlier in the load (`duplicato`), and passes the rules between
 //! records against what the lake holds (`coerenza`: the sequence of a DID or a pratica, DIDs and
 //! CIG periods that overlap). Per file, `letti = accettati + quarantena`, recorded in the
-//! manifest (`registri`). The pseudonyms use the lake's key (a lake made with another key is
-//! refused), so `id_lavoratore` and `id_datore` equal those of `co_eventi`.
+//! manifest (`registri`), with the values of coded columns dropped from accepted records
+//! (`valori_non_codificati_scartati`, by shape: `privacy`). The pseudonyms use the lake's key
+//! (a lake made with another key is refused), so `id_lavoratore` and `id_datore` equal those of
+//! `co_eventi`.
 
 mod coerenza;
 mod tipi;
@@ -59,6 +61,10 @@ pub trait Registro: Sized {
     fn esistenti(batch: &RecordBatch) -> Result<Vec<Self>>;
     /// The rules between records: for each new record, why it is refused (`None`: accepted).
     fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>>;
+    /// The keys of the values of coded columns dropped from the record (`quality::codici`).
+    fn scartati(&self) -> &[String] {
+        &[]
+    }
 }
 
 /// What a load did.
@@ -226,9 +232,13 @@ pub fn ingest_opts<R: Registro>(
         let mut per_anno: BTreeMap<i32, Vec<(&R, &str, u64)>> = BTreeMap::new();
         let mut scarti = Vec::new();
         let mut per_motivo: BTreeMap<String, u64> = BTreeMap::new();
+        let mut non_codificati = crate::quality::Scartati::new();
         for l in &f.righe {
             match &l.esito {
                 Ok(r) => {
+                    for k in r.scartati() {
+                        crate::quality::conta_scartato(&mut non_codificati, k, 1);
+                    }
                     per_anno
                         .entry(r.anno())
                         .or_default()
@@ -276,6 +286,7 @@ pub fn ingest_opts<R: Registro>(
             quarantena: scarti.len() as u64,
             duplicati: per_motivo.get(Motivo::Duplicato.code()).copied().unwrap_or(0),
             per_motivo,
+            valori_non_codificati_scartati: non_codificati,
         };
         // The account, checked on what was written.
         let scritti: u64 = written.iter().chain(&written_q).map(|e| e.rows).sum();

@@ -120,6 +120,9 @@ impl Registro for Did {
     fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>> {
         coerenza::did(esistenti, nuovi)
     }
+    fn scartati(&self) -> &[String] {
+        &self.scartati
+    }
 }
 
 impl Registro for CigLavoratori {
@@ -178,6 +181,9 @@ impl Registro for CigLavoratori {
     }
     fn coerenza(esistenti: &[Self], nuovi: &[&Self]) -> Vec<Option<Rifiuto>> {
         coerenza::cig(esistenti, nuovi)
+    }
+    fn scartati(&self) -> &[String] {
+        &self.scartati
     }
 }
 

@@ -2,15 +2,17 @@
 //! at an employer, checked alone — dates (`data_inizio ≤ data_fine`), hours (authorised > 0, used
 //! ≤ authorised, decimal comma accepted), the type of intervention against
 //! `DEC_LIV_TIPO_AMMORTIZZATORE` (`reference/oml/registri_codici.csv`), both CFs into pseudonyms,
-//! the authorisation number pseudonymised, the free-text causale with identifiers masked. The
+//! the authorisation number pseudonymised, the causale kept only as a wording of `CIG_CAUSALE` or
+//! a value with the shape of a code (`quality::codici`; otherwise dropped and counted). The
 //! overlap of two periods is checked in `ingest::registri` against the lake.
 
-use super::Dominio::{Ateco, Codice, Comune, Data, Numero, Personale, SiNo, Testo};
+use super::Dominio::{Ateco, Codice, Codificato, Comune, Data, Numero, Personale, SiNo};
 use super::{
-    ateco, codice, comune, date, datore, flag, number, persona, required, Colonna, Motivo, Persona, Rifiuto, Riga,
-    Tracciato,
+    ateco, codice, codificato, comune, date, datore, flag, number, persona, required, Colonna, Motivo, Persona,
+    Rifiuto, Riga, Tracciato,
 };
 use crate::privacy::Pseudonymizer;
+use crate::quality::CampoCodificato;
 use chrono::NaiveDate;
 
 /// The CIG-workers layout.
@@ -26,7 +28,7 @@ pub const TRACCIATO: Tracciato = Tracciato {
         Colonna::new("ore_utilizzate", false, Numero),
         Colonna::new("zero_ore", false, SiNo),
         Colonna::new("numero_autorizzazione", false, Personale),
-        Colonna::new("causale", false, Testo),
+        Colonna::new("causale", false, Codificato(CampoCodificato::Causale)),
         Colonna::new("ateco_datore", false, Ateco),
         Colonna::new("comune_unita_produttiva", false, Comune),
     ],
@@ -48,6 +50,8 @@ pub struct Periodo {
     pub causale: Option<String>,
     pub ateco_datore: Option<String>,
     pub comune_unita_produttiva: Option<String>,
+    /// Values of coded columns dropped (`super::codificato`): their keys, counted per file.
+    pub scartati: Vec<String>,
 }
 
 fn ore(r: &Riga, i: usize) -> Result<Option<f64>, Rifiuto> {
@@ -100,6 +104,8 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Periodo, Rifiuto> 
     let zero_ore = r.opt(7).map(|v| flag(v, "zero_ore")).transpose()?;
     let persona = persona(cf_raw, inizio, "codice_fiscale", pseudo)?;
     let id_datore = datore(dat_raw, "datore_codice_fiscale", pseudo)?;
+    let mut scartati = Vec::new();
+    let causale = codificato(r, 9, t, &mut scartati);
     Ok(Periodo {
         riga: r.riga,
         persona,
@@ -111,8 +117,9 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Periodo, Rifiuto> 
         ore_utilizzate: utilizzate,
         zero_ore,
         id_autorizzazione: r.opt(8).map(|v| super::hex(pseudo.identifier("autorizzazione_cig", v))),
-        causale: r.opt(9).map(crate::quality::mask_cf_patterns),
+        causale,
         ateco_datore: ateco(r.opt(10), "ateco_datore")?,
         comune_unita_produttiva: comune(r.opt(11), "comune_unita_produttiva")?,
+        scartati,
     })
 }

@@ -5,9 +5,12 @@
 //! the CF into the pseudonym. The order of the events of an episode is checked in
 //! `ingest::registri` against the lake.
 
-use super::Dominio::{Cittadinanza, Codice, Comune, Cpi, Data, Livello, Personale, Sesso, Testo};
-use super::{attributi, code, codice, cpi, date, persona, required, Colonna, Persona, Rifiuto, Riga, Tracciato};
+use super::Dominio::{Cittadinanza, Codice, Codificato, Comune, Cpi, Data, Livello, Personale, Sesso};
+use super::{
+    attributi, code, codice, codificato, cpi, date, persona, required, Colonna, Persona, Rifiuto, Riga, Tracciato,
+};
 use crate::privacy::Pseudonymizer;
+use crate::quality::CampoCodificato;
 use chrono::NaiveDate;
 
 /// The DID layout; `codice_fiscale` is personal, `id_did` is pseudonymised.
@@ -20,7 +23,7 @@ pub const TRACCIATO: Tracciato = Tracciato {
         Colonna::new("data_evento", true, Data),
         Colonna::new("cpi", true, Cpi),
         Colonna::new("punto_servizio", true, Codice(&["DID_PUNTO_SERVIZIO"])),
-        Colonna::new("codice_sportello", false, Testo),
+        Colonna::new("codice_sportello", false, Codificato(CampoCodificato::CodiceSportello)),
         Colonna::new("stato_occupazionale", true, Codice(&["TAB_STATUSOCCUPAZ"])),
         Colonna::new("causa", true, Codice(&["DEC_CAUSA_FINE_DID", "DID_CAUSA_SOSPENSIONE"])),
         Colonna::new("prestazione", true, Codice(&["DID_PRESTAZIONE"])),
@@ -48,6 +51,8 @@ pub struct Evento {
     pub cittadinanza: Option<String>,
     pub livello_istruzione: Option<String>,
     pub comune_domicilio: Option<String>,
+    /// Values of coded columns dropped (`super::codificato`): their keys, counted per file.
+    pub scartati: Vec<String>,
 }
 
 /// The order of the events of one day: release first, end last, the others as they come (a
@@ -96,6 +101,8 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Evento, Rifiuto> {
         _ => persona,
     };
     let (cittadinanza, livello_istruzione, comune_domicilio) = attributi(r.opt(11), r.opt(12), r.opt(13), data_evento)?;
+    let mut scartati = Vec::new();
+    let codice_sportello = codificato(r, 6, t, &mut scartati);
     Ok(Evento {
         riga: r.riga,
         id_did: super::hex(pseudo.identifier("did", id)),
@@ -104,12 +111,13 @@ pub fn valida(r: &Riga, pseudo: &mut Pseudonymizer) -> Result<Evento, Rifiuto> {
         data_evento,
         cpi,
         punto_servizio: punto.map(str::to_string),
-        codice_sportello: r.opt(6).and_then(crate::quality::code_field).map(str::to_string),
+        codice_sportello,
         stato_occupazionale: stato.map(str::to_string),
         causa: causa.map(str::to_string),
         prestazione: prestazione.map(str::to_string),
         cittadinanza,
         livello_istruzione,
         comune_domicilio,
+        scartati,
     })
 }

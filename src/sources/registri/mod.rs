@@ -17,6 +17,10 @@
 //! the sex, birth year and age class it encodes, and then dropped. The rules between records
 //! (sequences of events, overlaps) need the lake and are in `ingest::registri`.
 //!
+//! A coded column no list checks (`codice_sportello`, `causale`) keeps its value only when it has
+//! the shape of a code of the column ([`codificato`], the rule of `privacy`); otherwise the
+//! value is dropped, the record accepted, and the value counted by its shape.
+//!
 //! A refused record keeps, in `registri_quarantena`, an excerpt ([`Riga::estratto`]) and a
 //! detail that show a value only when it is valid for its column ([`Dominio`]), else its shape
 //! (the rule of `privacy`: `Mario Rossi` typed into `cittadinanza` is `Aaaaa Aaaaa`).
@@ -29,7 +33,7 @@ mod tests;
 
 use super::encoding::EncodingEvidence;
 use crate::privacy::{id_hex, shape, shown, Pseudonymizer};
-use crate::quality::{cf, classe_eta, mask_cf_patterns};
+use crate::quality::{cf, chiave_scartato, classe_eta, mask_cf_patterns, CampoCodificato};
 use crate::reference::{CodeCheck, Reference};
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
@@ -191,15 +195,17 @@ pub enum Dominio {
     SiNo,
     /// `M` / `F`.
     Sesso,
-    /// Free text, no validator: always its shape.
-    Testo,
+    /// A coded field stored as given: kept when it has the shape of a code of the field
+    /// (`quality::codici`), else dropped from the record ([`codificato`]).
+    Codificato(CampoCodificato),
 }
 
 impl Dominio {
     /// Whether `v` (trimmed, not empty) is valid for a column of this domain.
     pub fn ammette(self, v: &str) -> bool {
         match self {
-            Dominio::Personale | Dominio::Testo => false,
+            Dominio::Personale => false,
+            Dominio::Codificato(campo) => campo.ammette(v),
             Dominio::Codice(liste) => code(v, liste, "").is_ok(),
             Dominio::Cpi => cpi(v, "").is_ok(),
             Dominio::Comune => comune(Some(v), "").is_ok(),
@@ -658,9 +664,24 @@ pub fn cittadinanza(c: &str, at: NaiveDate) -> Result<String, Rifiuto> {
     }
 }
 
-/// A livello di istruzione code.
+/// The value of the coded layout column `i` ([`Dominio::Codificato`]) as the lake keeps it:
+/// `None` when empty or without the shape of a code of the column, in which case the value's
+/// key (the column and the value's shape, `quality::chiave_scartato`) goes to `scartati`.
+pub fn codificato(r: &Riga, i: usize, t: &Tracciato, scartati: &mut Vec<String>) -> Option<String> {
+    let v = r.opt(i)?;
+    let Dominio::Codificato(campo) = t.colonne[i].dominio else {
+        return None;
+    };
+    let kept = campo.codice(v).map(str::to_string);
+    if kept.is_none() {
+        scartati.push(chiave_scartato(campo, v));
+    }
+    kept
+}
+
+/// A livello di istruzione code, as the list writes it (never its description).
 pub fn livello(l: &str) -> Result<String, Rifiuto> {
-    match Reference::get().livello_studio(l) {
+    match Reference::get().livello_studio_codice(l) {
         Some(x) => Ok(x.to_string()),
         None => Err(Rifiuto::new(
             Motivo::CodiceSconosciuto,
