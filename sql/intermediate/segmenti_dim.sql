@@ -12,6 +12,7 @@ SELECT id_rapporto, n_segmento, data_inizio AS inizio_segmento, data_fine AS fin
     tipologia_contrattuale, macro_contratto,
     coalesce(macro_contratto_precedente, 'NON_NOTO') AS macro_contratto_precedente,
     coalesce(tipo_orario, 'NON_INDICATO') AS tipo_orario,
+    orario,
     ore_settimanali, coalesce(codice_trasformazione, 'NESSUNA') AS codice_trasformazione,
     data_inizio_rapporto AS data_inizio, data_fine_effettiva, cessazione_imputata, avviamento_nel_lago,
     censura_sinistra, id_lavoratore, id_datore,

@@ -28,6 +28,14 @@ CREATE OR REPLACE MACRO oml_ateco_sezione(codice) AS CASE
     WHEN oml_ateco_divisione_num(codice) <= 96 THEN 'S' WHEN oml_ateco_divisione_num(codice) <= 98 THEN 'T'
     WHEN oml_ateco_divisione_num(codice) = 99 THEN 'U' END;
 
+-- Working time of a contract from its tipo_orario (DOMAIN.md §2.4): TEMPO_PIENO (F), PART_TIME
+-- (P orizzontale, V verticale, M misto), NON_DEFINITO (N, e.g. intermittent work), NON_INDICATO.
+CREATE OR REPLACE MACRO oml_orario(tipo_orario) AS CASE
+    WHEN tipo_orario = 'F' THEN 'TEMPO_PIENO'
+    WHEN tipo_orario IN ('P', 'V', 'M') THEN 'PART_TIME'
+    WHEN tipo_orario = 'N' THEN 'NON_DEFINITO'
+    ELSE 'NON_INDICATO' END;
+
 -- Territory filter: SET VARIABLE oml_provincia = 'PO' (sigla) and/or oml_regione (as in the
 -- regione column) restrict rapporti_dim, segmenti_dim and co_eventi_dim, hence every indicator.
 CREATE OR REPLACE MACRO oml_nel_territorio(provincia, regione) AS
@@ -64,6 +72,13 @@ SELECT * REPLACE (
         coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
         coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale),
     coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
-    oml_settore(ateco_sezione) AS settore
+    oml_settore(ateco_sezione) AS settore,
+    oml_orario(tipo_orario) AS orario
 FROM query_table(relazione)
 WHERE oml_nel_territorio(provincia, regione);
+
+-- The Ministry of Labour's group of a cessazione (reference/oml/cause_cessazione.csv, column
+-- gruppo_ministero [I]): one imputed at the expected end of a fixed-term contract is FINE_TERMINE;
+-- a missing code, or one not in the table, ALTRE_CAUSE.
+CREATE OR REPLACE MACRO oml_gruppo_causa(codice, imputata) AS CASE
+    WHEN imputata THEN 'FINE_TERMINE' {{gruppo_causa}} ELSE 'ALTRE_CAUSE' END;

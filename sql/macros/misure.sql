@@ -10,3 +10,15 @@ CREATE OR REPLACE MACRO oml_arrotonda(x, cifre) AS round(x::DECIMAL(38, 9), cifr
 CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE
     WHEN tipo_orario IN ('P', 'V', 'M') THEN coalesce(least(ore, 40.0) / 40.0, 0.5)
     ELSE 1.0 END;
+
+-- Class of the actual duration of a relationship in days (both ends included), as in the Ministry
+-- of Labour's annual CO report: 1 day, 2–3, 4–30, 31–90, 91–365, more than 365; non_nota when
+-- the start is unknown.
+CREATE OR REPLACE MACRO oml_classe_durata(giorni) AS CASE
+    WHEN giorni IS NULL THEN 'non_nota'
+    WHEN giorni <= 1 THEN '1'
+    WHEN giorni <= 3 THEN '2_3'
+    WHEN giorni <= 30 THEN '4_30'
+    WHEN giorni <= 90 THEN '31_90'
+    WHEN giorni <= 365 THEN '91_365'
+    ELSE 'oltre_365' END;

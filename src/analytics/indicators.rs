@@ -17,6 +17,10 @@
 //! individual records may return `contributo_max_1` and `contributo_max_2`, the two largest
 //! employer contributions of each cell, for the dominance rule of `sdc::Dominance`.
 
+use super::headers::{
+    header_value, header_values, list_of, parse_identities, parse_parameters, parse_ratios, META_KEYS,
+};
+pub use super::headers::{Identity, Ratio};
 use super::Session;
 pub use crate::model::period::Periodicity;
 use crate::sdc::{self, Cell, Mode, Status};
@@ -33,7 +37,7 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 22] = [
+pub const DIMENSIONS: [(&str, &str); 23] = [
     ("comune", "comune della sede di lavoro (codice catastale)"),
     (
         "cpi",
@@ -55,6 +59,10 @@ pub const DIMENSIONS: [(&str, &str); 22] = [
     (
         "tipo_orario",
         "tipo di orario (F pieno, P/V/M parziale, N non definito)",
+    ),
+    (
+        "orario",
+        "orario: tempo pieno, part-time, non definito (da tipo_orario)",
     ),
     ("sesso", "sesso del lavoratore"),
     ("classe_eta", "classe di età all'avviamento"),
@@ -143,116 +151,6 @@ pub struct Indicator {
     pub sql: &'static str,
     /// The header comment (definitions), without the metadata lines.
     pub description: String,
-}
-
-/// Metadata lines of an indicator file's header (`-- key: value`).
-const META_KEYS: [&str; 13] = [
-    "indicatore",
-    "rapporti",
-    "ordine",
-    "titolo",
-    "fonte",
-    "additive",
-    "trimestrale",
-    "identita",
-    "dimensioni",
-    "pubblico",
-    "datori",
-    "parametri",
-    "nota",
-];
-
-fn list_of(v: Option<&str>) -> Vec<String> {
-    v.unwrap_or("")
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// `divisore_ore = 170; livello_territorio` → [(divisore_ore, Some(170)), (livello_territorio, None)].
-fn parse_parameters(s: &str) -> Vec<(String, Option<String>)> {
-    s.split(';')
-        .filter_map(|p| {
-            let (name, default) = match p.split_once('=') {
-                Some((n, d)) => (n.trim(), Some(d.trim().to_string())),
-                None => (p.trim(), None),
-            };
-            (!name.is_empty()).then(|| (name.to_string(), default))
-        })
-        .collect()
-}
-
-fn header_values<'a>(sql: &'a str, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    sql.lines()
-        .take_while(|l| l.starts_with("--"))
-        .filter_map(move |l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
-        .map(str::trim)
-}
-
-/// `total = a + b - c`: the measure `total` equals the signed sum of the others, in every cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    pub total: String,
-    pub plus: Vec<String>,
-    pub minus: Vec<String>,
-}
-
-/// Parses `saldo = attivazioni - cessazioni + x; cessazioni = a + b` (malformed parts are a bug
-/// of an embedded file: the catalog test catches them).
-fn parse_identities(s: &str) -> Vec<Identity> {
-    s.split(';')
-        .filter_map(|part| {
-            let (total, rhs) = part.split_once('=')?;
-            let mut id = Identity {
-                total: total.trim().to_string(),
-                plus: vec![],
-                minus: vec![],
-            };
-            let mut sign = '+';
-            for tok in rhs.split_whitespace() {
-                match tok {
-                    "+" | "-" => sign = if tok == "-" { '-' } else { '+' },
-                    m if sign == '-' => id.minus.push(m.to_string()),
-                    m => id.plus.push(m.to_string()),
-                }
-            }
-            (!id.total.is_empty() && !id.plus.is_empty()).then_some(id)
-        })
-        .collect()
-}
-
-/// A measure computed from additive measures of the same cell (`-- rapporti:` header).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ratio {
-    pub measure: String,
-    /// The additive measures it is computed from.
-    pub of: Vec<String>,
-}
-
-/// Parses `tiraggio = ore_utilizzate / ore_autorizzate_con_utilizzo; x = a / divisore`: the
-/// members are the right side's names that are measures of `additive` (a parameter such as the
-/// divisor is public and drops out).
-fn parse_ratios(s: &str, additive: &[String]) -> Vec<Ratio> {
-    s.split(';')
-        .filter_map(|part| {
-            let (measure, rhs) = part.split_once('=')?;
-            let of: Vec<String> = rhs
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .filter(|t| additive.iter().any(|a| a == t))
-                .map(str::to_string)
-                .collect();
-            let measure = measure.trim().to_string();
-            (!measure.is_empty() && !of.is_empty()).then_some(Ratio { measure, of })
-        })
-        .collect()
-}
-
-fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
-    sql.lines()
-        .take_while(|l| l.starts_with("--"))
-        .find_map(|l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
-        .map(str::trim)
 }
 
 /// Every indicator, in the order of the `ordine` header of its file (`-- ordine: 10`; files
@@ -665,6 +563,7 @@ pub fn cells_of(ind: &Indicator, rows: &[Row]) -> Vec<Cell> {
                 // Only files over individual records give their largest employer
                 // contributions (`TOP_COLUMNS`); counts and public tables carry none.
                 top: r.top,
+                headline: false,
             }
         })
         .collect()

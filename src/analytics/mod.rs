@@ -3,6 +3,7 @@
 //! ([`indicators`]), and the standard marts `oml build` commits with the relationships
 //! ([`marts`]).
 
+mod headers;
 pub mod indicators;
 pub mod marts;
 

@@ -38,6 +38,10 @@ pub struct BulletinArgs {
     /// Years of monthly history in the charts.
     #[arg(long, default_value_t = 5)]
     history_years: u32,
+    /// Year the saldo cumulated from January is compared with, besides the previous year
+    /// (default 2019, the last before the pandemic; shown when the lake covers it).
+    #[arg(long, value_name = "ANNO")]
+    anno_riferimento: Option<i32>,
     #[command(flatten)]
     disclosure: DisclosureArgs,
 }
@@ -62,6 +66,7 @@ impl BulletinArgs {
             min_workers: self.disclosure.min_workers,
             min_employers: self.disclosure.min_employers,
             dominanza: Some(self.disclosure.dominance.to_string()),
+            anno_riferimento: self.anno_riferimento,
         };
         spec.disclosure()?;
         Ok(spec)

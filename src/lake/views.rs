@@ -66,6 +66,7 @@ pub fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
     sql = sql.replace("{{inizio_copertura}}", &date(b.map(|b| b.inizio_copertura.as_str())));
     sql = sql.replace("{{area_cittadinanza}}", &area_cittadinanza_sql());
     sql = sql.replace("{{cpi_territorio}}", &cpi_territorio_sql());
+    sql = sql.replace("{{gruppo_causa}}", &gruppo_causa_sql());
     Ok(sql)
 }
 
@@ -115,6 +116,25 @@ fn area_cittadinanza_sql() -> String {
     }
     sql.push_str(" END");
     sql
+}
+
+/// The `WHEN` branches of the Ministry's group of each causa di cessazione code
+/// (`reference/oml/cause_cessazione.csv`, column `gruppo_ministero`), over the parameter `codice`.
+fn gruppo_causa_sql() -> String {
+    use crate::reference::{Reference, GRUPPI_MINISTERO};
+    let cause = Reference::get().cause_cessazione();
+    GRUPPI_MINISTERO
+        .iter()
+        .filter_map(|g| {
+            let codes: Vec<String> = cause
+                .iter()
+                .filter(|c| c.gruppo_ministero == *g)
+                .map(|c| quoted(&c.codice))
+                .collect();
+            (!codes.is_empty()).then(|| format!("WHEN codice IN ({}) THEN '{g}'", codes.join(", ")))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The rows `(cpi, provincia, regione)` of every CPI code a record may carry: the CPIs of

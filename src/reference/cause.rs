@@ -6,10 +6,22 @@ use super::keys::CodeList;
 use super::{CausaCessazione, MacroCausa, Reference};
 use anyhow::Result;
 
+/// The groups of the Ministry of Labour's CO note (`gruppo_ministero` column, reference/README.md),
+/// in the order the tables list them; a cessazione imputed at the expected end is FINE_TERMINE, a
+/// missing or unknown code ALTRE_CAUSE.
+pub const GRUPPI_MINISTERO: [&str; 6] = [
+    "RICHIESTA_LAVORATORE",
+    "LICENZIAMENTO",
+    "CESSAZIONE_ATTIVITA",
+    "ALTRO_DATORE",
+    "FINE_TERMINE",
+    "ALTRE_CAUSE",
+];
+
 /// `cause_cessazione.csv`, in file order.
 pub(super) fn read(src: &Embedded) -> Result<Vec<CausaCessazione>> {
     let t = Table::utf8(src)?;
-    let [c_cod, c_des, c_mc, c_ver] = t.cols("codice,descrizione,macro_causa,verificato")?;
+    let [c_cod, c_des, c_mc, c_ver, c_gm] = t.cols("codice,descrizione,macro_causa,verificato,gruppo_ministero")?;
     let mut out: Vec<CausaCessazione> = Vec::with_capacity(t.n_rows());
     for row in t.rows() {
         let codice = row.unique_code(c_cod, "codice", is_sigla, out.iter().map(|x| x.codice.as_str()))?;
@@ -22,7 +34,15 @@ pub(super) fn read(src: &Embedded) -> Result<Vec<CausaCessazione>> {
             }
             Some(m) => m,
         };
+        let gruppo = row.get(c_gm);
+        let Some(&gruppo_ministero) = GRUPPI_MINISTERO.iter().find(|g| **g == gruppo) else {
+            return Err(row.err(format!(
+                "gruppo_ministero must be one of {}, found '{gruppo}'",
+                GRUPPI_MINISTERO.join(", ")
+            )));
+        };
         out.push(CausaCessazione {
+            gruppo_ministero,
             codice: codice.to_string(),
             descrizione: row.text(c_des, "descrizione")?.to_string(),
             macro_causa,

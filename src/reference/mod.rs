@@ -289,6 +289,8 @@ pub struct CausaCessazione {
     pub macro_causa: MacroCausa,
     /// True where the code is verified in a public source, false where it is an [I] inference.
     pub verificato: bool,
+    /// The Ministry's group (`cause::GRUPPI_MINISTERO`) [I].
+    pub gruppo_ministero: &'static str,
 }
 
 /// A Centro per l'impiego catchment.
@@ -303,6 +305,7 @@ pub struct Cpi {
 
 mod ateco;
 mod cause;
+pub use cause::GRUPPI_MINISTERO;
 mod cittadinanze;
 mod comuni;
 mod contratti;

@@ -157,12 +157,14 @@ impl CubeIndex {
         let mut probe: Vec<u32> = Vec::with_capacity(key.len());
         for dim in 1..key.len() {
             let levels = self.levels.get(&(key[0], key.len(), dim))?;
-            let mut best: Option<((usize, f64), u32, Vec<usize>)> = None;
+            let mut best: Option<((usize, usize, f64), u32, Vec<usize>)> = None;
             'level: for &level in levels {
                 if level == key[dim] {
                     continue;
                 }
-                let mut cost = (0usize, 0.0f64);
+                // (headline cells, new suppressions, their total |value|): a headline cell only
+                // when no other level will do.
+                let mut cost = (0usize, 0usize, 0.0f64);
                 let mut found = Vec::with_capacity(corners.len());
                 for corner in &corners {
                     probe.clear();
@@ -172,16 +174,21 @@ impl CubeIndex {
                         continue 'level;
                     };
                     if status[c].can_withhold() {
-                        cost.0 += 1;
-                        cost.1 += cells[c].value.unwrap_or(0.0).abs();
+                        cost.0 += usize::from(cells[c].headline);
+                        cost.1 += 1;
+                        cost.2 += cells[c].value.unwrap_or(0.0).abs();
                     } else if status[c].is_known() {
                         continue 'level;
                     }
                     found.push(c);
                 }
-                let better = best
-                    .as_ref()
-                    .is_none_or(|(b, _, _)| cost.0.cmp(&b.0).then(cost.1.total_cmp(&b.1)).is_lt());
+                let better = best.as_ref().is_none_or(|(b, _, _)| {
+                    cost.0
+                        .cmp(&b.0)
+                        .then(cost.1.cmp(&b.1))
+                        .then(cost.2.total_cmp(&b.2))
+                        .is_lt()
+                });
                 if better {
                     best = Some((cost, level, found));
                 }

@@ -190,6 +190,9 @@ pub struct Cell {
     /// For a magnitude (hours, days, amounts): the two largest contributions of single
     /// employers to the value (the second 0 with one contributor), for the dominance rule.
     pub top: Option<[f64; 2]>,
+    /// A cell readers look at first (a bulletin's main monthly series): secondary suppression
+    /// withholds it only when no other published cell closes the gap.
+    pub headline: bool,
 }
 
 impl Cell {
@@ -204,6 +207,7 @@ impl Cell {
             additive: true,
             preset: None,
             top: None,
+            headline: false,
         }
     }
 
@@ -540,7 +544,8 @@ impl<'a> Secondary<'a> {
         }
     }
 
-    /// The published member to sacrifice: a part rather than the total; among parts, one whose
+    /// The published member to sacrifice: never a headline cell if another will do; a part rather
+    /// than the total; among parts, one whose
     /// other equations already have an unknown (it closes a cycle instead of starting a new
     /// singleton), then the smallest |value| > 0, then a zero-valued part; ties by lowest index.
     fn choose(&self, e: usize, status: &[Status]) -> Option<usize> {
@@ -560,7 +565,8 @@ impl<'a> Secondary<'a> {
                 // identity between measures of one cell the members are alike, so the smallest
                 // wins (a saldo of 3, not the 300 attivazioni behind it).
                 let margin = self.cells[m.cell].key.iter().any(Option::is_none);
-                ((margin, opens, v == 0.0), v, m.cell)
+                let headline = self.cells[m.cell].headline;
+                ((headline, margin, opens, v == 0.0), v, m.cell)
             })
             .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)))
             .map(|(_, _, cell)| cell)
@@ -625,7 +631,12 @@ impl<'a> Secondary<'a> {
                 group = self.group_equations(u, status);
                 &group
             };
-            match candidates.iter().find_map(|&e| self.choose(e, status).map(|c| (e, c))) {
+            // The first equation with a candidate, unless only a headline cell would do there.
+            let pick = candidates
+                .iter()
+                .filter_map(|&e| self.choose(e, status).map(|c| (e, c)))
+                .min_by_key(|&(_, c)| self.cells[c].headline);
+            match pick {
                 Some((e, c)) => {
                     self.suppress(c, status);
                     touched.insert(e);

@@ -2,6 +2,8 @@
 //! accounting identities in every cell, hand-derived values for every indicator, and
 //! disclosure control on published tables.
 
+mod riferimento;
+
 use super::{fixtures, key, opts, synthetic, tmp_lake};
 use crate::build;
 use oml::analytics::indicators::{compute, Periodicity, Request, Table};
@@ -305,6 +307,7 @@ fn published_tables_respect_the_threshold_and_resist_differencing() {
                 additive: t.indicator.additive.contains(&r.misura),
                 preset: None,
                 top: None,
+                headline: false,
             }
         })
         .collect();

@@ -2,6 +2,8 @@
 //! registered-unemployment tables from the province's DID records), disclosure control across its
 //! tables, and the HTML page loaded in a real (headless) Chromium.
 
+mod riferimento;
+
 use super::{key, opts, synthetic, tmp_lake};
 use crate::build;
 use oml::derive::BuildOptions;
@@ -39,6 +41,7 @@ pub(crate) fn spec(dir: &Path, period: &str) -> BulletinSpec {
         min_workers: 3,
         min_employers: 3,
         dominanza: None,
+        anno_riferimento: None,
     }
 }
 

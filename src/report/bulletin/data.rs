@@ -21,6 +21,9 @@ pub struct Cube {
     pub territory: String,
     /// The periods the bulletin shows (None: all); the others stay unknown to readers.
     pub shown_periods: Option<Vec<String>>,
+    /// Its cells are the ones readers look at first (the monthly series): secondary suppression
+    /// takes them only when nothing else protects a cell (`sdc::Cell::headline`).
+    pub headline: bool,
     index: HashMap<(String, Vec<String>, String), usize>,
 }
 
@@ -32,6 +35,7 @@ impl Cube {
             command,
             territory,
             shown_periods: None,
+            headline: false,
             index,
         }
     }
@@ -138,7 +142,7 @@ pub struct Figures {
     pub by_age_sex: Cube,
     /// posizioni by contract, current and previous period.
     pub positions: Cube,
-    /// lavoratori_interessati, current and previous period.
+    /// lavoratori_interessati by sex, current and previous period.
     pub workers: Cube,
     /// durate of the current period by contract.
     pub durations: Cube,
@@ -161,6 +165,9 @@ pub struct Figures {
     /// The mobility lists of the province's CPIs, when the lake holds pratiche up to the period.
     pub liste: Option<ListeCubes>,
     pub rules: DisclosureConfig,
+    /// The tables of the reference bulletins (cumulated and annualised saldo, inflow into open-ended
+    /// employment, cessazioni by cause and duration, working time).
+    pub reference: super::riferimento::ReferenceTables,
     /// The joint protection of all the cubes.
     pub protection: sdc::Report,
 }
@@ -312,7 +319,8 @@ impl Figures {
             );
         }
         progress("serie mensile dei flussi");
-        let monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
+        let mut monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
+        monthly.headline = true;
         progress("flussi per contratto");
         let by_contract = ctx.cube("flussi", &["macro_contratto"], window, g)?;
         progress("flussi per settore");
@@ -330,10 +338,22 @@ impl Figures {
         positions.keep_measures(&["posizioni_fine"]);
         positions.shown_periods = Some(vec![period.label.clone(), period.prev_label.clone()]);
         progress("lavoratori interessati e durate");
-        let workers = ctx.cube("lavoratori_interessati", &[], window, g)?;
+        let workers = ctx.cube("lavoratori_interessati", &["sesso"], window, g)?;
         let durations = ctx.cube("durate", &["macro_contratto"], current, g)?;
         progress("transizioni tra settori");
         let mobility = ctx.cube("transizioni", &["settore_origine", "settore"], current, g)?;
+
+        progress("tavole dei bollettini di riferimento");
+        let reference = super::riferimento::ReferenceTables::compute(
+            &ctx,
+            (series_from, period.al),
+            first_full_month,
+            window,
+            current,
+            g,
+            spec.anno_riferimento
+                .unwrap_or(super::riferimento::DEFAULT_REFERENCE_YEAR),
+        )?;
 
         let region_cube = if n_region > n_prov {
             progress("flussi della regione");
@@ -413,6 +433,7 @@ impl Figures {
             did,
             cig_lavoratori,
             liste,
+            reference,
             rules,
             protection: sdc::Report::default(),
         };
@@ -448,6 +469,7 @@ impl Figures {
         if let Some(l) = &mut self.liste {
             v.extend(l.period.iter_mut().chain(l.yearly.iter_mut()));
         }
+        v.extend(self.reference.cubes_mut());
         v
     }
 
@@ -478,6 +500,7 @@ impl Figures {
         if let Some(l) = &self.liste {
             v.extend(l.period.iter().chain(l.yearly.iter()));
         }
+        v.extend(self.reference.cubes());
         v
     }
 }

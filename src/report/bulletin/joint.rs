@@ -14,7 +14,7 @@ use anyhow::{bail, Result};
 use std::collections::HashMap;
 
 /// The measures the bulletin shows, by indicator.
-pub const SHOWN: [(&str, &[&str]); 8] = [
+pub const SHOWN: [(&str, &[&str]); 10] = [
     (
         "flussi",
         &[
@@ -32,13 +32,43 @@ pub const SHOWN: [(&str, &[&str]); 8] = [
     ("did", &DID_SHOWN),
     ("cig_lavoratori", &CIG_LAVORATORI_SHOWN),
     ("mobilita_liste", &LISTE_SHOWN),
+    (
+        "cessazioni",
+        &[
+            "cessazioni",
+            "cessazioni_richiesta_lavoratore",
+            "cessazioni_licenziamento",
+            "cessazioni_cessazione_attivita",
+            "cessazioni_altro_datore",
+            "cessazioni_fine_termine",
+            "cessazioni_altre_cause",
+            "cessazioni_durata_1",
+            "cessazioni_durata_2_3",
+            "cessazioni_durata_4_30",
+            "cessazioni_durata_31_90",
+            "cessazioni_durata_91_365",
+            "cessazioni_durata_oltre_365",
+            "cessazioni_durata_non_nota",
+        ],
+    ),
+    (
+        "ingressi_ti",
+        &[
+            "ingressi_ti",
+            "assunzioni_ti",
+            "trasformazioni_a_ti",
+            "trasformazioni_da_td",
+            "trasformazioni_da_apprendistato",
+            "trasformazioni_da_altro",
+        ],
+    ),
 ];
 
 /// Whether a measure of an indicator is a flow, so that its months add up to the quarter or year
 /// that contains them (stocks do not).
 fn sums_over_months(indicator: &str, measure: &str) -> bool {
     match indicator {
-        "flussi" => true,
+        "flussi" | "cessazioni" | "ingressi_ti" => true,
         "did" => measure.starts_with("ingressi") || measure.starts_with("uscite"),
         "cig_lavoratori" => measure.starts_with("ore_"),
         "mobilita_liste" => measure.starts_with("iscrizioni") || measure.starts_with("cancellazioni"),
@@ -96,6 +126,20 @@ struct Meaning {
     measure: String,
 }
 
+/// Measures of two indicators that are the same number in every cell (the files say so, and the
+/// tests check it): (indicator, measure) is (indicator, measure) of another file, with one more
+/// breakdown fixed. Any reader can match them; the protection must know it.
+const SAME_AS: [(&str, &str, &str, &str, Option<(&str, &str)>); 2] = [
+    ("cessazioni", "cessazioni", "flussi", "cessazioni", None),
+    (
+        "ingressi_ti",
+        "assunzioni_ti",
+        "flussi",
+        "attivazioni",
+        Some(("macro_contratto", "TI")),
+    ),
+];
+
 fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
     let t = &cube.table;
     let mut dims: Vec<(String, String)> =
@@ -103,8 +147,17 @@ fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
             .zip(cell.key.iter().skip(1))
             .filter_map(|(d, v)| v.clone().map(|v| (d.clone(), v)))
             .collect();
+    let (mut indicator, mut measure) = (t.indicator.name.to_string(), cell.measure.clone());
+    if let Some((_, _, other, other_measure, fixed)) =
+        SAME_AS.iter().find(|(i, m, ..)| *i == indicator && *m == measure)
+    {
+        let free = fixed.is_none_or(|(d, _)| !dims.iter().any(|(have, _)| have == d));
+        if free {
+            dims.extend(fixed.map(|(d, v)| (d.to_string(), v.to_string())));
+            (indicator, measure) = (other.to_string(), other_measure.to_string());
+        }
+    }
     dims.sort();
-    let (indicator, measure) = (t.indicator.name.to_string(), cell.measure.clone());
     let periodo = cell.key.first().cloned().flatten().unwrap_or_default();
     Meaning {
         indicator,
@@ -166,6 +219,7 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
                 c.preset = Some(Status::SuppressedPrimary);
             }
             c.key.insert(0, tag.clone());
+            c.headline = cube.headline;
             c
         }));
     }
@@ -181,40 +235,64 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
             }
         }
     }
-    // Months add up to the quarter or year that contains them (totals only: the monthly series has
-    // no breakdown), when the series covers the whole period.
-    type MonthKey<'m> = (&'m str, &'m str, &'m str, &'m str);
+    // A number of a headline series is a headline wherever it shows (else withholding its copy
+    // in another table would withhold it too).
+    let headlines: std::collections::HashSet<&Meaning> = meanings
+        .iter()
+        .zip(&cells)
+        .filter(|(_, c)| c.headline)
+        .map(|(m, _)| m)
+        .collect();
+    for (c, m) in cells.iter_mut().zip(&meanings) {
+        c.headline |= headlines.contains(m);
+    }
+    // Months add up to the quarter or year that contains them, for the same breakdown (the
+    // monthly series, the saldo by contract), when a monthly cube with the same breakdown columns
+    // covers the whole period.
+    type MonthKey<'m> = (&'m str, &'m str, &'m str, &'m [(String, String)], &'m str);
     let monthly: HashMap<MonthKey, usize> = meanings
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.dims.is_empty() && is_month_label(&m.periodo))
+        .filter(|(_, m)| is_month_label(&m.periodo))
         .map(|(i, m)| {
             let key = (
                 m.indicator.as_str(),
                 m.territory.as_str(),
                 m.periodo.as_str(),
+                m.dims.as_slice(),
                 m.measure.as_str(),
             );
             (key, i)
         })
         .collect();
+    // (indicator, territory, month, breakdown columns) of every monthly cell.
+    let names = |m: &Meaning| m.dims.iter().map(|(d, _)| d.clone()).collect::<Vec<_>>();
+    let covered: std::collections::HashSet<(&str, &str, &str, Vec<String>)> = meanings
+        .iter()
+        .filter(|m| is_month_label(&m.periodo))
+        .map(|m| (m.indicator.as_str(), m.territory.as_str(), m.periodo.as_str(), names(m)))
+        .collect();
     for (i, m) in meanings.iter().enumerate() {
         let flow = sums_over_months(&m.indicator, &m.measure);
-        if !m.dims.is_empty() || !flow || !cells[i].additive || is_month_label(&m.periodo) {
+        if !flow || !cells[i].additive || is_month_label(&m.periodo) {
             continue;
         }
         let Ok(p) = m.periodo.parse::<Period>() else {
             continue;
         };
         let labels: Vec<String> = months(p.dal, p.al).into_iter().map(|(_, _, l)| l).collect();
-        // The series covers the whole period when its months have some measure of the indicator
-        // (a month without a row for this measure is a published zero).
-        let covered = |l: &str| {
-            monthly
-                .keys()
-                .any(|k| k.0 == m.indicator && k.1 == m.territory && k.2 == l)
-        };
-        if !labels.iter().all(|l| covered(l)) {
+        // The series covers the whole period when its months have some cell of the indicator with
+        // the same breakdown columns (a month without a row for this cell is a published zero).
+        let dim_names = names(m);
+        let all_covered = labels.iter().all(|l| {
+            covered.contains(&(
+                m.indicator.as_str(),
+                m.territory.as_str(),
+                l.as_str(),
+                dim_names.clone(),
+            ))
+        });
+        if !all_covered {
             continue;
         }
         let parts: Vec<usize> = labels
@@ -224,6 +302,7 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
                     m.indicator.as_str(),
                     m.territory.as_str(),
                     l.as_str(),
+                    m.dims.as_slice(),
                     m.measure.as_str(),
                 );
                 monthly.get(&key).copied()

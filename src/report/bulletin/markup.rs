@@ -15,7 +15,7 @@
 
 use super::{Block, Bulletin, Section, TableBlock, Value};
 use crate::report::charts::font_face_css;
-use crate::report::format::{fmt_dec, fmt_pct_change};
+use crate::report::format::{fmt_dec, fmt_pct, fmt_pct_change};
 use crate::sdc::Status;
 use anyhow::{anyhow, Result};
 use minijinja::{AutoEscape, Environment, Error, Output, State, UndefinedBehavior};
@@ -44,7 +44,8 @@ pub fn display(v: &Value) -> String {
             None => "....".to_string(),
         },
         Value::Percent(Some(p)) => fmt_pct_change(*p, 1),
-        Value::Percent(None) => "....".to_string(),
+        Value::Share(Some(p)) => fmt_pct(*p, 1),
+        Value::Percent(None) | Value::Share(None) => "....".to_string(),
     }
 }
 
@@ -257,7 +258,7 @@ impl CellView {
             Value::Text(_) => (false, false, None),
             Value::Number(f, _) if f.status.is_suppressed() => (true, true, Some(f.status.label())),
             Value::Number(f, _) if f.status == Status::NotAvailable => (true, false, Some(f.status.label())),
-            Value::Number(..) | Value::Percent(_) => (true, false, None),
+            Value::Number(..) | Value::Percent(_) | Value::Share(_) => (true, false, None),
         };
         CellView {
             text: display(v),

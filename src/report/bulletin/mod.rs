@@ -14,6 +14,7 @@ pub mod joint;
 pub mod markup;
 pub mod registri;
 pub mod render;
+pub mod riferimento;
 pub mod sections;
 pub mod unemployment;
 
@@ -53,9 +54,13 @@ pub struct BulletinSpec {
     #[serde(default = "default_threshold")]
     pub min_employers: u64,
     /// The dominance rule for magnitudes (`2,85`, `80%`, `no`; default `2,85`): see
-    /// `sdc::Dominance`. No table of the bulletin carries employer contributions yet.
+    /// `sdc::Dominance`; it acts on the hours of the workers in cassa integrazione (t15).
     #[serde(default)]
     pub dominanza: Option<String>,
+    /// The year the saldo cumulated from January is compared with, besides the previous year
+    /// (default 2019, the last before the pandemic).
+    #[serde(default)]
+    pub anno_riferimento: Option<i32>,
 }
 
 fn default_history_years() -> u32 {
@@ -188,8 +193,12 @@ pub enum Value {
     Text(String),
     /// A count or amount with the decimals to show.
     Number(Figure, usize),
-    /// A derived percentage (variation or share) computed from published cells; None = n.d.
+    /// A derived variation in percent (shown with its sign) computed from published cells;
+    /// None = n.d.
     Percent(Option<f64>),
+    /// A derived share in percent (shown without sign: "33,7%") computed from published cells;
+    /// None = n.d.
+    Share(Option<f64>),
 }
 
 /// A table of the bulletin: what the reader sees, plus where its numbers come from.

@@ -44,7 +44,7 @@ pub fn table_batch(t: &TableBlock) -> Result<RecordBatch> {
             .iter()
             .map(|v| match v {
                 Value::Number(f, _) => f.published(),
-                Value::Percent(p) => p.map(|p| (p * 10.0).round() / 10.0),
+                Value::Percent(p) | Value::Share(p) => p.map(|p| (p * 10.0).round() / 10.0),
                 Value::Text(_) => None,
             })
             .collect();

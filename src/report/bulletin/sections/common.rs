@@ -248,10 +248,15 @@ pub(super) fn bars(categories: Vec<String>, series: Vec<Series>, horizontal: boo
     }
 }
 
-/// A table of measures (one per row: measure, label) of a cube without breakdowns, for the
-/// bulletin's period beside the same period a year earlier and the variation, when the lake
-/// covers it: the header and the rows.
-pub(super) fn measures_by_period(cube: &Cube, c: &Ctx, measures: &[(&str, &str)]) -> (Vec<String>, Vec<Vec<Value>>) {
+/// A table of measures (one per row: measure, label) of the cells `dims` of a cube (`&[]`
+/// without breakdowns, `&[TOTALE]` for the total of one), for the bulletin's period beside the
+/// same period a year earlier and the variation, when the lake covers it: the header and the rows.
+pub(super) fn measures_by_period(
+    cube: &Cube,
+    c: &Ctx,
+    dims: &[&str],
+    measures: &[(&str, &str)],
+) -> (Vec<String>, Vec<Vec<Value>>) {
     let mut header = vec!["".to_string(), capitalise(&c.period.name())];
     if c.f.has_previous {
         header.push(capitalise(&c.period.prev_name()));
@@ -260,10 +265,10 @@ pub(super) fn measures_by_period(cube: &Cube, c: &Ctx, measures: &[(&str, &str)]
     let rows = measures
         .iter()
         .map(|(m, label)| {
-            let cur = cube.count(&c.cur, &[], m);
+            let cur = cube.count(&c.cur, dims, m);
             let mut r = vec![text(*label), num(cur.clone())];
             if c.f.has_previous {
-                let prev = cube.count(&c.prev, &[], m);
+                let prev = cube.count(&c.prev, dims, m);
                 r.push(Value::Percent(variation(&cur, &prev)));
                 r.insert(2, num(prev));
             }

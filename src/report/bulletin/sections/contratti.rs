@@ -1,5 +1,6 @@
 //! Section "Contratti": saldo and activations by type of contract (g04, g05), the flows by
-//! contract (t04), positions at the end of the period and durations of the ended contracts (t05).
+//! contract (t04), positions at the end of the period and durations of the ended contracts (t05),
+//! then the tables of the reference bulletins on hires (`ingressi.rs`: t20, g15, t21, t23).
 
 use super::common::{
     bars, flows_table, name_of, now_and_a_year_ago, num, ordered, say, say_signed, text, variation, Ctx, CONTRACTS,
@@ -19,7 +20,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let ti = c.flow(cube, &c.cur, "TI", "saldo");
     let td = c.flow(cube, &c.cur, "TD", "saldo");
     let app = c.flow(cube, &c.cur, "APPRENDISTATO", "saldo");
-    let tr = c.flow(cube, &c.cur, "TI", "trasformazioni_in_entrata");
+    let tr = c.f.reference.permanent.count(&c.cur, &[TOTALE], "trasformazioni_a_ti");
     blocks.push(Block::Paragraph(format!(
         "Per contratto, {} il saldo è di {} posizioni a tempo indeterminato (comprese {} trasformazioni da contratti a termine), {} a tempo determinato e {} in apprendistato. Una trasformazione da tempo determinato a indeterminato conta −1 nel saldo del tempo determinato e +1 in quello dell'indeterminato: sul totale si annulla.",
         c.period.in_name(),
@@ -123,5 +124,6 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             "Posizioni: rapporti in essere a fine giornata; la loro variazione tra due periodi è la somma dei saldi.",
         );
     blocks.push(Block::Table(table));
+    blocks.extend(super::ingressi::blocks(c));
     Ok(blocks)
 }

@@ -149,7 +149,7 @@ fn monthly_charts(d: &DidCubes, c: &Ctx) -> Vec<Block> {
 }
 
 fn period_table(d: &DidCubes, c: &Ctx) -> TableBlock {
-    let (header, rows) = measures_by_period(&d.period, c, &T13_ROWS);
+    let (header, rows) = measures_by_period(&d.period, c, &[], &T13_ROWS);
     let title = format!(
         "Disoccupazione registrata (DID): stock, ingressi e uscite, {}",
         c.period.name()

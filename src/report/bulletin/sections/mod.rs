@@ -3,6 +3,7 @@
 //! shown is a published cell or is derived (variations, sums, seasonal adjustment) only from
 //! published cells; a withheld cell shows as "x" and stops any derivation.
 
+mod cessazioni;
 mod cig;
 mod cig_lavoratori;
 mod common;
@@ -11,9 +12,11 @@ mod did;
 mod disoccupazione;
 mod flussi;
 mod fonti;
+mod ingressi;
 mod liste;
 mod metodologia;
 mod mobilita;
+mod saldi;
 mod settori;
 mod sintesi;
 mod territorio;
@@ -39,10 +42,11 @@ const fn section(id: &'static str, title: &'static str, build: fn(&Ctx) -> Resul
 }
 
 /// The sections a bulletin can have, in their order.
-pub const SECTIONS: [SectionKind; 10] = [
+pub const SECTIONS: [SectionKind; 11] = [
     section("sintesi", "Sintesi", sintesi::build),
     section("flussi", "Flussi e saldi", flussi::build),
     section("contratti", "Contratti", contratti::build),
+    section("cessazioni", "Rapporti cessati", cessazioni::build),
     section("settori", "Settori", settori::build),
     section("territorio", "Territorio", territorio::build),
     section("cig", "Cassa integrazione guadagni", cig::build),

@@ -17,10 +17,10 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let att0 = c.prev_or_na(&c.f.by_contract, TOTALE, "attivazioni");
     let ces0 = c.prev_or_na(&c.f.by_contract, TOTALE, "cessazioni");
     let saldo0 = c.prev_or_na(&c.f.by_contract, TOTALE, "saldo");
-    let ti_tr = c.flow(&c.f.by_contract, &c.cur, "TI", "trasformazioni_in_entrata");
-    let workers = c.f.workers.measure(&c.cur, &[], "lavoratori_interessati");
+    let ti_tr = c.f.reference.permanent.count(&c.cur, &[TOTALE], "trasformazioni_a_ti");
+    let workers = c.f.workers.measure(&c.cur, &[TOTALE], "lavoratori_interessati");
     let workers0 = if c.f.has_previous {
-        c.f.workers.measure(&c.prev, &[], "lavoratori_interessati")
+        c.f.workers.measure(&c.prev, &[TOTALE], "lavoratori_interessati")
     } else {
         Figure::not_available()
     };
@@ -93,6 +93,8 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             say_var(variation(&r_att, &r_att0))
         ));
     }
+    paras.extend(super::saldi::sentence(c));
+    paras.extend(super::ingressi::sentence(c));
     if let Some(s) = super::cig::sentence(c) {
         paras.push(s);
     }
@@ -124,7 +126,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     row(
         "Trasformazioni a tempo indeterminato",
         ti_tr,
-        c.prev_or_na(&c.f.by_contract, "TI", "trasformazioni_in_entrata"),
+        c.prev_or_na(&c.f.reference.permanent, TOTALE, "trasformazioni_a_ti"),
         true,
     );
     row("Lavoratori interessati", workers, workers0, true);

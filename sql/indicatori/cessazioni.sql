@@ -1,0 +1,59 @@
+-- indicatore: cessazioni
+-- ordine: 15
+-- titolo: Rapporti cessati per motivo e per durata effettiva
+-- fonte: segmenti_dim
+-- additive: cessazioni, cessazioni_richiesta_lavoratore, cessazioni_licenziamento, cessazioni_cessazione_attivita, cessazioni_altro_datore, cessazioni_fine_termine, cessazioni_altre_cause, cessazioni_durata_1, cessazioni_durata_2_3, cessazioni_durata_4_30, cessazioni_durata_31_90, cessazioni_durata_91_365, cessazioni_durata_oltre_365, cessazioni_durata_non_nota
+-- identita: cessazioni = cessazioni_richiesta_lavoratore + cessazioni_licenziamento + cessazioni_cessazione_attivita + cessazioni_altro_datore + cessazioni_fine_termine + cessazioni_altre_cause; cessazioni = cessazioni_durata_1 + cessazioni_durata_2_3 + cessazioni_durata_4_30 + cessazioni_durata_31_90 + cessazioni_durata_91_365 + cessazioni_durata_oltre_365 + cessazioni_durata_non_nota
+-- nota: Motivo della cessazione nei gruppi della nota trimestrale e del rapporto annuale del Ministero del Lavoro (richiesta del lavoratore; promossa dal datore: licenziamento, cessazione attività, altro; fine del termine; altre cause); le cessazioni imputate alla fine prevista di un contratto a termine sono "fine del termine". Corrispondenza dei codici in reference/oml/cause_cessazione.csv (gruppo_ministero).
+-- nota: Durata effettiva = giorni dall'inizio del rapporto all'ultimo giorno, estremi inclusi (un contratto di un giorno dura 1 giorno).
+--
+-- The relationships that ended in the period — the cessazioni of flussi.sql, the same records
+-- with the same breakdowns (the contract of the last segment) — by the Ministry of Labour's
+-- grouping of the causes and by actual duration class:
+--   cessazioni                          relationships whose data_fine_effettiva falls in the
+--                                       period (communicated or imputed), equal to flussi's
+--                                       cessazioni in every cell;
+--   cessazioni_<gruppo>                 by group of causa_cessazione (macro oml_gruppo_causa,
+--                                       from reference/oml/cause_cessazione.csv, gruppo_ministero):
+--     richiesta_lavoratore              dimissioni;
+--     licenziamento                     individual and collective dismissals;
+--     cessazione_attivita               closure of the business;
+--     altro_datore                      other ends decided by the employer (decadenza P.A.);
+--     fine_termine                      end of the term, of a mission, or imputed at the
+--                                       expected end (no cessazione communicated);
+--     altre_cause                       trial period, retirement, death, agreement, other, and
+--                                       a code missing or not in the table;
+--   cessazioni_durata_<classe>          by actual duration in days, both ends included
+--                                       (data_fine_effettiva - data_inizio + 1; macro
+--                                       oml_classe_durata): 1, 2_3, 4_30, 31_90, 91_365,
+--                                       oltre_365; non_nota when the start is unknown.
+-- Both groupings partition cessazioni exactly, in every cell (the identities).
+WITH cessati AS (
+    SELECT oml_periodo(s.fine_segmento, oml_periodicita()) AS periodo, s.*,
+        oml_gruppo_causa(r.causa_cessazione, s.cessazione_imputata) AS gruppo,
+        oml_classe_durata(date_diff('day', s.data_inizio, s.fine_segmento) + 1) AS classe
+    FROM segmenti_dim s
+    JOIN rapporti r USING (id_rapporto)
+    WHERE s.ultimo_segmento AND s.fine_segmento BETWEEN oml_dal() AND oml_al()
+),
+per_gruppo AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
+        'cessazioni_' || lower(gruppo) AS misura,
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM cessati GROUP BY ALL
+),
+per_durata AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
+        'cessazioni_durata_' || classe AS misura,
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM cessati GROUP BY ALL
+),
+totale AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
+        'cessazioni' AS misura,
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM cessati GROUP BY ALL
+)
+SELECT * EXCLUDE (n, l, d), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+FROM (SELECT * FROM per_gruppo UNION ALL BY NAME SELECT * FROM per_durata UNION ALL BY NAME SELECT * FROM totale)
+ORDER BY ALL;

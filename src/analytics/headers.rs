@@ -1,0 +1,114 @@
+//! The header of an indicator file (`sql/indicatori/*.sql`): the `-- key: value` lines before the
+//! SQL (`titolo`, `additive`, `identita`, `rapporti`, `parametri`, `nota`, …), documented in
+//! `sql/README.md`, and the parsers of their values. Malformed values are a bug of an embedded
+//! file: the catalog tests catch them.
+
+/// Metadata lines of an indicator file's header (`-- key: value`).
+pub(super) const META_KEYS: [&str; 13] = [
+    "indicatore",
+    "rapporti",
+    "ordine",
+    "titolo",
+    "fonte",
+    "additive",
+    "trimestrale",
+    "identita",
+    "dimensioni",
+    "pubblico",
+    "datori",
+    "parametri",
+    "nota",
+];
+
+pub(super) fn list_of(v: Option<&str>) -> Vec<String> {
+    v.unwrap_or("")
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `divisore_ore = 170; livello_territorio` → [(divisore_ore, Some(170)), (livello_territorio, None)].
+pub(super) fn parse_parameters(s: &str) -> Vec<(String, Option<String>)> {
+    s.split(';')
+        .filter_map(|p| {
+            let (name, default) = match p.split_once('=') {
+                Some((n, d)) => (n.trim(), Some(d.trim().to_string())),
+                None => (p.trim(), None),
+            };
+            (!name.is_empty()).then(|| (name.to_string(), default))
+        })
+        .collect()
+}
+
+pub(super) fn header_values<'a>(sql: &'a str, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    sql.lines()
+        .take_while(|l| l.starts_with("--"))
+        .filter_map(move |l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+/// `total = a + b - c`: the measure `total` equals the signed sum of the others, in every cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub total: String,
+    pub plus: Vec<String>,
+    pub minus: Vec<String>,
+}
+
+/// Parses `saldo = attivazioni - cessazioni + x; cessazioni = a + b` (malformed parts are a bug
+/// of an embedded file: the catalog test catches them).
+pub(super) fn parse_identities(s: &str) -> Vec<Identity> {
+    s.split(';')
+        .filter_map(|part| {
+            let (total, rhs) = part.split_once('=')?;
+            let mut id = Identity {
+                total: total.trim().to_string(),
+                plus: vec![],
+                minus: vec![],
+            };
+            let mut sign = '+';
+            for tok in rhs.split_whitespace() {
+                match tok {
+                    "+" | "-" => sign = if tok == "-" { '-' } else { '+' },
+                    m if sign == '-' => id.minus.push(m.to_string()),
+                    m => id.plus.push(m.to_string()),
+                }
+            }
+            (!id.total.is_empty() && !id.plus.is_empty()).then_some(id)
+        })
+        .collect()
+}
+
+/// A measure computed from additive measures of the same cell (`-- rapporti:` header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ratio {
+    pub measure: String,
+    /// The additive measures it is computed from.
+    pub of: Vec<String>,
+}
+
+/// Parses `tiraggio = ore_utilizzate / ore_autorizzate_con_utilizzo; x = a / divisore`: the
+/// members are the right side's names that are measures of `additive` (a parameter such as the
+/// divisor is public and drops out).
+pub(super) fn parse_ratios(s: &str, additive: &[String]) -> Vec<Ratio> {
+    s.split(';')
+        .filter_map(|part| {
+            let (measure, rhs) = part.split_once('=')?;
+            let of: Vec<String> = rhs
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|t| additive.iter().any(|a| a == t))
+                .map(str::to_string)
+                .collect();
+            let measure = measure.trim().to_string();
+            (!measure.is_empty() && !of.is_empty()).then_some(Ratio { measure, of })
+        })
+        .collect()
+}
+
+pub(super) fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
+    sql.lines()
+        .take_while(|l| l.starts_with("--"))
+        .find_map(|l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
+        .map(str::trim)
+}

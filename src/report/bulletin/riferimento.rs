@@ -1,0 +1,91 @@
+//! The cubes of the tables the reference bulletins publish and OML's first bulletin lacked (Veneto
+//! Lavoro's *La Bussola*, the Ministry of Labour's quarterly CO note and annual report, INPS's
+//! Osservatorio sul precariato): the saldo cumulated from January beside the previous year and a
+//! reference year, the inflow into
+//! open-ended employment (hires + transformations) by month and sector, the cessazioni by the
+//! Ministry's groups of causes and by actual duration class and sex, hires per worker by sex, and
+//! the part-time share of hires by sex and sector. Every cube goes through the joint protection
+//! with the others (`joint::protect_together`); what the sections derive (cumulated and
+//! annualised saldi, shares) comes only from published cells.
+
+use super::data::{Cube, CubeMaker};
+use crate::analytics::indicators::Periodicity;
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+
+/// Default reference year of the cumulated saldo: the last year before the pandemic, as the
+/// reference bulletins use.
+pub const DEFAULT_REFERENCE_YEAR: i32 = 2019;
+
+pub struct ReferenceTables {
+    /// `flussi` by month, no breakdown, over the whole reference year (`reference_year`), when the
+    /// bulletin's monthly history does not reach it and the lake covers it.
+    pub reference_months: Option<Cube>,
+    /// The year of comparison of the cumulated saldo.
+    pub reference_year: i32,
+    /// `ingressi_ti` by the bulletin's periodicity and sector, the period and a year earlier.
+    pub permanent: Cube,
+    /// `ingressi_ti` by month, no breakdown, over the monthly history.
+    pub permanent_monthly: Cube,
+    /// `cessazioni` by sex, the period and a year earlier.
+    pub ending: Cube,
+    /// `flussi` attivazioni of the period by sector, sex and working time (`orario`).
+    pub working_time: Cube,
+}
+
+impl ReferenceTables {
+    pub(super) fn compute(
+        maker: &CubeMaker,
+        series: (NaiveDate, NaiveDate),
+        first_full_month: NaiveDate,
+        window: (NaiveDate, NaiveDate),
+        current: (NaiveDate, NaiveDate),
+        g: Periodicity,
+        reference_year: i32,
+    ) -> Result<ReferenceTables> {
+        let year = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).context("reference year");
+        let reference_months =
+            if year(reference_year, 1, 1)? < series.0 && year(reference_year, 1, 1)? >= first_full_month {
+                Some(maker.cube(
+                    "flussi",
+                    &[],
+                    (year(reference_year, 1, 1)?, year(reference_year, 12, 31)?),
+                    Periodicity::Month,
+                )?)
+            } else {
+                None
+            };
+        let mut working_time = maker.cube("flussi", &["settore", "sesso", "orario"], current, g)?;
+        working_time.keep_measures(&["attivazioni"]);
+        Ok(ReferenceTables {
+            reference_months,
+            reference_year,
+            permanent: maker.cube("ingressi_ti", &["settore"], window, g)?,
+            permanent_monthly: maker.cube("ingressi_ti", &[], series, Periodicity::Month)?,
+            ending: maker.cube("cessazioni", &["sesso"], window, g)?,
+            working_time,
+        })
+    }
+
+    pub(super) fn cubes_mut(&mut self) -> Vec<&mut Cube> {
+        let mut v = vec![
+            &mut self.permanent,
+            &mut self.permanent_monthly,
+            &mut self.ending,
+            &mut self.working_time,
+        ];
+        v.extend(self.reference_months.as_mut());
+        v
+    }
+
+    pub(super) fn cubes(&self) -> Vec<&Cube> {
+        let mut v = vec![
+            &self.permanent,
+            &self.permanent_monthly,
+            &self.ending,
+            &self.working_time,
+        ];
+        v.extend(self.reference_months.as_ref());
+        v
+    }
+}

@@ -1,0 +1,118 @@
+//! The saldo cumulated from January as the reference bulletins show it, in the "Flussi e saldi"
+//! section: the current year beside the previous one and a reference year (chart g16, *La
+//! Bussola*; the sintesi says it). Sums of published monthly saldi only: a withheld month stops
+//! the sum, so no withheld cell is given back. (The annualised saldo — the sum of the last 12
+//! months — is the moving-sum column of table t02; by contract, as in INPS's Osservatorio sul
+//! precariato, it waits for published sums in the disclosure model: see docs/convenzioni.md.)
+
+use super::common::{capitalise, say_signed, Ctx, BLUE, ORANGE, SOURCE_CO};
+use crate::report::bulletin::data::Cube;
+use crate::report::bulletin::{Block, ChartBlock, Figure};
+use crate::report::charts::{Chart, ChartKind, Series};
+use crate::report::format::{MONTHS_LONG, MONTHS_SHORT};
+use chrono::Datelike;
+
+/// The published monthly saldo of `label` ('2024-03') from the first cube that covers the month;
+/// None when no cube covers it or the cell is withheld.
+fn monthly_saldo(cubes: &[&Cube], label: &str, dims: &[&str]) -> Option<f64> {
+    let cube = cubes.iter().find(|c| c.periods().iter().any(|p| p == label))?;
+    cube.count(label, dims, "saldo").published()
+}
+
+/// The saldo cumulated from January of `year` to each month up to `last`: None from the first
+/// month not published (or not covered).
+fn cumulated(c: &Ctx, year: i32, last: u32) -> Vec<Option<f64>> {
+    let mut cubes = vec![&c.f.monthly];
+    cubes.extend(c.f.reference.reference_months.as_ref());
+    let mut sum = Some(0.0);
+    (1..=last)
+        .map(|m| {
+            sum = sum.and_then(|s| monthly_saldo(&cubes, &format!("{year}-{m:02}"), &[]).map(|v| s + v));
+            sum
+        })
+        .collect()
+}
+
+/// The years of the chart: the current one to the period's month, the previous one and the
+/// reference year (when different and covered), each with its cumulated saldi.
+fn years(c: &Ctx) -> Vec<(i32, Vec<Option<f64>>)> {
+    let (y, last) = (c.period.al.year(), c.period.al.month());
+    let mut out = vec![(y, cumulated(c, y, last)), (y - 1, cumulated(c, y - 1, 12))];
+    let r = c.f.reference.reference_year;
+    if r < y - 1 {
+        out.push((r, cumulated(c, r, 12)));
+    }
+    out.retain(|(_, v)| v.first().is_some_and(Option::is_some));
+    out
+}
+
+/// The sentence of the sintesi: the saldo from January to the period's month, beside the same
+/// months of the previous year and of the reference year, when published.
+pub(super) fn sentence(c: &Ctx) -> Option<String> {
+    let last = c.period.al.month() as usize;
+    let ys = years(c);
+    let (y, cur) = ys.first()?;
+    let now = (*cur.get(last - 1)?)?;
+    let figure = |v: f64| say_signed(&Figure::ok(v));
+    let mut s = format!(
+        "Da gennaio a {} {y} il saldo cumulato è di {} posizioni di lavoro",
+        MONTHS_LONG[last - 1],
+        figure(now)
+    );
+    let others: Vec<String> = ys[1..]
+        .iter()
+        .filter_map(|(year, v)| {
+            v.get(last - 1)
+                .copied()
+                .flatten()
+                .map(|x| format!("{} nel {year}", figure(x)))
+        })
+        .collect();
+    if !others.is_empty() {
+        s.push_str(&format!(" (negli stessi mesi: {})", others.join(", ")));
+    }
+    s.push('.');
+    Some(s)
+}
+
+fn cumulated_chart(c: &Ctx) -> Option<Block> {
+    let ys = years(c);
+    if ys.is_empty() {
+        return None;
+    }
+    let colors = [BLUE, ORANGE, 2];
+    let series = ys
+        .iter()
+        .zip(colors)
+        .map(|((y, v), color)| {
+            let mut values = v.clone();
+            values.resize(12, None);
+            Series::new(y.to_string(), values).with_color(color)
+        })
+        .collect();
+    let chart = Chart::new(
+        "Saldo cumulato da gennaio",
+        SOURCE_CO,
+        ChartKind::Lines {
+            x_labels: MONTHS_SHORT.iter().map(|m| m.to_string()).collect(),
+            series,
+        },
+    )
+    .with_subtitle("Attivazioni meno cessazioni dall'inizio dell'anno, anno in corso, precedente e di riferimento")
+    .with_y_label("Posizioni di lavoro");
+    Some(Block::Chart(ChartBlock::new(
+        "g16_saldo_cumulato",
+        "Saldo cumulato da gennaio per anno",
+        chart,
+    )))
+}
+
+/// The blocks of the section: the cumulated-saldo chart and the annualised-saldo table.
+pub(super) fn blocks(c: &Ctx) -> Vec<Block> {
+    let mut out = Vec::new();
+    if let Some(s) = sentence(c) {
+        out.push(Block::Paragraph(capitalise(&s)));
+    }
+    out.extend(cumulated_chart(c));
+    out
+}
