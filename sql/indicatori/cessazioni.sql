@@ -6,6 +6,20 @@
 -- identita: cessazioni = cessazioni_richiesta_lavoratore + cessazioni_licenziamento + cessazioni_cessazione_attivita + cessazioni_altro_datore + cessazioni_fine_termine + cessazioni_altre_cause; cessazioni = cessazioni_durata_1 + cessazioni_durata_2_3 + cessazioni_durata_4_30 + cessazioni_durata_31_90 + cessazioni_durata_91_365 + cessazioni_durata_oltre_365 + cessazioni_durata_non_nota
 -- nota: Motivo della cessazione nei gruppi della nota trimestrale e del rapporto annuale del Ministero del Lavoro (richiesta del lavoratore; promossa dal datore: licenziamento, cessazione attività, altro; fine del termine; altre cause); le cessazioni imputate alla fine prevista di un contratto a termine sono "fine del termine". Corrispondenza dei codici in reference/oml/cause_cessazione.csv (gruppo_ministero).
 -- nota: Durata effettiva = giorni dall'inizio del rapporto all'ultimo giorno, estremi inclusi (un contratto di un giorno dura 1 giorno).
+-- definizione: cessazioni = rapporti cessati nel periodo (gli stessi delle cessazioni dei flussi).
+-- definizione: cessazioni_richiesta_lavoratore = cessazioni su richiesta del lavoratore (dimissioni).
+-- definizione: cessazioni_licenziamento = cessazioni promosse dal datore di lavoro per licenziamento individuale o collettivo.
+-- definizione: cessazioni_cessazione_attivita = cessazioni promosse dal datore per cessazione dell'attività.
+-- definizione: cessazioni_altro_datore = altre cessazioni promosse dal datore (decadenza dal servizio nella P.A.).
+-- definizione: cessazioni_fine_termine = cessazioni al termine del contratto o della missione, comprese quelle imputate alla fine prevista.
+-- definizione: cessazioni_altre_cause = cessazioni per mancato superamento della prova, pensionamento, decesso, risoluzione consensuale, altre cause o causa non indicata.
+-- definizione: cessazioni_durata_1 = rapporti cessati durati un giorno.
+-- definizione: cessazioni_durata_2_3 = rapporti cessati durati da 2 a 3 giorni.
+-- definizione: cessazioni_durata_4_30 = rapporti cessati durati da 4 a 30 giorni.
+-- definizione: cessazioni_durata_31_90 = rapporti cessati durati da 31 a 90 giorni.
+-- definizione: cessazioni_durata_91_365 = rapporti cessati durati da 91 a 365 giorni.
+-- definizione: cessazioni_durata_oltre_365 = rapporti cessati durati più di 365 giorni.
+-- definizione: cessazioni_durata_non_nota = rapporti cessati con data di inizio non nota.
 --
 -- The relationships that ended in the period — the cessazioni of flussi.sql, the same records
 -- with the same breakdowns (the contract of the last segment) — by the Ministry of Labour's

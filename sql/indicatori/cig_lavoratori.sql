@@ -8,6 +8,13 @@
 -- rapporti: tiraggio = 100 * ore_utilizzate / ore_autorizzate_con_utilizzo; lavoratori_equivalenti = ore_autorizzate / (divisore_ore * mesi)
 -- nota: Ore di un periodo di integrazione ripartite sui suoi giorni (ore × giorni nel periodo di riferimento ÷ giorni del periodo di integrazione). Tiraggio = ore utilizzate ÷ ore autorizzate dei soli periodi che riportano le ore utilizzate × 100.
 -- nota: Lavoratori equivalenti a zero ore (stima) = ore autorizzate ÷ ({divisore_ore} ore al mese × mesi del periodo). Tiraggio e lavoratori equivalenti sono pubblicati solo dove lo sono le ore da cui derivano.
+-- definizione: ore_autorizzate = ore di cassa integrazione autorizzate, ripartite sui giorni di ciascun periodo di integrazione.
+-- definizione: ore_autorizzate_con_utilizzo = ore autorizzate dei soli periodi che riportano le ore utilizzate.
+-- definizione: ore_utilizzate = ore di cassa integrazione effettivamente utilizzate, dove note.
+-- definizione: tiraggio = ore utilizzate ÷ ore autorizzate dei periodi che riportano le ore utilizzate × 100.
+-- definizione: lavoratori = persone distinte con almeno un giorno di cassa integrazione nel periodo.
+-- definizione: lavoratori_zero_ore = di cui con almeno un giorno a zero ore (sospensione totale).
+-- definizione: lavoratori_equivalenti = lavoratori equivalenti a zero ore (stima): ore autorizzate ÷ (ore al mese × mesi del periodo).
 --
 -- Workers in Cassa integrazione from the individual records (cig_lavoratori; layout in
 -- docs/formato_cig_lavoratori.md). A record's hours are spread evenly over its days (both ends

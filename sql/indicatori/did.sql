@@ -7,6 +7,19 @@
 -- additive: stock_inizio, stock_fine, ingressi, uscite, uscite_istanza_lavoratore, uscite_decadenza, uscite_assunzione, uscite_mobilita, stock_fine_sospese, stock_fine_con_prestazione, ingressi_con_prestazione, ingressi_ripetuti, ingressi_cpi, ingressi_sportello_comunale, ingressi_sportello_partner, ingressi_portale, uscite_durata_fino_90, uscite_durata_91_180, uscite_durata_181_365, uscite_durata_oltre_365, stock_fine_durata_fino_90, stock_fine_durata_91_180, stock_fine_durata_181_365, stock_fine_durata_oltre_365
 -- identita: stock_fine = stock_inizio + ingressi - uscite; uscite = uscite_istanza_lavoratore + uscite_decadenza + uscite_assunzione + uscite_mobilita; ingressi = ingressi_cpi + ingressi_sportello_comunale + ingressi_sportello_partner + ingressi_portale; uscite = uscite_durata_fino_90 + uscite_durata_91_180 + uscite_durata_181_365 + uscite_durata_oltre_365; stock_fine = stock_fine_durata_fino_90 + stock_fine_durata_91_180 + stock_fine_durata_181_365 + stock_fine_durata_oltre_365
 -- nota: Territorio = provincia del CPI competente per la DID. Ogni cella conta episodi di DID; n_lavoratori le persone distinte; i dati non hanno datori (n_datori vuoto, soglia sui soli lavoratori).
+-- definizione: stock_fine = DID aperte alla fine dell'ultimo giorno del periodo (disoccupati registrati), sospese comprese.
+-- definizione: stock_fine_sospese = DID aperte a fine periodo e sospese per un lavoro breve (fino a 6 mesi).
+-- definizione: stock_fine_con_prestazione = DID aperte a fine periodo con NASpI o DIS-COLL in pagamento.
+-- definizione: stock_fine_durata_oltre_365 = DID aperte a fine periodo da più di 365 giorni.
+-- definizione: ingressi = DID rilasciate nel periodo.
+-- definizione: ingressi_con_prestazione = DID rilasciate nel periodo con domanda di NASpI o DIS-COLL.
+-- definizione: ingressi_portale = DID rilasciate nel periodo sul portale online.
+-- definizione: ingressi_ripetuti = DID rilasciate nel periodo da persone che ne avevano già avuta una.
+-- definizione: uscite = DID concluse nel periodo.
+-- definizione: uscite_assunzione = DID concluse per assunzione (comunicazione obbligatoria di un rapporto di lavoro).
+-- definizione: uscite_istanza_lavoratore = DID concluse su istanza della persona.
+-- definizione: uscite_decadenza = DID concluse per decadenza.
+-- definizione: uscite_mobilita = DID concluse e retrodatate per iscrizione alla lista di mobilità.
 --
 -- Registered unemployment from the DID episodes (did_episodi; suspension and benefit periods
 -- from did_periodi). Conventions as for the CO stocks (docs/convenzioni.md): a DID is in the stock

@@ -3,6 +3,8 @@
 -- titolo: Durata prevista ed effettiva dei rapporti, quote di rapporti brevi
 -- fonte: rapporti_dim
 -- additive:
+-- definizione: durata_effettiva_media = durata media in giorni dei rapporti cessati nel periodo, dall'inizio all'ultimo giorno, estremi inclusi.
+-- definizione: durata_effettiva_mediana = durata mediana in giorni dei rapporti cessati nel periodo.
 --
 -- Durations in days, both ends included (a one-day contract lasts 1 day):
 --   durata_prevista_media          relationships started in the period with an expected end

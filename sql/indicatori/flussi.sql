@@ -4,6 +4,13 @@
 -- fonte: segmenti_dim
 -- additive: attivazioni, cessazioni, cessazioni_comunicate, cessazioni_imputate, trasformazioni_in_entrata, trasformazioni_in_uscita, saldo
 -- identita: saldo = attivazioni - cessazioni + trasformazioni_in_entrata - trasformazioni_in_uscita; cessazioni = cessazioni_comunicate + cessazioni_imputate
+-- definizione: attivazioni = rapporti di lavoro iniziati nel periodo (data di inizio nel periodo).
+-- definizione: cessazioni = rapporti di lavoro finiti nel periodo (ultimo giorno nel periodo), comunicati o imputati.
+-- definizione: cessazioni_comunicate = cessazioni con una comunicazione di cessazione.
+-- definizione: cessazioni_imputate = rapporti a termine giunti alla fine prevista (con le proroghe) senza comunicazione di cessazione: cessati in quella data.
+-- definizione: trasformazioni_in_entrata = rapporti passati a questo contratto da un altro per trasformazione (per il tempo indeterminato, le stabilizzazioni).
+-- definizione: trasformazioni_in_uscita = rapporti passati da questo contratto a un altro per trasformazione.
+-- definizione: saldo = attivazioni − cessazioni + trasformazioni in entrata − trasformazioni in uscita: la variazione delle posizioni di lavoro.
 --
 -- Flows of employment relationships in each period, by the contract of the segment concerned:
 --   attivazioni                 relationships whose data_inizio falls in the period;

@@ -5,6 +5,12 @@
 -- additive: ingressi_ti, assunzioni_ti, trasformazioni_a_ti, trasformazioni_da_td, trasformazioni_da_apprendistato, trasformazioni_da_altro
 -- identita: ingressi_ti = assunzioni_ti + trasformazioni_a_ti; trasformazioni_a_ti = trasformazioni_da_td + trasformazioni_da_apprendistato + trasformazioni_da_altro
 -- nota: Entrate a tempo indeterminato = assunzioni a tempo indeterminato + trasformazioni a tempo indeterminato (da tempo determinato, da apprendistato, da altri contratti), come nella nota trimestrale del Ministero del Lavoro e nell'Osservatorio sul precariato INPS.
+-- definizione: ingressi_ti = entrate nel lavoro a tempo indeterminato: assunzioni a tempo indeterminato + trasformazioni a tempo indeterminato.
+-- definizione: assunzioni_ti = rapporti iniziati nel periodo con un contratto a tempo indeterminato.
+-- definizione: trasformazioni_a_ti = rapporti trasformati nel periodo in un contratto a tempo indeterminato.
+-- definizione: trasformazioni_da_td = trasformazioni a tempo indeterminato di contratti a tempo determinato.
+-- definizione: trasformazioni_da_apprendistato = trasformazioni a tempo indeterminato di contratti di apprendistato (anche al termine della formazione).
+-- definizione: trasformazioni_da_altro = trasformazioni a tempo indeterminato di altri contratti (somministrazione, intermittente, contratto non noto).
 --
 -- The flow into open-ended employment in each period (the Ministry of Labour's quarterly note,
 -- INPS Osservatorio sul precariato):

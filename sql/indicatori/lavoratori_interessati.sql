@@ -3,6 +3,8 @@
 -- titolo: Lavoratori interessati da attivazioni
 -- fonte: rapporti_dim
 -- additive:
+-- definizione: lavoratori_interessati = persone distinte con almeno un'attivazione nel periodo (chi ne ha più d'una conta una volta).
+-- definizione: attivazioni_per_lavoratore = attivazioni ÷ lavoratori interessati.
 --
 --   lavoratori_interessati        distinct workers with at least one attivazione in the period
 --                                 (the Ministry's "lavoratori interessati"); not additive: a

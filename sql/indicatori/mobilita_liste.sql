@@ -7,6 +7,15 @@
 -- identita: stock_fine = stock_inizio + iscrizioni - cancellazioni; cancellazioni = cancellazioni_assunzione_indeterminato + cancellazioni_assunzione_termine + cancellazioni_fine_lista + cancellazioni_decadenza + cancellazioni_altre
 -- nota: Le liste di mobilità non accolgono nuove iscrizioni dal 1° gennaio 2017 (L. 92/2012): dal 2017 la serie conta solo le uscite di chi era iscritto; l'indennità di mobilità è sostituita dalla NASpI (tavole della disoccupazione registrata, indicatore did).
 -- nota: Territorio = provincia del CPI competente per l'iscrizione; n_datori = datori distinti che hanno licenziato.
+-- definizione: stock_fine = pratiche iscritte alle liste di mobilità alla fine dell'ultimo giorno del periodo.
+-- definizione: stock_fine_con_indennita = di cui con l'indennità di mobilità non ancora scaduta.
+-- definizione: iscrizioni = iscrizioni alle liste nel periodo (nessuna dal 2017, L. 92/2012).
+-- definizione: cancellazioni = cancellazioni definitive dalle liste nel periodo.
+-- definizione: cancellazioni_assunzione_indeterminato = cancellazioni per assunzione a tempo indeterminato.
+-- definizione: cancellazioni_assunzione_termine = cancellazioni per assunzione a termine o part-time.
+-- definizione: cancellazioni_fine_lista = cancellazioni per fine del periodo di iscrizione.
+-- definizione: cancellazioni_decadenza = cancellazioni per decadenza (anticipo dell'indennità, assenza alla convocazione).
+-- definizione: cancellazioni_altre = cancellazioni per altre cause.
 --
 -- The liste di mobilità (L. 223/1991, L. 236/1993) from the pratiche of mobilita_iscrizioni.
 -- Conventions as for the DID stocks (docs/convenzioni.md): a pratica is in the lists at the end

@@ -4,6 +4,9 @@
 -- fonte: segmenti_dim
 -- additive: posizioni_inizio, posizioni_fine, variazione
 -- identita: posizioni_fine = posizioni_inizio + variazione
+-- definizione: posizioni_inizio = rapporti in essere alla fine del giorno precedente l'inizio del periodo.
+-- definizione: posizioni_fine = rapporti in essere alla fine dell'ultimo giorno del periodo.
+-- definizione: variazione = posizioni a fine periodo − posizioni a inizio periodo (= saldo del periodo).
 --
 -- Stock of positions (relationships in force), by the contract of the segment in force:
 --   posizioni_inizio   in force at the end of the day before the period starts;

@@ -3,6 +3,7 @@
 -- titolo: Transizioni tra rapporti di lavoro (da lavoro a lavoro entro 30 giorni)
 -- fonte: rapporti_dim
 -- additive: transizioni
+-- definizione: transizioni = rapporti cessati nel periodo seguiti, per lo stesso lavoratore, da un rapporto con un altro datore iniziato entro 30 giorni.
 --
 -- Worker mobility seen in the CO, in the spirit of the LEHD job-to-job flows (J2J):
 --   transizioni   relationships that end in the period (data_fine_effettiva, communicated or

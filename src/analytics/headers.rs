@@ -4,8 +4,9 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 13] = [
+pub(super) const META_KEYS: [&str; 14] = [
     "indicatore",
+    "definizione",
     "rapporti",
     "ordine",
     "titolo",
@@ -111,4 +112,15 @@ pub(super) fn header_value<'a>(sql: &'a str, key: &str) -> Option<&'a str> {
         .take_while(|l| l.starts_with("--"))
         .find_map(|l| l.trim_start_matches("--").trim().strip_prefix(key)?.strip_prefix(':'))
         .map(str::trim)
+}
+
+/// `-- definizione: attivazioni = rapporti di lavoro iniziati nel periodo.` lines: (measure,
+/// Italian definition), the glossary of bulletins and the data dictionary.
+pub(super) fn parse_definitions<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    lines
+        .filter_map(|l| {
+            let (m, d) = l.split_once('=')?;
+            Some((m.trim().to_string(), d.trim().to_string()))
+        })
+        .collect()
 }

@@ -18,7 +18,8 @@
 //! employer contributions of each cell, for the dominance rule of `sdc::Dominance`.
 
 use super::headers::{
-    header_value, header_values, list_of, parse_identities, parse_parameters, parse_ratios, META_KEYS,
+    header_value, header_values, list_of, parse_definitions, parse_identities, parse_parameters, parse_ratios,
+    META_KEYS,
 };
 pub use super::headers::{Identity, Ratio};
 use super::Session;
@@ -148,6 +149,8 @@ pub struct Indicator {
     /// Notes printed under the table (`nota:` lines; `{name}` is replaced by the parameter's
     /// value).
     pub notes: Vec<String>,
+    /// Italian definitions of the measures (`definizione: misura = testo` lines): the glossary.
+    pub definitions: Vec<(String, String)>,
     pub sql: &'static str,
     /// The header comment (definitions), without the metadata lines.
     pub description: String,
@@ -179,6 +182,7 @@ pub fn catalog() -> Vec<Indicator> {
                 no_employers: header_value(sql, "datori").is_some_and(|v| v == "no"),
                 parameters: parse_parameters(header_value(sql, "parametri").unwrap_or("")),
                 notes: header_values(sql, "nota").map(str::to_string).collect(),
+                definitions: parse_definitions(header_values(sql, "definizione")),
                 sql,
                 description: sql
                     .lines()
@@ -196,6 +200,16 @@ pub fn catalog() -> Vec<Indicator> {
             }
         })
         .collect()
+}
+
+impl Indicator {
+    /// The Italian definition of a measure, when the file gives one.
+    pub fn definition(&self, measure: &str) -> Option<&str> {
+        self.definitions
+            .iter()
+            .find(|(m, _)| m == measure)
+            .map(|(_, d)| d.as_str())
+    }
 }
 
 /// Looks an indicator up by name.

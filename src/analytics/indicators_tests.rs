@@ -58,6 +58,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         no_employers: false,
         parameters: vec![],
         notes: vec![],
+        definitions: vec![],
         sql,
         description: String::new(),
     };

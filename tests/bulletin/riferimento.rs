@@ -206,3 +206,26 @@ fn cessazioni_ingressi_ti_and_part_time_tables_equal_the_indicators() {
     }
     assert!(compared > 30, "{compared} cells compared");
 }
+
+#[test]
+fn the_glossary_comes_from_the_indicator_files_and_the_xlsx_has_a_note_sheet() {
+    let (_, _, w) = bulletin();
+    let md = std::fs::read_to_string(w.dir.join("bollettino.md")).unwrap();
+    let flussi = oml::analytics::indicators::find("flussi").unwrap();
+    let defined = flussi.definition("attivazioni").unwrap();
+    assert!(
+        md.contains(&format!("Attivazioni: {defined}")),
+        "glossary from the file"
+    );
+    assert!(md.contains("(indicatore `cessazioni`)"));
+    let file = std::fs::File::open(w.dir.join("bollettino.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut workbook).unwrap();
+    assert!(workbook.contains("name=\"Note\""), "{workbook}");
+    assert_eq!(
+        workbook.matches("<sheet ").count(),
+        w.tables + 1,
+        "one sheet per table plus Note"
+    );
+}

@@ -413,3 +413,21 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SHOWN;
+    use crate::analytics::indicators::find;
+
+    /// The glossary is generated from the files: every measure a bulletin shows has its Italian
+    /// definition (`-- definizione:` line) in its indicator file.
+    #[test]
+    fn every_measure_a_bulletin_shows_is_defined_in_its_file() {
+        for (name, measures) in SHOWN {
+            let ind = find(name).unwrap();
+            for m in measures {
+                assert!(ind.definition(m).is_some(), "{name}: no definizione for {m}");
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! previous bulletin, never half of a new one.
 
 use super::markup::{html, markdown};
-use super::{Bulletin, TableBlock, Value, Written};
+use super::{Block, Bulletin, TableBlock, Value, Written};
 use crate::report::charts::{render_png, render_svg, render_svg_standalone};
 use crate::report::xlsx::{write_xlsx, Sheet};
 use anyhow::{Context, Result};
@@ -153,10 +153,36 @@ fn write_into(b: &Bulletin, dir: &Path) -> Result<(usize, usize, usize)> {
         sheet = sheet.with_note("Stato: ok = pubblicato; soppressa_primaria / soppressa_secondaria = dato riservato (cella vuota); non_disponibile.");
         sheets.push(sheet);
     }
+    let tables = sheets.len();
+    sheets.push(notes_sheet(b)?);
     write_xlsx(&dir.join("bollettino.xlsx"), &sheets)?;
     std::fs::write(dir.join("bollettino.html"), html(b, &svgs)?)?;
     std::fs::write(dir.join("bollettino.md"), markdown(b)?)?;
-    Ok((sheets.len(), svgs.len(), suppressed))
+    Ok((tables, svgs.len(), suppressed))
+}
+
+/// The XLSX "Note" sheet: the bulletin's title, then the paragraphs and lists of its methods and
+/// sources sections (method, glossary, commands, sources), one per row.
+fn notes_sheet(b: &Bulletin) -> Result<Sheet> {
+    let mut lines = vec![
+        b.title.clone(),
+        b.subtitle.clone(),
+        format!("Generato il {}", b.generated),
+    ];
+    for s in b.sections.iter().filter(|s| ["metodologia", "fonti"].contains(&s.id)) {
+        lines.push(String::new());
+        lines.push(s.title.to_string());
+        for block in &s.blocks {
+            match block {
+                Block::Paragraph(p) => lines.push(p.clone()),
+                Block::List(items) => lines.extend(items.iter().map(|i| format!("– {i}"))),
+                Block::Table(_) | Block::Chart(_) => {}
+            }
+        }
+    }
+    let schema = Arc::new(Schema::new(vec![Field::new("Nota", DataType::Utf8, false)]));
+    let batch = RecordBatch::try_new(schema, vec![Arc::new(StringArray::from(lines)) as ArrayRef])?;
+    Ok(Sheet::new("Note", vec![batch]).with_title("Note metodologiche, glossario e fonti"))
 }
 
 /// Excel limits sheet names to 31 characters.

@@ -1,10 +1,39 @@
 //! Section "Nota metodologica e glossario": the data, the rules, seasonal adjustment, disclosure
-//! control with this bulletin's counts, a glossary, and the `oml indicators` commands behind
-//! every table.
+//! control with this bulletin's counts, a glossary — general terms, then every measure the
+//! bulletin shows with the definition its indicator file gives (`-- definizione:` lines, one
+//! source for the files, `oml indicators` and the bulletin) — and the `oml indicators` commands
+//! behind every table.
 
-use super::common::Ctx;
+use super::common::{capitalise, Ctx};
+use crate::report::bulletin::joint::SHOWN;
 use crate::report::bulletin::Block;
 use anyhow::Result;
+
+/// The measures shown, by indicator in catalog order: a heading and the definitions.
+fn measure_glossary(c: &Ctx) -> Vec<Block> {
+    let present: Vec<&str> = c.f.cubes().iter().map(|cube| cube.table.indicator.name).collect();
+    let mut out = Vec::new();
+    for ind in crate::analytics::indicators::catalog() {
+        let Some((_, shown)) = SHOWN.iter().find(|(name, _)| *name == ind.name) else {
+            continue;
+        };
+        if !present.contains(&ind.name) {
+            continue;
+        }
+        let items: Vec<String> = shown
+            .iter()
+            .filter_map(|m| {
+                let d = ind.definition(m)?;
+                Some(format!("{}: {d}", capitalise(&m.replace('_', " "))))
+            })
+            .collect();
+        if !items.is_empty() {
+            out.push(Block::Paragraph(format!("{} (indicatore `{}`):", ind.title, ind.name)));
+            out.push(Block::List(items));
+        }
+    }
+    out
+}
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let p = &c.f.protection;
@@ -30,14 +59,8 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     blocks.push(Block::Paragraph("Glossario:".into()));
     blocks.push(Block::List(
         [
-            "Attivazione: inizio di un rapporto di lavoro (data di inizio nel periodo).",
-            "Cessazione: fine di un rapporto (data di fine effettiva nel periodo), comunicata o imputata.",
-            "Cessazione imputata: rapporto a termine giunto alla fine prevista (con le proroghe) senza comunicazione di cessazione.",
             "Proroga: spostamento della fine prevista di un rapporto a termine; non crea posizioni.",
             "Trasformazione: cambio di contratto (es. da tempo determinato a indeterminato) o di orario nello stesso rapporto.",
-            "Saldo: attivazioni − cessazioni (+ trasformazioni in entrata − in uscita, per contratto); è la variazione delle posizioni di lavoro.",
-            "Posizioni di lavoro: rapporti in essere alla fine di una giornata.",
-            "Lavoratori interessati: persone distinte con almeno un'attivazione nel periodo.",
             "Destagionalizzato: al netto delle oscillazioni che si ripetono ogni anno nello stesso mese.",
             "x: dato soppresso per la tutela della riservatezza; ....: dato non disponibile.",
         ]
@@ -45,6 +68,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         .map(|s| s.to_string())
         .collect(),
     ));
+    blocks.extend(measure_glossary(c));
     blocks.push(Block::Paragraph("Ogni tavola si ricalcola con i comandi OML seguenti (stessi numeri; le celle soppresse possono essere di più nel bollettino, che protegge tutte le tavole insieme):".into()));
     let mut cmds: Vec<String> = c.f.cubes().iter().map(|cube| cube.command.clone()).collect();
     cmds.dedup();
