@@ -157,14 +157,14 @@ impl CubeIndex {
         let mut probe: Vec<u32> = Vec::with_capacity(key.len());
         for dim in 1..key.len() {
             let levels = self.levels.get(&(key[0], key.len(), dim))?;
-            let mut best: Option<((usize, usize, f64), u32, Vec<usize>)> = None;
+            let mut best: Option<(Cost, u32, Vec<usize>)> = None;
             'level: for &level in levels {
                 if level == key[dim] {
                     continue;
                 }
                 // (headline cells, new suppressions, their total |value|): a headline cell only
                 // when no other level will do.
-                let mut cost = (0usize, 0usize, 0.0f64);
+                let mut cost: Cost = (0, 0, 0.0);
                 let mut found = Vec::with_capacity(corners.len());
                 for corner in &corners {
                     probe.clear();
@@ -210,6 +210,9 @@ impl CubeIndex {
         Some(members)
     }
 }
+
+/// The cost of a hypercube's level: (headline cells, new suppressions, their total |value|).
+type Cost = (usize, usize, f64);
 
 /// Derives the equations of a cube: for each cell whose key has None at dimension i (and the same
 /// measure), the parts are the cells equal to it except for a Some(_) at i. Only for additive

@@ -76,7 +76,7 @@ fn published_saldi(dir: &std::path::Path, year: i32) -> Option<Vec<f64>> {
 /// The number after `prefix` in the text ("+1.234" → 1234).
 fn number_after(text: &str, prefix: &str) -> Option<f64> {
     let s = text.split_once(prefix)?.1.split([' ', ')', ',']).next()?;
-    s.replace('.', "").replace('+', "").replace('−', "-").parse().ok()
+    s.replace(['.', '+'], "").replace('−', "-").parse().ok()
 }
 
 #[test]

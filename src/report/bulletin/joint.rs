@@ -129,15 +129,30 @@ struct Meaning {
 /// Measures of two indicators that are the same number in every cell (the files say so, and the
 /// tests check it): (indicator, measure) is (indicator, measure) of another file, with one more
 /// breakdown fixed. Any reader can match them; the protection must know it.
-const SAME_AS: [(&str, &str, &str, &str, Option<(&str, &str)>); 2] = [
-    ("cessazioni", "cessazioni", "flussi", "cessazioni", None),
-    (
-        "ingressi_ti",
-        "assunzioni_ti",
-        "flussi",
-        "attivazioni",
-        Some(("macro_contratto", "TI")),
-    ),
+struct SameAs {
+    indicator: &'static str,
+    measure: &'static str,
+    /// The indicator and measure it equals, with one more breakdown fixed to a value.
+    as_indicator: &'static str,
+    as_measure: &'static str,
+    fixed: Option<(&'static str, &'static str)>,
+}
+
+const SAME_AS: [SameAs; 2] = [
+    SameAs {
+        indicator: "cessazioni",
+        measure: "cessazioni",
+        as_indicator: "flussi",
+        as_measure: "cessazioni",
+        fixed: None,
+    },
+    SameAs {
+        indicator: "ingressi_ti",
+        measure: "assunzioni_ti",
+        as_indicator: "flussi",
+        as_measure: "attivazioni",
+        fixed: Some(("macro_contratto", "TI")),
+    },
 ];
 
 fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
@@ -148,13 +163,14 @@ fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
             .filter_map(|(d, v)| v.clone().map(|v| (d.clone(), v)))
             .collect();
     let (mut indicator, mut measure) = (t.indicator.name.to_string(), cell.measure.clone());
-    if let Some((_, _, other, other_measure, fixed)) =
-        SAME_AS.iter().find(|(i, m, ..)| *i == indicator && *m == measure)
+    if let Some(same) = SAME_AS
+        .iter()
+        .find(|a| a.indicator == indicator && a.measure == measure)
     {
-        let free = fixed.is_none_or(|(d, _)| !dims.iter().any(|(have, _)| have == d));
+        let free = same.fixed.is_none_or(|(d, _)| !dims.iter().any(|(have, _)| have == d));
         if free {
-            dims.extend(fixed.map(|(d, v)| (d.to_string(), v.to_string())));
-            (indicator, measure) = (other.to_string(), other_measure.to_string());
+            dims.extend(same.fixed.map(|(d, v)| (d.to_string(), v.to_string())));
+            (indicator, measure) = (same.as_indicator.to_string(), same.as_measure.to_string());
         }
     }
     dims.sort();

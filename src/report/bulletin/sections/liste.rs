@@ -51,7 +51,7 @@ const NOTE: &str = "Una pratica è nelle liste dall'iscrizione alla cancellazion
      Dal 1° gennaio 2017 le liste non accolgono nuove iscrizioni (L. 92/2012).";
 
 fn period_table(cube: &Cube, c: &Ctx) -> TableBlock {
-    let (header, rows) = measures_by_period(&cube, c, &[], &ROWS);
+    let (header, rows) = measures_by_period(cube, c, &[], &ROWS);
     let title = format!(
         "Liste di mobilità: iscritti, iscrizioni e cancellazioni per causa, {}",
         c.period.name()
