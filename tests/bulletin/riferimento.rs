@@ -81,14 +81,15 @@ fn number_after(text: &str, prefix: &str) -> Option<f64> {
 
 #[test]
 fn the_cumulated_saldo_is_the_sum_of_the_monthly_saldi() {
-    // A province large enough for every monthly saldo to be published (on the small shared one
+    // A province large enough (40,000 communications a year) for every monthly saldo to be
+    // published (on the small shared one
     // secondary suppression withholds some months, and then the sum stops: checked below).
     let dir = tempfile::tempdir().unwrap();
     let cfg = oml::synth::SynthConfig {
         province: "PO".into(),
-        first_year: 2022,
+        first_year: 2021,
         last_year: 2023,
-        volume: 30000,
+        volume: 40000,
         seed: 5,
         write_xml: false,
         ..Default::default()
@@ -97,7 +98,9 @@ fn the_cumulated_saldo_is_the_sum_of_the_monthly_saldi() {
     let lake = Lake::new(dir.path().join("lake"));
     oml::ingest::ingest(&lake, &crate::key(), &[dir.path().join("dati/co.csv")], &crate::opts()).unwrap();
     crate::build(&lake, &oml::derive::BuildOptions::default(), &|_, _, _| {}).unwrap();
-    let w = oml::report::bulletin::run(&lake, &super::spec(dir.path(), "2023-Q4"), &|_| {}).unwrap();
+    let mut spec = super::spec(dir.path(), "2023-Q4");
+    spec.anno_riferimento = Some(2021);
+    let w = oml::report::bulletin::run(&lake, &spec, &|_| {}).unwrap();
     let md = std::fs::read_to_string(w.dir.join("bollettino.md")).unwrap();
     let (s23, s22) = (
         published_saldi(&w.dir, 2023).expect("every month of 2023 published"),
@@ -109,6 +112,17 @@ fn the_cumulated_saldo_is_the_sum_of_the_monthly_saldi() {
         .expect("the cumulated-saldo sentence");
     assert_eq!(number_after(sentence, ""), Some(s23.iter().sum()));
     assert_eq!(number_after(sentence, "negli stessi mesi: "), Some(s22.iter().sum()));
+    // The sintesi against the same quarter of the reference year (here 2021), from plain counts.
+    let q = unprotected(&lake, "flussi", &[], "2021-10-01", Periodicity::Quarter);
+    let (att, att21) = (
+        get(&q, "2023-Q4", "", "attivazioni"),
+        get(&q, "2021-Q4", "", "attivazioni"),
+    );
+    let pct = format!("{:+.1}%", (att - att21) / att21 * 100.0).replace('.', ",");
+    assert!(md.contains(&format!(" e {pct} rispetto al IV trimestre 2021")), "{pct}");
+    let saldo21 = get(&q, "2021-Q4", "", "saldo");
+    assert_eq!(number_after(&md, "un anno prima e "), Some(saldo21));
+    assert!(md.contains("nello stesso periodo del 2021)"));
     // On the small shared province, a withheld month stops the sum: no sentence for that year.
     let (_, _, small) = bulletin();
     let md = std::fs::read_to_string(small.dir.join("bollettino.md")).unwrap();

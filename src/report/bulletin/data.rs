@@ -346,11 +346,10 @@ impl Figures {
         progress("tavole dei bollettini di riferimento");
         let reference = super::riferimento::ReferenceTables::compute(
             &ctx,
+            period,
             (series_from, period.al),
             first_full_month,
             window,
-            current,
-            g,
             spec.anno_riferimento
                 .unwrap_or(super::riferimento::DEFAULT_REFERENCE_YEAR),
         )?;

@@ -132,6 +132,27 @@ impl BulletinPeriod {
         }
     }
 
+    /// The same period in `year` (first and last day): the reference year of the comparisons.
+    pub fn in_year(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        use chrono::Datelike;
+        let dal = self.dal.with_year(year)?;
+        let next = self
+            .al
+            .with_day(1)?
+            .with_year(year)?
+            .checked_add_months(chrono::Months::new(1))?;
+        Some((dal, next.pred_opt()?))
+    }
+
+    /// "rispetto al IV trimestre 2019", "rispetto a dicembre 2019", "rispetto al 2019" for the
+    /// same period starting on `dal`.
+    pub fn versus(&self, dal: NaiveDate) -> String {
+        match self.periodicity {
+            Periodicity::Month => format!("rispetto a {}", italian_period(dal, self.periodicity)),
+            _ => format!("rispetto al {}", italian_period(dal, self.periodicity)),
+        }
+    }
+
     /// "nel IV trimestre 2024", "a dicembre 2024", "nel 2024".
     pub fn in_name(&self) -> String {
         match self.periodicity {

@@ -21,8 +21,11 @@ pub struct ReferenceTables {
     /// `flussi` by month, no breakdown, over the whole reference year (`reference_year`), when the
     /// bulletin's monthly history does not reach it and the lake covers it.
     pub reference_months: Option<Cube>,
-    /// The year of comparison of the cumulated saldo.
+    /// The year of comparison of the cumulated saldo and of the sintesi.
     pub reference_year: i32,
+    /// `flussi` without breakdown for the bulletin's period in the reference year, when the lake
+    /// covers it and it is before the comparison year: the cube and the period's first day.
+    pub reference_period: Option<(Cube, NaiveDate)>,
     /// `ingressi_ti` by the bulletin's periodicity and sector, the period and a year earlier.
     pub permanent: Cube,
     /// `ingressi_ti` by month, no breakdown, over the monthly history.
@@ -36,13 +39,19 @@ pub struct ReferenceTables {
 impl ReferenceTables {
     pub(super) fn compute(
         maker: &CubeMaker,
+        period: &super::BulletinPeriod,
         series: (NaiveDate, NaiveDate),
         first_full_month: NaiveDate,
         window: (NaiveDate, NaiveDate),
-        current: (NaiveDate, NaiveDate),
-        g: Periodicity,
         reference_year: i32,
     ) -> Result<ReferenceTables> {
+        let (g, current) = (period.periodicity, (period.dal, period.al));
+        let reference_period = match period.in_year(reference_year) {
+            Some(span) if span.0 >= first_full_month && span.1 < period.prev_dal => {
+                Some((maker.cube("flussi", &[], span, g)?, span.0))
+            }
+            _ => None,
+        };
         let year = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).context("reference year");
         let reference_months =
             if year(reference_year, 1, 1)? < series.0 && year(reference_year, 1, 1)? >= first_full_month {
@@ -60,6 +69,7 @@ impl ReferenceTables {
         Ok(ReferenceTables {
             reference_months,
             reference_year,
+            reference_period,
             permanent: maker.cube("ingressi_ti", &["settore"], window, g)?,
             permanent_monthly: maker.cube("ingressi_ti", &[], series, Periodicity::Month)?,
             ending: maker.cube("cessazioni", &["sesso"], window, g)?,
@@ -75,6 +85,7 @@ impl ReferenceTables {
             &mut self.working_time,
         ];
         v.extend(self.reference_months.as_mut());
+        v.extend(self.reference_period.as_mut().map(|(c, _)| c));
         v
     }
 
@@ -86,6 +97,7 @@ impl ReferenceTables {
             &self.working_time,
         ];
         v.extend(self.reference_months.as_ref());
+        v.extend(self.reference_period.as_ref().map(|(c, _)| c));
         v
     }
 }

@@ -37,11 +37,23 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         c.f.province_name,
         say(&att)
     ));
+    // The same period of the reference year (2019 unless --anno-riferimento), when covered.
+    let reference = c.f.reference.reference_period.as_ref().map(|(cube, dal)| {
+        let label = crate::report::bulletin::period_label(*dal, p.periodicity);
+        let get = |m: &str| cube.count(&label, &[], m);
+        (get("attivazioni"), get("saldo"), *dal)
+    });
     if c.f.has_previous {
         text_.push_str(&format!(
-            ", {} {}; le cessazioni {} ({})",
+            ", {} {}",
             say_var(variation(&att, &att0)),
-            p.versus_previous(),
+            p.versus_previous()
+        ));
+        if let Some((att_r, _, dal)) = &reference {
+            text_.push_str(&format!(" e {} {}", say_var(variation(&att, att_r)), p.versus(*dal)));
+        }
+        text_.push_str(&format!(
+            "; le cessazioni {} ({})",
             say(&ces),
             say_var(variation(&ces, &ces0))
         ));
@@ -54,7 +66,19 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         say_signed(&saldo)
     ));
     if c.f.has_previous {
-        text_.push_str(&format!(" (era {} un anno prima).", say_signed(&saldo0)));
+        text_.push_str(&format!(" (era {} un anno prima", say_signed(&saldo0)));
+        if let Some((_, saldo_r, dal)) = &reference {
+            text_.push_str(&format!(
+                " e {} {}",
+                say_signed(saldo_r),
+                crate::report::bulletin::italian_period(*dal, p.periodicity)
+                    .split_whitespace()
+                    .last()
+                    .map(|y| format!("nello stesso periodo del {y}"))
+                    .unwrap_or_default()
+            ));
+        }
+        text_.push_str(").");
     } else {
         text_.push('.');
     }
