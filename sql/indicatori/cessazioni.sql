@@ -44,21 +44,34 @@
 -- Both groupings partition cessazioni exactly, in every cell (the identities).
 WITH cessati AS (
     SELECT oml_periodo(s.fine_segmento, oml_periodicita()) AS periodo, s.*,
-        oml_gruppo_causa(r.causa_cessazione, s.cessazione_imputata) AS gruppo,
-        oml_classe_durata(date_diff('day', s.data_inizio, s.fine_segmento) + 1) AS classe
+        CASE oml_gruppo_causa(r.causa_cessazione, s.cessazione_imputata)
+            WHEN 'RICHIESTA_LAVORATORE' THEN 'cessazioni_richiesta_lavoratore'
+            WHEN 'LICENZIAMENTO' THEN 'cessazioni_licenziamento'
+            WHEN 'CESSAZIONE_ATTIVITA' THEN 'cessazioni_cessazione_attivita'
+            WHEN 'ALTRO_DATORE' THEN 'cessazioni_altro_datore'
+            WHEN 'FINE_TERMINE' THEN 'cessazioni_fine_termine'
+            ELSE 'cessazioni_altre_cause' END AS gruppo,
+        CASE oml_classe_durata(date_diff('day', s.data_inizio, s.fine_segmento) + 1)
+            WHEN '1' THEN 'cessazioni_durata_1'
+            WHEN '2_3' THEN 'cessazioni_durata_2_3'
+            WHEN '4_30' THEN 'cessazioni_durata_4_30'
+            WHEN '31_90' THEN 'cessazioni_durata_31_90'
+            WHEN '91_365' THEN 'cessazioni_durata_91_365'
+            WHEN 'oltre_365' THEN 'cessazioni_durata_oltre_365'
+            ELSE 'cessazioni_durata_non_nota' END AS classe
     FROM segmenti_dim s
     JOIN rapporti r USING (id_rapporto)
     WHERE s.ultimo_segmento AND s.fine_segmento BETWEEN oml_dal() AND oml_al()
 ),
 per_gruppo AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
-        'cessazioni_' || lower(gruppo) AS misura,
+        gruppo AS misura,
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
     FROM cessati GROUP BY ALL
 ),
 per_durata AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
-        'cessazioni_durata_' || classe AS misura,
+        classe AS misura,
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
     FROM cessati GROUP BY ALL
 ),
