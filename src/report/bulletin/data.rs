@@ -156,6 +156,8 @@ pub struct Figures {
     pub cig: Option<super::cig::CigFigures>,
     /// The ISTAT unemployment rates of the province, its region and Italy, with their source.
     pub unemployment: super::unemployment::Rates,
+    /// The latest extraction date (vintage) of the communications in the lake.
+    pub extraction: Option<NaiveDate>,
     /// Which individual records of the labour information system the lake holds.
     pub registri: Registri,
     /// Registered unemployment (DID) of the province's CPIs, when the lake holds DID records.
@@ -386,6 +388,11 @@ impl Figures {
                 ("Italia", LivelloTerritorio::Italia, "IT"),
             ],
         )?;
+        let extraction: Option<String> = session
+            .conn
+            .query_row("SELECT max(data_estrazione)::VARCHAR FROM co_eventi", [], |r| r.get(0))
+            .context("reading the extraction date of the communications")?;
+        let extraction = extraction.map(|d| date(&d, "extraction date")).transpose()?;
         let registri = Registri::of(&session)?;
         let did = if registri.did {
             progress("disoccupazione registrata (DID)");
@@ -428,6 +435,7 @@ impl Figures {
             has_previous,
             cig,
             unemployment,
+            extraction,
             registri,
             did,
             cig_lavoratori,

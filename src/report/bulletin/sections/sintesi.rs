@@ -7,6 +7,32 @@ use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::{Block, Figure, TableBlock, Value};
 use crate::report::format::fmt_signed_int;
 use anyhow::Result;
+use chrono::Datelike;
+
+/// Months before the horizon whose figures are provisional: late communications, rettifiche and
+/// annullamenti keep arriving for about a quarter [I] (docs/convenzioni.md).
+const PROVISIONAL_MONTHS: u32 = 3;
+
+/// The notice on provisional data, when the period reaches into the last months of the lake.
+fn provisional(c: &Ctx) -> Option<String> {
+    let horizon = c.f.horizon;
+    let first = horizon
+        .checked_sub_months(chrono::Months::new(PROVISIONAL_MONTHS))?
+        .succ_opt()?;
+    if c.period.al < first {
+        return None;
+    }
+    let extracted =
+        c.f.extraction
+            .map(|d| format!("Dati estratti il {}, ", d.format("%d/%m/%Y")))
+            .unwrap_or_default();
+    Some(format!(
+        "{extracted}comunicazioni complete fino al {}. I dati da {} a {} sono provvisori: comunicazioni tardive, rettifiche e annullamenti possono ancora modificarli, e i bollettini successivi li riporteranno aggiornati.",
+        horizon.format("%d/%m/%Y"),
+        crate::report::format::month_label_long(first.year(), first.month()),
+        crate::report::format::month_label_long(horizon.year(), horizon.month())
+    ))
+}
 
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let p = c.period;
@@ -82,7 +108,8 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     } else {
         text_.push('.');
     }
-    let mut paras = vec![text_];
+    let mut paras: Vec<String> = provisional(c).into_iter().collect();
+    paras.push(text_);
     let mut s2 = format!(
         "I lavoratori interessati da almeno un'attivazione sono stati {}",
         say(&workers)
