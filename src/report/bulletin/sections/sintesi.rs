@@ -34,6 +34,28 @@ fn provisional(c: &Ctx) -> Option<String> {
     ))
 }
 
+/// The perimeter and conventions of the bulletin's CO figures, stated as the reference bulletins
+/// state theirs (docs/convenzioni.md). They are fixed today: the switches (private / public
+/// employers, agriculture, domestic work, one-day contracts, geography by residence) are to come.
+fn perimeter(c: &Ctx) -> Vec<Block> {
+    vec![
+        Block::Paragraph("Perimetro e convenzioni di questo bollettino:".into()),
+        Block::List(
+            [
+                format!(
+                    "Comunicazioni obbligatorie di lavoro dipendente e parasubordinato con sede di lavoro in provincia di {} (geografia del luogo di lavoro, non della residenza).",
+                    c.f.province_name
+                ),
+                "Datori privati e pubbliche amministrazioni, agricoltura e lavoro domestico compresi; lavoro intermittente compreso, come contratto a sé; contratti di un giorno compresi.".into(),
+                "Somministrazione: nel settore del datore della comunicazione, di norma l'agenzia per il lavoro (ATECO 78), non l'impresa utilizzatrice. Le sue comunicazioni, come quelle della pubblica amministrazione, si fanno entro il 20 del mese successivo: l'ultimo mese è incompleto per entrambe.".into(),
+                "Data di cessazione: l'ultimo giorno lavorato; un contratto a termine senza comunicazione di cessazione cessa alla fine prevista, proroghe comprese (cessazione imputata).".into(),
+                "Proroghe: non sono attivazioni; trasformazioni: cambiano il contratto, non creano né chiudono rapporti.".into(),
+            ]
+            .to_vec(),
+        ),
+    ]
+}
+
 pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let p = c.period;
     let att = c.total(&c.cur, "attivazioni");
@@ -194,5 +216,6 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         .with_source(&c.f.positions.command);
     let mut blocks: Vec<Block> = paras.into_iter().map(Block::Paragraph).collect();
     blocks.push(Block::Table(table));
+    blocks.extend(perimeter(c));
     Ok(blocks)
 }
