@@ -234,7 +234,10 @@ fn the_glossary_comes_from_the_indicator_files_and_the_xlsx_has_a_note_sheet() {
     assert!(md.contains("(indicatore `cessazioni`)"));
     // The period ends at the lake's horizon: the sintesi says the last months are provisional.
     assert!(md.contains("sono provvisori"), "provisional-data notice");
-    assert!(md.contains("Perimetro e convenzioni di questo bollettino"), "perimeter box");
+    assert!(
+        md.contains("Perimetro e convenzioni di questo bollettino"),
+        "perimeter box"
+    );
     let file = std::fs::File::open(w.dir.join("bollettino.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut workbook = String::new();

@@ -1,12 +1,12 @@
 //! The cubes of the tables the reference bulletins publish and OML's first bulletin lacked (Veneto
 //! Lavoro's *La Bussola*, the Ministry of Labour's quarterly CO note and annual report, INPS's
 //! Osservatorio sul precariato): the saldo cumulated from January beside the previous year and a
-//! reference year, the inflow into
+//! reference year, the same period of the reference year for the sintesi, the inflow into
 //! open-ended employment (hires + transformations) by month and sector, the cessazioni by the
-//! Ministry's groups of causes and by actual duration class and sex, hires per worker by sex, and
-//! the part-time share of hires by sex and sector. Every cube goes through the joint protection
-//! with the others (`joint::protect_together`); what the sections derive (cumulated and
-//! annualised saldi, shares) comes only from published cells.
+//! Ministry's groups of causes and by actual duration class and sex, and the part-time share of
+//! hires by sex and sector. Every cube goes through the joint protection with the others
+//! (`joint::protect_together`); what the sections derive (cumulated saldi, shares, variations)
+//! comes only from published cells.
 
 use super::data::{Cube, CubeMaker};
 use crate::analytics::indicators::Periodicity;

@@ -14,9 +14,9 @@ use chrono::Datelike;
 
 /// The published monthly saldo of `label` ('2024-03') from the first cube that covers the month;
 /// None when no cube covers it or the cell is withheld.
-fn monthly_saldo(cubes: &[&Cube], label: &str, dims: &[&str]) -> Option<f64> {
+fn monthly_saldo(cubes: &[&Cube], label: &str) -> Option<f64> {
     let cube = cubes.iter().find(|c| c.periods().iter().any(|p| p == label))?;
-    cube.count(label, dims, "saldo").published()
+    cube.count(label, &[], "saldo").published()
 }
 
 /// The saldo cumulated from January of `year` to each month up to `last`: None from the first
@@ -27,7 +27,7 @@ fn cumulated(c: &Ctx, year: i32, last: u32) -> Vec<Option<f64>> {
     let mut sum = Some(0.0);
     (1..=last)
         .map(|m| {
-            sum = sum.and_then(|s| monthly_saldo(&cubes, &format!("{year}-{m:02}"), &[]).map(|v| s + v));
+            sum = sum.and_then(|s| monthly_saldo(&cubes, &format!("{year}-{m:02}")).map(|v| s + v));
             sum
         })
         .collect()
