@@ -62,7 +62,8 @@
 //!   outliers). A month off its neighbours scores higher as an AO (its
 //!   neighbours' median is undisturbed) and a step as an LS (the median of a
 //!   window across the step lies halfway), so a multi-month dip is taken as
-//!   consecutive AOs, as the tests check.
+//!   consecutive AOs, as the tests check; and a step that the next month
+//!   takes back by more than half is not an LS candidate (it is a spike).
 //!
 //! **B. X-11 on the linearized series** ([`x11::fit`]):
 //!
@@ -525,7 +526,13 @@ fn most_significant(
     let ao = (0..n)
         .filter(|t| !taken(*t))
         .map(|t| (OutlierKind::Additive, t, (jump[t] - median_j).abs() / sigma_j));
-    let ls = steps().filter(|t| !taken(*t)).map(|t| {
+    // A step that the next month takes back is a spike (an AO), not a shift.
+    let lasts = |t: usize| {
+        let step = level[t] - level[t - 1] - median_d;
+        let two = level[(t + 1).min(n - 1)] - level[t - 1] - 2.0 * median_d;
+        two.abs() >= 0.5 * step.abs()
+    };
+    let ls = steps().filter(|t| !taken(*t) && lasts(*t)).map(|t| {
         (
             OutlierKind::LevelShift,
             t,
