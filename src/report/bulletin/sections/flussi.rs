@@ -9,8 +9,9 @@ use crate::report::bulletin::data::months;
 use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
 use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::{fmt_int, fmt_pct_change, month_label};
-use crate::report::seasonal::{decompose, moving_sum, Model};
+use crate::report::seasonal::{decompose_with, moving_sum, Model, Options};
 use anyhow::Result;
+use chrono::Datelike;
 
 /// The monthly series of a measure: published values, None when withheld.
 fn monthly_series(c: &Ctx, misura: &str) -> (Vec<String>, Vec<String>, Vec<Figure>) {
@@ -32,9 +33,11 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let sa = if complete(&att_v) && complete(&ces_v) {
         let a: Vec<f64> = att_v.iter().map(|v| v.unwrap_or(0.0)).collect();
         let b: Vec<f64> = ces_v.iter().map(|v| v.unwrap_or(0.0)).collect();
+        // Known outliers (the 2020 lockdown) placed by the series' first month.
+        let opts = Options::default().starting(c.f.series_from.year(), c.f.series_from.month());
         match (
-            decompose(&a, 12, Model::Multiplicative),
-            decompose(&b, 12, Model::Multiplicative),
+            decompose_with(&a, 12, Model::Multiplicative, &opts),
+            decompose_with(&b, 12, Model::Multiplicative, &opts),
         ) {
             (Ok(a), Ok(b)) => Some((a.adjusted, b.adjusted)),
             _ => None,

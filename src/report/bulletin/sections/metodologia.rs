@@ -7,6 +7,8 @@
 use super::common::{capitalise, Ctx};
 use crate::report::bulletin::joint::SHOWN;
 use crate::report::bulletin::Block;
+use crate::report::format::{fmt_dec, month_label_long};
+use crate::report::seasonal::{OutlierKind, DEFAULT_CRITICAL, LOCKDOWN_2020};
 use anyhow::Result;
 
 /// The measures shown, by indicator in catalog order: a heading and the definitions.
@@ -44,9 +46,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
             c.f.coverage_start.format("%d/%m/%Y"),
             c.f.horizon.format("%d/%m/%Y")
         )),
-        Block::Paragraph(
-            "Destagionalizzazione: scomposizione a medie mobili di tipo X-11 (modello moltiplicativo): trend con media mobile centrata 2×12 e poi di Henderson a 13 termini, fattori stagionali per mese con medie mobili 3×3 e 3×5 tra gli anni, normalizzati su 12 mesi. È applicata solo a serie complete di almeno 36 mesi; i valori destagionalizzati sono stime e cambiano al crescere della serie.".into(),
-        ),
+        Block::Paragraph(seasonal_adjustment()),
         Block::Paragraph(format!(
             "Tutela della riservatezza (art. 5 delle regole deontologiche SISTAN): una cella è pubblicata solo se vi contribuiscono almeno {} lavoratori e {} datori di lavoro distinti; le altre sono soppresse (x), insieme alle celle necessarie a impedirne il ricalcolo per differenza. Tutte le tavole del bollettino sono protette insieme, come un unico sistema: totali e dettagli, identità tra misure (saldo = attivazioni − cessazioni + trasformazioni nette), mesi che sommano al periodo, posizioni e saldi. In questo bollettino: {} celle pubblicate, {} soppresse per soglia, {} soppresse per complementarità. Le variazioni e le somme sono calcolate solo da celle pubblicate.",
             c.f.rules.min_workers,
@@ -74,4 +74,24 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     cmds.dedup();
     blocks.push(Block::List(cmds));
     Ok(blocks)
+}
+
+/// The seasonal-adjustment paragraph; the outlier list and the critical value
+/// are those of `report::seasonal` (the method is documented there).
+fn seasonal_adjustment() -> String {
+    let months: Vec<String> = LOCKDOWN_2020
+        .iter()
+        .map(|o| {
+            let kind = match o.kind {
+                OutlierKind::Additive => "valore anomalo additivo",
+                OutlierKind::LevelShift => "cambiamento di livello",
+            };
+            format!("{} ({kind})", month_label_long(o.year, o.month))
+        })
+        .collect();
+    format!(
+        "Destagionalizzazione: scomposizione a medie mobili di tipo X-11 (modello moltiplicativo), con il trattamento dei valori anomali di X-13ARIMA-SEATS. Prima di stimare i fattori stagionali la serie è corretta per i valori anomali noti, i mesi del primo lockdown: {}, e per quelli individuati automaticamente (valori anomali additivi e cambiamenti di livello, con statistica robusta oltre {}); i rapporti stagionali-irregolari estremi sono poi attenuati con i limiti di 1,5 e 2,5 deviazioni standard di X-11. Sulla serie corretta: trend con media mobile centrata 2×12 e poi di Henderson a 13 termini, fattori stagionali per mese con medie mobili 3×3 e 3×5 tra gli anni, normalizzati su 12 mesi. I valori anomali restano nella serie destagionalizzata (il calo del lockdown vi resta visibile) ma non entrano nei fattori stagionali, che altrimenti sposterebbero verso l'alto gli stessi mesi degli anni seguenti. È applicata solo a serie complete di almeno 36 mesi; i valori destagionalizzati sono stime: gli ultimi mesi sono rivisti all'arrivo di nuovi dati, che possono anche cambiare i valori anomali individuati.",
+        months.join(", "),
+        fmt_dec(DEFAULT_CRITICAL, 1)
+    )
 }
