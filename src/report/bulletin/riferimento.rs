@@ -52,18 +52,16 @@ impl ReferenceTables {
             }
             _ => None,
         };
-        let year = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).context("reference year");
-        let reference_months =
-            if year(reference_year, 1, 1)? < series.0 && year(reference_year, 1, 1)? >= first_full_month {
-                Some(maker.cube(
-                    "flussi",
-                    &[],
-                    (year(reference_year, 1, 1)?, year(reference_year, 12, 31)?),
-                    Periodicity::Month,
-                )?)
-            } else {
-                None
-            };
+        // The reference year's months, when the monthly history does not reach them.
+        let (jan, dec) = (
+            NaiveDate::from_ymd_opt(reference_year, 1, 1).context("reference year")?,
+            NaiveDate::from_ymd_opt(reference_year, 12, 31).context("reference year")?,
+        );
+        let reference_months = if jan < series.0 && jan >= first_full_month {
+            Some(maker.cube("flussi", &[], (jan, dec), Periodicity::Month)?)
+        } else {
+            None
+        };
         let mut working_time = maker.cube("flussi", &["settore", "sesso", "orario"], current, g)?;
         working_time.keep_measures(&["attivazioni"]);
         Ok(ReferenceTables {

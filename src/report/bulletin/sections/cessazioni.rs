@@ -3,10 +3,9 @@
 //! and sex (table t19, the annual CO report), from the `cessazioni` indicator — the same
 //! relationships as the cessazioni of the flows (the protection knows they are one number).
 
-use super::common::{capitalise, measures_by_period, num, say, text, Ctx};
+use super::common::{capitalise, measures_by_period, num, say, say_share, share, text, Ctx};
 use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::{Block, Figure, TableBlock, Value};
-use crate::report::format::fmt_pct;
 use anyhow::Result;
 
 /// The rows of table t18: measure and label.
@@ -44,17 +43,14 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let cube = &c.f.reference.ending;
     let get = |m: &str| cube.count(&c.cur, &[TOTALE], m);
     let total = get("cessazioni");
-    let share = |m: &str| match (get(m).published(), total.published()) {
-        (Some(p), Some(t)) if t > 0.0 => format!("il {}", fmt_pct(100.0 * p / t, 1)),
-        _ => "una quota non pubblicabile".into(),
-    };
+    let part = |m: &str| say_share(&get(m), &total).unwrap_or_else(|| "una quota non pubblicabile".into());
     let mut blocks = vec![Block::Paragraph(format!(
         "{} i rapporti di lavoro cessati sono stati {}: {} al termine del contratto, {} per dimissioni e {} per licenziamento. Un rapporto su {} era durato un giorno solo.",
         capitalise(&c.period.in_name()),
         say(&total),
-        share("cessazioni_fine_termine"),
-        share("cessazioni_richiesta_lavoratore"),
-        share("cessazioni_licenziamento"),
+        part("cessazioni_fine_termine"),
+        part("cessazioni_richiesta_lavoratore"),
+        part("cessazioni_licenziamento"),
         match (get("cessazioni_durata_1").published(), total.published()) {
             (Some(d), Some(t)) if d > 0.0 => format!("{:.0}", t / d),
             _ => "n.d.".into(),
@@ -83,12 +79,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
                 .map(|(s, _)| cube.count(&c.cur, &[s], "cessazioni"))
                 .collect();
             r.extend(cells.iter().cloned().map(num));
-            r.extend(cells.iter().zip(&totals).map(|(x, t)| {
-                Value::Share(match (x.published(), t.published()) {
-                    (Some(x), Some(t)) if t > 0.0 => Some(100.0 * x / t),
-                    _ => None,
-                })
-            }));
+            r.extend(cells.iter().zip(&totals).map(|(x, t)| Value::Share(share(x, t))));
             r
         })
         .collect();

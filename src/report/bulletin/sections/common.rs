@@ -93,6 +93,20 @@ pub(super) fn ordered_at(cube: &Cube, i: usize, list: &[(&str, &str)]) -> Vec<St
     out
 }
 
+/// The share in percent of `part` over `whole`, when both are published and the whole is
+/// positive (a withheld cell stops it, as every derivation).
+pub(super) fn share(part: &Figure, whole: &Figure) -> Option<f64> {
+    match (part.published(), whole.published()) {
+        (Some(p), Some(w)) if w > 0.0 => Some(100.0 * p / w),
+        _ => None,
+    }
+}
+
+/// The same in a sentence: "il 41,3%".
+pub(super) fn say_share(part: &Figure, whole: &Figure) -> Option<String> {
+    share(part, whole).map(|q| format!("il {}", crate::report::format::fmt_pct(q, 1)))
+}
+
 /// Variation in percent between two published values (None when either is withheld or the base
 /// is not positive).
 pub fn variation(cur: &Figure, prev: &Figure) -> Option<f64> {

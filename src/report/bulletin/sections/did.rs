@@ -5,13 +5,13 @@
 //! monthly stock and flows (charts g11, g12) and the period by CPI and sex (table t14). Shares and
 //! variations come only from published cells.
 
-use super::common::{capitalise, measures_by_period, num, say, text, variation, Ctx, BLUE, ORANGE};
+use super::common::{capitalise, measures_by_period, num, say, say_share, text, variation, Ctx, BLUE, ORANGE};
 use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::data::{months, Cube};
 use crate::report::bulletin::registri::DidCubes;
-use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock};
+use crate::report::bulletin::{Block, ChartBlock, TableBlock};
 use crate::report::charts::{Chart, ChartKind, Series};
-use crate::report::format::{fmt_pct, month_label, month_label_long, MONTHS_LONG};
+use crate::report::format::{month_label, month_label_long, MONTHS_LONG};
 use chrono::Datelike;
 
 /// The source line of the DID charts.
@@ -43,14 +43,6 @@ fn at_end(c: &Ctx) -> String {
     format!("al {} {} {}", d.day(), MONTHS_LONG[d.month0() as usize], d.year())
 }
 
-/// "il 41,3%" of `part` over `whole`, when both are published and the whole is positive.
-fn share(part: &Figure, whole: &Figure) -> Option<String> {
-    match (part.published(), whole.published()) {
-        (Some(p), Some(w)) if w > 0.0 => Some(format!("il {}", fmt_pct(100.0 * p / w, 1))),
-        _ => None,
-    }
-}
-
 /// The sentences of the section and of the sintesi, when the lake holds DID of the province.
 pub(super) fn sentence(c: &Ctx) -> Option<String> {
     let d = c.f.did.as_ref()?;
@@ -71,7 +63,7 @@ pub(super) fn sentence(c: &Ctx) -> Option<String> {
         }
     }
     let lunga = get("stock_fine_durata_oltre_365");
-    if let Some(q) = share(&lunga, &stock) {
+    if let Some(q) = say_share(&lunga, &stock) {
         s.push_str(&format!(", {q} da oltre un anno"));
     }
     let ingressi = get("ingressi");
@@ -85,14 +77,14 @@ pub(super) fn sentence(c: &Ctx) -> Option<String> {
         ("ingressi_portale", "rese online"),
     ]
     .iter()
-    .filter_map(|(m, what)| share(&get(m), &ingressi).map(|q| format!("{q} {what}")))
+    .filter_map(|(m, what)| say_share(&get(m), &ingressi).map(|q| format!("{q} {what}")))
     .collect();
     if !parts.is_empty() {
         s.push_str(&format!(" ({})", parts.join(", ")));
     }
     let uscite = get("uscite");
     s.push_str(&format!("; ne sono state chiuse {}", say(&uscite)));
-    if let Some(q) = share(&get("uscite_assunzione"), &uscite) {
+    if let Some(q) = say_share(&get("uscite_assunzione"), &uscite) {
         s.push_str(&format!(", {q} per una nuova assunzione"));
     }
     s.push('.');

@@ -5,20 +5,14 @@
 //! of hires by sex and sector (t21); hires per worker by sex (t23, the Ministry's "lavoratori
 //! interessati"). Shares and ratios come only from published cells.
 
-use super::common::{capitalise, name_of, num, ordered, say, text, variation, Ctx, BLUE, ORANGE, SECTORS, SOURCE_CO};
+use super::common::{
+    capitalise, name_of, num, ordered, say, share, text, variation, Ctx, BLUE, ORANGE, SECTORS, SOURCE_CO,
+};
 use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::data::months;
 use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
 use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::month_label;
-
-/// "il 41,3%" style share of two published figures, as a percentage value.
-fn share(part: &Figure, whole: &Figure) -> Option<f64> {
-    match (part.published(), whole.published()) {
-        (Some(p), Some(w)) if w > 0.0 => Some(100.0 * p / w),
-        _ => None,
-    }
-}
 
 /// The sentence on the inflow into open-ended employment (section and sintesi).
 pub(super) fn sentence(c: &Ctx) -> Option<String> {

@@ -12,22 +12,20 @@ use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::{MONTHS_LONG, MONTHS_SHORT};
 use chrono::Datelike;
 
-/// The published monthly saldo of `label` ('2024-03') from the first cube that covers the month;
-/// None when no cube covers it or the cell is withheld.
-fn monthly_saldo(cubes: &[&Cube], label: &str) -> Option<f64> {
-    let cube = cubes.iter().find(|c| c.periods().iter().any(|p| p == label))?;
-    cube.count(label, &[], "saldo").published()
-}
-
 /// The saldo cumulated from January of `year` to each month up to `last`: None from the first
-/// month not published (or not covered).
+/// month not published, or not covered by the monthly series nor the reference year's months.
 fn cumulated(c: &Ctx, year: i32, last: u32) -> Vec<Option<f64>> {
     let mut cubes = vec![&c.f.monthly];
     cubes.extend(c.f.reference.reference_months.as_ref());
+    let covered: Vec<(Vec<String>, &Cube)> = cubes.into_iter().map(|cube| (cube.periods(), cube)).collect();
+    let saldo = |label: &str| {
+        let (_, cube) = covered.iter().find(|(periods, _)| periods.iter().any(|p| p == label))?;
+        cube.count(label, &[], "saldo").published()
+    };
     let mut sum = Some(0.0);
     (1..=last)
         .map(|m| {
-            sum = sum.and_then(|s| monthly_saldo(&cubes, &format!("{year}-{m:02}")).map(|v| s + v));
+            sum = sum.and_then(|s| saldo(&format!("{year}-{m:02}")).map(|v| s + v));
             sum
         })
         .collect()

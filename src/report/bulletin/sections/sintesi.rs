@@ -117,13 +117,9 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         text_.push_str(&format!(" (era {} un anno prima", say_signed(&saldo0)));
         if let Some((_, saldo_r, dal)) = &reference {
             text_.push_str(&format!(
-                " e {} {}",
+                " e {} nello stesso periodo del {}",
                 say_signed(saldo_r),
-                crate::report::bulletin::italian_period(*dal, p.periodicity)
-                    .split_whitespace()
-                    .last()
-                    .map(|y| format!("nello stesso periodo del {y}"))
-                    .unwrap_or_default()
+                dal.year()
             ));
         }
         text_.push_str(").");
