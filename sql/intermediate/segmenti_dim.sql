@@ -1,5 +1,6 @@
 -- Segments with the breakdown columns of their relationship (stored on each segment by
--- `oml build`, so this view reads one table; macro oml_dimensioni), in the territory; the
+-- `oml build`, so this view reads one table; macro oml_dimensioni), in the territory and the
+-- perimeter (oml_nel_perimetro: by the relationship's first contract and its dates); the
 -- contract columns (tipologia_contrattuale, macro_contratto, tipo_orario, ore_settimanali) are
 -- the segment's. uscita_segmento is the day the segment leaves the end-of-day stock: its last
 -- day for the relationship's last segment (the cessazione), the day of the trasformazione
@@ -18,4 +19,6 @@ SELECT id_rapporto, n_segmento, data_inizio AS inizio_segmento, data_fine AS fin
     censura_sinistra, id_lavoratore, id_datore,
     sesso, classe_eta, area_cittadinanza, livello_istruzione, comune, cpi, provincia, regione,
     ateco_sezione, ateco_divisione, settore
-FROM oml_dimensioni('segmenti');
+FROM oml_dimensioni('segmenti')
+WHERE oml_nel_perimetro(datore_pa, ateco_sezione, ateco_divisione, tipologia_iniziale, macro_contratto_iniziale,
+    data_inizio_rapporto, data_fine_effettiva);

@@ -52,14 +52,48 @@ CREATE OR REPLACE MACRO oml_area_cittadinanza(codice, data) AS {{area_cittadinan
 CREATE OR REPLACE MACRO oml_cpi_territorio() AS TABLE
     SELECT * FROM (VALUES {{cpi_territorio}}) t(cpi, provincia, regione);
 
--- The rows of a relation (a view name: 'rapporti', 'segmenti', 'co_eventi') in the territory,
--- with the breakdown columns they share: comune (of the workplace), settore (ISTAT
--- macro-sector from the ATECO section), and the worker's, employer's and contract's columns,
--- where a missing value reads 'NON_INDICATO' ('NON_NOTO' for the contract) so that every
--- cell has a label. The other columns keep their place: SELECT * FROM oml_dimensioni('rapporti')
--- has the columns of rapporti, then comune and settore.
+-- Geography (SET VARIABLE oml_geografia = 'residenza'; default 'lavoro'): which comune a record's
+-- comune, cpi, provincia and regione are, the workplace's or the worker's domicile's. The
+-- territory filter follows it. DuckDB folds the variable before planning, so the default pays
+-- no join.
+CREATE OR REPLACE MACRO oml_residenza() AS coalesce(getvariable('oml_geografia')::VARCHAR = 'residenza', false);
+
+-- Province (sigla), region (ISTAT code) and CPI of every comune a record may carry, by ISTAT code
+-- (current and suppressed comuni; the CPI as at ingest: reference/oml/cpi_comuni.csv, else
+-- PRV-<sigla>): the territory of the domicile under the residence geography.
+CREATE OR REPLACE MACRO oml_comuni_territorio() AS TABLE
+    SELECT * FROM (VALUES {{comuni_territorio}}) t(comune, provincia, regione, cpi);
+
+-- Perimeter (SET VARIABLE oml_esclusi = [...]::VARCHAR[]; default: nothing excluded): whether a
+-- relationship is counted. 'pubblici' / 'privati': employers that are / are not a public
+-- administration (the CO's datoreLavoro_PA); 'agricoltura': ATECO section A or an agricultural
+-- contract (H.*); 'domestico': domestic work (contract A.04.*, or ATECO division 97, households as
+-- employers); 'intermittente': intermittent work (A.05.*); 'somministrazione': agency work
+-- (A.06.*); 'giornalieri': relationships that lasted one day (from `inizio` to `fine`, its last
+-- day, NULL while open). The contract is the relationship's first (`tipologia`, `macro_contratto`
+-- at the attivazione), so a relationship is in or out as a whole and the flows still add up: a
+-- trasformazione never moves one across the perimeter. Applied by each *_dim view, which knows
+-- its relation's columns; docs/convenzioni.md states each rule.
+CREATE OR REPLACE MACRO oml_esclusi() AS coalesce(getvariable('oml_esclusi')::VARCHAR[], []::VARCHAR[]);
+CREATE OR REPLACE MACRO oml_escluso(voce) AS list_contains(oml_esclusi(), voce);
+CREATE OR REPLACE MACRO oml_nel_perimetro(datore_pa, ateco_sezione, ateco_divisione, tipologia, macro_contratto,
+        inizio, fine) AS
+    NOT (oml_escluso('pubblici') AND datore_pa IS TRUE)
+    AND NOT (oml_escluso('privati') AND datore_pa IS NOT TRUE)
+    AND NOT (oml_escluso('agricoltura') AND coalesce(ateco_sezione = 'A' OR tipologia LIKE 'H.%', false))
+    AND NOT (oml_escluso('domestico') AND coalesce(macro_contratto = 'DOMESTICO' OR ateco_divisione = '97', false))
+    AND NOT (oml_escluso('intermittente') AND coalesce(macro_contratto = 'INTERMITTENTE', false))
+    AND NOT (oml_escluso('somministrazione') AND coalesce(macro_contratto = 'SOMMINISTRAZIONE', false))
+    AND NOT (oml_escluso('giornalieri') AND coalesce(fine = inizio, false));
+
+-- The rows of a relation (a view name: 'rapporti', 'segmenti', 'co_eventi') in the territory, with the breakdown columns they share: comune (of the workplace, or of the
+-- domicile under the residence geography), settore (ISTAT macro-sector from the ATECO section),
+-- and the worker's, employer's and contract's columns, where a missing value reads
+-- 'NON_INDICATO' ('NON_NOTO' for the contract) so that every cell has a label. The other columns
+-- keep their place: SELECT * FROM oml_dimensioni('rapporti') has the columns of rapporti, then
+-- comune and settore.
 CREATE OR REPLACE MACRO oml_dimensioni(relazione) AS TABLE
-SELECT * REPLACE (
+SELECT * EXCLUDE (comune_geografia) REPLACE (
         coalesce(sesso, 'NON_INDICATO') AS sesso,
         coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
         coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
@@ -71,10 +105,18 @@ SELECT * REPLACE (
         coalesce(regione, 'NON_INDICATO') AS regione,
         coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
         coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale),
-    coalesce(comune_lavoro, 'NON_INDICATO') AS comune,
+    coalesce(comune_geografia, 'NON_INDICATO') AS comune,
     oml_settore(ateco_sezione) AS settore,
     oml_orario(tipo_orario) AS orario
-FROM query_table(relazione)
+FROM (
+    SELECT r.* REPLACE (
+            CASE WHEN oml_residenza() THEN d.cpi ELSE r.cpi END AS cpi,
+            CASE WHEN oml_residenza() THEN d.provincia ELSE r.provincia END AS provincia,
+            CASE WHEN oml_residenza() THEN d.regione ELSE r.regione END AS regione),
+        CASE WHEN oml_residenza() THEN r.comune_domicilio ELSE r.comune_lavoro END AS comune_geografia
+    FROM query_table(relazione) r
+    LEFT JOIN oml_comuni_territorio() d ON oml_residenza() AND d.comune = r.comune_domicilio
+)
 WHERE oml_nel_territorio(provincia, regione);
 
 -- The Ministry of Labour's group of a cessazione (reference/oml/cause_cessazione.csv, column

@@ -22,6 +22,7 @@ use super::headers::{
     META_KEYS,
 };
 pub use super::headers::{Identity, Ratio};
+pub use super::perimeter::Perimeter;
 use super::Session;
 pub use crate::model::period::Periodicity;
 use crate::sdc::{self, Cell, Mode, Status};
@@ -203,6 +204,13 @@ pub fn catalog() -> Vec<Indicator> {
 }
 
 impl Indicator {
+    /// Whether the indicator reads the communications (a `*_dim` view), hence takes a perimeter.
+    pub fn reads_co(&self) -> bool {
+        ["rapporti_dim", "segmenti_dim", "co_eventi_dim"]
+            .iter()
+            .any(|v| self.sql.contains(v))
+    }
+
     /// The Italian definition of a measure, when the file gives one.
     pub fn definition(&self, measure: &str) -> Option<&str> {
         self.definitions
@@ -230,8 +238,11 @@ pub struct Request {
     /// Add the margins (totals over each breakdown column) and protect them together.
     pub totals: bool,
     pub mode: Mode,
-    /// Restrict to one province and/or region of the workplace.
+    /// Restrict to one province and/or region of the workplace (of the domicile under the
+    /// residence geography of `perimeter`).
     pub territory: Territory,
+    /// The employers and contracts counted, and the geography (CO indicators only).
+    pub perimeter: Perimeter,
     /// Values of the indicator's parameters (`parametri:` header); the others keep the file's
     /// default.
     pub parameters: BTreeMap<String, String>,
@@ -439,6 +450,12 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
             _ => {}
         }
     }
+    if !req.perimeter.is_everything() && !ind.reads_co() {
+        bail!(
+            "{} does not read the communications: --datori, --escludi and --geografia apply to the CO indicators only",
+            ind.name
+        );
+    }
     if ind.public && req.territory != Territory::default() {
         bail!(
             "{} reads public aggregate tables: choose the territory with --by territorio, not --province/--region",
@@ -468,6 +485,7 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         None => setup.push_str("RESET VARIABLE oml_dal; RESET VARIABLE oml_al;"),
     }
     setup.push_str(&req.territory.sql());
+    setup.push_str(&req.perimeter.sql());
     for (p, _) in &ind.parameters {
         match req.parameters.get(p) {
             Some(v) => setup.push_str(&format!("SET VARIABLE oml_{p} = '{}';", v.replace('\'', "''"))),

@@ -75,6 +75,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
             totals: true,
             mode: Mode::Protected(config),
             territory: Territory::default(),
+            perimeter: Default::default(),
             parameters: BTreeMap::new(),
         };
         let t = compute_indicator(&session, ind.clone(), &req).unwrap();

@@ -35,6 +35,7 @@ fn request(m: &Mart) -> Request {
         totals: true,
         mode: Default::default(),
         territory: Default::default(),
+        perimeter: Default::default(),
         parameters: Default::default(),
     }
 }

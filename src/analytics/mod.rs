@@ -6,6 +6,7 @@
 mod headers;
 pub mod indicators;
 pub mod marts;
+pub mod perimeter;
 
 use crate::lake::manifest::Manifest;
 use crate::lake::Lake;

@@ -1,6 +1,6 @@
 //! `oml bulletin`: the provincial bulletin of one period (`oml::report::bulletin`).
 
-use super::indicators::DisclosureArgs;
+use super::indicators::{DisclosureArgs, PerimeterArgs};
 use super::{progress, Global};
 use anyhow::Result;
 use clap::Args;
@@ -16,7 +16,10 @@ mobilità, nota metodologica e glossario, fonti. Every number comes from an indi
 commands are printed under each table) and every table goes through disclosure control; all tables of the \
 bulletin are protected together, so none can be subtracted from another.\n\nWrites into --out: bollettino.html \
 (self-contained, prints to PDF), bollettino.md, bollettino.xlsx, csv/ and grafici/ (SVG and PNG).\n\n\
-Example:\n  oml bulletin --province PO --period 2024-Q4 --out bollettini/PO-2024-Q4";
+The perimeter (--datori, --escludi, --geografia) applies to every table from the communications and is printed \
+in a box under the sintesi; the DID, CIG and ISTAT tables keep their own.\n\n\
+Examples:\n  oml bulletin --province PO --period 2024-Q4 --out bollettini/PO-2024-Q4\n  \
+oml bulletin --province PO --period 2024-03 --datori privati --escludi agricoltura,domestico  (as INPS counts)";
 
 #[derive(Args)]
 pub struct BulletinArgs {
@@ -44,6 +47,8 @@ pub struct BulletinArgs {
     anno_riferimento: Option<i32>,
     #[command(flatten)]
     disclosure: DisclosureArgs,
+    #[command(flatten)]
+    perimeter: PerimeterArgs,
 }
 
 /// A bulletin covers one month, quarter or year: checked when the arguments are read.
@@ -67,6 +72,7 @@ impl BulletinArgs {
             min_employers: self.disclosure.min_employers,
             dominanza: Some(self.disclosure.dominance.to_string()),
             anno_riferimento: self.anno_riferimento,
+            perimetro: self.perimeter.perimeter(),
         };
         spec.disclosure()?;
         Ok(spec)

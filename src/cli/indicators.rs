@@ -5,6 +5,7 @@ use super::Global;
 use anyhow::{Context, Result};
 use clap::Args;
 use oml::analytics::indicators::{self as ind, Periodicity, Request, Territory};
+use oml::analytics::perimeter::{Employers, Exclusion, Geography, Perimeter};
 use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
@@ -21,6 +22,7 @@ detail. --confidential gives the unprotected table for internal use, every cell 
 Examples:\n  oml indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
 oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --out posizioni.xlsx\n  \
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
+oml indicators flussi --by macro_contratto --period 2024 --datori privati --escludi agricoltura,domestico\n  \
 oml indicators cig_ore --by tipo_intervento --period 2024-01..2024-12 --periodicity mese --divisore-ore 170\n\n\
 The cig_* indicators read the INPS open data loaded with `oml ingest cig` (view cig): their cells are already public \
 (stato pubblico) and are not suppressed again; they take the breakdowns tipo_intervento, settore (INPS gestione or \
@@ -50,13 +52,16 @@ pub struct IndicatorsArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     disclosure: DisclosureArgs,
+    #[command(flatten)]
+    perimeter: PerimeterArgs,
     /// No totals over the breakdown columns (only the detail cells, still protected).
     #[arg(long)]
     no_totals: bool,
     /// Unprotected table for internal use: nothing suppressed, every cell labelled riservata.
     #[arg(long)]
     confidential: bool,
-    /// Only workplaces in this province (sigla, e.g. PO).
+    /// Only workplaces in this province (sigla, e.g. PO); with --geografia residenza, only
+    /// workers domiciled in it.
     #[arg(long)]
     province: Option<String>,
     /// Only workplaces in this region (as in the regione column; see `oml sql`).
@@ -90,6 +95,32 @@ pub struct DisclosureArgs {
     /// cell), P% (p % rule) or no. Counts and public open data are not affected.
     #[arg(long = "dominanza", default_value = "2,85")]
     pub dominance: Dominance,
+}
+
+/// The perimeter of a CO table (`oml::analytics::perimeter`): which employers and contracts are
+/// counted, and whose comune the territory is.
+#[derive(Args, Clone)]
+pub struct PerimeterArgs {
+    /// Employers counted: tutti, privati (no public administration, as INPS and La Bussola
+    /// count) or pubblici (from the CO's datoreLavoro_PA flag).
+    #[arg(long = "datori", value_enum, default_value = "tutti")]
+    pub employers: Employers,
+    /// Kinds of work left out, comma-separated: agricoltura (ATECO A and agricultural
+    /// contracts), domestico, intermittente, giornalieri (relationships that lasted one day),
+    /// somministrazione. Default: none.
+    #[arg(long = "escludi", value_enum, value_delimiter = ',')]
+    pub excluded: Vec<Exclusion>,
+    /// Whose comune the territory (comune, cpi, provincia, regione, --province, --region) is:
+    /// lavoro (the workplace's, default) or residenza (the worker's domicile in the
+    /// communication).
+    #[arg(long = "geografia", value_enum, default_value = "lavoro")]
+    pub geography: Geography,
+}
+
+impl PerimeterArgs {
+    pub fn perimeter(&self) -> Perimeter {
+        Perimeter::new(self.employers, &self.excluded, self.geography)
+    }
 }
 
 impl DisclosureArgs {
@@ -132,6 +163,7 @@ impl IndicatorsArgs {
                 provincia: self.province.as_ref().map(|p| p.to_uppercase()),
                 regione: self.region.clone(),
             },
+            perimeter: self.perimeter.perimeter(),
             parameters,
         })
     }

@@ -149,6 +149,7 @@ pub fn build_with(
         *per_motivo.entry(a.motivo.code().to_string()).or_default() += 1;
     }
     let record = BuildRecord {
+        formato: crate::lake::manifest::BUILD_FORMAT,
         eseguito: chrono::Local::now()
             .naive_local()
             .format("%Y-%m-%dT%H:%M:%S")

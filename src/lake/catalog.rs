@@ -195,7 +195,7 @@ pub fn rapporti_schema() -> SchemaRef {
 
 /// Columns of the relationship repeated on each of its segments, so that the stock and flow
 /// indicators read one table (no join, no window) even at national size.
-pub const SEGMENT_COPIES: [(&str, &str); 17] = [
+pub const SEGMENT_COPIES: [(&str, &str); 21] = [
     ("data_inizio_rapporto", "data_inizio"),
     ("data_fine_effettiva", "data_fine_effettiva"),
     ("cessazione_imputata", "cessazione_imputata"),
@@ -213,6 +213,10 @@ pub const SEGMENT_COPIES: [(&str, &str); 17] = [
     ("regione", "regione"),
     ("ateco_sezione", "ateco_sezione"),
     ("ateco_divisione", "ateco_divisione"),
+    ("datore_pa", "datore_pa"),
+    ("comune_domicilio", "comune_domicilio"),
+    ("tipologia_iniziale", "tipologia_contrattuale"),
+    ("macro_contratto_iniziale", "macro_contratto"),
 ];
 
 /// Schema of `segmenti`.

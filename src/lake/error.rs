@@ -12,6 +12,11 @@ pub enum LakeError {
     /// Communications are there, but no build matches them (never built, or an ingest since).
     #[error("lake not built yet: run `oml build` (relationships and marts are rebuilt after every ingest)")]
     NotBuilt { lake: PathBuf },
+    /// The build is older than the layout the views read.
+    #[error(
+        "the lake was built by an older OML (build format {found}, this version reads {wanted}): run `oml build` again"
+    )]
+    OldBuild { lake: PathBuf, found: u32, wanted: u32 },
 }
 
 impl LakeError {
@@ -19,7 +24,7 @@ impl LakeError {
     pub fn exit_code(&self) -> i32 {
         match self {
             LakeError::Empty { .. } => 3,
-            LakeError::NotBuilt { .. } => 4,
+            LakeError::NotBuilt { .. } | LakeError::OldBuild { .. } => 4,
         }
     }
 }

@@ -29,9 +29,18 @@ pub struct Manifest {
     pub build: Option<BuildRecord>,
 }
 
+/// The layout of `rapporti` and `segmenti` the views read; raised when a column is added
+/// (2: the segments carry `datore_pa`, `comune_domicilio` and the relationship's first contract,
+/// for the perimeter and the residence geography).
+pub const BUILD_FORMAT: u32 = 2;
+
 /// What `oml build` made of `co_eventi`: `eventi = eventi_applicati + eventi_non_applicati`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct BuildRecord {
+    /// The layout of the datasets `oml build` writes ([`BUILD_FORMAT`] when this build ran; 0
+    /// for builds older than the field): the views need the current one.
+    #[serde(default)]
+    pub formato: u32,
     pub eseguito: String,
     /// Generation of the lake the communications were read from.
     pub generazione_eventi: u64,

@@ -137,6 +137,14 @@ impl Lake {
         let b = m.build.clone().ok_or_else(|| LakeError::NotBuilt {
             lake: self.root.clone(),
         })?;
+        if b.formato < manifest::BUILD_FORMAT {
+            return Err(LakeError::OldBuild {
+                lake: self.root.clone(),
+                found: b.formato,
+                wanted: manifest::BUILD_FORMAT,
+            }
+            .into());
+        }
         Ok((m, b))
     }
 

@@ -66,12 +66,21 @@ pub fn render(manifest: &Manifest, base: Option<&Path>) -> Result<String> {
     sql = sql.replace("{{inizio_copertura}}", &date(b.map(|b| b.inizio_copertura.as_str())));
     sql = sql.replace("{{area_cittadinanza}}", &area_cittadinanza_sql());
     sql = sql.replace("{{cpi_territorio}}", &cpi_territorio_sql());
+    sql = sql.replace("{{comuni_territorio}}", &comuni_territorio_sql());
     sql = sql.replace("{{gruppo_causa}}", &gruppo_causa_sql());
     Ok(sql)
 }
 
 fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+fn text_or_null(s: &str) -> String {
+    if s.is_empty() {
+        "NULL".to_string()
+    } else {
+        quoted(s)
+    }
 }
 
 /// The citizenship area of `codice` (3-digit Ministry code) at `data`, as a SQL expression over
@@ -155,6 +164,31 @@ fn cpi_territorio_sql() -> String {
             .map(|p| row(&format!("PRV-{}", p.sigla), p)),
     );
     rows.join(", ")
+}
+
+/// The rows `(comune, provincia, regione, cpi)` of every comune a record's domicile may carry
+/// (current and suppressed, by ISTAT code as the CO store it), with the territory the ingest
+/// gives a workplace in that comune, as a SQL VALUES list.
+fn comuni_territorio_sql() -> String {
+    use crate::reference::Reference;
+    let r = Reference::get();
+    let mut seen = std::collections::HashSet::new();
+    r.comuni()
+        .iter()
+        .chain(r.comuni_soppressi())
+        .filter(|c| !c.istat.is_empty() && seen.insert(c.istat.as_str()))
+        .filter_map(|c| r.comune_by_istat(&c.istat))
+        .map(|c| {
+            format!(
+                "({}, {}, {}, {})",
+                quoted(&c.istat),
+                text_or_null(&c.sigla),
+                text_or_null(&c.regione_istat),
+                quoted(&r.cpi_code_or_province(c))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The views with paths relative to the lake (stored as `<lake>/views.sql`).

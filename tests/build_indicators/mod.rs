@@ -2,6 +2,7 @@
 //! accounting identities in every cell, hand-derived values for every indicator, and
 //! disclosure control on published tables.
 
+mod perimetro;
 mod riferimento;
 
 use super::{fixtures, key, opts, synthetic, tmp_lake};
@@ -61,6 +62,7 @@ fn run(lake: &Lake, name: &str, by: &[&str], period: Option<(&str, &str)>, p: Pe
             totals: true,
             mode,
             territory: Default::default(),
+            perimeter: Default::default(),
             parameters: Default::default(),
         },
     )

@@ -42,6 +42,7 @@ pub(crate) fn spec(dir: &Path, period: &str) -> BulletinSpec {
         min_employers: 3,
         dominanza: None,
         anno_riferimento: None,
+        perimetro: Default::default(),
     }
 }
 
@@ -461,4 +462,49 @@ window.addEventListener('load', async () => {
     if let Some(keep) = std::env::var_os("OML_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).unwrap();
     }
+}
+
+#[test]
+fn a_perimeter_reaches_every_co_table_and_the_box() {
+    use oml::analytics::perimeter::{Employers, Exclusion, Geography, Perimeter};
+    let (d, lake, _) = bulletin();
+    // INPS's perimeter: private employers, no agriculture, no domestic work.
+    let mut s = spec(&d.path().join("inps"), "2023-Q4");
+    s.perimetro = Perimeter::new(
+        Employers::Private,
+        &[Exclusion::Agricoltura, Exclusion::Domestico],
+        Geography::Workplace,
+    );
+    let w = run(lake, &s, &|_| {}).unwrap();
+    let rule = "provincia = 'PO' AND datore_pa IS NOT TRUE AND NOT coalesce(ateco_sezione = 'A' \
+        OR tipologia_contrattuale LIKE 'H.%' OR macro_contratto = 'DOMESTICO' OR ateco_divisione = '97', false)";
+    let att = sql_counts(
+        lake,
+        &format!("SELECT count(*) FROM rapporti WHERE {rule} AND data_inizio {Q4}"),
+    )[""];
+    let all = sql_counts(
+        lake,
+        &format!("SELECT count(*) FROM rapporti WHERE provincia = 'PO' AND data_inizio {Q4}"),
+    )[""];
+    assert!(att < all, "the perimeter leaves records out ({att} of {all})");
+    let t01: Vec<_> = csv_rows(&w.dir, "t01_sintesi")
+        .into_iter()
+        .filter(|r| r["Indicatore"] == "Attivazioni")
+        .collect();
+    let expected: HashMap<String, i64> = [("Attivazioni".to_string(), att)].into();
+    check_column(&t01, "Indicatore", &|l| l.to_string(), "IV trimestre 2023", &expected);
+    // No domestic contract in the contracts table.
+    let t04 = csv_rows(&w.dir, "t04_flussi_contratto");
+    assert!(
+        t04.iter().all(|r| !r.values().any(|v| v.contains("omestic"))),
+        "{t04:?}"
+    );
+    let md = std::fs::read_to_string(w.dir.join("bollettino.md")).unwrap();
+    assert!(md.contains("solo privati"), "box: employers");
+    assert!(md.contains("Esclusi: agricoltura"), "box: exclusions");
+    assert!(md.contains("lavoro domestico"), "box: exclusions");
+    assert!(
+        md.contains("--datori privati --escludi agricoltura,domestico"),
+        "the commands under the tables reproduce the perimeter"
+    );
 }

@@ -30,6 +30,7 @@ fn unprotected(
             provincia: Some("PO".into()),
             regione: None,
         },
+        perimeter: Default::default(),
         parameters: Default::default(),
     };
     let t: Table = compute(&s, &req).unwrap();

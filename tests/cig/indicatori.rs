@@ -20,6 +20,7 @@ fn request(indicator: &str, by: &[&str], period: &str, p: Periodicity) -> Reques
         totals: true,
         mode: Mode::default(),
         territory: Default::default(),
+        perimeter: Default::default(),
         parameters: BTreeMap::new(),
     }
 }

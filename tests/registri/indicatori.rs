@@ -20,6 +20,7 @@ fn request(by: &[&str], dal: &str, al: &str, mode: Mode) -> Request {
         totals: true,
         mode,
         territory: Default::default(),
+        perimeter: Default::default(),
         parameters: BTreeMap::new(),
     }
 }

@@ -32,6 +32,7 @@ pub(super) fn request(ind: &str, by: &[&str], dal: &str, al: &str, per: Periodic
         totals: true,
         mode,
         territory: Default::default(),
+        perimeter: Default::default(),
         parameters: BTreeMap::new(),
     }
 }

@@ -88,6 +88,7 @@ pub fn figures(
         totals: true,
         mode: Mode::default(),
         territory: Default::default(),
+        perimeter: Default::default(),
         parameters: BTreeMap::from([("livello_territorio".to_string(), livello.to_string())]),
     };
     let current = compute(session, &request(period.dal, period.al, period.periodicity))?;

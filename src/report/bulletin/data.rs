@@ -3,7 +3,7 @@
 
 use super::registri::{CigLavoratoriCubes, DidCubes, ListeCubes, Registri};
 use super::{BulletinPeriod, BulletinSpec, Figure};
-use crate::analytics::indicators::{compute, Periodicity, Request, Table, Territory, TOTALE};
+use crate::analytics::indicators::{compute, Perimeter, Periodicity, Request, Table, Territory, TOTALE};
 use crate::analytics::Session;
 use crate::lake::Lake;
 use crate::reference::LivelloTerritorio;
@@ -188,6 +188,7 @@ fn command_line(req: &Request, province: &str) -> String {
         Some(r) => s.push_str(&format!(" --region {r}")),
         None => s.push_str(&format!(" --province {province}")),
     }
+    s.push_str(&req.perimeter.options());
     s
 }
 
@@ -196,6 +197,7 @@ pub(super) struct CubeMaker<'a> {
     pub(super) session: &'a Session,
     rules: DisclosureConfig,
     territory: Territory,
+    perimeter: Perimeter,
     pub(super) province: String,
 }
 
@@ -218,6 +220,7 @@ impl CubeMaker<'_> {
         p: Periodicity,
         territory: Territory,
     ) -> Result<Cube> {
+        let reads_co = crate::analytics::indicators::find(indicator)?.reads_co();
         let req = Request {
             indicator: indicator.to_string(),
             by: by.iter().map(|s| s.to_string()).collect(),
@@ -226,6 +229,11 @@ impl CubeMaker<'_> {
             totals: true,
             mode: Mode::Protected(self.rules),
             territory,
+            perimeter: if reads_co {
+                self.perimeter.clone()
+            } else {
+                Perimeter::default()
+            },
             parameters: Default::default(),
         };
         let command = command_line(&req, &self.province);
@@ -280,6 +288,7 @@ impl Figures {
                 provincia: Some(province.clone()),
                 regione: None,
             },
+            perimeter: spec.perimetro.clone(),
             province: province.clone(),
         };
         let g = period.periodicity;

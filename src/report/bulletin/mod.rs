@@ -61,6 +61,10 @@ pub struct BulletinSpec {
     /// (default 2019, the last before the pandemic).
     #[serde(default)]
     pub anno_riferimento: Option<i32>,
+    /// Employers and contracts counted, and the geography, in every table from the
+    /// communications (default: everything, by workplace); printed in the perimeter box.
+    #[serde(default)]
+    pub perimetro: crate::analytics::perimeter::Perimeter,
 }
 
 fn default_history_years() -> u32 {
