@@ -134,6 +134,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         min_employers: oml::sdc::MIN_THRESHOLD,
         dominanza: None,
         anno_riferimento: None,
+        precedente: None,
     };
     bulletin::write_and_report(&lake, &spec, g.quiet)
 }

@@ -2,6 +2,7 @@
 //! registered-unemployment tables from the province's DID records), disclosure control across its
 //! tables, and the HTML page loaded in a real (headless) Chromium.
 
+mod revisioni;
 mod riferimento;
 
 use super::{key, opts, synthetic, tmp_lake};
@@ -42,6 +43,7 @@ pub(crate) fn spec(dir: &Path, period: &str) -> BulletinSpec {
         min_employers: 3,
         dominanza: None,
         anno_riferimento: None,
+        precedente: None,
     }
 }
 

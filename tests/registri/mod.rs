@@ -237,6 +237,7 @@ fn registri_the_bulletin_says_which_records_the_lake_holds() {
         min_employers: 3,
         dominanza: None,
         anno_riferimento: None,
+        precedente: None,
     };
     oml::report::bulletin::run(&lake, &spec, &|_| {}).unwrap();
     let md = std::fs::read_to_string(d.path().join("bollettino").join("bollettino.md")).unwrap();

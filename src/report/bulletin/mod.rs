@@ -6,6 +6,7 @@
 //! and keeps every protected cube; [`sections`] turns them into the document (tables, charts,
 //! sentences: derived figures such as variations are computed only from published cells);
 //! [`markup`] renders the HTML page and the Markdown from the templates of `templates/bulletin/`;
+//! [`vintage`] keeps the published monthly series for the next bulletin's revision table;
 //! [`render`] writes the files, all into a staging folder renamed into place at the end.
 
 pub mod cig;
@@ -17,6 +18,7 @@ pub mod render;
 pub mod riferimento;
 pub mod sections;
 pub mod unemployment;
+pub mod vintage;
 
 use crate::analytics::indicators::Periodicity;
 use crate::lake::Lake;
@@ -61,6 +63,10 @@ pub struct BulletinSpec {
     /// (default 2019, the last before the pandemic).
     #[serde(default)]
     pub anno_riferimento: Option<i32>,
+    /// The output folder of the previous bulletin: its monthly series (`dati/serie_mensili.csv`)
+    /// are compared with this bulletin's, to show how the published figures were revised.
+    #[serde(default)]
+    pub precedente: Option<PathBuf>,
 }
 
 fn default_history_years() -> u32 {
@@ -310,6 +316,9 @@ pub struct Bulletin {
     pub subtitle: String,
     pub generated: String,
     pub sections: Vec<Section>,
+    /// The monthly series it publishes, written as `dati/serie_mensili.csv` for the next
+    /// bulletin to compare ([`vintage`]).
+    pub series: vintage::PublishedSeries,
 }
 
 impl Bulletin {

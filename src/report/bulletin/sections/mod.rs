@@ -16,6 +16,7 @@ mod ingressi;
 mod liste;
 mod metodologia;
 mod mobilita;
+mod revisioni;
 mod saldi;
 mod settori;
 mod sintesi;
@@ -89,5 +90,6 @@ pub fn assemble(spec: &BulletinSpec, period: &BulletinPeriod, f: &Figures, ids: 
         ),
         generated: chrono::Local::now().format("%d/%m/%Y %H:%M").to_string(),
         sections,
+        series: super::vintage::PublishedSeries::of(f, period.al),
     })
 }
