@@ -59,6 +59,15 @@ mod tests {
     }
 
     #[test]
+    fn the_previous_bulletin_is_optional() {
+        let base = "[bulletin]\nprovince = \"PO\"\nperiod = \"2024-Q4\"\nout = \"x\"\n";
+        assert_eq!(toml::from_str::<Pipeline>(base).unwrap().bulletin.precedente, None);
+        let with = format!("{base}precedente = \"bollettini/PO-2024-Q3\"\n");
+        let p = toml::from_str::<Pipeline>(&with).unwrap();
+        assert_eq!(p.bulletin.precedente, Some(PathBuf::from("bollettini/PO-2024-Q3")));
+    }
+
+    #[test]
     fn unknown_keys_are_errors() {
         let bad = "[bulletin]\nprovince = \"PO\"\nperiod = \"2024-Q4\"\nout = \"x\"\nsezioni = []\n";
         let e = toml::from_str::<Pipeline>(bad).unwrap_err().to_string();

@@ -15,10 +15,16 @@ moving sum; hires by age and sex), contratti, settori, territorio (CPI, comuni, 
 mobilità, nota metodologica e glossario, fonti. Every number comes from an indicator of sql/indicatori/ (the \
 commands are printed under each table) and every table goes through disclosure control; all tables of the \
 bulletin are protected together, so none can be subtracted from another.\n\nWrites into --out: bollettino.html \
-(self-contained, prints to PDF), bollettino.md, bollettino.xlsx, csv/ and grafici/ (SVG and PNG).\n\n\
+(self-contained, prints to PDF), bollettino.md, bollettino.xlsx, csv/, grafici/ (SVG and PNG) and \
+dati/serie_mensili.csv (the monthly series it publishes, with their disclosure status and extraction date).\n\n\
 The perimeter (--datori, --escludi, --geografia) applies to every table from the communications and is printed \
 in a box under the sintesi; the DID, CIG and ISTAT tables keep their own.\n\n\
+The last months are provisional: late communications, corrections and cancellations keep arriving. With \
+--precedente the bulletin shows how the figures of the previous bulletin were revised: the monthly series \
+of that bulletin's dati/serie_mensili.csv against this one's, month by month (table t24 and one sentence in \
+the sintesi).\n\n\
 Examples:\n  oml bulletin --province PO --period 2024-Q4 --out bollettini/PO-2024-Q4\n  \
+oml bulletin --province PO --period 2025-Q1 --out bollettini/PO-2025-Q1 --precedente bollettini/PO-2024-Q4\n  \
 oml bulletin --province PO --period 2024-03 --datori privati --escludi agricoltura,domestico  (as INPS counts)";
 
 #[derive(Args)]
@@ -45,6 +51,12 @@ pub struct BulletinArgs {
     /// (default 2019, the last before the pandemic; shown when the lake covers it).
     #[arg(long, value_name = "ANNO")]
     anno_riferimento: Option<i32>,
+    /// Output folder of the previous bulletin: the monthly series it published (its
+    /// dati/serie_mensili.csv) are compared with this bulletin's, month by month, to show how
+    /// they were revised (vintage against vintage: the figures of the two bulletins as
+    /// published, not the lake rebuilt as of the earlier extraction).
+    #[arg(long, value_name = "DIR")]
+    precedente: Option<PathBuf>,
     #[command(flatten)]
     disclosure: DisclosureArgs,
     #[command(flatten)]
@@ -73,6 +85,7 @@ impl BulletinArgs {
             dominanza: Some(self.disclosure.dominance.to_string()),
             anno_riferimento: self.anno_riferimento,
             perimetro: self.perimeter.perimeter(),
+            precedente: self.precedente.clone(),
         };
         spec.disclosure()?;
         Ok(spec)

@@ -135,6 +135,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         dominanza: None,
         anno_riferimento: None,
         perimetro: Default::default(),
+        precedente: None,
     };
     bulletin::write_and_report(&lake, &spec, g.quiet)
 }

@@ -129,6 +129,11 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// The status of a label written by [`Status::label`] (a CSV's `stato` column).
+    pub fn from_label(label: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.label() == label)
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Status::Ok => "ok",

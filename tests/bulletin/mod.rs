@@ -2,6 +2,7 @@
 //! registered-unemployment tables from the province's DID records), disclosure control across its
 //! tables, and the HTML page loaded in a real (headless) Chromium.
 
+mod revisioni;
 mod riferimento;
 
 use super::{key, opts, synthetic, tmp_lake};
@@ -43,6 +44,7 @@ pub(crate) fn spec(dir: &Path, period: &str) -> BulletinSpec {
         dominanza: None,
         anno_riferimento: None,
         perimetro: Default::default(),
+        precedente: None,
     }
 }
 

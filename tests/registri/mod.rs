@@ -238,6 +238,7 @@ fn registri_the_bulletin_says_which_records_the_lake_holds() {
         dominanza: None,
         anno_riferimento: None,
         perimetro: Default::default(),
+        precedente: None,
     };
     oml::report::bulletin::run(&lake, &spec, &|_| {}).unwrap();
     let md = std::fs::read_to_string(d.path().join("bollettino").join("bollettino.md")).unwrap();

@@ -158,6 +158,8 @@ pub struct Figures {
     pub unemployment: super::unemployment::Rates,
     /// The latest extraction date (vintage) of the communications in the lake.
     pub extraction: Option<NaiveDate>,
+    /// The monthly series of the previous bulletin (`--precedente`), for the revision table.
+    pub previous: Option<super::vintage::PublishedSeries>,
     /// Which individual records of the labour information system the lake holds.
     pub registri: Registri,
     /// Registered unemployment (DID) of the province's CPIs, when the lake holds DID records.
@@ -258,6 +260,22 @@ impl Figures {
         period: &BulletinPeriod,
         progress: &dyn Fn(&str),
     ) -> Result<Figures> {
+        // The previous bulletin first: a wrong folder fails before the long computation.
+        let previous = spec
+            .precedente
+            .as_deref()
+            .map(super::vintage::PublishedSeries::read_bulletin)
+            .transpose()?;
+        if let Some(p) = &previous {
+            let scope = super::vintage::scope(spec);
+            if p.scope != scope {
+                bail!(
+                    "the previous bulletin counts `{}`, this one `{scope}`: revisions compare bulletins of the same \
+                     province and perimeter (--datori, --escludi, --geografia)",
+                    p.scope
+                );
+            }
+        }
         let (_, build) = lake.require_built()?;
         let horizon = date(&build.orizzonte, "horizon")?;
         let coverage_start = date(&build.inizio_copertura, "coverage start")?;
@@ -445,6 +463,7 @@ impl Figures {
             cig,
             unemployment,
             extraction,
+            previous,
             registri,
             did,
             cig_lavoratori,

@@ -327,6 +327,7 @@ mod tests {
                     Block::Chart(ChartBlock::new("g01", "Grafico <1>", chart)),
                 ],
             }],
+            series: Default::default(),
         }
     }
 

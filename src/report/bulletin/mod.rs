@@ -6,6 +6,7 @@
 //! and keeps every protected cube; [`sections`] turns them into the document (tables, charts,
 //! sentences: derived figures such as variations are computed only from published cells);
 //! [`markup`] renders the HTML page and the Markdown from the templates of `templates/bulletin/`;
+//! [`vintage`] keeps the published monthly series for the next bulletin's revision table;
 //! [`render`] writes the files, all into a staging folder renamed into place at the end.
 
 pub mod cig;
@@ -17,6 +18,7 @@ pub mod render;
 pub mod riferimento;
 pub mod sections;
 pub mod unemployment;
+pub mod vintage;
 
 use crate::analytics::indicators::Periodicity;
 use crate::lake::Lake;
@@ -65,6 +67,10 @@ pub struct BulletinSpec {
     /// communications (default: everything, by workplace); printed in the perimeter box.
     #[serde(default)]
     pub perimetro: crate::analytics::perimeter::Perimeter,
+    /// The output folder of the previous bulletin: its monthly series (`dati/serie_mensili.csv`)
+    /// are compared with this bulletin's, to show how the published figures were revised.
+    #[serde(default)]
+    pub precedente: Option<PathBuf>,
 }
 
 fn default_history_years() -> u32 {
@@ -314,6 +320,9 @@ pub struct Bulletin {
     pub subtitle: String,
     pub generated: String,
     pub sections: Vec<Section>,
+    /// The monthly series it publishes, written as `dati/serie_mensili.csv` for the next
+    /// bulletin to compare ([`vintage`]).
+    pub series: vintage::PublishedSeries,
 }
 
 impl Bulletin {

@@ -1,7 +1,8 @@
 //! Writes a bulletin: `bollettino.html` (self-contained: inline CSS, font and SVG charts; prints
 //! to PDF from a browser) and `bollettino.md`, both from templates ([`super::markup`]),
 //! `bollettino.xlsx` (one sheet per table, numbers as numbers, a status column beside every value
-//! column), `csv/` and `grafici/` (SVG and PNG).
+//! column), `csv/`, `grafici/` (SVG and PNG) and `dati/serie_mensili.csv` (the published monthly
+//! series, read back by the next bulletin's `--precedente`).
 //! Everything goes to a staging folder renamed into place at the end: a crash leaves the
 //! previous bulletin, never half of a new one.
 
@@ -119,6 +120,11 @@ fn write_into(b: &Bulletin, dir: &Path) -> Result<(usize, usize, usize)> {
     let csv = dir.join("csv");
     std::fs::create_dir_all(&grafici)?;
     std::fs::create_dir_all(&csv)?;
+    let series = super::vintage::series_path(dir);
+    if let Some(dati) = series.parent() {
+        std::fs::create_dir_all(dati)?;
+    }
+    b.series.write(&series)?;
     let mut svgs = Vec::new();
     for c in b.charts() {
         let svg = render_svg(&c.chart, CHART_W, CHART_H).with_context(|| format!("drawing chart {}", c.id))?;

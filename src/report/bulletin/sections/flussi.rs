@@ -1,5 +1,6 @@
 //! Section "Flussi e saldi": the monthly series of activations, terminations and saldo (charts
 //! g01, g02, table t02), seasonally adjusted when the series is complete over 36 months or more,
+//! and their revision since the previous bulletin (`revisioni.rs`: t24, with `--precedente`),
 //! then the saldo cumulated from January and annualised (`saldi.rs`: g16, t22), and the period's
 //! activations by age class and sex (g03, t03).
 
@@ -161,6 +162,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let title = "Attivazioni, cessazioni e saldo per mese";
     let table = TableBlock::new("t02_serie_mensile", title, header, rows, &c.f.monthly.command);
     blocks.push(Block::Table(table.with_note("Destagionalizzazione: scomposizione moltiplicativa a medie mobili di tipo X-11 (vedi nota metodologica); i valori destagionalizzati sono stime, non conteggi.")));
+    blocks.extend(super::revisioni::blocks(c));
     blocks.extend(super::saldi::blocks(c));
     blocks.extend(age_sex(c));
     Ok(blocks)

@@ -16,6 +16,7 @@ mod ingressi;
 mod liste;
 mod metodologia;
 mod mobilita;
+mod revisioni;
 mod saldi;
 mod settori;
 mod sintesi;
@@ -84,10 +85,15 @@ pub fn assemble(spec: &BulletinSpec, period: &BulletinPeriod, f: &Figures, ids: 
     Ok(Bulletin {
         title,
         subtitle: format!(
-            "{} · Comunicazioni Obbligatorie, lavoro dipendente e parasubordinato, sede di lavoro in provincia",
-            capitalise(&period.name())
+            "{} · Comunicazioni Obbligatorie, lavoro dipendente e parasubordinato, {} in provincia",
+            capitalise(&period.name()),
+            match spec.perimetro.geografia {
+                crate::analytics::perimeter::Geography::Workplace => "sede di lavoro",
+                crate::analytics::perimeter::Geography::Residence => "domicilio del lavoratore",
+            }
         ),
         generated: chrono::Local::now().format("%d/%m/%Y %H:%M").to_string(),
         sections,
+        series: super::vintage::PublishedSeries::of(f, period.al, super::vintage::scope(spec)),
     })
 }

@@ -1,6 +1,7 @@
 //! Section "Sintesi": the headline figures of the period against a year earlier — activations,
 //! terminations (of which imputed), saldo, transformations to permanent contracts, workers,
-//! positions at the end of the period — as sentences and table t01.
+//! positions at the end of the period — as sentences and table t01, after the notice on
+//! provisional data and the revision of the previous bulletin's figures (`revisioni.rs`).
 
 use super::common::{capitalise, num, say, say_signed, say_var, text, variation, Ctx};
 use crate::analytics::indicators::TOTALE;
@@ -130,6 +131,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         text_.push('.');
     }
     let mut paras: Vec<String> = provisional(c).into_iter().collect();
+    paras.extend(super::revisioni::sentence(c));
     paras.push(text_);
     let mut s2 = format!(
         "I lavoratori interessati da almeno un'attivazione sono stati {}",
