@@ -26,19 +26,9 @@
 -- posizioni_fine = posizioni_inizio + saldo, exactly, in every cell.
 -- n_lavoratori / n_datori: distinct workers / employers behind the cell's events. A measure
 -- with no event in a cell has no row (its value is 0).
-WITH eventi AS (
-    SELECT inizio_segmento AS data, 'ATT' AS tipo, * FROM segmenti_dim WHERE n_segmento = 1
-    UNION ALL
-    SELECT fine_segmento, CASE WHEN cessazione_imputata THEN 'CESI' ELSE 'CESC' END, *
-    FROM segmenti_dim WHERE ultimo_segmento AND fine_segmento IS NOT NULL
-    UNION ALL
-    SELECT inizio_segmento, 'TRI', * FROM segmenti_dim WHERE n_segmento > 1
-    UNION ALL
-    SELECT uscita_segmento, 'TRU', * FROM segmenti_dim WHERE NOT ultimo_segmento
-),
-base AS (
+WITH base AS (
     SELECT oml_periodo(data, oml_periodicita()) AS periodo, *
-    FROM eventi
+    FROM segmenti_eventi
     WHERE data BETWEEN oml_dal() AND oml_al()
 ),
 -- One aggregation per kind of event (cheaper than one filtered distinct count per measure).

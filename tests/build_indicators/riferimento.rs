@@ -156,3 +156,68 @@ fn ingressi_ti_are_hires_plus_transformations_in_every_cell() {
         assert_eq!(get("trasformazioni_a_ti"), to_ti, "{p} {d}: trasformazioni");
     }
 }
+
+#[test]
+fn the_annualised_saldo_is_the_sum_of_its_twelve_months_in_every_cell() {
+    // Hand-made year: the lake covers 2024 only, so one whole window, January to December, whose
+    // saldo by contract is the year's (R2's TD -> TI counts -1 TD, +1 TI).
+    let (_d, lake) = hand_lake();
+    let year = ("2024-01-01", "2024-12-31");
+    let w = values(&run(
+        &lake,
+        "saldo_annualizzato",
+        &["macro_contratto"],
+        Some(year),
+        Periodicity::Month,
+        Mode::Confidential,
+    ));
+    let y = values(&run(
+        &lake,
+        "flussi",
+        &["macro_contratto"],
+        Some(year),
+        Periodicity::Year,
+        Mode::Confidential,
+    ));
+    assert!(w.keys().all(|(p, _, _)| p == "2024-01..2024-12"), "{w:?}");
+    for ((_, dims, m), v) in &y {
+        if m == "saldo" {
+            assert_eq!(at(&w, "2024-01..2024-12", dims, "saldo"), *v, "{dims}");
+        }
+    }
+    // The synthetic province (2022-2023): every window ending in 2022-12 .. 2023-12 equals the
+    // sum of its 12 monthly saldi, by contract and by sector, and no window starts before 2022.
+    let lake = built_synthetic();
+    let span = ("2022-01-01", "2023-12-31");
+    for by in ["macro_contratto", "settore"] {
+        let w = values(&run(
+            lake,
+            "saldo_annualizzato",
+            &[by],
+            Some(span),
+            Periodicity::Month,
+            Mode::Confidential,
+        ));
+        let m = values(&run(
+            lake,
+            "flussi",
+            &[by],
+            Some(span),
+            Periodicity::Month,
+            Mode::Confidential,
+        ));
+        let windows: std::collections::BTreeSet<&String> = w.keys().map(|(p, _, _)| p).collect();
+        assert_eq!(windows.len(), 13, "{windows:?}");
+        assert_eq!(windows.first().unwrap().as_str(), "2022-01..2022-12");
+        for ((p, dims, _), v) in &w {
+            let end: oml::model::period::Period = p.parse().unwrap();
+            let months: f64 = (0..12)
+                .map(|k| {
+                    let d = end.dal.checked_add_months(chrono::Months::new(k)).unwrap();
+                    at(&m, &d.format("%Y-%m").to_string(), dims, "saldo").unwrap_or(0.0)
+                })
+                .sum();
+            assert_eq!(v.unwrap_or(0.0), months, "{by} {p} {dims}");
+        }
+    }
+}
