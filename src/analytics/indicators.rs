@@ -39,8 +39,11 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 23] = [
-    ("comune", "comune della sede di lavoro (codice catastale)"),
+pub const DIMENSIONS: [(&str, &str); 24] = [
+    (
+        "comune",
+        "comune della sede di lavoro, o del domicilio con --geografia residenza (codice ISTAT)",
+    ),
     (
         "cpi",
         "centro per l'impiego competente per la sede di lavoro (DID, liste di mobilità: il CPI della pratica)",
@@ -75,6 +78,10 @@ pub const DIMENSIONS: [(&str, &str); 23] = [
         "codice della trasformazione (solo trasformazioni)",
     ),
     (
+        "area",
+        "area (comune, CPI o provincia: parametro livello) di cui si misura il pendolarismo (solo pendolarismo)",
+    ),
+    (
         "settore_origine",
         "macro-settore del rapporto cessato (solo transizioni; le altre colonne: rapporto di arrivo)",
     ),
@@ -105,7 +112,8 @@ pub const DIMENSIONS: [(&str, &str); 23] = [
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 6] = [
+const DECLARED_ONLY: [&str; 7] = [
+    "area",
     "tipo_intervento",
     "territorio",
     "punto_servizio",

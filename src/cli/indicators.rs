@@ -23,6 +23,7 @@ Examples:\n  oml indicators flussi --by macro_contratto --period 2024-Q1..2024-Q
 oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --out posizioni.xlsx\n  \
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
 oml indicators flussi --by macro_contratto --period 2024 --datori privati --escludi agricoltura,domestico\n  \
+oml indicators pendolarismo --by area,settore --period 2024 --livello cpi\n  \
 oml indicators cig_ore --by tipo_intervento --period 2024-01..2024-12 --periodicity mese --divisore-ore 170\n\n\
 The cig_* indicators read the INPS open data loaded with `oml ingest cig` (view cig): their cells are already public \
 (stato pubblico) and are not suppressed again; they take the breakdowns tipo_intervento, settore (INPS gestione or \
@@ -79,6 +80,10 @@ pub struct IndicatorsArgs {
     /// Values of different levels are never added together.
     #[arg(long, value_parser = ["italia", "regione", "provincia"])]
     livello_territorio: Option<String>,
+    /// pendolarismo: the areas compared, comune (default), cpi or provincia, of the worker's
+    /// domicile and of the workplace (breakdown `area`).
+    #[arg(long, value_parser = ["comune", "cpi", "provincia"])]
+    livello: Option<String>,
 }
 
 /// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
@@ -143,6 +148,9 @@ impl IndicatorsArgs {
         }
         if let Some(l) = &self.livello_territorio {
             parameters.insert("livello_territorio".to_string(), l.clone());
+        }
+        if let Some(l) = &self.livello {
+            parameters.insert("livello".to_string(), l.clone());
         }
         let mode = if self.confidential {
             Mode::Confidential

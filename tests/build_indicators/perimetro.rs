@@ -241,3 +241,23 @@ fn indicators_without_communications_refuse_a_perimeter() {
     .unwrap_err();
     assert!(err.to_string().contains("CO indicators only"), "{err}");
 }
+
+#[test]
+fn a_lake_built_by_an_older_oml_asks_for_a_new_build() {
+    // The segments of an older build lack the perimeter's columns: the views would fail with a
+    // binder error; the lake says what to do instead.
+    let (_d, lake) = super::hand_lake();
+    let path = lake.current_dir().unwrap().join("_manifest.json");
+    let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    m["build"]["formato"] = serde_json::json!(1);
+    std::fs::write(&path, m.to_string()).unwrap();
+    let err = lake.require_built().unwrap_err();
+    assert!(
+        matches!(
+            err.downcast_ref(),
+            Some(oml::lake::LakeError::OldBuild { found: 1, .. })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("run `oml build` again"), "{err}");
+}

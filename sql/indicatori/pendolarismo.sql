@@ -1,0 +1,94 @@
+-- indicatore: pendolarismo
+-- ordine: 110
+-- titolo: Pendolarismo: posizioni di lavoro per comune di domicilio e comune della sede di lavoro
+-- fonte: rapporti_dim
+-- additive: interni, in_entrata, in_uscita, saldo_pendolare, occupati_residenti, posti_di_lavoro, domicilio_non_indicato
+-- identita: saldo_pendolare = in_entrata - in_uscita; occupati_residenti = interni + in_uscita; posti_di_lavoro = interni + in_entrata + domicilio_non_indicato
+-- rapporti: autocontenimento = 100 * interni / occupati_residenti; autosufficienza = 100 * interni / posti_di_lavoro
+-- dimensioni: area, settore, ateco_sezione, macro_contratto, sesso, classe_eta, area_cittadinanza
+-- parametri: livello = comune
+-- nota: Aree di livello {livello}: comune, CPI o provincia, del domicilio del lavoratore indicato nella comunicazione e della sede di lavoro.
+-- definizione: interni = posizioni di lavoro a fine periodo con domicilio del lavoratore e sede di lavoro nella stessa area.
+-- definizione: in_entrata = posizioni con sede di lavoro nell'area e lavoratore domiciliato in un'altra area.
+-- definizione: in_uscita = posizioni di lavoratori domiciliati nell'area con sede di lavoro in un'altra area (tra quelle delle comunicazioni del lago).
+-- definizione: saldo_pendolare = in entrata − in uscita.
+-- definizione: occupati_residenti = posizioni di lavoratori domiciliati nell'area: interni + in uscita.
+-- definizione: posti_di_lavoro = posizioni con sede di lavoro nell'area: interni + in entrata + domicilio non indicato.
+-- definizione: domicilio_non_indicato = posizioni con sede di lavoro nell'area e domicilio non indicato o all'estero.
+-- definizione: autocontenimento = quota % degli occupati residenti che lavorano nell'area (interni ÷ occupati residenti).
+-- definizione: autosufficienza = quota % dei posti di lavoro dell'area occupati da residenti (interni ÷ posti di lavoro).
+--
+-- Commuting between the worker's domicile (comune_domicilio, as the communication gives it) and
+-- the workplace (comune_lavoro), over the positions in force at the end of each period (as
+-- posizioni: started by its last day, not ended by it), in the spirit of ISTAT's commuting
+-- matrix and of the LEHD OnTheMap inflow/outflow. The area of each side is its comune, CPI or
+-- province (parameter livello; the territory of a domicile comes from the same tables as the
+-- workplace's, macro oml_comuni_territorio). Breakdown `area` is the area the measure is about;
+-- the other breakdowns describe the position (its sector, contract, worker). A position
+-- counts at its workplace area (interni, in_entrata, or domicilio_non_indicato) and, when the
+-- two areas differ, at its domicile area (in_uscita). The lake holds the communications loaded
+-- into it, filtered by the territory (--province: of the workplace, or of the domicile with
+-- --geografia residenza): in_uscita counts only the workplaces among them, so for a province's
+-- own lake the outflow to other provinces is not observed.
+WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
+livello AS (
+    SELECT CASE WHEN v IN ('comune', 'cpi', 'provincia') THEN v
+        ELSE error('pendolarismo: livello must be comune, cpi or provincia, not ' || v) END AS livello
+    FROM (SELECT coalesce(getvariable('oml_livello')::VARCHAR, 'comune') AS v)
+),
+territori AS (SELECT * FROM oml_comuni_territorio()),
+posizioni AS (
+    SELECT p.periodo, r.*,
+        CASE l.livello WHEN 'provincia' THEN tl.provincia WHEN 'cpi' THEN tl.cpi ELSE r.comune_lavoro END AS area_lavoro,
+        CASE l.livello WHEN 'provincia' THEN td.provincia WHEN 'cpi' THEN td.cpi ELSE r.comune_domicilio END AS area_domicilio
+    FROM periodi p
+    JOIN rapporti_dim r ON r.data_inizio <= p.fine AND r.fine_o_aperto > p.fine
+    CROSS JOIN livello l
+    LEFT JOIN territori tl ON tl.comune = r.comune_lavoro
+    LEFT JOIN territori td ON td.comune = r.comune_domicilio
+),
+-- Each position at its workplace area, and once more at its domicile area when they differ.
+lati AS (
+    SELECT coalesce(area_lavoro, 'NON_INDICATO') AS area,
+        CASE WHEN area_domicilio IS NULL THEN 'domicilio_non_indicato'
+             WHEN area_domicilio = area_lavoro THEN 'interni' ELSE 'in_entrata' END AS tipo, *
+    FROM posizioni
+    UNION ALL
+    SELECT area_domicilio, 'in_uscita', * FROM posizioni
+    WHERE area_domicilio IS NOT NULL AND area_domicilio IS DISTINCT FROM area_lavoro
+),
+per_tipo AS (
+    SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM lati GROUP BY ALL
+),
+-- The sums of kinds, with the contributors of all the positions behind them.
+somme AS (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), s.tipo,
+        sum(CASE WHEN s.tipo = 'saldo_pendolare' AND lati.tipo = 'in_uscita' THEN -1 ELSE 1 END) AS n,
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM lati
+    JOIN (VALUES ('saldo_pendolare', ['in_entrata', 'in_uscita']),
+                 ('occupati_residenti', ['interni', 'in_uscita']),
+                 ('posti_di_lavoro', ['interni', 'in_entrata', 'domicilio_non_indicato'])) s(tipo, membri)
+        ON list_contains(s.membri, lati.tipo)
+    GROUP BY ALL
+)
+SELECT * EXCLUDE (tipo, n, l, d), tipo AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori,
+    (SELECT livello FROM livello) AS livello
+FROM (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM somme)
+UNION ALL BY NAME
+-- The ratios, from the counts above (withheld with them: `rapporti:` header).
+SELECT * EXCLUDE (n_int, n_res, n_posti, l, d), l AS n_lavoratori, d AS n_datori,
+    (SELECT livello FROM livello) AS livello
+FROM (
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
+        count(*) FILTER (WHERE tipo = 'interni') AS n_int,
+        count(*) FILTER (WHERE tipo IN ('interni', 'in_uscita')) AS n_res,
+        count(*) FILTER (WHERE tipo IN ('interni', 'in_entrata', 'domicilio_non_indicato')) AS n_posti,
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+    FROM lati GROUP BY ALL
+) r,
+LATERAL (VALUES ('autocontenimento', CASE WHEN n_res > 0 THEN oml_arrotonda(100.0 * n_int / n_res, 1) END),
+                ('autosufficienza', CASE WHEN n_posti > 0 THEN oml_arrotonda(100.0 * n_int / n_posti, 1) END)) v(misura, valore)
+ORDER BY ALL;
