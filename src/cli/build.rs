@@ -13,7 +13,9 @@ trasformazioni split it into contract / working-time segments (dataset segmenti)
 relationship that reaches its (prorogated) expected end on or before the horizon without any cessazione is closed on \
 that day with cessazione_imputata = true. Relationships whose avviamento predates the lake are kept, flagged \
 censura_sinistra, and every communication that cannot be applied is listed in rapporti_anomalie with its reason: \
-communications read = applied + not applied, or nothing is committed.\n\nDate conventions: docs/convenzioni.md.";
+communications read = applied + not applied, or nothing is committed. The workers' careers (dataset carriere) \
+cut each worker's time, from the first relationship to the horizon, into periods of employment (with the number of \
+concurrent relationships and the dominant one) and non-employment.\n\nDate conventions: docs/convenzioni.md.";
 
 #[derive(Args, Default)]
 pub struct BuildArgs {

@@ -1,15 +1,19 @@
-//! `oml build`: employment relationships (`rapporti`), their contract segments (`segmenti`)
-//! and the anomalies met on the way (`rapporti_anomalie`), rebuilt from `co_eventi`.
+//! `oml build`: employment relationships (`rapporti`), their contract segments (`segmenti`),
+//! the anomalies met on the way (`rapporti_anomalie`), rebuilt from `co_eventi`, and the
+//! workers' careers (`carriere`) cut from the relationships.
 //!
-//! Three steps, each measured: read the columns the reconstruction needs (pass 1, parallel
+//! Four steps, each measured: read the columns the reconstruction needs (pass 1, parallel
 //! by row group), sort by relationship key and apply the communications (`rapporti.rs`),
-//! write the datasets (pass 2 fetches each relationship's attributes from its avviamento).
+//! write the datasets (pass 2 fetches each relationship's attributes from its avviamento),
+//! sweep each worker's relationships into periods of employment and non-employment
+//! (`carriere.rs`, from the relationships in memory).
 //! The datasets are rebuilt from scratch every time, in a new lake generation committed
 //! atomically like an ingest; an ingest drops them, since they no longer match `co_eventi`.
 //!
 //! Reconciliation: every communication of `co_eventi` is either applied to a relationship
 //! or recorded in `rapporti_anomalie` as not applied; the build fails if the counts differ.
 
+pub mod carriere;
 pub mod events;
 pub mod output;
 pub mod rapporti;
@@ -45,6 +49,8 @@ pub struct BuildReport {
     pub secondi_lettura: f64,
     pub secondi_ricostruzione: f64,
     pub secondi_scrittura: f64,
+    /// The careers step alone: sweep and write `carriere`.
+    pub secondi_carriere: f64,
     pub secondi_mart: f64,
     /// The datasets the caller's extra step added (the marts of `analytics::marts`).
     pub mart: Vec<&'static str>,
@@ -141,8 +147,13 @@ pub fn build_with(
         }
     }
     done.store(0, std::sync::atomic::Ordering::Relaxed);
-    let written = output::write_datasets(&staging, &groups, &built, &codes, &|n| tick("scrittura", n))?;
+    let mut written = output::write_datasets(&staging, &groups, &built, &codes, &|n| tick("scrittura", n))?;
     let t_write = t2.elapsed().as_secs_f64();
+    let t4 = Instant::now();
+    progress("carriere", 0, 0);
+    let (career_files, n_carriere) = carriere::write_careers(&staging, &built, &codes, &params)?;
+    written.push((carriere::CARRIERE, career_files));
+    let t_careers = t4.elapsed().as_secs_f64();
 
     let mut per_motivo: BTreeMap<String, u64> = BTreeMap::new();
     for a in &built.anomalie {
@@ -162,6 +173,7 @@ pub fn build_with(
         eventi_non_applicati: built.scartati,
         rapporti: built.rapporti.len() as u64,
         segmenti: built.segmenti.len() as u64,
+        carriere: n_carriere,
         censura_sinistra: built.rapporti.iter().filter(|r| r.censura_sinistra).count() as u64,
         cessazioni_imputate: built.rapporti.iter().filter(|r| r.cessazione_imputata).count() as u64,
         aperti: built
@@ -183,7 +195,10 @@ pub fn build_with(
         files.sort_by(|a, b| a.path.cmp(&b.path));
         m.datasets.insert(name.to_string(), files);
     }
-    if m.rows(output::RAPPORTI) != record.rapporti || m.rows(output::SEGMENTI) != record.segmenti {
+    if m.rows(output::RAPPORTI) != record.rapporti
+        || m.rows(output::SEGMENTI) != record.segmenti
+        || m.rows(carriere::CARRIERE) != record.carriere
+    {
         bail!("internal error: the rows written differ from the relationships built; nothing was committed");
     }
     m.build = Some(record.clone());
@@ -208,6 +223,7 @@ pub fn build_with(
         secondi_lettura: t_read,
         secondi_ricostruzione: t_rebuild,
         secondi_scrittura: t_write,
+        secondi_carriere: t_careers,
         secondi_mart: t_marts,
         mart,
     })

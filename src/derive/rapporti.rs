@@ -133,6 +133,10 @@ pub struct Rapporto {
     /// the key: with `data_inizio`, what `id` is numbered by.
     pub chiave: u64,
     pub n_nella_chiave: u16,
+    /// Worker and employer pseudonyms (32 hex digits as numbers): the careers (`carriere.rs`)
+    /// group the relationships by worker without reading the lake again.
+    pub worker: u128,
+    pub employer: u128,
     /// 0-based `id_rapporto`: rank by (data_inizio, chiave, n_nella_chiave), so the same
     /// communications give the same ids whatever the order of the rows in `co_eventi`.
     pub id: u32,
@@ -306,6 +310,8 @@ fn start(ev: &Ev, avviamento: bool) -> Open {
         segments: 0..0,
         chiave: group_hash(ev),
         n_nella_chiave: 0,
+        worker: ev.worker,
+        employer: ev.employer,
         id: 0,
     };
     let seg = Segmento {

@@ -15,6 +15,14 @@ fn d(s: &str) -> i32 {
 const TD: u16 = 1;
 const TI: u16 = 2;
 
+/// Horizon 2024-12-31 (the end of a quarter and of a year), coverage from 2019-01-01.
+fn params() -> Params {
+    Params {
+        orizzonte: d("2024-12-31"),
+        inizio_copertura: d("2019-01-01"),
+    }
+}
+
 struct Case {
     events: Vec<Ev>,
     next_row: u32,
@@ -57,11 +65,7 @@ impl Case {
         self
     }
     fn run(&mut self) -> Built {
-        let p = Params {
-            orizzonte: d("2024-12-31"),
-            inizio_copertura: d("2019-01-01"),
-        };
-        let b = rebuild(self.events.clone(), &p);
+        let b = rebuild(self.events.clone(), &params());
         assert_eq!(b.applicati + b.scartati, self.events.len() as u64, "reconciliation");
         b
     }
@@ -328,4 +332,256 @@ fn permute_moves_every_communication_to_its_sorted_place() {
     super::rapporti::permute_for_tests(&mut events, &mut keys);
     let rows: Vec<u32> = events.iter().map(|e| e.row).collect();
     assert_eq!(rows, order.to_vec());
+}
+
+/// Careers: each expected period derived by hand from docs/convenzioni.md § 1 ("Le carriere").
+mod carriere {
+    use super::{d, params, Case, Kind, NO_DATE, TI};
+    use crate::derive::carriere::{careers, spells, Ranker, NONE};
+    use crate::derive::rapporti::Built;
+
+    /// (first day, last day, concurrent relationships, row of the dominant's avviamento,
+    /// right-censored, left-censored), per worker in order.
+    type Row = (String, String, u32, Option<u32>, bool, bool);
+
+    fn text(day: i32) -> String {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+        (epoch + chrono::Duration::days(day as i64)).to_string()
+    }
+
+    /// The careers of a case. Test codes: macro 2 (TI) is open-ended; orario 1 is full time.
+    fn periods(b: &Built) -> Vec<(u128, Row)> {
+        let p = params();
+        let rank = Ranker::with_tables(b, vec![false, false, true], vec![false, true]);
+        let all = careers(&spells(b, &p), &p, &rank);
+        let mut last: Option<(u128, u32, i32)> = None;
+        for q in &all {
+            // Numbered 1.. per worker, contiguous, durations inclusive and positive.
+            match last {
+                Some((w, n, fine)) if w == q.worker => {
+                    assert_eq!(q.n_periodo, n + 1);
+                    assert_eq!(q.data_inizio, fine + 1, "no gap, no overlap");
+                }
+                _ => assert_eq!(q.n_periodo, 1),
+            }
+            assert!(q.data_fine >= q.data_inizio);
+            assert_eq!(q.prevalente == NONE, q.n_rapporti == 0);
+            last = Some((q.worker, q.n_periodo, q.data_fine));
+        }
+        all.iter()
+            .map(|q| {
+                let row = (q.prevalente != NONE).then(|| b.rapporti[q.prevalente as usize].first_row);
+                (
+                    q.worker,
+                    (
+                        text(q.data_inizio),
+                        text(q.data_fine),
+                        q.n_rapporti,
+                        row,
+                        q.censura_destra,
+                        q.censura_sinistra,
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    fn row(a: &str, b: &str, n: u32, dominant: Option<u32>, right: bool, left: bool) -> Row {
+        (a.into(), b.into(), n, dominant, right, left)
+    }
+
+    fn of(all: &[(u128, Row)], worker: u128) -> Vec<Row> {
+        all.iter()
+            .filter(|(w, _)| *w == worker)
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+
+    #[test]
+    fn one_job_then_non_employment_to_the_horizon() {
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2024-01-10", "2024-01-09", |e| {
+                e.data_fine = d("2024-03-31")
+            })
+            .run();
+        assert_eq!(
+            of(&periods(&b), 1),
+            vec![
+                row("2024-01-10", "2024-03-31", 1, Some(0), false, false),
+                row("2024-04-01", "2024-12-31", 0, None, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_one_day_gap_is_a_one_day_non_employment_period() {
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-01-31")
+            })
+            .ev(Kind::Ass, 1, "2024-02-02", "2024-02-01", |e| {
+                e.data_fine = d("2024-02-29")
+            })
+            .run();
+        assert_eq!(
+            of(&periods(&b), 1),
+            vec![
+                row("2024-01-01", "2024-01-31", 1, Some(0), false, false),
+                row("2024-02-01", "2024-02-01", 0, None, false, false),
+                row("2024-02-02", "2024-02-29", 1, Some(1), false, false),
+                row("2024-03-01", "2024-12-31", 0, None, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn adjacent_jobs_across_the_end_of_a_quarter_leave_no_gap() {
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-03-31")
+            })
+            .ev(Kind::Ass, 1, "2024-04-01", "2024-03-30", |e| {
+                e.data_fine = d("2024-06-30")
+            })
+            .run();
+        assert_eq!(
+            of(&periods(&b), 1),
+            vec![
+                row("2024-01-01", "2024-03-31", 1, Some(0), false, false),
+                row("2024-04-01", "2024-06-30", 1, Some(1), false, false),
+                row("2024-07-01", "2024-12-31", 0, None, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_job_ending_on_its_first_day_lasts_one_day() {
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2024-05-06", "2024-05-06", |_| {})
+            .ev(Kind::Ces, 1, "2024-05-06", "2024-05-07", |e| {
+                e.data_cessazione = d("2024-05-06")
+            })
+            .run();
+        assert_eq!(
+            of(&periods(&b), 1),
+            vec![
+                row("2024-05-06", "2024-05-06", 1, Some(0), false, false),
+                row("2024-05-07", "2024-12-31", 0, None, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_jobs_cut_periods_and_the_open_ended_one_dominates() {
+        // A: fixed-term, full time, 01-01 to 06-30. B: open-ended, part time, from 03-01, open.
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-06-30")
+            })
+            .ev(Kind::Ass, 1, "2024-03-01", "2024-03-01", |e| {
+                e.tipologia = TI;
+                e.macro_contratto = TI as u8;
+                e.orario = 2;
+            })
+            .run();
+        assert_eq!(
+            of(&periods(&b), 1),
+            vec![
+                row("2024-01-01", "2024-02-29", 1, Some(0), false, false),
+                row("2024-03-01", "2024-06-30", 2, Some(1), false, false),
+                row("2024-07-01", "2024-12-31", 1, Some(1), true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn among_fixed_term_jobs_full_time_then_the_longest_planned_dominates() {
+        // Worker 1: part time planned to 12-31 vs full time planned to 02-29 → full time.
+        // Worker 2: both full time, planned to 02-29 and to 06-30 → the longer.
+        // Worker 3: same start and plan, different employers → the smaller id (first row).
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-12-31");
+                e.orario = 2;
+            })
+            .ev(Kind::Ass, 1, "2024-02-01", "2024-02-01", |e| {
+                e.data_fine = d("2024-02-29")
+            })
+            .ev(Kind::Ass, 2, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-02-29")
+            })
+            .ev(Kind::Ass, 2, "2024-02-01", "2024-02-01", |e| {
+                e.data_fine = d("2024-06-30")
+            })
+            .ev(Kind::Ass, 3, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-01-31");
+                e.employer = 8;
+            })
+            .ev(Kind::Ass, 3, "2024-01-01", "2024-01-01", |e| {
+                e.data_fine = d("2024-01-31")
+            })
+            .run();
+        let all = periods(&b);
+        assert_eq!(
+            of(&all, 1)[1],
+            row("2024-02-01", "2024-02-29", 2, Some(1), false, false)
+        );
+        assert_eq!(
+            of(&all, 2)[1],
+            row("2024-02-01", "2024-02-29", 2, Some(3), false, false)
+        );
+        let third = of(&all, 3);
+        assert_eq!(third[0].2, 2);
+        let ids: Vec<u32> = b.rapporti[4..6].iter().map(|r| r.id).collect();
+        let smaller = if ids[0] < ids[1] { 4 } else { 5 };
+        assert_eq!(third[0].3, Some(smaller));
+    }
+
+    #[test]
+    fn a_job_open_at_the_horizon_is_right_censored_with_no_final_gap() {
+        let b = Case::new()
+            .ev(Kind::Ass, 1, "2023-07-01", "2023-07-01", |e| {
+                e.tipologia = TI;
+                e.macro_contratto = TI as u8;
+            })
+            .ev(Kind::Ass, 2, "2024-10-01", "2024-10-01", |e| {
+                e.data_fine = d("2024-12-31")
+            })
+            .run();
+        let all = periods(&b);
+        assert_eq!(
+            of(&all, 1),
+            vec![row("2023-07-01", "2024-12-31", 1, Some(0), true, false)]
+        );
+        assert_eq!(b.rapporti[0].data_fine_effettiva, NO_DATE);
+        // Ending on the horizon day (imputed): right-censored too, nothing after it.
+        assert_eq!(
+            of(&all, 2),
+            vec![row("2024-10-01", "2024-12-31", 1, Some(1), true, false)]
+        );
+    }
+
+    #[test]
+    fn a_left_censored_job_starts_the_career_at_the_coverage_start() {
+        // No avviamento: started 2018-05-01, before the coverage (2019-01-01); ended 2019-03-31.
+        // Worker 2's job ended before the coverage: no career at all.
+        let b = Case::new()
+            .ev(Kind::Ces, 1, "2018-05-01", "2019-04-01", |e| {
+                e.data_cessazione = d("2019-03-31")
+            })
+            .ev(Kind::Ass, 2, "2018-01-01", "2018-01-01", |e| {
+                e.data_fine = d("2018-06-30")
+            })
+            .run();
+        assert!(b.rapporti.iter().any(|r| r.censura_sinistra));
+        let all = periods(&b);
+        assert_eq!(
+            of(&all, 1),
+            vec![
+                row("2019-01-01", "2019-03-31", 1, Some(0), false, true),
+                row("2019-04-01", "2024-12-31", 0, None, true, false),
+            ]
+        );
+        assert!(of(&all, 2).is_empty());
+    }
 }

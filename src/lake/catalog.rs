@@ -1,6 +1,6 @@
 //! The catalogue of the lake's datasets, as data: their names, which stage writes them, and
-//! the schemas of those derived by `oml build` (relationships, segments, anomalies, the standard
-//! marts). The lake renders views and empty placeholders from it without knowing the stages
+//! the schemas of those derived by `oml build` (relationships, segments, anomalies, careers, the
+//! standard marts). The lake renders views and empty placeholders from it without knowing the stages
 //! above it (`derive` and `analytics` read their layouts from here); the schemas of the
 //! ingested datasets, with their builders, are in [`super::schema`].
 
@@ -31,10 +31,11 @@ pub const REGISTRI: [&str; 4] = [
 ];
 
 /// Datasets written by `oml build` (dropped by every ingest, which makes them stale).
-pub const DERIVED: [&str; 6] = [
+pub const DERIVED: [&str; 7] = [
     RAPPORTI,
     SEGMENTI,
     RAPPORTI_ANOMALIE,
+    CARRIERE,
     MARTS[0].dataset,
     MARTS[1].dataset,
     MARTS[2].dataset,
@@ -57,6 +58,7 @@ pub fn dataset_schema(name: &str) -> Option<SchemaRef> {
         RAPPORTI => Some(rapporti_schema()),
         SEGMENTI => Some(segmenti_schema()),
         RAPPORTI_ANOMALIE => Some(anomalie_schema()),
+        CARRIERE => Some(carriere_schema()),
         other => MARTS
             .iter()
             .find(|m| m.dataset == other)
@@ -117,6 +119,7 @@ pub fn published_table_schema<S: AsRef<str>>(by: &[S]) -> SchemaRef {
 pub const RAPPORTI: &str = "rapporti";
 pub const SEGMENTI: &str = "segmenti";
 pub const RAPPORTI_ANOMALIE: &str = "rapporti_anomalie";
+pub const CARRIERE: &str = "carriere";
 
 /// Attributes of a relationship copied from its first communication.
 pub const ATTRIBUTES: [&str; 21] = [
@@ -260,6 +263,28 @@ pub fn anomalie_schema() -> SchemaRef {
             Field::new("motivo", DataType::Utf8, false),
             Field::new("applicata", DataType::Boolean, false),
             Field::new("descrizione", DataType::Utf8, false),
+        ]))
+    })
+    .clone()
+}
+
+/// Schema of `carriere`: one row per period of a worker's career (`derive::carriere`).
+pub fn carriere_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            Field::new("id_lavoratore", DataType::Utf8, false),
+            Field::new("n_periodo", DataType::Int32, false),
+            Field::new("data_inizio", DataType::Date32, false),
+            Field::new("data_fine", DataType::Date32, false),
+            Field::new("durata", DataType::Int32, false),
+            Field::new("stato", DataType::Utf8, false),
+            Field::new("n_rapporti", DataType::Int32, false),
+            Field::new("id_rapporto_prevalente", DataType::Int64, true),
+            text("macro_contratto_prevalente"),
+            text("id_datore_prevalente"),
+            Field::new("censura_destra", DataType::Boolean, false),
+            Field::new("censura_sinistra", DataType::Boolean, false),
         ]))
     })
     .clone()

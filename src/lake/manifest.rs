@@ -31,8 +31,8 @@ pub struct Manifest {
 
 /// The layout of `rapporti` and `segmenti` the views read; raised when a column is added
 /// (2: the segments carry `datore_pa`, `comune_domicilio` and the relationship's first contract,
-/// for the perimeter and the residence geography).
-pub const BUILD_FORMAT: u32 = 2;
+/// for the perimeter and the residence geography; 3: the careers, `carriere`).
+pub const BUILD_FORMAT: u32 = 3;
 
 /// What `oml build` made of `co_eventi`: `eventi = eventi_applicati + eventi_non_applicati`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -53,6 +53,9 @@ pub struct BuildRecord {
     pub eventi_non_applicati: u64,
     pub rapporti: u64,
     pub segmenti: u64,
+    /// Periods of the workers' careers (`carriere`).
+    #[serde(default)]
+    pub carriere: u64,
     pub censura_sinistra: u64,
     pub cessazioni_imputate: u64,
     pub aperti: u64,

@@ -2,6 +2,7 @@
 //! accounting identities in every cell, hand-derived values for every indicator, and
 //! disclosure control on published tables.
 
+mod carriere;
 mod pendolarismo;
 mod perimetro;
 mod riferimento;

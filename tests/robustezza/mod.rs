@@ -568,6 +568,7 @@ fn the_same_records_in_any_split_into_runs_give_the_same_lake() {
         "rapporti",
         "segmenti",
         "rapporti_anomalie",
+        "carriere",
     ] {
         let ((cols, a), (_, b)) = (holdings(&one, ds), holdings(&split, ds));
         assert!(!a.is_empty(), "{ds} is empty");

@@ -1136,6 +1136,7 @@ fn run_everything(dir: &Path, input: &Path) -> Vec<(String, String)> {
         "rapporti",
         "segmenti",
         "rapporti_anomalie",
+        "carriere",
         "qualita_per_motivo",
         "mart_flussi",
         "mart_posizioni",
