@@ -212,11 +212,10 @@ pub fn catalog() -> Vec<Indicator> {
 }
 
 impl Indicator {
-    /// Whether the indicator reads the communications (a `*_dim` view), hence takes a perimeter.
+    /// Whether the indicator reads the communications (its `fonte:` is a `*_dim` view), hence
+    /// takes a perimeter.
     pub fn reads_co(&self) -> bool {
-        ["rapporti_dim", "segmenti_dim", "co_eventi_dim"]
-            .iter()
-            .any(|v| self.sql.contains(v))
+        ["rapporti_dim", "segmenti_dim", "co_eventi_dim"].contains(&self.source.as_str())
     }
 
     /// The Italian definition of a measure, when the file gives one.

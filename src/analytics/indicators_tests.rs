@@ -199,3 +199,28 @@ fn ratios_are_read_from_the_headers_and_withheld_beside_a_withheld_member() {
     assert_eq!(status[7], Status::SuppressedSecondary);
     assert_eq!(status[8], Status::Ok);
 }
+
+#[test]
+fn the_perimeter_reaches_the_indicators_whose_source_is_a_dim_view_and_only_them() {
+    let takes: Vec<&str> = catalog().into_iter().filter(|i| i.reads_co()).map(|i| i.name).collect();
+    for name in [
+        "flussi",
+        "posizioni",
+        "saldo_annualizzato",
+        "pendolarismo",
+        "proroghe",
+        "transizioni",
+    ] {
+        assert!(takes.contains(&name), "{name}");
+    }
+    for name in ["did", "cig_ore", "cig_lavoratori", "mobilita_liste"] {
+        assert!(!takes.contains(&name), "{name}");
+    }
+    // A file that reads a *_dim view declares it as its source.
+    for i in catalog() {
+        let reads = ["rapporti_dim", "segmenti_dim", "co_eventi_dim", "segmenti_eventi"]
+            .iter()
+            .any(|v| i.sql.contains(v));
+        assert_eq!(reads, i.reads_co(), "{}: fonte {}", i.name, i.source);
+    }
+}
