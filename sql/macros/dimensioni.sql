@@ -55,14 +55,18 @@ CREATE OR REPLACE MACRO oml_cpi_territorio() AS TABLE
 -- Geography (SET VARIABLE oml_geografia = 'residenza'; default 'lavoro'): which comune a record's
 -- comune, cpi, provincia and regione are, the workplace's or the worker's domicile's. The
 -- territory filter follows it. DuckDB folds the variable before planning, so the default pays
--- no join.
+-- no join (oml_dimensioni).
 CREATE OR REPLACE MACRO oml_residenza() AS coalesce(getvariable('oml_geografia')::VARCHAR = 'residenza', false);
 
 -- Province (sigla), region (ISTAT code) and CPI of every comune a record may carry, by ISTAT code
 -- (current and suppressed comuni; the CPI as at ingest: reference/oml/cpi_comuni.csv, else
 -- PRV-<sigla>): the territory of the domicile under the residence geography.
+-- The rows come as one text ('comune,provincia,regione,cpi;…'), not a VALUES list: a macro is
+-- bound wherever a view expands it, and binding 8,000 VALUES rows at every expansion cost seconds
+-- per indicator; one literal costs nothing until the residence geography reads it.
 CREATE OR REPLACE MACRO oml_comuni_territorio() AS TABLE
-    SELECT * FROM (VALUES {{comuni_territorio}}) t(comune, provincia, regione, cpi);
+    SELECT r[1] AS comune, nullif(r[2], '') AS provincia, nullif(r[3], '') AS regione, r[4] AS cpi
+    FROM (SELECT string_split(unnest(string_split('{{comuni_territorio}}', ';')), ',') AS r);
 
 -- Perimeter (SET VARIABLE oml_esclusi = [...]::VARCHAR[]; default: nothing excluded): whether a
 -- relationship is counted. 'pubblici' / 'privati': employers that are / are not a public
@@ -109,13 +113,17 @@ SELECT * EXCLUDE (comune_geografia) REPLACE (
     oml_settore(ateco_sezione) AS settore,
     oml_orario(tipo_orario) AS orario
 FROM (
-    SELECT r.* REPLACE (
-            CASE WHEN oml_residenza() THEN d.cpi ELSE r.cpi END AS cpi,
-            CASE WHEN oml_residenza() THEN d.provincia ELSE r.provincia END AS provincia,
-            CASE WHEN oml_residenza() THEN d.regione ELSE r.regione END AS regione),
-        CASE WHEN oml_residenza() THEN r.comune_domicilio ELSE r.comune_lavoro END AS comune_geografia
+    -- Two branches, one pruned by the folded variable: the workplace geography reads the relation
+    -- as it is (its filters reach the Parquet scan), the residence one joins the domicile's territory.
+    SELECT r.*, r.comune_lavoro AS comune_geografia
     FROM query_table(relazione) r
-    LEFT JOIN oml_comuni_territorio() d ON oml_residenza() AND d.comune = r.comune_domicilio
+    WHERE NOT oml_residenza()
+    UNION ALL BY NAME
+    SELECT r.* REPLACE (d.cpi AS cpi, d.provincia AS provincia, d.regione AS regione),
+        r.comune_domicilio AS comune_geografia
+    FROM query_table(relazione) r
+    LEFT JOIN oml_comuni_territorio() d ON d.comune = r.comune_domicilio
+    WHERE oml_residenza()
 )
 WHERE oml_nel_territorio(provincia, regione);
 

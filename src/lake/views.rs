@@ -75,14 +75,6 @@ fn quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-fn text_or_null(s: &str) -> String {
-    if s.is_empty() {
-        "NULL".to_string()
-    } else {
-        quoted(s)
-    }
-}
-
 /// The citizenship area of `codice` (3-digit Ministry code) at `data`, as a SQL expression over
 /// the macro's parameters: the ANPAL list's area of each code, with the dated EU memberships of
 /// `reference/oml/cittadinanze_ue.csv` (the rule of `Cittadinanza::area_at`, which the CO apply
@@ -166,9 +158,10 @@ fn cpi_territorio_sql() -> String {
     rows.join(", ")
 }
 
-/// The rows `(comune, provincia, regione, cpi)` of every comune a record's domicile may carry
+/// The rows `comune,provincia,regione,cpi` of every comune a record's domicile may carry
 /// (current and suppressed, by ISTAT code as the CO store it), with the territory the ingest
-/// gives a workplace in that comune, as a SQL VALUES list.
+/// gives a workplace in that comune, joined by `;` into one SQL text literal (an empty field is
+/// unknown); codes only, so no quote or separator inside a field.
 fn comuni_territorio_sql() -> String {
     use crate::reference::Reference;
     let r = Reference::get();
@@ -180,15 +173,16 @@ fn comuni_territorio_sql() -> String {
         .filter_map(|c| r.comune_by_istat(&c.istat))
         .map(|c| {
             format!(
-                "({}, {}, {}, {})",
-                quoted(&c.istat),
-                text_or_null(&c.sigla),
-                text_or_null(&c.regione_istat),
-                quoted(&r.cpi_code_or_province(c))
+                "{},{},{},{}",
+                c.istat,
+                c.sigla,
+                c.regione_istat,
+                r.cpi_code_or_province(c)
             )
         })
+        .filter(|row| !row.contains(['\'', ';']) && row.matches(',').count() == 3)
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(";")
 }
 
 /// The views with paths relative to the lake (stored as `<lake>/views.sql`).
