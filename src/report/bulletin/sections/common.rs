@@ -151,6 +151,8 @@ pub(super) struct Ctx<'a> {
     pub f: &'a Figures,
     pub cur: String,
     pub prev: String,
+    /// The monthly series this bulletin publishes (`dati/serie_mensili.csv`, the revisions).
+    pub series: crate::report::bulletin::vintage::PublishedSeries,
 }
 
 impl Ctx<'_> {

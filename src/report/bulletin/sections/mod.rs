@@ -65,6 +65,7 @@ pub fn assemble(spec: &BulletinSpec, period: &BulletinPeriod, f: &Figures, ids: 
         f,
         cur: period.label.clone(),
         prev: period.prev_label.clone(),
+        series: super::vintage::PublishedSeries::of(f, period.al, super::vintage::scope(spec)),
     };
     let mut sections = Vec::new();
     for id in ids {
@@ -94,6 +95,6 @@ pub fn assemble(spec: &BulletinSpec, period: &BulletinPeriod, f: &Figures, ids: 
         ),
         generated: chrono::Local::now().format("%d/%m/%Y %H:%M").to_string(),
         sections,
-        series: super::vintage::PublishedSeries::of(f, period.al, super::vintage::scope(spec)),
+        series: ctx.series,
     })
 }

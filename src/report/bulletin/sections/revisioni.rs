@@ -9,7 +9,7 @@
 //! withheld in either bulletin shows as "x" and is not differenced.
 
 use super::common::{num, say, text, variation, Ctx};
-use crate::report::bulletin::vintage::{scope, PublishedSeries};
+use crate::report::bulletin::vintage::PublishedSeries;
 use crate::report::bulletin::{Block, Figure, TableBlock, Value};
 use crate::report::format::{fmt_int, fmt_pct_change, fmt_signed_int, month_label, month_label_long};
 use chrono::{Datelike, NaiveDate};
@@ -46,9 +46,9 @@ fn revisions<'a>(before: &'a PublishedSeries, after: &'a PublishedSeries) -> Vec
 }
 
 /// The previous bulletin's series and this bulletin's, when `--precedente` is given.
-fn vintages<'a>(c: &Ctx<'a>) -> Option<(&'a PublishedSeries, PublishedSeries)> {
+fn vintages<'a>(c: &'a Ctx<'a>) -> Option<(&'a PublishedSeries, &'a PublishedSeries)> {
     let before = c.f.previous.as_ref()?;
-    Some((before, PublishedSeries::of(c.f, c.period.al, scope(c.spec))))
+    Some((before, &c.series))
 }
 
 /// "dati estratti il 05/03/2024".
@@ -75,7 +75,7 @@ fn names(misura: &str) -> (String, String, &'static str) {
 /// The sentence of the sintesi, when there is a previous bulletin.
 pub(super) fn sentence(c: &Ctx) -> Option<String> {
     let (before, after) = vintages(c)?;
-    let revs = revisions(before, &after);
+    let revs = revisions(before, after);
     let lead = format!("Rispetto al bollettino precedente ({})", extracted(before.extraction));
     let compared: Vec<(&Revision, f64)> = revs.iter().filter_map(|r| Some((r, r.difference()?))).collect();
     let revised = compared.iter().filter(|(_, d)| *d != 0.0).count();
@@ -112,7 +112,7 @@ pub(super) fn blocks(c: &Ctx) -> Vec<Block> {
     let Some((before, after)) = vintages(c) else {
         return vec![];
     };
-    let rows = revisions(before, &after)
+    let rows = revisions(before, after)
         .iter()
         .map(|r| {
             let difference = r.difference().map(Figure::ok).unwrap_or_else(Figure::not_available);
