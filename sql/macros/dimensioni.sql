@@ -90,13 +90,13 @@ CREATE OR REPLACE MACRO oml_nel_perimetro(datore_pa, ateco_sezione, ateco_divisi
     AND NOT (oml_escluso('somministrazione') AND coalesce(macro_contratto = 'SOMMINISTRAZIONE', false))
     AND NOT (oml_escluso('giornalieri') AND coalesce(fine = inizio, false));
 
--- The rows of a relation (a view name: 'rapporti', 'segmenti', 'co_eventi') in the territory, with the breakdown columns they share: comune (of the workplace, or of the
+-- The rows of a relation (a view name: 'rapporti', 'segmenti', 'co_eventi'), in any territory, with the breakdown columns they share: comune (of the workplace, or of the
 -- domicile under the residence geography), settore (ISTAT macro-sector from the ATECO section),
 -- and the worker's, employer's and contract's columns, where a missing value reads
 -- 'NON_INDICATO' ('NON_NOTO' for the contract) so that every cell has a label. The other columns
 -- keep their place: SELECT * FROM oml_dimensioni('rapporti') has the columns of rapporti, then
 -- comune and settore.
-CREATE OR REPLACE MACRO oml_dimensioni(relazione) AS TABLE
+CREATE OR REPLACE MACRO oml_dimensioni_tutte(relazione) AS TABLE
 SELECT * EXCLUDE (comune_geografia) REPLACE (
         coalesce(sesso, 'NON_INDICATO') AS sesso,
         coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
@@ -124,8 +124,21 @@ FROM (
     FROM query_table(relazione) r
     LEFT JOIN oml_comuni_territorio() d ON d.comune = r.comune_domicilio
     WHERE oml_residenza()
-)
-WHERE oml_nel_territorio(provincia, regione);
+);
+
+-- The rows of oml_dimensioni_tutte in the territory (oml_nel_territorio).
+CREATE OR REPLACE MACRO oml_dimensioni(relazione) AS TABLE
+SELECT * FROM oml_dimensioni_tutte(relazione) WHERE oml_nel_territorio(provincia, regione);
+
+-- Size class of an employer from its relationships in force on a day (transizioni's
+-- posizioni_datore_*): the EU classes of enterprises by persons employed (1–9 micro, 10–49 small,
+-- 50–249 medium, 250+ large), here counted on the employees the lake's CO show [I].
+CREATE OR REPLACE MACRO oml_classe_dimensionale(posizioni) AS CASE
+    WHEN posizioni IS NULL THEN NULL
+    WHEN posizioni < 10 THEN '1-9'
+    WHEN posizioni < 50 THEN '10-49'
+    WHEN posizioni < 250 THEN '50-249'
+    ELSE '250+' END;
 
 -- The Ministry of Labour's group of a cessazione (reference/oml/cause_cessazione.csv, column
 -- gruppo_ministero [I]): one imputed at the expected end of a fixed-term contract is FINE_TERMINE;

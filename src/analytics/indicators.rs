@@ -39,7 +39,7 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 24] = [
+pub const DIMENSIONS: [(&str, &str); 27] = [
     (
         "comune",
         "comune della sede di lavoro, o del domicilio con --geografia residenza (codice ISTAT)",
@@ -86,6 +86,18 @@ pub const DIMENSIONS: [(&str, &str); 24] = [
         "macro-settore del rapporto cessato (solo transizioni; le altre colonne: rapporto di arrivo)",
     ),
     (
+        "dimensione_datore",
+        "classe di addetti del datore nel lago: 1-9, 10-49, 50-249, 250+ (solo j2j e matrice_transizioni)",
+    ),
+    (
+        "origine",
+        "classe di provenienza: settore, area, contratto o dimensione del rapporto cessato (parametro asse; solo matrice_transizioni)",
+    ),
+    (
+        "destinazione",
+        "classe di arrivo: la stessa dimensione per il rapporto successivo (parametro asse; solo matrice_transizioni)",
+    ),
+    (
         "tipo_intervento",
         "tipo di intervento di integrazione salariale: CIGO, CIGS, CIGD, FIS, fondi (solo indicatori cig_*)",
     ),
@@ -112,8 +124,11 @@ pub const DIMENSIONS: [(&str, &str); 24] = [
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 7] = [
+const DECLARED_ONLY: [&str; 10] = [
     "area",
+    "dimensione_datore",
+    "origine",
+    "destinazione",
     "tipo_intervento",
     "territorio",
     "punto_servizio",
@@ -215,7 +230,7 @@ impl Indicator {
     /// Whether the indicator reads the communications (its `fonte:` is a `*_dim` view), hence
     /// takes a perimeter.
     pub fn reads_co(&self) -> bool {
-        ["rapporti_dim", "segmenti_dim", "co_eventi_dim"].contains(&self.source.as_str())
+        ["rapporti_dim", "segmenti_dim", "co_eventi_dim", "transizioni_dim"].contains(&self.source.as_str())
     }
 
     /// The Italian definition of a measure, when the file gives one.

@@ -432,9 +432,12 @@ const DISK_SYNTH_PER_ROW: u64 = 420;
 const DISK_LAKE_PER_ROW: u64 = 100;
 const DISK_RUN_PER_ROW: u64 = 600;
 
+type BuildSplit = (f64, f64, f64, Option<f64>, Option<f64>); // read, rebuild, write, careers, transitions
+
 /// The timings `oml build` prints: "Tempi: lettura X s, ricostruzione Y s, scrittura Z s,
-/// carriere W s" (the careers step is absent from the output of older builds).
-fn parse_build_split(stdout: &str) -> Option<(f64, f64, f64, Option<f64>)> {
+/// carriere W s, transizioni V s" (the careers and transitions steps are absent from the output
+/// of older builds).
+fn parse_build_split(stdout: &str) -> Option<BuildSplit> {
     let line = stdout.lines().find(|l| l.starts_with("Tempi:"))?;
     let num = |label: &str| -> Option<f64> {
         let rest = &line[line.find(label)? + label.len()..];
@@ -445,6 +448,7 @@ fn parse_build_split(stdout: &str) -> Option<(f64, f64, f64, Option<f64>)> {
         num("ricostruzione")?,
         num("scrittura")?,
         num("carriere"),
+        num("transizioni"),
     ))
 }
 
@@ -677,21 +681,26 @@ pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
         dd_rss as f64 * 1024.0 / eventi.max(1) as f64
     );
     match split {
-        Some((r, b, w, c)) => {
+        Some((r, b, w, c, t)) => {
             println!(
-                "OML split: read {r:.1} s, rebuild {b:.1} s, write {w:.1} s, careers {:.1} s (in-process {:.2} s, \
-                 {:.0} communications/s; the rest is start-up and commit)",
+                "OML split: read {r:.1} s, rebuild {b:.1} s, write {w:.1} s, careers {:.1} s, transitions {:.1} s \
+                 (in-process {:.2} s, {:.0} communications/s; the rest is start-up and commit)",
                 c.unwrap_or(f64::NAN),
+                t.unwrap_or(f64::NAN),
                 record.secondi,
                 record.eventi as f64 / record.secondi.max(1e-9)
             );
-            if let Some(c) = c {
+            let steps = [
+                ("careers", "carriere", c, record.carriere),
+                ("transitions", "transizioni", t, record.transizioni),
+            ];
+            for (step, dataset, secs, rows) in steps {
+                let Some(x) = secs else { continue };
+                let rate = |n: u64| n as f64 / x.max(1e-9);
                 println!(
-                    "OML careers step (sweep and write carriere): {:.0} communications/s, {:.0} relationships/s, \
-                     {} periods",
-                    record.eventi as f64 / c.max(1e-9),
-                    record.rapporti as f64 / c.max(1e-9),
-                    record.carriere
+                    "OML {step} step (write {dataset}): {:.0} communications/s, {:.0} relationships/s, {rows} rows",
+                    rate(record.eventi),
+                    rate(record.rapporti)
                 );
             }
         }
@@ -773,10 +782,10 @@ mod tests {
     fn reads_the_build_timings() {
         let out = "Rapporti ricostruiti: 1.495.238\nTempi: lettura 1.8 s, ricostruzione 1.7 s, scrittura 8.2 s \
                    (168.915 comunicazioni/s nel complesso)\n";
-        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2, None)));
+        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2, None, None)));
         let out =
-            "Carriere dei lavoratori: 9\nTempi: lettura 1.8 s, ricostruzione 1.7 s, scrittura 8.2 s, carriere 0.4 s";
-        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2, Some(0.4))));
+            "Carriere dei lavoratori: 9\nTempi: lettura 1.8 s, ricostruzione 1.7 s, scrittura 8.2 s, carriere 0.4 s, transizioni 0.3 s";
+        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2, Some(0.4), Some(0.3))));
         assert_eq!(parse_build_split("nothing"), None);
     }
 

@@ -15,7 +15,10 @@ that day with cessazione_imputata = true. Relationships whose avviamento predate
 censura_sinistra, and every communication that cannot be applied is listed in rapporti_anomalie with its reason: \
 communications read = applied + not applied, or nothing is committed. The workers' careers (dataset carriere) \
 cut each worker's time, from the first relationship to the horizon, into periods of employment (with the number of \
-concurrent relationships and the dominant one) and non-employment.\n\nDate conventions: docs/convenzioni.md.";
+concurrent relationships and the dominant one) and non-employment. The transitions (dataset transizioni) link each \
+relationship to the worker's next job and previous one, with the gap in days and the job-to-job class of the \
+separation (EE, AQHire, NEPersist, …) and of the hire (EE, AQHire, ENPersist, …), as in the LEHD J2J flows \
+adapted to daily dates.\n\nDate conventions: docs/convenzioni.md.";
 
 #[derive(Args, Default)]
 pub struct BuildArgs {
@@ -28,6 +31,11 @@ pub struct BuildArgs {
     /// Relationships without avviamento that started earlier are left-censored.
     #[arg(long)]
     coverage_start: Option<chrono::NaiveDate>,
+    /// Longest gap, in days, between two jobs for the transition to count as AQHire (a short
+    /// spell out of work, "within the adjacent quarter"); longer gaps are persistent
+    /// non-employment (NEPersist, ENPersist). Default 91.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i32).range(1..=3650))]
+    limite_aqhire: Option<i32>,
     /// Do not compute the standard marts (mart_flussi, mart_posizioni, …).
     #[arg(long)]
     skip_marts: bool,
@@ -38,6 +46,7 @@ impl BuildArgs {
         BuildOptions {
             orizzonte: self.horizon,
             inizio_copertura: self.coverage_start,
+            limite_aqhire: self.limite_aqhire,
             fail_before_commit: false,
         }
     }

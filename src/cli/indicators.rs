@@ -24,6 +24,8 @@ oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
 oml indicators flussi --by macro_contratto --period 2024 --datori privati --escludi agricoltura,domestico\n  \
 oml indicators pendolarismo --by area,settore --period 2024 --livello cpi\n  \
+oml indicators j2j --by settore --period 2024 --periodicity trimestre\n  \
+oml indicators matrice_transizioni --by origine,destinazione --asse contratto --period 2024\n  \
 oml indicators cig_ore --by tipo_intervento --period 2024-01..2024-12 --periodicity mese --divisore-ore 170\n\n\
 The cig_* indicators read the INPS open data loaded with `oml ingest cig` (view cig): their cells are already public \
 (stato pubblico) and are not suppressed again; they take the breakdowns tipo_intervento, settore (INPS gestione or \
@@ -81,9 +83,15 @@ pub struct IndicatorsArgs {
     #[arg(long, value_parser = ["italia", "regione", "provincia"])]
     livello_territorio: Option<String>,
     /// pendolarismo: the areas compared, comune (default), cpi or provincia, of the worker's
-    /// domicile and of the workplace (breakdown `area`).
+    /// domicile and of the workplace (breakdown `area`); matrice_transizioni with --asse area:
+    /// the areas of origin and destination.
     #[arg(long, value_parser = ["comune", "cpi", "provincia"])]
     livello: Option<String>,
+    /// matrice_transizioni: the classes of origin and destination (breakdowns `origine`,
+    /// `destinazione`): settore (default), ateco_sezione, ateco_divisione, area (see --livello),
+    /// contratto (with the trasformazioni beside the moves) or dimensione (employer size class).
+    #[arg(long, value_parser = ["settore", "ateco_sezione", "ateco_divisione", "area", "contratto", "dimensione"])]
+    asse: Option<String>,
 }
 
 /// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
@@ -149,8 +157,10 @@ impl IndicatorsArgs {
         if let Some(l) = &self.livello_territorio {
             parameters.insert("livello_territorio".to_string(), l.clone());
         }
-        if let Some(l) = &self.livello {
-            parameters.insert("livello".to_string(), l.clone());
+        for (name, value) in [("livello", &self.livello), ("asse", &self.asse)] {
+            if let Some(v) = value {
+                parameters.insert(name.to_string(), v.clone());
+            }
         }
         let mode = if self.confidential {
             Mode::Confidential

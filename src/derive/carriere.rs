@@ -36,16 +36,14 @@
 //!   `occupato` periods between two `non_occupato` ones.
 
 use super::events::{Codes, NO_DATE};
-use super::output::{write_by_year, year_of};
+use super::output::{hex_ids, write_by_year, year_of};
 use super::rapporti::{Built, Params, Rapporto};
 use crate::lake::catalog::carriere_schema;
 pub use crate::lake::catalog::CARRIERE;
 use crate::lake::manifest::FileEntry;
 use crate::lake::{PartitionedWriter, Staging};
 use anyhow::Result;
-use arrow::array::{
-    ArrayRef, BooleanArray, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray, StringBuilder,
-};
+use arrow::array::{ArrayRef, BooleanArray, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::sync::Arc;
@@ -257,10 +255,10 @@ fn sweep(
 
 /// Spells per chunk of the parallel write (whole workers; about 40 MB of periods in flight per
 /// thread at most).
-const CHUNK: usize = 1 << 18;
+pub(crate) const CHUNK: usize = 1 << 18;
 
 /// Boundaries of chunks of about `size` spells that do not split a worker.
-fn chunks(spells: &[Spell], size: usize) -> Vec<(usize, usize)> {
+pub(crate) fn chunks(spells: &[Spell], size: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut a = 0;
     while a < spells.len() {
@@ -275,10 +273,15 @@ fn chunks(spells: &[Spell], size: usize) -> Vec<(usize, usize)> {
 }
 
 /// Computes and writes `carriere` into the staging generation; returns its files and rows.
-pub fn write_careers(staging: &Staging, built: &Built, codes: &Codes, p: &Params) -> Result<(Vec<FileEntry>, u64)> {
-    let spells = spells(built, p);
+pub fn write_careers(
+    staging: &Staging,
+    built: &Built,
+    spells: &[Spell],
+    codes: &Codes,
+    p: &Params,
+) -> Result<(Vec<FileEntry>, u64)> {
     let rank = Ranker::new(built, codes);
-    let bounds = chunks(&spells, CHUNK);
+    let bounds = chunks(spells, CHUNK);
     let lanes = rayon::current_num_threads().max(1).min(bounds.len().max(1));
     let per_lane: Vec<(Vec<FileEntry>, u64)> = (0..lanes)
         .into_par_iter()
@@ -301,21 +304,6 @@ pub fn write_careers(staging: &Staging, built: &Built, codes: &Codes, p: &Params
         rows += n;
     }
     Ok((files, rows))
-}
-
-fn hex_ids(ids: impl Iterator<Item = Option<u128>>) -> ArrayRef {
-    use std::fmt::Write as _;
-    let mut b = StringBuilder::new();
-    for id in ids {
-        match id {
-            Some(x) => {
-                let _ = write!(b, "{x:032x}");
-                b.append_value("");
-            }
-            None => b.append_null(),
-        }
-    }
-    Arc::new(b.finish())
 }
 
 /// The periods as a batch of [`carriere_schema`].

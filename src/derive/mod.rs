@@ -6,7 +6,8 @@
 //! by row group), sort by relationship key and apply the communications (`rapporti.rs`),
 //! write the datasets (pass 2 fetches each relationship's attributes from its avviamento),
 //! sweep each worker's relationships into periods of employment and non-employment
-//! (`carriere.rs`, from the relationships in memory).
+//! (`carriere.rs`, from the relationships in memory), link each relationship to the next and the
+//! previous one of the same worker with their job-to-job classes (`transizioni.rs`).
 //! The datasets are rebuilt from scratch every time, in a new lake generation committed
 //! atomically like an ingest; an ingest drops them, since they no longer match `co_eventi`.
 //!
@@ -19,6 +20,7 @@ pub mod output;
 pub mod rapporti;
 #[cfg(test)]
 mod tests;
+pub mod transizioni;
 
 use crate::lake::catalog::DERIVED;
 use crate::lake::manifest::{BuildRecord, FileEntry, Manifest};
@@ -38,6 +40,8 @@ pub struct BuildOptions {
     pub orizzonte: Option<NaiveDate>,
     /// First day the lake covers (default: the day of the earliest data_invio).
     pub inizio_copertura: Option<NaiveDate>,
+    /// Longest gap, in days, of an AQHire transition (default [`transizioni::LIMITE_AQHIRE`]).
+    pub limite_aqhire: Option<i32>,
     /// Stop before committing (test hook for crash safety).
     pub fail_before_commit: bool,
 }
@@ -51,6 +55,8 @@ pub struct BuildReport {
     pub secondi_scrittura: f64,
     /// The careers step alone: sweep and write `carriere`.
     pub secondi_carriere: f64,
+    /// The transitions step alone: successors, predecessors, employer sizes, write `transizioni`.
+    pub secondi_transizioni: f64,
     pub secondi_mart: f64,
     /// The datasets the caller's extra step added (the marts of `analytics::marts`).
     pub mart: Vec<&'static str>,
@@ -151,9 +157,18 @@ pub fn build_with(
     let t_write = t2.elapsed().as_secs_f64();
     let t4 = Instant::now();
     progress("carriere", 0, 0);
-    let (career_files, n_carriere) = carriere::write_careers(&staging, &built, &codes, &params)?;
+    let spells = carriere::spells(&built, &params);
+    let (career_files, n_carriere) = carriere::write_careers(&staging, &built, &spells, &codes, &params)?;
     written.push((carriere::CARRIERE, career_files));
     let t_careers = t4.elapsed().as_secs_f64();
+    let t5 = Instant::now();
+    progress("transizioni", 0, 0);
+    let limite_aqhire = opts.limite_aqhire.unwrap_or(transizioni::LIMITE_AQHIRE);
+    let rules = transizioni::Rules::new(&params, limite_aqhire);
+    let (transition_files, n_transizioni) = transizioni::write_transitions(&staging, &built, &spells, &rules)?;
+    written.push((transizioni::TRANSIZIONI, transition_files));
+    drop(spells);
+    let t_transitions = t5.elapsed().as_secs_f64();
 
     let mut per_motivo: BTreeMap<String, u64> = BTreeMap::new();
     for a in &built.anomalie {
@@ -174,6 +189,8 @@ pub fn build_with(
         rapporti: built.rapporti.len() as u64,
         segmenti: built.segmenti.len() as u64,
         carriere: n_carriere,
+        transizioni: n_transizioni,
+        limite_aqhire,
         censura_sinistra: built.rapporti.iter().filter(|r| r.censura_sinistra).count() as u64,
         cessazioni_imputate: built.rapporti.iter().filter(|r| r.cessazione_imputata).count() as u64,
         aperti: built
@@ -198,6 +215,7 @@ pub fn build_with(
     if m.rows(output::RAPPORTI) != record.rapporti
         || m.rows(output::SEGMENTI) != record.segmenti
         || m.rows(carriere::CARRIERE) != record.carriere
+        || m.rows(transizioni::TRANSIZIONI) != record.transizioni
     {
         bail!("internal error: the rows written differ from the relationships built; nothing was committed");
     }
@@ -224,6 +242,7 @@ pub fn build_with(
         secondi_ricostruzione: t_rebuild,
         secondi_scrittura: t_write,
         secondi_carriere: t_careers,
+        secondi_transizioni: t_transitions,
         secondi_mart: t_marts,
         mart,
     })

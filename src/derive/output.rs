@@ -14,7 +14,7 @@ use crate::lake::{PartitionedWriter, Staging};
 use anyhow::{Context, Result};
 use arrow::array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
-    UInt32Array,
+    StringBuilder, UInt32Array,
 };
 use arrow::compute::{concat_batches, filter_record_batch, take};
 use rayon::prelude::*;
@@ -22,6 +22,22 @@ use std::sync::Arc;
 
 fn opt_date(d: i32) -> Option<i32> {
     (d != NO_DATE).then_some(d)
+}
+
+/// Pseudonyms (numbers) as 32 hex digits.
+pub(crate) fn hex_ids(ids: impl Iterator<Item = Option<u128>>) -> ArrayRef {
+    use std::fmt::Write as _;
+    let mut b = StringBuilder::new();
+    for id in ids {
+        match id {
+            Some(x) => {
+                let _ = write!(b, "{x:032x}");
+                b.append_value("");
+            }
+            None => b.append_null(),
+        }
+    }
+    Arc::new(b.finish())
 }
 
 /// Calendar year of a day number.

@@ -585,3 +585,178 @@ mod carriere {
         assert!(of(&all, 2).is_empty());
     }
 }
+
+/// Transitions: each expected class and gap derived by hand from docs/convenzioni.md § 1 ("Le
+/// transizioni"). Horizon 2024-12-31, coverage from 2019-01-01, AQHire limit 91 days.
+mod transizioni {
+    use super::d;
+    use crate::derive::carriere::NONE;
+    use crate::derive::transizioni::{transitions, Ingresso, Job, Positions, Rules, Transizione, Uscita};
+
+    const OPEN: i32 = i32::MAX;
+
+    fn rules() -> Rules {
+        Rules {
+            orizzonte: d("2024-12-31"),
+            inizio_copertura: d("2019-01-01"),
+            limite: 91,
+        }
+    }
+
+    /// Jobs (employer, first day, last day or "" when open), indexed and numbered in order.
+    fn run(spec: &[(u128, &str, &str)]) -> Vec<Transizione> {
+        let mut jobs: Vec<Job> = spec
+            .iter()
+            .enumerate()
+            .map(|(i, &(employer, a, b))| Job {
+                index: i as u32,
+                id: i as u32,
+                employer,
+                start: d(a),
+                end: if b.is_empty() { OPEN } else { d(b) },
+            })
+            .collect();
+        let mut out = Vec::new();
+        transitions(&mut jobs, &rules(), &mut out);
+        out.sort_by_key(|t| t.index);
+        out
+    }
+
+    fn exit(t: &Transizione) -> (Uscita, u32, Option<i32>) {
+        (t.uscita, t.successivo, t.giorni_interruzione)
+    }
+
+    fn entry(t: &Transizione) -> (Ingresso, u32, Option<i32>) {
+        (t.ingresso, t.precedente, t.giorni_da_precedente)
+    }
+
+    #[test]
+    fn a_new_job_on_the_last_day_or_the_day_after_is_ee() {
+        // Same day: the new job starts on the old one's last day (one day of overlap).
+        let t = run(&[(1, "2023-01-01", "2023-06-30"), (2, "2023-06-30", "")]);
+        assert_eq!(exit(&t[0]), (Uscita::EE, 1, Some(-1)));
+        assert_eq!(entry(&t[1]), (Ingresso::EE, 0, Some(-1)));
+        assert_eq!(t[0].richiamo, Some(false));
+        // Next day.
+        let t = run(&[(1, "2023-01-01", "2023-06-30"), (2, "2023-07-01", "")]);
+        assert_eq!(exit(&t[0]), (Uscita::EE, 1, Some(0)));
+        assert_eq!(entry(&t[1]), (Ingresso::EE, 0, Some(0)));
+        assert_eq!(exit(&t[1]), (Uscita::InCorso, NONE, None));
+    }
+
+    #[test]
+    fn the_end_of_a_quarter_does_not_change_the_class() {
+        let t = run(&[(1, "2023-01-01", "2024-03-31"), (2, "2024-04-01", "2024-09-30")]);
+        assert_eq!(exit(&t[0]), (Uscita::EE, 1, Some(0)));
+        // The second job ends 92 days before the horizon: determined, no successor.
+        assert_eq!(exit(&t[1]), (Uscita::NEPersist, NONE, None));
+    }
+
+    #[test]
+    fn overlapping_jobs_and_a_side_job() {
+        // The new job starts ten days before the old one ends; a side job runs within the old one.
+        let t = run(&[
+            (1, "2020-01-01", "2021-06-30"),
+            (3, "2020-03-01", "2020-03-31"),
+            (2, "2021-06-21", ""),
+        ]);
+        assert_eq!(exit(&t[0]), (Uscita::EE, 2, Some(-10)));
+        // The side job ends while the first goes on: the worker stays employed.
+        assert_eq!(exit(&t[1]), (Uscita::AltroRapporto, 2, Some(446)));
+        assert_eq!(entry(&t[1]), (Ingresso::DaOccupato, 0, Some(-487)));
+        assert_eq!(entry(&t[2]), (Ingresso::EE, 0, Some(-10)));
+    }
+
+    #[test]
+    fn a_job_started_the_same_day_is_not_a_successor() {
+        let t = run(&[(1, "2021-01-01", "2021-12-31"), (2, "2021-01-01", "2022-12-31")]);
+        assert_eq!(exit(&t[0]), (Uscita::AltroRapporto, NONE, None));
+        assert_eq!(exit(&t[1]), (Uscita::NEPersist, NONE, None));
+        // Both hires: more than 91 days of the window before them without a job.
+        assert_eq!(entry(&t[0]).0, Ingresso::ENPersist);
+        assert_eq!(entry(&t[1]).0, Ingresso::ENPersist);
+    }
+
+    #[test]
+    fn a_gap_of_exactly_the_aqhire_limit_is_aqhire_one_more_day_is_persistent() {
+        // Last day 2023-06-30; 91 days without a job: 2023-07-01 .. 2023-09-29.
+        let t = run(&[(1, "2023-01-01", "2023-06-30"), (1, "2023-09-30", "2023-10-31")]);
+        assert_eq!(exit(&t[0]), (Uscita::AQHire, 1, Some(91)));
+        assert_eq!(entry(&t[1]), (Ingresso::AQHire, 0, Some(91)));
+        assert_eq!(t[0].richiamo, Some(true), "same employer: a recall");
+        assert_eq!(t[1].richiamo_ingresso, Some(true));
+        let t = run(&[(1, "2023-01-01", "2023-06-30"), (2, "2023-10-01", "2023-10-31")]);
+        assert_eq!(exit(&t[0]), (Uscita::NEPersist, 1, Some(92)));
+        assert_eq!(entry(&t[1]), (Ingresso::ENPersist, 0, Some(92)));
+    }
+
+    #[test]
+    fn no_successor_near_the_horizon_is_censored() {
+        // 2024-09-30 + 1 + 91 = 2024-12-31: the horizon still shows the whole limit.
+        let t = run(&[(1, "2024-01-01", "2024-09-30")]);
+        assert_eq!(exit(&t[0]).0, Uscita::NEPersist);
+        let t = run(&[(1, "2024-01-01", "2024-10-01")]);
+        assert_eq!(exit(&t[0]).0, Uscita::Censurata);
+        let t = run(&[(1, "2024-01-01", "2024-12-31")]);
+        assert_eq!(exit(&t[0]).0, Uscita::Censurata);
+    }
+
+    #[test]
+    fn hires_near_the_coverage_start_are_not_observed() {
+        let t = run(&[
+            (1, "2018-05-01", "2019-06-30"),
+            (2, "2019-02-01", "2019-02-28"),
+            (3, "2019-04-02", ""),
+        ]);
+        // Left-censored; then a hire 31 days into the window, beside a job; then one replacing it.
+        assert_eq!(entry(&t[0]).0, Ingresso::NonOsservata);
+        assert_eq!(entry(&t[1]), (Ingresso::DaOccupato, 0, Some(-150)));
+        assert_eq!(
+            entry(&t[2]),
+            (Ingresso::EE, 0, Some(-90)),
+            "it outlasts the job it overlaps"
+        );
+        assert_eq!(exit(&t[0]), (Uscita::EE, 2, Some(-90)));
+        let t = run(&[(1, "2019-03-01", ""), (2, "2019-04-02", "")]);
+        assert_eq!(entry(&t[0]).0, Ingresso::NonOsservata, "59 days of window before it");
+        assert_eq!(entry(&t[1]).0, Ingresso::DaOccupato);
+        let t = run(&[(1, "2019-04-02", "")]);
+        assert_eq!(entry(&t[0]).0, Ingresso::ENPersist, "91 days of window before it");
+    }
+
+    #[test]
+    fn two_jobs_ending_into_one_are_two_ee_separations_and_one_ee_hire() {
+        let t = run(&[
+            (1, "2022-01-01", "2022-06-30"),
+            (2, "2022-02-01", "2022-06-30"),
+            (3, "2022-07-01", ""),
+        ]);
+        assert_eq!(exit(&t[0]), (Uscita::EE, 2, Some(0)));
+        assert_eq!(exit(&t[1]), (Uscita::EE, 2, Some(0)));
+        assert_eq!(entry(&t[2]), (Ingresso::EE, 1, Some(0)));
+        assert_eq!(entry(&t[1]), (Ingresso::DaOccupato, 0, Some(-150)));
+    }
+
+    #[test]
+    fn employer_size_counts_its_relationships_in_force_that_day() {
+        let jobs: Vec<Job> = [
+            (7u128, "2022-01-01", "2022-06-30"),
+            (7, "2022-06-30", ""),
+            (7, "2022-07-01", "2022-07-01"),
+            (8, "2022-06-30", ""),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(employer, a, b))| Job {
+            index: i as u32,
+            id: i as u32,
+            employer,
+            start: d(a),
+            end: if b.is_empty() { OPEN } else { d(b) },
+        })
+        .collect();
+        let p = Positions::new(&jobs, 4);
+        assert_eq!(p.inizio, vec![1, 2, 2, 1]);
+        assert_eq!(p.fine, vec![2, 0, 2, 0]);
+    }
+}

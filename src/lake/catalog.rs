@@ -31,11 +31,12 @@ pub const REGISTRI: [&str; 4] = [
 ];
 
 /// Datasets written by `oml build` (dropped by every ingest, which makes them stale).
-pub const DERIVED: [&str; 7] = [
+pub const DERIVED: [&str; 8] = [
     RAPPORTI,
     SEGMENTI,
     RAPPORTI_ANOMALIE,
     CARRIERE,
+    TRANSIZIONI,
     MARTS[0].dataset,
     MARTS[1].dataset,
     MARTS[2].dataset,
@@ -59,6 +60,7 @@ pub fn dataset_schema(name: &str) -> Option<SchemaRef> {
         SEGMENTI => Some(segmenti_schema()),
         RAPPORTI_ANOMALIE => Some(anomalie_schema()),
         CARRIERE => Some(carriere_schema()),
+        TRANSIZIONI => Some(transizioni_schema()),
         other => MARTS
             .iter()
             .find(|m| m.dataset == other)
@@ -120,6 +122,7 @@ pub const RAPPORTI: &str = "rapporti";
 pub const SEGMENTI: &str = "segmenti";
 pub const RAPPORTI_ANOMALIE: &str = "rapporti_anomalie";
 pub const CARRIERE: &str = "carriere";
+pub const TRANSIZIONI: &str = "transizioni";
 
 /// Attributes of a relationship copied from its first communication.
 pub const ATTRIBUTES: [&str; 21] = [
@@ -285,6 +288,32 @@ pub fn carriere_schema() -> SchemaRef {
             text("id_datore_prevalente"),
             Field::new("censura_destra", DataType::Boolean, false),
             Field::new("censura_sinistra", DataType::Boolean, false),
+        ]))
+    })
+    .clone()
+}
+
+/// Schema of `transizioni`: one row per relationship of the careers' window, with its successor,
+/// its predecessor and their J2J classes (`derive::transizioni`).
+pub fn transizioni_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            Field::new("id_rapporto", DataType::Int64, false),
+            Field::new("id_lavoratore", DataType::Utf8, false),
+            Field::new("id_datore", DataType::Utf8, false),
+            Field::new("data_inizio", DataType::Date32, false),
+            Field::new("data_fine", DataType::Date32, true),
+            Field::new("classe_uscita", DataType::Utf8, false),
+            Field::new("id_rapporto_successivo", DataType::Int64, true),
+            Field::new("giorni_interruzione", DataType::Int32, true),
+            Field::new("richiamo", DataType::Boolean, true),
+            Field::new("classe_ingresso", DataType::Utf8, false),
+            Field::new("id_rapporto_precedente", DataType::Int64, true),
+            Field::new("giorni_da_precedente", DataType::Int32, true),
+            Field::new("richiamo_ingresso", DataType::Boolean, true),
+            Field::new("posizioni_datore_inizio", DataType::Int32, false),
+            Field::new("posizioni_datore_fine", DataType::Int32, true),
         ]))
     })
     .clone()

@@ -31,8 +31,8 @@ pub struct Manifest {
 
 /// The layout of `rapporti` and `segmenti` the views read; raised when a column is added
 /// (2: the segments carry `datore_pa`, `comune_domicilio` and the relationship's first contract,
-/// for the perimeter and the residence geography; 3: the careers, `carriere`).
-pub const BUILD_FORMAT: u32 = 3;
+/// for the perimeter and the residence geography; 3: the careers, `carriere`; 4: the transitions, `transizioni`).
+pub const BUILD_FORMAT: u32 = 4;
 
 /// What `oml build` made of `co_eventi`: `eventi = eventi_applicati + eventi_non_applicati`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -56,6 +56,12 @@ pub struct BuildRecord {
     /// Periods of the workers' careers (`carriere`).
     #[serde(default)]
     pub carriere: u64,
+    /// Relationships with their transitions (`transizioni`).
+    #[serde(default)]
+    pub transizioni: u64,
+    /// Longest gap, in days, of an AQHire transition (`oml build --limite-aqhire`).
+    #[serde(default)]
+    pub limite_aqhire: i32,
     pub censura_sinistra: u64,
     pub cessazioni_imputate: u64,
     pub aperti: u64,

@@ -315,6 +315,11 @@ pub fn build_summary(r: &BuildReport) -> String {
         n(b.carriere)
     ));
     s.push_str(&format!(
+        "Transizioni: {} rapporti con il successivo e il precedente dello stesso lavoratore, limite AQHire {} giorni (transizioni)\n",
+        n(b.transizioni),
+        b.limite_aqhire
+    ));
+    s.push_str(&format!(
         "Riconciliazione: comunicazioni {} = applicate {} + non applicate {}  {}\n",
         n(b.eventi),
         n(b.eventi_applicati),
@@ -334,11 +339,12 @@ pub fn build_summary(r: &BuildReport) -> String {
         }
     }
     s.push_str(&format!(
-        "Tempi: lettura {:.1} s, ricostruzione {:.1} s, scrittura {:.1} s, carriere {:.1} s ({} comunicazioni/s); mart {:.1} s\n",
+        "Tempi: lettura {:.1} s, ricostruzione {:.1} s, scrittura {:.1} s, carriere {:.1} s, transizioni {:.1} s ({} comunicazioni/s); mart {:.1} s\n",
         r.secondi_lettura,
         r.secondi_ricostruzione,
         r.secondi_scrittura,
         r.secondi_carriere,
+        r.secondi_transizioni,
         n((b.eventi as f64 / b.secondi.max(1e-9)) as u64),
         r.secondi_mart
     ));

@@ -6,6 +6,7 @@ mod carriere;
 mod pendolarismo;
 mod perimetro;
 mod riferimento;
+mod transizioni;
 
 use super::{fixtures, key, opts, synthetic, tmp_lake};
 use crate::build;
@@ -507,6 +508,64 @@ fn every_indicator_matches_a_hand_derived_year() {
     let t = q("transizioni", &[]);
     assert_eq!(at(&t, "2024-Q2", "", "transizioni"), Some(1.0));
     assert_eq!(t.keys().filter(|k| k.2 == "transizioni").count(), 1, "{t:?}");
+    // j2j (coverage from 1 Jan, AQHire limit 91 days). Hires: R1, R2, R3 less than 91 days into
+    // the window (not observed); R4 on 1 Apr after 91 days of window without a job (ENPersist);
+    // R5 the day after R1's last (EE). Exits: R1 → R5 with no gap (EE, Q2); R4, R5, R2 with no
+    // job within 91 days (NEPersist; R2's 30 Sep + 92 days is the horizon); R3 open.
+    // Employment at the start: Q2 R1, R2, R3; Q3 R2, R3.
+    let j = q("j2j", &[]);
+    for (per, m, x) in [
+        ("2024-Q1", "assunzioni", 3.0),
+        ("2024-Q1", "ingressi_non_osservati", 3.0),
+        ("2024-Q2", "ENPersist", 1.0),
+        ("2024-Q2", "uscite_EE", 1.0),
+        ("2024-Q2", "NEPersist", 1.0),
+        ("2024-Q2", "cessazioni", 2.0),
+        ("2024-Q2", "occupazione_inizio", 3.0),
+        ("2024-Q2", "tasso_ENPersist", 33.33),
+        ("2024-Q3", "EE", 1.0),
+        ("2024-Q3", "J2J", 1.0),
+        ("2024-Q3", "NEPersist", 2.0),
+        ("2024-Q3", "occupazione_inizio", 2.0),
+        ("2024-Q3", "tasso_J2J", 50.0),
+        ("2024-Q3", "tasso_EE", 50.0),
+    ] {
+        assert_eq!(at(&j, per, "", m), Some(x), "{per} {m}");
+    }
+    assert_eq!(at(&j, "2024-Q1", "", "occupazione_inizio"), None, "0: no row");
+    // matrice_transizioni by contract: R1 (TD) → R5 (TD) in Q2, and R2's TD → TI trasformazione.
+    let s = Session::open(&lake).unwrap();
+    let m = values(
+        &compute(
+            &s,
+            &Request {
+                indicator: "matrice_transizioni".into(),
+                by: vec!["origine".into(), "destinazione".into()],
+                period: Some((date("2024-01-01"), date("2024-12-31"))),
+                periodicity: Periodicity::Quarter,
+                totals: true,
+                mode: Mode::Confidential,
+                territory: Default::default(),
+                perimeter: Default::default(),
+                parameters: [("asse".to_string(), "contratto".to_string())].into(),
+            },
+        )
+        .unwrap(),
+    );
+    assert_eq!(at(&m, "2024-Q2", "TD|TD", "transizioni"), Some(1.0));
+    assert_eq!(at(&m, "2024-Q2", "TD|TD", "EE"), Some(1.0));
+    assert_eq!(at(&m, "2024-Q2", "TD|Totale", "tasso_permanenza"), Some(100.0));
+    assert_eq!(at(&m, "2024-Q2", "TD|TI", "trasformazioni"), Some(1.0));
+    assert_eq!(
+        at(&m, "2024-Q2", "TD|TD", "tasso_permanenza"),
+        None,
+        "only without destinazione"
+    );
+    assert_eq!(
+        m.keys().filter(|k| k.2 == "transizioni").count(),
+        4,
+        "TD|TD and its margins: {m:?}"
+    );
 }
 
 #[test]
