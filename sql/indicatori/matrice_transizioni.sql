@@ -6,8 +6,9 @@
 -- identita: transizioni = EE + AQHire
 -- rapporti: tasso_permanenza = 100 * permanenze / transizioni
 -- dimensioni: origine, destinazione, sesso, classe_eta, area_cittadinanza, livello_istruzione
--- parametri: asse = settore; livello = comune
+-- parametri: asse = settore; livello = comune; accorpa =
 -- nota: Classi di origine e di arrivo: {asse} (area di livello {livello}; FUORI_TERRITORIO: un rapporto successivo fuori dal territorio scelto).
+-- nota: Una classe che finisce con + riunisce le classi più fini della stessa classe superiore accorpate perché le loro celle non raggiungevano la soglia di riservatezza (oml indicators --accorpa): {accorpa}.
 -- definizione: transizioni = rapporti cessati nel periodo e seguiti, per lo stesso lavoratore, da un nuovo rapporto entro il limite AQHire (uscite EE + AQHire di j2j).
 -- definizione: EE = transizioni senza un giorno di non lavoro (il nuovo rapporto inizia entro il giorno dopo la fine del precedente).
 -- definizione: AQHire = transizioni dopo una breve interruzione (da 1 giorno al limite AQHire).
@@ -29,6 +30,9 @@
 --               before and after), so that a TD → TI stabilisation by a new hire sits beside one
 --               by a trasformazione;
 --   dimensione  the employer's size class on the last day and the successor's on its first.
+-- Parameter accorpa (set by `oml indicators --accorpa`, analytics::coarsen): classes lifted to
+-- their parent (macro oml_accorpa), ATECO division → section → macro-sector, comune → CPI →
+-- province.
 -- Other breakdowns describe the worker. Margins: over destinazione, the transitions out of each
 -- class (tasso_permanenza there is the class's retention rate); the grand total equals
 -- uscite_EE + uscite_AQHire of j2j.
@@ -36,28 +40,42 @@ WITH asse AS (
     SELECT CASE WHEN a IN ('settore', 'ateco_sezione', 'ateco_divisione', 'area', 'contratto', 'dimensione') THEN a
         ELSE error('matrice_transizioni: asse must be settore, ateco_sezione, ateco_divisione, area, contratto or dimensione, not ' || a) END AS asse,
         CASE WHEN l IN ('comune', 'cpi', 'provincia') THEN l
-        ELSE error('matrice_transizioni: livello must be comune, cpi or provincia, not ' || l) END AS livello
+        ELSE error('matrice_transizioni: livello must be comune, cpi or provincia, not ' || l) END AS livello,
+        list_filter(string_split(acc, ','), lambda x: x <> '') AS lista_accorpa, acc AS accorpa
     FROM (SELECT coalesce(getvariable('oml_asse')::VARCHAR, 'settore') AS a,
-                 coalesce(getvariable('oml_livello')::VARCHAR, 'comune') AS l)
+                 coalesce(getvariable('oml_livello')::VARCHAR, 'comune') AS l,
+                 coalesce(getvariable('oml_accorpa')::VARCHAR, '') AS acc)
 ),
-mosse AS (
-    SELECT oml_periodo(t.data_fine_effettiva, oml_periodicita()) AS periodo, t.*, x.asse,
-        CASE x.asse WHEN 'settore' THEN t.settore WHEN 'ateco_sezione' THEN t.ateco_sezione
-            WHEN 'ateco_divisione' THEN t.ateco_divisione
-            WHEN 'contratto' THEN coalesce(t.macro_contratto_finale, 'NON_NOTO')
-            WHEN 'dimensione' THEN t.dimensione_datore_fine
-            ELSE CASE x.livello WHEN 'provincia' THEN t.provincia WHEN 'cpi' THEN t.cpi ELSE t.comune END
-        END AS origine_,
-        CASE x.asse WHEN 'settore' THEN t.settore_successivo WHEN 'ateco_sezione' THEN t.ateco_sezione_successivo
-            WHEN 'ateco_divisione' THEN t.ateco_divisione_successivo
-            WHEN 'contratto' THEN t.macro_contratto_successivo
-            WHEN 'dimensione' THEN t.dimensione_datore_successivo
-            ELSE CASE WHEN x.livello = 'provincia' THEN t.provincia_successivo
-                      WHEN NOT t.nel_territorio_successivo THEN 'FUORI_TERRITORIO'
-                      WHEN x.livello = 'cpi' THEN t.cpi_successivo ELSE t.comune_successivo END
-        END AS destinazione_
+-- Each move with its class of origin and destination at up to three levels (finest first).
+livelli AS (
+    SELECT oml_periodo(t.data_fine_effettiva, oml_periodicita()) AS periodo, t.*, x.asse, x.lista_accorpa,
+        CASE x.asse WHEN 'settore' THEN [t.settore, NULL, NULL]
+            WHEN 'ateco_sezione' THEN [t.ateco_sezione, t.settore, NULL]
+            WHEN 'ateco_divisione' THEN [t.ateco_divisione, t.ateco_sezione, t.settore]
+            WHEN 'contratto' THEN [coalesce(t.macro_contratto_finale, 'NON_NOTO'), NULL, NULL]
+            WHEN 'dimensione' THEN [t.dimensione_datore_fine, NULL, NULL]
+            ELSE CASE x.livello WHEN 'provincia' THEN [t.provincia, NULL, NULL]
+                 WHEN 'cpi' THEN [t.cpi, t.provincia, NULL] ELSE [t.comune, t.cpi, t.provincia] END
+        END AS o,
+        CASE x.asse WHEN 'settore' THEN [t.settore_successivo, NULL, NULL]
+            WHEN 'ateco_sezione' THEN [t.ateco_sezione_successivo, t.settore_successivo, NULL]
+            WHEN 'ateco_divisione' THEN [t.ateco_divisione_successivo, t.ateco_sezione_successivo, t.settore_successivo]
+            WHEN 'contratto' THEN [t.macro_contratto_successivo, NULL, NULL]
+            WHEN 'dimensione' THEN [t.dimensione_datore_successivo, NULL, NULL]
+            WHEN 'area' THEN CASE
+                WHEN x.livello = 'provincia' THEN [t.provincia_successivo, NULL, NULL]
+                WHEN NOT t.nel_territorio_successivo THEN ['FUORI_TERRITORIO', NULL, NULL]
+                WHEN x.livello = 'cpi' THEN [t.cpi_successivo, t.provincia_successivo, NULL]
+                ELSE [t.comune_successivo, t.cpi_successivo, t.provincia_successivo] END
+        END AS d
     FROM transizioni_dim t CROSS JOIN asse x
     WHERE t.data_fine_effettiva BETWEEN oml_dal() AND oml_al() AND t.classe_uscita IN ('EE', 'AQHire')
+),
+mosse AS (
+    SELECT * EXCLUDE (o, d, lista_accorpa),
+        oml_accorpa(o[1], o[2], o[3], lista_accorpa) AS origine_,
+        oml_accorpa(d[1], d[2], d[3], lista_accorpa) AS destinazione_
+    FROM livelli
 ),
 eventi AS (
     SELECT * EXCLUDE (origine_, destinazione_), origine_ AS origine, coalesce(destinazione_, 'NON_INDICATO') AS destinazione,
@@ -92,10 +110,10 @@ tassi AS (
     FROM celle GROUP BY ALL
 )
 SELECT * EXCLUDE (n, l, d), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori,
-    (SELECT asse FROM asse) AS asse, (SELECT livello FROM asse) AS livello
+    (SELECT asse FROM asse) AS asse, (SELECT livello FROM asse) AS livello, (SELECT accorpa FROM asse) AS accorpa
 FROM celle
 UNION ALL BY NAME
 SELECT * EXCLUDE (tr, pe, l, d), 'tasso_permanenza' AS misura, oml_arrotonda(100.0 * coalesce(pe, 0) / tr, 1) AS valore,
-    l AS n_lavoratori, d AS n_datori, (SELECT asse FROM asse) AS asse, (SELECT livello FROM asse) AS livello
+    l AS n_lavoratori, d AS n_datori, (SELECT asse FROM asse) AS asse, (SELECT livello FROM asse) AS livello, (SELECT accorpa FROM asse) AS accorpa
 FROM tassi WHERE tr > 0 AND NOT list_contains(oml_per(), 'destinazione')
 ORDER BY ALL;

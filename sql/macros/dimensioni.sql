@@ -145,3 +145,13 @@ CREATE OR REPLACE MACRO oml_classe_dimensionale(posizioni) AS CASE
 -- a missing code, or one not in the table, ALTRE_CAUSE.
 CREATE OR REPLACE MACRO oml_gruppo_causa(codice, imputata) AS CASE
     WHEN imputata THEN 'FINE_TERMINE' {{gruppo_causa}} ELSE 'ALTRE_CAUSE' END;
+
+-- Automatic coarsening of a class with a hierarchy (matrice_transizioni; analytics::coarsen):
+-- l0 is the finest class, l1 its parent, l2 the grandparent (NULL where the axis has no such
+-- level); `accorpa` lists the lifted classes as 'k:class' (the class of level k−1 replaced by its
+-- parent of level k). A lifted class reads as its parent with '+': 'C+' stands for the divisions
+-- of section C that were merged because their cells did not reach the threshold.
+CREATE OR REPLACE MACRO oml_accorpa(l0, l1, l2, accorpa) AS CASE
+    WHEN l1 IS NOT NULL AND list_contains(accorpa, '1:' || l0) THEN
+        CASE WHEN l2 IS NOT NULL AND list_contains(accorpa, '2:' || l1) THEN l2 || '+' ELSE l1 || '+' END
+    ELSE l0 END;

@@ -724,7 +724,8 @@ impl Table {
             ),
             format!("Controllo della divulgazione: {}.", self.report),
         ];
-        for note in &self.indicator.notes {
+        // A note about a parameter left empty (accorpa: nothing merged) is not printed.
+        'notes: for note in &self.indicator.notes {
             let mut text = note.clone();
             for (k, (p, default)) in self.indicator.parameters.iter().enumerate() {
                 let used = self
@@ -733,7 +734,11 @@ impl Table {
                     .find_map(|r| r.parameters.get(k).cloned().flatten())
                     .or_else(|| default.clone())
                     .unwrap_or_default();
-                text = text.replace(&format!("{{{p}}}"), &used.replace('.', ","));
+                let slot = format!("{{{p}}}");
+                if used.is_empty() && text.contains(&slot) {
+                    continue 'notes;
+                }
+                text = text.replace(&slot, &used.replace('.', ","));
             }
             v.push(text);
         }

@@ -1,8 +1,9 @@
 //! Analytics: an embedded DuckDB session with the lake's views (`lake::views`, from the SQL of
 //! `sql/`), the named indicators of `sql/indicatori/` run through disclosure control
-//! ([`indicators`]), and the standard marts `oml build` commits with the relationships
+//! ([`indicators`]), the automatic coarsening of mobility matrices ([`coarsen`]), and the standard marts `oml build` commits with the relationships
 //! ([`marts`]).
 
+pub mod coarsen;
 mod headers;
 pub mod indicators;
 pub mod marts;

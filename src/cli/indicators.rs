@@ -26,6 +26,7 @@ oml indicators flussi --by macro_contratto --period 2024 --datori privati --escl
 oml indicators pendolarismo --by area,settore --period 2024 --livello cpi\n  \
 oml indicators j2j --by settore --period 2024 --periodicity trimestre\n  \
 oml indicators matrice_transizioni --by origine,destinazione --asse contratto --period 2024\n  \
+oml indicators matrice_transizioni --by origine,destinazione --asse ateco_divisione --accorpa --period 2024\n  \
 oml indicators cig_ore --by tipo_intervento --period 2024-01..2024-12 --periodicity mese --divisore-ore 170\n\n\
 The cig_* indicators read the INPS open data loaded with `oml ingest cig` (view cig): their cells are already public \
 (stato pubblico) and are not suppressed again; they take the breakdowns tipo_intervento, settore (INPS gestione or \
@@ -92,6 +93,12 @@ pub struct IndicatorsArgs {
     /// contratto (with the trasformazioni beside the moves) or dimensione (employer size class).
     #[arg(long, value_parser = ["settore", "ateco_sezione", "ateco_divisione", "area", "contratto", "dimensione"])]
     asse: Option<String>,
+    /// matrice_transizioni by origine,destinazione: where cells do not reach the threshold,
+    /// merge their classes into the class above (ATECO division → section → macro-sector,
+    /// comune → CPI → province) before protecting the table; a merged class reads "C+" and the
+    /// merges are listed under the table (column accorpa).
+    #[arg(long)]
+    accorpa: bool,
 }
 
 /// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
@@ -211,7 +218,11 @@ pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
         lake.require_built()?;
     }
     let session = Session::open(&lake)?;
-    let table = ind::compute(&session, &req)?;
+    let table = if a.accorpa {
+        oml::analytics::coarsen::compute_coarsened(&session, &req)?.table
+    } else {
+        ind::compute(&session, &req)?
+    };
     let batch = table.to_batch()?;
     export(
         &batch,
