@@ -39,7 +39,7 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 24] = [
+pub const DIMENSIONS: [(&str, &str); 26] = [
     (
         "comune",
         "comune della sede di lavoro, o del domicilio con --geografia residenza (codice ISTAT)",
@@ -82,6 +82,14 @@ pub const DIMENSIONS: [(&str, &str); 24] = [
         "area (comune, CPI o provincia: parametro livello) di cui si misura il pendolarismo (solo pendolarismo)",
     ),
     (
+        "area_domicilio",
+        "area (comune, CPI o provincia: parametro livello) del domicilio del lavoratore (solo pendolarismo_od)",
+    ),
+    (
+        "area_lavoro",
+        "area (comune, CPI o provincia: parametro livello) della sede di lavoro (solo pendolarismo_od)",
+    ),
+    (
         "settore_origine",
         "macro-settore del rapporto cessato (solo transizioni; le altre colonne: rapporto di arrivo)",
     ),
@@ -112,8 +120,10 @@ pub const DIMENSIONS: [(&str, &str); 24] = [
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 7] = [
+const DECLARED_ONLY: [&str; 9] = [
     "area",
+    "area_domicilio",
+    "area_lavoro",
     "tipo_intervento",
     "territorio",
     "punto_servizio",

@@ -24,6 +24,7 @@ oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
 oml indicators flussi --by macro_contratto --period 2024 --datori privati --escludi agricoltura,domestico\n  \
 oml indicators pendolarismo --by area,settore --period 2024 --livello cpi\n  \
+oml indicators pendolarismo_od --by area_domicilio,area_lavoro --period 2024 --livello provincia\n  \
 oml indicators cig_ore --by tipo_intervento --period 2024-01..2024-12 --periodicity mese --divisore-ore 170\n\n\
 The cig_* indicators read the INPS open data loaded with `oml ingest cig` (view cig): their cells are already public \
 (stato pubblico) and are not suppressed again; they take the breakdowns tipo_intervento, settore (INPS gestione or \
@@ -80,8 +81,9 @@ pub struct IndicatorsArgs {
     /// Values of different levels are never added together.
     #[arg(long, value_parser = ["italia", "regione", "provincia"])]
     livello_territorio: Option<String>,
-    /// pendolarismo: the areas compared, comune (default), cpi or provincia, of the worker's
-    /// domicile and of the workplace (breakdown `area`).
+    /// pendolarismo, pendolarismo_od: the areas compared, comune (default), cpi or provincia, of
+    /// the worker's domicile and of the workplace (breakdowns `area`; `area_domicilio`,
+    /// `area_lavoro`).
     #[arg(long, value_parser = ["comune", "cpi", "provincia"])]
     livello: Option<String>,
 }

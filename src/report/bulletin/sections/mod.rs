@@ -16,6 +16,7 @@ mod ingressi;
 mod liste;
 mod metodologia;
 mod mobilita;
+mod pendolarismo;
 mod revisioni;
 mod saldi;
 mod settori;
