@@ -8,11 +8,13 @@ use crate::analytics::indicators::TOTALE;
 use crate::analytics::perimeter::Geography;
 use crate::model::period::Periodicity;
 use crate::report::bulletin::data::{cpi_in_province, Cube};
-use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock, Value};
+use crate::report::bulletin::{Block, ChartBlock, TableBlock, Value};
 use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::fmt_pct;
 
 const NI: &str = "NON_INDICATO";
+/// Palette index of the internal positions (bluish green, beside in entrata and in uscita).
+const GREEN: usize = 2;
 
 /// The name of a CPI code: the CPI of `reference/oml/cpi_comuni.csv`, or the province of the
 /// comuni without one (`PRV-FI`).
@@ -31,8 +33,8 @@ fn cpi_name(code: &str) -> String {
     }
 }
 
-/// The province's CPIs in the cube (breakdown `i`), largest first by the published positions at
-/// their workplaces (interni + in entrata; withheld last), then by code.
+/// The province's CPIs in the cube, largest first by the published positions at their workplaces
+/// with a known domicile (interni + in entrata; withheld last), then by code.
 fn province_cpis(c: &Ctx, cube: &Cube) -> Vec<String> {
     let mut codes: Vec<String> = cube
         .labels(0)
@@ -60,12 +62,8 @@ fn at_the_end(c: &Ctx) -> String {
     }
 }
 
-fn say_pct(f: &Figure) -> String {
-    f.published()
-        .map(|v| format!("il {}", fmt_pct(v, 1)))
-        .unwrap_or_else(|| "una quota riservata".into())
-}
-
+/// The self-containment of each of the province's CPIs, and the share of commuters among the
+/// positions with a known domicile.
 fn sentences(c: &Ctx, cpis: &[String]) -> String {
     let cube = &c.f.commuting;
     let get = |code: &str, m: &str| cube.count(&c.cur, &[code], m);
@@ -86,9 +84,9 @@ fn sentences(c: &Ctx, cpis: &[String]) -> String {
     if let (Some(e), Some(i)) = (entrata.published(), interni.published()) {
         if e + i > 0.0 {
             s.push_str(&format!(
-                " Le posizioni di lavoratori domiciliati fuori dal CPI della sede di lavoro erano {}, {} di quelle con domicilio indicato.",
+                " Le posizioni di lavoratori domiciliati fuori dal CPI della sede di lavoro erano {}, il {} di quelle con domicilio indicato.",
                 crate::report::format::fmt_int(e.round() as i64),
-                say_pct(&Figure::ok(100.0 * e / (e + i)))
+                fmt_pct(100.0 * e / (e + i), 1)
             ));
         }
     }
@@ -104,8 +102,8 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
-/// Ranked bars of the province's CPIs: positions of workers from other CPIs (in entrata) and of
-/// residents working in another CPI (in uscita).
+/// Ranked bars of the province's CPIs: positions of residents working in their CPI (interni), of
+/// workers from other CPIs (in entrata) and of residents working in another CPI (in uscita).
 fn ranked_bars(c: &Ctx, cpis: &[String]) -> Block {
     let cube = &c.f.commuting;
     let series = |name: &str, misura: &str, color: usize| {
@@ -118,7 +116,7 @@ fn ranked_bars(c: &Ctx, cpis: &[String]) -> Block {
     let kind = bars(
         cpis.iter().map(|code| cpi_name(code)).collect(),
         vec![
-            series("Interni", "interni", 2),
+            series("Interni", "interni", GREEN),
             series("In entrata", "in_entrata", BLUE),
             series("In uscita", "in_uscita", ORANGE),
         ],
@@ -130,7 +128,7 @@ fn ranked_bars(c: &Ctx, cpis: &[String]) -> Block {
             "Posizioni interne, in entrata e in uscita per CPI",
         ),
         format!("Pendolarismo per centro per l'impiego, {}", c.period.name()),
-        "Posizioni di lavoro a fine periodo; CPI ordinati per posizioni con sede di lavoro nel CPI",
+        "Posizioni di lavoro a fine periodo; CPI ordinati per posizioni con sede nel CPI (interni + in entrata)",
         kind,
     )
 }
