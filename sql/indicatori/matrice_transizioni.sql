@@ -39,11 +39,9 @@
 WITH asse AS (
     SELECT CASE WHEN a IN ('settore', 'ateco_sezione', 'ateco_divisione', 'area', 'contratto', 'dimensione') THEN a
         ELSE error('matrice_transizioni: asse must be settore, ateco_sezione, ateco_divisione, area, contratto or dimensione, not ' || a) END AS asse,
-        CASE WHEN l IN ('comune', 'cpi', 'provincia') THEN l
-        ELSE error('matrice_transizioni: livello must be comune, cpi or provincia, not ' || l) END AS livello,
+        oml_livello('matrice_transizioni') AS livello,
         list_filter(string_split(acc, ','), lambda x: x <> '') AS lista_accorpa, acc AS accorpa
     FROM (SELECT coalesce(getvariable('oml_asse')::VARCHAR, 'settore') AS a,
-                 coalesce(getvariable('oml_livello')::VARCHAR, 'comune') AS l,
                  coalesce(getvariable('oml_accorpa')::VARCHAR, '') AS acc)
 ),
 -- Each move with its class of origin and destination at up to three levels (finest first).

@@ -30,23 +30,7 @@
 -- into it, filtered by the territory (--province: of the workplace, or of the domicile with
 -- --geografia residenza): in_uscita counts only the workplaces among them, so for a province's
 -- own lake the outflow to other provinces is not observed.
-WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
-livello AS (
-    SELECT CASE WHEN v IN ('comune', 'cpi', 'provincia') THEN v
-        ELSE error('pendolarismo: livello must be comune, cpi or provincia, not ' || v) END AS livello
-    FROM (SELECT coalesce(getvariable('oml_livello')::VARCHAR, 'comune') AS v)
-),
-territori AS (SELECT * FROM oml_comuni_territorio()),
-posizioni AS (
-    SELECT p.periodo, r.*,
-        CASE l.livello WHEN 'provincia' THEN tl.provincia WHEN 'cpi' THEN tl.cpi ELSE r.comune_lavoro END AS area_lavoro,
-        CASE l.livello WHEN 'provincia' THEN td.provincia WHEN 'cpi' THEN td.cpi ELSE r.comune_domicilio END AS area_domicilio
-    FROM periodi p
-    JOIN rapporti_dim r ON r.data_inizio <= p.fine AND r.fine_o_aperto > p.fine
-    CROSS JOIN livello l
-    LEFT JOIN territori tl ON tl.comune = r.comune_lavoro
-    LEFT JOIN territori td ON td.comune = r.comune_domicilio
-),
+WITH posizioni AS (SELECT * FROM oml_posizioni_aree('rapporti_dim', oml_livello('pendolarismo'))),
 -- Each position at its workplace area, and once more at its domicile area when they differ.
 lati AS (
     SELECT coalesce(area_lavoro, 'NON_INDICATO') AS area,
@@ -75,12 +59,12 @@ somme AS (
     GROUP BY ALL
 )
 SELECT * EXCLUDE (tipo, n, l, d), tipo AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori,
-    (SELECT livello FROM livello) AS livello
+    oml_livello('pendolarismo') AS livello
 FROM (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM somme)
 UNION ALL BY NAME
 -- The ratios, from the counts above (withheld with them: `rapporti:` header).
 SELECT * EXCLUDE (n_int, n_res, n_posti, l, d), l AS n_lavoratori, d AS n_datori,
-    (SELECT livello FROM livello) AS livello
+    oml_livello('pendolarismo') AS livello
 FROM (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
         count(*) FILTER (WHERE tipo = 'interni') AS n_int,

@@ -36,3 +36,24 @@ CREATE OR REPLACE MACRO oml_periodi(periodicita) AS TABLE
            greatest(min(g)::DATE, oml_dal()) AS inizio, least(max(g)::DATE, oml_al()) AS fine
     FROM range(oml_dal()::TIMESTAMP, oml_al()::TIMESTAMP + INTERVAL 1 DAY, INTERVAL 1 DAY) t(g)
     GROUP BY 1;
+
+-- Commuting (indicators pendolarismo, pendolarismo_od). The level of the areas, checked:
+-- SET VARIABLE oml_livello = 'comune' | 'cpi' | 'provincia' (default comune); `indicatore` names
+-- the file in the error.
+CREATE OR REPLACE MACRO oml_livello(indicatore) AS CASE
+    WHEN coalesce(getvariable('oml_livello')::VARCHAR, 'comune') IN ('comune', 'cpi', 'provincia')
+        THEN coalesce(getvariable('oml_livello')::VARCHAR, 'comune')
+    ELSE error(indicatore || ': livello must be comune, cpi or provincia, not '
+        || getvariable('oml_livello')::VARCHAR) END;
+-- The positions of a relation (a view name: 'rapporti_dim') in force at the end of each period
+-- (started by its last day, not ended by it), with the area of the workplace and of the worker's
+-- domicile at `livello`: its comune, CPI or province, the domicile's from the same tables as the
+-- workplace's (oml_comuni_territorio); NULL when not known.
+CREATE OR REPLACE MACRO oml_posizioni_aree(relazione, livello) AS TABLE
+    SELECT p.periodo, r.*,
+        CASE livello WHEN 'provincia' THEN tl.provincia WHEN 'cpi' THEN tl.cpi ELSE r.comune_lavoro END AS area_lavoro,
+        CASE livello WHEN 'provincia' THEN td.provincia WHEN 'cpi' THEN td.cpi ELSE r.comune_domicilio END AS area_domicilio
+    FROM oml_periodi(oml_periodicita()) p
+    JOIN query_table(relazione) r ON r.data_inizio <= p.fine AND r.fine_o_aperto > p.fine
+    LEFT JOIN oml_comuni_territorio() tl ON tl.comune = r.comune_lavoro
+    LEFT JOIN oml_comuni_territorio() td ON td.comune = r.comune_domicilio;

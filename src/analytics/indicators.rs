@@ -39,7 +39,7 @@ use std::sync::Arc;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 27] = [
+pub const DIMENSIONS: [(&str, &str); 29] = [
     (
         "comune",
         "comune della sede di lavoro, o del domicilio con --geografia residenza (codice ISTAT)",
@@ -80,6 +80,14 @@ pub const DIMENSIONS: [(&str, &str); 27] = [
     (
         "area",
         "area (comune, CPI o provincia: parametro livello) di cui si misura il pendolarismo (solo pendolarismo)",
+    ),
+    (
+        "area_domicilio",
+        "area (comune, CPI o provincia: parametro livello) del domicilio del lavoratore (solo pendolarismo_od)",
+    ),
+    (
+        "area_lavoro",
+        "area (comune, CPI o provincia: parametro livello) della sede di lavoro (solo pendolarismo_od)",
     ),
     (
         "settore_origine",
@@ -124,8 +132,10 @@ pub const DIMENSIONS: [(&str, &str); 27] = [
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 10] = [
+const DECLARED_ONLY: [&str; 12] = [
     "area",
+    "area_domicilio",
+    "area_lavoro",
     "dimensione_datore",
     "origine",
     "destinazione",

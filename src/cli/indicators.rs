@@ -24,6 +24,7 @@ oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
 oml indicators flussi --by macro_contratto --period 2024 --datori privati --escludi agricoltura,domestico\n  \
 oml indicators pendolarismo --by area,settore --period 2024 --livello cpi\n  \
+oml indicators pendolarismo_od --by area_domicilio,area_lavoro --period 2024 --livello provincia\n  \
 oml indicators j2j --by settore --period 2024 --periodicity trimestre\n  \
 oml indicators matrice_transizioni --by origine,destinazione --asse contratto --period 2024\n  \
 oml indicators matrice_transizioni --by origine,destinazione --asse ateco_divisione --accorpa --period 2024\n  \
@@ -83,9 +84,9 @@ pub struct IndicatorsArgs {
     /// Values of different levels are never added together.
     #[arg(long, value_parser = ["italia", "regione", "provincia"])]
     livello_territorio: Option<String>,
-    /// pendolarismo: the areas compared, comune (default), cpi or provincia, of the worker's
-    /// domicile and of the workplace (breakdown `area`); matrice_transizioni with --asse area:
-    /// the areas of origin and destination.
+    /// pendolarismo, pendolarismo_od: the areas compared, comune (default), cpi or provincia, of
+    /// the worker's domicile and of the workplace (breakdowns `area`; `area_domicilio`,
+    /// `area_lavoro`); matrice_transizioni with --asse area: the areas of origin and destination.
     #[arg(long, value_parser = ["comune", "cpi", "provincia"])]
     livello: Option<String>,
     /// matrice_transizioni: the classes of origin and destination (breakdowns `origine`,

@@ -16,7 +16,7 @@ use arrow::array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
     StringBuilder, UInt32Array,
 };
-use arrow::compute::{concat_batches, filter_record_batch, take};
+use arrow::compute::{concat_batches, take, take_record_batch};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -100,15 +100,24 @@ fn core_columns(rs: &[Rapporto], codes: &Codes, built: &Built, avvio_codes: &Str
 
 /// Splits a batch by the year of one of its date columns and writes each part.
 pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, years: &[i32]) -> Result<()> {
-    let mut distinct: Vec<i32> = years.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if distinct.len() == 1 {
-        return w.write(distinct[0], batch);
+    if years.windows(2).all(|p| p[0] == p[1]) {
+        return match years.first() {
+            Some(&y) => w.write(y, batch),
+            None => Ok(()),
+        };
     }
-    for y in distinct {
-        let mask = BooleanArray::from_iter(years.iter().map(|&x| Some(x == y)));
-        w.write(y, &filter_record_batch(batch, &mask)?)?;
+    // One gather of the rows ordered by year, then a zero-copy slice per year (a filter per
+    // year read the whole batch once per year: relationships started long before the coverage
+    // spread over decades).
+    let mut order: Vec<u32> = (0..years.len() as u32).collect();
+    order.sort_by_key(|&i| years[i as usize]);
+    let sorted = take_record_batch(batch, &UInt32Array::from(order.clone()))?;
+    let mut a = 0;
+    while a < order.len() {
+        let y = years[order[a] as usize];
+        let b = a + order[a..].partition_point(|&i| years[i as usize] == y);
+        w.write(y, &sorted.slice(a, b - a))?;
+        a = b;
     }
     Ok(())
 }

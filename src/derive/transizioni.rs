@@ -41,7 +41,7 @@
 
 use super::carriere::{Spell, NONE};
 use super::events::NO_DATE;
-use super::output::{hex_ids, write_by_year, year_of};
+use super::output::{write_by_year, year_of};
 use super::rapporti::{Built, Params};
 use crate::lake::catalog::transizioni_schema;
 pub use crate::lake::catalog::TRANSIZIONI;
@@ -294,8 +294,9 @@ fn classify(
 }
 
 /// Each relationship's employer size on its first and on its last day: the employer's
-/// relationships of the window in force on that day, itself included. One sort of the starts,
-/// the last days and the queries by (employer, day), then one merge.
+/// relationships of the window in force on that day, itself included. The relationships are
+/// grouped by employer (one sort of 4-byte indices), then each employer's starts and last days
+/// are sorted and counted on its own, in parallel.
 pub struct Positions {
     /// By index in [`Built::rapporti`] (0 for a relationship outside the window).
     pub inizio: Vec<i32>,
@@ -304,55 +305,49 @@ pub struct Positions {
 }
 
 impl Positions {
+    /// The sizes of `jobs`' relationships.
     pub fn new(jobs: &[Job], n_rapporti: usize) -> Positions {
-        let mut starts: Vec<(u128, i32)> = jobs.iter().map(|j| (j.employer, j.start)).collect();
-        let mut ends: Vec<(u128, i32)> = jobs.iter().map(|j| (j.employer, j.end)).collect();
-        // Queries: (employer, day, index, on the last day).
-        let mut queries: Vec<(u128, i32, u32, bool)> = jobs
-            .iter()
-            .map(|j| (j.employer, j.start, j.index, false))
-            .chain(
-                jobs.iter()
-                    .filter(|j| j.end != OPEN)
-                    .map(|j| (j.employer, j.end, j.index, true)),
-            )
+        Positions::of(jobs.len(), &|i| jobs[i], n_rapporti)
+    }
+
+    /// The sizes of the window's relationships, read from `built` (no copy of the window).
+    pub fn of_window(built: &Built, spells: &[Spell], rules: &Rules) -> Positions {
+        Positions::of(spells.len(), &|i| job(built, &spells[i], rules), built.rapporti.len())
+    }
+
+    fn of(n: usize, job: &(dyn Fn(usize) -> Job + Sync), n_rapporti: usize) -> Positions {
+        let mut order: Vec<(u128, u32)> = (0..n).into_par_iter().map(|i| (job(i).employer, i as u32)).collect();
+        order.par_sort_unstable();
+        let groups: Vec<&[(u128, u32)]> = order.chunk_by(|a, b| a.0 == b.0).collect();
+        let sizes: Vec<(u32, i32, i32)> = groups
+            .par_iter()
+            .flat_map_iter(|g| employer_sizes(g.iter().map(|&(_, i)| job(i as usize)).collect()))
             .collect();
-        starts.par_sort_unstable();
-        ends.par_sort_unstable();
-        queries.par_sort_unstable();
+        drop(order);
         let mut out = Positions {
             inizio: vec![0; n_rapporti],
             fine: vec![0; n_rapporti],
         };
-        // started: starts ≤ (employer, day); ended: last days < (employer, day); both counted
-        // from the employer's first entry.
-        let (mut ps, mut pe, mut employer) = (0usize, 0usize, None::<u128>);
-        let (mut ps0, mut pe0) = (0usize, 0usize);
-        for &(emp, day, index, last) in &queries {
-            if employer != Some(emp) {
-                while ps < starts.len() && starts[ps].0 < emp {
-                    ps += 1;
-                }
-                while pe < ends.len() && ends[pe].0 < emp {
-                    pe += 1;
-                }
-                (ps0, pe0, employer) = (ps, pe, Some(emp));
-            }
-            while ps < starts.len() && starts[ps] <= (emp, day) {
-                ps += 1;
-            }
-            while pe < ends.len() && ends[pe] < (emp, day) {
-                pe += 1;
-            }
-            let n = ((ps - ps0) - (pe - pe0)) as i32;
-            if last {
-                out.fine[index as usize] = n;
-            } else {
-                out.inizio[index as usize] = n;
-            }
+        for (index, a, b) in sizes {
+            out.inizio[index as usize] = a;
+            out.fine[index as usize] = b;
         }
         out
     }
+}
+
+/// (index, size on the first day, size on the last day or 0 while open) of one employer's jobs.
+fn employer_sizes(group: Vec<Job>) -> Vec<(u32, i32, i32)> {
+    let mut starts: Vec<i32> = group.iter().map(|j| j.start).collect();
+    let mut ends: Vec<i32> = group.iter().map(|j| j.end).collect();
+    starts.sort_unstable();
+    ends.sort_unstable();
+    // In force on `day`: started by it, minus ended before it.
+    let on = |day: i32| (starts.partition_point(|&s| s <= day) - ends.partition_point(|&e| e < day)) as i32;
+    group
+        .iter()
+        .map(|j| (j.index, on(j.start), if j.end == OPEN { 0 } else { on(j.end) }))
+        .collect()
 }
 
 /// The window's relationships (the careers' spells, sorted by worker) as jobs.
@@ -383,8 +378,7 @@ pub fn write_transitions(
     spells: &[Spell],
     rules: &Rules,
 ) -> Result<(Vec<FileEntry>, u64)> {
-    let jobs = jobs(built, spells, rules);
-    let positions = Positions::new(&jobs, built.rapporti.len());
+    let positions = Positions::of_window(built, spells, rules);
     let bounds = super::carriere::chunks(spells, super::carriere::CHUNK);
     let lanes = rayon::current_num_threads().max(1).min(bounds.len().max(1));
     let per_lane: Vec<(Vec<FileEntry>, u64)> = (0..lanes)
@@ -398,7 +392,7 @@ pub fn write_transitions(
             );
             let mut rows = 0u64;
             for &(a, b) in bounds.iter().skip(lane).step_by(lanes) {
-                let t = all_transitions(&spells[a..b], &jobs[a..b], rules);
+                let t = all_transitions(&spells[a..b], &jobs(built, &spells[a..b], rules), rules);
                 rows += t.len() as u64;
                 let years: Vec<i32> = t
                     .iter()
@@ -430,8 +424,6 @@ pub fn batch(t: &[Transizione], built: &Built, positions: &Positions, rules: &Ru
         Arc::new(Int64Array::from_iter_values(
             t.iter().map(|x| rel(x.index).id as i64 + 1),
         )),
-        hex_ids(t.iter().map(|x| Some(rel(x.index).worker))),
-        hex_ids(t.iter().map(|x| Some(rel(x.index).employer))),
         Arc::new(Date32Array::from_iter_values(
             t.iter().map(|x| rel(x.index).data_inizio),
         )),

@@ -294,14 +294,13 @@ pub fn carriere_schema() -> SchemaRef {
 }
 
 /// Schema of `transizioni`: one row per relationship of the careers' window, with its successor,
-/// its predecessor and their J2J classes (`derive::transizioni`).
+/// its predecessor and their J2J classes (`derive::transizioni`). The worker and the employer are
+/// those of the relationship in `rapporti` (not repeated: 64 bytes of pseudonyms a row).
 pub fn transizioni_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| {
         Arc::new(Schema::new(vec![
             Field::new("id_rapporto", DataType::Int64, false),
-            Field::new("id_lavoratore", DataType::Utf8, false),
-            Field::new("id_datore", DataType::Utf8, false),
             Field::new("data_inizio", DataType::Date32, false),
             Field::new("data_fine", DataType::Date32, true),
             Field::new("classe_uscita", DataType::Utf8, false),

@@ -4,6 +4,7 @@
 
 mod carriere;
 mod pendolarismo;
+mod pendolarismo_od;
 mod perimetro;
 mod riferimento;
 mod transizioni;

@@ -9,9 +9,9 @@ use oml::analytics::Session;
 use oml::sdc::Mode;
 use std::collections::HashMap;
 
-type Cells = HashMap<(String, String, String), f64>;
+pub(super) type Cells = HashMap<(String, String, String), f64>;
 
-fn table(s: &Session, name: &str, by: &[&str], livello: Option<&str>) -> Cells {
+pub(super) fn table(s: &Session, name: &str, by: &[&str], livello: Option<&str>) -> Cells {
     let t = compute(
         s,
         &Request {
@@ -39,7 +39,7 @@ fn table(s: &Session, name: &str, by: &[&str], livello: Option<&str>) -> Cells {
         .collect()
 }
 
-fn get(c: &Cells, p: &str, d: &str, m: &str) -> f64 {
+pub(super) fn get(c: &Cells, p: &str, d: &str, m: &str) -> f64 {
     c.get(&(p.into(), d.into(), m.into())).copied().unwrap_or(0.0)
 }
 

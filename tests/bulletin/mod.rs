@@ -510,3 +510,207 @@ fn a_perimeter_reaches_every_co_table_and_the_box() {
         "the commands under the tables reproduce the perimeter"
     );
 }
+
+#[test]
+fn mobility_section_has_the_commuting_blocks_and_their_numbers_are_the_indicators() {
+    use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
+    let (_, lake, w) = bulletin();
+    let dir = &w.dir;
+    // Every chart and table has its own id: as many files as blocks.
+    let files = |sub: &str, ext: &str| {
+        std::fs::read_dir(dir.join(sub))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == ext))
+            .count()
+    };
+    assert_eq!(files("csv", "csv"), w.tables);
+    assert_eq!(files("grafici", "svg"), w.charts);
+    // In the Mobilità section, after the transitions and before the mobility lists.
+    let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
+    let section = &md[md.find("## Mobilità dei lavoratori").unwrap()..];
+    let at = |s: &str| {
+        section
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} not in the Mobilità section"))
+    };
+    assert!(at("g09_mobilita_settori") < at("g17_pendolarismo_cpi"));
+    assert!(at("g17_pendolarismo_cpi") < at("g18_pendolarismo_matrice"));
+    assert!(at("Pendolarismo per centro per l'impiego del domicilio") > at("g18_pendolarismo_matrice"));
+    assert!(at("autocontenimento") < at("g17_pendolarismo_cpi"));
+    // The table's published values are the pendolarismo indicator's, as its command computes them
+    // (by CPI, --livello cpi, the bulletin's quarter and province).
+    let s = oml::analytics::Session::open(lake).unwrap();
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let t = compute(
+        &s,
+        &Request {
+            indicator: "pendolarismo".into(),
+            by: vec!["area".into()],
+            period: Some((day("2023-10-01"), day("2023-12-31"))),
+            periodicity: Periodicity::Quarter,
+            totals: true,
+            mode: oml::sdc::Mode::Confidential,
+            territory: Territory {
+                provincia: Some("PO".into()),
+                regione: None,
+            },
+            perimeter: Default::default(),
+            parameters: [("livello".to_string(), "cpi".to_string())].into(),
+        },
+    )
+    .unwrap();
+    let value = |area: &str, m: &str| {
+        t.rows
+            .iter()
+            .find(|r| r.dims[0].as_deref().unwrap_or("Totale") == area && r.misura == m)
+            .and_then(|r| r.valore)
+            .unwrap_or(0.0)
+    };
+    let reference = oml::reference::Reference::get();
+    let code_of = |label: &str| {
+        reference
+            .cpis()
+            .iter()
+            .find(|c| c.nome == label)
+            .map(|c| c.codice.clone())
+            .unwrap_or_else(|| label.to_string())
+    };
+    let rows = csv_rows(dir, "t25_pendolarismo_cpi");
+    assert!(rows.len() >= 2, "the province's CPIs and the total: {rows:?}");
+    let columns = [
+        ("Interni", "interni"),
+        ("In entrata", "in_entrata"),
+        ("In uscita", "in_uscita"),
+        ("Saldo pendolare", "saldo_pendolare"),
+        ("Occupati residenti", "occupati_residenti"),
+        ("Autocontenimento %", "autocontenimento"),
+    ];
+    let mut published = 0;
+    for r in &rows {
+        let area = code_of(&r["Centro per l'impiego"]);
+        assert!(area == "Totale" || area.starts_with("PO"), "{area}");
+        for (col, m) in columns {
+            if r[&format!("{col} – stato")] == "ok" {
+                let got: f64 = r[col].parse().unwrap();
+                assert_eq!(got, value(&area, m), "{area} {m}");
+                published += 1;
+            } else {
+                assert!(r[col].is_empty(), "{area} {m}");
+            }
+        }
+    }
+    assert!(published >= 6, "{published} cells published: {rows:?}");
+    // The total in entrata is the sum of the matrix's cells between different CPIs.
+    assert_eq!(value("Totale", "in_entrata"), value("Totale", "in_uscita"));
+}
+
+#[test]
+fn mobility_section_has_the_job_to_job_blocks_and_their_numbers_are_the_indicators() {
+    use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
+    let (_, lake, w) = bulletin();
+    let dir = &w.dir;
+    let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
+    let section = &md[md.find("## Mobilità dei lavoratori").unwrap()..];
+    let at = |s: &str| {
+        section
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} not in the Mobilità section"))
+    };
+    assert!(at("g09_mobilita_settori") < at("g19_assunzioni_provenienza"));
+    assert!(at("g19_assunzioni_provenienza") < at("g17_pendolarismo_cpi"));
+    assert!(at("assunzioni su") < at("g19_assunzioni_provenienza"));
+    let s = oml::analytics::Session::open(lake).unwrap();
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let table = |name: &str, by: &[&str], parameters: &[(&str, &str)]| {
+        compute(
+            &s,
+            &Request {
+                indicator: name.into(),
+                by: by.iter().map(|b| b.to_string()).collect(),
+                period: Some((day("2023-10-01"), day("2023-12-31"))),
+                periodicity: Periodicity::Quarter,
+                totals: true,
+                mode: oml::sdc::Mode::Confidential,
+                territory: Territory {
+                    provincia: Some("PO".into()),
+                    regione: None,
+                },
+                perimeter: Default::default(),
+                parameters: parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            },
+        )
+        .unwrap()
+    };
+    let value = |t: &oml::analytics::indicators::Table, dims: &[&str], m: &str| {
+        t.rows
+            .iter()
+            .find(|r| {
+                r.misura == m
+                    && r.dims
+                        .iter()
+                        .map(|d| d.as_deref().unwrap_or("Totale"))
+                        .eq(dims.iter().copied())
+            })
+            .and_then(|r| r.valore)
+            .unwrap_or(0.0)
+    };
+    // t26: the hires by class of the quarter, as j2j computes them.
+    let j = table("j2j", &[], &[]);
+    let rows = csv_rows(dir, "t26_assunzioni_provenienza");
+    let first = rows[0].keys().find(|k| k.starts_with("Provenienza")).cloned().unwrap();
+    let measure = |label: &str| match label {
+        l if l.contains("(EE)") => "EE",
+        l if l.contains("(AQHire)") => "AQHire",
+        l if l.contains("(ENPersist)") => "ENPersist",
+        l if l.contains("(J2J") => "J2J",
+        l if l.contains("già occupato") => "da_occupato",
+        l if l.contains("non osservabile") => "ingressi_non_osservati",
+        _ => "assunzioni",
+    };
+    let quarter = rows[0]
+        .keys()
+        .find(|k| k.contains("trimestre 2023") && !k.contains("–") && !k.starts_with("Quota"))
+        .cloned()
+        .unwrap();
+    let mut published = 0;
+    for r in &rows {
+        let m = measure(&r[&first]);
+        if r[&format!("{quarter} – stato")] == "ok" {
+            assert_eq!(r[&quarter].parse::<f64>().unwrap(), value(&j, &[], m), "{m}");
+            published += 1;
+        }
+    }
+    assert!(published >= 3, "{rows:?}");
+    // t27: the moves between contracts, as matrice_transizioni --asse contratto computes them.
+    let m = table(
+        "matrice_transizioni",
+        &["origine", "destinazione"],
+        &[("asse", "contratto")],
+    );
+    let rows = csv_rows(dir, "t27_transizioni_contratto");
+    let codes: HashMap<&str, &str> = oml::report::bulletin::sections::CONTRACTS
+        .iter()
+        .map(|(code, name)| (*name, *code))
+        .chain([("Totale", "Totale")])
+        .collect();
+    let reference = |label: &str| codes.get(label).copied().unwrap_or(label).to_string();
+    let mut published = 0;
+    for r in &rows {
+        let o = reference(&r["Contratto lasciato"]);
+        for (col, v) in r.iter() {
+            if col.contains(" – stato") || col == "Contratto lasciato" || col.starts_with("Quota") {
+                continue;
+            }
+            if r[&format!("{col} – stato")] == "ok" {
+                let d = reference(col);
+                assert_eq!(
+                    v.parse::<f64>().unwrap(),
+                    value(&m, &[&o, &d], "transizioni"),
+                    "{o} → {d}"
+                );
+                published += 1;
+            }
+        }
+    }
+    assert!(published >= 4, "{rows:?}");
+}

@@ -10,7 +10,39 @@ use crate::reference::LivelloTerritorio;
 use crate::sdc::{self, DisclosureConfig, Mode, Status};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// The measures of pendolarismo the bulletin shows (the others are dropped from its cube).
+pub const COMMUTING_SHOWN: [&str; 6] = [
+    "interni",
+    "in_entrata",
+    "in_uscita",
+    "saldo_pendolare",
+    "occupati_residenti",
+    "autocontenimento",
+];
+
+/// The measures of j2j the bulletin shows: the hires and their classes, which add up (the rates
+/// would need the stock at the start of the period, which another table shows differently).
+pub const J2J_SHOWN: [&str; 7] = [
+    "assunzioni",
+    "EE",
+    "AQHire",
+    "J2J",
+    "ENPersist",
+    "da_occupato",
+    "ingressi_non_osservati",
+];
+
+/// Whether an area of `pendolarismo --livello cpi` is a CPI of the province (`PRV-PO`: its comuni
+/// without a CPI in the table).
+pub fn cpi_in_province(code: &str, province: &str) -> bool {
+    code.strip_prefix("PRV-") == Some(province)
+        || crate::reference::Reference::get()
+            .cpi_province()
+            .iter()
+            .any(|(c, p)| c.codice == code && p.sigla == province)
+}
 
 /// A protected indicator table with lookups by (period, breakdown labels, measure).
 pub struct Cube {
@@ -24,6 +56,9 @@ pub struct Cube {
     /// Its cells are the ones readers look at first (the monthly series): secondary suppression
     /// takes them only when nothing else protects a cell (`sdc::Cell::headline`).
     pub headline: bool,
+    /// The breakdown values of the cells the bulletin shows (None: all); the others stay unknown
+    /// to readers, like the periods not shown.
+    pub shown_cells: Option<HashSet<Vec<Option<String>>>>,
     index: HashMap<(String, Vec<String>, String), usize>,
 }
 
@@ -36,6 +71,7 @@ impl Cube {
             territory,
             shown_periods: None,
             headline: false,
+            shown_cells: None,
             index,
         }
     }
@@ -51,6 +87,18 @@ impl Cube {
             .filter(|(r, _)| keep.contains(&r.misura.as_str()))
             .unzip();
         self.index = index_of(&self.table);
+    }
+
+    /// Shows only the cells whose breakdown values pass `keep` (see `shown_cells`).
+    pub fn show_only(&mut self, keep: impl Fn(&[Option<String>]) -> bool) {
+        self.shown_cells = Some(
+            self.table
+                .rows
+                .iter()
+                .map(|r| r.dims.clone())
+                .filter(|d| keep(d))
+                .collect(),
+        );
     }
 
     /// A count: a cell with no row has no event, so it is 0 (published: a zero reveals nobody).
@@ -148,6 +196,16 @@ pub struct Figures {
     pub durations: Cube,
     /// transizioni of the current period by settore_origine × settore (the mobility matrix).
     pub mobility: Cube,
+    /// pendolarismo of the current period by CPI (`--livello cpi`), the measures the bulletin shows.
+    pub commuting: Cube,
+    /// pendolarismo_od of the current period: CPI of the domicile × CPI of the workplace.
+    pub commuting_od: Cube,
+    /// j2j without breakdown, current and previous period: hires by where they came from.
+    pub j2j: Cube,
+    /// matrice_transizioni of the current period by contract left × contract found.
+    pub contract_moves: Cube,
+    /// The AQHire limit of the build, in days (`oml build --limite-aqhire`).
+    pub limite_aqhire: i32,
     /// flussi of the whole region (same periods), when the lake holds more of it than the province.
     pub region: Option<Cube>,
     /// Whether the comparison period is inside the lake's coverage.
@@ -191,6 +249,9 @@ fn command_line(req: &Request, province: &str) -> String {
         None => s.push_str(&format!(" --province {province}")),
     }
     s.push_str(&req.perimeter.options());
+    for (name, value) in &req.parameters {
+        s.push_str(&format!(" --{} {value}", name.replace('_', "-")));
+    }
     s
 }
 
@@ -211,7 +272,19 @@ impl CubeMaker<'_> {
         period: (NaiveDate, NaiveDate),
         p: Periodicity,
     ) -> Result<Cube> {
-        self.cube_in(indicator, by, period, p, self.territory.clone())
+        self.cube_in(indicator, by, period, p, self.territory.clone(), &[])
+    }
+
+    /// The same with values of the indicator's parameters (`parametri:` header, e.g. livello).
+    pub(super) fn cube_with(
+        &self,
+        indicator: &str,
+        by: &[&str],
+        period: (NaiveDate, NaiveDate),
+        p: Periodicity,
+        parameters: &[(&str, &str)],
+    ) -> Result<Cube> {
+        self.cube_in(indicator, by, period, p, self.territory.clone(), parameters)
     }
 
     fn cube_in(
@@ -221,6 +294,7 @@ impl CubeMaker<'_> {
         period: (NaiveDate, NaiveDate),
         p: Periodicity,
         territory: Territory,
+        parameters: &[(&str, &str)],
     ) -> Result<Cube> {
         let reads_co = crate::analytics::indicators::find(indicator)?.reads_co();
         let req = Request {
@@ -236,7 +310,7 @@ impl CubeMaker<'_> {
             } else {
                 Perimeter::default()
             },
-            parameters: Default::default(),
+            parameters: parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         };
         let command = command_line(&req, &self.province);
         let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
@@ -371,6 +445,26 @@ impl Figures {
         let durations = ctx.cube("durate", &["macro_contratto"], current, g)?;
         progress("transizioni tra settori");
         let mobility = ctx.cube("transizioni", &["settore_origine", "settore"], current, g)?;
+        progress("pendolarismo tra centri per l'impiego");
+        let cpi = [("livello", "cpi")];
+        let mut commuting = ctx.cube_with("pendolarismo", &["area"], current, g, &cpi)?;
+        commuting.keep_measures(&COMMUTING_SHOWN);
+        // The table shows the province's CPIs and the total; the matrix its cells, not its margins.
+        commuting.show_only(|d| d[0].as_deref().is_none_or(|a| cpi_in_province(a, &province)));
+        let mut commuting_od =
+            ctx.cube_with("pendolarismo_od", &["area_domicilio", "area_lavoro"], current, g, &cpi)?;
+        commuting_od.show_only(|d| d.iter().all(Option::is_some));
+        progress("flussi da lavoro a lavoro");
+        let mut j2j = ctx.cube("j2j", &[], window, g)?;
+        j2j.keep_measures(&J2J_SHOWN);
+        let mut contract_moves = ctx.cube_with(
+            "matrice_transizioni",
+            &["origine", "destinazione"],
+            current,
+            g,
+            &[("asse", "contratto")],
+        )?;
+        contract_moves.keep_measures(&["transizioni"]);
 
         progress("tavole dei bollettini di riferimento");
         let reference = super::riferimento::ReferenceTables::compute(
@@ -394,6 +488,7 @@ impl Figures {
                     provincia: None,
                     regione: region_code.clone(),
                 },
+                &[],
             )?)
         } else {
             None
@@ -458,6 +553,11 @@ impl Figures {
             workers,
             durations,
             mobility,
+            commuting,
+            commuting_od,
+            j2j,
+            contract_moves,
+            limite_aqhire: build.limite_aqhire,
             region: region_cube,
             has_previous,
             cig,
@@ -491,6 +591,10 @@ impl Figures {
             &mut self.workers,
             &mut self.durations,
             &mut self.mobility,
+            &mut self.commuting,
+            &mut self.commuting_od,
+            &mut self.j2j,
+            &mut self.contract_moves,
         ];
         if let Some(r) = &mut self.region {
             v.push(r);
@@ -522,6 +626,10 @@ impl Figures {
             &self.workers,
             &self.durations,
             &self.mobility,
+            &self.commuting,
+            &self.commuting_od,
+            &self.j2j,
+            &self.contract_moves,
         ];
         if let Some(r) = &self.region {
             v.push(r);

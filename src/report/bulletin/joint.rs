@@ -5,7 +5,7 @@
 //! from any combination of published ones (DOMAIN.md §8; the audit is `sdc::protect`'s). A ratio
 //! beside a withheld member is withheld after (`withhold_ratios`).
 
-use super::data::{months, Cube};
+use super::data::{months, Cube, COMMUTING_SHOWN, J2J_SHOWN};
 use super::registri::{CIG_LAVORATORI_SHOWN, DID_SHOWN, LISTE_SHOWN};
 use crate::analytics::indicators::{cells_of, identity_equations, withhold_ratios};
 use crate::model::period::Period;
@@ -14,7 +14,7 @@ use anyhow::{bail, Result};
 use std::collections::HashMap;
 
 /// The measures the bulletin shows, by indicator.
-pub const SHOWN: [(&str, &[&str]); 10] = [
+pub const SHOWN: [(&str, &[&str]); 14] = [
     (
         "flussi",
         &[
@@ -29,6 +29,10 @@ pub const SHOWN: [(&str, &[&str]); 10] = [
     ("lavoratori_interessati", &["lavoratori_interessati"]),
     ("durate", &["durata_effettiva_media", "durata_effettiva_mediana"]),
     ("transizioni", &["transizioni"]),
+    ("pendolarismo", &COMMUTING_SHOWN),
+    ("pendolarismo_od", &["posizioni"]),
+    ("j2j", &J2J_SHOWN),
+    ("matrice_transizioni", &["transizioni"]),
     ("did", &DID_SHOWN),
     ("cig_lavoratori", &CIG_LAVORATORI_SHOWN),
     ("mobilita_liste", &LISTE_SHOWN),
@@ -121,7 +125,8 @@ struct Meaning {
     indicator: String,
     territory: String,
     periodo: String,
-    /// Breakdown values, by column name, without the totals.
+    /// Breakdown values, by column name, without the totals; then the indicator's parameters
+    /// (`parametro livello` = `cpi`): the same measure at another level is another number.
     dims: Vec<(String, String)>,
     measure: String,
 }
@@ -138,7 +143,14 @@ struct SameAs {
     fixed: Option<(&'static str, &'static str)>,
 }
 
-const SAME_AS: [SameAs; 2] = [
+const SAME_AS: [SameAs; 3] = [
+    SameAs {
+        indicator: "j2j",
+        measure: "assunzioni",
+        as_indicator: "flussi",
+        as_measure: "attivazioni",
+        fixed: None,
+    },
     SameAs {
         indicator: "cessazioni",
         measure: "cessazioni",
@@ -155,13 +167,19 @@ const SAME_AS: [SameAs; 2] = [
     },
 ];
 
-fn meaning(cube: &Cube, cell: &Cell) -> Meaning {
+fn meaning(cube: &Cube, row: usize, cell: &Cell) -> Meaning {
     let t = &cube.table;
     let mut dims: Vec<(String, String)> =
         t.by.iter()
             .zip(cell.key.iter().skip(1))
             .filter_map(|(d, v)| v.clone().map(|v| (d.clone(), v)))
             .collect();
+    let values = t.rows.get(row).map(|r| r.parameters.as_slice()).unwrap_or_default();
+    for ((name, _), value) in t.indicator.parameters.iter().zip(values) {
+        if let Some(v) = value {
+            dims.push((format!("{PARAMETER}{name}"), v.clone()));
+        }
+    }
     let (mut indicator, mut measure) = (t.indicator.name.to_string(), cell.measure.clone());
     if let Some(same) = SAME_AS
         .iter()
@@ -214,7 +232,7 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
         };
         equations.extend(sdc::cube_equations(&local).into_iter().map(shift));
         equations.extend(identity_equations(&local, &ind.identities).into_iter().map(shift));
-        meanings.extend(local.iter().map(|c| meaning(cube, c)));
+        meanings.extend(local.iter().enumerate().map(|(k, c)| meaning(cube, k, c)));
         offsets.push(base);
         // Each table is its own cube for the repair by hypercubes: its cells' keys start with the
         // table (the tables have the same shapes, e.g. period × one breakdown).
@@ -227,8 +245,11 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
                 .shown_periods
                 .as_ref()
                 .is_none_or(|ps| c.key.first().cloned().flatten().is_some_and(|p| ps.contains(&p)));
-            if !shown(ind.name, &c.measure) || !period_shown {
+            let cell_shown = cube.shown_cells.as_ref().is_none_or(|s| s.contains(&c.key[1..]));
+            if !shown(ind.name, &c.measure) || !period_shown || !cell_shown {
                 c.preset = Some(Status::NotAvailable);
+            } else if zero_by_construction(&meanings[base + k], &c) {
+                c.preset = Some(Status::Public);
             } else if own_status.get(k).is_some_and(Status::is_suppressed) {
                 // Start from each table's own protection (its pattern is already safe within the
                 // table): the joint pass then only adds what the links between tables need.
@@ -388,6 +409,7 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
             equations.push(Equation { total: i, parts, minus });
         }
     }
+    equations.extend(commuting_equations(&meanings));
     let protection = sdc::protect(&cells, &equations, &Mode::Protected(*rules));
     if !protection.report.irreparable.is_empty() {
         let first = &meanings[protection.report.irreparable[0]];
@@ -410,7 +432,10 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
         cube.table.status = protection.status[base..base + n]
             .iter()
             .zip(&own)
-            .map(|(&st, cell)| match st {
+            .zip(&meanings[base..base + n])
+            .map(|((&st, cell), m)| match st {
+                // Known to every reader, published as it is.
+                Status::Public if zero_by_construction(m, cell) => Status::Ok,
                 // Withheld for its own contributors, or to protect another cell.
                 Status::SuppressedPrimary | Status::SuppressedSecondary => {
                     if sdc::primary_status(cell, rules) == Status::SuppressedPrimary {
@@ -428,6 +453,86 @@ pub fn protect_together(cubes: &mut [&mut Cube], rules: &DisclosureConfig) -> Re
         report.suppressed_secondary += withheld;
     }
     Ok(report)
+}
+
+/// A cell every reader knows without the data: the saldo pendolare over all areas, zero because
+/// each commuter enters one area and leaves another. The links of `commuting_equations` fix it,
+/// so it can protect nothing: it is published as public.
+fn zero_by_construction(m: &Meaning, c: &Cell) -> bool {
+    m.indicator == "pendolarismo"
+        && m.measure == "saldo_pendolare"
+        && !m.dims.iter().any(|(d, _)| d == "area")
+        && c.value == Some(0.0)
+}
+
+/// The prefix of a parameter among a meaning's breakdowns.
+const PARAMETER: &str = "parametro ";
+
+/// The margins of the origin–destination matrix (`pendolarismo_od`) are the measures of
+/// `pendolarismo` for the same territory, period, level and other breakdowns, which any reader of
+/// both tables can write down (NI = NON_INDICATO, the missing domicile): interni(A) = OD(A, A),
+/// in_entrata(A) = the sum of OD(o, A) over the origins o other than A and NI, and in_uscita(A) =
+/// the sum of OD(A, w) over the destinations w other than A, for A ≠ NI (tested in
+/// tests/build_indicators/pendolarismo_od.rs).
+fn commuting_equations(meanings: &[Meaning]) -> Vec<Equation> {
+    const NI: &str = "NON_INDICATO";
+    // The cells of the matrix by (territory, period, other breakdowns and parameters), each as
+    // (origin, destination, index).
+    type Group<'m> = (&'m str, &'m str, Vec<(String, String)>);
+    let mut od: HashMap<Group, Vec<(&str, &str, usize)>> = HashMap::new();
+    for (i, m) in meanings.iter().enumerate() {
+        if m.indicator != "pendolarismo_od" || m.measure != "posizioni" {
+            continue;
+        }
+        let value = |d: &str| m.dims.iter().find(|(n, _)| n == d).map(|(_, v)| v.as_str());
+        let (Some(o), Some(w)) = (value("area_domicilio"), value("area_lavoro")) else {
+            continue;
+        };
+        let rest = m
+            .dims
+            .iter()
+            .filter(|(n, _)| n != "area_domicilio" && n != "area_lavoro")
+            .cloned()
+            .collect();
+        od.entry((m.territory.as_str(), m.periodo.as_str(), rest))
+            .or_default()
+            .push((o, w, i));
+    }
+    let mut out = Vec::new();
+    for (i, m) in meanings.iter().enumerate() {
+        if m.indicator != "pendolarismo" {
+            continue;
+        }
+        let Some(area) = m.dims.iter().find(|(n, _)| n == "area").map(|(_, v)| v.as_str()) else {
+            continue;
+        };
+        let rest: Vec<(String, String)> = m.dims.iter().filter(|(n, _)| n != "area").cloned().collect();
+        let Some(cells) = od.get(&(m.territory.as_str(), m.periodo.as_str(), rest)) else {
+            continue;
+        };
+        let parts: Vec<usize> = match m.measure.as_str() {
+            "interni" if area != NI => cells
+                .iter()
+                .filter(|(o, w, _)| *o == area && *w == area)
+                .map(|c| c.2)
+                .collect(),
+            "in_entrata" => cells
+                .iter()
+                .filter(|(o, w, _)| *w == area && *o != area && *o != NI)
+                .map(|c| c.2)
+                .collect(),
+            "in_uscita" if area != NI => cells
+                .iter()
+                .filter(|(o, w, _)| *o == area && *w != area)
+                .map(|c| c.2)
+                .collect(),
+            _ => continue,
+        };
+        if !parts.is_empty() {
+            out.push(Equation::sum(i, parts));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Section "Mobilità dei lavoratori": job-to-job transitions between macro-sectors, as a heatmap
-//! (g09) and a table (t11); then the liste di mobilità (`liste.rs`: t16, t17, g14).
+//! (g09) and a table (t11); the hires by where they came from and the moves between contracts
+//! (`j2j.rs`: g19, t26, t27); then commuting between CPIs (`pendolarismo.rs`: g17, g18, t25) and
+//! the liste di mobilità (`liste.rs`: t16, t17, g14).
 
 use super::common::{capitalise, name_of, num, ordered_at, say, text, Ctx, SECTORS, SOURCE_CO};
 use crate::analytics::indicators::TOTALE;
@@ -15,7 +17,7 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     let get = |o: &str, d: &str| cube.count(&c.cur, &[o, d], "transizioni");
     let total = get(TOTALE, TOTALE);
     let liste = if c.f.liste.is_some() {
-        "le loro tavole seguono quelle delle transizioni"
+        "le loro tavole seguono quelle delle transizioni e del pendolarismo"
     } else if c.f.registri.mobilita {
         "il lago contiene iscrizioni, ma nessuna dei centri per l'impiego della provincia fino al periodo del bollettino"
     } else {
@@ -60,6 +62,8 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
     );
     let table = TableBlock::new("t11_transizioni_settori", title, header, rows, &cube.command);
     blocks.push(Block::Table(table.with_note("Rapporti cessati nel periodo seguiti, per lo stesso lavoratore, da un rapporto con un altro datore iniziato entro 30 giorni.")));
+    blocks.extend(super::j2j::blocks(c));
+    blocks.extend(super::pendolarismo::blocks(c));
     blocks.extend(super::liste::blocks(c));
     Ok(blocks)
 }
