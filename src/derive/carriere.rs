@@ -44,6 +44,7 @@ use crate::lake::manifest::FileEntry;
 use crate::lake::{PartitionedWriter, Staging};
 use anyhow::Result;
 use arrow::array::{ArrayRef, BooleanArray, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::SchemaRef;
 use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::sync::Arc;
@@ -255,10 +256,10 @@ fn sweep(
 
 /// Spells per chunk of the parallel write (whole workers; about 40 MB of periods in flight per
 /// thread at most).
-pub(crate) const CHUNK: usize = 1 << 18;
+const CHUNK: usize = 1 << 18;
 
 /// Boundaries of chunks of about `size` spells that do not split a worker.
-pub(crate) fn chunks(spells: &[Spell], size: usize) -> Vec<(usize, usize)> {
+fn chunks(spells: &[Spell], size: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut a = 0;
     while a < spells.len() {
@@ -281,18 +282,36 @@ pub fn write_careers(
     p: &Params,
 ) -> Result<(Vec<FileEntry>, u64)> {
     let rank = Ranker::new(built, codes);
+    write_by_worker(staging, CARRIERE, carriere_schema(), spells, &|run| {
+        let periods = careers(run, p, &rank);
+        let years: Vec<i32> = periods.iter().map(|q| year_of(q.data_inizio)).collect();
+        Ok((batch(&periods, built, codes)?, years))
+    })
+}
+
+/// The rows of a run of whole workers' spells, with the year partition of each row.
+pub(crate) type RunRows<'a> = dyn Fn(&[Spell]) -> Result<(RecordBatch, Vec<i32>)> + Sync + 'a;
+
+/// Writes a dataset computed from runs of whole workers' spells (chunks of about [`CHUNK`]),
+/// one writer per thread: `make` gives each run's rows and the year partition of each row.
+pub(crate) fn write_by_worker(
+    staging: &Staging,
+    dataset: &'static str,
+    schema: SchemaRef,
+    spells: &[Spell],
+    make: &RunRows,
+) -> Result<(Vec<FileEntry>, u64)> {
     let bounds = chunks(spells, CHUNK);
     let lanes = rayon::current_num_threads().max(1).min(bounds.len().max(1));
     let per_lane: Vec<(Vec<FileEntry>, u64)> = (0..lanes)
         .into_par_iter()
         .map(|lane| {
-            let mut w = PartitionedWriter::new(staging, CARRIERE, &format!("part-build-{lane}"), carriere_schema());
+            let mut w = PartitionedWriter::new(staging, dataset, &format!("part-build-{lane}"), schema.clone());
             let mut rows = 0u64;
             for &(a, b) in bounds.iter().skip(lane).step_by(lanes) {
-                let periods = careers(&spells[a..b], p, &rank);
-                rows += periods.len() as u64;
-                let years: Vec<i32> = periods.iter().map(|q| year_of(q.data_inizio)).collect();
-                write_by_year(&mut w, &batch(&periods, built, codes)?, &years)?;
+                let (batch, years) = make(&spells[a..b])?;
+                rows += batch.num_rows() as u64;
+                write_by_year(&mut w, &batch, &years)?;
             }
             Ok((w.finish()?, rows))
         })

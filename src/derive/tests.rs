@@ -604,9 +604,8 @@ mod transizioni {
     }
 
     /// Jobs (employer, first day, last day or "" when open), indexed and numbered in order.
-    fn run(spec: &[(u128, &str, &str)]) -> Vec<Transizione> {
-        let mut jobs: Vec<Job> = spec
-            .iter()
+    fn jobs(spec: &[(u128, &str, &str)]) -> Vec<Job> {
+        spec.iter()
             .enumerate()
             .map(|(i, &(employer, a, b))| Job {
                 index: i as u32,
@@ -615,7 +614,11 @@ mod transizioni {
                 start: d(a),
                 end: if b.is_empty() { OPEN } else { d(b) },
             })
-            .collect();
+            .collect()
+    }
+
+    fn run(spec: &[(u128, &str, &str)]) -> Vec<Transizione> {
+        let mut jobs = jobs(spec);
         let mut out = Vec::new();
         transitions(&mut jobs, &rules(), &mut out);
         out.sort_by_key(|t| t.index);
@@ -739,22 +742,12 @@ mod transizioni {
 
     #[test]
     fn employer_size_counts_its_relationships_in_force_that_day() {
-        let jobs: Vec<Job> = [
-            (7u128, "2022-01-01", "2022-06-30"),
+        let jobs = jobs(&[
+            (7, "2022-01-01", "2022-06-30"),
             (7, "2022-06-30", ""),
             (7, "2022-07-01", "2022-07-01"),
             (8, "2022-06-30", ""),
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, &(employer, a, b))| Job {
-            index: i as u32,
-            id: i as u32,
-            employer,
-            start: d(a),
-            end: if b.is_empty() { OPEN } else { d(b) },
-        })
-        .collect();
+        ]);
         let p = Positions::new(&jobs, 4);
         assert_eq!(p.inizio, vec![1, 2, 2, 1]);
         assert_eq!(p.fine, vec![2, 0, 2, 0]);

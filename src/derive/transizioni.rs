@@ -39,14 +39,14 @@
 //! - The two sides count different things: when two jobs end into one new job, there are two
 //!   `EE` separations and one `EE` hire.
 
-use super::carriere::{Spell, NONE};
+use super::carriere::{write_by_worker, Spell, NONE};
 use super::events::NO_DATE;
-use super::output::{write_by_year, year_of};
+use super::output::year_of;
 use super::rapporti::{Built, Params};
 use crate::lake::catalog::transizioni_schema;
 pub use crate::lake::catalog::TRANSIZIONI;
 use crate::lake::manifest::FileEntry;
-use crate::lake::{PartitionedWriter, Staging};
+use crate::lake::Staging;
 use anyhow::Result;
 use arrow::array::{ArrayRef, BooleanArray, Date32Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use rayon::prelude::*;
@@ -379,37 +379,14 @@ pub fn write_transitions(
     rules: &Rules,
 ) -> Result<(Vec<FileEntry>, u64)> {
     let positions = Positions::of_window(built, spells, rules);
-    let bounds = super::carriere::chunks(spells, super::carriere::CHUNK);
-    let lanes = rayon::current_num_threads().max(1).min(bounds.len().max(1));
-    let per_lane: Vec<(Vec<FileEntry>, u64)> = (0..lanes)
-        .into_par_iter()
-        .map(|lane| {
-            let mut w = PartitionedWriter::new(
-                staging,
-                TRANSIZIONI,
-                &format!("part-build-{lane}"),
-                transizioni_schema(),
-            );
-            let mut rows = 0u64;
-            for &(a, b) in bounds.iter().skip(lane).step_by(lanes) {
-                let t = all_transitions(&spells[a..b], &jobs(built, &spells[a..b], rules), rules);
-                rows += t.len() as u64;
-                let years: Vec<i32> = t
-                    .iter()
-                    .map(|x| year_of(built.rapporti[x.index as usize].data_inizio))
-                    .collect();
-                write_by_year(&mut w, &batch(&t, built, &positions, rules)?, &years)?;
-            }
-            Ok((w.finish()?, rows))
-        })
-        .collect::<Result<_>>()?;
-    let mut files = Vec::new();
-    let mut rows = 0;
-    for (f, n) in per_lane {
-        files.extend(f);
-        rows += n;
-    }
-    Ok((files, rows))
+    write_by_worker(staging, TRANSIZIONI, transizioni_schema(), spells, &|run| {
+        let t = all_transitions(run, &jobs(built, run, rules), rules);
+        let years: Vec<i32> = t
+            .iter()
+            .map(|x| year_of(built.rapporti[x.index as usize].data_inizio))
+            .collect();
+        Ok((batch(&t, built, &positions, rules)?, years))
+    })
 }
 
 /// The transitions as a batch of [`transizioni_schema`].

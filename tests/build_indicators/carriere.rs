@@ -2,7 +2,7 @@
 //! time with no gap and no overlap, agree with the relationships they are cut from, and match
 //! the careers rebuilt, day by day, from the generator's true relationships.
 
-use super::{built_synthetic, date, key, synthetic};
+use super::{built_synthetic, day, true_relationships};
 use crate::query_strings;
 use oml::lake::Lake;
 use std::collections::BTreeMap;
@@ -86,12 +86,6 @@ fn careers_tile_each_workers_observed_time_with_no_gap_and_no_overlap() {
     assert!(count(lake, "SELECT count(*) FROM carriere WHERE n_rapporti >= 2") > 0);
 }
 
-/// Day numbers (days from the common era) of a YYYY-MM-DD text.
-fn day(s: &str) -> i32 {
-    use chrono::Datelike;
-    date(s).num_days_from_ce()
-}
-
 /// (first day, last day, concurrent relationships) of each period of one worker, found day by
 /// day: a new period wherever the set of relationships in force changes.
 fn day_by_day(spells: &[(i32, i32)], from: i32, to: i32) -> Vec<(i32, i32, usize)> {
@@ -129,42 +123,18 @@ fn careers_match_the_generator_true_job_moves() {
     let lake = built_synthetic();
     let b = lake.manifest().unwrap().build.unwrap();
     let (from, to) = (day(&b.inizio_copertura), day(&b.orizzonte));
-    // The relationships of the initial stock the lake has (from a PRO, TRS or CES in the extract).
-    let stock_seen: std::collections::BTreeSet<(String, i32)> = query_strings(
-        lake,
-        "SELECT DISTINCT id_lavoratore, data_inizio FROM rapporti WHERE NOT avviamento_nel_lago",
-    )
-    .into_iter()
-    .map(|r| (r[0].clone(), day(&r[1])))
-    .collect();
     // The true relationships by the worker's pseudonym under the lake's key: all of them, and
-    // those the CO show (an assunzione in the extract, or a relationship of the initial stock
-    // with a later communication in it).
-    let mut pseudo = oml::privacy::Pseudonymizer::new(&key());
+    // those the CO show.
     let (mut all, mut seen): (Spells, Spells) = Default::default();
-    for f in ["truth/rapporti.csv", "truth/rapporti_pregressi.csv"] {
-        let mut r = csv::Reader::from_path(synthetic().join(f)).unwrap();
-        let h = r.headers().unwrap().clone();
-        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-        let (cf, inizio, fine) = (col("cf_lavoratore"), col("data_inizio"), col("data_fine_effettiva"));
-        for rec in r.records() {
-            let rec = rec.unwrap();
-            let mut hex = [0u8; 32];
-            oml::privacy::id_hex(&pseudo.worker(&rec[cf]), &mut hex);
-            let worker = String::from_utf8(hex.to_vec()).unwrap();
-            let end = if rec[fine].is_empty() {
-                to
-            } else {
-                day(&rec[fine]).min(to)
-            };
-            let start = day(&rec[inizio]).max(from);
-            if start > end {
-                continue;
-            }
-            all.entry(worker.clone()).or_default().push((start, end));
-            if f == "truth/rapporti.csv" || stock_seen.contains(&(worker.clone(), day(&rec[inizio]))) {
-                seen.entry(worker).or_default().push((start, end));
-            }
+    for t in true_relationships(lake) {
+        let end = t.end.map_or(to, |e| e.min(to));
+        let start = t.start.max(from);
+        if start > end {
+            continue;
+        }
+        all.entry(t.worker.clone()).or_default().push((start, end));
+        if t.seen {
+            seen.entry(t.worker).or_default().push((start, end));
         }
     }
     let careers = |t: &Spells| -> Periods {

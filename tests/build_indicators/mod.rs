@@ -25,6 +25,67 @@ fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// Day numbers (days from the common era) of a YYYY-MM-DD text.
+fn day(s: &str) -> i32 {
+    use chrono::Datelike;
+    date(s).num_days_from_ce()
+}
+
+/// A true relationship of the synthetic province: worker and employer pseudonyms under the lake's
+/// key (hex), first day, last day (None while open at the generator's end), and whether the CO show
+/// it (its assunzione is in the extract, or it is a relationship of the initial stock with a later
+/// communication in the lake).
+struct TrueRelationship {
+    worker: String,
+    employer: String,
+    start: i32,
+    end: Option<i32>,
+    seen: bool,
+}
+
+/// The generator's true relationships (`truth/rapporti.csv`, `truth/rapporti_pregressi.csv`).
+fn true_relationships(lake: &Lake) -> Vec<TrueRelationship> {
+    let stock_seen: std::collections::BTreeSet<(String, i32)> = crate::query_strings(
+        lake,
+        "SELECT DISTINCT id_lavoratore, data_inizio FROM rapporti WHERE NOT avviamento_nel_lago",
+    )
+    .into_iter()
+    .map(|r| (r[0].clone(), day(&r[1])))
+    .collect();
+    let mut pseudo = oml::privacy::Pseudonymizer::new(&key());
+    let hex = |id: [u8; 16]| {
+        let mut h = [0u8; 32];
+        oml::privacy::id_hex(&id, &mut h);
+        String::from_utf8(h.to_vec()).unwrap()
+    };
+    let mut out = Vec::new();
+    for f in ["truth/rapporti.csv", "truth/rapporti_pregressi.csv"] {
+        let mut r = csv::Reader::from_path(synthetic().join(f)).unwrap();
+        let h = r.headers().unwrap().clone();
+        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+        let (cf, cfd, inizio, fine) = (
+            col("cf_lavoratore"),
+            col("cf_datore"),
+            col("data_inizio"),
+            col("data_fine_effettiva"),
+        );
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let worker = hex(pseudo.worker(&rec[cf]));
+            let start = day(&rec[inizio]);
+            let seen = f == "truth/rapporti.csv" || stock_seen.contains(&(worker.clone(), start));
+            out.push(TrueRelationship {
+                employer: hex(pseudo.employer(&rec[cfd])),
+                worker,
+                start,
+                end: (!rec[fine].is_empty()).then(|| day(&rec[fine])),
+                seen,
+            });
+        }
+    }
+    out
+}
+
 /// The shared synthetic province, ingested and built once.
 fn built_synthetic() -> &'static Lake {
     static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();

@@ -4,16 +4,11 @@
 //! ("Le transizioni"), from the generator's true relationships; the j2j measures add up to the
 //! flows and stocks of `flussi` and `posizioni`, and the matrices' margins to the j2j exits.
 
-use super::{built_synthetic, key, run, synthetic, values};
+use super::{built_synthetic, day, run, true_relationships, values};
 use crate::query_strings;
 use oml::analytics::indicators::Periodicity;
 use oml::sdc::Mode;
 use std::collections::BTreeMap;
-
-fn day(s: &str) -> i32 {
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    (d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() as i32
-}
 
 const OPEN: i32 = i32::MAX;
 
@@ -91,48 +86,12 @@ fn transitions_match_those_of_the_generator_true_relationships() {
            OR t.posizioni_datore_inizio < 1 OR t.posizioni_datore_fine < 1");
     assert_eq!(broken, 0);
 
-    // The true relationships the CO show (as the careers' test: those with an assunzione in the
-    // extract, and those of the initial stock with a later communication in it).
-    let stock_seen: std::collections::BTreeSet<(String, i32)> = query_strings(
-        lake,
-        "SELECT DISTINCT id_lavoratore, data_inizio FROM rapporti WHERE NOT avviamento_nel_lago",
-    )
-    .into_iter()
-    .map(|r| (r[0].clone(), day(&r[1])))
-    .collect();
-    let mut pseudo = oml::privacy::Pseudonymizer::new(&key());
-    let hex = |id: [u8; 16]| {
-        let mut h = [0u8; 32];
-        oml::privacy::id_hex(&id, &mut h);
-        String::from_utf8(h.to_vec()).unwrap()
-    };
+    // The true relationships the CO show, in the window.
     let mut workers: BTreeMap<String, Vec<Job>> = BTreeMap::new();
-    for f in ["truth/rapporti.csv", "truth/rapporti_pregressi.csv"] {
-        let mut r = csv::Reader::from_path(synthetic().join(f)).unwrap();
-        let h = r.headers().unwrap().clone();
-        let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-        let (cf, cfd, inizio, fine) = (
-            col("cf_lavoratore"),
-            col("cf_datore"),
-            col("data_inizio"),
-            col("data_fine_effettiva"),
-        );
-        for rec in r.records() {
-            let rec = rec.unwrap();
-            let worker = hex(pseudo.worker(&rec[cf]));
-            let start = day(&rec[inizio]);
-            let end = match &rec[fine] {
-                "" => OPEN,
-                e if day(e) > horizon => OPEN,
-                e => day(e),
-            };
-            if start > horizon || end < coverage {
-                continue;
-            }
-            if f == "truth/rapporti.csv" || stock_seen.contains(&(worker.clone(), start)) {
-                let employer = hex(pseudo.employer(&rec[cfd]));
-                workers.entry(worker).or_default().push((employer, start, end));
-            }
+    for t in true_relationships(lake) {
+        let end = t.end.filter(|&e| e <= horizon).unwrap_or(OPEN);
+        if t.seen && t.start <= horizon && end >= coverage {
+            workers.entry(t.worker).or_default().push((t.employer, t.start, end));
         }
     }
     let mut truth = Classes::new();

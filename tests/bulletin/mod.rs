@@ -511,6 +511,17 @@ fn a_perimeter_reaches_every_co_table_and_the_box() {
     );
 }
 
+/// Where a text first appears in the bulletin's Mobilità section (a panic when it does not).
+fn mobility_order(dir: &Path) -> impl Fn(&str) -> usize {
+    let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
+    let section = md[md.find("## Mobilità dei lavoratori").unwrap()..].to_string();
+    move |s: &str| {
+        section
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} not in the Mobilità section"))
+    }
+}
+
 #[test]
 fn mobility_section_has_the_commuting_blocks_and_their_numbers_are_the_indicators() {
     use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
@@ -526,13 +537,7 @@ fn mobility_section_has_the_commuting_blocks_and_their_numbers_are_the_indicator
     assert_eq!(files("csv", "csv"), w.tables);
     assert_eq!(files("grafici", "svg"), w.charts);
     // In the Mobilità section, after the transitions and before the mobility lists.
-    let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
-    let section = &md[md.find("## Mobilità dei lavoratori").unwrap()..];
-    let at = |s: &str| {
-        section
-            .find(s)
-            .unwrap_or_else(|| panic!("{s} not in the Mobilità section"))
-    };
+    let at = mobility_order(dir);
     assert!(at("g09_mobilita_settori") < at("g17_pendolarismo_cpi"));
     assert!(at("g17_pendolarismo_cpi") < at("g18_pendolarismo_matrice"));
     assert!(at("Pendolarismo per centro per l'impiego del domicilio") > at("g18_pendolarismo_matrice"));
@@ -609,13 +614,7 @@ fn mobility_section_has_the_job_to_job_blocks_and_their_numbers_are_the_indicato
     use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
     let (_, lake, w) = bulletin();
     let dir = &w.dir;
-    let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
-    let section = &md[md.find("## Mobilità dei lavoratori").unwrap()..];
-    let at = |s: &str| {
-        section
-            .find(s)
-            .unwrap_or_else(|| panic!("{s} not in the Mobilità section"))
-    };
+    let at = mobility_order(dir);
     assert!(at("g09_mobilita_settori") < at("g19_assunzioni_provenienza"));
     assert!(at("g19_assunzioni_provenienza") < at("g17_pendolarismo_cpi"));
     assert!(at("assunzioni su") < at("g19_assunzioni_provenienza"));
