@@ -511,6 +511,37 @@ fn a_perimeter_reaches_every_co_table_and_the_box() {
     );
 }
 
+/// An indicator for the bulletin's quarter (IV 2023) and province, unprotected: what the command
+/// under a table computes.
+fn fourth_quarter_2023_in_po(
+    lake: &Lake,
+    name: &str,
+    by: &[&str],
+    parameters: &[(&str, &str)],
+) -> oml::analytics::indicators::Table {
+    use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
+    let s = oml::analytics::Session::open(lake).unwrap();
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    compute(
+        &s,
+        &Request {
+            indicator: name.into(),
+            by: by.iter().map(|b| b.to_string()).collect(),
+            period: Some((day("2023-10-01"), day("2023-12-31"))),
+            periodicity: Periodicity::Quarter,
+            totals: true,
+            mode: oml::sdc::Mode::Confidential,
+            territory: Territory {
+                provincia: Some("PO".into()),
+                regione: None,
+            },
+            perimeter: Default::default(),
+            parameters: parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        },
+    )
+    .unwrap()
+}
+
 /// Where a text first appears in the bulletin's Mobilità section (a panic when it does not).
 fn mobility_order(dir: &Path) -> impl Fn(&str) -> usize {
     let md = std::fs::read_to_string(dir.join("bollettino.md")).unwrap();
@@ -524,7 +555,6 @@ fn mobility_order(dir: &Path) -> impl Fn(&str) -> usize {
 
 #[test]
 fn mobility_section_has_the_commuting_blocks_and_their_numbers_are_the_indicators() {
-    use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
     let (_, lake, w) = bulletin();
     let dir = &w.dir;
     // Every chart and table has its own id: as many files as blocks.
@@ -544,26 +574,7 @@ fn mobility_section_has_the_commuting_blocks_and_their_numbers_are_the_indicator
     assert!(at("autocontenimento") < at("g17_pendolarismo_cpi"));
     // The table's published values are the pendolarismo indicator's, as its command computes them
     // (by CPI, --livello cpi, the bulletin's quarter and province).
-    let s = oml::analytics::Session::open(lake).unwrap();
-    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-    let t = compute(
-        &s,
-        &Request {
-            indicator: "pendolarismo".into(),
-            by: vec!["area".into()],
-            period: Some((day("2023-10-01"), day("2023-12-31"))),
-            periodicity: Periodicity::Quarter,
-            totals: true,
-            mode: oml::sdc::Mode::Confidential,
-            territory: Territory {
-                provincia: Some("PO".into()),
-                regione: None,
-            },
-            perimeter: Default::default(),
-            parameters: [("livello".to_string(), "cpi".to_string())].into(),
-        },
-    )
-    .unwrap();
+    let t = fourth_quarter_2023_in_po(lake, "pendolarismo", &["area"], &[("livello", "cpi")]);
     let value = |area: &str, m: &str| {
         t.rows
             .iter()
@@ -611,35 +622,14 @@ fn mobility_section_has_the_commuting_blocks_and_their_numbers_are_the_indicator
 
 #[test]
 fn mobility_section_has_the_job_to_job_blocks_and_their_numbers_are_the_indicators() {
-    use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
     let (_, lake, w) = bulletin();
     let dir = &w.dir;
     let at = mobility_order(dir);
     assert!(at("g09_mobilita_settori") < at("g19_assunzioni_provenienza"));
     assert!(at("g19_assunzioni_provenienza") < at("g17_pendolarismo_cpi"));
     assert!(at("assunzioni su") < at("g19_assunzioni_provenienza"));
-    let s = oml::analytics::Session::open(lake).unwrap();
-    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
-    let table = |name: &str, by: &[&str], parameters: &[(&str, &str)]| {
-        compute(
-            &s,
-            &Request {
-                indicator: name.into(),
-                by: by.iter().map(|b| b.to_string()).collect(),
-                period: Some((day("2023-10-01"), day("2023-12-31"))),
-                periodicity: Periodicity::Quarter,
-                totals: true,
-                mode: oml::sdc::Mode::Confidential,
-                territory: Territory {
-                    provincia: Some("PO".into()),
-                    regione: None,
-                },
-                perimeter: Default::default(),
-                parameters: parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            },
-        )
-        .unwrap()
-    };
+    let table =
+        |name: &str, by: &[&str], parameters: &[(&str, &str)]| fourth_quarter_2023_in_po(lake, name, by, parameters);
     let value = |t: &oml::analytics::indicators::Table, dims: &[&str], m: &str| {
         t.rows
             .iter()
