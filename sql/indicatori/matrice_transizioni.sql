@@ -5,6 +5,7 @@
 -- additive: transizioni, EE, AQHire, richiami, permanenze, trasformazioni
 -- identita: transizioni = EE + AQHire
 -- rapporti: tasso_permanenza = 100 * permanenze / transizioni
+-- quote: quota_riga = transizioni / destinazione
 -- dimensioni: origine, destinazione, sesso, classe_eta, area_cittadinanza, livello_istruzione
 -- parametri: asse = settore; livello = comune; accorpa =
 -- nota: Classi di origine e di arrivo: {asse} (area di livello {livello}; FUORI_TERRITORIO: un rapporto successivo fuori dal territorio scelto).
@@ -15,6 +16,7 @@
 -- definizione: richiami = transizioni verso lo stesso datore del rapporto cessato.
 -- definizione: permanenze = transizioni che restano nella stessa classe (stesso settore, area, contratto o dimensione).
 -- definizione: trasformazioni = passaggi di contratto dentro lo stesso rapporto (solo con asse contratto: per il tempo indeterminato, le stabilizzazioni per trasformazione, accanto a quelle con un nuovo rapporto).
+-- definizione: quota_riga = quota % delle transizioni della classe di origine che vanno verso questa classe di arrivo (sul totale di riga; calcolata dalle celle pubblicate).
 -- definizione: tasso_permanenza = quota % delle transizioni che restano nella stessa classe, per classe di origine (nelle celle senza destinazione: il totale di riga).
 --
 -- Mobility matrices in the spirit of the LEHD J2J origin–destination files, from `transizioni`

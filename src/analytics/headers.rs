@@ -4,7 +4,7 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 14] = [
+pub(super) const META_KEYS: [&str; 15] = [
     "indicatore",
     "definizione",
     "rapporti",
@@ -19,6 +19,7 @@ pub(super) const META_KEYS: [&str; 14] = [
     "datori",
     "parametri",
     "nota",
+    "quote",
 ];
 
 pub(super) fn list_of(v: Option<&str>) -> Vec<String> {

@@ -168,6 +168,8 @@ pub struct Indicator {
     /// ore_utilizzate / ore_autorizzate_con_utilizzo`), published only where those are: a ratio
     /// beside a withheld member would give it back (see [`withhold_ratios`]).
     pub ratios: Vec<Ratio>,
+    /// Shares over a margin added after protection (`-- quote:` header; `analytics::shares`).
+    pub shares: Vec<super::shares::Share>,
     /// The view the file reads (`fonte:`).
     pub source: String,
     /// The only breakdowns the file takes (`dimensioni:`); None = those of the CO views.
@@ -207,6 +209,7 @@ pub fn catalog() -> Vec<Indicator> {
                 name,
                 title: header_value(sql, "titolo").unwrap_or(name).to_string(),
                 ratios: parse_ratios(header_value(sql, "rapporti").unwrap_or(""), &additive),
+                shares: super::shares::parse(header_value(sql, "quote").unwrap_or("")),
                 additive,
                 quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
                 identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
@@ -549,6 +552,8 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     let withheld = withhold_ratios(&ind, &rows, &mut protection.status);
     protection.report.ok -= withheld;
     protection.report.suppressed_secondary += withheld;
+    let confidential = matches!(req.mode, Mode::Confidential);
+    super::shares::add(&ind, &req.by, &mut rows, &mut protection.status, confidential);
     Ok(Table {
         indicator: ind,
         by: req.by.clone(),

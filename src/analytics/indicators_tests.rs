@@ -52,6 +52,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         quarterly: false,
         identities: vec![],
         ratios: vec![],
+        shares: vec![],
         source: String::new(),
         dimensions: None,
         public: false,

@@ -208,6 +208,14 @@ fn j2j_adds_up_to_the_flows_and_the_matrices_to_the_j2j_exits_in_every_cell() {
         let dims = if o == "Totale" { "Totale".to_string() } else { o.clone() };
         let exits = get(&j, per, &dims, "uscite_EE") + get(&j, per, &dims, "uscite_AQHire");
         assert_eq!(get(&m, per, &format!("{o}|Totale"), "transizioni"), exits, "{per} {o}");
+        // Row shares: each cell over its row's margin.
+        for ((p2, dims, misura), v) in &m {
+            let (o2, d) = dims.split_once('|').unwrap();
+            if p2 == per && o2 == o && misura == "transizioni" && d != "Totale" && *sum > 0.0 {
+                let q = (1000.0 * v.unwrap_or(0.0) / sum).round() / 10.0;
+                assert_eq!(get(&m, per, dims, "quota_riga"), q, "{per} {dims}");
+            }
+        }
         // Retention: the diagonal over the row.
         let kept = get(&m, per, &format!("{o}|{o}"), "transizioni");
         if o != "Totale" {
