@@ -36,6 +36,8 @@ use std::sync::Arc;
 /// The indicator files, embedded in the binary: every file of `sql/indicatori/` (found by
 /// `build.rs`), by name (the file's stem), in name order. [`catalog`] orders them by their
 /// `ordine` header.
+pub use super::row::Row;
+
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
@@ -305,24 +307,6 @@ impl Territory {
     }
 }
 
-/// One row of a result before protection.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub periodo: String,
-    /// One value per breakdown column; None = the total over that column.
-    pub dims: Vec<Option<String>>,
-    pub misura: String,
-    pub valore: Option<f64>,
-    pub n_lavoratori: u64,
-    /// None for an indicator whose records have no employer (`datori: no`).
-    pub n_datori: Option<u64>,
-    /// The two largest employer contributions to the value (dominance rule), when the file
-    /// gives them.
-    pub top: Option<[f64; 2]>,
-    /// The value of each of the indicator's parameters, as the file echoes it.
-    pub parameters: Vec<Option<String>>,
-}
-
 /// A computed, protected indicator table.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -553,7 +537,7 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     protection.report.ok -= withheld;
     protection.report.suppressed_secondary += withheld;
     let confidential = matches!(req.mode, Mode::Confidential);
-    super::shares::add(&ind, &req.by, &mut rows, &mut protection.status, confidential);
+    super::shares::add(&ind.shares, &req.by, &mut rows, &mut protection.status, confidential);
     Ok(Table {
         indicator: ind,
         by: req.by.clone(),

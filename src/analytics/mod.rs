@@ -8,6 +8,7 @@ mod headers;
 pub mod indicators;
 pub mod marts;
 pub mod perimeter;
+mod row;
 pub mod shares;
 
 use crate::lake::manifest::Manifest;

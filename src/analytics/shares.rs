@@ -6,7 +6,7 @@
 //! cell or margin is withheld is withheld too (status `soppressa_secondaria`, no value), so a
 //! share never tells more than the published counts. They are in no equation of the protection.
 
-use super::indicators::{Indicator, Row};
+use super::row::Row;
 use crate::sdc::Status;
 use std::collections::HashMap;
 
@@ -38,14 +38,14 @@ pub fn parse(s: &str) -> Vec<Share> {
         .collect()
 }
 
-/// Appends the shares of `ind` to a protected table (`rows` and their `status`), for the requested
+/// Appends the shares to a protected table (`rows` and their `status`), for the requested
 /// breakdowns `by`; `confidential`: every cell counts as shown.
-pub fn add(ind: &Indicator, by: &[String], rows: &mut Vec<Row>, status: &mut Vec<Status>, confidential: bool) {
-    for share in &ind.shares {
+pub fn add(shares: &[Share], by: &[String], rows: &mut Vec<Row>, status: &mut Vec<Status>, confidential: bool) {
+    for share in shares {
         let Some(k) = by.iter().position(|b| b == &share.over) else {
             continue;
         };
-        let shown = |i: usize| status[i].is_published() || confidential;
+        let shown = |i: usize| confidential || status[i].is_published();
         let at: HashMap<(&str, &[Option<String>]), usize> = rows
             .iter()
             .enumerate()
@@ -62,18 +62,21 @@ pub fn add(ind: &Indicator, by: &[String], rows: &mut Vec<Row>, status: &mut Vec
             let Some(&j) = at.get(&(r.periodo.as_str(), margin.as_slice())) else {
                 continue;
             };
+            let visible = shown(i) && shown(j);
             let value = match (r.valore, rows[j].valore) {
-                (Some(v), Some(t)) if t > 0.0 && shown(i) && shown(j) => Some((1000.0 * v / t).round() / 10.0),
+                (Some(v), Some(t)) if t > 0.0 && visible => Some((1000.0 * v / t).round() / 10.0),
                 _ => None,
             };
-            let mut row = r.clone();
-            row.misura = share.measure.clone();
-            row.valore = value;
-            row.top = None;
             let st = match value {
                 Some(_) => status[i],
-                None if shown(i) && shown(j) => Status::NotAvailable,
+                None if visible => Status::NotAvailable,
                 None => Status::SuppressedSecondary,
+            };
+            let row = Row {
+                misura: share.measure.clone(),
+                valore: value,
+                top: None,
+                ..r.clone()
             };
             added.push((row, st));
         }
