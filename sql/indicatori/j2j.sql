@@ -1,7 +1,7 @@
 -- indicatore: j2j
 -- ordine: 102
 -- titolo: Flussi da lavoro a lavoro (J2J): assunzioni e uscite per classe, tassi sull'occupazione
--- fonte: transizioni_dim
+-- fonte: rapporti_dim
 -- additive: assunzioni, EE, AQHire, ENPersist, da_occupato, ingressi_non_osservati, J2J, richiami, cessazioni, uscite_EE, uscite_AQHire, NEPersist, uscite_altro_rapporto, uscite_censurate, occupazione_inizio
 -- identita: assunzioni = EE + AQHire + ENPersist + da_occupato + ingressi_non_osservati; J2J = EE + AQHire; cessazioni = uscite_EE + uscite_AQHire + NEPersist + uscite_altro_rapporto + uscite_censurate
 -- rapporti: tasso_EE = 100 * EE / occupazione_inizio; tasso_AQHire = 100 * AQHire / occupazione_inizio; tasso_J2J = 100 * J2J / occupazione_inizio; tasso_ENPersist = 100 * ENPersist / occupazione_inizio; tasso_NEPersist = 100 * NEPersist / occupazione_inizio
@@ -35,12 +35,20 @@
 -- on that day; occupazione_inizio as posizioni_inizio of `posizioni` (by the first contract). The
 -- hire classes and the separation classes each add up to their total in every cell.
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
+-- The relationships with their classes only (transizioni_dim would join their successors and
+-- predecessors too, which nothing here reads).
+classi AS (
+    SELECT r.*, t.classe_ingresso, t.classe_uscita, t.richiamo_ingresso,
+        oml_classe_dimensionale(t.posizioni_datore_inizio) AS dimensione_datore,
+        oml_classe_dimensionale(t.posizioni_datore_fine) AS dimensione_datore_fine
+    FROM rapporti_dim r JOIN transizioni t USING (id_rapporto)
+),
 eventi AS (
     SELECT oml_periodo(data_inizio, oml_periodicita()) AS periodo,
         CASE WHEN classe_ingresso IN ('EE', 'AQHire', 'ENPersist', 'da_occupato') THEN classe_ingresso
              ELSE 'ingressi_non_osservati' END AS tipo,
         coalesce(richiamo_ingresso AND classe_ingresso IN ('EE', 'AQHire'), false) AS richiamo_j2j, *
-    FROM transizioni_dim
+    FROM classi
     WHERE data_inizio BETWEEN oml_dal() AND oml_al()
     UNION ALL BY NAME
     SELECT oml_periodo(data_fine_effettiva, oml_periodicita()) AS periodo,
@@ -50,12 +58,12 @@ eventi AS (
         * REPLACE (coalesce(macro_contratto_finale, 'NON_NOTO') AS macro_contratto,
                    coalesce(tipologia_finale, 'NON_NOTO') AS tipologia_contrattuale,
                    dimensione_datore_fine AS dimensione_datore)
-    FROM transizioni_dim
+    FROM classi
     WHERE data_fine_effettiva BETWEEN oml_dal() AND oml_al() AND classe_uscita <> 'in_corso'
     UNION ALL BY NAME
     SELECT p.periodo, 'occupazione_inizio' AS tipo, false AS richiamo_j2j, r.*
     FROM periodi p
-    JOIN transizioni_dim r ON r.data_inizio < p.inizio AND coalesce(r.data_fine_effettiva, DATE '9999-12-31') >= p.inizio
+    JOIN classi r ON r.data_inizio < p.inizio AND coalesce(r.data_fine_effettiva, DATE '9999-12-31') >= p.inizio
 ),
 per_tipo AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
