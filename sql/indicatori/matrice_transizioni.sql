@@ -48,7 +48,7 @@ WITH asse AS (
 ),
 -- Each move with its class of origin and destination at up to three levels (finest first).
 livelli AS (
-    SELECT oml_periodo(t.data_fine_effettiva, oml_periodicita()) AS periodo, t.*, x.asse, x.lista_accorpa,
+    SELECT oml_periodo(t.data_fine_effettiva, oml_periodicita()) AS periodo, t.*, x.lista_accorpa,
         CASE x.asse WHEN 'settore' THEN [t.settore, NULL, NULL]
             WHEN 'ateco_sezione' THEN [t.ateco_sezione, t.settore, NULL]
             WHEN 'ateco_divisione' THEN [t.ateco_divisione, t.ateco_sezione, t.settore]

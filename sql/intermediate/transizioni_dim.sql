@@ -9,7 +9,7 @@
 CREATE OR REPLACE VIEW transizioni_dim AS
 WITH altri AS (
     SELECT r.id_rapporto, r.comune, r.cpi, r.provincia, r.regione, r.settore, r.ateco_sezione,
-        r.ateco_divisione, r.macro_contratto, r.macro_contratto_finale, r.id_datore,
+        r.ateco_divisione, r.macro_contratto, r.macro_contratto_finale,
         oml_nel_territorio(r.provincia, r.regione) AS nel_territorio,
         t.posizioni_datore_inizio, t.posizioni_datore_fine
     FROM oml_dimensioni_tutte('rapporti') r

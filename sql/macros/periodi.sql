@@ -37,7 +37,7 @@ CREATE OR REPLACE MACRO oml_periodi(periodicita) AS TABLE
     FROM range(oml_dal()::TIMESTAMP, oml_al()::TIMESTAMP + INTERVAL 1 DAY, INTERVAL 1 DAY) t(g)
     GROUP BY 1;
 
--- Commuting (indicators pendolarismo, pendolarismo_od). The level of the areas, checked:
+-- The level of the areas (indicators pendolarismo, pendolarismo_od, matrice_transizioni), checked:
 -- SET VARIABLE oml_livello = 'comune' | 'cpi' | 'provincia' (default comune); `indicatore` names
 -- the file in the error.
 CREATE OR REPLACE MACRO oml_livello(indicatore) AS CASE

@@ -72,29 +72,37 @@ pub fn compute_coarsened(session: &Session, req: &Request) -> Result<Coarsened> 
         Mode::Confidential => DisclosureConfig::default(),
     };
     let mut lifted: Vec<String> = Vec::new();
+    // Lifts the SQL could not apply (a class without a parent, such as FUORI_TERRITORIO): taken
+    // back, and never tried again.
+    let mut stuck: BTreeSet<String> = BTreeSet::new();
     let mut rounds = 0;
     // Level-1 labels: the merged classes after the first phase (lifted again in the second).
     let mut merged_once: Option<BTreeSet<String>> = None;
     for level in 1..depth {
-        loop {
-            if rounds >= MAX_ROUNDS {
-                break;
-            }
+        while rounds < MAX_ROUNDS {
             let probe = probe(session, req, &lifted)?;
             rounds += 1;
+            let present = labels(&probe, o, d);
+            // A lift took effect when its class no longer appears ("1:13": 13; "2:C": C+).
+            lifted.retain(|item| {
+                let gone = !present.contains(&lifted_label(item));
+                if !gone {
+                    stuck.insert(item.clone());
+                }
+                gone
+            });
             let liftable = |label: &str| match level {
                 1 => !label.ends_with('+') && !label.is_empty(),
                 _ => merged_once.as_ref().is_some_and(|m| m.contains(label)),
             };
-            let new = choose(&probe, o, d, &rules, &liftable);
-            let fresh: Vec<String> = new
+            let fresh: Vec<String> = choose(&probe, o, d, &rules, &liftable)
                 .into_iter()
                 .map(|label| format!("{level}:{}", label.trim_end_matches('+')))
-                .filter(|item| !lifted.contains(item))
+                .filter(|item| !lifted.contains(item) && !stuck.contains(item))
                 .collect();
             if fresh.is_empty() {
                 if level == 1 {
-                    merged_once = Some(labels(&probe, o, d).into_iter().filter(|l| l.ends_with('+')).collect());
+                    merged_once = Some(present.into_iter().filter(|l| l.ends_with('+')).collect());
                 }
                 break;
             }
@@ -121,6 +129,15 @@ fn probe(session: &Session, req: &Request, lifted: &[String]) -> Result<Table> {
         p.parameters.insert(PARAMETER.into(), lifted.join(","));
     }
     compute(session, &p)
+}
+
+/// The class a lift replaces: `1:13` → `13`, `2:C` → `C+`.
+fn lifted_label(item: &str) -> String {
+    match item.split_once(':') {
+        Some(("1", class)) => class.to_string(),
+        Some((_, class)) => format!("{class}+"),
+        None => item.to_string(),
+    }
 }
 
 fn labels(t: &Table, o: usize, d: usize) -> BTreeSet<String> {

@@ -33,11 +33,11 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+pub use super::row::Row;
+
 /// The indicator files, embedded in the binary: every file of `sql/indicatori/` (found by
 /// `build.rs`), by name (the file's stem), in name order. [`catalog`] orders them by their
 /// `ordine` header.
-pub use super::row::Row;
-
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.

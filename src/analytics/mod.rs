@@ -1,7 +1,8 @@
 //! Analytics: an embedded DuckDB session with the lake's views (`lake::views`, from the SQL of
 //! `sql/`), the named indicators of `sql/indicatori/` run through disclosure control
-//! ([`indicators`]), the automatic coarsening of mobility matrices ([`coarsen`]), and the standard marts `oml build` commits with the relationships
-//! ([`marts`]).
+//! ([`indicators`]), the automatic coarsening of mobility matrices ([`coarsen`]), the shares over
+//! a margin added after protection ([`shares`]), and the standard marts `oml build` commits with
+//! the relationships ([`marts`]).
 
 pub mod coarsen;
 mod headers;

@@ -1,6 +1,6 @@
 //! One row of an indicator's result (`indicators`), before and after protection.
 
-/// One row of a result before protection.
+/// One row of a result: a cell's value and contributors, before protection gives it a status.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub periodo: String,

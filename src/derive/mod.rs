@@ -1,8 +1,8 @@
 //! `oml build`: employment relationships (`rapporti`), their contract segments (`segmenti`),
-//! the anomalies met on the way (`rapporti_anomalie`), rebuilt from `co_eventi`, and the
-//! workers' careers (`carriere`) cut from the relationships.
+//! the anomalies met on the way (`rapporti_anomalie`), rebuilt from `co_eventi`, the workers'
+//! careers (`carriere`) cut from the relationships, and their transitions (`transizioni`).
 //!
-//! Four steps, each measured: read the columns the reconstruction needs (pass 1, parallel
+//! Five steps, each measured: read the columns the reconstruction needs (pass 1, parallel
 //! by row group), sort by relationship key and apply the communications (`rapporti.rs`),
 //! write the datasets (pass 2 fetches each relationship's attributes from its avviamento),
 //! sweep each worker's relationships into periods of employment and non-employment

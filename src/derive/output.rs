@@ -111,7 +111,7 @@ pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, year
     // spread over decades).
     let mut order: Vec<u32> = (0..years.len() as u32).collect();
     order.sort_by_key(|&i| years[i as usize]);
-    let sorted = take_record_batch(batch, &UInt32Array::from(order.clone()))?;
+    let sorted = take_record_batch(batch, &UInt32Array::from_iter_values(order.iter().copied()))?;
     let mut a = 0;
     while a < order.len() {
         let y = years[order[a] as usize];

@@ -1,6 +1,6 @@
 //! The catalogue of the lake's datasets, as data: their names, which stage writes them, and
-//! the schemas of those derived by `oml build` (relationships, segments, anomalies, careers, the
-//! standard marts). The lake renders views and empty placeholders from it without knowing the stages
+//! the schemas of those derived by `oml build` (relationships, segments, anomalies, careers,
+//! transitions, the standard marts). The lake renders views and empty placeholders from it without knowing the stages
 //! above it (`derive` and `analytics` read their layouts from here); the schemas of the
 //! ingested datasets, with their builders, are in [`super::schema`].
 

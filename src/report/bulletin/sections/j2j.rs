@@ -8,7 +8,7 @@ use crate::report::bulletin::{Block, ChartBlock, TableBlock, Value};
 use crate::report::charts::{Chart, ChartKind, Series};
 
 /// The hire classes shown, in order, with their names.
-pub(crate) const HIRE_CLASSES: [(&str, &str); 5] = [
+const HIRE_CLASSES: [(&str, &str); 5] = [
     ("EE", "da un altro lavoro, senza interruzione (EE)"),
     ("AQHire", "da un altro lavoro, dopo una breve interruzione (AQHire)"),
     ("ENPersist", "da non occupazione persistente (ENPersist)"),
@@ -81,8 +81,8 @@ pub(super) fn blocks(c: &Ctx) -> Vec<Block> {
         let mut r = vec![text(label)];
         for (_, p) in &periods {
             let v = get(p, m);
-            r.push(Value::Share(share(&v, &get(p, "assunzioni"))));
-            r.insert(r.len() - 1, num(v));
+            let q = share(&v, &get(p, "assunzioni"));
+            r.extend([num(v), Value::Share(q)]);
         }
         rows.push(r);
     }
