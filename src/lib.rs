@@ -20,4 +20,5 @@ pub mod report;
 pub mod sdc;
 pub mod sources;
 pub mod sql;
+pub mod stats;
 pub mod synth;

@@ -13,6 +13,7 @@ const LADDER: &[(&str, u32)] = &[
     ("privacy", 0),
     ("sdc", 0),
     ("sql", 0),
+    ("stats", 0),
     ("quality", 1),
     ("sources", 2),
     ("lake", 3),
