@@ -41,7 +41,7 @@ pub use super::row::Row;
 pub const FILES: &[(&str, &str)] = crate::sql::INDICATOR_FILES;
 
 /// Breakdown columns (`--by`), with their meaning.
-pub const DIMENSIONS: [(&str, &str); 29] = [
+pub const DIMENSIONS: [(&str, &str); 34] = [
     (
         "comune",
         "comune della sede di lavoro, o del domicilio con --geografia residenza (codice ISTAT)",
@@ -93,7 +93,7 @@ pub const DIMENSIONS: [(&str, &str); 29] = [
     ),
     (
         "settore_origine",
-        "macro-settore del rapporto cessato (solo transizioni; le altre colonne: rapporto di arrivo)",
+        "macro-settore del rapporto cessato (transizioni; le altre colonne: rapporto di arrivo) o del rapporto di provenienza di chi entra in una misura di crisi (esiti)",
     ),
     (
         "dimensione_datore",
@@ -131,10 +131,30 @@ pub const DIMENSIONS: [(&str, &str); 29] = [
         "lista",
         "lista di mobilità: 1 ex L. 223/1991, 2 ex L. 236/1993 (solo mobilita_liste)",
     ),
+    (
+        "tipo",
+        "tipo di ingresso nella misura: prestazione della DID (NASPI, DISCOLL, NESSUNA), lista di mobilità o tipo di intervento di CIG (solo esiti)",
+    ),
+    (
+        "contratto_origine",
+        "macro-contratto del rapporto di provenienza di chi entra nella misura (solo esiti)",
+    ),
+    (
+        "settore_rioccupazione",
+        "macro-settore del primo nuovo rapporto dopo l'ingresso, NON_RIOCCUPATO se nessuno entro l'orizzonte (solo esiti)",
+    ),
+    (
+        "contratto_rioccupazione",
+        "contratto del primo nuovo rapporto: TI, TD, APPRENDISTATO, SOMMINISTRAZIONE, ALTRO o NON_RIOCCUPATO (solo esiti)",
+    ),
+    (
+        "provincia_rioccupazione",
+        "provincia della sede del primo nuovo rapporto, NON_RIOCCUPATO se nessuno (solo esiti)",
+    ),
 ];
 
 /// Breakdowns only the indicators that name them in their `dimensioni:` header take.
-const DECLARED_ONLY: [&str; 12] = [
+const DECLARED_ONLY: [&str; 17] = [
     "area",
     "area_domicilio",
     "area_lavoro",
@@ -147,6 +167,11 @@ const DECLARED_ONLY: [&str; 12] = [
     "stato_occupazionale",
     "prestazione",
     "lista",
+    "tipo",
+    "contratto_origine",
+    "settore_rioccupazione",
+    "contratto_rioccupazione",
+    "provincia_rioccupazione",
 ];
 
 /// The columns a file may return for the dominance rule: the largest and second largest
@@ -451,8 +476,9 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         if d == "codice_trasformazione" && ind.name != "trasformazioni" {
             bail!("codice_trasformazione is a breakdown of the trasformazioni indicator only");
         }
-        if d == "settore_origine" && ind.name != "transizioni" {
-            bail!("settore_origine is a breakdown of the transizioni indicator only");
+        let declared = ind.dimensions.as_ref().is_some_and(|own| own.contains(d));
+        if d == "settore_origine" && ind.name != "transizioni" && !declared {
+            bail!("settore_origine is a breakdown of the transizioni and esiti indicators only");
         }
         match &ind.dimensions {
             Some(own) if !own.contains(d) => {

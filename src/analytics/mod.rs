@@ -8,6 +8,7 @@ pub mod coarsen;
 mod headers;
 pub mod indicators;
 pub mod marts;
+pub mod outcomes;
 pub mod perimeter;
 mod row;
 pub mod shares;

@@ -100,6 +100,10 @@ pub struct IndicatorsArgs {
     /// merges are listed under the table (column accorpa).
     #[arg(long)]
     accorpa: bool,
+    /// esiti: the crisis measure whose entry cohorts are followed: DID (default), MOBILITA
+    /// (mobility lists, up to 2016) or CIG (Cassa integrazione, by type of intervention).
+    #[arg(long, value_parser = ["DID", "MOBILITA", "CIG"])]
+    misura: Option<String>,
 }
 
 /// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
@@ -165,7 +169,11 @@ impl IndicatorsArgs {
         if let Some(l) = &self.livello_territorio {
             parameters.insert("livello_territorio".to_string(), l.clone());
         }
-        for (name, value) in [("livello", &self.livello), ("asse", &self.asse)] {
+        for (name, value) in [
+            ("livello", &self.livello),
+            ("asse", &self.asse),
+            ("misura_esiti", &self.misura),
+        ] {
             if let Some(v) = value {
                 parameters.insert(name.to_string(), v.clone());
             }

@@ -10,6 +10,7 @@ mod bulletin;
 mod demo;
 mod indicators;
 mod ingest;
+mod outcomes;
 mod progress;
 mod run;
 mod sql;
@@ -83,6 +84,10 @@ enum Command {
     /// disclosure control. `oml indicators --list` lists indicators and breakdown columns.
     #[command(long_about = indicators::LONG_ABOUT)]
     Indicators(indicators::IndicatorsArgs),
+    /// Outcomes of a crisis measure (DID, mobility lists, CIG): re-employment curves, new
+    /// employer or recall, and a matched comparison group, with disclosure control.
+    #[command(long_about = outcomes::LONG_ABOUT)]
+    Outcomes(outcomes::OutcomesArgs),
     /// Write the provincial bulletin (HTML, Markdown, XLSX, CSV, charts) for one period.
     #[command(long_about = bulletin::LONG_ABOUT)]
     Bulletin(bulletin::BulletinArgs),
@@ -118,6 +123,7 @@ pub fn run(app: &App) -> Result<()> {
         Command::Build(a) => build::run(g, a),
         Command::Sql(a) => sql::run(g, a),
         Command::Indicators(a) => indicators::run(g, a),
+        Command::Outcomes(a) => outcomes::run(g, a),
         Command::Bulletin(a) => bulletin::run(g, a),
         Command::Run(a) => run::run(g, a),
         Command::Status => status::run(g),

@@ -1,0 +1,127 @@
+-- One row per day zero of the outcome analysis (docs/esiti.md), with what followed it in the CO:
+--   ruolo = 'ingresso'     an entry into a measure (misure_ingressi; day zero = the entry);
+--   ruolo = 'separazione'  the pool of the comparison group: a relationship that ended into
+--                          non-employment (transizioni: AQHire, NEPersist or censurata, not EE or
+--                          another job running) for a cause the worker did not choose
+--                          (oml_perdita_lavoro); day zero = its last day worked; misura NULL, tipo
+--                          the Ministry's group of the cause; `entrate` lists the measures the
+--                          worker entered from oml_esclusione_prima() days before day zero to
+--                          oml_esclusione_dopo() days after (such a separation is no control for
+--                          them).
+-- Re-employment is the first relationship starting strictly after day zero, at any employer and
+-- anywhere in the lake; when several start that day, the one that lasts longest (then the lowest
+-- id_rapporto). `richiamo`: its employer is the one the person came from (id_datore_origine), a
+-- competing outcome. `cambio_datore_sospetto`: a new employer, but at the same workplace comune
+-- and ATECO section as the job left, starting within oml_riassunzione_giorni() days of its end
+-- (7 [I]): likely the same job under a new company name or partita IVA (fire and rehire). giorni_rioccupazione counts days from day zero; giorni_osservati the days
+-- from day zero to the lake's horizon (the censoring time when nobody hired the person).
+-- Status checks (NULL where the day is past the horizon): occupato_3m, occupato_6m, occupato_12m
+-- = a relationship in force on the day 3, 6, 12 calendar months after day zero;
+-- occupato_6m_dopo_rioccupazione the same 6 months after the re-employment's start;
+-- occupato_180_dopo_fine 180 days after the measure ended (INAPP). `stabile`: the re-employment
+-- is permanent (TI) or still running 6 months after its start (Veneto Lavoro), NULL while it is
+-- open and shorter than that at the horizon.
+CREATE OR REPLACE VIEW misure_esiti AS
+WITH tutti AS MATERIALIZED (SELECT * FROM misure_ingressi),
+ingressi AS (
+    SELECT 'ingresso' AS ruolo, *, NULL::VARCHAR[] AS entrate FROM tutti
+    WHERE data_ingresso <= oml_orizzonte()
+),
+perdite AS (
+    SELECT r.*, oml_gruppo_causa(r.causa_cessazione, r.cessazione_imputata) AS gruppo
+    FROM transizioni t
+    JOIN rapporti r USING (id_rapporto)
+    WHERE t.classe_uscita IN ('AQHire', 'NEPersist', 'censurata')
+),
+vicine AS (
+    SELECT p.id_rapporto, list(DISTINCT i.misura ORDER BY i.misura) AS entrate
+    FROM perdite p
+    JOIN tutti i ON i.id_lavoratore = p.id_lavoratore
+    WHERE i.data_ingresso BETWEEN p.data_fine_effettiva - oml_esclusione_prima()
+        AND p.data_fine_effettiva + oml_esclusione_dopo()
+    GROUP BY p.id_rapporto
+),
+separazioni AS (
+    SELECT 'separazione' AS ruolo, NULL::VARCHAR AS misura, p.gruppo AS tipo,
+        'SEP-' || p.id_rapporto AS id_ingresso, p.id_lavoratore,
+        p.data_fine_effettiva AS data_ingresso, NULL::DATE AS data_fine_misura,
+        NULL::VARCHAR AS id_datore_misura, p.cpi, p.provincia, p.regione,
+        p.sesso, p.anno_nascita, p.classe_eta, p.area_cittadinanza, p.livello_istruzione,
+        false AS occupato_ingresso, p.id_rapporto AS id_rapporto_origine,
+        p.id_datore AS id_datore_origine, p.data_fine_effettiva AS data_fine_origine,
+        oml_settore(p.ateco_sezione) AS settore_origine, p.ateco_sezione AS ateco_sezione_origine,
+        p.macro_contratto AS contratto_origine, p.comune_lavoro AS comune_origine, p.cpi AS cpi_origine,
+        p.provincia AS provincia_origine,
+        coalesce(v.entrate, []::VARCHAR[]) AS entrate
+    FROM perdite p
+    LEFT JOIN vicine v USING (id_rapporto)
+    WHERE oml_perdita_lavoro(p.gruppo) AND p.data_fine_effettiva < oml_orizzonte()
+),
+zero AS MATERIALIZED (
+    SELECT * FROM ingressi
+    UNION ALL BY NAME
+    SELECT * FROM separazioni
+),
+-- One start per worker and day: the relationship that lasts longest, then the lowest id.
+avvii AS (
+    SELECT id_lavoratore, data_inizio,
+        arg_max(id_rapporto, (coalesce(data_fine_effettiva, DATE '9999-12-31'), -id_rapporto)) AS id_rapporto
+    FROM rapporti
+    GROUP BY id_lavoratore, data_inizio
+),
+primo AS (
+    SELECT z.id_ingresso, a.id_rapporto
+    FROM zero z
+    ASOF JOIN avvii a ON a.id_lavoratore = z.id_lavoratore AND a.data_inizio > z.data_ingresso
+),
+esiti AS MATERIALIZED (
+    SELECT z.*,
+        r.id_rapporto AS id_rapporto_rioccupazione, r.data_inizio AS data_rioccupazione,
+        date_diff('day', z.data_ingresso, r.data_inizio) AS giorni_rioccupazione,
+        date_diff('day', z.data_ingresso, oml_orizzonte()) AS giorni_osservati,
+        -- Known (true or false) for every re-employment, also of someone with no origin.
+        CASE WHEN r.id_rapporto IS NOT NULL THEN coalesce(r.id_datore = z.id_datore_origine, false) END
+            AS richiamo,
+        CASE WHEN r.id_rapporto IS NOT NULL THEN coalesce(r.id_datore <> z.id_datore_origine
+            AND r.comune_lavoro = z.comune_origine AND r.ateco_sezione = z.ateco_sezione_origine
+            AND r.data_inizio <= z.data_fine_origine + oml_riassunzione_giorni(), false) END
+            AS cambio_datore_sospetto,
+        oml_contratto_esito(r.macro_contratto) AS contratto_rioccupazione,
+        oml_settore(r.ateco_sezione) AS settore_rioccupazione, r.ateco_sezione AS ateco_sezione_rioccupazione,
+        r.cpi AS cpi_rioccupazione, r.provincia AS provincia_rioccupazione,
+        CASE WHEN r.id_rapporto IS NULL THEN NULL
+            WHEN r.macro_contratto = 'TI' THEN true
+            WHEN coalesce(r.data_fine_effettiva, DATE '9999-12-31') >= r.data_inizio + INTERVAL 6 MONTH THEN true
+            WHEN r.data_fine_effettiva IS NULL THEN NULL
+            ELSE false END AS stabile,
+        (z.data_ingresso + INTERVAL 3 MONTH)::DATE AS giorno_3m,
+        (z.data_ingresso + INTERVAL 6 MONTH)::DATE AS giorno_6m,
+        (z.data_ingresso + INTERVAL 12 MONTH)::DATE AS giorno_12m,
+        (r.data_inizio + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
+        z.data_fine_misura + 180 AS giorno_dopo_fine
+    FROM zero z
+    LEFT JOIN primo p USING (id_ingresso)
+    LEFT JOIN rapporti r ON r.id_rapporto = p.id_rapporto
+),
+-- Whether the person holds a relationship on each day checked.
+stati AS (
+    SELECT e.id_ingresso,
+        bool_or(r.data_inizio <= e.giorno_3m AND r.fine >= e.giorno_3m) AS o3,
+        bool_or(r.data_inizio <= e.giorno_6m AND r.fine >= e.giorno_6m) AS o6,
+        bool_or(r.data_inizio <= e.giorno_12m AND r.fine >= e.giorno_12m) AS o12,
+        bool_or(r.data_inizio <= e.giorno_dopo_rioccupazione AND r.fine >= e.giorno_dopo_rioccupazione) AS or6,
+        bool_or(r.data_inizio <= e.giorno_dopo_fine AND r.fine >= e.giorno_dopo_fine) AS of180
+    FROM esiti e
+    JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM rapporti) r
+        ON r.id_lavoratore = e.id_lavoratore AND r.fine > e.data_ingresso
+    GROUP BY e.id_ingresso
+)
+SELECT e.* EXCLUDE (giorno_3m, giorno_6m, giorno_12m, giorno_dopo_rioccupazione, giorno_dopo_fine),
+    CASE WHEN e.giorno_3m <= oml_orizzonte() THEN coalesce(s.o3, false) END AS occupato_3m,
+    CASE WHEN e.giorno_6m <= oml_orizzonte() THEN coalesce(s.o6, false) END AS occupato_6m,
+    CASE WHEN e.giorno_12m <= oml_orizzonte() THEN coalesce(s.o12, false) END AS occupato_12m,
+    CASE WHEN e.giorno_dopo_rioccupazione <= oml_orizzonte() THEN coalesce(s.or6, false) END
+        AS occupato_6m_dopo_rioccupazione,
+    CASE WHEN e.giorno_dopo_fine <= oml_orizzonte() THEN coalesce(s.of180, false) END AS occupato_180_dopo_fine
+FROM esiti e
+LEFT JOIN stati s USING (id_ingresso);

@@ -1,0 +1,29 @@
+-- Parameters and classes of the outcomes of crisis measures (views misure_ingressi and
+-- misure_esiti; docs/esiti.md). Each parameter is a DuckDB variable with its default:
+--   oml_cig_pausa        days between two periods of Cassa integrazione of the same worker at the
+--                        same employer beyond which the second opens a new episode (30 [I]);
+--   oml_esclusione_prima, oml_esclusione_dopo
+--                        a separation is a control for a measure when the worker did not enter
+--                        that measure from that many days before its last day worked to that many
+--                        days after (365 and 90 [I]: a NASpI claim is due within 68 days);
+--   oml_riassunzione_giorni
+--                        a re-employment at another employer, same workplace comune and ATECO
+--                        section, starting within that many days of the old job's end is flagged
+--                        as a likely change of company name (7 [I]).
+CREATE OR REPLACE MACRO oml_cig_pausa() AS coalesce(getvariable('oml_cig_pausa')::INTEGER, 30);
+CREATE OR REPLACE MACRO oml_esclusione_prima() AS coalesce(getvariable('oml_esclusione_prima')::INTEGER, 365);
+CREATE OR REPLACE MACRO oml_riassunzione_giorni() AS coalesce(getvariable('oml_riassunzione_giorni')::INTEGER, 7);
+CREATE OR REPLACE MACRO oml_esclusione_dopo() AS coalesce(getvariable('oml_esclusione_dopo')::INTEGER, 90);
+
+-- The contract of a re-employment in the classes of the outcome tables: TI (permanent), TD
+-- (fixed-term), APPRENDISTATO, SOMMINISTRAZIONE (agency work), ALTRO (intermittent, domestic,
+-- traineeships, para-subordinate and the rest).
+CREATE OR REPLACE MACRO oml_contratto_esito(macro_contratto) AS CASE
+    WHEN macro_contratto IN ('TI', 'TD', 'APPRENDISTATO', 'SOMMINISTRAZIONE') THEN macro_contratto
+    ELSE 'ALTRO' END;
+
+-- A separation the worker did not choose (the Ministry's groups, oml_gruppo_causa): a dismissal,
+-- the end of the activity, another cause on the employer's side, or the end of the term; the
+-- pool of the comparison group.
+CREATE OR REPLACE MACRO oml_perdita_lavoro(gruppo) AS
+    gruppo IN ('LICENZIAMENTO', 'CESSAZIONE_ATTIVITA', 'ALTRO_DATORE', 'FINE_TERMINE');

@@ -1,0 +1,302 @@
+//! The comparison group (docs/esiti.md): people who entered the measure after losing a job
+//! (trattati) against people who lost a job in the same way and did not (controlli), matched
+//! exactly on sex, age class, sector, area, contract and cause (the Ministry's group) of the job
+//! lost, the quarter of the separation and the delay band of the entry; the difference in re-employment within 3, 6 and
+//! 12 months with its confidence interval, and the balance of the covariates before and after.
+//!
+//! Day zero is the last day worked for both groups. A treated person entered the measure some
+//! days later without a job in between; so that the controls are comparable, a control counts in
+//! a delay band (0–29, 30–59, … days, up to the window of `misure_confronto`) only if still
+//! without a new job on the band's first day: coarsened risk-set matching (Li, Propert &
+//! Rosenbaum 2001; Sianesi 2004 for the dynamic setting), one copy of the control per band it is
+//! at risk in. This is a comparison of similar people under the matching assumptions (selection
+//! on the variables matched), not a causal effect of the measure.
+
+use super::columns::Columns;
+use super::entries::{date, Separation};
+use crate::analytics::indicators::TOTALE;
+use crate::model::period::Periodicity;
+use crate::sdc::{self, Mode, Status};
+use crate::stats::matching::{self, Covariate, Matched, Unit};
+use anyhow::Result;
+use arrow::array::RecordBatch;
+use chrono::Months;
+use std::collections::{BTreeMap, HashSet};
+
+/// The outcomes compared: re-employed within 3, 6, 12 calendar months of day zero.
+pub const MONTHS: [u32; 3] = [3, 6, 12];
+
+/// Days of a delay band [I].
+pub const BAND_DAYS: i32 = 30;
+
+/// The covariates of the balance table; the first `MATCHED` are the strata.
+const COVARIATES: [&str; 9] = [
+    "sesso",
+    "classe_eta",
+    "settore_origine",
+    "area",
+    "contratto_origine",
+    "causa_cessazione",
+    "anno_nascita",
+    "livello_istruzione",
+    "area_cittadinanza",
+];
+const MATCHED: usize = 6;
+
+/// How the comparison is made and published.
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub periodicity: Periodicity,
+    /// The lake's horizon (days since 1970-01-01).
+    pub horizon: i32,
+    /// Days after the separation in which an entry makes a person treated.
+    pub window: i32,
+    pub mode: Mode,
+    pub level: f64,
+}
+
+impl Design {
+    fn threshold(&self) -> f64 {
+        match &self.mode {
+            Mode::Protected(c) => c.min_workers.max(sdc::MIN_THRESHOLD) as f64,
+            Mode::Confidential => 0.0,
+        }
+    }
+}
+
+/// The comparison's tables.
+pub struct ComparisonTables {
+    pub effects: RecordBatch,
+    pub balance: RecordBatch,
+}
+
+/// The units of the matching and, for each, the separation it comes from and its cohort.
+fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
+    let bands = ((d.window + 1) + BAND_DAYS - 1) / BAND_DAYS;
+    let mut units = Vec::new();
+    let mut source = Vec::new();
+    for (i, s) in pool.iter().enumerate() {
+        let quarter = Periodicity::Quarter.label(date(s.day0));
+        let outcomes: Vec<Option<bool>> = MONTHS
+            .iter()
+            .map(|&m| {
+                let end = date(s.day0).checked_add_months(Months::new(m))?;
+                let end = (end - date(0)).num_days() as i32;
+                (end <= d.horizon).then(|| s.reemployed.is_some_and(|r| r <= end))
+            })
+            .collect();
+        let covariates = vec![
+            Covariate::Category(s.sesso.clone()),
+            Covariate::Category(s.classe_eta.clone()),
+            Covariate::Category(s.settore.clone()),
+            Covariate::Category(s.area.clone()),
+            Covariate::Category(s.contratto.clone()),
+            Covariate::Category(s.causa.clone()),
+            Covariate::Number(s.anno_nascita.map_or(f64::NAN, f64::from)),
+            Covariate::Category(s.istruzione.clone()),
+            Covariate::Category(s.cittadinanza.clone()),
+        ];
+        let stratum = |band: i32| {
+            let band = band.to_string();
+            matching::stratum_key(&[
+                &s.sesso,
+                &s.classe_eta,
+                &s.settore,
+                &s.area,
+                &s.contratto,
+                &s.causa,
+                &quarter,
+                &band,
+            ])
+        };
+        let in_bands: Vec<i32> = if s.treated {
+            vec![(s.delay.unwrap_or(0) / BAND_DAYS).min(bands - 1)]
+        } else {
+            // A control is at risk in a band while it has no new job on the band's first day.
+            (0..bands)
+                .filter(|b| s.reemployed.is_none_or(|r| r - s.day0 > b * BAND_DAYS))
+                .collect()
+        };
+        for b in in_bands {
+            units.push(Unit {
+                treated: s.treated,
+                stratum: stratum(b),
+                covariates: covariates.clone(),
+                outcomes: outcomes.clone(),
+            });
+            source.push(i);
+        }
+    }
+    (units, source)
+}
+
+/// One row of the effects table.
+struct EffectRow {
+    period: String,
+    months: u32,
+    treated: usize,
+    treated_matched: usize,
+    controls: usize,
+    controls_matched: usize,
+    effect: Option<matching::Effect>,
+    status: Status,
+}
+
+pub fn tables(pool: &[Separation], d: &Design) -> Result<ComparisonTables> {
+    let (all, source) = units(pool, d);
+    let mut cohorts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (u, &s) in source.iter().enumerate() {
+        cohorts
+            .entry(d.periodicity.label(date(pool[s].day0)))
+            .or_default()
+            .push(u);
+    }
+    if cohorts.len() > 1 {
+        cohorts.insert(TOTALE.to_string(), (0..all.len()).collect());
+    }
+    let min = d.threshold();
+    let mut rows = Vec::new();
+    for (period, members) in &cohorts {
+        let units: Vec<Unit> = members.iter().map(|&u| all[u].clone()).collect();
+        let m = matching::match_exact(&units);
+        let distinct = |treated: bool, matched: bool| {
+            members
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| units[k].treated == treated && (!matched || m.weights[k] > 0.0))
+                .map(|(_, &u)| source[u])
+                .collect::<HashSet<usize>>()
+                .len()
+        };
+        for (k, &months) in MONTHS.iter().enumerate() {
+            let effect = matching::effect(&units, &m, k, d.level);
+            let events = units
+                .iter()
+                .zip(&m.weights)
+                .filter(|(u, &w)| u.treated && w > 0.0 && u.outcomes[k] == Some(true))
+                .count() as f64;
+            let status = match &effect {
+                _ if matches!(d.mode, Mode::Confidential) => Status::Confidential,
+                None => Status::NotAvailable,
+                Some(e) if (e.n_treated as f64) < min || (e.n_controls as f64) < min => Status::SuppressedPrimary,
+                Some(_) if events > 0.0 && events < min => Status::SuppressedPrimary,
+                Some(_) => Status::Ok,
+            };
+            rows.push(EffectRow {
+                period: period.clone(),
+                months,
+                treated: distinct(true, false),
+                treated_matched: distinct(true, true),
+                controls: distinct(false, false),
+                controls_matched: distinct(false, true),
+                effect,
+                status,
+            });
+        }
+    }
+    let matched = matching::match_exact(&all);
+    Ok(ComparisonTables {
+        effects: effects_batch(&rows, min)?,
+        balance: balance_batch(&all, &matched, min, &d.mode)?,
+    })
+}
+
+fn effects_batch(rows: &[EffectRow], min: f64) -> Result<RecordBatch> {
+    let shown = |r: &EffectRow| r.status.is_published();
+    let value = |f: fn(&matching::Effect) -> f64| -> Vec<Option<f64>> {
+        rows.iter()
+            .map(|r| r.effect.as_ref().filter(|_| shown(r)).map(|e| round1(100.0 * f(e))))
+            .collect()
+    };
+    // A count is shown when it is zero or at least the threshold.
+    let count = |n: usize| ((n as f64) >= min || n == 0).then_some(n as i64);
+    let mut c = Columns::default();
+    c.text("periodo", rows.iter().map(|r| Some(r.period.clone())))
+        .count("mesi", rows.iter().map(|r| Some(i64::from(r.months))))
+        .count("trattati", rows.iter().map(|r| count(r.treated)))
+        .count("trattati_abbinati", rows.iter().map(|r| count(r.treated_matched)))
+        .count("controlli", rows.iter().map(|r| count(r.controls)))
+        .count("controlli_abbinati", rows.iter().map(|r| count(r.controls_matched)))
+        .count(
+            "trattati_osservati",
+            rows.iter()
+                .map(|r| r.effect.as_ref().filter(|_| shown(r)).map(|e| e.n_treated as i64)),
+        )
+        .number("quota_trattati", value(|e| e.treated))
+        .number("quota_controlli", value(|e| e.controls))
+        .number("differenza", value(|e| e.difference))
+        .number("inf", value(|e| e.lower))
+        .number("sup", value(|e| e.upper));
+    c.text("stato", rows.iter().map(|r| Some(r.status.label().to_string())))
+        .count("codice_stato", rows.iter().map(|r| Some(i64::from(r.status.code()))));
+    c.batch()
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// The balance of each covariate (and each level of a category) before and after matching; a
+/// level held by fewer than the threshold treated or controls (but some) is not shown.
+fn balance_batch(units: &[Unit], m: &Matched, min: f64, mode: &Mode) -> Result<RecordBatch> {
+    let rows = matching::balance(units, m);
+    let holders = |cov: usize, level: &str, treated: bool| {
+        units
+            .iter()
+            .filter(|u| u.treated == treated)
+            .filter(|u| matches!(&u.covariates[cov], Covariate::Category(v) if v == level))
+            .count() as f64
+    };
+    let status: Vec<Status> = rows
+        .iter()
+        .map(|b| {
+            let small = |n: f64| n > 0.0 && n < min;
+            match (&b.level, mode) {
+                (_, Mode::Confidential) => Status::Confidential,
+                (Some(l), _) if small(holders(b.covariate, l, true)) || small(holders(b.covariate, l, false)) => {
+                    Status::SuppressedPrimary
+                }
+                _ => Status::Ok,
+            }
+        })
+        .collect();
+    let shown = |i: usize, v: f64| (status[i].is_published() && v.is_finite()).then_some(round3(v));
+    let mut c = Columns::default();
+    c.text(
+        "variabile",
+        rows.iter().map(|b| Some(COVARIATES[b.covariate].to_string())),
+    )
+    .text("livello", rows.iter().map(|b| b.level.clone()))
+    .flag("abbinata", rows.iter().map(|b| Some(b.covariate < MATCHED)))
+    .number(
+        "media_trattati_prima",
+        rows.iter().enumerate().map(|(i, b)| shown(i, b.before.mean_treated)),
+    )
+    .number(
+        "media_controlli_prima",
+        rows.iter().enumerate().map(|(i, b)| shown(i, b.before.mean_controls)),
+    )
+    .number(
+        "diff_std_prima",
+        rows.iter().enumerate().map(|(i, b)| shown(i, b.before.std_diff)),
+    )
+    .number(
+        "media_trattati_dopo",
+        rows.iter().enumerate().map(|(i, b)| shown(i, b.after.mean_treated)),
+    )
+    .number(
+        "media_controlli_dopo",
+        rows.iter().enumerate().map(|(i, b)| shown(i, b.after.mean_controls)),
+    )
+    .number(
+        "diff_std_dopo",
+        rows.iter().enumerate().map(|(i, b)| shown(i, b.after.std_diff)),
+    );
+    c.text("stato", status.iter().map(|s| Some(s.label().to_string())))
+        .count("codice_stato", status.iter().map(|s| Some(i64::from(s.code()))));
+    c.batch()
+}

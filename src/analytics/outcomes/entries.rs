@@ -1,0 +1,193 @@
+//! The people followed by `oml outcomes`, read from the lake's views: the entries into a measure
+//! (`misure_esiti`, ruolo 'ingresso') and the comparison pool (`misure_confronto`), as plain
+//! structs with days counted from 1970-01-01 (no date arithmetic on strings afterwards).
+
+use crate::analytics::Session;
+use anyhow::{Context, Result};
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::Int32Type;
+use chrono::NaiveDate;
+
+/// What a query row gives: its text columns (NULL read as "NON_INDICATO"), days and flags.
+struct Reader<'a> {
+    batch: &'a RecordBatch,
+}
+
+impl Reader<'_> {
+    fn text(&self, name: &str, i: usize) -> String {
+        let a = self
+            .batch
+            .column_by_name(name)
+            .expect("queried column")
+            .as_string::<i32>();
+        if a.is_null(i) {
+            NOT_GIVEN.to_string()
+        } else {
+            a.value(i).to_string()
+        }
+    }
+
+    fn optional_text(&self, name: &str, i: usize) -> Option<String> {
+        let a = self
+            .batch
+            .column_by_name(name)
+            .expect("queried column")
+            .as_string::<i32>();
+        (!a.is_null(i)).then(|| a.value(i).to_string())
+    }
+
+    fn day(&self, name: &str, i: usize) -> Option<i32> {
+        let a = self
+            .batch
+            .column_by_name(name)
+            .expect("queried column")
+            .as_primitive::<Int32Type>();
+        (!a.is_null(i)).then(|| a.value(i))
+    }
+
+    fn flag(&self, name: &str, i: usize) -> bool {
+        let a = self.batch.column_by_name(name).expect("queried column").as_boolean();
+        !a.is_null(i) && a.value(i)
+    }
+}
+
+/// The date of a day counted from 1970-01-01.
+pub fn date(days: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(days + 719_163).expect("a date of the lake")
+}
+
+/// The label of a missing attribute, as in the indicators.
+pub const NOT_GIVEN: &str = "NON_INDICATO";
+
+/// One entry into a measure.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub worker: String,
+    /// The employer of the measure (CIG, mobility lists), for the threshold on employers.
+    pub employer: Option<String>,
+    /// Day zero: the entry day.
+    pub day0: i32,
+    /// The first relationship started after day zero, if any by the horizon.
+    pub reemployed: Option<i32>,
+    /// That relationship is with the employer the person came from.
+    pub recall: bool,
+    /// A new employer at the same workplace comune and ATECO section within days (fire and rehire).
+    pub suspect: bool,
+    /// The person held another job on the entry day (counted apart).
+    pub employed: bool,
+    /// The values of the breakdown columns asked for.
+    pub groups: Vec<String>,
+}
+
+/// One separation of the comparison pool, for one measure.
+#[derive(Debug, Clone)]
+pub struct Separation {
+    pub treated: bool,
+    /// Days from the separation to the entry into the measure (treated only).
+    pub delay: Option<i32>,
+    pub day0: i32,
+    pub reemployed: Option<i32>,
+    pub sesso: String,
+    pub classe_eta: String,
+    pub settore: String,
+    pub area: String,
+    pub contratto: String,
+    pub anno_nascita: Option<i32>,
+    pub istruzione: String,
+    pub cittadinanza: String,
+    pub causa: String,
+}
+
+/// Days since 1970-01-01 of a date column, as SQL.
+fn days(col: &str) -> String {
+    format!("date_diff('day', DATE '1970-01-01', {col})::INTEGER AS {col}")
+}
+
+/// The entries of `measure` with day zero in the session's period (`oml_dal`..`oml_al`) and
+/// territory, with the columns `by`.
+pub fn entries(session: &Session, measure: &str, by: &[String]) -> Result<Vec<Entry>> {
+    let groups: String = by.iter().map(|c| format!(", {c}::VARCHAR AS \"g_{c}\"")).collect();
+    let sql = format!(
+        "SELECT id_lavoratore, id_datore_misura, {}, {}, coalesce(richiamo, false) AS richiamo,
+            coalesce(cambio_datore_sospetto, false) AS sospetto, occupato_ingresso{groups}
+         FROM misure_esiti
+         WHERE ruolo = 'ingresso' AND misura = '{measure}'
+           AND data_ingresso BETWEEN oml_dal() AND oml_al()
+           AND oml_nel_territorio(provincia, regione)
+         ORDER BY data_ingresso, id_ingresso",
+        days("data_ingresso"),
+        days("data_rioccupazione"),
+    );
+    let (_, batches) = session.query(&sql).context("reading the entries (view misure_esiti)")?;
+    let mut out = Vec::new();
+    for b in &batches {
+        let r = Reader { batch: b };
+        for i in 0..b.num_rows() {
+            out.push(Entry {
+                worker: r.text("id_lavoratore", i),
+                employer: r.optional_text("id_datore_misura", i),
+                day0: r.day("data_ingresso", i).context("an entry without a date")?,
+                reemployed: r.day("data_rioccupazione", i),
+                recall: r.flag("richiamo", i),
+                suspect: r.flag("sospetto", i),
+                employed: r.flag("occupato_ingresso", i),
+                groups: by.iter().map(|c| r.text(&format!("g_{c}"), i)).collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The comparison pool of `measure` with day zero in the session's period and territory;
+/// `area` is the column matched on for the area (cpi or provincia).
+pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<Separation>> {
+    let sql = format!(
+        "SELECT gruppo = 'trattato' AS trattato, giorni_ingresso::INTEGER AS giorni_ingresso, {}, {},
+            sesso, classe_eta, settore_origine, {area}_origine AS area, contratto_origine,
+            anno_nascita::INTEGER AS anno_nascita, livello_istruzione, area_cittadinanza, tipo
+         FROM misure_confronto
+         WHERE misura = '{measure}' AND data_ingresso BETWEEN oml_dal() AND oml_al()
+           AND oml_nel_territorio(provincia, regione)
+         ORDER BY data_ingresso, id_ingresso",
+        days("data_ingresso"),
+        days("data_rioccupazione"),
+    );
+    let (_, batches) = session
+        .query(&sql)
+        .context("reading the comparison pool (view misure_confronto)")?;
+    let mut out = Vec::new();
+    for b in &batches {
+        let r = Reader { batch: b };
+        for i in 0..b.num_rows() {
+            out.push(Separation {
+                treated: r.flag("trattato", i),
+                delay: r.day("giorni_ingresso", i),
+                day0: r.day("data_ingresso", i).context("a separation without a date")?,
+                reemployed: r.day("data_rioccupazione", i),
+                sesso: r.text("sesso", i),
+                classe_eta: r.text("classe_eta", i),
+                settore: r.text("settore_origine", i),
+                area: r.text("area", i),
+                contratto: r.text("contratto_origine", i),
+                anno_nascita: r.day("anno_nascita", i),
+                istruzione: r.text("livello_istruzione", i),
+                cittadinanza: r.text("area_cittadinanza", i),
+                causa: r.text("tipo", i),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The lake's horizon and the window after a separation in which an entry makes it treated, in
+/// days (macros oml_orizzonte, oml_esclusione_dopo).
+pub fn horizon_and_window(session: &Session) -> Result<(i32, i32)> {
+    session
+        .conn
+        .query_row(
+            "SELECT date_diff('day', DATE '1970-01-01', oml_orizzonte())::INTEGER, oml_esclusione_dopo()::INTEGER",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .context("reading the lake's horizon")
+}

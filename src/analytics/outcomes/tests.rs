@@ -1,0 +1,162 @@
+//! The cohort tables on hand-made entries: values derived by hand, a cohort everyone in is
+//! censored, a person with two entries in one quarter, and the disclosure rules.
+
+use super::cohorts::{self, Rules};
+use super::entries::{date, Entry};
+use crate::model::period::Periodicity;
+use crate::sdc::{DisclosureConfig, Mode};
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::Float64Type;
+use chrono::NaiveDate;
+
+fn day(s: &str) -> i32 {
+    (s.parse::<NaiveDate>().unwrap() - date(0)).num_days() as i32
+}
+
+fn entry(worker: &str, day0: &str, after: Option<i32>, recall: bool) -> Entry {
+    let d0 = day(day0);
+    Entry {
+        worker: worker.into(),
+        employer: None,
+        day0: d0,
+        reemployed: after.map(|a| d0 + a),
+        recall,
+        suspect: false,
+        employed: false,
+        groups: vec![],
+    }
+}
+
+fn rules(mode: Mode) -> Rules {
+    Rules {
+        periodicity: Periodicity::Quarter,
+        by: vec![],
+        horizon: day("2023-12-31"),
+        mode,
+        min_curve: 3,
+        step: 30,
+        max_days: 120,
+        level: 0.95,
+    }
+}
+
+/// (misura → (valore, stato)) of the summary rows of one period.
+fn summary(b: &RecordBatch, period: &str) -> std::collections::BTreeMap<String, (Option<f64>, String)> {
+    let p = b.column_by_name("periodo").unwrap().as_string::<i32>();
+    let m = b.column_by_name("misura").unwrap().as_string::<i32>();
+    let v = b.column_by_name("valore").unwrap().as_primitive::<Float64Type>();
+    let s = b.column_by_name("stato").unwrap().as_string::<i32>();
+    (0..b.num_rows())
+        .filter(|&i| p.value(i) == period)
+        .map(|i| {
+            let value = (!v.is_null(i)).then(|| v.value(i));
+            (m.value(i).to_string(), (value, s.value(i).to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn kaplan_meier_and_competing_outcomes_by_hand() {
+    // Re-employed after 10 days (new employer), 20 (recall), 30 (new employer); one followed to
+    // the horizon, 100 days after entry. S: 3/4 at 10, 1/2 at 20, 1/4 at 30; at 91 days one is
+    // still followed: re-employed 75 %, of which a new employer 1/4 + 1/2·1/2 = 50 % and a recall
+    // 3/4·1/3 = 25 %. Median: 20 days (S reaches 1/2).
+    let e = vec![
+        entry("a", "2023-09-10", Some(10), false),
+        entry("b", "2023-09-10", Some(20), true),
+        entry("c", "2023-09-10", Some(30), false),
+        entry("d", "2023-09-22", None, false),
+    ];
+    let t = cohorts::tables(&e, &rules(Mode::Confidential)).unwrap();
+    let s = summary(&t.summary, "2023-Q3");
+    assert_eq!(s["ingressi"].0, Some(4.0));
+    assert_eq!(s["rioccupati"].0, Some(3.0));
+    assert_eq!(s["richiami"].0, Some(1.0));
+    assert_eq!(s["censurati"].0, Some(1.0));
+    assert_eq!(s["mediana_giorni"].0, Some(20.0));
+    assert_eq!(s["quota_rioccupati_3m"].0, Some(75.0));
+    assert_eq!(s["incidenza_nuovo_datore_3m"].0, Some(50.0));
+    assert_eq!(s["incidenza_richiamo_3m"].0, Some(25.0));
+    // Nobody is followed 182 days: no estimate, not a flat extrapolation.
+    assert_eq!(s["quota_rioccupati_6m"], (None, "non_disponibile".to_string()));
+    assert_eq!(
+        t.curves.num_rows(),
+        4,
+        "days 0, 30, 60 and 90: nobody is followed on day 120"
+    );
+}
+
+#[test]
+fn a_cohort_everyone_in_is_censored() {
+    let e: Vec<Entry> = (0..25)
+        .map(|i| entry(&format!("w{i}"), "2023-12-01", None, false))
+        .collect();
+    let t = cohorts::tables(&e, &rules(Mode::Protected(DisclosureConfig::default()))).unwrap();
+    let s = summary(&t.summary, "2023-Q4");
+    assert_eq!(s["ingressi_non_occupati"].0, Some(25.0));
+    assert_eq!(s["censurati"].0, Some(25.0));
+    assert_eq!(s["rioccupati"].0, Some(0.0));
+    assert_eq!(s["mediana_giorni"], (None, "non_disponibile".to_string()));
+    for h in ["3m", "6m", "12m"] {
+        assert_eq!(s[&format!("quota_rioccupati_{h}")].1, "non_disponibile", "{h}");
+    }
+    // The curve: flat at 0 % for the 30 days everyone is followed.
+    let q = t
+        .curves
+        .column_by_name("quota_rioccupati")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    assert!(q.iter().all(|v| v == Some(0.0)), "{q:?}");
+}
+
+#[test]
+fn two_entries_of_one_person_in_a_quarter_count_twice_as_entries_once_as_a_person() {
+    let mut e: Vec<Entry> = (0..4)
+        .map(|i| entry(&format!("w{i}"), "2023-02-01", Some(40), false))
+        .collect();
+    e.push(entry("w0", "2023-03-20", Some(5), false));
+    let t = cohorts::tables(&e, &rules(Mode::Confidential)).unwrap();
+    let b = &t.summary;
+    let m = b.column_by_name("misura").unwrap().as_string::<i32>();
+    let n = b
+        .column_by_name("n_lavoratori")
+        .unwrap()
+        .as_primitive::<arrow::datatypes::Int64Type>();
+    let i = (0..b.num_rows()).find(|&i| m.value(i) == "ingressi").unwrap();
+    assert_eq!(summary(b, "2023-Q1")["ingressi"].0, Some(5.0));
+    assert_eq!(n.value(i), 4);
+}
+
+#[test]
+fn small_cohorts_and_steps_are_not_published() {
+    // Two people: every count of 1 or 2 is suppressed, no estimate and no curve.
+    let e = vec![
+        entry("a", "2023-03-01", Some(10), false),
+        entry("b", "2023-03-01", None, false),
+    ];
+    let t = cohorts::tables(&e, &rules(Mode::Protected(DisclosureConfig::default()))).unwrap();
+    let s = summary(&t.summary, "2023-Q1");
+    assert_eq!(s["ingressi"], (None, "soppressa_primaria".to_string()));
+    assert!(s["quota_rioccupati_3m"].0.is_none());
+    assert_eq!(t.curves.num_rows(), 0);
+    // Thirty people, of whom 1 re-employed in the first month and 10 in the second: the first
+    // point after day 0 would show one person's step, so it is withheld; the second shows 11.
+    let mut e: Vec<Entry> = (0..30)
+        .map(|i| entry(&format!("w{i}"), "2023-01-01", None, false))
+        .collect();
+    e[0].reemployed = Some(e[0].day0 + 5);
+    for x in e.iter_mut().skip(1).take(10) {
+        x.reemployed = Some(x.day0 + 45);
+    }
+    let t = cohorts::tables(&e, &rules(Mode::Protected(DisclosureConfig::default()))).unwrap();
+    let st = t.curves.column_by_name("stato").unwrap().as_string::<i32>();
+    let ev = t
+        .curves
+        .column_by_name("rioccupati")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    assert_eq!(st.value(0), "ok");
+    assert_eq!(st.value(1), "soppressa_primaria");
+    assert!(ev.is_null(1));
+    assert_eq!((st.value(2), ev.value(2)), ("ok", 11.0));
+}
