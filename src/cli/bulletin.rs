@@ -12,7 +12,8 @@ use std::path::PathBuf;
 pub const LONG_ABOUT: &str = "Write the provincial labour-market bulletin for one month, quarter or year.\n\n\
 Sections: sintesi (generated Italian sentences), flussi e saldi (monthly series, seasonally adjusted, 12-month \
 moving sum; hires by age and sex), contratti, settori, territorio (CPI, comuni, region), CIG, disoccupazione (ISTAT), \
-mobilità, nota metodologica e glossario, fonti. Every number comes from an indicator of sql/indicatori/ (the \
+esiti delle misure di crisi (the DID cohorts of a year before the period: re-employment within 3, 6, 12 months, a \
+matched comparison; `oml report esiti` writes it alone), mobilità, nota metodologica e glossario, fonti. Every number comes from an indicator of sql/indicatori/ (the \
 commands are printed under each table) and every table goes through disclosure control; all tables of the \
 bulletin are protected together, so none can be subtracted from another.\n\nWrites into --out: bollettino.html \
 (self-contained, prints to PDF), bollettino.md, bollettino.xlsx, csv/, grafici/ (SVG and PNG) and \

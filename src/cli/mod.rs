@@ -12,6 +12,7 @@ mod indicators;
 mod ingest;
 mod outcomes;
 mod progress;
+mod report;
 mod run;
 mod sql;
 mod status;
@@ -91,6 +92,9 @@ enum Command {
     /// Write the provincial bulletin (HTML, Markdown, XLSX, CSV, charts) for one period.
     #[command(long_about = bulletin::LONG_ABOUT)]
     Bulletin(bulletin::BulletinArgs),
+    /// Standalone notes for policy makers (`oml report esiti`: outcomes of the DID entries).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Run a pipeline file (pipelines/*.toml): optional rebuild, then the bulletin it describes.
     Run(run::RunArgs),
     /// Summarise what the lake holds: communications by year and event, quarantine, reconciliation.
@@ -125,6 +129,7 @@ pub fn run(app: &App) -> Result<()> {
         Command::Indicators(a) => indicators::run(g, a),
         Command::Outcomes(a) => outcomes::run(g, a),
         Command::Bulletin(a) => bulletin::run(g, a),
+        Command::Report(a) => report::run(g, a),
         Command::Run(a) => run::run(g, a),
         Command::Status => status::run(g),
         Command::Bench(a) => bench::run(g, a),

@@ -226,6 +226,9 @@ pub struct Figures {
     pub cig_lavoratori: Option<CigLavoratoriCubes>,
     /// The mobility lists of the province's CPIs, when the lake holds pratiche up to the period.
     pub liste: Option<ListeCubes>,
+    /// The outcomes of the DID cohorts of a year before the period (their own disclosure
+    /// control), when the lake holds DID records of the province then.
+    pub esiti: Option<super::esiti::EsitiFigures>,
     pub rules: DisclosureConfig,
     /// The tables of the reference bulletins (cumulated and annualised saldo, inflow into open-ended
     /// employment, cessazioni by cause and duration, working time).
@@ -534,6 +537,23 @@ impl Figures {
         } else {
             None
         };
+        // The DID cohorts that entered in the year ending twelve months before the period's end,
+        // so that their 12-month outcomes are complete.
+        let esiti = if registri.did {
+            progress("esiti delle misure di crisi");
+            let al = period.al.checked_sub_months(chrono::Months::new(12));
+            let dal = al
+                .and_then(|a| a.checked_sub_months(chrono::Months::new(12)))
+                .map(|d| d + chrono::Days::new(1));
+            match (dal, al) {
+                (Some(dal), Some(al)) if al >= coverage_start => {
+                    super::esiti::compute_figures(&session, &province, (dal.max(coverage_start), al), rules)?
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
         let mut figures = Figures {
             province_name: prov.nome.clone(),
             province,
@@ -568,6 +588,7 @@ impl Figures {
             did,
             cig_lavoratori,
             liste,
+            esiti,
             reference,
             rules,
             protection: sdc::Report::default(),

@@ -11,6 +11,7 @@
 
 pub mod cig;
 pub mod data;
+pub mod esiti;
 pub mod joint;
 pub mod markup;
 pub mod registri;
@@ -389,6 +390,57 @@ pub fn run(lake: &Lake, spec: &BulletinSpec, progress: &dyn Fn(&str)) -> Result<
     let mut written = render::write(&bulletin, &spec.out)?;
     written.protection = figures.protection.clone();
     Ok(written)
+}
+
+/// The policy note on the outcomes of crisis measures (`oml report esiti`): the section "Esiti
+/// delle misure di crisi" alone, for the DID entries of `province` in `period` (followed to the
+/// lake's horizon), with the notes on the method; written like a bulletin (HTML, Markdown, XLSX,
+/// CSV, charts).
+pub fn run_esiti_report(
+    lake: &Lake,
+    province: &str,
+    period: &Period,
+    out: &Path,
+    rules: crate::sdc::DisclosureConfig,
+) -> Result<Written> {
+    lake.require_built()?;
+    let province = province.trim().to_uppercase();
+    let prov = crate::reference::Reference::get()
+        .provincia(&province)
+        .with_context(|| format!("unknown province {province:?}: give its sigla, e.g. PO"))?;
+    let session = crate::analytics::Session::open(lake)?;
+    let e = esiti::compute_figures(&session, &province, (period.dal, period.al), rules)?.with_context(|| {
+        format!(
+            "the lake holds no DID released in the CPIs of {province} from {} to {}",
+            period.dal, period.al
+        )
+    })?;
+    let mut notes = e.notes.clone();
+    notes.push("Definizioni, convenzioni e limiti: docs/esiti.md.".to_string());
+    notes.extend(e.commands.iter().map(|c| format!("Gli stessi numeri: {c}")));
+    let bulletin = Bulletin {
+        title: format!("Esiti delle misure di crisi — provincia di {}", prov.nome),
+        subtitle: format!(
+            "DID rilasciate dal {} al {}, seguite nelle comunicazioni obbligatorie · nota per la valutazione delle politiche",
+            period.dal.format("%d/%m/%Y"),
+            period.al.format("%d/%m/%Y")
+        ),
+        generated: chrono::Local::now().format("%d/%m/%Y %H:%M").to_string(),
+        sections: vec![
+            Section {
+                id: "esiti",
+                title: "Esiti delle misure di crisi",
+                blocks: sections::esiti_blocks(&e),
+            },
+            Section {
+                id: "metodologia",
+                title: "Metodo e fonti",
+                blocks: vec![Block::List(notes)],
+            },
+        ],
+        series: vintage::PublishedSeries::default(),
+    };
+    render::write(&bulletin, out)
 }
 
 /// The default output folder of a bulletin: `bollettini/PO-2024-Q4`.

@@ -10,6 +10,7 @@ mod common;
 mod contratti;
 mod did;
 mod disoccupazione;
+mod esiti;
 mod flussi;
 mod fonti;
 mod ingressi;
@@ -30,6 +31,7 @@ use anyhow::{Context, Result};
 use common::{capitalise, Ctx};
 
 pub use common::{variation, ATECO_SECTIONS, CONTRACTS, SECTORS, SOURCE_CO, SOURCE_RFL};
+pub use esiti::blocks as esiti_blocks;
 
 /// One section a bulletin can have.
 pub struct SectionKind {
@@ -45,7 +47,7 @@ const fn section(id: &'static str, title: &'static str, build: fn(&Ctx) -> Resul
 }
 
 /// The sections a bulletin can have, in their order.
-pub const SECTIONS: [SectionKind; 11] = [
+pub const SECTIONS: [SectionKind; 12] = [
     section("sintesi", "Sintesi", sintesi::build),
     section("flussi", "Flussi e saldi", flussi::build),
     section("contratti", "Contratti", contratti::build),
@@ -54,6 +56,7 @@ pub const SECTIONS: [SectionKind; 11] = [
     section("territorio", "Territorio", territorio::build),
     section("cig", "Cassa integrazione guadagni", cig::build),
     section("disoccupazione", "Disoccupazione", disoccupazione::build),
+    section("esiti", "Esiti delle misure di crisi", esiti::build),
     section("mobilita", "Mobilità dei lavoratori", mobilita::build),
     section("metodologia", "Nota metodologica e glossario", metodologia::build),
     section("fonti", "Fonti e attribuzioni", fonti::build),

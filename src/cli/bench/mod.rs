@@ -10,8 +10,13 @@
 //! synthetic year, side by side with the same reconstruction in DuckDB SQL with window
 //! functions (`benches/duckdb_rapporti.sql`), and how far the two results agree.
 //!
+//! `oml bench outcomes` (`outcomes.rs`): the outcomes of a year's DID cohorts on the same
+//! synthetic year, beside the complete-window shares in SQL and a plain read.
+//!
 //! Each phase runs as a child process of this binary, so every peak RSS is that phase's own
 //! (the child reports its `VmHWM` on exit). Figures only mean something in a release build.
+
+mod outcomes;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -25,12 +30,15 @@ pub enum BenchCommand {
     Ingest(BenchIngestArgs),
     /// Rebuild of relationships (oml build) vs the same reconstruction in DuckDB SQL, with agreement.
     Build(BenchBuildArgs),
+    /// Outcomes of a year's DID cohorts (oml outcomes) vs the same shares in DuckDB SQL and a plain read.
+    Outcomes(outcomes::BenchOutcomesArgs),
 }
 
 pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Ingest(a) => ingest(a, g.quiet),
         BenchCommand::Build(a) => build(a, g.quiet),
+        BenchCommand::Outcomes(a) => outcomes::outcomes(a, g.quiet),
     }
 }
 
@@ -263,7 +271,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     let _ = std::fs::remove_dir_all(&out_etl);
     std::fs::create_dir_all(&out_etl)?;
     let script = fill(
-        include_str!("../../benches/duckdb_etl.sql"),
+        include_str!("../../../benches/duckdb_etl.sql"),
         &[
             ("input", csv_s.clone()),
             ("ref", ref_dir.to_string_lossy().to_string()),
@@ -288,7 +296,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
     let _ = std::fs::remove_dir_all(&out_floor);
     std::fs::create_dir_all(&out_floor)?;
     let script = fill(
-        include_str!("../../benches/duckdb_floor.sql"),
+        include_str!("../../../benches/duckdb_floor.sql"),
         &[
             ("input", csv_s.clone()),
             ("out", out_floor.to_string_lossy().to_string()),
@@ -362,7 +370,7 @@ pub fn ingest(a: &BenchIngestArgs, quiet: bool) -> Result<()> {
         std::fs::create_dir_all(&out)?;
         let pairs = [("input", fs.clone()), ("out", out.to_string_lossy().to_string())];
         let path = a.dir.join("duckdb_cig.filled.sql");
-        std::fs::write(&path, fill(include_str!("../../benches/duckdb_cig.sql"), &pairs))?;
+        std::fs::write(&path, fill(include_str!("../../../benches/duckdb_cig.sql"), &pairs))?;
         let (d_secs, rss_kb) = run_child(&["--quiet", "duckdb-script", &path.to_string_lossy()], &[])?;
         let name = "DuckDB read_csv → Parquet, same table";
         done(Phase {
@@ -633,7 +641,7 @@ pub fn build(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)?;
     let script = fill(
-        include_str!("../../benches/duckdb_rapporti.sql"),
+        include_str!("../../../benches/duckdb_rapporti.sql"),
         &[
             ("lake", l.clone()),
             ("out", out.to_string_lossy().to_string()),
@@ -775,26 +783,4 @@ fn write_reference(dir: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_build_timings() {
-        let out = "Rapporti ricostruiti: 1.495.238\nTempi: lettura 1.8 s, ricostruzione 1.7 s, scrittura 8.2 s \
-                   (168.915 comunicazioni/s nel complesso)\n";
-        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2, None, None)));
-        let out =
-            "Carriere dei lavoratori: 9\nTempi: lettura 1.8 s, ricostruzione 1.7 s, scrittura 8.2 s, carriere 0.4 s, transizioni 0.3 s";
-        assert_eq!(parse_build_split(out), Some((1.8, 1.7, 8.2, Some(0.4), Some(0.3))));
-        assert_eq!(parse_build_split("nothing"), None);
-    }
-
-    #[test]
-    fn fills_and_escapes_placeholders() {
-        let s = fill(
-            "'{{lake}}/x' {{threads}}",
-            &[("lake", "a'b".into()), ("threads", "2".into())],
-        );
-        assert_eq!(s, "'a''b/x' 2");
-    }
-}
+mod tests;

@@ -1,0 +1,162 @@
+//! `oml bench outcomes`: the outcomes of a year's DID cohorts on a national-size synthetic year
+//! (the extract of `oml bench build`, with the DID records the generator writes beside it),
+//! each phase its own process: `oml outcomes` (Kaplan–Meier, Aalen–Johansen, log-rank and the
+//! matched comparison, all tables through disclosure control), beside the complete-window shares
+//! in DuckDB SQL over the same views (`oml indicators esiti`, what a user would write in SQL), and
+//! the floor: a plain read of the columns the outcomes need.
+
+use super::{ensure_synth, random_key_hex, run_child, BUILD_PROVINCE};
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+
+/// The issue's target for the outcomes of a year's cohorts on 2 cores.
+const TARGET_SECS: f64 = 60.0;
+
+/// Options of `oml bench outcomes`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchOutcomesArgs {
+    /// Communications in the synthetic year (25 million ≈ one national year).
+    #[arg(long, default_value_t = 25_000_000)]
+    pub rows: usize,
+    /// Working folder (the synthetic extract is shared with `oml bench build`).
+    #[arg(long, default_value = "bench-data/build")]
+    pub dir: PathBuf,
+    /// Year of the synthetic communications and of the cohorts.
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
+}
+
+pub fn outcomes(a: &BenchOutcomesArgs, quiet: bool) -> Result<()> {
+    if a.rows == 0 {
+        bail!("--rows must be > 0");
+    }
+    std::fs::create_dir_all(&a.dir)?;
+    let synth = a.dir.join(format!("csv-{BUILD_PROVINCE}-{}-{}", a.year, a.rows));
+    ensure_synth(&synth, BUILD_PROVINCE, a.year, a.rows, true, quiet)?;
+    // A lake of its own, with a key kept beside it: the DID records join the CO by pseudonym.
+    let lake = a.dir.join("lake-esiti");
+    let key = a.dir.join("lake-esiti.key");
+    let l = lake.to_string_lossy().to_string();
+    let env = [("OML_KEY_FILE", key.to_string_lossy().to_string())];
+    if !lake.join("_manifest.json").exists() || !key.exists() {
+        if lake.exists() {
+            std::fs::remove_dir_all(&lake).with_context(|| format!("removing {}", lake.display()))?;
+        }
+        std::fs::write(&key, random_key_hex()?)?;
+        let steps: [(&str, Vec<String>); 3] = [
+            (
+                "ingest co",
+                vec![
+                    "ingest".into(),
+                    "co".into(),
+                    synth.join("co.csv").to_string_lossy().into(),
+                ],
+            ),
+            (
+                "ingest did",
+                vec![
+                    "ingest".into(),
+                    "did".into(),
+                    synth.join("did.csv").to_string_lossy().into(),
+                ],
+            ),
+            ("build", vec!["build".into(), "--skip-marts".into()]),
+        ];
+        for (name, args) in steps {
+            let mut all = vec!["--quiet", "--lake", &l];
+            all.extend(args.iter().map(String::as_str));
+            let (secs, _) = run_child(&all, &env)?;
+            if !quiet {
+                eprintln!("  {name}: {secs:.0} s");
+            }
+        }
+    }
+    let year = a.year.to_string();
+    let out = a.dir.join("esiti-out");
+    std::fs::create_dir_all(&out)?;
+    let file = |n: &str| out.join(n).to_string_lossy().to_string();
+    let (sintesi, esiti) = (file("sintesi.csv"), file("esiti.csv"));
+    let floor_sql =
+        "SELECT (SELECT sum(hash(id_lavoratore, id_datore, data_inizio, data_fine_effettiva, macro_contratto, \
+                     comune_lavoro, ateco_sezione)) FROM rapporti), (SELECT count(*) FROM did_episodi), \
+                     (SELECT sum(hash(id_rapporto, classe_uscita)) FROM transizioni)";
+    let phases: [(&str, Vec<&str>); 3] = [
+        (
+            "OML outcomes (curves, tests, matching)",
+            vec![
+                "outcomes", "--misura", "DID", "--period", &year, "--format", "csv", "--out", &sintesi,
+            ],
+        ),
+        (
+            "DuckDB SQL: complete-window shares",
+            vec![
+                "indicators",
+                "esiti",
+                "--misura",
+                "DID",
+                "--period",
+                &year,
+                "--periodicity",
+                "trimestre",
+                "--format",
+                "csv",
+                "--out",
+                &esiti,
+            ],
+        ),
+        (
+            "floor: plain read of the columns",
+            vec!["sql", floor_sql, "--format", "csv"],
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, args) in phases {
+        let mut all = vec!["--quiet", "--lake", &l];
+        all.extend(args);
+        let (secs, rss) = run_child(&all, &env)?;
+        rows.push((name, secs, rss));
+    }
+    let entries: String = std::process::Command::new(std::env::current_exe()?)
+        .args([
+            "--quiet",
+            "--lake",
+            &l,
+            "sql",
+            "SELECT count(*) FROM did_episodi",
+            "--format",
+            "csv",
+        ])
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .nth(1)
+                .unwrap_or("?")
+                .to_string()
+        })?;
+    let floor = rows[2].1.max(1e-9);
+    println!(
+        "oml bench outcomes — DID cohorts of {year} on the synthetic {BUILD_PROVINCE} year of {} communications \
+         ({entries} DID episodes in the lake), {} cores",
+        a.rows,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:<40} {:>9} {:>12} {:>14}",
+        "phase", "seconds", "peak RSS MB", "× the floor"
+    );
+    for (name, secs, rss) in &rows {
+        println!(
+            "{name:<40} {secs:>9.2} {:>12.0} {:>14.2}",
+            *rss as f64 / 1024.0,
+            secs / floor
+        );
+    }
+    println!(
+        "target < {TARGET_SECS:.0} s for the outcomes of a year's cohorts: {:.1} s → {}",
+        rows[0].1,
+        super::met(rows[0].1 < TARGET_SECS)
+    );
+    Ok(())
+}
