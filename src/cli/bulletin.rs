@@ -98,15 +98,20 @@ pub fn write_and_report(lake: &Lake, spec: &BulletinSpec, quiet: bool) -> Result
     let spinner = progress::spinner(quiet);
     let written = bulletin::run(lake, spec, &|msg| spinner.set_message(format!("Bollettino: {msg}")))?;
     spinner.finish_and_clear();
+    print_written("Bollettino scritto", &written);
+    Ok(())
+}
+
+/// Where a bulletin (or a note written like one) is and what it holds.
+pub fn print_written(what: &str, written: &bulletin::Written) {
     println!(
-        "Bollettino scritto in {}: {} tavole, {} grafici, {} celle soppresse per riservatezza.",
+        "{what} in {}: {} tavole, {} grafici, {} celle soppresse per riservatezza.",
         written.dir.display(),
         written.tables,
         written.charts,
         written.suppressed_cells
     );
     println!("Apri {}", written.html.display());
-    Ok(())
 }
 
 pub fn run(g: &Global, a: &BulletinArgs) -> Result<()> {

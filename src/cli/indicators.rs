@@ -152,6 +152,16 @@ impl DisclosureArgs {
     pub fn config(&self) -> Result<DisclosureConfig> {
         Ok(DisclosureConfig::new(self.min_workers, self.min_employers)?.with_dominance(self.dominance))
     }
+
+    /// The release mode: protected by these thresholds, or `--confidential` (nothing withheld,
+    /// every cell labelled riservata).
+    pub fn mode(&self, confidential: bool) -> Result<Mode> {
+        Ok(if confidential {
+            Mode::Confidential
+        } else {
+            Mode::Protected(self.config()?)
+        })
+    }
 }
 
 impl IndicatorsArgs {
@@ -178,11 +188,7 @@ impl IndicatorsArgs {
                 parameters.insert(name.to_string(), v.clone());
             }
         }
-        let mode = if self.confidential {
-            Mode::Confidential
-        } else {
-            Mode::Protected(self.disclosure.config()?)
-        };
+        let mode = self.disclosure.mode(self.confidential)?;
         Ok(Request {
             indicator,
             by: self.by.clone(),

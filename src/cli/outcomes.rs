@@ -13,7 +13,6 @@ use oml::lake::Lake;
 use oml::model::period::Period;
 use oml::report::export::{export, write_batches, ExportFormat, OutputFormat};
 use oml::report::{write_xlsx, Sheet};
-use oml::sdc::Mode;
 use std::path::PathBuf;
 
 pub const LONG_ABOUT: &str = "Follow the people who entered a crisis measure — a DID (dichiarazione di immediata \
@@ -94,11 +93,7 @@ pub struct OutcomesArgs {
 
 impl OutcomesArgs {
     fn request(&self) -> Result<Request> {
-        let mode = if self.confidential {
-            Mode::Confidential
-        } else {
-            Mode::Protected(self.disclosure.config()?)
-        };
+        let mode = self.disclosure.mode(self.confidential)?;
         if self.min_curve < oml::sdc::MIN_THRESHOLD {
             bail!("--min-curva must be at least {}", oml::sdc::MIN_THRESHOLD);
         }

@@ -56,14 +56,7 @@ pub fn run(g: &Global, c: &ReportCommand) -> Result<()> {
                 &out,
                 a.disclosure.config()?,
             )?;
-            println!(
-                "Nota sugli esiti scritta in {}: {} tavole, {} grafici, {} celle soppresse per riservatezza.",
-                written.dir.display(),
-                written.tables,
-                written.charts,
-                written.suppressed_cells
-            );
-            println!("Apri {}", written.html.display());
+            super::bulletin::print_written("Nota sugli esiti scritta", &written);
             Ok(())
         }
     }

@@ -31,7 +31,7 @@ pub enum BenchCommand {
     /// Rebuild of relationships (oml build) vs the same reconstruction in DuckDB SQL, with agreement.
     Build(BenchBuildArgs),
     /// Outcomes of a year's DID cohorts (oml outcomes) vs the same shares in DuckDB SQL and a plain read.
-    Outcomes(outcomes::BenchOutcomesArgs),
+    Outcomes(BenchBuildArgs),
 }
 
 pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {

@@ -5,28 +5,14 @@
 //! in DuckDB SQL over the same views (`oml indicators esiti`, what a user would write in SQL), and
 //! the floor: a plain read of the columns the outcomes need.
 
-use super::{ensure_synth, random_key_hex, run_child, BUILD_PROVINCE};
+use super::{ensure_synth, random_key_hex, run_child, BenchBuildArgs, BUILD_PROVINCE};
 use anyhow::{bail, Context, Result};
-use std::path::PathBuf;
 
 /// The target for the outcomes of a year's cohorts on 2 cores.
 const TARGET_SECS: f64 = 60.0;
 
-/// Options of `oml bench outcomes`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct BenchOutcomesArgs {
-    /// Communications in the synthetic year (25 million ≈ one national year).
-    #[arg(long, default_value_t = 25_000_000)]
-    pub rows: usize,
-    /// Working folder (the synthetic extract is shared with `oml bench build`).
-    #[arg(long, default_value = "bench-data/build")]
-    pub dir: PathBuf,
-    /// Year of the synthetic communications and of the cohorts.
-    #[arg(long, default_value_t = 2024)]
-    pub year: i32,
-}
-
-pub fn outcomes(a: &BenchOutcomesArgs, quiet: bool) -> Result<()> {
+/// The benchmark, on the synthetic year of `oml bench build` (same options).
+pub fn outcomes(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
     if a.rows == 0 {
         bail!("--rows must be > 0");
     }

@@ -5,7 +5,7 @@
 //! policies (t29) and the matched comparison with people who lost a job and did not enter (t30).
 //! The same blocks make the policy note `oml report esiti`.
 
-use super::common::{capitalise, num, say, text, Ctx, BLUE, ORANGE};
+use super::common::{num, say, text, Ctx, BLUE, ORANGE};
 use crate::analytics::indicators::Periodicity;
 use crate::report::bulletin::esiti::{Cohort, EsitiFigures};
 use crate::report::bulletin::{italian_period, Block, ChartBlock, Figure, TableBlock, Value};
@@ -184,6 +184,14 @@ fn curves_chart(e: &EsitiFigures) -> Option<ChartBlock> {
     ))
 }
 
+/// A table of the section: its header, rows, the command that recomputes it and a note.
+fn table(id: &str, title: &str, header: &[&str], rows: Vec<Vec<Value>>, command: &str, note: &str) -> TableBlock {
+    let header = header.iter().map(|h| h.to_string()).collect();
+    TableBlock::new(id, title, header, rows, command)
+        .with_fonte(FONTE)
+        .with_note(note)
+}
+
 fn share(f: Figure) -> Value {
     Value::Number(f, 1)
 }
@@ -198,9 +206,7 @@ fn cohorts_table(e: &EsitiFigures) -> TableBlock {
         "Mediana (giorni)",
         "Nuovo datore entro 12 mesi (%)",
         "Richiamo entro 12 mesi (%)",
-    ]
-    .map(String::from)
-    .to_vec();
+    ];
     let rows = e
         .cohorts
         .iter()
@@ -217,15 +223,14 @@ fn cohorts_table(e: &EsitiFigures) -> TableBlock {
             ]
         })
         .collect();
-    TableBlock::new(
+    table(
         "t28_esiti_coorti",
         "Esiti della DID per trimestre di ingresso: rioccupati entro 3, 6 e 12 mesi (Kaplan–Meier), nuovo datore e richiamo (Aalen–Johansen)",
-        header,
+        &header,
         rows,
         &e.commands[0],
+        "Quote stimate a 91, 182 e 365 giorni dall'ingresso con la censura all'ultima data osservata; nuovo datore + richiamo = rioccupati. Intervalli al 95% e curve complete: oml outcomes.",
     )
-    .with_fonte(FONTE)
-    .with_note("Quote stimate a 91, 182 e 365 giorni dall'ingresso con la censura all'ultima data osservata; nuovo datore + richiamo = rioccupati. Intervalli al 95% e curve complete: oml outcomes.")
 }
 
 fn inapp_table(e: &EsitiFigures) -> TableBlock {
@@ -238,9 +243,7 @@ fn inapp_table(e: &EsitiFigures) -> TableBlock {
         "di cui in lavoro stabile (%)",
         "Occupati 12 mesi dopo (%)",
         "Occupati 180 giorni dopo la fine della DID (%)",
-    ]
-    .map(String::from)
-    .to_vec();
+    ];
     // A count with no row is a known zero (no entry counted); a share with no row has no base.
     let get = |k: &Cohort, m: &str| match k.inapp.get(m) {
         Some(f) => f.clone(),
@@ -263,15 +266,14 @@ fn inapp_table(e: &EsitiFigures) -> TableBlock {
             ]
         })
         .collect();
-    TableBlock::new(
+    table(
         "t29_esiti_forma_inapp",
         "Esiti della DID a finestra completa, nella forma del monitoraggio pubblico delle politiche attive",
-        header,
+        &header,
         rows,
         &e.commands[1],
+        "Solo coorti con i 12 mesi interi osservati; chi aveva già un lavoro all'ingresso è contato a parte. Stabile: a tempo indeterminato o durato almeno 6 mesi (Veneto Lavoro).",
     )
-    .with_fonte(FONTE)
-    .with_note("Solo coorti con i 12 mesi interi osservati; chi aveva già un lavoro all'ingresso è contato a parte. Stabile: a tempo indeterminato o durato almeno 6 mesi (Veneto Lavoro).")
 }
 
 fn comparison_table(e: &EsitiFigures) -> TableBlock {
@@ -282,9 +284,7 @@ fn comparison_table(e: &EsitiFigures) -> TableBlock {
         "Rioccupati: lavoratori simili non entrati (%)",
         "Differenza (punti)",
         "Intervallo al 95%",
-    ]
-    .map(String::from)
-    .to_vec();
+    ];
     let rows = e
         .effects
         .iter()
@@ -303,15 +303,14 @@ fn comparison_table(e: &EsitiFigures) -> TableBlock {
             ]
         })
         .collect();
-    TableBlock::new(
+    table(
         "t30_esiti_confronto",
-        capitalise("confronto con lavoratori simili che hanno perso il lavoro senza entrare in DID"),
-        header,
+        "Confronto con lavoratori simili che hanno perso il lavoro senza entrare in DID",
+        &header,
         rows,
         &format!("{} --table confronto", e.commands[0]),
+        "Giorno zero: l'ultimo giorno lavorato. Abbinamento esatto su sesso, classe di età, settore, centro per l'impiego, contratto e causa della cessazione, trimestre e fascia di attesa di 30 giorni; un confronto sotto le ipotesi dell'abbinamento, non un effetto causale (docs/esiti.md).",
     )
-    .with_fonte(FONTE)
-    .with_note("Giorno zero: l'ultimo giorno lavorato. Abbinamento esatto su sesso, classe di età, settore, centro per l'impiego, contratto e causa della cessazione, trimestre e fascia di attesa di 30 giorni; un confronto sotto le ipotesi dell'abbinamento, non un effetto causale (docs/esiti.md).")
 }
 
 #[cfg(test)]
