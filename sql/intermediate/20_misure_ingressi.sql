@@ -64,10 +64,9 @@ origini AS (
 ),
 con_datore AS (
     SELECT i.id_ingresso, o.id_rapporto
-    FROM ingressi i
+    FROM (SELECT * FROM ingressi WHERE id_datore_misura IS NOT NULL) i
     ASOF JOIN origini o ON o.id_lavoratore = i.id_lavoratore AND o.id_datore = i.id_datore_misura
         AND o.data_inizio <= i.data_ingresso
-    WHERE i.id_datore_misura IS NOT NULL
 ),
 ultimo_finito AS (
     SELECT i.id_ingresso, o.id_rapporto

@@ -28,10 +28,15 @@ ingressi AS (
     WHERE data_ingresso <= oml_orizzonte()
 ),
 perdite AS (
-    SELECT r.*, oml_gruppo_causa(r.causa_cessazione, r.cessazione_imputata) AS gruppo
+    SELECT r.id_rapporto, r.id_lavoratore, r.id_datore, r.data_fine_effettiva, r.cpi, r.provincia,
+        r.regione, r.sesso, r.anno_nascita, r.classe_eta, r.area_cittadinanza, r.livello_istruzione,
+        r.ateco_sezione, r.macro_contratto, r.comune_lavoro,
+        oml_gruppo_causa(r.causa_cessazione, r.cessazione_imputata) AS gruppo
     FROM transizioni t
     JOIN rapporti r USING (id_rapporto)
     WHERE t.classe_uscita IN ('AQHire', 'NEPersist', 'censurata')
+        AND oml_perdita_lavoro(oml_gruppo_causa(r.causa_cessazione, r.cessazione_imputata))
+        AND r.data_fine_effettiva < oml_orizzonte()
 ),
 vicine AS (
     SELECT p.id_rapporto, list(DISTINCT i.misura ORDER BY i.misura) AS entrate
@@ -55,57 +60,54 @@ separazioni AS (
         coalesce(v.entrate, []::VARCHAR[]) AS entrate
     FROM perdite p
     LEFT JOIN vicine v USING (id_rapporto)
-    WHERE oml_perdita_lavoro(p.gruppo) AND p.data_fine_effettiva < oml_orizzonte()
 ),
-zero AS MATERIALIZED (
-    SELECT * FROM ingressi
-    UNION ALL BY NAME
-    SELECT * FROM separazioni
+-- `k`: a row key cheaper to join on than id_ingresso.
+zero AS (
+    SELECT row_number() OVER () AS k, *
+    FROM (SELECT * FROM ingressi UNION ALL BY NAME SELECT * FROM separazioni)
 ),
--- One start per worker and day: the relationship that lasts longest, then the lowest id.
+-- One start per worker and day: the relationship that lasts longest, then the lowest id, with
+-- the columns the outcome reads (no join back to rapporti).
 avvii AS (
     SELECT id_lavoratore, data_inizio,
-        arg_max(id_rapporto, (coalesce(data_fine_effettiva, DATE '9999-12-31'), -id_rapporto)) AS id_rapporto
+        arg_max({'id_rapporto': id_rapporto, 'id_datore': id_datore, 'data_fine_effettiva': data_fine_effettiva,
+                 'macro_contratto': macro_contratto, 'ateco_sezione': ateco_sezione,
+                 'comune_lavoro': comune_lavoro, 'cpi': cpi, 'provincia': provincia},
+            (coalesce(data_fine_effettiva, DATE '9999-12-31'), -id_rapporto)) AS r
     FROM rapporti
     GROUP BY id_lavoratore, data_inizio
 ),
-primo AS (
-    SELECT z.id_ingresso, a.id_rapporto
-    FROM zero z
-    ASOF JOIN avvii a ON a.id_lavoratore = z.id_lavoratore AND a.data_inizio > z.data_ingresso
-),
 esiti AS MATERIALIZED (
     SELECT z.*,
-        r.id_rapporto AS id_rapporto_rioccupazione, r.data_inizio AS data_rioccupazione,
-        date_diff('day', z.data_ingresso, r.data_inizio) AS giorni_rioccupazione,
+        a.r.id_rapporto AS id_rapporto_rioccupazione, a.data_inizio AS data_rioccupazione,
+        date_diff('day', z.data_ingresso, a.data_inizio) AS giorni_rioccupazione,
         date_diff('day', z.data_ingresso, oml_orizzonte()) AS giorni_osservati,
         -- Known (true or false) for every re-employment, also of someone with no origin.
-        CASE WHEN r.id_rapporto IS NOT NULL THEN coalesce(r.id_datore = z.id_datore_origine, false) END
+        CASE WHEN a.r IS NOT NULL THEN coalesce(a.r.id_datore = z.id_datore_origine, false) END
             AS richiamo,
-        CASE WHEN r.id_rapporto IS NOT NULL THEN coalesce(r.id_datore <> z.id_datore_origine
-            AND r.comune_lavoro = z.comune_origine AND r.ateco_sezione = z.ateco_sezione_origine
-            AND r.data_inizio <= z.data_fine_origine + oml_riassunzione_giorni(), false) END
+        CASE WHEN a.r IS NOT NULL THEN coalesce(a.r.id_datore <> z.id_datore_origine
+            AND a.r.comune_lavoro = z.comune_origine AND a.r.ateco_sezione = z.ateco_sezione_origine
+            AND a.data_inizio <= z.data_fine_origine + oml_riassunzione_giorni(), false) END
             AS cambio_datore_sospetto,
-        oml_contratto_esito(r.macro_contratto) AS contratto_rioccupazione,
-        oml_settore(r.ateco_sezione) AS settore_rioccupazione, r.ateco_sezione AS ateco_sezione_rioccupazione,
-        r.cpi AS cpi_rioccupazione, r.provincia AS provincia_rioccupazione,
-        CASE WHEN r.id_rapporto IS NULL THEN NULL
-            WHEN r.macro_contratto = 'TI' THEN true
-            WHEN coalesce(r.data_fine_effettiva, DATE '9999-12-31') >= r.data_inizio + INTERVAL 6 MONTH THEN true
-            WHEN r.data_fine_effettiva IS NULL THEN NULL
+        oml_contratto_esito(a.r.macro_contratto) AS contratto_rioccupazione,
+        oml_settore(a.r.ateco_sezione) AS settore_rioccupazione, a.r.ateco_sezione AS ateco_sezione_rioccupazione,
+        a.r.cpi AS cpi_rioccupazione, a.r.provincia AS provincia_rioccupazione,
+        CASE WHEN a.r IS NULL THEN NULL
+            WHEN a.r.macro_contratto = 'TI' THEN true
+            WHEN coalesce(a.r.data_fine_effettiva, DATE '9999-12-31') >= a.data_inizio + INTERVAL 6 MONTH THEN true
+            WHEN a.r.data_fine_effettiva IS NULL THEN NULL
             ELSE false END AS stabile,
         (z.data_ingresso + INTERVAL 3 MONTH)::DATE AS giorno_3m,
         (z.data_ingresso + INTERVAL 6 MONTH)::DATE AS giorno_6m,
         (z.data_ingresso + INTERVAL 12 MONTH)::DATE AS giorno_12m,
-        (r.data_inizio + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
+        (a.data_inizio + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
         z.data_fine_misura + 180 AS giorno_dopo_fine
     FROM zero z
-    LEFT JOIN primo p USING (id_ingresso)
-    LEFT JOIN rapporti r ON r.id_rapporto = p.id_rapporto
+    ASOF LEFT JOIN avvii a ON a.id_lavoratore = z.id_lavoratore AND a.data_inizio > z.data_ingresso
 ),
 -- Whether the person holds a relationship on each day checked.
 stati AS (
-    SELECT e.id_ingresso,
+    SELECT e.k,
         bool_or(r.data_inizio <= e.giorno_3m AND r.fine >= e.giorno_3m) AS o3,
         bool_or(r.data_inizio <= e.giorno_6m AND r.fine >= e.giorno_6m) AS o6,
         bool_or(r.data_inizio <= e.giorno_12m AND r.fine >= e.giorno_12m) AS o12,
@@ -114,9 +116,9 @@ stati AS (
     FROM esiti e
     JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM rapporti) r
         ON r.id_lavoratore = e.id_lavoratore AND r.fine > e.data_ingresso
-    GROUP BY e.id_ingresso
+    GROUP BY e.k
 )
-SELECT e.* EXCLUDE (giorno_3m, giorno_6m, giorno_12m, giorno_dopo_rioccupazione, giorno_dopo_fine),
+SELECT e.* EXCLUDE (k, giorno_3m, giorno_6m, giorno_12m, giorno_dopo_rioccupazione, giorno_dopo_fine),
     CASE WHEN e.giorno_3m <= oml_orizzonte() THEN coalesce(s.o3, false) END AS occupato_3m,
     CASE WHEN e.giorno_6m <= oml_orizzonte() THEN coalesce(s.o6, false) END AS occupato_6m,
     CASE WHEN e.giorno_12m <= oml_orizzonte() THEN coalesce(s.o12, false) END AS occupato_12m,
@@ -124,4 +126,4 @@ SELECT e.* EXCLUDE (giorno_3m, giorno_6m, giorno_12m, giorno_dopo_rioccupazione,
         AS occupato_6m_dopo_rioccupazione,
     CASE WHEN e.giorno_dopo_fine <= oml_orizzonte() THEN coalesce(s.of180, false) END AS occupato_180_dopo_fine
 FROM esiti e
-LEFT JOIN stati s USING (id_ingresso);
+LEFT JOIN stati s USING (k);

@@ -10,26 +10,6 @@
 -- Separations of workers who entered the measure only before day zero, or who entered it after a
 -- new job, are in neither group. Cassa integrazione has no comparison group here: its workers
 -- keep their job, so the pool of job losers is not like them (docs/esiti.md).
-CREATE OR REPLACE VIEW misure_confronto AS
-WITH separazioni AS MATERIALIZED (
-    SELECT * FROM misure_esiti WHERE ruolo = 'separazione'
-),
-misure AS (SELECT unnest(['DID', 'MOBILITA']) AS misura),
-entrate AS (
-    SELECT s.id_ingresso, i.misura,
-        min(date_diff('day', s.data_ingresso, i.data_ingresso))
-            FILTER (WHERE i.data_ingresso >= s.data_ingresso) AS giorni_ingresso,
-        bool_or(i.data_ingresso < s.data_ingresso) AS prima
-    FROM separazioni s
-    JOIN misure_ingressi i ON i.id_lavoratore = s.id_lavoratore AND i.misura IN ('DID', 'MOBILITA')
-        AND i.data_ingresso BETWEEN s.data_ingresso - oml_esclusione_prima()
-            AND s.data_ingresso + oml_esclusione_dopo()
-    GROUP BY ALL
-)
-SELECT m.misura, CASE WHEN e.id_ingresso IS NULL THEN 'controllo' ELSE 'trattato' END AS gruppo,
-    e.giorni_ingresso, s.* EXCLUDE (ruolo, misura, entrate)
-FROM separazioni s
-CROSS JOIN misure m
-LEFT JOIN entrate e ON e.id_ingresso = s.id_ingresso AND e.misura = m.misura
-WHERE e.id_ingresso IS NULL
-    OR (NOT e.prima AND e.giorni_ingresso < coalesce(s.giorni_rioccupazione, 2147483647));
+-- The rule is the table macro oml_confronto (macros/esiti.sql), so that `oml outcomes` runs it
+-- on misure_esiti computed once.
+CREATE OR REPLACE VIEW misure_confronto AS SELECT * FROM oml_confronto('misure_esiti');

@@ -27,3 +27,31 @@ CREATE OR REPLACE MACRO oml_contratto_esito(macro_contratto) AS CASE
 -- pool of the comparison group.
 CREATE OR REPLACE MACRO oml_perdita_lavoro(gruppo) AS
     gruppo IN ('LICENZIAMENTO', 'CESSAZIONE_ATTIVITA', 'ALTRO_DATORE', 'FINE_TERMINE');
+
+-- The comparison group over a relation with the rows of misure_esiti (its name: the view, or a
+-- table holding it), as the view misure_confronto describes: the separations of the pool, each
+-- with every measure a person enters after losing a job (DID, MOBILITA), as trattato or
+-- controllo. The entries are read from the same relation (ruolo 'ingresso').
+CREATE OR REPLACE MACRO oml_confronto(esiti) AS TABLE
+WITH righe AS (FROM query_table(esiti)),
+separazioni AS (SELECT * FROM righe WHERE ruolo = 'separazione'),
+misure AS (SELECT unnest(['DID', 'MOBILITA']) AS misura),
+entrate AS (
+    SELECT s.id_ingresso, i.misura,
+        min(date_diff('day', s.data_ingresso, i.data_ingresso))
+            FILTER (WHERE i.data_ingresso >= s.data_ingresso) AS giorni_ingresso,
+        bool_or(i.data_ingresso < s.data_ingresso) AS prima
+    FROM separazioni s
+    JOIN righe i ON i.ruolo = 'ingresso' AND i.id_lavoratore = s.id_lavoratore
+        AND i.misura IN ('DID', 'MOBILITA')
+        AND i.data_ingresso BETWEEN s.data_ingresso - oml_esclusione_prima()
+            AND s.data_ingresso + oml_esclusione_dopo()
+    GROUP BY ALL
+)
+SELECT m.misura, CASE WHEN e.id_ingresso IS NULL THEN 'controllo' ELSE 'trattato' END AS gruppo,
+    e.giorni_ingresso, s.* EXCLUDE (ruolo, misura, entrate)
+FROM separazioni s
+CROSS JOIN misure m
+LEFT JOIN entrate e ON e.id_ingresso = s.id_ingresso AND e.misura = m.misura
+WHERE e.id_ingresso IS NULL
+    OR (NOT e.prima AND e.giorni_ingresso < coalesce(s.giorni_rioccupazione, 2147483647));

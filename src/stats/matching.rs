@@ -84,6 +84,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use statrs::distribution::{ContinuousCDF, Normal};
+use std::sync::Arc;
 
 /// The separator [`stratum_key`] puts between the parts of a key (U+001F, unit separator).
 pub const STRATUM_SEPARATOR: &str = "\u{1f}";
@@ -92,7 +93,7 @@ pub const STRATUM_SEPARATOR: &str = "\u{1f}";
 #[derive(Clone, Debug, PartialEq)]
 pub enum Covariate {
     /// A categorical value: one balance row per level.
-    Category(String),
+    Category(Arc<str>),
     /// A numeric value: one balance row.
     Number(f64),
 }
@@ -103,13 +104,13 @@ pub struct Unit {
     /// Entered the measure.
     pub treated: bool,
     /// The matching key, from [`stratum_key`].
-    pub stratum: String,
+    pub stratum: Arc<str>,
     /// The covariates for [`balance`]: the same number and the same kind at each position for
     /// every unit.
-    pub covariates: Vec<Covariate>,
+    pub covariates: Arc<[Covariate]>,
     /// `outcomes[k]`: re-employed within horizon `k`; `None` when the window is not complete
     /// (censored), which excludes the unit from that horizon's [`effect`].
-    pub outcomes: Vec<Option<bool>>,
+    pub outcomes: Arc<[Option<bool>]>,
 }
 
 /// Joins the parts of a stratum key with U+001F ([`STRATUM_SEPARATOR`]).
@@ -143,7 +144,7 @@ pub fn match_exact(units: &[Unit]) -> Matched {
     // (treated, controls) per stratum.
     let mut counts: HashMap<&str, (usize, usize)> = HashMap::with_capacity(units.len() / 4 + 1);
     for u in units {
-        let c = counts.entry(u.stratum.as_str()).or_default();
+        let c = counts.entry(u.stratum.as_ref()).or_default();
         if u.treated {
             c.0 += 1;
         } else {
@@ -153,7 +154,7 @@ pub fn match_exact(units: &[Unit]) -> Matched {
     let weights = units
         .iter()
         .map(|u| {
-            let (nt, nc) = counts[u.stratum.as_str()];
+            let (nt, nc) = counts[u.stratum.as_ref()];
             if nt == 0 || nc == 0 {
                 0.0
             } else if u.treated {
@@ -245,7 +246,7 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
                     .iter()
                     .enumerate()
                     .map(|(i, u)| match &u.covariates[j] {
-                        Covariate::Category(v) => v.as_str(),
+                        Covariate::Category(v) => v.as_ref(),
                         Covariate::Number(_) => panic!("balance: covariate {j} of unit {i} is not a category"),
                     })
                     .collect();
@@ -383,7 +384,7 @@ pub fn effect(units: &[Unit], m: &Matched, outcome: usize, level: f64) -> Option
         let Some(yes) = known else {
             continue;
         };
-        let s = *index.entry(u.stratum.as_str()).or_insert_with(|| {
+        let s = *index.entry(u.stratum.as_ref()).or_insert_with(|| {
             cells.push(Cell::default());
             cells.len() - 1
         });

@@ -1,4 +1,5 @@
 use super::*;
+use std::sync::Arc;
 
 const Y: Option<bool> = Some(true);
 const NO: Option<bool> = Some(false);
@@ -10,23 +11,23 @@ const Z95: f64 = 1.959_963_984_540_054;
 fn unit(treated: bool, stratum: &str, outcomes: &[Option<bool>]) -> Unit {
     Unit {
         treated,
-        stratum: stratum.to_string(),
-        covariates: Vec::new(),
-        outcomes: outcomes.to_vec(),
+        stratum: stratum.into(),
+        covariates: Arc::from(Vec::new()),
+        outcomes: outcomes.into(),
     }
 }
 
 fn with_covariates(treated: bool, stratum: &str, covariates: Vec<Covariate>) -> Unit {
     Unit {
         treated,
-        stratum: stratum.to_string(),
-        covariates,
-        outcomes: Vec::new(),
+        stratum: stratum.into(),
+        covariates: covariates.into(),
+        outcomes: Arc::from(Vec::new()),
     }
 }
 
 fn cat(v: &str) -> Covariate {
-    Covariate::Category(v.to_string())
+    Covariate::Category(v.into())
 }
 
 fn close(a: f64, b: f64, tol: f64) {
@@ -149,7 +150,7 @@ fn control_weights_sum_to_treated_in_each_stratum() {
             units
                 .iter()
                 .zip(&m.weights)
-                .filter(|(u, _)| u.stratum == s && u.treated == treated)
+                .filter(|(u, _)| &*u.stratum == s && u.treated == treated)
                 .map(|(_, w)| *w)
                 .sum()
         };
@@ -344,11 +345,11 @@ fn deterministic_and_levels_sorted() {
     for (i, level) in ["c", "a", "b", "c", "a", "b", "a", "c"].iter().enumerate() {
         let stratum = ["s1", "s2", "s3"][i % 3];
         let mut u = with_covariates(i % 2 == 0, stratum, vec![cat(level), Covariate::Number(i as f64)]);
-        u.outcomes = vec![Some(i % 3 == 0)];
+        u.outcomes = vec![Some(i % 3 == 0)].into();
         units.push(u);
     }
     let mut lone = with_covariates(true, "s9", vec![cat("z"), Covariate::Number(9.0)]);
-    lone.outcomes = vec![Y];
+    lone.outcomes = vec![Y].into();
     units.push(lone);
 
     let m = match_exact(&units);

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The province with CO, DID, CIG workers and mobility lists, built, with its 2016 bulletin.
-fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
+pub(super) fn bulletin() -> &'static (tempfile::TempDir, Lake, Written) {
     static B: OnceLock<(tempfile::TempDir, Lake, Written)> = OnceLock::new();
     B.get_or_init(|| {
         let (d, lake) = loaded("bollettino-registri");

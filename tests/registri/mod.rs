@@ -5,6 +5,7 @@
 //! unchanged, a reload that adds nothing and no identifier in the lake's files (`lago.rs`).
 
 mod bollettino;
+mod esiti;
 mod indicatori;
 mod indicatori_liste_cig;
 mod lago;

@@ -22,6 +22,7 @@ use anyhow::Result;
 use arrow::array::RecordBatch;
 use chrono::Months;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// The outcomes compared: re-employed within 3, 6, 12 calendar months of day zero.
 pub const MONTHS: [u32; 3] = [3, 6, 12];
@@ -70,14 +71,16 @@ pub struct ComparisonTables {
     pub balance: RecordBatch,
 }
 
-/// The units of the matching and, for each, the separation it comes from and its cohort.
+/// The units of the matching and, for each, the separation it comes from. A control's copies in
+/// several delay bands share its covariates and outcomes (no copy of the data).
 fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
     let bands = ((d.window + 1) + BAND_DAYS - 1) / BAND_DAYS;
+    let mut strata = super::entries::Interner::default();
     let mut units = Vec::new();
     let mut source = Vec::new();
     for (i, s) in pool.iter().enumerate() {
         let quarter = Periodicity::Quarter.label(date(s.day0));
-        let outcomes: Vec<Option<bool>> = MONTHS
+        let outcomes: Arc<[Option<bool>]> = MONTHS
             .iter()
             .map(|&m| {
                 let end = date(s.day0).checked_add_months(Months::new(m))?;
@@ -85,7 +88,7 @@ fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
                 (end <= d.horizon).then(|| s.reemployed.is_some_and(|r| r <= end))
             })
             .collect();
-        let covariates = vec![
+        let covariates: Arc<[Covariate]> = Arc::from(vec![
             Covariate::Category(s.sesso.clone()),
             Covariate::Category(s.classe_eta.clone()),
             Covariate::Category(s.settore.clone()),
@@ -95,10 +98,10 @@ fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
             Covariate::Number(s.anno_nascita.map_or(f64::NAN, f64::from)),
             Covariate::Category(s.istruzione.clone()),
             Covariate::Category(s.cittadinanza.clone()),
-        ];
-        let stratum = |band: i32| {
+        ]);
+        let mut stratum = |band: i32| {
             let band = band.to_string();
-            matching::stratum_key(&[
+            strata.get(&matching::stratum_key(&[
                 &s.sesso,
                 &s.classe_eta,
                 &s.settore,
@@ -107,7 +110,7 @@ fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
                 &s.causa,
                 &quarter,
                 &band,
-            ])
+            ]))
         };
         let in_bands: Vec<i32> = if s.treated {
             vec![(s.delay.unwrap_or(0) / BAND_DAYS).min(bands - 1)]
@@ -248,7 +251,7 @@ fn balance_batch(units: &[Unit], m: &Matched, min: f64, mode: &Mode) -> Result<R
         units
             .iter()
             .filter(|u| u.treated == treated)
-            .filter(|u| matches!(&u.covariates[cov], Covariate::Category(v) if v == level))
+            .filter(|u| matches!(&u.covariates[cov], Covariate::Category(v) if &**v == level))
             .count() as f64
     };
     let status: Vec<Status> = rows

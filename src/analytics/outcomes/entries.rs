@@ -7,6 +7,8 @@ use anyhow::{Context, Result};
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::Int32Type;
 use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a query row gives: its text columns (NULL read as "NON_INDICATO"), days and flags.
 struct Reader<'a> {
@@ -79,7 +81,8 @@ pub struct Entry {
     pub groups: Vec<String>,
 }
 
-/// One separation of the comparison pool, for one measure.
+/// One separation of the comparison pool, for one measure. The attributes are shared strings
+/// (one allocation per distinct value: a national pool has millions of separations).
 #[derive(Debug, Clone)]
 pub struct Separation {
     pub treated: bool,
@@ -87,15 +90,51 @@ pub struct Separation {
     pub delay: Option<i32>,
     pub day0: i32,
     pub reemployed: Option<i32>,
-    pub sesso: String,
-    pub classe_eta: String,
-    pub settore: String,
-    pub area: String,
-    pub contratto: String,
+    pub sesso: Arc<str>,
+    pub classe_eta: Arc<str>,
+    pub settore: Arc<str>,
+    pub area: Arc<str>,
+    pub contratto: Arc<str>,
     pub anno_nascita: Option<i32>,
-    pub istruzione: String,
-    pub cittadinanza: String,
-    pub causa: String,
+    pub istruzione: Arc<str>,
+    pub cittadinanza: Arc<str>,
+    pub causa: Arc<str>,
+}
+
+/// One shared string per distinct value.
+#[derive(Default)]
+pub struct Interner(HashMap<String, Arc<str>>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(s.to_string(), a.clone());
+        a
+    }
+}
+
+/// The temporary table that holds `misure_esiti` once computed, for the entries and the pool.
+const COMPUTED: &str = "oml_esiti_calcolati";
+
+/// Computes `misure_esiti` once into a temporary table of the session: the entries and the
+/// comparison pool (`oml_confronto`, the rule of the view `misure_confronto`) both read it.
+pub fn compute_once(session: &Session) -> Result<()> {
+    session
+        .conn
+        .execute_batch(&format!(
+            "CREATE OR REPLACE TEMP TABLE {COMPUTED} AS FROM misure_esiti;"
+        ))
+        .context("computing the outcomes (view misure_esiti)")
+}
+
+/// Drops the table of [`compute_once`].
+pub fn release(session: &Session) -> Result<()> {
+    Ok(session
+        .conn
+        .execute_batch(&format!("DROP TABLE IF EXISTS {COMPUTED};"))?)
 }
 
 /// Days since 1970-01-01 of a date column, as SQL.
@@ -103,14 +142,14 @@ fn days(col: &str) -> String {
     format!("date_diff('day', DATE '1970-01-01', {col})::INTEGER AS {col}")
 }
 
-/// The entries of `measure` with day zero in the session's period (`oml_dal`..`oml_al`) and
+/// The entries of `measure` (from [`compute_once`]) with day zero in the session's period (`oml_dal`..`oml_al`) and
 /// territory, with the columns `by`.
 pub fn entries(session: &Session, measure: &str, by: &[String]) -> Result<Vec<Entry>> {
     let groups: String = by.iter().map(|c| format!(", {c}::VARCHAR AS \"g_{c}\"")).collect();
     let sql = format!(
         "SELECT id_lavoratore, id_datore_misura, {}, {}, coalesce(richiamo, false) AS richiamo,
             coalesce(cambio_datore_sospetto, false) AS sospetto, occupato_ingresso{groups}
-         FROM misure_esiti
+         FROM {COMPUTED}
          WHERE ruolo = 'ingresso' AND misura = '{measure}'
            AND data_ingresso BETWEEN oml_dal() AND oml_al()
            AND oml_nel_territorio(provincia, regione)
@@ -138,14 +177,14 @@ pub fn entries(session: &Session, measure: &str, by: &[String]) -> Result<Vec<En
     Ok(out)
 }
 
-/// The comparison pool of `measure` with day zero in the session's period and territory;
+/// The comparison pool of `measure` (from [`compute_once`]) with day zero in the session's period and territory;
 /// `area` is the column matched on for the area (cpi or provincia).
 pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<Separation>> {
     let sql = format!(
         "SELECT gruppo = 'trattato' AS trattato, giorni_ingresso::INTEGER AS giorni_ingresso, {}, {},
             sesso, classe_eta, settore_origine, {area}_origine AS area, contratto_origine,
             anno_nascita::INTEGER AS anno_nascita, livello_istruzione, area_cittadinanza, tipo
-         FROM misure_confronto
+         FROM oml_confronto('{COMPUTED}')
          WHERE misura = '{measure}' AND data_ingresso BETWEEN oml_dal() AND oml_al()
            AND oml_nel_territorio(provincia, regione)
          ORDER BY data_ingresso, id_ingresso",
@@ -156,23 +195,25 @@ pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<S
         .query(&sql)
         .context("reading the comparison pool (view misure_confronto)")?;
     let mut out = Vec::new();
+    let mut names = Interner::default();
     for b in &batches {
         let r = Reader { batch: b };
         for i in 0..b.num_rows() {
+            let mut t = |c: &str| names.get(&r.text(c, i));
             out.push(Separation {
                 treated: r.flag("trattato", i),
                 delay: r.day("giorni_ingresso", i),
                 day0: r.day("data_ingresso", i).context("a separation without a date")?,
                 reemployed: r.day("data_rioccupazione", i),
-                sesso: r.text("sesso", i),
-                classe_eta: r.text("classe_eta", i),
-                settore: r.text("settore_origine", i),
-                area: r.text("area", i),
-                contratto: r.text("contratto_origine", i),
+                sesso: t("sesso"),
+                classe_eta: t("classe_eta"),
+                settore: t("settore_origine"),
+                area: t("area"),
+                contratto: t("contratto_origine"),
                 anno_nascita: r.day("anno_nascita", i),
-                istruzione: r.text("livello_istruzione", i),
-                cittadinanza: r.text("area_cittadinanza", i),
-                causa: r.text("tipo", i),
+                istruzione: t("livello_istruzione"),
+                cittadinanza: t("area_cittadinanza"),
+                causa: t("tipo"),
             });
         }
     }

@@ -164,6 +164,14 @@ pub fn compute(session: &Session, req: &Request) -> Result<Outcomes> {
     setup.push_str(&req.territory.sql());
     session.conn.execute_batch(&setup).context("setting the period")?;
     let (horizon, window) = entries::horizon_and_window(session)?;
+    entries::compute_once(session)?;
+    let result = tables_of(session, req, horizon, window);
+    entries::release(session)?;
+    result
+}
+
+/// The tables, from the outcomes computed once.
+fn tables_of(session: &Session, req: &Request, horizon: i32, window: i32) -> Result<Outcomes> {
     let entries = entries::entries(session, req.measure.code(), &req.by)?;
     let rules = cohorts::Rules {
         periodicity: req.periodicity,

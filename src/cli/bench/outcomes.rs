@@ -7,6 +7,7 @@
 
 use super::{ensure_synth, random_key_hex, run_child, BenchBuildArgs, BUILD_PROVINCE};
 use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
 
 /// The target for the outcomes of a year's cohorts on 2 cores.
 const TARGET_SECS: f64 = 60.0;
@@ -20,15 +21,21 @@ pub fn outcomes(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
     let synth = a.dir.join(format!("csv-{BUILD_PROVINCE}-{}-{}", a.year, a.rows));
     ensure_synth(&synth, BUILD_PROVINCE, a.year, a.rows, true, quiet)?;
     // A lake of its own, with a key kept beside it: the DID records join the CO by pseudonym.
+    // `lake-esiti.ready` says it was finished; anything else is made again.
     let lake = a.dir.join("lake-esiti");
     let key = a.dir.join("lake-esiti.key");
+    let ready = a.dir.join("lake-esiti.ready");
     let l = lake.to_string_lossy().to_string();
     let env = [("OML_KEY_FILE", key.to_string_lossy().to_string())];
-    if !lake.join("_manifest.json").exists() || !key.exists() {
+    if !ready.exists() {
         if lake.exists() {
             std::fs::remove_dir_all(&lake).with_context(|| format!("removing {}", lake.display()))?;
         }
         std::fs::write(&key, random_key_hex()?)?;
+        // The DID loader reads at most 256 MiB a file: the national file goes in parts.
+        let parts = split_by_episode(&synth.join("did.csv"), &a.dir.join("did-parti"), 200 << 20)?;
+        let mut did = vec!["ingest".to_string(), "did".into()];
+        did.extend(parts.iter().map(|p| p.to_string_lossy().to_string()));
         let steps: [(&str, Vec<String>); 3] = [
             (
                 "ingest co",
@@ -38,14 +45,7 @@ pub fn outcomes(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
                     synth.join("co.csv").to_string_lossy().into(),
                 ],
             ),
-            (
-                "ingest did",
-                vec![
-                    "ingest".into(),
-                    "did".into(),
-                    synth.join("did.csv").to_string_lossy().into(),
-                ],
-            ),
+            ("ingest did", did),
             ("build", vec!["build".into(), "--skip-marts".into()]),
         ];
         for (name, args) in steps {
@@ -56,6 +56,7 @@ pub fn outcomes(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
                 eprintln!("  {name}: {secs:.0} s");
             }
         }
+        std::fs::write(&ready, "")?;
     }
     let year = a.year.to_string();
     let out = a.dir.join("esiti-out");
@@ -145,4 +146,41 @@ pub fn outcomes(a: &BenchBuildArgs, quiet: bool) -> Result<()> {
         super::met(rows[0].1 < TARGET_SECS)
     );
     Ok(())
+}
+
+/// Splits a `;` CSV with a header into parts of about `max` bytes, each with the header, never
+/// between two lines of the same first field (the events of one DID stay in one part).
+fn split_by_episode(path: &Path, dir: &Path, max: u64) -> Result<Vec<PathBuf>> {
+    use std::io::{BufRead, Write};
+    std::fs::create_dir_all(dir)?;
+    let mut lines =
+        std::io::BufReader::new(std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?)
+            .lines();
+    let header = lines.next().context("an empty DID file")??;
+    let mut parts: Vec<PathBuf> = Vec::new();
+    let mut out: Option<std::io::BufWriter<std::fs::File>> = None;
+    let (mut written, mut last) = (0u64, String::new());
+    for line in lines {
+        let line = line?;
+        let id = line.split(';').next().unwrap_or("").to_string();
+        if out.is_none() || (written >= max && id != last) {
+            if let Some(mut o) = out.take() {
+                o.flush()?;
+            }
+            let p = dir.join(format!("did-{:03}.csv", parts.len()));
+            let mut o = std::io::BufWriter::new(std::fs::File::create(&p)?);
+            writeln!(o, "{header}")?;
+            parts.push(p);
+            out = Some(o);
+            written = 0;
+        }
+        let o = out.as_mut().expect("a part is open");
+        writeln!(o, "{line}")?;
+        written += line.len() as u64 + 1;
+        last = id;
+    }
+    if let Some(mut o) = out {
+        o.flush()?;
+    }
+    Ok(parts)
 }
