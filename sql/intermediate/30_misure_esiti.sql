@@ -7,7 +7,7 @@
 --                          the Ministry's group of the cause; `entrate` lists the measures the
 --                          worker entered from oml_esclusione_prima() days before day zero to
 --                          oml_esclusione_dopo() days after (such a separation is no control for
---                          them).
+--                          them); left out when oml_esiti_bacino() is false.
 -- Re-employment is the first relationship starting strictly after day zero, at any employer and
 -- anywhere in the lake; when several start that day, the one that lasts longest (then the lowest
 -- id_rapporto). `richiamo`: its employer is the one the person came from (id_datore_origine), a
@@ -60,6 +60,7 @@ separazioni AS (
         coalesce(v.entrate, []::VARCHAR[]) AS entrate
     FROM perdite p
     LEFT JOIN vicine v USING (id_rapporto)
+    WHERE oml_esiti_bacino()
 ),
 -- `k`: a row key cheaper to join on than id_ingresso.
 zero AS (

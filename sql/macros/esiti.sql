@@ -6,12 +6,15 @@
 --                        a separation is a control for a measure when the worker did not enter
 --                        that measure from that many days before its last day worked to that many
 --                        days after (365 and 90 [I]: a NASpI claim is due within 68 days);
+--   oml_esiti_bacino     whether misure_esiti holds the comparison pool (true; `oml outcomes`
+--                        sets it false for a measure without a comparison group);
 --   oml_riassunzione_giorni
 --                        a re-employment at another employer, same workplace comune and ATECO
 --                        section, starting within that many days of the old job's end is flagged
 --                        as a likely change of company name (7 [I]).
 CREATE OR REPLACE MACRO oml_cig_pausa() AS coalesce(getvariable('oml_cig_pausa')::INTEGER, 30);
 CREATE OR REPLACE MACRO oml_esclusione_prima() AS coalesce(getvariable('oml_esclusione_prima')::INTEGER, 365);
+CREATE OR REPLACE MACRO oml_esiti_bacino() AS coalesce(getvariable('oml_esiti_bacino')::BOOLEAN, true);
 CREATE OR REPLACE MACRO oml_riassunzione_giorni() AS coalesce(getvariable('oml_riassunzione_giorni')::INTEGER, 7);
 CREATE OR REPLACE MACRO oml_esclusione_dopo() AS coalesce(getvariable('oml_esclusione_dopo')::INTEGER, 90);
 

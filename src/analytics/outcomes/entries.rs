@@ -121,20 +121,21 @@ const COMPUTED: &str = "oml_esiti_calcolati";
 
 /// Computes `misure_esiti` once into a temporary table of the session: the entries and the
 /// comparison pool (`oml_confronto`, the rule of the view `misure_confronto`) both read it.
-pub fn compute_once(session: &Session) -> Result<()> {
+/// Without `pool` the separations are left out (`oml_esiti_bacino`): a third of the work.
+pub fn compute_once(session: &Session, pool: bool) -> Result<()> {
     session
         .conn
         .execute_batch(&format!(
-            "CREATE OR REPLACE TEMP TABLE {COMPUTED} AS FROM misure_esiti;"
+            "SET VARIABLE oml_esiti_bacino = {pool}; CREATE OR REPLACE TEMP TABLE {COMPUTED} AS FROM misure_esiti;"
         ))
         .context("computing the outcomes (view misure_esiti)")
 }
 
-/// Drops the table of [`compute_once`].
+/// Drops the table of [`compute_once`] and resets the variable.
 pub fn release(session: &Session) -> Result<()> {
-    Ok(session
-        .conn
-        .execute_batch(&format!("DROP TABLE IF EXISTS {COMPUTED};"))?)
+    Ok(session.conn.execute_batch(&format!(
+        "DROP TABLE IF EXISTS {COMPUTED}; RESET VARIABLE oml_esiti_bacino;"
+    ))?)
 }
 
 /// Days since 1970-01-01 of a date column, as SQL.

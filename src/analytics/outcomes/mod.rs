@@ -164,7 +164,7 @@ pub fn compute(session: &Session, req: &Request) -> Result<Outcomes> {
     setup.push_str(&req.territory.sql());
     session.conn.execute_batch(&setup).context("setting the period")?;
     let (horizon, window) = entries::horizon_and_window(session)?;
-    entries::compute_once(session)?;
+    entries::compute_once(session, req.measure.compared())?;
     let result = tables_of(session, req, horizon, window);
     entries::release(session)?;
     result
