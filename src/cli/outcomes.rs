@@ -165,7 +165,12 @@ pub fn run(g: &Global, a: &OutcomesArgs) -> Result<()> {
                 .tables
                 .iter()
                 .find(|(n, _)| *n == name)
-                .ok_or_else(|| anyhow::anyhow!("no table {name} for {}", req.measure.code()))?;
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{} has no table {name}: Cassa integrazione has no comparison group (its workers keep their job; docs/esiti.md)",
+                        req.measure.code()
+                    )
+                })?;
             export(batch, fmt, a.out.as_deref(), &title(name), &result.notes)?;
             if let Some(p) = &a.out {
                 eprintln!("Scritto {} ({} righe).", p.display(), batch.num_rows());
