@@ -9,7 +9,8 @@
 -- mobility and CIG the last relationship with the measure's employer started on or before the
 -- entry, otherwise (and for DID) the last relationship ended on or before the entry.
 -- `occupato_ingresso`: on the entry day the person holds a relationship other than the measure's
--- employer's (a DID of someone at work, counted apart as INAPP does).
+-- employer's (a DID of someone at work, counted apart as INAPP does). `rapporto_misura_nel_lago`:
+-- for mobility and CIG, whether the relationship with the measure's employer is in the lake.
 CREATE OR REPLACE VIEW misure_ingressi AS
 WITH cig_periodi AS (
     SELECT *,
@@ -91,6 +92,10 @@ SELECT i.misura, i.tipo, i.id_ingresso, i.id_lavoratore, i.data_ingresso, i.data
     coalesce(i.area_cittadinanza, r.area_cittadinanza) AS area_cittadinanza,
     coalesce(i.livello_istruzione, r.livello_istruzione) AS livello_istruzione,
     o.id_ingresso IS NOT NULL AS occupato_ingresso,
+    -- Mobility and CIG: the relationship with the measure's employer is in the lake (a worker
+    -- hired before the CO began and never communicated since is not: the CO cannot say whether
+    -- they still work there, docs/esiti.md). NULL for the DID.
+    CASE WHEN i.id_datore_misura IS NOT NULL THEN d.id_rapporto IS NOT NULL END AS rapporto_misura_nel_lago,
     r.id_rapporto AS id_rapporto_origine, r.id_datore AS id_datore_origine,
     r.data_fine_effettiva AS data_fine_origine,
     oml_settore(r.ateco_sezione) AS settore_origine, r.ateco_sezione AS ateco_sezione_origine,
