@@ -5,14 +5,15 @@
 -- dimensioni: tipo, cpi, provincia, regione, sesso, classe_eta, area_cittadinanza, livello_istruzione, settore_origine, contratto_origine, settore_rioccupazione, contratto_rioccupazione, provincia_rioccupazione
 -- datori: no
 -- parametri: misura_esiti = DID
--- additive: ingressi, ingressi_occupati, ingressi_non_occupati, osservati_3m, osservati_6m, osservati_12m, rioccupati_3m, rioccupati_6m, rioccupati_12m, richiami_3m, richiami_6m, richiami_12m, nuovo_datore_12m, occupati_3m, occupati_6m, occupati_12m, rioccupati_12m_TI, rioccupati_12m_TD, rioccupati_12m_APPRENDISTATO, rioccupati_12m_SOMMINISTRAZIONE, rioccupati_12m_ALTRO, stabili_12m, non_stabili_12m, stabilita_non_nota_12m, ancora_occupati_12m, non_piu_occupati_12m, permanenza_non_nota_12m, concluse_180, occupati_180_dopo_fine, cessati_datore_12m
+-- additive: ingressi, ingressi_occupati, ingressi_non_occupati, ingressi_fuori_copertura, osservati_3m, osservati_6m, osservati_12m, rioccupati_3m, rioccupati_6m, rioccupati_12m, richiami_3m, richiami_6m, richiami_12m, nuovo_datore_12m, occupati_3m, occupati_6m, occupati_12m, rioccupati_12m_TI, rioccupati_12m_TD, rioccupati_12m_APPRENDISTATO, rioccupati_12m_SOMMINISTRAZIONE, rioccupati_12m_ALTRO, stabili_12m, non_stabili_12m, stabilita_non_nota_12m, ancora_occupati_12m, non_piu_occupati_12m, permanenza_non_nota_12m, concluse_180, occupati_180_dopo_fine, cessati_datore_12m
 -- identita: ingressi = ingressi_occupati + ingressi_non_occupati; rioccupati_12m = richiami_12m + nuovo_datore_12m; rioccupati_12m = rioccupati_12m_TI + rioccupati_12m_TD + rioccupati_12m_APPRENDISTATO + rioccupati_12m_SOMMINISTRAZIONE + rioccupati_12m_ALTRO; rioccupati_12m = stabili_12m + non_stabili_12m + stabilita_non_nota_12m; rioccupati_12m = ancora_occupati_12m + non_piu_occupati_12m + permanenza_non_nota_12m
 -- rapporti: quota_rioccupati_3m = 100 * rioccupati_3m / osservati_3m; quota_rioccupati_6m = 100 * rioccupati_6m / osservati_6m; quota_rioccupati_12m = 100 * rioccupati_12m / osservati_12m; quota_occupati_12m = 100 * occupati_12m / osservati_12m; quota_richiami_12m = 100 * richiami_12m / rioccupati_12m; quota_stabili_12m = 100 * stabili_12m / rioccupati_12m; quota_occupati_180_dopo_fine = 100 * occupati_180_dopo_fine / concluse_180
 -- nota: Coorti di ingresso nella misura {misura_esiti} (DID: rilascio della dichiarazione; MOBILITA: iscrizione alla lista; CIG: primo giorno di un episodio di cassa integrazione), per periodo di ingresso. Il rientro al lavoro è il primo rapporto di lavoro iniziato dopo il giorno di ingresso, presso qualsiasi datore, nelle comunicazioni obbligatorie del lago.
--- nota: Gli esiti a 3, 6 e 12 mesi contano solo le persone senza un lavoro al giorno di ingresso e con la finestra intera prima dell'orizzonte del lago (osservati); chi aveva già un lavoro all'ingresso è contato a parte. Le quote si leggono sulle coorti complete: una persona non ancora rioccupata all'orizzonte non è contata come insuccesso (docs/esiti.md).
+-- nota: Gli esiti a 3, 6 e 12 mesi contano solo le persone senza un lavoro al giorno di ingresso e con la finestra intera prima dell'orizzonte del lago (osservati); chi aveva già un lavoro all'ingresso è contato a parte, e così (CIG e liste) chi non ha il rapporto con il datore della misura nelle comunicazioni del lago (ingressi_fuori_copertura). Le quote si leggono sulle coorti complete: una persona non ancora rioccupata all'orizzonte non è contata come insuccesso (docs/esiti.md).
 -- definizione: ingressi = ingressi nella misura nel periodo (una persona con due ingressi conta due volte; n_lavoratori conta le persone).
 -- definizione: ingressi_occupati = ingressi di persone che al giorno di ingresso avevano già un rapporto di lavoro (diverso da quello della misura): contati a parte, fuori dagli esiti.
 -- definizione: ingressi_non_occupati = ingressi di persone senza un rapporto di lavoro al giorno di ingresso: la base degli esiti.
+-- definizione: ingressi_fuori_copertura = (CIG e liste di mobilità) ingressi non occupati il cui rapporto con il datore della misura non è nelle comunicazioni obbligatorie del lago (assunti prima delle CO e mai più comunicati): se restano in forza al datore non si può dire, e restano fuori dagli osservati.
 -- definizione: osservati_12m = ingressi non occupati con almeno 12 mesi tra l'ingresso e l'orizzonte del lago (lo stesso per 3m e 6m).
 -- definizione: rioccupati_12m = osservati_12m con un nuovo rapporto di lavoro iniziato entro 12 mesi dall'ingresso (lo stesso per 3m e 6m).
 -- definizione: richiami_12m = rioccupati_12m il cui primo nuovo rapporto è presso il datore di provenienza (richiamo: esito concorrente, non un nuovo lavoro).
@@ -53,6 +54,10 @@ periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
 ingressi AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'id_lavoratore') OR list_contains(oml_per(), c)),
         e.occupato_ingresso, e.richiamo, e.stabile, e.contratto_rioccupazione AS contratto,
+        -- The outcomes can be observed: no job at entry and, for CIG and mobility, the
+        -- relationship with the measure's employer in the lake.
+        NOT e.occupato_ingresso AND coalesce(e.rapporto_misura_nel_lago, true) AS osservabile,
+        e.rapporto_misura_nel_lago,
         e.occupato_3m, e.occupato_6m, e.occupato_12m, e.occupato_6m_dopo_rioccupazione,
         e.occupato_180_dopo_fine,
         e.id_datore_misura IS NOT NULL AND e.id_datore_origine = e.id_datore_misura
@@ -88,18 +93,19 @@ ingressi AS (
 conteggi AS (
     SELECT i.* EXCLUDE (giorni_h),
         unnest(list_filter(
-            ['ingressi', CASE WHEN occupato_ingresso THEN 'ingressi_occupati' ELSE 'ingressi_non_occupati' END]
-            || CASE WHEN NOT occupato_ingresso AND giorni_h[1] <= oml_orizzonte() THEN [
+            ['ingressi', CASE WHEN occupato_ingresso THEN 'ingressi_occupati' ELSE 'ingressi_non_occupati' END,
+             CASE WHEN NOT occupato_ingresso AND NOT osservabile THEN 'ingressi_fuori_copertura' END]
+            || CASE WHEN osservabile AND giorni_h[1] <= oml_orizzonte() THEN [
                 'osservati_3m',
                 CASE WHEN data_rioccupazione <= giorni_h[1] THEN 'rioccupati_3m' END,
                 CASE WHEN data_rioccupazione <= giorni_h[1] AND richiamo THEN 'richiami_3m' END,
                 CASE WHEN occupato_3m THEN 'occupati_3m' END] ELSE [] END
-            || CASE WHEN NOT occupato_ingresso AND giorni_h[2] <= oml_orizzonte() THEN [
+            || CASE WHEN osservabile AND giorni_h[2] <= oml_orizzonte() THEN [
                 'osservati_6m',
                 CASE WHEN data_rioccupazione <= giorni_h[2] THEN 'rioccupati_6m' END,
                 CASE WHEN data_rioccupazione <= giorni_h[2] AND richiamo THEN 'richiami_6m' END,
                 CASE WHEN occupato_6m THEN 'occupati_6m' END] ELSE [] END
-            || CASE WHEN NOT occupato_ingresso AND giorni_h[3] <= oml_orizzonte() THEN [
+            || CASE WHEN osservabile AND giorni_h[3] <= oml_orizzonte() THEN [
                 'osservati_12m',
                 CASE WHEN data_rioccupazione <= giorni_h[3] THEN 'rioccupati_12m' END,
                 CASE WHEN data_rioccupazione <= giorni_h[3] AND richiamo THEN 'richiami_12m' END,
@@ -118,8 +124,10 @@ conteggi AS (
                     WHEN NOT occupato_6m_dopo_rioccupazione THEN 'non_piu_occupati_12m'
                     ELSE 'permanenza_non_nota_12m' END END,
                 CASE WHEN cessato_12m THEN 'cessati_datore_12m' END] ELSE [] END
-            || [CASE WHEN occupato_180_dopo_fine IS NOT NULL THEN 'concluse_180' END,
-                CASE WHEN occupato_180_dopo_fine THEN 'occupati_180_dopo_fine' END],
+            || [CASE WHEN coalesce(rapporto_misura_nel_lago, true) AND occupato_180_dopo_fine IS NOT NULL
+                    THEN 'concluse_180' END,
+                CASE WHEN coalesce(rapporto_misura_nel_lago, true) AND occupato_180_dopo_fine
+                    THEN 'occupati_180_dopo_fine' END],
             lambda m: m IS NOT NULL)) AS conta
     FROM ingressi i
 ),

@@ -2,7 +2,7 @@
 //! province, whose lists still hold pratiche: one entry per pratica of the truth, one per episode
 //! of Cassa integrazione (periods of a worker at an employer less than 30 days apart merged, here
 //! by a loop independent of the view's window functions), the comparison only for the lists, and
-//! the bulletin's section on the DID cohorts of a year before its period.
+//! the bulletin's section on the DID cohorts and CIG episodes of a year before its period.
 
 use super::bollettino::bulletin;
 use super::province;
@@ -103,6 +103,19 @@ fn the_bulletin_follows_the_did_cohorts_of_a_year_before() {
     for q in ["I trim. 2015", "II trim. 2015", "III trim. 2015", "IV trim. 2015"] {
         assert!(csv.contains(q), "{q}: {csv}");
     }
+    // The CIG episodes: the entries outside the CO's coverage and the observed never exceed the
+    // entries.
+    let cig = std::fs::read_to_string(w.dir.join("csv/t31_esiti_cig.csv")).unwrap();
+    let mut rows = 0;
+    for line in cig.lines().filter(|l| l.contains("trim. 2015")) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let n = |i: usize| cells.get(i).and_then(|c| c.trim_matches('"').parse::<f64>().ok());
+        rows += 1;
+        if let (Some(all), Some(out), Some(observed)) = (n(1), n(3), n(5)) {
+            assert!(out + observed <= all, "{line}");
+        }
+    }
+    assert!(rows >= 1, "{cig}");
     let html = std::fs::read_to_string(&w.html).unwrap();
     assert!(html.contains("Esiti delle misure di crisi") && html.contains("lavoratori entrati in DID"));
 }

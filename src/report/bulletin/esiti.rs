@@ -2,7 +2,8 @@
 //! policy note `oml report esiti` (docs/esiti.md): the DID cohorts of the province's CPIs by
 //! quarter of entry, through `analytics::outcomes` (re-employment curves, new employer and
 //! recall, the matched comparison) and the `esiti` indicator (the complete-window shares in the
-//! form of the public monitoring of active policies). Every figure is a published cell of those
+//! form of the public monitoring of active policies), and the CIG episodes by quarter of entry
+//! (the same indicator with `misura CIG`). Every figure is a published cell of those
 //! tables: their own disclosure control, not the bulletin's joint system (the cohorts share no
 //! relation with the flows' cubes).
 
@@ -65,6 +66,9 @@ pub struct EsitiFigures {
     pub horizon: NaiveDate,
     pub cohorts: Vec<Cohort>,
     pub effects: Vec<Effect>,
+    /// The CIG episodes that started in each quarter: the `esiti` indicator's counts and shares
+    /// (complete windows; the curves are the DID's).
+    pub cig: BTreeMap<String, BTreeMap<String, Figure>>,
     /// The largest |standardised difference| after matching among the covariates not matched.
     pub balance: Option<(String, f64)>,
     /// The commands that give the same numbers.
@@ -163,31 +167,12 @@ pub fn compute_figures(
         return Ok(None);
     }
     // The complete-window shares (INAPP form) of the same cohorts.
-    let inapp = compute(
-        session,
-        &Request {
-            indicator: "esiti".into(),
-            by: vec![],
-            period: Some((dal, al)),
-            periodicity: Periodicity::Quarter,
-            totals: true,
-            mode: Mode::Protected(rules),
-            territory,
-            perimeter: Default::default(),
-            parameters: BTreeMap::new(),
-        },
-    )?;
-    for (r, s) in inapp.rows.iter().zip(&inapp.status) {
-        if let Some(c) = cohorts.get_mut(&r.periodo) {
-            c.inapp.insert(
-                r.misura.clone(),
-                Figure {
-                    value: r.valore,
-                    status: *s,
-                },
-            );
+    for (period, values) in shares(session, &territory, (dal, al), rules, "DID")? {
+        if let Some(c) = cohorts.get_mut(&period) {
+            c.inapp = values;
         }
     }
+    let cig = shares(session, &territory, (dal, al), rules, "CIG")?;
     let mut effects = Vec::new();
     if let Some(b) = table("confronto") {
         let p = strings(b, "periodo").unwrap();
@@ -237,11 +222,48 @@ pub fn compute_figures(
         horizon: o.horizon,
         cohorts: cohorts.into_values().collect(),
         effects,
+        cig,
         balance,
         commands: vec![
             format!("oml outcomes --misura DID --period {range} --province {province}"),
             format!("oml indicators esiti --misura DID --period {range} --periodicity trimestre --province {province}"),
+            format!("oml indicators esiti --misura CIG --period {range} --periodicity trimestre --province {province}"),
         ],
         notes: o.notes,
     }))
+}
+
+/// The `esiti` indicator of `measure` by quarter of entry, protected: period → measure → cell.
+fn shares(
+    session: &Session,
+    territory: &Territory,
+    (dal, al): (NaiveDate, NaiveDate),
+    rules: DisclosureConfig,
+    measure: &str,
+) -> Result<BTreeMap<String, BTreeMap<String, Figure>>> {
+    let table = compute(
+        session,
+        &Request {
+            indicator: "esiti".into(),
+            by: vec![],
+            period: Some((dal, al)),
+            periodicity: Periodicity::Quarter,
+            totals: true,
+            mode: Mode::Protected(rules),
+            territory: territory.clone(),
+            perimeter: Default::default(),
+            parameters: BTreeMap::from([("misura_esiti".to_string(), measure.to_string())]),
+        },
+    )?;
+    let mut out: BTreeMap<String, BTreeMap<String, Figure>> = BTreeMap::new();
+    for (r, s) in table.rows.iter().zip(&table.status) {
+        out.entry(r.periodo.clone()).or_default().insert(
+            r.misura.clone(),
+            Figure {
+                value: r.valore,
+                status: *s,
+            },
+        );
+    }
+    Ok(out)
 }

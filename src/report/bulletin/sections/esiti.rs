@@ -2,15 +2,17 @@
 //! CPIs (docs/esiti.md) — sentences on each quarter's cohort, the re-employment curves (chart
 //! g20), the cohorts' shares by 3, 6 and 12 months with the median, a new employer and a recall
 //! (table t28), the complete-window shares in the form of the public monitoring of active
-//! policies (t29) and the matched comparison with people who lost a job and did not enter (t30).
+//! policies (t29), the matched comparison with people who lost a job and did not enter (t30), and
+//! the workers who entered Cassa integrazione: who left the employer, who worked elsewhere (t31).
 //! The same blocks make the policy note `oml report esiti`.
 
-use super::common::{num, say, text, Ctx, BLUE, ORANGE};
+use super::common::{num, say, share, text, Ctx, BLUE, ORANGE};
 use crate::analytics::indicators::Periodicity;
 use crate::report::bulletin::esiti::{Cohort, EsitiFigures};
 use crate::report::bulletin::{italian_period, Block, ChartBlock, Figure, TableBlock, Value};
 use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::{fmt_dec, fmt_pct, quarter_short};
+use std::collections::BTreeMap;
 
 const FONTE: &str = "elaborazioni OML su DID del sistema informativo lavoro e comunicazioni obbligatorie";
 const SOURCE: &str = "Fonte: elaborazioni OML su DID del sistema informativo lavoro e comunicazioni obbligatorie";
@@ -114,6 +116,91 @@ pub fn blocks(e: &EsitiFigures) -> Vec<Block> {
     if !e.effects.is_empty() {
         out.push(Block::Table(comparison_table(e)));
     }
+    out.extend(cig_blocks(e));
+    out
+}
+
+/// A count of the indicator's cells: a measure with no row is a known zero; a share with no
+/// row has no base.
+fn cell(m: &BTreeMap<String, Figure>, k: &str) -> Figure {
+    match m.get(k) {
+        Some(f) => f.clone(),
+        None if !k.starts_with("quota_") && !m.is_empty() => Figure::ok(0.0),
+        None => Figure::not_available(),
+    }
+}
+
+/// `part` as a percentage of `whole`, from published cells; withheld ("x") when either is.
+fn ratio(part: &Figure, whole: &Figure) -> Figure {
+    match share(part, whole) {
+        Some(v) => Figure::ok((v * 10.0).round() / 10.0),
+        None if part.status.is_suppressed() || whole.status.is_suppressed() => Figure {
+            value: None,
+            status: crate::sdc::Status::SuppressedSecondary,
+        },
+        None => Figure::not_available(),
+    }
+}
+
+/// The CIG episodes: who left the employer and who worked elsewhere within 12 months, among
+/// those whose relationship with the employer is in the communications.
+fn cig_blocks(e: &EsitiFigures) -> Vec<Block> {
+    if e.cig.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let sentences: Vec<String> = e
+        .cig
+        .iter()
+        .filter_map(|(period, m)| {
+            let observed = cell(m, "osservati_12m");
+            let left = share(&cell(m, "cessati_datore_12m"), &observed)?;
+            let elsewhere = share(&cell(m, "nuovo_datore_12m"), &observed)?;
+            Some(format!(
+                "Dei {} lavoratori entrati in cassa integrazione nel {} e seguiti per 12 mesi, {} ha lasciato il datore entro l'anno e {} lavorava presso un altro datore.",
+                say(&observed),
+                cohort_name(period, true),
+                the(&fmt_pct(left, 1)),
+                the(&fmt_pct(elsewhere, 1))
+            ))
+        })
+        .collect();
+    if !sentences.is_empty() {
+        out.push(Block::Paragraph(sentences.join(" ")));
+    }
+    let header = [
+        "Trimestre di ingresso",
+        "Ingressi in CIG (episodi)",
+        "di cui fuori copertura CO",
+        "Osservati 12 mesi",
+        "Cessati dal datore entro 12 mesi (%)",
+        "Rioccupati presso un altro datore entro 12 mesi (%)",
+        "Occupati 12 mesi dopo (%)",
+    ];
+    let rows = e
+        .cig
+        .iter()
+        .map(|(period, m)| {
+            let observed = cell(m, "osservati_12m");
+            vec![
+                text(cohort_name(period, false)),
+                num(cell(m, "ingressi")),
+                num(cell(m, "ingressi_fuori_copertura")),
+                num(observed.clone()),
+                percent(ratio(&cell(m, "cessati_datore_12m"), &observed)),
+                percent(ratio(&cell(m, "nuovo_datore_12m"), &observed)),
+                percent(cell(m, "quota_occupati_12m")),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(table(
+        "t31_esiti_cig",
+        "Lavoratori entrati in cassa integrazione: esiti a 12 mesi per trimestre di ingresso",
+        &header,
+        rows,
+        &e.commands[2],
+        "Un episodio: i periodi di cassa integrazione di un lavoratore presso lo stesso datore a meno di 30 giorni l'uno dall'altro. Fuori copertura: il rapporto con il datore non è nelle comunicazioni obbligatorie (assunti prima delle CO e mai più comunicati); se restino in forza non si può dire, e non sono tra gli osservati. Le quote sono calcolate sui conteggi pubblicati.",
+    )));
     out
 }
 
@@ -192,7 +279,7 @@ fn table(id: &str, title: &str, header: &[&str], rows: Vec<Vec<Value>>, command:
         .with_note(note)
 }
 
-fn share(f: Figure) -> Value {
+fn percent(f: Figure) -> Value {
     Value::Number(f, 1)
 }
 
@@ -214,12 +301,12 @@ fn cohorts_table(e: &EsitiFigures) -> TableBlock {
             vec![
                 text(cohort_name(&k.label, false)),
                 num(k.get("ingressi_non_occupati")),
-                share(k.get("quota_rioccupati_3m")),
-                share(k.get("quota_rioccupati_6m")),
-                share(k.get("quota_rioccupati_12m")),
+                percent(k.get("quota_rioccupati_3m")),
+                percent(k.get("quota_rioccupati_6m")),
+                percent(k.get("quota_rioccupati_12m")),
                 num(k.get("mediana_giorni")),
-                share(k.get("incidenza_nuovo_datore_12m")),
-                share(k.get("incidenza_richiamo_12m")),
+                percent(k.get("incidenza_nuovo_datore_12m")),
+                percent(k.get("incidenza_richiamo_12m")),
             ]
         })
         .collect();
@@ -244,12 +331,7 @@ fn inapp_table(e: &EsitiFigures) -> TableBlock {
         "Occupati 12 mesi dopo (%)",
         "Occupati 180 giorni dopo la fine della DID (%)",
     ];
-    // A count with no row is a known zero (no entry counted); a share with no row has no base.
-    let get = |k: &Cohort, m: &str| match k.inapp.get(m) {
-        Some(f) => f.clone(),
-        None if !m.starts_with("quota_") && !k.inapp.is_empty() => Figure::ok(0.0),
-        None => Figure::not_available(),
-    };
+    let get = |k: &Cohort, m: &str| cell(&k.inapp, m);
     let rows = e
         .cohorts
         .iter()
@@ -259,10 +341,10 @@ fn inapp_table(e: &EsitiFigures) -> TableBlock {
                 num(get(k, "ingressi")),
                 num(get(k, "ingressi_occupati")),
                 num(get(k, "osservati_12m")),
-                share(get(k, "quota_rioccupati_12m")),
-                share(get(k, "quota_stabili_12m")),
-                share(get(k, "quota_occupati_12m")),
-                share(get(k, "quota_occupati_180_dopo_fine")),
+                percent(get(k, "quota_rioccupati_12m")),
+                percent(get(k, "quota_stabili_12m")),
+                percent(get(k, "quota_occupati_12m")),
+                percent(get(k, "quota_occupati_180_dopo_fine")),
             ]
         })
         .collect();
@@ -296,9 +378,9 @@ fn comparison_table(e: &EsitiFigures) -> TableBlock {
             vec![
                 text(format!("{} mesi", x.months)),
                 x.n_treated_matched.map_or(text("x"), |n| num(Figure::ok(n as f64))),
-                share(x.treated.clone()),
-                share(x.controls.clone()),
-                share(x.difference.figure.clone()),
+                percent(x.treated.clone()),
+                percent(x.controls.clone()),
+                percent(x.difference.figure.clone()),
                 text(interval),
             ]
         })
