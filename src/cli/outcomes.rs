@@ -74,8 +74,8 @@ pub struct OutcomesArgs {
     /// Days between two points of a curve.
     #[arg(long = "passo", default_value_t = 30)]
     step: u32,
-    /// The curves' last day after entry.
-    #[arg(long = "giorni", default_value_t = 730)]
+    /// The curves' last day after entry (the follow-up horizon of the curves).
+    #[arg(long = "giorni", visible_alias = "orizzonte", default_value_t = 730)]
     max_days: u32,
     /// The area matched on in the comparison: cpi (default) or provincia.
     #[arg(long = "area-abbinamento", value_enum, default_value = "cpi")]

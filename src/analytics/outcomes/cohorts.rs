@@ -172,6 +172,7 @@ pub fn tables(entries: &[Entry], rules: &Rules) -> Result<CohortTables> {
     let mut tests = Vec::new();
     let mut drawn: BTreeMap<&str, Vec<(usize, Vec<Obs>)>> = BTreeMap::new();
     let mut undrawn = 0;
+    let mut curve = vec![Curve::None; keys.len()];
     for (ki, (key, members)) in groups.iter().enumerate() {
         for m in COUNTS {
             let i = at[&(ki, m)];
@@ -196,10 +197,12 @@ pub fn tables(entries: &[Entry], rules: &Rules) -> Result<CohortTables> {
         lines.extend(estimates(ki, &obs, people, base, rules));
         if base.is_published() && !obs.is_empty() && (rules.confidential() || people >= rules.min_curve) {
             curves.add(ki, &obs, rules);
+            curve[ki] = Curve::Drawn;
             if key.1.iter().all(Option::is_some) {
                 drawn.entry(key.0.as_str()).or_default().push((ki, obs));
             }
         } else if base.is_published() && !obs.is_empty() {
+            curve[ki] = Curve::TooFew;
             undrawn += 1;
         }
     }
@@ -210,7 +213,7 @@ pub fn tables(entries: &[Entry], rules: &Rules) -> Result<CohortTables> {
         }
     }
     Ok(CohortTables {
-        summary: summary_batch(&keys, &lines, rules)?,
+        summary: summary_batch(&keys, &lines, &curve, rules)?,
         curves: curves.batch(&keys, rules)?,
         tests: tests_batch(&tests, rules)?,
         report: protection.report,
@@ -421,7 +424,17 @@ fn status_columns(c: &mut Columns, status: &[Status]) {
         .count("codice_stato", status.iter().map(|s| Some(i64::from(s.code()))));
 }
 
-fn summary_batch(keys: &[&Key], lines: &[Line], rules: &Rules) -> Result<RecordBatch> {
+/// Whether a cohort's curve is in the `curve` table (the flag of the summary's column `curva`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Curve {
+    Drawn,
+    /// A group under `min_curve` people: not drawn.
+    TooFew,
+    /// No published base or nobody without a job at entry.
+    None,
+}
+
+fn summary_batch(keys: &[&Key], lines: &[Line], curve: &[Curve], rules: &Rules) -> Result<RecordBatch> {
     let mut c = Columns::default();
     let rows: Vec<usize> = lines.iter().map(|l| l.key).collect();
     key_columns(&mut c, keys, &rows, rules);
@@ -435,6 +448,15 @@ fn summary_batch(keys: &[&Key], lines: &[Line], rules: &Rules) -> Result<RecordB
     c.count(
         "n_lavoratori",
         lines.iter().map(|l| shown(l).then_some(l.workers as i64)),
+    );
+    let min = rules.min_curve;
+    c.text(
+        "curva",
+        lines.iter().map(|l| match curve[l.key] {
+            Curve::Drawn => Some("disegnata".to_string()),
+            Curve::TooFew => Some(format!("non disegnata: meno di {min} persone")),
+            Curve::None => None,
+        }),
     );
     c.batch()
 }

@@ -160,3 +160,16 @@ fn small_cohorts_and_steps_are_not_published() {
     assert!(ev.is_null(1));
     assert_eq!((st.value(2), ev.value(2)), ("ok", 11.0));
 }
+
+#[test]
+fn a_group_under_the_minimum_is_summarised_but_its_curve_is_not_drawn_and_says_so() {
+    let e: Vec<Entry> = (0..10).map(|i| entry(&format!("w{i}"), "2023-05-01", Some(20 + i), false)).collect();
+    let mut r = rules(Mode::Protected(DisclosureConfig::default()));
+    r.min_curve = 20;
+    let t = cohorts::tables(&e, &r).unwrap();
+    assert_eq!(t.curves.num_rows(), 0);
+    assert_eq!(t.undrawn, 1);
+    let flag = t.summary.column_by_name("curva").unwrap().as_string::<i32>();
+    assert!((0..flag.len()).all(|i| flag.value(i) == "non disegnata: meno di 20 persone"));
+    assert_eq!(summary(&t.summary, "2023-Q2")["ingressi"].0, Some(10.0));
+}
