@@ -21,7 +21,7 @@ use crate::stats::matching::{self, Covariate, Matched, Unit};
 use anyhow::Result;
 use arrow::array::RecordBatch;
 use chrono::Months;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The outcomes compared: re-employed within 3, 6, 12 calendar months of day zero.
@@ -137,10 +137,7 @@ fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
 struct EffectRow {
     period: String,
     months: u32,
-    treated: usize,
-    treated_matched: usize,
-    controls: usize,
-    controls_matched: usize,
+    counts: Distinct,
     effect: Option<matching::Effect>,
     status: Status,
 }
@@ -158,21 +155,21 @@ pub fn tables(pool: &[Separation], d: &Design) -> Result<ComparisonTables> {
         cohorts.insert(TOTALE.to_string(), (0..all.len()).collect());
     }
     let min = d.threshold();
+    let matched = matching::match_exact(&all);
     let mut rows = Vec::new();
     for (period, members) in &cohorts {
-        let units: Vec<Unit> = members.iter().map(|&u| all[u].clone()).collect();
-        let m = matching::match_exact(&units);
-        let distinct = |treated: bool, matched: bool| {
-            members
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| units[k].treated == treated && (!matched || m.weights[k] > 0.0))
-                .map(|(_, &u)| source[u])
-                .collect::<HashSet<usize>>()
-                .len()
+        // The whole pool is matched once; a cohort of one period is matched on its own units.
+        let subset: Vec<Unit>;
+        let (units, m) = if members.len() == all.len() {
+            (&all, matched.clone())
+        } else {
+            subset = members.iter().map(|&u| all[u].clone()).collect();
+            let m = matching::match_exact(&subset);
+            (&subset, m)
         };
+        let counts = Distinct::of(members, units, &m.weights, &source, pool.len());
         for (k, &months) in MONTHS.iter().enumerate() {
-            let effect = matching::effect(&units, &m, k, d.level);
+            let effect = matching::effect(units, &m, k, d.level);
             let events = units
                 .iter()
                 .zip(&m.weights)
@@ -188,20 +185,58 @@ pub fn tables(pool: &[Separation], d: &Design) -> Result<ComparisonTables> {
             rows.push(EffectRow {
                 period: period.clone(),
                 months,
-                treated: distinct(true, false),
-                treated_matched: distinct(true, true),
-                controls: distinct(false, false),
-                controls_matched: distinct(false, true),
+                counts,
                 effect,
                 status,
             });
         }
     }
-    let matched = matching::match_exact(&all);
     Ok(ComparisonTables {
         effects: effects_batch(&rows, min)?,
         balance: balance_batch(&all, &matched, min, &d.mode)?,
     })
+}
+
+/// The separations behind a cohort's units (a control's copies in several bands count once):
+/// treated, treated matched, controls, controls matched.
+#[derive(Debug, Clone, Copy)]
+struct Distinct {
+    treated: usize,
+    treated_matched: usize,
+    controls: usize,
+    controls_matched: usize,
+}
+
+impl Distinct {
+    fn of(members: &[usize], units: &[Unit], weights: &[f64], source: &[usize], pool: usize) -> Distinct {
+        // Bit 0: seen; bit 1: matched in some band.
+        let mut seen = vec![0u8; pool];
+        for (k, &u) in members.iter().enumerate() {
+            seen[source[u]] |= 1 | if weights[k] > 0.0 { 2 } else { 0 };
+        }
+        let mut d = Distinct {
+            treated: 0,
+            treated_matched: 0,
+            controls: 0,
+            controls_matched: 0,
+        };
+        for (k, &u) in members.iter().enumerate() {
+            let s = source[u];
+            if seen[s] == 0 {
+                continue;
+            }
+            let matched = seen[s] & 2 != 0;
+            seen[s] = 0;
+            if units[k].treated {
+                d.treated += 1;
+                d.treated_matched += usize::from(matched);
+            } else {
+                d.controls += 1;
+                d.controls_matched += usize::from(matched);
+            }
+        }
+        d
+    }
 }
 
 fn effects_batch(rows: &[EffectRow], min: f64) -> Result<RecordBatch> {
@@ -216,10 +251,16 @@ fn effects_batch(rows: &[EffectRow], min: f64) -> Result<RecordBatch> {
     let mut c = Columns::default();
     c.text("periodo", rows.iter().map(|r| Some(r.period.clone())))
         .count("mesi", rows.iter().map(|r| Some(i64::from(r.months))))
-        .count("trattati", rows.iter().map(|r| count(r.treated)))
-        .count("trattati_abbinati", rows.iter().map(|r| count(r.treated_matched)))
-        .count("controlli", rows.iter().map(|r| count(r.controls)))
-        .count("controlli_abbinati", rows.iter().map(|r| count(r.controls_matched)))
+        .count("trattati", rows.iter().map(|r| count(r.counts.treated)))
+        .count(
+            "trattati_abbinati",
+            rows.iter().map(|r| count(r.counts.treated_matched)),
+        )
+        .count("controlli", rows.iter().map(|r| count(r.counts.controls)))
+        .count(
+            "controlli_abbinati",
+            rows.iter().map(|r| count(r.counts.controls_matched)),
+        )
         .count(
             "trattati_osservati",
             rows.iter()

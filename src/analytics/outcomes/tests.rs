@@ -163,7 +163,9 @@ fn small_cohorts_and_steps_are_not_published() {
 
 #[test]
 fn a_group_under_the_minimum_is_summarised_but_its_curve_is_not_drawn_and_says_so() {
-    let e: Vec<Entry> = (0..10).map(|i| entry(&format!("w{i}"), "2023-05-01", Some(20 + i), false)).collect();
+    let e: Vec<Entry> = (0..10)
+        .map(|i| entry(&format!("w{i}"), "2023-05-01", Some(20 + i), false))
+        .collect();
     let mut r = rules(Mode::Protected(DisclosureConfig::default()));
     r.min_curve = 20;
     let t = cohorts::tables(&e, &r).unwrap();
