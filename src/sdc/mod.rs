@@ -69,6 +69,18 @@ pub enum Mode {
     Confidential,
 }
 
+impl Mode {
+    /// The distinct workers a published cell needs: the threshold (never below the legal
+    /// minimum), or 0 for a confidential release. For tables whose cells are not plain counts
+    /// (estimates, curves) and apply the rule themselves.
+    pub fn worker_threshold(&self) -> u64 {
+        match self {
+            Mode::Protected(rules) => rules.effective().0,
+            Mode::Confidential => 0,
+        }
+    }
+}
+
 impl Default for Mode {
     fn default() -> Self {
         Mode::Protected(DisclosureConfig::default())

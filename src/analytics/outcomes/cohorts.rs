@@ -43,14 +43,6 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// The threshold on distinct workers (at least the legal minimum).
-    pub fn threshold(&self) -> u64 {
-        match &self.mode {
-            Mode::Protected(c) => c.min_workers.max(sdc::MIN_THRESHOLD),
-            Mode::Confidential => 0,
-        }
-    }
-
     fn confidential(&self) -> bool {
         matches!(self.mode, Mode::Confidential)
     }
@@ -237,7 +229,7 @@ fn counts_in(e: &Entry, measure: &str) -> bool {
 
 /// The status of an estimate resting on `events` events, in a cohort whose base has `base`.
 fn estimate_status(base: Status, events: f64, at_risk: f64, rules: &Rules) -> Status {
-    let min = rules.threshold() as f64;
+    let min = rules.mode.worker_threshold() as f64;
     if at_risk <= 0.0 {
         Status::NotAvailable
     } else if rules.confidential() {
@@ -251,9 +243,10 @@ fn estimate_status(base: Status, events: f64, at_risk: f64, rules: &Rules) -> St
     }
 }
 
-/// The last point of a step curve at or before `t`.
+/// The last point of a step curve (sorted by time) at or before `t`.
 fn at<P>(curve: &[P], t: u32, time: impl Fn(&P) -> u32) -> Option<&P> {
-    curve.iter().take_while(|p| time(p) <= t).last()
+    let i = curve.partition_point(|p| time(p) <= t);
+    i.checked_sub(1).map(|i| &curve[i])
 }
 
 /// People still followed on day `t` (time ≥ t) and events by day `t` (of one cause, or any).
@@ -353,7 +346,7 @@ impl CurveRows {
     fn add(&mut self, key: usize, obs: &[Obs], rules: &Rules) {
         let km = survival::kaplan_meier(obs, rules.level);
         let cif = [NEW_EMPLOYER, RECALL].map(|c| survival::cumulative_incidence(obs, c, rules.level));
-        let min = rules.threshold() as f64;
+        let min = rules.mode.worker_threshold() as f64;
         let mut shown_events = 0.0;
         let mut t = 0;
         while t <= rules.max_days {
@@ -375,7 +368,7 @@ impl CurveRows {
             }
             let p = at(&km, t, |p: &KmPoint| p.time);
             let (s, lo, hi) = p.map_or((1.0, 1.0, 1.0), |p| (p.survival, p.lower, p.upper));
-            let f = |c: usize| at(&cif[c], t, |p: &CifPoint| p.time).map_or(0.0, |p| p.incidence);
+            let f = |c: usize| survival::incidence_at(&cif[c], t);
             let keep = |v: f64| shown.then_some(v);
             self.key.push(key);
             self.day.push(t);

@@ -16,7 +16,7 @@ use super::columns::Columns;
 use super::entries::{date, Separation};
 use crate::analytics::indicators::TOTALE;
 use crate::model::period::Periodicity;
-use crate::sdc::{self, Mode, Status};
+use crate::sdc::{Mode, Status};
 use crate::stats::matching::{self, Covariate, Matched, Unit};
 use anyhow::Result;
 use arrow::array::RecordBatch;
@@ -54,15 +54,6 @@ pub struct Design {
     pub window: i32,
     pub mode: Mode,
     pub level: f64,
-}
-
-impl Design {
-    fn threshold(&self) -> f64 {
-        match &self.mode {
-            Mode::Protected(c) => c.min_workers.max(sdc::MIN_THRESHOLD) as f64,
-            Mode::Confidential => 0.0,
-        }
-    }
 }
 
 /// The comparison's tables.
@@ -154,7 +145,7 @@ pub fn tables(pool: &[Separation], d: &Design) -> Result<ComparisonTables> {
     if cohorts.len() > 1 {
         cohorts.insert(TOTALE.to_string(), (0..all.len()).collect());
     }
-    let min = d.threshold();
+    let min = d.mode.worker_threshold() as f64;
     let matched = matching::match_exact(&all);
     let mut rows = Vec::new();
     for (period, members) in &cohorts {

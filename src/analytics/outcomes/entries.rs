@@ -4,53 +4,52 @@
 
 use crate::analytics::Session;
 use anyhow::{Context, Result};
-use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::array::{Array, AsArray, BooleanArray, Int32Array, RecordBatch, StringArray};
 use arrow::datatypes::Int32Type;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// What a query row gives: its text columns (NULL read as "NON_INDICATO"), days and flags.
-struct Reader<'a> {
-    batch: &'a RecordBatch,
+/// The columns of a query's batch, resolved once per batch (not per row and field).
+struct BatchColumns<'a>(&'a RecordBatch);
+
+impl<'a> BatchColumns<'a> {
+    fn strings(&self, name: &str) -> &'a StringArray {
+        self.0.column_by_name(name).expect("queried column").as_string::<i32>()
+    }
+
+    fn ints(&self, name: &str) -> &'a Int32Array {
+        self.0
+            .column_by_name(name)
+            .expect("queried column")
+            .as_primitive::<Int32Type>()
+    }
+
+    fn flags(&self, name: &str) -> &'a BooleanArray {
+        self.0.column_by_name(name).expect("queried column").as_boolean()
+    }
 }
 
-impl Reader<'_> {
-    fn text(&self, name: &str, i: usize) -> String {
-        let a = self
-            .batch
-            .column_by_name(name)
-            .expect("queried column")
-            .as_string::<i32>();
-        if a.is_null(i) {
-            NOT_GIVEN.to_string()
-        } else {
-            a.value(i).to_string()
-        }
+/// A text cell, NULL read as [`NOT_GIVEN`].
+fn text(a: &StringArray, i: usize) -> &str {
+    if a.is_null(i) {
+        NOT_GIVEN
+    } else {
+        a.value(i)
     }
+}
 
-    fn optional_text(&self, name: &str, i: usize) -> Option<String> {
-        let a = self
-            .batch
-            .column_by_name(name)
-            .expect("queried column")
-            .as_string::<i32>();
-        (!a.is_null(i)).then(|| a.value(i).to_string())
-    }
+fn optional_text(a: &StringArray, i: usize) -> Option<String> {
+    (!a.is_null(i)).then(|| a.value(i).to_string())
+}
 
-    fn day(&self, name: &str, i: usize) -> Option<i32> {
-        let a = self
-            .batch
-            .column_by_name(name)
-            .expect("queried column")
-            .as_primitive::<Int32Type>();
-        (!a.is_null(i)).then(|| a.value(i))
-    }
+fn int(a: &Int32Array, i: usize) -> Option<i32> {
+    (!a.is_null(i)).then(|| a.value(i))
+}
 
-    fn flag(&self, name: &str, i: usize) -> bool {
-        let a = self.batch.column_by_name(name).expect("queried column").as_boolean();
-        !a.is_null(i) && a.value(i)
-    }
+/// A flag, NULL read as false.
+fn flag(a: &BooleanArray, i: usize) -> bool {
+    !a.is_null(i) && a.value(i)
 }
 
 /// The date of a day counted from 1970-01-01.
@@ -161,17 +160,21 @@ pub fn entries(session: &Session, measure: &str, by: &[String]) -> Result<Vec<En
     let (_, batches) = session.query(&sql).context("reading the entries (view misure_esiti)")?;
     let mut out = Vec::new();
     for b in &batches {
-        let r = Reader { batch: b };
+        let c = BatchColumns(b);
+        let (worker, employer) = (c.strings("id_lavoratore"), c.strings("id_datore_misura"));
+        let (day0, reemployed) = (c.ints("data_ingresso"), c.ints("data_rioccupazione"));
+        let (recall, suspect, employed) = (c.flags("richiamo"), c.flags("sospetto"), c.flags("occupato_ingresso"));
+        let groups: Vec<&StringArray> = by.iter().map(|g| c.strings(&format!("g_{g}"))).collect();
         for i in 0..b.num_rows() {
             out.push(Entry {
-                worker: r.text("id_lavoratore", i),
-                employer: r.optional_text("id_datore_misura", i),
-                day0: r.day("data_ingresso", i).context("an entry without a date")?,
-                reemployed: r.day("data_rioccupazione", i),
-                recall: r.flag("richiamo", i),
-                suspect: r.flag("sospetto", i),
-                employed: r.flag("occupato_ingresso", i),
-                groups: by.iter().map(|c| r.text(&format!("g_{c}"), i)).collect(),
+                worker: text(worker, i).to_string(),
+                employer: optional_text(employer, i),
+                day0: int(day0, i).context("an entry without a date")?,
+                reemployed: int(reemployed, i),
+                recall: flag(recall, i),
+                suspect: flag(suspect, i),
+                employed: flag(employed, i),
+                groups: groups.iter().map(|g| text(g, i).to_string()).collect(),
             });
         }
     }
@@ -198,23 +201,41 @@ pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<S
     let mut out = Vec::new();
     let mut names = Interner::default();
     for b in &batches {
-        let r = Reader { batch: b };
+        let c = BatchColumns(b);
+        let (treated, delay) = (c.flags("trattato"), c.ints("giorni_ingresso"));
+        let (day0, reemployed, born) = (
+            c.ints("data_ingresso"),
+            c.ints("data_rioccupazione"),
+            c.ints("anno_nascita"),
+        );
+        let attributes = [
+            "sesso",
+            "classe_eta",
+            "settore_origine",
+            "area",
+            "contratto_origine",
+            "livello_istruzione",
+            "area_cittadinanza",
+            "tipo",
+        ]
+        .map(|n| c.strings(n));
         for i in 0..b.num_rows() {
-            let mut t = |c: &str| names.get(&r.text(c, i));
+            let [sesso, classe_eta, settore, area, contratto, istruzione, cittadinanza, causa] =
+                attributes.map(|a| names.get(text(a, i)));
             out.push(Separation {
-                treated: r.flag("trattato", i),
-                delay: r.day("giorni_ingresso", i),
-                day0: r.day("data_ingresso", i).context("a separation without a date")?,
-                reemployed: r.day("data_rioccupazione", i),
-                sesso: t("sesso"),
-                classe_eta: t("classe_eta"),
-                settore: t("settore_origine"),
-                area: t("area"),
-                contratto: t("contratto_origine"),
-                anno_nascita: r.day("anno_nascita", i),
-                istruzione: t("livello_istruzione"),
-                cittadinanza: t("area_cittadinanza"),
-                causa: t("tipo"),
+                treated: flag(treated, i),
+                delay: int(delay, i),
+                day0: int(day0, i).context("a separation without a date")?,
+                reemployed: int(reemployed, i),
+                sesso,
+                classe_eta,
+                settore,
+                area,
+                contratto,
+                anno_nascita: int(born, i),
+                istruzione,
+                cittadinanza,
+                causa,
             });
         }
     }

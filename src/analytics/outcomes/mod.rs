@@ -15,15 +15,14 @@ mod columns;
 mod comparison;
 mod entries;
 
-use super::indicators::{Periodicity, Territory, DIMENSIONS};
+use super::indicators::{Periodicity, Territory};
 use super::Session;
-use crate::sdc::{self, Mode};
+use crate::sdc::Mode;
 use anyhow::{bail, Context, Result};
 use arrow::array::RecordBatch;
 use chrono::NaiveDate;
 
-pub use cohorts::HORIZONS;
-pub use comparison::{BAND_DAYS, MONTHS};
+pub use comparison::BAND_DAYS;
 
 /// A crisis measure followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -147,11 +146,6 @@ impl Request {
     }
 }
 
-/// A breakdown's meaning (for `--help` and the notes).
-pub fn group_meaning(name: &str) -> &'static str {
-    DIMENSIONS.iter().find(|(n, _)| *n == name).map_or("", |(_, d)| d)
-}
-
 pub fn compute(session: &Session, req: &Request) -> Result<Outcomes> {
     req.check()?;
     let mut setup = String::new();
@@ -232,10 +226,10 @@ fn tables_of(session: &Session, req: &Request, horizon: i32, window: i32) -> Res
     } else {
         notes.push("Cassa integrazione: nessun gruppo di confronto (i lavoratori in CIG conservano il rapporto di lavoro; chi perde il lavoro non è simile a loro).".to_string());
     }
-    if let Mode::Protected(cfg) = &req.mode {
+    if let Mode::Protected(_) = req.mode {
         notes.push(format!(
             "Soglia: almeno {} lavoratori distinti per cella.",
-            cfg.min_workers.max(sdc::MIN_THRESHOLD)
+            req.mode.worker_threshold()
         ));
     }
     Ok(Outcomes {
