@@ -7,7 +7,7 @@ use super::Global;
 use anyhow::{bail, Result};
 use clap::Args;
 use oml::analytics::indicators::{Periodicity, Territory};
-use oml::analytics::outcomes::{self, MatchArea, Measure, Request, GROUPS, MIN_CURVE, TABLES};
+use oml::analytics::outcomes::{self, MatchArea, Measure, Request, MIN_CURVE, TABLES};
 use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
@@ -94,14 +94,6 @@ pub struct OutcomesArgs {
 impl OutcomesArgs {
     fn request(&self) -> Result<Request> {
         let mode = self.disclosure.mode(self.confidential)?;
-        if self.min_curve < oml::sdc::MIN_THRESHOLD {
-            bail!("--min-curva must be at least {}", oml::sdc::MIN_THRESHOLD);
-        }
-        for b in &self.by {
-            if !GROUPS.contains(&b.as_str()) {
-                bail!("--by {b}: the groups are {}", GROUPS.join(", "));
-            }
-        }
         Ok(Request {
             measure: self.misura,
             period: self.period.map(|p| (p.dal, p.al)),

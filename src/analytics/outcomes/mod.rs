@@ -142,6 +142,12 @@ impl Request {
         if self.step == 0 || self.max_days == 0 {
             bail!("the curve's step and length must be at least one day");
         }
+        if self.min_curve < crate::sdc::MIN_THRESHOLD {
+            bail!(
+                "the minimum group of a curve (--min-curva) must be at least {}",
+                crate::sdc::MIN_THRESHOLD
+            );
+        }
         Ok(())
     }
 }
