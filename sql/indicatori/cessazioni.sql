@@ -66,21 +66,24 @@ WITH cessati AS (
 per_gruppo AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
         gruppo AS misura,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM cessati GROUP BY ALL
 ),
 per_durata AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
         classe AS misura,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM cessati GROUP BY ALL
 ),
 totale AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
         'cessazioni' AS misura,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM cessati GROUP BY ALL
 )
-SELECT * EXCLUDE (n, l, d), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+SELECT * EXCLUDE (n, l, d, k), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM (SELECT * FROM per_gruppo UNION ALL BY NAME SELECT * FROM per_durata UNION ALL BY NAME SELECT * FROM totale)
 ORDER BY ALL;

@@ -3,6 +3,7 @@
 -- titolo: Attivazioni, cessazioni, trasformazioni e saldo
 -- fonte: segmenti_dim
 -- additive: attivazioni, cessazioni, cessazioni_comunicate, cessazioni_imputate, trasformazioni_in_entrata, trasformazioni_in_uscita, saldo
+-- con_segno: saldo
 -- identita: saldo = attivazioni - cessazioni + trasformazioni_in_entrata - trasformazioni_in_uscita; cessazioni = cessazioni_comunicate + cessazioni_imputate
 -- definizione: attivazioni = rapporti di lavoro iniziati nel periodo (data di inizio nel periodo).
 -- definizione: cessazioni = rapporti di lavoro finiti nel periodo (ultimo giorno nel periodo), comunicati o imputati.
@@ -24,7 +25,8 @@
 -- So a TD -> TI trasformazione counts -1 TD and +1 TI; over all contracts the two
 -- trasformazione terms cancel and saldo = attivazioni - cessazioni. With posizioni.sql:
 -- posizioni_fine = posizioni_inizio + saldo, exactly, in every cell.
--- n_lavoratori / n_datori: distinct workers / employers behind the cell's events. A measure
+-- n_lavoratori / n_datori: distinct workers / employers behind the cell's events; chiave_cella:
+-- the cell key of the cell-key method (NULL unless --sdc cellkey). A measure
 -- with no event in a cell has no row (its value is 0).
 WITH base AS (
     SELECT oml_periodo(data, oml_periodicita()) AS periodo, *
@@ -34,25 +36,28 @@ WITH base AS (
 -- One aggregation per kind of event (cheaper than one filtered distinct count per measure).
 per_tipo AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM base GROUP BY ALL
 ),
 cessazioni AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'CES' AS tipo,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM base WHERE tipo IN ('CESC', 'CESI') GROUP BY ALL
 ),
 saldo AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'SALDO' AS tipo,
         sum(CASE WHEN tipo IN ('ATT', 'TRI') THEN 1 ELSE -1 END) AS n,
-        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM base GROUP BY ALL
 )
-SELECT * EXCLUDE (tipo, n, l, d),
+SELECT * EXCLUDE (tipo, n, l, d, k),
     CASE tipo WHEN 'ATT' THEN 'attivazioni' WHEN 'CES' THEN 'cessazioni'
         WHEN 'CESC' THEN 'cessazioni_comunicate' WHEN 'CESI' THEN 'cessazioni_imputate'
         WHEN 'TRI' THEN 'trasformazioni_in_entrata' WHEN 'TRU' THEN 'trasformazioni_in_uscita'
         ELSE 'saldo' END AS misura,
-    n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+    n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM cessazioni UNION ALL BY NAME SELECT * FROM saldo)
 ORDER BY ALL;

@@ -40,19 +40,22 @@ WITH entrate AS (
 ),
 per_via AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), via AS misura,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM entrate GROUP BY ALL
 ),
 trasformazioni AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'trasformazioni_a_ti' AS misura,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM entrate WHERE via <> 'assunzioni_ti' GROUP BY ALL
 ),
 totale AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'ingressi_ti' AS misura,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM entrate GROUP BY ALL
 )
-SELECT * EXCLUDE (n, l, d), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+SELECT * EXCLUDE (n, l, d, k), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM (SELECT * FROM per_via UNION ALL BY NAME SELECT * FROM trasformazioni UNION ALL BY NAME SELECT * FROM totale)
 ORDER BY ALL;

@@ -67,13 +67,15 @@ eventi AS (
 ),
 per_tipo AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM eventi GROUP BY ALL
 ),
 -- The sums of classes, and the recalls, with the contributors of the events behind them.
 somme AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), s.tipo,
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM eventi e
     JOIN (VALUES ('assunzioni', ['EE', 'AQHire', 'ENPersist', 'da_occupato', 'ingressi_non_osservati'], false),
                  ('J2J', ['EE', 'AQHire'], false),
@@ -94,7 +96,7 @@ tassi AS (
         max(l) FILTER (WHERE tipo = 'occupazione_inizio') AS l, max(d) FILTER (WHERE tipo = 'occupazione_inizio') AS d
     FROM conteggi GROUP BY ALL
 )
-SELECT * EXCLUDE (tipo, n, l, d), tipo AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+SELECT * EXCLUDE (tipo, n, l, d, k), tipo AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM conteggi
 UNION ALL BY NAME
 SELECT * EXCLUDE (emp, ee, aq, j2j, en, ne, l, d), l AS n_lavoratori, d AS n_datori

@@ -100,7 +100,8 @@ righe AS (
 ),
 celle AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'misura') OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM righe GROUP BY ALL
 ),
 tassi AS (
@@ -109,7 +110,7 @@ tassi AS (
         max(l) FILTER (WHERE misura = 'transizioni') AS l, max(d) FILTER (WHERE misura = 'transizioni') AS d
     FROM celle GROUP BY ALL
 )
-SELECT * EXCLUDE (n, l, d), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori,
+SELECT * EXCLUDE (n, l, d, k), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella,
     (SELECT asse FROM asse) AS asse, (SELECT livello FROM asse) AS livello, (SELECT accorpa FROM asse) AS accorpa
 FROM celle
 UNION ALL BY NAME

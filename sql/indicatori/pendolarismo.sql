@@ -3,6 +3,7 @@
 -- titolo: Pendolarismo: posizioni di lavoro per comune di domicilio e comune della sede di lavoro
 -- fonte: rapporti_dim
 -- additive: interni, in_entrata, in_uscita, saldo_pendolare, occupati_residenti, posti_di_lavoro, domicilio_non_indicato
+-- con_segno: saldo_pendolare
 -- identita: saldo_pendolare = in_entrata - in_uscita; occupati_residenti = interni + in_uscita; posti_di_lavoro = interni + in_entrata + domicilio_non_indicato
 -- rapporti: autocontenimento = 100 * interni / occupati_residenti; autosufficienza = 100 * interni / posti_di_lavoro
 -- dimensioni: area, settore, ateco_sezione, macro_contratto, sesso, classe_eta, area_cittadinanza
@@ -43,14 +44,16 @@ lati AS (
 ),
 per_tipo AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM lati GROUP BY ALL
 ),
 -- The sums of kinds, with the contributors of all the positions behind them.
 somme AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), s.tipo,
         sum(CASE WHEN s.tipo = 'saldo_pendolare' AND lati.tipo = 'in_uscita' THEN -1 ELSE 1 END) AS n,
-        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM lati
     JOIN (VALUES ('saldo_pendolare', ['in_entrata', 'in_uscita']),
                  ('occupati_residenti', ['interni', 'in_uscita']),
@@ -58,7 +61,7 @@ somme AS (
         ON list_contains(s.membri, lati.tipo)
     GROUP BY ALL
 )
-SELECT * EXCLUDE (tipo, n, l, d), tipo AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori,
+SELECT * EXCLUDE (tipo, n, l, d, k), tipo AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella,
     oml_livello('pendolarismo') AS livello
 FROM (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM somme)
 UNION ALL BY NAME

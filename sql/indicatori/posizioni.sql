@@ -3,6 +3,7 @@
 -- titolo: Posizioni di lavoro all'inizio e alla fine del periodo
 -- fonte: segmenti_dim
 -- additive: posizioni_inizio, posizioni_fine, variazione
+-- con_segno: variazione
 -- identita: posizioni_fine = posizioni_inizio + variazione
 -- definizione: posizioni_inizio = rapporti in essere alla fine del giorno precedente l'inizio del periodo.
 -- definizione: posizioni_fine = rapporti in essere alla fine dell'ultimo giorno del periodo.
@@ -32,17 +33,19 @@ stock AS (
 ),
 per_tipo AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'tipo') OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM stock GROUP BY ALL
 ),
 variazione AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'VAR' AS tipo,
         sum(CASE tipo WHEN 'FIN' THEN 1 ELSE -1 END) AS n,
-        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM stock GROUP BY ALL
 )
-SELECT * EXCLUDE (tipo, n, l, d),
+SELECT * EXCLUDE (tipo, n, l, d, k),
     CASE tipo WHEN 'INI' THEN 'posizioni_inizio' WHEN 'FIN' THEN 'posizioni_fine' ELSE 'variazione' END AS misura,
-    n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+    n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM variazione)
 ORDER BY ALL;

@@ -14,9 +14,10 @@ WITH base AS (
 ),
 celle AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k
     FROM base GROUP BY ALL
 )
-SELECT * EXCLUDE (n, l, d), 'proroghe' AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+SELECT * EXCLUDE (n, l, d, k), 'proroghe' AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM celle
 ORDER BY ALL;

@@ -4,6 +4,7 @@
 -- fonte: rapporti_dim
 -- trimestrale: si
 -- additive: Emp, EmpEnd, EmpS, EmpTotal, HirA, HirN, HirR, Sep, HirAEnd, SepBeg, FrmJbC
+-- con_segno: FrmJbC
 -- identita: EmpEnd = Emp + HirAEnd - SepBeg; FrmJbC = EmpEnd - Emp; EmpTotal = Emp + HirA; HirA = HirN + HirR
 --
 -- The US Census LEHD Quarterly Workforce Indicators, adapted to daily CO data. A job is a
@@ -91,6 +92,7 @@ righe AS (
 per_misura AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'misura') OR list_contains(oml_per(), c)),
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k,
         bool_and(lookback_completo) AS lookback
     FROM righe GROUP BY ALL
 ),
@@ -102,22 +104,22 @@ turnover AS (
 ),
 totale AS (SELECT * EXCLUDE (misura, lookback) FROM per_misura WHERE misura = 'EmpTotal'),
 stabili AS (SELECT * EXCLUDE (misura, lookback) FROM per_misura WHERE misura = 'EmpS')
-SELECT * EXCLUDE (n, l, d, lookback),
+SELECT * EXCLUDE (n, l, d, k, lookback),
     CASE WHEN misura IN ('HirN', 'HirR') AND NOT lookback THEN NULL ELSE n::DOUBLE END AS valore,
-    l AS n_lavoratori, d AS n_datori
+    l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM per_misura
 UNION ALL BY NAME
-SELECT * EXCLUDE (gn, ls, n, l, d),
+SELECT * EXCLUDE (gn, ls, n, l, d, k),
     unnest([
-        {'misura': 'FrmJbGn', 'valore': gn::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'FrmJbLs', 'valore': ls::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'FrmJbC', 'valore': (gn - ls)::DOUBLE, 'n_lavoratori': l, 'n_datori': d}
+        {'misura': 'FrmJbGn', 'valore': gn::DOUBLE, 'n_lavoratori': l, 'n_datori': d, 'chiave_cella': k},
+        {'misura': 'FrmJbLs', 'valore': ls::DOUBLE, 'n_lavoratori': l, 'n_datori': d, 'chiave_cella': k},
+        {'misura': 'FrmJbC', 'valore': (gn - ls)::DOUBLE, 'n_lavoratori': l, 'n_datori': d, 'chiave_cella': k}
     ], recursive := true)
 FROM flussi_datore NATURAL JOIN totale
 UNION ALL BY NAME
-SELECT * EXCLUDE (hiras, seps, emps, n, l, d),
+SELECT * EXCLUDE (hiras, seps, emps, n, l, d, k),
     'TurnOvrS' AS misura,
     CASE WHEN emps > 0 THEN oml_arrotonda((hiras + seps) / (2.0 * emps), 4) END AS valore,
-    l AS n_lavoratori, d AS n_datori
+    l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM turnover NATURAL JOIN stabili
 ORDER BY ALL;

@@ -3,6 +3,7 @@
 -- titolo: Saldo annualizzato (somma dei 12 mesi che finiscono in ogni mese)
 -- fonte: segmenti_dim
 -- additive: saldo
+-- con_segno: saldo
 -- definizione: saldo = attivazioni − cessazioni + trasformazioni in entrata − trasformazioni in uscita nei 12 mesi che finiscono nel mese indicato (periodo AAAA-MM..AAAA-MM): la variazione delle posizioni di lavoro in un anno, come nella tavola 5 dell'Osservatorio sul precariato INPS.
 --
 -- The saldo of flussi (segmenti_eventi: attivazioni and trasformazioni in entrata +1, cessazioni

@@ -37,9 +37,11 @@ base AS (
 celle AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
         count(*) AS n, count(DISTINCT id_lavoratore) AS l,
-        least(count(DISTINCT datore_origine), count(DISTINCT id_datore)) AS d
+        least(count(DISTINCT datore_origine), count(DISTINCT id_datore)) AS d,
+        oml_chiave_cella(id_lavoratore) AS ck
     FROM base GROUP BY ALL
 )
-SELECT * EXCLUDE (n, l, d), 'transizioni' AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori
+SELECT * EXCLUDE (n, l, d, ck), 'transizioni' AS misura, n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori,
+    ck AS chiave_cella
 FROM celle
 ORDER BY ALL;

@@ -17,15 +17,17 @@ WITH base AS (
 celle AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
+        oml_chiave_cella(id_lavoratore) AS k,
         count(*) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti,
         count(DISTINCT id_lavoratore) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti_l,
-        count(DISTINCT id_datore) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti_d
+        count(DISTINCT id_datore) FILTER (WHERE macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI') AS ti_d,
+        oml_chiave_cella(CASE WHEN macro_contratto = 'TI' AND macro_contratto_precedente <> 'TI' THEN id_lavoratore END) AS ti_k
     FROM base GROUP BY ALL
 )
-SELECT * EXCLUDE (n, l, d, ti, ti_l, ti_d),
+SELECT * EXCLUDE (n, l, d, k, ti, ti_l, ti_d, ti_k),
     unnest([
-        {'misura': 'trasformazioni', 'valore': n::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'trasformazioni_a_ti', 'valore': ti::DOUBLE, 'n_lavoratori': ti_l, 'n_datori': ti_d}
+        {'misura': 'trasformazioni', 'valore': n::DOUBLE, 'n_lavoratori': l, 'n_datori': d, 'chiave_cella': k},
+        {'misura': 'trasformazioni_a_ti', 'valore': ti::DOUBLE, 'n_lavoratori': ti_l, 'n_datori': ti_d, 'chiave_cella': ti_k}
     ], recursive := true)
 FROM celle
 ORDER BY ALL;

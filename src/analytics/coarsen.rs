@@ -68,7 +68,7 @@ pub fn compute_coarsened(session: &Session, req: &Request) -> Result<Coarsened> 
     let param = |k: &str, default: &str| req.parameters.get(k).cloned().unwrap_or_else(|| default.to_string());
     let depth = levels(&param("asse", "settore"), &param("livello", "comune"));
     let rules = match &req.mode {
-        Mode::Protected(c) => *c,
+        Mode::Protected(c) | Mode::CellKey(c, _) => *c,
         Mode::Confidential => DisclosureConfig::default(),
     };
     let mut lifted: Vec<String> = Vec::new();

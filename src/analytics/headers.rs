@@ -4,8 +4,9 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 15] = [
+pub(super) const META_KEYS: [&str; 16] = [
     "indicatore",
+    "con_segno",
     "definizione",
     "rapporti",
     "ordine",

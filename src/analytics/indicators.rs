@@ -25,12 +25,12 @@ pub use super::headers::{Identity, Ratio};
 pub use super::perimeter::Perimeter;
 use super::Session;
 pub use crate::model::period::Periodicity;
-use crate::sdc::{self, Cell, Mode, Status};
+use crate::sdc::{self, Mode, Status};
 use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use super::row::Row;
@@ -178,6 +178,23 @@ const DECLARED_ONLY: [&str; 17] = [
 /// contribution of one employer to the cell's value.
 pub const TOP_COLUMNS: [&str; 2] = ["contributo_max_1", "contributo_max_2"];
 
+/// The column of a file's result that carries the cell key of each row (cell-key method):
+/// `oml_chiave_cella(id_lavoratore) AS chiave_cella`, NULL unless the release asks for it.
+pub const CELL_KEY_COLUMN: &str = "chiave_cella";
+
+pub use super::cells::identity_equations;
+
+/// The disclosure-control cells of an indicator's rows (key = periodo, then the breakdowns).
+pub fn cells_of(ind: &Indicator, rows: &[Row]) -> Vec<sdc::Cell> {
+    super::cells::cells_of(&ind.additive, &ind.signed, ind.public, rows)
+}
+
+/// Withholds every published ratio of the indicator (`-- rapporti:`) one of whose members is
+/// withheld in the same cell; returns how many.
+pub fn withhold_ratios(ind: &Indicator, rows: &[Row], status: &mut [Status]) -> usize {
+    super::cells::withhold_ratios(&ind.ratios, rows, status)
+}
+
 /// Label of a margin cell in every output.
 pub const TOTALE: &str = "Totale";
 
@@ -187,6 +204,9 @@ pub struct Indicator {
     pub name: &'static str,
     pub title: String,
     pub additive: Vec<String>,
+    /// Measures that can be negative (`con_segno:` header: saldo, variazione): interval
+    /// protection puts no floor at zero under them.
+    pub signed: Vec<String>,
     pub quarterly: bool,
     /// Linear identities between the measures of one cell (`-- identita:` header line), which
     /// disclosure control must respect like the margins: `saldo = attivazioni - cessazioni + …`.
@@ -238,6 +258,7 @@ pub fn catalog() -> Vec<Indicator> {
                 ratios: parse_ratios(header_value(sql, "rapporti").unwrap_or(""), &additive),
                 shares: super::shares::parse(header_value(sql, "quote").unwrap_or("")),
                 additive,
+                signed: list_of(header_value(sql, "con_segno")),
                 quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
                 identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
                 source: header_value(sql, "fonte").unwrap_or("").to_string(),
@@ -395,6 +416,10 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
             .map(|c| b.column_by_name(c).map(|a| arrow::compute::cast(a, &DataType::Float64)))
             .collect::<Option<Result<Vec<_>, _>>>()
             .transpose()?;
+        let keys = b
+            .column_by_name(CELL_KEY_COLUMN)
+            .map(|a| arrow::compute::cast(a, &DataType::Float64))
+            .transpose()?;
         let params: Vec<ArrayRef> = ind
             .parameters
             .iter()
@@ -447,6 +472,10 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
                         }
                     };
                     [at(0), at(1)]
+                }),
+                chiave_cella: keys.as_ref().and_then(|k| {
+                    let k = k.as_primitive::<Float64Type>();
+                    k.is_valid(i).then(|| k.value(i))
                 }),
                 parameters: params
                     .iter()
@@ -529,6 +558,10 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         )),
         None => setup.push_str("RESET VARIABLE oml_dal; RESET VARIABLE oml_al;"),
     }
+    match &req.mode {
+        Mode::CellKey(_, salt) => setup.push_str(&format!("SET VARIABLE oml_sale_chiave = '{}';", salt.hex())),
+        _ => setup.push_str("RESET VARIABLE oml_sale_chiave;"),
+    }
     setup.push_str(&req.territory.sql());
     setup.push_str(&req.perimeter.sql());
     for (p, _) in &ind.parameters {
@@ -558,7 +591,20 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     let cells = cells_of(&ind, &rows);
     let mut equations = sdc::cube_equations(&cells);
     equations.extend(identity_equations(&cells, &ind.identities));
-    let mut protection = sdc::protect(&cells, &equations, &req.mode);
+    let mut protection = match req.mode {
+        Mode::CellKey(rules, _) => sdc::perturb(&cells, &equations, &rules).map_err(|cell| {
+            anyhow::anyhow!(
+                "--sdc cellkey: {} gives no cell key for {cell}; the cell-key method perturbs counts \
+                 and is available for the count indicators whose file computes oml_chiave_cella \
+                 (not for days, hours or public data): use --sdc soppressione",
+                ind.name
+            )
+        })?,
+        _ => sdc::protect(&cells, &equations, &req.mode),
+    };
+    for &(c, v) in &protection.perturbed {
+        rows[c].valore = Some(v);
+    }
     let withheld = withhold_ratios(&ind, &rows, &mut protection.status);
     protection.report.ok -= withheld;
     protection.report.suppressed_secondary += withheld;
@@ -574,38 +620,6 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     })
 }
 
-/// Withholds (secondary suppression) every published ratio of `ind.ratios` one of whose members
-/// is withheld in the same cell (same period and breakdown; a member with no row is a known zero):
-/// `tiraggio` = used ÷ authorised
-/// hours beside a published `ore_utilizzate` would give a suppressed `ore_autorizzate_con_utilizzo`
-/// back. Ratios are in no equation, so withholding one more never exposes another cell. Returns
-/// how many were withheld.
-pub fn withhold_ratios(ind: &Indicator, rows: &[Row], status: &mut [Status]) -> usize {
-    if ind.ratios.is_empty() {
-        return 0;
-    }
-    let at: HashMap<(&str, &[Option<String>], &str), usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| ((r.periodo.as_str(), r.dims.as_slice(), r.misura.as_str()), i))
-        .collect();
-    let mut withheld = 0;
-    for (i, r) in rows.iter().enumerate() {
-        let Some(ratio) = ind.ratios.iter().find(|q| q.measure == r.misura) else {
-            continue;
-        };
-        let member_withheld = ratio.of.iter().any(|m| {
-            at.get(&(r.periodo.as_str(), r.dims.as_slice(), m.as_str()))
-                .is_some_and(|&j| !status[j].is_published())
-        });
-        if member_withheld && status[i] == Status::Ok {
-            status[i] = Status::SuppressedSecondary;
-            withheld += 1;
-        }
-    }
-    withheld
-}
-
 /// The source named in a table's notes, from the view the indicator reads (`fonte:`).
 fn source_label(view: &str, public: bool) -> &'static str {
     match view {
@@ -619,58 +633,6 @@ fn source_label(view: &str, public: bool) -> &'static str {
         "cig_lavoratori" => "lavoratori in cassa integrazione del sistema informativo lavoro, caricati con oml ingest cig-lavoratori",
         _ => "dati delle Comunicazioni Obbligatorie",
     }
-}
-
-/// The disclosure-control cells of an indicator's rows (key = periodo, then the breakdowns).
-pub fn cells_of(ind: &Indicator, rows: &[Row]) -> Vec<Cell> {
-    rows.iter()
-        .map(|r| {
-            let mut key = vec![Some(r.periodo.clone())];
-            key.extend(r.dims.iter().cloned());
-            Cell {
-                key,
-                measure: r.misura.clone(),
-                value: r.valore,
-                n_workers: r.n_lavoratori,
-                n_employers: r.n_datori,
-                additive: ind.additive.iter().any(|a| a == &r.misura),
-                preset: if r.valore.is_none() {
-                    Some(Status::NotAvailable)
-                } else {
-                    ind.public.then_some(Status::Public)
-                },
-                // Only files over individual records give their largest employer
-                // contributions (`TOP_COLUMNS`); counts and public tables carry none.
-                top: r.top,
-                headline: false,
-            }
-        })
-        .collect()
-}
-
-/// The equations the indicator's identities give in each cell. A member with no row is a known
-/// zero (no event) and drops out.
-pub fn identity_equations(cells: &[Cell], identities: &[Identity]) -> Vec<sdc::Equation> {
-    let mut at: HashMap<(&[Option<String>], &str), usize> = HashMap::new();
-    for (i, c) in cells.iter().enumerate() {
-        at.entry((c.key.as_slice(), c.measure.as_str())).or_insert(i);
-    }
-    let mut keys: Vec<&[Option<String>]> = cells.iter().map(|c| c.key.as_slice()).collect();
-    keys.sort();
-    keys.dedup();
-    let mut out = Vec::new();
-    for key in keys {
-        for id in identities {
-            let find = |m: &String| at.get(&(key, m.as_str())).copied();
-            let Some(total) = find(&id.total) else { continue };
-            let parts: Vec<usize> = id.plus.iter().filter_map(find).collect();
-            let minus: Vec<usize> = id.minus.iter().filter_map(find).collect();
-            if !parts.is_empty() || !minus.is_empty() {
-                out.push(sdc::Equation { total, parts, minus });
-            }
-        }
-    }
-    out
 }
 
 impl Table {
@@ -698,7 +660,9 @@ impl Table {
     /// has no contributor counts (its publisher gives none).
     pub fn to_batch(&self) -> Result<RecordBatch> {
         let shown = |i: usize| self.status[i].is_published() || self.confidential;
-        let counted = |i: usize| shown(i) && !self.indicator.public;
+        // Contributor counts would undo the noise of a perturbed cell (a count of workers is often
+        // its value).
+        let counted = |i: usize| shown(i) && !self.indicator.public && self.status[i] != Status::Perturbed;
         let mut cols: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
             self.rows.iter().map(|r| r.periodo.as_str()),
         ))];

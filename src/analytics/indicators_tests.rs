@@ -49,6 +49,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         name: "prova_dominanza",
         title: "prova".into(),
         additive: vec!["ore".into()],
+        signed: vec![],
         quarterly: false,
         identities: vec![],
         ratios: vec![],
@@ -178,6 +179,7 @@ fn ratios_are_read_from_the_headers_and_withheld_beside_a_withheld_member() {
         n_lavoratori: 10,
         n_datori: Some(10),
         top: None,
+        chiave_cella: None,
         parameters: vec![],
     };
     let rows = vec![

@@ -14,6 +14,9 @@ pub struct Row {
     /// The two largest employer contributions to the value (dominance rule), when the file
     /// gives them.
     pub top: Option<[f64; 2]>,
+    /// The cell key of the cell-key method (`chiave_cella`, macro `oml_chiave_cella`), when the
+    /// file gives it and the release asks for it.
+    pub chiave_cella: Option<f64>,
     /// The value of each of the indicator's parameters, as the file echoes it.
     pub parameters: Vec<Option<String>>,
 }

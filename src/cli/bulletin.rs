@@ -84,6 +84,7 @@ impl BulletinArgs {
             min_workers: self.disclosure.min_workers,
             min_employers: self.disclosure.min_employers,
             dominanza: Some(self.disclosure.dominance.to_string()),
+            protezione: self.disclosure.protection,
             anno_riferimento: self.anno_riferimento,
             perimetro: self.perimeter.perimeter(),
             precedente: self.precedente.clone(),

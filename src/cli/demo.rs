@@ -133,6 +133,7 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
         min_workers: oml::sdc::MIN_THRESHOLD,
         min_employers: oml::sdc::MIN_THRESHOLD,
         dominanza: None,
+        protezione: None,
         anno_riferimento: None,
         perimetro: Default::default(),
         precedente: None,

@@ -3,14 +3,14 @@
 
 use super::Global;
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use oml::analytics::indicators::{self as ind, Periodicity, Request, Territory};
 use oml::analytics::perimeter::{Employers, Exclusion, Geography, Perimeter};
 use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
 use oml::report::export::{export, ExportFormat};
-use oml::sdc::{DisclosureConfig, Dominance, Mode, MIN_THRESHOLD};
+use oml::sdc::{CellKeySalt, DisclosureConfig, Dominance, Mode, Suppression, MIN_THRESHOLD};
 use std::path::PathBuf;
 
 pub const LONG_ABOUT: &str = "Compute a named indicator from sql/indicatori/ over the lake, by period and breakdown, \
@@ -65,6 +65,17 @@ pub struct IndicatorsArgs {
     /// Unprotected table for internal use: nothing suppressed, every cell labelled riservata.
     #[arg(long)]
     confidential: bool,
+    /// How the table is protected against differencing: soppressione (default: cells under the
+    /// thresholds withheld, plus few others chosen by linear programs so that none can be narrowed
+    /// below ±threshold; status soppressa_*), euristica (the older, faster heuristic: no cell can
+    /// be recovered exactly, intervals not checked) or cellkey (every count published with a
+    /// small consistent noise of at most ±2, never 1 or 2, zeros untouched; status perturbata;
+    /// needs the lake's key; the count indicators). See docs/riservatezza.md.
+    #[arg(long = "sdc", value_enum, default_value = "soppressione")]
+    sdc: SdcMethod,
+    /// Key file of the lake, for --sdc cellkey (else OML_KEY, else OML_KEY_FILE).
+    #[arg(long)]
+    key_file: Option<PathBuf>,
     /// Only workplaces in this province (sigla, e.g. PO); with --geografia residenza, only
     /// workers domiciled in it.
     #[arg(long)]
@@ -106,6 +117,17 @@ pub struct IndicatorsArgs {
     misura: Option<String>,
 }
 
+/// How a table is protected against differencing (`--sdc`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SdcMethod {
+    /// Secondary suppression with interval protection.
+    Soppressione,
+    /// Secondary suppression by the heuristic with the exact audit.
+    Euristica,
+    /// The cell-key method: consistent noise on every count.
+    Cellkey,
+}
+
 /// The disclosure thresholds of a published table (`oml::sdc`): at least the legal minimum.
 #[derive(Args, Clone, Copy)]
 pub struct DisclosureArgs {
@@ -120,6 +142,11 @@ pub struct DisclosureArgs {
     /// cell), P% (p % rule) or no. Counts and public open data are not affected.
     #[arg(long = "dominanza", default_value = "2,85")]
     pub dominance: Dominance,
+    /// Interval protection: how far (±) from its value an intruder must be unable to narrow a
+    /// suppressed cell, using the published cells, the totals and that counts are never negative
+    /// (default: the worker threshold; for magnitudes also at least 10 % of the value).
+    #[arg(long = "protezione", value_parser = clap::value_parser!(u64).range(1..))]
+    pub protection: Option<u64>,
 }
 
 /// The perimeter of a CO table (`oml::analytics::perimeter`): which employers and contracts are
@@ -150,7 +177,11 @@ impl PerimeterArgs {
 
 impl DisclosureArgs {
     pub fn config(&self) -> Result<DisclosureConfig> {
-        Ok(DisclosureConfig::new(self.min_workers, self.min_employers)?.with_dominance(self.dominance))
+        let rules = DisclosureConfig::new(self.min_workers, self.min_employers)?.with_dominance(self.dominance);
+        Ok(match self.protection {
+            Some(level) => rules.with_protection(level),
+            None => rules,
+        })
     }
 
     /// The release mode: protected by these thresholds, or `--confidential` (nothing withheld,
@@ -224,7 +255,15 @@ pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
         list();
         return Ok(());
     }
-    let req = a.request()?;
+    let mut req = a.request()?;
+    if let (SdcMethod::Euristica, Mode::Protected(rules)) = (a.sdc, req.mode) {
+        req.mode = Mode::Protected(rules.with_suppression(Suppression::Heuristic));
+    }
+    if a.sdc == SdcMethod::Cellkey {
+        anyhow::ensure!(!a.confidential, "--sdc cellkey and --confidential exclude each other");
+        let key = oml::privacy::Key::resolve(a.key_file.as_deref(), &g.lake)?;
+        req.mode = Mode::CellKey(a.disclosure.config()?, CellKeySalt(key.cell_key_salt()));
+    }
     let lake = Lake::new(&g.lake);
     // The public aggregate tables need no `oml build`, only a lake that holds them.
     if ind::find(&req.indicator)?.public {

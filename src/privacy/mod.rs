@@ -180,6 +180,16 @@ impl Key {
         Key::from_text(&text, KeySource::File(path.to_path_buf()))
     }
 
+    /// The secret of the cell-key method's record keys (`sdc::CellKeySalt`): derived from the key
+    /// in its own domain, so it tells nothing about the pseudonyms.
+    pub fn cell_key_salt(&self) -> [u8; 16] {
+        let mut m = <HmacSha256 as KeyInit>::new_from_slice(&self.bytes).expect("HMAC takes any key length");
+        m.update(b"oml-cell-key-record-keys");
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&m.finalize().into_bytes()[..16]);
+        out
+    }
+
     /// A public fingerprint of the key (stored in the manifest): 16 hex characters.
     pub fn fingerprint(&self) -> String {
         let mut m = <HmacSha256 as KeyInit>::new_from_slice(&self.bytes).expect("HMAC takes any key length");

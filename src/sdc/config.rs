@@ -99,6 +99,19 @@ impl std::str::FromStr for Dominance {
     }
 }
 
+/// How secondary cells are chosen (`--sdc soppressione|euristica`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum Suppression {
+    /// Interval protection by linear programs (the default); tables whose largest linked group
+    /// of cells exceeds [`super::MAX_PROGRAM_CELLS`], or whose programs would cost more than
+    /// [`super::MAX_PROGRAM_WORK`], fall back to the heuristic (the report says which was used).
+    #[default]
+    Intervals,
+    /// The heuristic with the exact audit: no cell can be recovered exactly, intervals are not
+    /// checked. Faster on very large tables.
+    Heuristic,
+}
+
 /// The disclosure configuration, the one home of the thresholds and their default (used by
 /// `oml indicators`, `oml bulletin`, pipeline files and the marts). Construct with
 /// [`DisclosureConfig::new`] to validate; [`protect`] also never applies a threshold below
@@ -109,6 +122,14 @@ pub struct DisclosureConfig {
     pub min_employers: u64,
     /// The dominance rule for magnitude cells (default (2, 85)).
     pub dominance: Dominance,
+    /// Interval protection: how far from its value (±) an intruder must be unable to pin a
+    /// suppressed primary cell. None: the worker threshold.
+    pub protection: Option<u64>,
+    /// For magnitudes (cells with their largest contributions): at least this percentage of the
+    /// value (default 10 [I]: a common choice with the p % rule; ESS Handbook §4.3).
+    pub protection_pct: u8,
+    /// How secondary cells are chosen.
+    pub suppression: Suppression,
 }
 
 impl Default for DisclosureConfig {
@@ -117,9 +138,15 @@ impl Default for DisclosureConfig {
             min_workers: MIN_THRESHOLD,
             min_employers: MIN_THRESHOLD,
             dominance: Dominance::default(),
+            protection: None,
+            protection_pct: DEFAULT_PROTECTION_PCT,
+            suppression: Suppression::default(),
         }
     }
 }
+
+/// The default relative protection of magnitudes, percent.
+pub const DEFAULT_PROTECTION_PCT: u8 = 10;
 
 impl DisclosureConfig {
     pub fn new(min_workers: u64, min_employers: u64) -> Result<DisclosureConfig, SdcError> {
@@ -138,13 +165,31 @@ impl DisclosureConfig {
         Ok(DisclosureConfig {
             min_workers,
             min_employers,
-            dominance: Dominance::default(),
+            ..DisclosureConfig::default()
         })
     }
 
     /// The same thresholds with another dominance rule.
     pub fn with_dominance(self, dominance: Dominance) -> DisclosureConfig {
         DisclosureConfig { dominance, ..self }
+    }
+
+    /// The same rules with another protection level (±, absolute).
+    pub fn with_protection(self, protection: u64) -> DisclosureConfig {
+        DisclosureConfig {
+            protection: Some(protection),
+            ..self
+        }
+    }
+
+    /// The same rules with another choice of secondary cells.
+    pub fn with_suppression(self, suppression: Suppression) -> DisclosureConfig {
+        DisclosureConfig { suppression, ..self }
+    }
+
+    /// The protection level in force: the one given, else the worker threshold.
+    pub fn protection_level(&self) -> u64 {
+        self.protection.unwrap_or(self.effective().0)
     }
 
     pub(super) fn effective(&self) -> (u64, u64) {

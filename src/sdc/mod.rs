@@ -8,7 +8,7 @@
 //!
 //! Every cell carries a status (QWI-style code + Italian label): `ok` 1, `soppressa_primaria` 5
 //! (fails the rule), `soppressa_secondaria` 4 (suppressed only to stop differencing),
-//! `perturbata` 9 (reserved for a future cell-key method, never produced yet),
+//! `perturbata` 9 (published with the noise of the cell-key method, [`ptable`]),
 //! `non_disponibile` -1 and `zero_strutturale` -2 (preset by the caller), `riservata` 0 (the
 //! `--confidential` mode: nothing is suppressed, but unprotected tables stay recognisable),
 //! `pubblico` 2 (preset by the caller: a value its publisher has already released, such as the
@@ -31,20 +31,26 @@
 //! measures (averages, distinct counts) get primary suppression only.
 
 mod audit;
+mod cellkey;
 mod config;
 mod cube;
+mod heuristic;
+mod interval;
+pub mod ptable;
+mod report;
 mod system;
 
+#[cfg(test)]
+mod interval_tests;
 #[cfg(test)]
 mod tests;
 
 pub use audit::{audit, recoverable, Audit, MAX_COMPONENT_UNKNOWNS, MAX_COMPONENT_WORK};
-pub use config::{DisclosureConfig, Dominance};
+pub use config::{DisclosureConfig, Dominance, Suppression};
 pub use cube::cube_equations;
+pub use interval::{Interval, MAX_PROGRAM_CELLS, MAX_PROGRAM_WORK};
+pub use report::{Method, Report};
 
-use audit::AuditCache;
-use cube::CubeIndex;
-use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::fmt;
 use system::System;
@@ -64,6 +70,9 @@ pub enum SdcError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Protected(DisclosureConfig),
+    /// `--sdc cellkey`: counts perturbed by the cell-key method ([`ptable`]), nothing suppressed
+    /// to stop differencing; other cells keep the primary rules of the configuration.
+    CellKey(DisclosureConfig, CellKeySalt),
     /// `--confidential`: for the analyst's own use; nothing is suppressed, every cell is
     /// labelled `riservata` so the table cannot pass for a protected one.
     Confidential,
@@ -75,9 +84,28 @@ impl Mode {
     /// (estimates, curves) and apply the rule themselves.
     pub fn worker_threshold(&self) -> u64 {
         match self {
-            Mode::Protected(rules) => rules.effective().0,
+            Mode::Protected(rules) | Mode::CellKey(rules, _) => rules.effective().0,
             Mode::Confidential => 0,
         }
+    }
+}
+
+/// The secret the record keys of the cell-key method derive from (from the lake's key, see
+/// `privacy::Key::cell_key_salt`): a record key is `md5(salt ‖ pseudonym)`, so nobody without
+/// the key can compute the noise of a cell from the pseudonymised data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CellKeySalt(pub [u8; 16]);
+
+impl CellKeySalt {
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for CellKeySalt {
+    /// Never printed: it is a secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CellKeySalt(…)")
     }
 }
 
@@ -96,7 +124,7 @@ pub enum Status {
     SuppressedPrimary,
     #[serde(rename = "soppressa_secondaria")]
     SuppressedSecondary,
-    /// Reserved for a future cell-key perturbation; not produced yet.
+    /// Published with the noise of the cell-key method (`--sdc cellkey`).
     #[serde(rename = "perturbata")]
     Perturbed,
     #[serde(rename = "non_disponibile")]
@@ -207,6 +235,11 @@ pub struct Cell {
     /// For a magnitude (hours, days, amounts): the two largest contributions of single
     /// employers to the value (the second 0 with one contributor), for the dominance rule.
     pub top: Option<[f64; 2]>,
+    /// The cell key of the cell-key method: the fractional part of the sum of its contributors'
+    /// record keys (SQL macro `oml_chiave_cella`), None where the table has none.
+    pub cell_key: Option<f64>,
+    /// The measure can be negative (a saldo): interval protection puts no floor under it.
+    pub signed: bool,
     /// A cell readers look at first (a bulletin's main monthly series): secondary suppression
     /// withholds it only when no other published cell closes the gap.
     pub headline: bool,
@@ -224,8 +257,16 @@ impl Cell {
             additive: true,
             preset: None,
             top: None,
+            cell_key: None,
+            signed: false,
             headline: false,
         }
+    }
+
+    /// A measure that can be negative (saldo, variazione).
+    pub fn signed(mut self) -> Cell {
+        self.signed = true;
+        self
     }
 
     /// A magnitude cell with its two largest employer contributions (dominance rule).
@@ -300,131 +341,8 @@ pub fn primary_status(cell: &Cell, rules: &DisclosureConfig) -> Status {
 pub struct Protection {
     pub status: Vec<Status>,
     pub report: Report,
-}
-
-/// What [`protect`] did, for logs and for the manifest of a published table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// The table was released with `--confidential` (unprotected).
-    pub confidential_mode: bool,
-    pub cells: usize,
-    pub ok: usize,
-    pub suppressed_primary: usize,
-    pub suppressed_secondary: usize,
-    pub perturbed: usize,
-    pub not_available: usize,
-    pub structural_zero: usize,
-    pub confidential: usize,
-    /// Cells already public (open data), shown as released.
-    pub public: usize,
-    /// Additive equations taken into account.
-    pub equations: usize,
-    /// Secondary suppressions added because the exact audit found a recoverable cell.
-    pub repairs: usize,
-    /// Heuristic + audit rounds.
-    pub rounds: usize,
-    pub audited_components: usize,
-    /// Groups of linked unknowns too large or too costly to audit exactly.
-    pub unaudited_components: usize,
-    pub unaudited_unknowns: usize,
-    /// Suppressed cells still recoverable that no published cell could protect (their value is
-    /// fixed by structural zeros or unavailable cells alone). Expected empty.
-    pub irreparable: Vec<usize>,
-}
-
-impl Report {
-    pub fn count(&self, status: Status) -> usize {
-        match status {
-            Status::Ok => self.ok,
-            Status::SuppressedPrimary => self.suppressed_primary,
-            Status::SuppressedSecondary => self.suppressed_secondary,
-            Status::Perturbed => self.perturbed,
-            Status::NotAvailable => self.not_available,
-            Status::StructuralZero => self.structural_zero,
-            Status::Confidential => self.confidential,
-            Status::Public => self.public,
-        }
-    }
-
-    fn tally(&mut self, status: &[Status]) {
-        self.cells = status.len();
-        for s in status {
-            let slot = match s {
-                Status::Ok => &mut self.ok,
-                Status::SuppressedPrimary => &mut self.suppressed_primary,
-                Status::SuppressedSecondary => &mut self.suppressed_secondary,
-                Status::Perturbed => &mut self.perturbed,
-                Status::NotAvailable => &mut self.not_available,
-                Status::StructuralZero => &mut self.structural_zero,
-                Status::Confidential => &mut self.confidential,
-                Status::Public => &mut self.public,
-            };
-            *slot += 1;
-        }
-    }
-}
-
-/// Italian thousands separator: 1234567 → "1.234.567".
-fn migliaia(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let m = migliaia;
-        write!(f, "celle {}: ", m(self.cells))?;
-        if self.confidential_mode {
-            write!(f, "riservate {} (tabella NON protetta)", m(self.confidential))?;
-        } else {
-            write!(
-                f,
-                "ok {}, soppresse primarie {}, soppresse secondarie {}",
-                m(self.ok),
-                m(self.suppressed_primary),
-                m(self.suppressed_secondary)
-            )?;
-            if self.repairs > 0 {
-                write!(f, " (di cui {} dalla verifica esatta)", m(self.repairs))?;
-            }
-        }
-        for (n, label) in [
-            (self.perturbed, "perturbate"),
-            (self.not_available, "non disponibili"),
-            (self.structural_zero, "zeri strutturali"),
-            (self.public, "già pubbliche (dati aperti)"),
-        ] {
-            if n > 0 {
-                write!(f, ", {label} {}", m(n))?;
-            }
-        }
-        if !self.confidential_mode && self.equations > 0 {
-            write!(
-                f,
-                "; verifica esatta: componenti verificate {}, non verificate {}",
-                m(self.audited_components),
-                m(self.unaudited_components)
-            )?;
-            if self.unaudited_components > 0 {
-                write!(f, " ({} incognite)", m(self.unaudited_unknowns))?;
-            }
-            if !self.irreparable.is_empty() {
-                write!(
-                    f,
-                    "; ATTENZIONE: {} celle soppresse restano deducibili",
-                    m(self.irreparable.len())
-                )?;
-            }
-        }
-        Ok(())
-    }
+    /// The published value of each perturbed cell (cell-key method), by cell index.
+    pub perturbed: Vec<(usize, f64)>,
 }
 
 /// Applies primary suppression, then secondary suppression on the additive equations so that no
@@ -434,8 +352,18 @@ impl fmt::Display for Report {
 /// # Panics
 /// If an equation refers to a cell index out of range (a bug in the caller).
 pub fn protect(cells: &[Cell], equations: &[Equation], mode: &Mode) -> Protection {
+    protect_with(cells, equations, mode, None)
+}
+
+/// [`protect`] with the secondary suppression forced (tests): None chooses by size.
+pub(crate) fn protect_with(cells: &[Cell], equations: &[Equation], mode: &Mode, method: Option<Method>) -> Protection {
     let rules = match mode {
         Mode::Confidential => return confidential(cells),
+        Mode::CellKey(rules, _) => {
+            return perturb(cells, equations, rules).unwrap_or_else(|cell| {
+                panic!("sdc: --sdc cellkey needs a cell key on every count, {cell} has none (check with sdc::perturb)")
+            })
+        }
         Mode::Protected(rules) => rules,
     };
     let mut status: Vec<Status> = cells.iter().map(|c| primary_status(c, rules)).collect();
@@ -444,47 +372,48 @@ pub fn protect(cells: &[Cell], equations: &[Equation], mode: &Mode) -> Protectio
         equations: system.n_equations(),
         ..Report::default()
     };
-    let mut secondary = Secondary::new(&system, cells, &status);
-    // Cells tied to other measures by identities (saldo = attivazioni - cessazioni + ...) get
-    // their hypercube first (the HYPERCUBE method of tau-ARGUS), carried over to the measures
-    // the identities tie them to: a whole null vector of the equations at once. Partner by
-    // partner, the heuristic below spreads much further across such rows (measured on a
-    // settore x contratto table of the demo: 274 -> 171 secondary cells). Tables with margins
-    // only keep the heuristic's pattern.
-    let tied = |i: usize| {
-        system.equations_of(i).iter().any(|&e| {
-            system
-                .members(e)
-                .iter()
-                .any(|m| cells[m.cell].measure != cells[i].measure)
-        })
+    let programs = interval::Programs::new(&system, interval::Bounds::for_rules(cells, rules));
+    let primaries = status.iter().filter(|s| **s == Status::SuppressedPrimary).count();
+    let by_size = if rules.suppression == Suppression::Intervals && programs.affordable(primaries) {
+        Method::Intervals
+    } else {
+        Method::Heuristic
     };
-    let primaries: Vec<usize> = (0..cells.len())
-        .filter(|&i| status[i] == Status::SuppressedPrimary && tied(i))
-        .collect();
-    if !primaries.is_empty() {
-        secondary.repair(&mut status, &primaries);
+    if method.unwrap_or(by_size) == Method::Intervals {
+        report.method = Method::Intervals;
+        interval::suppress(&programs, cells, &mut status, &mut report);
+    } else {
+        report.method = Method::Heuristic;
+        heuristic::suppress(&system, cells, &mut status, &mut report);
     }
-    let mut cache = AuditCache::default();
-    loop {
-        report.rounds += 1;
-        secondary.run(&mut status);
-        let found = audit::audit_system(&system, &status, &mut cache);
-        report.audited_components = found.audited_components;
-        report.unaudited_components = found.unaudited_components;
-        report.unaudited_unknowns = found.unaudited_unknowns;
-        if found.recoverable.is_empty() {
-            break;
-        }
-        let (repaired, irreparable) = secondary.repair(&mut status, &found.recoverable);
-        report.repairs += repaired;
-        if repaired == 0 {
-            report.irreparable = irreparable;
-            break;
-        }
-    }
+    report.measure_publication(cells, rules, &status);
     report.tally(&status);
-    Protection { status, report }
+    Protection {
+        status,
+        report,
+        perturbed: Vec::new(),
+    }
+}
+
+/// The cell-key method with the default perturbation table (D = 2, V = 1, no 1s and 2s):
+/// see [`ptable`]. Err names a count without a cell key.
+pub fn perturb(cells: &[Cell], equations: &[Equation], rules: &DisclosureConfig) -> Result<Protection, String> {
+    let table = ptable::PTable::new(ptable::PTableParams::default()).expect("the default parameters are valid");
+    cellkey::perturb(cells, equations, rules, &table)
+}
+
+/// The intruder's feasibility interval of every suppressed primary cell that takes part in an
+/// additive relation (two linear programs each): an audit independent of how the statuses were
+/// chosen, with the protection levels of `rules`. Cells in no relation are never narrowed and
+/// are left out.
+pub fn intervals(cells: &[Cell], equations: &[Equation], status: &[Status], rules: &DisclosureConfig) -> Vec<Interval> {
+    assert_eq!(cells.len(), status.len(), "sdc: one status per cell");
+    let system = System::new(cells, equations);
+    let programs = interval::Programs::new(&system, interval::Bounds::for_rules(cells, rules));
+    (0..cells.len())
+        .filter(|&c| status[c] == Status::SuppressedPrimary && !system.equations_of(c).is_empty())
+        .map(|c| programs.interval(c, status))
+        .collect()
 }
 
 fn confidential(cells: &[Cell]) -> Protection {
@@ -501,190 +430,9 @@ fn confidential(cells: &[Cell]) -> Protection {
         ..Report::default()
     };
     report.tally(&status);
-    Protection { status, report }
-}
-
-/// The single-equation heuristic: an equation with exactly one unknown member gives it away, so
-/// while one exists whose unknown is a suppressed cell, one more published member is suppressed.
-/// Equations are handled lowest index first, which makes the result reproducible.
-struct Secondary<'a> {
-    system: &'a System,
-    cells: &'a [Cell],
-    /// Built at the first repair: most tables need none.
-    cube: Option<CubeIndex>,
-    unknowns: Vec<u32>,
-    pending: std::collections::BinaryHeap<std::cmp::Reverse<usize>>,
-}
-
-impl<'a> Secondary<'a> {
-    fn new(system: &'a System, cells: &'a [Cell], status: &[Status]) -> Secondary<'a> {
-        let mut unknowns = vec![0u32; system.n_equations()];
-        let mut pending = std::collections::BinaryHeap::new();
-        for (e, count) in unknowns.iter_mut().enumerate() {
-            *count = system.members(e).iter().filter(|m| !status[m.cell].is_known()).count() as u32;
-            if *count == 1 {
-                pending.push(std::cmp::Reverse(e));
-            }
-        }
-        Secondary {
-            system,
-            cells,
-            cube: None,
-            unknowns,
-            pending,
-        }
-    }
-
-    fn suppress(&mut self, cell: usize, status: &mut [Status]) {
-        debug_assert!(status[cell].can_withhold());
-        status[cell] = Status::SuppressedSecondary;
-        for &e in self.system.equations_of(cell) {
-            self.unknowns[e] += 1;
-            if self.unknowns[e] == 1 {
-                self.pending.push(std::cmp::Reverse(e));
-            }
-        }
-    }
-
-    fn run(&mut self, status: &mut [Status]) {
-        while let Some(std::cmp::Reverse(e)) = self.pending.pop() {
-            if self.unknowns[e] != 1 {
-                continue;
-            }
-            let lone = self.system.members(e).iter().find(|m| !status[m.cell].is_known());
-            if !lone.is_some_and(|m| status[m.cell].is_suppressed()) {
-                continue;
-            }
-            if let Some(c) = self.choose(e, status) {
-                self.suppress(c, status);
-            }
-        }
-    }
-
-    /// The published member to sacrifice: never a headline cell if another will do; a part rather
-    /// than the total; among parts, one whose
-    /// other equations already have an unknown (it closes a cycle instead of starting a new
-    /// singleton), then the smallest |value| > 0, then a zero-valued part; ties by lowest index.
-    fn choose(&self, e: usize, status: &[Status]) -> Option<usize> {
-        self.system
-            .members(e)
-            .iter()
-            .filter(|m| status[m.cell].can_withhold())
-            .map(|m| {
-                let v = self.cells[m.cell].value.unwrap_or(0.0).abs();
-                let opens = self
-                    .system
-                    .equations_of(m.cell)
-                    .iter()
-                    .any(|&f| f != e && self.unknowns[f] == 0);
-                // Margins last (a total is what readers look at first), then cells whose
-                // suppression leaves no equation with a lone unknown, non-zero, smallest. For an
-                // identity between measures of one cell the members are alike, so the smallest
-                // wins (a saldo of 3, not the 300 attivazioni behind it).
-                let margin = self.cells[m.cell].key.iter().any(Option::is_none);
-                let headline = self.cells[m.cell].headline;
-                ((headline, margin, opens, v == 0.0), v, m.cell)
-            })
-            .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)))
-            .map(|(_, _, cell)| cell)
-    }
-
-    /// For every recoverable cell: if it lies in a cube, suppresses the published cells of the
-    /// cheapest hypercube through it (which protects it for good against the cube's equations);
-    /// otherwise, or if that adds nothing, one more published member of one of its equations
-    /// (lowest index with a candidate; at most one per equation per round; a cell whose own
-    /// equations have no candidate borrows one from its connected group). Returns the number of
-    /// suppressions and the cells that could not be protected.
-    fn repair(&mut self, status: &mut [Status], recoverable: &[usize]) -> (usize, Vec<usize>) {
-        let cube = self.cube.get_or_insert_with(|| CubeIndex::for_hypercubes(self.cells));
-        let mut covered: FxHashSet<usize> = FxHashSet::default();
-        let mut hypercubes: Vec<usize> = Vec::new();
-        let mut fallback: Vec<usize> = Vec::new();
-        for &u in recoverable {
-            if covered.contains(&u) {
-                continue;
-            }
-            // The proposal is applied only if it is a null vector of the equations actually
-            // given, which may be more (or other) than the cube's.
-            let system = self.system;
-            let proposal = cube.hypercube(u, self.cells, status).and_then(|members| {
-                if system.is_null_vector(&members) {
-                    Some(members)
-                } else {
-                    // Identities between measures: carry the pattern over to other measures.
-                    cube.across_measures(&members, self.cells, status, system)
-                }
-            });
-            match proposal {
-                Some(members) if members.iter().any(|&(c, _)| status[c].can_withhold()) => {
-                    for &(c, _) in &members {
-                        if status[c].can_withhold() {
-                            // Marked now so that the next hypercube counts it as free.
-                            status[c] = Status::SuppressedSecondary;
-                            hypercubes.push(c);
-                        }
-                    }
-                    covered.extend(members.iter().map(|&(c, _)| c));
-                }
-                _ => fallback.push(u),
-            }
-        }
-        for &c in &hypercubes {
-            status[c] = Status::Ok;
-            self.suppress(c, status);
-        }
-        let mut repaired = hypercubes.len();
-        let mut touched: FxHashSet<usize> = FxHashSet::default();
-        let mut irreparable = Vec::new();
-        for u in fallback {
-            let own = self.system.equations_of(u);
-            if own.iter().any(|e| touched.contains(e)) {
-                continue;
-            }
-            let group;
-            let candidates: &[usize] = if own.iter().any(|&e| self.choose(e, status).is_some()) {
-                own
-            } else {
-                group = self.group_equations(u, status);
-                &group
-            };
-            // The first equation with a candidate, unless only a headline cell would do there.
-            let pick = candidates
-                .iter()
-                .filter_map(|&e| self.choose(e, status).map(|c| (e, c)))
-                .min_by_key(|&(_, c)| self.cells[c].headline);
-            match pick {
-                Some((e, c)) => {
-                    self.suppress(c, status);
-                    touched.insert(e);
-                    repaired += 1;
-                }
-                None => irreparable.push(u),
-            }
-        }
-        (repaired, irreparable)
-    }
-
-    /// The equations reachable from `u` through unknown cells, sorted.
-    fn group_equations(&self, u: usize, status: &[Status]) -> Vec<usize> {
-        let mut seen_cells: FxHashSet<usize> = FxHashSet::default();
-        let mut seen_eqs: FxHashSet<usize> = FxHashSet::default();
-        let mut stack = vec![u];
-        seen_cells.insert(u);
-        while let Some(c) = stack.pop() {
-            for &e in self.system.equations_of(c) {
-                if !seen_eqs.insert(e) {
-                    continue;
-                }
-                for m in self.system.members(e) {
-                    if !status[m.cell].is_known() && seen_cells.insert(m.cell) {
-                        stack.push(m.cell);
-                    }
-                }
-            }
-        }
-        let mut eqs: Vec<usize> = seen_eqs.into_iter().collect();
-        eqs.sort_unstable();
-        eqs
+    Protection {
+        status,
+        report,
+        perturbed: Vec::new(),
     }
 }

@@ -1,23 +1,30 @@
 use super::audit::determined;
+use super::report::migliaia;
 use super::*;
 use std::collections::BTreeSet;
 
 // ---------------------------------------------------------------- helpers
 
 /// xorshift64*: deterministic pseudo-random numbers without a dependency.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+}
+
+/// The heuristic secondary suppression (the method of tables too large for the programs),
+/// whose choices the hand cases below pin down.
+pub(super) fn heuristic(cells: &[Cell], equations: &[Equation], mode: &Mode) -> Protection {
+    protect_with(cells, equations, mode, Some(Method::Heuristic))
 }
 
 fn key(parts: &[Option<&str>]) -> Vec<Option<String>> {
@@ -32,7 +39,7 @@ fn count(value: f64, workers: u64, employers: u64) -> Cell {
 /// significant), each coordinate running 0..size with `size` standing for the margin (None).
 /// `interior` gives (value, workers, employers) of the interior cells; a margin gets the sums of
 /// its interior cells (sums of contributors: enough for tests, distinct counts are not additive).
-fn cube(dims: &[usize], mut interior: impl FnMut(&[usize]) -> (f64, u64, u64)) -> Vec<Cell> {
+pub(super) fn cube(dims: &[usize], mut interior: impl FnMut(&[usize]) -> (f64, u64, u64)) -> Vec<Cell> {
     let total: usize = dims.iter().map(|d| d + 1).product();
     let mut coords: Vec<Vec<usize>> = Vec::with_capacity(total);
     for mut i in 0..total {
@@ -78,7 +85,7 @@ fn cube(dims: &[usize], mut interior: impl FnMut(&[usize]) -> (f64, u64, u64)) -
 }
 
 /// A 2-D table from its interior values; contributors = value (so a value below 3 is sensitive).
-fn table2(values: &[&[u64]]) -> Vec<Cell> {
+pub(super) fn table2(values: &[&[u64]]) -> Vec<Cell> {
     let cols = values[0].len();
     cube(&[values.len(), cols], |c| {
         let v = values[c[0]][c[1]];
@@ -86,11 +93,11 @@ fn table2(values: &[&[u64]]) -> Vec<Cell> {
     })
 }
 
-fn idx2(cols: usize, r: usize, c: usize) -> usize {
+pub(super) fn idx2(cols: usize, r: usize, c: usize) -> usize {
     r * (cols + 1) + c
 }
 
-fn suppressed(status: &[Status]) -> Vec<usize> {
+pub(super) fn suppressed(status: &[Status]) -> Vec<usize> {
     (0..status.len()).filter(|&i| status[i].is_suppressed()).collect()
 }
 
@@ -233,7 +240,7 @@ fn random_cube(dims: &[usize], seed: u64) -> Vec<Cell> {
     })
 }
 
-fn assert_protected(cells: &[Cell], equations: &[Equation], p: &Protection) {
+pub(super) fn assert_protected(cells: &[Cell], equations: &[Equation], p: &Protection) {
     assert_eq!(recoverable(cells, equations, &p.status), Vec::<usize>::new());
     assert_eq!(single_equation_leaks(equations, &p.status), vec![]);
     assert_eq!(p.report.unaudited_components, 0);
@@ -411,7 +418,7 @@ fn hand_table_secondary_suppression() {
     // 6 grand total over rows, 7 grand total over columns.
     assert_eq!(eqs.len(), 8);
     assert_eq!(eqs[1].parts, vec![4, 5, 6]);
-    let p = protect(&cells, &eqs, &Mode::default());
+    let p = heuristic(&cells, &eqs, &Mode::default());
     // By hand: primary (r1,c1) = 5 leaves rows r1 (eq 1) and column c1 (eq 4) with one unknown.
     // Eq 1: parts (r1,c0)=6 and (r1,c2)=9, neither closes a cycle → smallest value: (r1,c0) = 4.
     // Column c0 (eq 3) now has one unknown: parts (r0,c0)=10, (r2,c0)=5, neither closes → (r2,c0) = 8.
@@ -439,7 +446,9 @@ fn hand_table_secondary_suppression() {
     assert_eq!(
         p.report.to_string(),
         "celle 16: ok 12, soppresse primarie 1, soppresse secondarie 3; \
-         verifica esatta: componenti verificate 1, non verificate 0"
+         pubblicate 12 delle 15 celle sopra soglia (80.0%), valore pubblicato 90.6%; \
+         verifica esatta: componenti verificate 1, non verificate 0; \
+         metodo: soglia sui contributori e soppressione secondaria euristica con verifica esatta"
     );
 }
 
@@ -468,7 +477,7 @@ fn random_cubes_cannot_be_differenced() {
         for seed in 1..=12u64 {
             let cells = random_cube(dims, seed * 7919 + s as u64);
             let eqs = cube_equations(&cells);
-            let p = protect(&cells, &eqs, &Mode::default());
+            let p = heuristic(&cells, &eqs, &Mode::default());
             assert_protected(&cells, &eqs, &p);
             assert_eq!(
                 oracle(&eqs, &p.status),
@@ -489,7 +498,7 @@ fn brute_force_every_suppressed_cell_has_two_solutions() {
     // Small values keep the enumeration short; (0,1) and (1,2) fail the threshold.
     let cells = table2(&[&[4, 2, 3], &[3, 5, 1]]);
     let eqs = cube_equations(&cells);
-    let p = protect(&cells, &eqs, &Mode::default());
+    let p = heuristic(&cells, &eqs, &Mode::default());
     assert_protected(&cells, &eqs, &p);
     let unknown: Vec<usize> = (0..cells.len()).filter(|&c| !p.status[c].is_known()).collect();
     assert!(unknown.len() >= 4, "{unknown:?}");
@@ -576,7 +585,7 @@ fn protect_repairs_the_bridge() {
         cells[c].n_workers = 1;
     }
     let eqs = cube_equations(&cells);
-    let p = protect(&cells, &eqs, &Mode::default());
+    let p = heuristic(&cells, &eqs, &Mode::default());
     assert_protected(&cells, &eqs, &p);
     assert_eq!(p.report.rounds, 2);
     assert_eq!(p.report.repairs, 1);
@@ -608,7 +617,7 @@ fn protect_repairs_without_cube_keys() {
         cells[c].n_workers = 1;
     }
     assert!(cube_equations(&cells).is_empty());
-    let p = protect(&cells, &eqs, &Mode::default());
+    let p = heuristic(&cells, &eqs, &Mode::default());
     assert_protected(&cells, &eqs, &p);
     assert_eq!(p.status[idx2(4, 1, 3)], Status::SuppressedSecondary);
     assert_eq!(p.report.repairs, 1);
@@ -744,7 +753,7 @@ fn non_additive_measures_get_primary_suppression_only() {
         .collect();
     assert!(cube_equations(&cells).is_empty());
     let forced = cube_equations(&hand_table());
-    let p = protect(&cells, &forced, &Mode::default());
+    let p = heuristic(&cells, &forced, &Mode::default());
     assert_eq!(suppressed(&p.status), vec![5]);
     assert_eq!(p.status[5], Status::SuppressedPrimary);
     assert_eq!(p.report.equations, 0);
@@ -752,7 +761,7 @@ fn non_additive_measures_get_primary_suppression_only() {
     let mut mixed = hand_table();
     mixed.extend(cells);
     let eqs = cube_equations(&mixed);
-    let p = protect(&mixed, &eqs, &Mode::default());
+    let p = heuristic(&mixed, &eqs, &Mode::default());
     assert_eq!(suppressed(&p.status[16..]), vec![5]);
     assert_eq!(suppressed(&p.status[..16]), vec![4, 5, 8, 9]);
 }
@@ -765,7 +774,7 @@ fn presets_are_kept_and_structural_zeros_never_chosen() {
     cells[6].value = None;
     cells[6].preset = Some(Status::NotAvailable);
     let eqs = cube_equations(&cells);
-    let p = protect(&cells, &eqs, &Mode::default());
+    let p = heuristic(&cells, &eqs, &Mode::default());
     assert_eq!(p.status[4], Status::StructuralZero);
     assert_eq!(p.status[6], Status::NotAvailable);
     assert_eq!(p.status[5], Status::SuppressedPrimary);
@@ -824,7 +833,7 @@ fn confidential_mode_labels_everything() {
 fn everything_sensitive_terminates() {
     let cells = table2(&[&[1, 1, 1], &[1, 1, 1]]);
     let eqs = cube_equations(&cells);
-    let p = protect(&cells, &eqs, &Mode::default());
+    let p = heuristic(&cells, &eqs, &Mode::default());
     // The six interior cells and the three column margins (2 contributors) fail the rule; the
     // unknowns form cycles everywhere, so nothing more is needed.
     assert_protected(&cells, &eqs, &p);

@@ -8,6 +8,7 @@ mod pendolarismo;
 mod pendolarismo_od;
 mod perimetro;
 mod riferimento;
+mod riservatezza;
 mod transizioni;
 
 use super::{fixtures, key, opts, synthetic, tmp_lake};
@@ -375,6 +376,8 @@ fn published_tables_respect_the_threshold_and_resist_differencing() {
                 additive: t.indicator.additive.contains(&r.misura),
                 preset: None,
                 top: None,
+                cell_key: None,
+                signed: t.indicator.signed.contains(&r.misura),
                 headline: false,
             }
         })

@@ -277,9 +277,10 @@ fn coarsening_merges_small_classes_and_publishes_more_of_the_matrix() {
     );
     assert!(!c.lifted.is_empty());
     assert!(b.2 > a.2, "more of the flows published");
-    // The test province is small (about 6,000 communications a year): half the merged cells.
+    // The test province is small (about 6,000 communications a year): half the merged cells, a
+    // larger share than the fine matrix (measured: 87/149 against 152/1,054).
     assert!(
-        b.1 > a.1 && 2 * b.1 >= b.0,
+        b.1 * a.0 > a.1 * b.0 && 2 * b.1 >= b.0,
         "cells published after merging: {}/{}",
         b.1,
         b.0

@@ -42,6 +42,7 @@ pub(crate) fn spec(dir: &Path, period: &str) -> BulletinSpec {
         min_workers: 3,
         min_employers: 3,
         dominanza: None,
+        protezione: None,
         anno_riferimento: None,
         perimetro: Default::default(),
         precedente: None,

@@ -237,6 +237,7 @@ fn registri_the_bulletin_says_which_records_the_lake_holds() {
         min_workers: 3,
         min_employers: 3,
         dominanza: None,
+        protezione: None,
         anno_riferimento: None,
         perimetro: Default::default(),
         precedente: None,

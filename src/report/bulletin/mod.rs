@@ -60,6 +60,10 @@ pub struct BulletinSpec {
     /// `sdc::Dominance`; it acts on the hours of the workers in cassa integrazione (t15).
     #[serde(default)]
     pub dominanza: Option<String>,
+    /// Interval protection (±) of the suppressed cells (default: the worker threshold): see
+    /// docs/riservatezza.md.
+    #[serde(default)]
+    pub protezione: Option<u64>,
     /// The year the saldo cumulated from January is compared with, besides the previous year
     /// (default 2019, the last before the pandemic).
     #[serde(default)]
@@ -85,8 +89,13 @@ impl BulletinSpec {
     /// The validated disclosure thresholds of the bulletin (at least the legal minimum).
     pub fn disclosure(&self) -> Result<crate::sdc::DisclosureConfig> {
         let config = crate::sdc::DisclosureConfig::new(self.min_workers, self.min_employers)?;
-        Ok(match &self.dominanza {
+        let config = match &self.dominanza {
             Some(d) => config.with_dominance(d.parse()?),
+            None => config,
+        };
+        Ok(match self.protezione {
+            Some(0) => anyhow::bail!("protezione must be at least 1"),
+            Some(level) => config.with_protection(level),
             None => config,
         })
     }

@@ -48,12 +48,21 @@ pub(super) fn build(c: &Ctx) -> Result<Vec<Block>> {
         )),
         Block::Paragraph(seasonal_adjustment()),
         Block::Paragraph(format!(
-            "Tutela della riservatezza (art. 5 delle regole deontologiche SISTAN): una cella è pubblicata solo se vi contribuiscono almeno {} lavoratori e {} datori di lavoro distinti; le altre sono soppresse (x), insieme alle celle necessarie a impedirne il ricalcolo per differenza. Tutte le tavole del bollettino sono protette insieme, come un unico sistema: totali e dettagli, identità tra misure (saldo = attivazioni − cessazioni + trasformazioni nette), mesi che sommano al periodo, posizioni e saldi. In questo bollettino: {} celle pubblicate, {} soppresse per soglia, {} soppresse per complementarità. Le variazioni e le somme sono calcolate solo da celle pubblicate.",
+            "Tutela della riservatezza (art. 5 delle regole deontologiche SISTAN): una cella è pubblicata solo se vi contribuiscono almeno {} lavoratori e {} datori di lavoro distinti; le altre sono soppresse (x), insieme alle celle necessarie a impedirne il ricalcolo per differenza. Tutte le tavole del bollettino sono protette insieme, come un unico sistema: totali e dettagli, identità tra misure (saldo = attivazioni − cessazioni + trasformazioni nette), mesi che sommano al periodo, posizioni e saldi. In questo bollettino: {} celle pubblicate, {} soppresse per soglia, {} soppresse per complementarità. Metodo: {}{}. Le variazioni e le somme sono calcolate solo da celle pubblicate (regole e garanzie: docs/riservatezza.md).",
             c.f.rules.min_workers,
             c.f.rules.min_employers,
             p.ok,
             p.suppressed_primary,
-            p.suppressed_secondary
+            p.suppressed_secondary,
+            p.method.description(),
+            if p.method == crate::sdc::Method::Intervals {
+                format!(
+                    ": nessuna cella soppressa per soglia si può ricavare né restringere sotto ±{} attorno al suo valore dalle celle pubblicate",
+                    c.f.rules.protection_level()
+                )
+            } else {
+                String::new()
+            }
         )),
     ];
     blocks.push(Block::Paragraph("Glossario:".into()));
