@@ -9,7 +9,7 @@
 //! work is split by connected component of the unknown–equation graph, which is usually small.
 
 use super::system::System;
-use super::{Cell, Equation, Status};
+use super::{Cell, Equation, Report, Status};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Components with more unknowns are not audited (counted in the report instead). Realistic
@@ -49,6 +49,38 @@ pub fn audit(cells: &[Cell], equations: &[Equation], status: &[Status]) -> Audit
 /// size cap are not examined: use [`audit`] to know whether any was skipped.
 pub fn recoverable(cells: &[Cell], equations: &[Equation], status: &[Status]) -> Vec<usize> {
     audit(cells, equations, status).recoverable
+}
+
+/// How a method of secondary suppression answers the exact audit.
+pub(crate) trait Repair {
+    /// Runs before each audit (the heuristic's single equations); nothing by default.
+    fn before_audit(&mut self, _status: &mut [Status]) {}
+
+    /// Suppresses more around the recoverable cells: (suppressions, cells it could not protect).
+    fn repair_recoverable(&mut self, status: &mut [Status], recoverable: &[usize]) -> (usize, Vec<usize>);
+}
+
+/// Audits exactly and repairs until no suppressed cell can be recovered, or no repair helps (the
+/// cells left are then `irreparable` in the report).
+pub(crate) fn audit_and_repair(system: &System, status: &mut [Status], report: &mut Report, fixer: &mut dyn Repair) {
+    let mut cache = AuditCache::default();
+    loop {
+        report.rounds += 1;
+        fixer.before_audit(status);
+        let found = audit_system(system, status, &mut cache);
+        report.audited_components = found.audited_components;
+        report.unaudited_components = found.unaudited_components;
+        report.unaudited_unknowns = found.unaudited_unknowns;
+        if found.recoverable.is_empty() {
+            break;
+        }
+        let (repaired, irreparable) = fixer.repair_recoverable(status, &found.recoverable);
+        report.repairs += repaired;
+        if repaired == 0 {
+            report.irreparable = irreparable;
+            break;
+        }
+    }
 }
 
 /// Components already audited, by their sorted unknowns: the matrix of a component depends only

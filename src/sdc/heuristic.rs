@@ -1,7 +1,7 @@
 //! The heuristic secondary suppression for tables too large for interval protection by linear
 //! programs: single equations first, then hypercubes where the exact audit finds a recoverable cell.
 
-use super::audit::{audit_system, AuditCache};
+use super::audit::{audit_and_repair, Repair};
 use super::cube::CubeIndex;
 use super::system::System;
 use super::Report;
@@ -32,23 +32,17 @@ pub(crate) fn suppress(system: &System, cells: &[Cell], status: &mut [Status], r
     if !primaries.is_empty() {
         secondary.repair(status, &primaries);
     }
-    let mut cache = AuditCache::default();
-    loop {
-        report.rounds += 1;
-        secondary.run(status);
-        let found = audit_system(system, status, &mut cache);
-        report.audited_components = found.audited_components;
-        report.unaudited_components = found.unaudited_components;
-        report.unaudited_unknowns = found.unaudited_unknowns;
-        if found.recoverable.is_empty() {
-            break;
-        }
-        let (repaired, irreparable) = secondary.repair(status, &found.recoverable);
-        report.repairs += repaired;
-        if repaired == 0 {
-            report.irreparable = irreparable;
-            break;
-        }
+    audit_and_repair(system, status, report, &mut secondary);
+}
+
+impl Repair for Secondary<'_> {
+    /// Single equations first, before every audit.
+    fn before_audit(&mut self, status: &mut [Status]) {
+        self.run(status);
+    }
+
+    fn repair_recoverable(&mut self, status: &mut [Status], recoverable: &[usize]) -> (usize, Vec<usize>) {
+        self.repair(status, recoverable)
     }
 }
 
