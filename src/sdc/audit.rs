@@ -91,7 +91,8 @@ pub(crate) struct AuditCache {
     too_costly: FxHashSet<Vec<usize>>,
 }
 
-fn find(parent: &mut [usize], mut x: usize) -> usize {
+/// Union-find: the root of x, halving the path.
+pub(crate) fn find(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
         x = parent[x];

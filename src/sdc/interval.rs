@@ -15,13 +15,13 @@
 //! Fischetti & Salazar 2001): for a primary cell p and a direction, the cheapest deviation y of
 //! the whole table with A·y = 0 on every relation, y_p = +UPL (or −LPL), v + y ≥ floor on bounded
 //! cells and y = 0 on cells that cannot be withheld, where moving a cell already unknown costs
-//! nothing and moving a published one costs its weight per unit. The published cells y moves are
+//! almost nothing and moving a published one costs its weight per unit. The published cells y moves are
 //! suppressed: the table v + y then agrees with everything still published and puts p at its
 //! level, so the intruder's interval reaches it. Suppressing more later only widens intervals, so
 //! cells are protected one after the other and stay protected. Each such table is also a witness
 //! for every other primary cell it moves far enough, which then needs no program of its own.
 
-use super::audit::{audit_and_repair, Repair};
+use super::audit::{audit_and_repair, find, Repair};
 use super::system::System;
 use super::{Cell, DisclosureConfig, Report, Status};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
@@ -43,7 +43,8 @@ const CLEANING_PROGRAMS_PER_TARGET: usize = 2;
 /// (a deviation spread over many unknown cells would tie each of them to the cell it protects).
 const UNKNOWN_PRICE: f64 = 0.01;
 
-/// Deviations the intruder's programs explore (beyond: unbounded).
+/// Deviations the intruder's programs explore, at least (beyond: unbounded); more for tables of
+/// large magnitudes (100 times their largest value).
 const HORIZON: f64 = 1e6;
 
 /// Tables whose largest group of linked cells is larger get the heuristic instead
@@ -159,8 +160,9 @@ impl<'a> Bounds<'a> {
 pub(crate) struct Programs<'a> {
     system: &'a System,
     bounds: Bounds<'a>,
-    /// The equations linked to each cell's component (through any cell), by component.
+    /// The group of cells linked by equations each cell belongs to (u32::MAX: in none).
     component: Vec<u32>,
+    /// The equations and the cells of each group.
     equations: Vec<Vec<usize>>,
     cells_of: Vec<Vec<usize>>,
 }
@@ -174,9 +176,9 @@ impl<'a> Programs<'a> {
         let mut parent: Vec<usize> = (0..n).collect();
         for e in 0..system.n_equations() {
             let members = system.members(e);
-            let first = root(&mut parent, members[0].cell);
+            let first = find(&mut parent, members[0].cell);
             for m in &members[1..] {
-                let r = root(&mut parent, m.cell);
+                let r = find(&mut parent, m.cell);
                 if r != first {
                     parent[r] = first;
                 }
@@ -189,7 +191,7 @@ impl<'a> Programs<'a> {
             if system.equations_of(c).is_empty() {
                 continue;
             }
-            let r = root(&mut parent, c);
+            let r = find(&mut parent, c);
             let k = *id.entry(r).or_insert_with(|| {
                 cells_of.push(Vec::new());
                 (cells_of.len() - 1) as u32
@@ -283,16 +285,20 @@ impl<'a> Programs<'a> {
                 }
             }
         }
+        let horizon = order
+            .iter()
+            .map(|&c| 100.0 * self.bounds.value(c).abs())
+            .fold(HORIZON, f64::max);
         let solve = |direction| {
             let mut lp = Problem::new(direction);
-            // In deviations from the true table (y = x − v), each within ±HORIZON: the published
+            // In deviations from the true table (y = x − v), each within ±horizon: the published
             // table is then the point y = 0, and an interval that reaches the horizon is unbounded.
             let vars: Vec<_> = order
                 .iter()
                 .map(|&c| {
                     let obj = if c == p { 1.0 } else { 0.0 };
-                    let low = (self.bounds.floor(c) - self.bounds.value(c)).max(-HORIZON);
-                    lp.add_var(obj, (low, HORIZON))
+                    let low = (self.bounds.floor(c) - self.bounds.value(c)).max(-horizon);
+                    lp.add_var(obj, (low, horizon))
                 })
                 .collect();
             for &e in &eqs {
@@ -309,7 +315,7 @@ impl<'a> Programs<'a> {
             // Measured on the demo's comune x settore x contratto table: 10% faster without.
             options.presolve = false;
             match lp.solve_with(options).map(|o| o.into_solution()) {
-                Ok(Ok(s)) if s.objective().abs() >= HORIZON - 1.0 => None,
+                Ok(Ok(s)) if s.objective().abs() >= horizon - 1.0 => None,
                 Ok(Ok(s)) => Some(v + s.objective()),
                 // Numerical trouble: the narrowest answer (the cell's own value).
                 _ => Some(v),
@@ -324,9 +330,8 @@ impl<'a> Programs<'a> {
     /// the structure allows: cells that cannot be withheld, known zeros and identities can cap
     /// it), keeps every relation, respects the floors and leaves unmovable cells alone; `cost(c)`
     /// is the price per unit of moving published cell c, None if it must not move (unknown cells
-    /// move for free). p's own
-    /// entry in the result is how far it moved (absent: not at all). None only if the solver
-    /// fails.
+    /// move almost for free). p's own entry in the result is how far it moved (absent: not at
+    /// all). None only if the solver fails.
     pub fn protection(
         &self,
         p: usize,
@@ -341,7 +346,7 @@ impl<'a> Programs<'a> {
         }
         let cells = &self.cells_of[k as usize];
         let mut lp = Problem::new(OptimizationDirection::Minimize);
-        // Per cell: (up, down) variables, or None for a cell that cannot move.
+        // Per cell that can move: its (up, down) variables.
         let mut vars: FxHashMap<usize, (microlp::Variable, microlp::Variable)> = FxHashMap::default();
         for &c in cells {
             let s = status[c];
@@ -414,14 +419,6 @@ fn signed(direction: Direction, amount: f64) -> f64 {
     }
 }
 
-fn root(parent: &mut [usize], mut x: usize) -> usize {
-    while parent[x] != x {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    x
-}
-
 /// What one primary cell needs and what proves it has it.
 #[derive(Debug, Clone, Copy)]
 struct Target {
@@ -444,13 +441,7 @@ pub(crate) struct Protector<'p, 'a> {
     pub solved: usize,
 }
 
-fn slot(direction: Direction) -> usize {
-    match direction {
-        Direction::Up => 0,
-        Direction::Down => 1,
-    }
-}
-
+/// The two directions, in the order of `Target`'s arrays.
 const DIRECTIONS: [Direction; 2] = [Direction::Up, Direction::Down];
 
 impl<'p, 'a> Protector<'p, 'a> {
@@ -511,8 +502,7 @@ impl<'p, 'a> Protector<'p, 'a> {
         // published than largest first.
         order.sort_by(|&a, &b| bounds.value(a).total_cmp(&bounds.value(b)).then(a.cmp(&b)));
         for p in order {
-            for direction in DIRECTIONS {
-                let d = slot(direction);
+            for (d, direction) in DIRECTIONS.into_iter().enumerate() {
                 if self.proven(p, d) {
                     continue;
                 }
