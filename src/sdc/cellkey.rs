@@ -6,12 +6,14 @@
 //! that an identity of the cell defines from counts (saldo = attivazioni − cessazioni + …) is
 //! recomputed from the perturbed counts, so the identity holds in every published cell; the
 //! cube's margins are counts with their own keys, so a total and its parts need not add up (each
-//! is off by at most D). Zeros stay zero. Other cells (magnitudes, averages, signed measures no
-//! identity defines) keep the primary rules (threshold, dominance) without secondary
-//! suppression: the noise on the counts around them stops exact differencing.
+//! is off by at most D). Zeros stay zero. Other cells (ratios, averages, magnitudes, signed
+//! measures no identity defines) are computed from the true values: published beside the
+//! perturbed counts they would give those back (a rate 0.4 and a perturbed count 3 out of 5 ± 2
+//! leave few true pairs), so they are withheld (`soppressa_secondaria`); users recompute rates
+//! from the perturbed counts.
 
 use super::ptable::PTable;
-use super::{primary_status, Cell, DisclosureConfig, Equation, Method, Protection, Report, Status};
+use super::{Cell, DisclosureConfig, Equation, Method, Protection, Report, Status};
 
 /// Whether a cell is a count the table perturbs.
 fn is_count(cell: &Cell) -> bool {
@@ -37,7 +39,12 @@ pub fn perturb(
             continue;
         }
         if !is_count(cell) {
-            status.push(primary_status(cell, rules));
+            // Withheld unless an identity recomputes it from perturbed counts (below).
+            status.push(if cell.value.is_some() {
+                Status::SuppressedSecondary
+            } else {
+                Status::NotAvailable
+            });
             values.push(cell.value);
             continue;
         }
@@ -54,21 +61,35 @@ pub fn perturb(
         status.push(Status::Perturbed);
         values.push(Some(table.perturb(v as u64, key) as f64));
     }
-    // Signed totals of identities over counts: recomputed from the perturbed members.
-    for eq in equations {
-        let t = eq.total;
-        let members = || eq.parts.iter().chain(&eq.minus);
-        if !(cells[t].signed || cells[t].value.is_some_and(|v| v < 0.0))
-            || cells[t].preset.is_some()
-            || eq.parts.is_empty() && eq.minus.is_empty()
-            || !members().all(|&m| is_count(&cells[m]) && status[m].is_published())
-        {
-            continue;
+    // Signed measures that an identity ties to published counts (saldo = attivazioni − …;
+    // posizioni_fine = posizioni_inizio + variazione): recomputed from the perturbed values,
+    // until no identity has a single one left.
+    let signed = |c: usize| cells[c].preset.is_none() && (cells[c].signed || cells[c].value.is_some_and(|v| v < 0.0));
+    loop {
+        let mut solved = false;
+        for eq in equations {
+            // total − Σ parts + Σ minus = 0, as (cell, coefficient).
+            let members = std::iter::once((eq.total, 1.0))
+                .chain(eq.parts.iter().map(|&c| (c, -1.0)))
+                .chain(eq.minus.iter().map(|&c| (c, 1.0)));
+            let mut open = members.clone().filter(|&(c, _)| !status[c].is_published());
+            let (Some((x, coef)), None) = (open.next(), open.next()) else {
+                continue;
+            };
+            if !signed(x) || status[x] == Status::NotAvailable {
+                continue;
+            }
+            let rest: f64 = members
+                .filter(|&(c, _)| c != x)
+                .map(|(c, k)| k * values[c].unwrap_or(0.0))
+                .sum();
+            values[x] = Some(-rest / coef);
+            status[x] = Status::Perturbed;
+            solved = true;
         }
-        let plus: f64 = eq.parts.iter().map(|&m| values[m].unwrap_or(0.0)).sum();
-        let minus: f64 = eq.minus.iter().map(|&m| values[m].unwrap_or(0.0)).sum();
-        values[t] = Some(plus - minus);
-        status[t] = Status::Perturbed;
+        if !solved {
+            break;
+        }
     }
     let mut report = Report {
         method: Method::CellKey,
@@ -205,10 +226,27 @@ mod tests {
     }
 
     #[test]
-    fn magnitudes_keep_the_primary_rules_and_a_missing_key_is_an_error() {
+    fn a_signed_part_of_an_identity_is_solved_from_the_counts() {
+        // posizioni_fine = posizioni_inizio + variazione.
+        let cell = |m: &str, v: f64, key: f64| Cell::new(vec![Some("k".into())], m, v, 9, 9).with_key(key);
+        let cells = vec![
+            cell("fine", 40.0, 0.01),
+            cell("inizio", 37.0, 0.99),
+            cell("variazione", 3.0, 0.5).signed(),
+        ];
+        let eqs = vec![Equation::sum(0, vec![1, 2])];
+        let p = perturb(&cells, &eqs, &DisclosureConfig::default()).unwrap();
+        let v = |c: usize| p.perturbed.iter().find(|&&(x, _)| x == c).unwrap().1;
+        assert_eq!(v(0), v(1) + v(2));
+        assert_eq!(p.status, vec![Status::Perturbed; 3]);
+    }
+
+    #[test]
+    fn rates_and_magnitudes_are_withheld_and_a_missing_key_is_an_error() {
         let hours = Cell::new(vec![Some("k".into())], "ore", 500.0, 9, 9).with_top(480.0, 10.0);
-        let p = perturb(&[hours], &[], &DisclosureConfig::default()).unwrap();
-        assert_eq!(p.status, vec![Status::SuppressedPrimary]);
+        let rate = Cell::new(vec![Some("k".into())], "tasso", 0.4, 9, 9).non_additive();
+        let p = perturb(&[hours, rate], &[], &DisclosureConfig::default()).unwrap();
+        assert_eq!(p.status, vec![Status::SuppressedSecondary; 2]);
         let unkeyed = Cell::new(vec![Some("k".into())], "n", 12.0, 9, 9);
         assert!(perturb(&[unkeyed], &[], &DisclosureConfig::default()).is_err());
     }

@@ -195,9 +195,10 @@ impl fmt::Display for Report {
             write!(
                 f,
                 "chiave di cella (conteggi con rumore coerente, deviazione massima ±2, mai 1 o 2, zeri invariati): \
-                 ok {}, soppresse primarie {} (grandezze non conteggi), nessuna soppressione secondaria",
+                 ok {} (zeri), non pubblicate {} (rapporti, medie e grandezze, calcolati dai valori veri: \
+                 si ricalcolano dai conteggi perturbati)",
                 m(self.ok),
-                m(self.suppressed_primary)
+                m(self.suppressed_secondary)
             )?;
         } else {
             write!(
