@@ -129,7 +129,7 @@ conteggi AS (
 ),
 celle AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'conta') OR list_contains(oml_per(), c)),
-        count(*) AS n, count(DISTINCT id_lavoratore) AS l,
+        count(*) AS n, count(DISTINCT id_lavoratore) AS l, oml_chiave_cella(id_lavoratore) AS k,
         median(giorni) AS mediana
     FROM conteggi GROUP BY ALL
 ),
@@ -142,7 +142,7 @@ misure AS (
         ], recursive := true)
     FROM celle c
 )
-SELECT * EXCLUDE (l), l AS n_lavoratori, NULL::BIGINT AS n_datori
+SELECT * EXCLUDE (l, k), l AS n_lavoratori, NULL::BIGINT AS n_datori, k AS chiave_cella
 FROM misure
 WHERE valore IS NOT NULL
 ORDER BY ALL;

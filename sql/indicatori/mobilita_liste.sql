@@ -98,7 +98,8 @@ conteggi AS (
 )
 SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)),
     conta AS misura, count(*)::DOUBLE AS valore,
-    count(DISTINCT id_lavoratore) AS n_lavoratori, count(DISTINCT id_datore) AS n_datori
+    count(DISTINCT id_lavoratore) AS n_lavoratori, count(DISTINCT id_datore) AS n_datori,
+    oml_chiave_cella(id_lavoratore) AS chiave_cella
 FROM conteggi
 GROUP BY ALL
 ORDER BY ALL;

@@ -14,21 +14,26 @@
 //! `pubblico` 2 (preset by the caller: a value its publisher has already released, such as the
 //! INPS open data; shown, never suppressed again nor withheld to protect another cell).
 //!
-//! Differencing (art. 5 (e)): with margins published, a suppressed cell could be recovered by
-//! subtracting published cells from a published total. On the additive relations of the table
-//! (`total = Σ parts`, e.g. from [`cube_equations`]) a heuristic first suppresses, in every
-//! relation left with a single suppressed member, one more published part (preferring one that
-//! closes a cycle, then the smallest value). In three or more dimensions, or with "bridges" in
-//! two, that is not enough, so an exact audit ([`audit`]) then checks with integer Gaussian
-//! elimination that no suppressed cell is a linear combination of published ones; each cell it
-//! finds is repaired by suppressing a hypercube through it (a null vector of the equations, so a
-//! certain fix), else one more cell of its relations, until the audit finds none.
+//! Differencing (art. 5 (e)): with margins published, a suppressed cell could be recovered, or
+//! narrowed, by subtracting published cells from a published total. Three methods
+//! (docs/riservatezza.md states the rules, the guarantees and the figures):
+//! - **interval protection** (default, `interval.rs`): on the additive relations of the table
+//!   (`total = Σ parts`, e.g. from [`cube_equations`], and the identities between measures),
+//!   secondary cells are chosen by linear programs so that no primary cell can be narrowed below
+//!   ±the protection level ([`DisclosureConfig::protection_level`]) knowing that counts are
+//!   ≥ 0; each guarantee is a certificate re-checked exactly on the final statuses, and the exact
+//!   audit ([`audit`], integer Gaussian elimination) confirms that no suppressed cell is a linear
+//!   combination of published ones;
+//! - **the heuristic** (`heuristic.rs`, `Suppression::Heuristic`, and for tables over
+//!   [`MAX_PROGRAM_CELLS`] or [`MAX_PROGRAM_WORK`]): single relations first, then hypercubes
+//!   where the exact audit finds a recoverable cell; it prevents exact recovery only;
+//! - **the cell-key method** ([`Mode::CellKey`], `cellkey.rs`, [`ptable`]): counts are published
+//!   with a consistent noise, nothing is suppressed to stop differencing.
 //!
-//! Limits: only exact recovery is prevented: bounds (counts are ≥ 0) may still narrow a
-//! suppressed cell to an interval; relations with other tables are covered only if passed
-//! together; a linked group of unknowns over [`MAX_COMPONENT_UNKNOWNS`] or [`MAX_COMPONENT_WORK`]
-//! is protected by the heuristic alone and counted as unaudited in the report; non-additive
-//! measures (averages, distinct counts) get primary suppression only.
+//! Limits: relations with other tables are covered only if passed together; a linked group of
+//! unknowns over [`MAX_COMPONENT_UNKNOWNS`] or [`MAX_COMPONENT_WORK`] is not audited exactly and
+//! is counted as unaudited in the report; non-additive measures (averages, distinct counts) get
+//! primary suppression only (and are withheld under the cell-key method).
 
 mod audit;
 mod cellkey;
@@ -71,7 +76,8 @@ pub enum SdcError {
 pub enum Mode {
     Protected(DisclosureConfig),
     /// `--sdc cellkey`: counts perturbed by the cell-key method ([`ptable`]), nothing suppressed
-    /// to stop differencing; other cells keep the primary rules of the configuration.
+    /// to stop differencing; rates, averages and magnitudes computed from the true values are
+    /// withheld (`cellkey.rs`).
     CellKey(DisclosureConfig, CellKeySalt),
     /// `--confidential`: for the analyst's own use; nothing is suppressed, every cell is
     /// labelled `riservata` so the table cannot pass for a protected one.
