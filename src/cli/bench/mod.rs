@@ -17,6 +17,7 @@
 //! (the child reports its `VmHWM` on exit). Figures only mean something in a release build.
 
 mod outcomes;
+mod riservatezza;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub enum BenchCommand {
     Build(BenchBuildArgs),
     /// Outcomes of a year's DID cohorts (oml outcomes) vs the same shares in DuckDB SQL and a plain read.
     Outcomes(BenchBuildArgs),
+    /// Disclosure control of a fine demo table: interval protection, the heuristic and cell-key vs the unprotected query.
+    Riservatezza(riservatezza::BenchSdcArgs),
 }
 
 pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {
@@ -39,6 +42,7 @@ pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {
         BenchCommand::Ingest(a) => ingest(a, g.quiet),
         BenchCommand::Build(a) => build(a, g.quiet),
         BenchCommand::Outcomes(a) => outcomes::outcomes(a, g.quiet),
+        BenchCommand::Riservatezza(a) => riservatezza::riservatezza(a, g.quiet),
     }
 }
 
