@@ -16,13 +16,16 @@ use std::path::PathBuf;
 pub const LONG_ABOUT: &str = "Compute a named indicator from sql/indicatori/ over the lake, by period and breakdown, \
 with disclosure control.\n\nEvery cell carries a status (stato): ok; soppressa_primaria when fewer than 3 distinct \
 workers or 3 distinct employers are behind it (thresholds configurable upward); soppressa_secondaria when it is hidden \
-so that a suppressed cell cannot be recovered by subtraction from the totals published with it; non_disponibile when \
-it cannot be computed. Totals over each breakdown column are included (a cube) and protected together with the \
-detail. --confidential gives the unprotected table for internal use, every cell labelled riservata.\n\n\
+so that no suppressed cell can be recovered, or narrowed below ±3 (--protezione), by subtraction from the totals \
+published with it; perturbata with --sdc cellkey (published with a small consistent noise instead); non_disponibile \
+when it cannot be computed. Methods and guarantees: docs/riservatezza.md. Totals over each breakdown column are \
+included (a cube) and protected together with the detail. --confidential gives the unprotected table for internal \
+use, every cell labelled riservata.\n\n\
 Examples:\n  oml indicators flussi --by macro_contratto --period 2024-Q1..2024-Q4\n  \
 oml indicators posizioni --by settore,sesso --period 2019..2024 --format xlsx --out posizioni.xlsx\n  \
 oml indicators qwi --by ateco_sezione --period 2023..2024 --format csv\n  \
 oml indicators flussi --by macro_contratto --period 2024 --datori privati --escludi agricoltura,domestico\n  \
+oml indicators flussi --by comune,settore,macro_contratto --period 2023 --sdc cellkey\n  \
 oml indicators pendolarismo --by area,settore --period 2024 --livello cpi\n  \
 oml indicators pendolarismo_od --by area_domicilio,area_lavoro --period 2024 --livello provincia\n  \
 oml indicators j2j --by settore --period 2024 --periodicity trimestre\n  \
