@@ -27,15 +27,6 @@ pub enum Method {
 }
 
 impl Method {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Method::None => "nessuna",
-            Method::Intervals => "soppressione_intervalli",
-            Method::Heuristic => "soppressione_euristica",
-            Method::CellKey => "chiave_di_cella",
-        }
-    }
-
     /// For a table's notes, in Italian.
     pub fn description(&self) -> &'static str {
         match self {
