@@ -2,6 +2,7 @@
 -- ordine: 15
 -- titolo: Rapporti cessati per motivo e per durata effettiva
 -- fonte: segmenti_dim
+-- margini: somma
 -- additive: cessazioni, cessazioni_richiesta_lavoratore, cessazioni_licenziamento, cessazioni_cessazione_attivita, cessazioni_altro_datore, cessazioni_fine_termine, cessazioni_altre_cause, cessazioni_durata_1, cessazioni_durata_2_3, cessazioni_durata_4_30, cessazioni_durata_31_90, cessazioni_durata_91_365, cessazioni_durata_oltre_365, cessazioni_durata_non_nota
 -- identita: cessazioni = cessazioni_richiesta_lavoratore + cessazioni_licenziamento + cessazioni_cessazione_attivita + cessazioni_altro_datore + cessazioni_fine_termine + cessazioni_altre_cause; cessazioni = cessazioni_durata_1 + cessazioni_durata_2_3 + cessazioni_durata_4_30 + cessazioni_durata_31_90 + cessazioni_durata_91_365 + cessazioni_durata_oltre_365 + cessazioni_durata_non_nota
 -- nota: Motivo della cessazione nei gruppi della nota trimestrale e del rapporto annuale del Ministero del Lavoro (richiesta del lavoratore; promossa dal datore: licenziamento, cessazione attività, altro; fine del termine; altre cause); le cessazioni imputate alla fine prevista di un contratto a termine sono "fine del termine". Corrispondenza dei codici in reference/oml/cause_cessazione.csv (gruppo_ministero).

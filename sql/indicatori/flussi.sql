@@ -2,6 +2,7 @@
 -- ordine: 10
 -- titolo: Attivazioni, cessazioni, trasformazioni e saldo
 -- fonte: segmenti_dim
+-- margini: somma
 -- additive: attivazioni, cessazioni, cessazioni_comunicate, cessazioni_imputate, trasformazioni_in_entrata, trasformazioni_in_uscita, saldo
 -- con_segno: saldo
 -- identita: saldo = attivazioni - cessazioni + trasformazioni_in_entrata - trasformazioni_in_uscita; cessazioni = cessazioni_comunicate + cessazioni_imputate
@@ -28,8 +29,11 @@
 -- n_lavoratori / n_datori: distinct workers / employers behind the cell's events; chiave_cella:
 -- the cell key of the cell-key method (NULL unless --sdc cellkey). A measure
 -- with no event in a cell has no row (its value is 0).
+-- Only the columns the aggregations read go into base (it is read three times, so DuckDB keeps it).
 WITH base AS (
-    SELECT oml_periodo(data, oml_periodicita()) AS periodo, *
+    SELECT oml_periodo(data, oml_periodicita()) AS periodo,
+        COLUMNS(lambda c: c IN ('tipo', 'id_lavoratore', 'id_datore', 'id_lavoratore_num', 'id_datore_num')
+            OR list_contains(oml_per(), c))
     FROM segmenti_eventi
     WHERE data BETWEEN oml_dal() AND oml_al()
 ),

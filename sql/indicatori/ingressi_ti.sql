@@ -2,6 +2,7 @@
 -- ordine: 85
 -- titolo: Entrate nel lavoro a tempo indeterminato: assunzioni e trasformazioni
 -- fonte: segmenti_dim
+-- margini: somma
 -- additive: ingressi_ti, assunzioni_ti, trasformazioni_a_ti, trasformazioni_da_td, trasformazioni_da_apprendistato, trasformazioni_da_altro
 -- identita: ingressi_ti = assunzioni_ti + trasformazioni_a_ti; trasformazioni_a_ti = trasformazioni_da_td + trasformazioni_da_apprendistato + trasformazioni_da_altro
 -- nota: Entrate a tempo indeterminato = assunzioni a tempo indeterminato + trasformazioni a tempo indeterminato (da tempo determinato, da apprendistato, da altri contratti), come nella nota trimestrale del Ministero del Lavoro e nell'Osservatorio sul precariato INPS.

@@ -2,6 +2,7 @@
 -- ordine: 111
 -- titolo: Pendolarismo: matrice origine-destinazione delle posizioni di lavoro tra area di domicilio e area della sede di lavoro
 -- fonte: rapporti_dim
+-- margini: somma
 -- additive: posizioni
 -- dimensioni: area_domicilio, area_lavoro, settore, ateco_sezione, macro_contratto, sesso, classe_eta
 -- parametri: livello = comune

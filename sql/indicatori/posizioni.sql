@@ -2,6 +2,7 @@
 -- ordine: 20
 -- titolo: Posizioni di lavoro all'inizio e alla fine del periodo
 -- fonte: segmenti_dim
+-- margini: somma
 -- additive: posizioni_inizio, posizioni_fine, variazione
 -- con_segno: variazione
 -- identita: posizioni_fine = posizioni_inizio + variazione

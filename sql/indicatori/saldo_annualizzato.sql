@@ -2,6 +2,7 @@
 -- ordine: 12
 -- titolo: Saldo annualizzato (somma dei 12 mesi che finiscono in ogni mese)
 -- fonte: segmenti_dim
+-- margini: somma
 -- additive: saldo
 -- con_segno: saldo
 -- definizione: saldo = attivazioni − cessazioni + trasformazioni in entrata − trasformazioni in uscita nei 12 mesi che finiscono nel mese indicato (periodo AAAA-MM..AAAA-MM): la variazione delle posizioni di lavoro in un anno, come nella tavola 5 dell'Osservatorio sul precariato INPS.

@@ -2,6 +2,7 @@
 -- ordine: 80
 -- titolo: Trasformazioni (tutte e a tempo indeterminato)
 -- fonte: segmenti_dim
+-- margini: somma
 -- additive: trasformazioni, trasformazioni_a_ti
 --
 --   trasformazioni        trasformazioni dated in the period (every code: DI, FF, TP, PP, …; break

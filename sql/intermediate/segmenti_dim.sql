@@ -16,7 +16,7 @@ SELECT id_rapporto, n_segmento, data_inizio AS inizio_segmento, data_fine AS fin
     orario,
     ore_settimanali, coalesce(codice_trasformazione, 'NESSUNA') AS codice_trasformazione,
     data_inizio_rapporto AS data_inizio, data_fine_effettiva, cessazione_imputata, avviamento_nel_lago,
-    censura_sinistra, id_lavoratore, id_datore,
+    censura_sinistra, id_lavoratore, id_datore, id_lavoratore_num, id_datore_num,
     sesso, classe_eta, area_cittadinanza, livello_istruzione, comune, cpi, provincia, regione,
     ateco_sezione, ateco_divisione, settore
 FROM oml_dimensioni('segmenti')

@@ -27,8 +27,8 @@ use super::Session;
 pub use crate::model::period::Periodicity;
 use crate::sdc::{self, Mode, Status};
 use anyhow::{bail, Context, Result};
-use arrow::array::{Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
-use arrow::datatypes::{DataType, Float64Type, Int64Type, SchemaRef};
+use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, SchemaRef};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -174,13 +174,7 @@ const DECLARED_ONLY: [&str; 17] = [
     "provincia_rioccupazione",
 ];
 
-/// The columns a file may return for the dominance rule: the largest and second largest
-/// contribution of one employer to the cell's value.
-pub const TOP_COLUMNS: [&str; 2] = ["contributo_max_1", "contributo_max_2"];
-
-/// The column of a file's result that carries the cell key of each row (cell-key method):
-/// `oml_chiave_cella(id_lavoratore) AS chiave_cella`, NULL unless the release asks for it.
-pub const CELL_KEY_COLUMN: &str = "chiave_cella";
+pub use super::row::{CELL_KEY_COLUMN, TOP_COLUMNS};
 
 pub use super::cells::identity_equations;
 
@@ -217,6 +211,10 @@ pub struct Indicator {
     pub ratios: Vec<Ratio>,
     /// Shares over a margin added after protection (`-- quote:` header; `analytics::shares`).
     pub shares: Vec<super::shares::Share>,
+    /// Every measure of a margin is the sum of its detail cells, and the only distinct counts
+    /// are the contributor counts (`margini: somma`): the cube is computed from one run at the
+    /// finest breakdown (`analytics::cube`).
+    pub margins_sum: bool,
     /// The view the file reads (`fonte:`).
     pub source: String,
     /// The only breakdowns the file takes (`dimensioni:`); None = those of the CO views.
@@ -234,7 +232,7 @@ pub struct Indicator {
     pub notes: Vec<String>,
     /// Italian definitions of the measures (`definizione: misura = testo` lines): the glossary.
     pub definitions: Vec<(String, String)>,
-    pub sql: &'static str,
+    pub sql: std::borrow::Cow<'static, str>,
     /// The header comment (definitions), without the metadata lines.
     pub description: String,
 }
@@ -261,6 +259,7 @@ pub fn catalog() -> Vec<Indicator> {
                 signed: list_of(header_value(sql, "con_segno")),
                 quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
                 identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
+                margins_sum: header_value(sql, "margini").is_some_and(|v| v == "somma"),
                 source: header_value(sql, "fonte").unwrap_or("").to_string(),
                 dimensions: header_value(sql, "dimensioni").map(|v| list_of(Some(v))),
                 public: header_value(sql, "pubblico").is_some_and(|v| v == "si"),
@@ -268,7 +267,7 @@ pub fn catalog() -> Vec<Indicator> {
                 parameters: parse_parameters(header_value(sql, "parametri").unwrap_or("")),
                 notes: header_values(sql, "nota").map(str::to_string).collect(),
                 definitions: parse_definitions(header_values(sql, "definizione")),
-                sql,
+                sql: sql.into(),
                 description: sql
                     .lines()
                     .take_while(|l| l.starts_with("--"))
@@ -292,6 +291,27 @@ impl Indicator {
     /// takes a perimeter.
     pub fn reads_co(&self) -> bool {
         ["rapporti_dim", "segmenti_dim", "co_eventi_dim", "transizioni_dim"].contains(&self.source.as_str())
+    }
+
+    /// The benchmark's floor (`oml bench indicators`): the same file with every distinct count
+    /// (`count(DISTINCT x)`, `list(DISTINCT x)`) made a plain one, so that it groups the same
+    /// rows the same way without paying for distinctness. Its contributor counts are wrong by
+    /// design: run it unprotected (`Mode::Confidential`) and never publish it.
+    pub fn without_distinct_counts(mut self) -> Indicator {
+        self.sql = self
+            .sql
+            .replace("count(DISTINCT ", "count(")
+            .replace("list(DISTINCT ", "list(")
+            .into();
+        self
+    }
+
+    /// What the parser of the file's result needs to know of it.
+    fn shape(&self) -> super::row::Shape<'_> {
+        super::row::Shape {
+            no_employers: self.no_employers,
+            parameters: self.parameters.iter().map(|(p, _)| p.as_str()).collect(),
+        }
     }
 
     /// The Italian definition of a measure, when the file gives one.
@@ -372,13 +392,6 @@ fn sql_list(items: &[&str]) -> String {
     format!("[{}]::VARCHAR[]", quoted.join(", "))
 }
 
-fn text_column(b: &RecordBatch, name: &str) -> Result<ArrayRef> {
-    let c = b
-        .column_by_name(name)
-        .with_context(|| format!("the indicator's result has no column {name}"))?;
-    Ok(arrow::compute::cast(c, &DataType::Utf8)?)
-}
-
 /// Runs the file once with the given breakdown columns; `all` are the requested ones.
 fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String]) -> Result<Vec<Row>> {
     session
@@ -386,106 +399,12 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
         .execute_batch(&format!("SET VARIABLE oml_per = {};", sql_list(subset)))
         .context("setting the breakdown")?;
     let (_, batches) = session
-        .query(ind.sql)
+        .query(&ind.sql)
         .with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?;
+    let shape = ind.shape();
     let mut rows = Vec::new();
     for b in &batches {
-        let periodo = text_column(b, "periodo")?;
-        let periodo = periodo.as_string::<i32>();
-        let misura = text_column(b, "misura")?;
-        let misura = misura.as_string::<i32>();
-        let valore = arrow::compute::cast(
-            b.column_by_name("valore")
-                .context("the indicator's result has no column valore")?,
-            &DataType::Float64,
-        )?;
-        let valore = valore.as_primitive::<Float64Type>();
-        let count = |name: &str| -> Result<ArrayRef> {
-            Ok(arrow::compute::cast(
-                b.column_by_name(name)
-                    .with_context(|| format!("the indicator's result has no column {name}"))?,
-                &DataType::Int64,
-            )?)
-        };
-        let nl = count("n_lavoratori")?;
-        let nl = nl.as_primitive::<Int64Type>();
-        let nd = count("n_datori")?;
-        let nd = nd.as_primitive::<Int64Type>();
-        let tops: Option<Vec<ArrayRef>> = TOP_COLUMNS
-            .iter()
-            .map(|c| b.column_by_name(c).map(|a| arrow::compute::cast(a, &DataType::Float64)))
-            .collect::<Option<Result<Vec<_>, _>>>()
-            .transpose()?;
-        let keys = b
-            .column_by_name(CELL_KEY_COLUMN)
-            .map(|a| arrow::compute::cast(a, &DataType::Float64))
-            .transpose()?;
-        let params: Vec<ArrayRef> = ind
-            .parameters
-            .iter()
-            .map(|(p, _)| text_column(b, p))
-            .collect::<Result<_>>()?;
-        let dims: Vec<Option<ArrayRef>> = all
-            .iter()
-            .map(|d| {
-                if subset.contains(&d.as_str()) {
-                    text_column(b, d).map(Some)
-                } else {
-                    Ok(None)
-                }
-            })
-            .collect::<Result<_>>()?;
-        for i in 0..b.num_rows() {
-            let v = valore.is_valid(i).then(|| valore.value(i)).filter(|v| v.is_finite());
-            rows.push(Row {
-                periodo: periodo.value(i).to_string(),
-                dims: dims
-                    .iter()
-                    .map(|c| {
-                        c.as_ref().map(|a| {
-                            let s = a.as_string::<i32>();
-                            if s.is_valid(i) {
-                                s.value(i).to_string()
-                            } else {
-                                "NON_INDICATO".to_string()
-                            }
-                        })
-                    })
-                    .collect(),
-                misura: misura.value(i).to_string(),
-                valore: v,
-                n_lavoratori: if nl.is_valid(i) { nl.value(i).max(0) as u64 } else { 0 },
-                // A NULL count is 0 (the cell fails the threshold), unless the file declares
-                // that its records have no employer.
-                n_datori: if ind.no_employers {
-                    None
-                } else {
-                    Some(if nd.is_valid(i) { nd.value(i).max(0) as u64 } else { 0 })
-                },
-                top: tops.as_ref().map(|t| {
-                    let at = |k: usize| {
-                        let a = t[k].as_primitive::<Float64Type>();
-                        if a.is_valid(i) {
-                            a.value(i)
-                        } else {
-                            0.0
-                        }
-                    };
-                    [at(0), at(1)]
-                }),
-                chiave_cella: keys.as_ref().and_then(|k| {
-                    let k = k.as_primitive::<Float64Type>();
-                    k.is_valid(i).then(|| k.value(i))
-                }),
-                parameters: params
-                    .iter()
-                    .map(|a| {
-                        let s = a.as_string::<i32>();
-                        s.is_valid(i).then(|| s.value(i).to_string())
-                    })
-                    .collect(),
-            });
-        }
+        rows.extend(super::row::parse_batch(b, &shape, subset, all, false)?);
     }
     Ok(rows)
 }
@@ -584,10 +503,19 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     } else {
         vec![by.clone()]
     };
-    let mut rows = Vec::new();
-    for s in &subsets {
-        rows.extend(run_once(session, &ind, s, &req.by)?);
-    }
+    let listing =
+        super::cube::listing_sql(&ind.sql).filter(|_| ind.margins_sum && !matches!(req.mode, Mode::CellKey(..)));
+    let mut rows = match listing {
+        Some(sql) => super::cube::rows(session, &sql, (&ind.shape(), &ind.additive), &req.by, &subsets)
+            .with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
+        None => {
+            let mut rows = Vec::new();
+            for s in &subsets {
+                rows.extend(run_once(session, &ind, s, &req.by)?);
+            }
+            rows
+        }
+    };
     let cells = cells_of(&ind, &rows);
     let mut equations = sdc::cube_equations(&cells);
     equations.extend(identity_equations(&cells, &ind.identities));

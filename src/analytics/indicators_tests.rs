@@ -54,6 +54,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         identities: vec![],
         ratios: vec![],
         shares: vec![],
+        margins_sum: false,
         source: String::new(),
         dimensions: None,
         public: false,
@@ -61,7 +62,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         parameters: vec![],
         notes: vec![],
         definitions: vec![],
-        sql,
+        sql: sql.into(),
         description: String::new(),
     };
     let session = Session {
@@ -128,9 +129,9 @@ fn every_indicator_file_has_a_title_and_declares_additive_measures_it_produces()
     assert_eq!(catalog().len(), FILES.len());
     assert_eq!(catalog()[0].name, "flussi", "the first by ordine");
     for ind in catalog() {
-        assert_eq!(header_value(ind.sql, "indicatore"), Some(ind.name), "the file's name");
+        assert_eq!(header_value(&ind.sql, "indicatore"), Some(ind.name), "the file's name");
         assert!(
-            header_value(ind.sql, "ordine").is_some_and(|o| o.parse::<u32>().is_ok()),
+            header_value(&ind.sql, "ordine").is_some_and(|o| o.parse::<u32>().is_ok()),
             "{}",
             ind.name
         );

@@ -6,6 +6,7 @@
 
 mod cells;
 pub mod coarsen;
+mod cube;
 mod headers;
 pub mod indicators;
 pub mod marts;

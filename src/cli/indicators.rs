@@ -253,6 +253,25 @@ fn list() {
     }
 }
 
+/// The floor of `oml bench indicators`: the same request over the same lake with the file's
+/// distinct counts made plain counts (`Indicator::without_distinct_counts`), unprotected; prints
+/// only how many rows it computed, so that nothing of it can be taken for a table.
+pub(crate) fn run_floor(g: &Global, a: &IndicatorsArgs) -> Result<()> {
+    let mut req = a.request()?;
+    req.mode = Mode::Confidential;
+    let indicator = ind::find(&req.indicator)?;
+    let lake = Lake::new(&g.lake);
+    if indicator.public {
+        lake.require_current()?;
+    } else {
+        lake.require_built()?;
+    }
+    let session = Session::open(&lake)?;
+    let table = ind::compute_indicator(&session, indicator.without_distinct_counts(), &req)?;
+    println!("{}", table.rows.len());
+    Ok(())
+}
+
 pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
     if a.list {
         list();

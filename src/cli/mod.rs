@@ -8,7 +8,7 @@ pub mod bench;
 mod build;
 mod bulletin;
 mod demo;
-mod indicators;
+pub(crate) mod indicators;
 mod ingest;
 mod outcomes;
 mod progress;

@@ -7,7 +7,7 @@
 
 use super::events::{open_row_group, Codes, Dict, RowGroup, NO_DATE};
 use super::rapporti::{Anomalia, Built, Rapporto, Segmento};
-use crate::lake::catalog::{anomalie_schema, rapporti_schema, segmenti_schema, ATTRIBUTES, SEGMENT_COPIES};
+use crate::lake::catalog::{anomalie_schema, rapporti_schema, segmenti_schema, ATTRIBUTES, NUMBERS, SEGMENT_COPIES};
 pub use crate::lake::catalog::{RAPPORTI, RAPPORTI_ANOMALIE, SEGMENTI};
 use crate::lake::manifest::FileEntry;
 use crate::lake::{PartitionedWriter, Staging};
@@ -122,6 +122,35 @@ pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, year
     Ok(())
 }
 
+/// The dense numbers of the workers and employers of the relationships (`catalog::NUMBERS`), by
+/// relationship: the rank of each pseudonym among the distinct ones of the generation.
+struct Numbers {
+    worker: Vec<i32>,
+    employer: Vec<i32>,
+}
+
+impl Numbers {
+    fn of(rapporti: &[Rapporto]) -> Result<Numbers> {
+        let ranks = |ids: Vec<u128>| -> Result<Vec<i32>> {
+            let mut distinct = ids.clone();
+            distinct.par_sort_unstable();
+            distinct.dedup();
+            anyhow::ensure!(
+                distinct.len() <= i32::MAX as usize,
+                "more than 2^31 distinct pseudonyms in one build"
+            );
+            Ok(ids
+                .par_iter()
+                .map(|id| distinct.binary_search(id).map_or(0, |k| k as i32))
+                .collect())
+        };
+        Ok(Numbers {
+            worker: ranks(rapporti.iter().map(|r| r.worker).collect())?,
+            employer: ranks(rapporti.iter().map(|r| r.employer).collect())?,
+        })
+    }
+}
+
 /// What one row group contributes: relationships and anomalies, ready to write.
 struct Part {
     rapporti: Option<RecordBatch>,
@@ -132,7 +161,13 @@ struct Part {
     anomalie_years: Vec<i32>,
 }
 
-fn part(rg: &RowGroup, rs: &[Rapporto], an: &[Anomalia], built: &Built, codes: &Codes) -> Result<Part> {
+fn part(
+    rg: &RowGroup,
+    (rs, numbers): (&[Rapporto], (&[i32], &[i32])),
+    an: &[Anomalia],
+    built: &Built,
+    codes: &Codes,
+) -> Result<Part> {
     if rs.is_empty() && an.is_empty() {
         return Ok(Part {
             rapporti: None,
@@ -169,12 +204,15 @@ fn part(rg: &RowGroup, rs: &[Rapporto], an: &[Anomalia], built: &Built, codes: &
             .context("codice_comunicazione is not text")?;
         let mut columns = core_columns(rs, codes, built, avvio);
         let target = rapporti_schema();
-        for f in target.fields().iter().skip(columns.len()) {
+        let attributes = target.fields().len() - NUMBERS.len();
+        for f in &target.fields()[columns.len()..attributes] {
             let c = all
                 .column_by_name(f.name())
                 .with_context(|| format!("co_eventi has no column {}", f.name()))?;
             columns.push(take(c.as_ref(), &idx, None)?);
         }
+        columns.push(Arc::new(Int32Array::from(numbers.0.to_vec())));
+        columns.push(Arc::new(Int32Array::from(numbers.1.to_vec())));
         Some(RecordBatch::try_new(target, columns)?)
     };
     let anomalie = if an.is_empty() {
@@ -242,6 +280,7 @@ pub fn write_datasets(
             (r0, r1, a0, a1)
         })
         .collect();
+    let numbers = Numbers::of(&built.rapporti)?;
     // One writer per thread ("lane"), each with its own files, so that Parquet encoding and
     // compression run in parallel; lane k takes row groups k, k + lanes, … (deterministic).
     let lanes = rayon::current_num_threads().max(1);
@@ -253,7 +292,11 @@ pub fn write_datasets(
             let mut w_an = PartitionedWriter::new(staging, RAPPORTI_ANOMALIE, &stem, anomalie_schema());
             let mut w_seg = PartitionedWriter::new(staging, SEGMENTI, &stem, segmenti_schema());
             for (rg, &(r0, r1, a0, a1)) in groups.iter().zip(&slices).skip(lane).step_by(lanes) {
-                let p = part(rg, &built.rapporti[r0..r1], &built.anomalie[a0..a1], built, codes)?;
+                let run = (
+                    &built.rapporti[r0..r1],
+                    (&numbers.worker[r0..r1], &numbers.employer[r0..r1]),
+                );
+                let p = part(rg, run, &built.anomalie[a0..a1], built, codes)?;
                 if let Some(b) = &p.rapporti {
                     write_by_year(&mut w_rap, b, &p.rapporti_years)?;
                 }

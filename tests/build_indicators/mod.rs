@@ -3,6 +3,7 @@
 //! disclosure control on published tables.
 
 mod carriere;
+mod cubo;
 mod esiti;
 mod pendolarismo;
 mod pendolarismo_od;

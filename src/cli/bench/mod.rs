@@ -16,13 +16,16 @@
 //! Each phase runs as a child process of this binary, so every peak RSS is that phase's own
 //! (the child reports its `VmHWM` on exit). Figures only mean something in a release build.
 
+mod child;
+mod indicators;
 mod outcomes;
 mod riservatezza;
 
 use anyhow::{bail, Context, Result};
+pub use child::report_peak_rss_if_asked;
+use child::{run_child, run_child_limited, run_child_output, Child};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 /// `oml bench …`.
 #[derive(clap::Subcommand)]
@@ -35,6 +38,11 @@ pub enum BenchCommand {
     Outcomes(BenchBuildArgs),
     /// Disclosure control of a fine demo table: interval protection, the heuristic and cell-key vs the unprotected query.
     Riservatezza(riservatezza::BenchSdcArgs),
+    /// Every indicator of sql/indicatori/ over one year of the lake (--lake), by two breakdowns and quarter, vs its floor.
+    Indicators(indicators::BenchIndicatorsArgs),
+    /// The floor of one indicator: its file with plain counts instead of distinct ones, unprotected (used by `bench indicators`).
+    #[command(hide = true, name = "indicators-floor")]
+    IndicatorsFloor(Box<crate::cli::indicators::IndicatorsArgs>),
 }
 
 pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {
@@ -43,6 +51,8 @@ pub fn run(g: &super::Global, cmd: &BenchCommand) -> Result<()> {
         BenchCommand::Build(a) => build(a, g.quiet),
         BenchCommand::Outcomes(a) => outcomes::outcomes(a, g.quiet),
         BenchCommand::Riservatezza(a) => riservatezza::riservatezza(a, g.quiet),
+        BenchCommand::Indicators(a) => indicators::indicators(&g.lake, a, g.quiet),
+        BenchCommand::IndicatorsFloor(a) => crate::cli::indicators::run_floor(g, a),
     }
 }
 
@@ -83,28 +93,6 @@ pub struct BenchBuildArgs {
     pub year: i32,
 }
 
-/// Environment variable that makes `oml` print its peak RSS on exit (used by the benchmark).
-pub const PEAK_RSS_ENV: &str = "OML_REPORT_PEAK_RSS";
-const PEAK_RSS_TAG: &str = "oml-peak-rss-kb";
-
-/// Peak resident set size of this process so far, in KiB (Linux `VmHWM`).
-pub fn peak_rss_kb() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-}
-
-/// Called at the end of `main`: reports the peak RSS when the benchmark asked for it.
-pub fn report_peak_rss_if_asked() {
-    if std::env::var_os(PEAK_RSS_ENV).is_some() {
-        if let Some(kb) = peak_rss_kb() {
-            eprintln!("{PEAK_RSS_TAG} {kb}");
-        }
-    }
-}
-
 /// Runs a SQL script with an embedded DuckDB (hidden command used by the benchmark).
 pub fn run_duckdb_script(path: &Path) -> Result<()> {
     let sql = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -120,34 +108,6 @@ struct Phase {
     rss_kb: u64,
     rows: usize,
     bytes: u64,
-}
-
-fn run_child(args: &[&str], envs: &[(&str, String)]) -> Result<(f64, u64)> {
-    run_child_output(args, envs).map(|(secs, rss, _)| (secs, rss))
-}
-
-/// Runs a phase as a child process: wall seconds, peak RSS (KiB) and its standard output.
-fn run_child_output(args: &[&str], envs: &[(&str, String)]) -> Result<(f64, u64, String)> {
-    let exe = std::env::current_exe()?;
-    let t = Instant::now();
-    let mut cmd = Command::new(exe);
-    cmd.args(args).env(PEAK_RSS_ENV, "1");
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().context("starting a benchmark phase")?;
-    let secs = t.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        bail!("benchmark phase {args:?} failed:\n{stderr}");
-    }
-    let rss = stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix(PEAK_RSS_TAG))
-        .filter_map(|v| v.trim().parse().ok())
-        .next_back()
-        .unwrap_or(0);
-    Ok((secs, rss, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
 fn fill(template: &str, pairs: &[(&str, String)]) -> String {
