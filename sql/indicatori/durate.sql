@@ -2,6 +2,7 @@
 -- ordine: 40
 -- titolo: Durata prevista ed effettiva dei rapporti, quote di rapporti brevi
 -- fonte: rapporti_dim
+-- contributori: liste
 -- additive:
 -- definizione: durata_effettiva_media = durata media in giorni dei rapporti cessati nel periodo, dall'inizio all'ultimo giorno, estremi inclusi.
 -- definizione: durata_effettiva_mediana = durata mediana in giorni dei rapporti cessati nel periodo.

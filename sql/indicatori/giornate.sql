@@ -2,6 +2,7 @@
 -- ordine: 30
 -- titolo: Giornate lavorate e occupati equivalenti a tempo pieno
 -- fonte: segmenti_dim
+-- contributori: liste
 -- additive: giornate, ula
 --
 --   giornate   days of work in the period: the overlap of each segment [inizio, fine] (inclusive;

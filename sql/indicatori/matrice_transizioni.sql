@@ -2,6 +2,7 @@
 -- ordine: 104
 -- titolo: Matrici delle transizioni da lavoro a lavoro: da quale settore, area, contratto o dimensione d'impresa verso quale
 -- fonte: transizioni_dim
+-- contributori: liste
 -- additive: transizioni, EE, AQHire, richiami, permanenze, trasformazioni
 -- identita: transizioni = EE + AQHire
 -- rapporti: tasso_permanenza = 100 * permanenze / transizioni

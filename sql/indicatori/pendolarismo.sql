@@ -2,6 +2,7 @@
 -- ordine: 110
 -- titolo: Pendolarismo: posizioni di lavoro per comune di domicilio e comune della sede di lavoro
 -- fonte: rapporti_dim
+-- contributori: liste
 -- additive: interni, in_entrata, in_uscita, saldo_pendolare, occupati_residenti, posti_di_lavoro, domicilio_non_indicato
 -- con_segno: saldo_pendolare
 -- identita: saldo_pendolare = in_entrata - in_uscita; occupati_residenti = interni + in_uscita; posti_di_lavoro = interni + in_entrata + domicilio_non_indicato

@@ -2,6 +2,7 @@
 -- ordine: 90
 -- titolo: Indicatori QWI (Quarterly Workforce Indicators) per trimestre
 -- fonte: rapporti_dim
+-- contributori: liste
 -- trimestrale: si
 -- additive: Emp, EmpEnd, EmpS, EmpTotal, HirA, HirN, HirR, Sep, HirAEnd, SepBeg, FrmJbC
 -- con_segno: FrmJbC
@@ -41,9 +42,10 @@ storia AS (
     -- For each job, the latest end among the jobs at the same employer started in earlier quarters.
     -- Only the columns needed downstream go through the window (it materialises its input).
     SELECT COLUMNS(lambda c: list_contains(oml_per(), c)
-                   OR c IN ('id_rapporto', 'id_lavoratore', 'id_datore', 'data_inizio', 'fine_o_aperto')),
+                   OR c IN ('id_rapporto', 'id_lavoratore', 'id_datore', 'id_lavoratore_num', 'id_datore_num',
+                            'data_inizio', 'fine_o_aperto')),
         max(fine_o_aperto) OVER (
-            PARTITION BY id_lavoratore, id_datore ORDER BY year(data_inizio) * 4 + quarter(data_inizio)
+            PARTITION BY id_lavoratore_num, id_datore_num ORDER BY year(data_inizio) * 4 + quarter(data_inizio)
             RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS fine_precedente
     FROM rapporti_dim
 ),
@@ -61,12 +63,12 @@ base AS (
       ON r.data_inizio <= t.q1 AND r.fine_o_aperto >= t.p0
 ),
 per_datore AS (
-    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), id_datore,
+    SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), id_datore_num,
         count(*) FILTER (WHERE emp) AS e0, count(*) FILTER (WHERE empend) AS e1
     FROM base GROUP BY ALL
 ),
 flussi_datore AS (
-    SELECT * EXCLUDE (id_datore, e0, e1),
+    SELECT * EXCLUDE (id_datore_num, e0, e1),
         sum(greatest(e1 - e0, 0)) AS gn, sum(greatest(e0 - e1, 0)) AS ls
     FROM per_datore GROUP BY ALL
 ),
@@ -74,7 +76,7 @@ flussi_datore AS (
 -- instead of one filtered distinct count per measure (far less memory).
 righe AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), id_lavoratore, id_datore,
-        lookback_completo,
+        id_lavoratore_num, id_datore_num, lookback_completo,
         unnest(list_filter([
             CASE WHEN emp THEN 'Emp' END,
             CASE WHEN empend THEN 'EmpEnd' END,

@@ -29,20 +29,26 @@ use std::collections::BTreeMap;
 /// A cell of the cube: period, breakdown values (None = total) and measure.
 type Key = (String, Vec<Option<String>>, String);
 
-/// The distinct contributor counts of a file and the lists of dense numbers that replace them.
-const LISTED: [(&str, &str); 2] = [
+/// The distinct contributor counts of a file and the lists of dense numbers that replace them;
+/// and the cell key, NULL on these paths (never taken with `--sdc cellkey`), so that the
+/// pseudonyms are not read at all.
+const LISTED: [(&str, &str); 3] = [
     ("count(DISTINCT id_lavoratore)", "list(id_lavoratore_num)"),
     ("count(DISTINCT id_datore)", "list(id_datore_num)"),
+    ("oml_chiave_cella(id_lavoratore)", "NULL::DOUBLE"),
 ];
 
 /// The file's text for the detail run: each contributor count made a list of dense numbers.
 /// None when another distinct aggregate remains (the margins could not be derived).
 pub(super) fn listing_sql(sql: &str) -> Option<String> {
-    let listed = LISTED.iter().fold(sql.to_string(), |s, (from, to)| s.replace(from, to));
-    let rest = listed
+    let counts = LISTED[..2]
+        .iter()
+        .fold(sql.to_string(), |s, (from, to)| s.replace(from, to));
+    let rest = counts
         .replace("IS NOT DISTINCT FROM", "")
         .replace("IS DISTINCT FROM", "");
-    (!rest.contains("DISTINCT") && listed != sql).then_some(listed)
+    let (key, none) = LISTED[2];
+    (!rest.contains("DISTINCT") && counts != sql).then(|| counts.replace(key, none))
 }
 
 /// The dense numbers of one row's contributors.
@@ -95,6 +101,95 @@ fn count_distinct(groups: &[Vec<usize>], lists: &[&[i32]], stamp: &mut [u32], ta
         .collect()
 }
 
+/// One run of the file with the breakdown columns `subset`: its rows, and the lists of dense
+/// numbers of each row's workers and employers.
+struct Listed {
+    rows: Vec<Row>,
+    batches: Vec<(Option<ListArray>, Option<ListArray>)>,
+    /// (batch, row in the batch) of each row.
+    at: Vec<(usize, usize)>,
+    /// The breakdown columns (indices into `all`) in the result's order: the order of the file's
+    /// ORDER BY ALL.
+    order: Vec<usize>,
+}
+
+impl Listed {
+    fn run(session: &Session, sql: &str, shape: &Shape, subset: &[&str], all: &[String]) -> Result<Listed> {
+        let quoted: Vec<String> = subset.iter().map(|d| format!("'{}'", d.replace('\'', "''"))).collect();
+        session
+            .conn
+            .execute_batch(&format!("SET VARIABLE oml_per = [{}]::VARCHAR[];", quoted.join(", ")))
+            .context("setting the breakdown")?;
+        let (schema, result) = session.query(sql)?;
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|&k| schema.index_of(&all[k]).unwrap_or(usize::MAX));
+        let mut listed = Listed {
+            rows: Vec::new(),
+            batches: Vec::new(),
+            at: Vec::new(),
+            order,
+        };
+        for (k, b) in result.iter().enumerate() {
+            listed.rows.extend(parse_batch(b, shape, subset, all, true)?);
+            listed
+                .batches
+                .push((list_column(b, "n_lavoratori")?, list_column(b, "n_datori")?));
+            listed.at.extend((0..b.num_rows()).map(|i| (k, i)));
+        }
+        if listed.rows.iter().any(|r| r.top.is_some() || r.chiave_cella.is_some()) {
+            bail!("a file with contributions or cell keys cannot list its contributors");
+        }
+        Ok(listed)
+    }
+
+    /// The numbers of each row's workers (or employers).
+    fn lists(&self, employers: bool) -> Vec<&[i32]> {
+        self.at
+            .iter()
+            .map(|&(b, i)| {
+                let (w, e) = &self.batches[b];
+                let l = if employers { e } else { w };
+                l.as_ref().map_or(&[][..], |l| numbers(l, i))
+            })
+            .collect()
+    }
+
+    fn with_employers(&self) -> bool {
+        self.batches.iter().any(|(_, e)| e.is_some())
+    }
+}
+
+/// The length of a stamp array for these lists: the largest number + 1.
+fn stamps(lists: &[&[i32]]) -> usize {
+    lists.iter().flat_map(|s| s.iter()).max().map_or(0, |&m| m as usize + 1)
+}
+
+/// One subset of the breakdown, run as it is with the contributors listed (files with
+/// `contributori: liste`): each row's counts are the distinct numbers of its lists.
+pub(super) fn rows_of_subset(
+    session: &Session,
+    sql: &str,
+    shape: &Shape,
+    subset: &[&str],
+    all: &[String],
+) -> Result<Vec<Row>> {
+    let listed = Listed::run(session, sql, shape, subset, all)?;
+    let singletons: Vec<Vec<usize>> = (0..listed.rows.len()).map(|i| vec![i]).collect();
+    let count = |employers: bool| {
+        let lists = listed.lists(employers);
+        count_distinct(&singletons, &lists, &mut vec![u32::MAX; stamps(&lists)], 0)
+    };
+    let (cw, ce) = rayon::join(|| count(false), || listed.with_employers().then(|| count(true)));
+    let mut rows = listed.rows;
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.n_lavoratori = cw[i];
+        if row.n_datori.is_some() {
+            row.n_datori = Some(ce.as_ref().map_or(0, |c| c[i]));
+        }
+    }
+    Ok(rows)
+}
+
 /// The rows of the whole cube: every subset of `all` in `subsets` (in that order, each with its
 /// cells in the file's order), from one run of `sql` (the output of [`listing_sql`]) with every
 /// breakdown column.
@@ -106,37 +201,15 @@ pub(super) fn rows(
     subsets: &[Vec<&str>],
 ) -> Result<Vec<Row>> {
     let every: Vec<&str> = all.iter().map(String::as_str).collect();
-    let quoted: Vec<String> = every.iter().map(|d| format!("'{}'", d.replace('\'', "''"))).collect();
-    session
-        .conn
-        .execute_batch(&format!("SET VARIABLE oml_per = [{}]::VARCHAR[];", quoted.join(", ")))
-        .context("setting the breakdown")?;
-    let (schema, batches) = session.query(sql)?;
-    // The breakdown columns in the result's order: the order of the file's ORDER BY ALL.
-    let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by_key(|&k| schema.index_of(&all[k]).unwrap_or(usize::MAX));
-    let mut detail: Vec<Row> = Vec::new();
-    let (mut workers, mut employers): (Vec<&[i32]>, Vec<&[i32]>) = (Vec::new(), Vec::new());
-    let mut lists = Vec::new();
-    for b in &batches {
-        lists.push((list_column(b, "n_lavoratori")?, list_column(b, "n_datori")?));
-    }
-    for (b, (w, e)) in batches.iter().zip(&lists) {
-        detail.extend(parse_batch(b, shape, &every, all, true)?);
-        for i in 0..b.num_rows() {
-            workers.push(w.as_ref().map_or(&[][..], |l| numbers(l, i)));
-            employers.push(e.as_ref().map_or(&[][..], |l| numbers(l, i)));
-        }
-    }
-    if detail.iter().any(|r| r.top.is_some() || r.chiave_cella.is_some()) {
-        bail!("a file with contributions or cell keys cannot derive its margins from the detail (margini: somma)");
-    }
-    if let Some(r) = detail.iter().find(|r| !additive.contains(&r.misura)) {
+    let listed = Listed::run(session, sql, shape, &every, all)?;
+    if let Some(r) = listed.rows.iter().find(|r| !additive.contains(&r.misura)) {
         bail!(
             "margini: somma, but the measure {} is not additive: its margins are not sums",
             r.misura
         );
     }
+    let (detail, order) = (&listed.rows, &listed.order);
+    let (workers, employers) = (listed.lists(false), listed.lists(true));
     // The cells of each subset: the detail rows each one sums, by (period, columns, measure).
     let cells: Vec<Vec<(Row, Vec<usize>)>> = subsets
         .iter()
@@ -168,8 +241,7 @@ pub(super) fn rows(
         })
         .collect();
     // Contributors, exactly: one task per subset and kind, each with its own stamps.
-    let size = |l: &[&[i32]]| l.iter().flat_map(|s| s.iter()).max().map_or(0, |&m| m as usize + 1);
-    let with_employers = lists.iter().any(|(_, e)| e.is_some());
+    let with_employers = listed.with_employers();
     let tasks: Vec<(usize, bool)> = (0..subsets.len())
         .flat_map(|s| [(s, false), (s, true)])
         .filter(|&(_, employer)| !employer || with_employers)
@@ -182,7 +254,7 @@ pub(super) fn rows(
             .checked_add(cells[s].len() as u32)
             .context("too many cells for one cube")?;
     }
-    let (nw, ne) = (size(&workers), size(&employers));
+    let (nw, ne) = (stamps(&workers), stamps(&employers));
     let counts: Vec<Vec<u64>> = tasks
         .par_iter()
         .zip(&tags)
@@ -219,11 +291,12 @@ mod tests {
 
     #[test]
     fn contributor_counts_become_lists_and_other_distincts_refuse() {
-        let sql = "SELECT count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d FROM x \
-                   WHERE a IS DISTINCT FROM b";
+        let sql = "SELECT count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d, \
+                   oml_chiave_cella(id_lavoratore) AS k FROM x WHERE a IS DISTINCT FROM b";
         assert_eq!(
             listing_sql(sql).unwrap(),
-            "SELECT list(id_lavoratore_num) AS l, list(id_datore_num) AS d FROM x WHERE a IS DISTINCT FROM b"
+            "SELECT list(id_lavoratore_num) AS l, list(id_datore_num) AS d, NULL::DOUBLE AS k FROM x \
+             WHERE a IS DISTINCT FROM b"
         );
         assert_eq!(
             listing_sql("SELECT count(DISTINCT id_lavoratore), count(DISTINCT x) FROM t"),

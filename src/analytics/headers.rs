@@ -4,9 +4,10 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 17] = [
+pub(super) const META_KEYS: [&str; 18] = [
     "indicatore",
     "margini",
+    "contributori",
     "con_segno",
     "definizione",
     "rapporti",

@@ -215,6 +215,9 @@ pub struct Indicator {
     /// are the contributor counts (`margini: somma`): the cube is computed from one run at the
     /// finest breakdown (`analytics::cube`).
     pub margins_sum: bool,
+    /// The only distinct counts are the contributor counts (`contributori: liste`, implied by
+    /// `margini: somma`): each run lists the contributors' dense numbers and Rust counts them.
+    pub listed_contributors: bool,
     /// The view the file reads (`fonte:`).
     pub source: String,
     /// The only breakdowns the file takes (`dimensioni:`); None = those of the CO views.
@@ -260,6 +263,7 @@ pub fn catalog() -> Vec<Indicator> {
                 quarterly: header_value(sql, "trimestrale").is_some_and(|v| v == "si"),
                 identities: parse_identities(header_value(sql, "identita").unwrap_or("")),
                 margins_sum: header_value(sql, "margini").is_some_and(|v| v == "somma"),
+                listed_contributors: header_value(sql, "contributori").is_some_and(|v| v == "liste"),
                 source: header_value(sql, "fonte").unwrap_or("").to_string(),
                 dimensions: header_value(sql, "dimensioni").map(|v| list_of(Some(v))),
                 public: header_value(sql, "pubblico").is_some_and(|v| v == "si"),
@@ -503,11 +507,22 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     } else {
         vec![by.clone()]
     };
-    let listing =
-        super::cube::listing_sql(&ind.sql).filter(|_| ind.margins_sum && !matches!(req.mode, Mode::CellKey(..)));
+    // The contributors as lists of dense numbers where the file allows it (`analytics::cube`);
+    // never with cell keys, which need the pseudonyms.
+    let listing = super::cube::listing_sql(&ind.sql)
+        .filter(|_| (ind.margins_sum || ind.listed_contributors) && !matches!(req.mode, Mode::CellKey(..)));
+    let run_listed = |sql: &str| -> Result<Vec<Row>> {
+        if ind.margins_sum {
+            return super::cube::rows(session, sql, (&ind.shape(), &ind.additive), &req.by, &subsets);
+        }
+        let mut rows = Vec::new();
+        for s in &subsets {
+            rows.extend(super::cube::rows_of_subset(session, sql, &ind.shape(), s, &req.by)?);
+        }
+        Ok(rows)
+    };
     let mut rows = match listing {
-        Some(sql) => super::cube::rows(session, &sql, (&ind.shape(), &ind.additive), &req.by, &subsets)
-            .with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
+        Some(sql) => run_listed(&sql).with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
         None => {
             let mut rows = Vec::new();
             for s in &subsets {

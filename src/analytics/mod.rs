@@ -26,12 +26,27 @@ use std::path::Path;
 /// library or the bundled build of the same release).
 pub const DUCKDB_VERSION: &str = "v1.5.6";
 
+/// Environment variable that caps DuckDB's memory (`OML_MEMORIA_DUCKDB=3GB`, DuckDB's units):
+/// beyond it DuckDB spills to a temporary folder, or fails with its own error where an operator
+/// cannot spill. Unset, DuckDB takes its default (80 % of the machine's memory).
+pub const MEMORY_ENV: &str = "OML_MEMORIA_DUCKDB";
+
 /// An in-memory DuckDB that never tries to download an extension: the ones OML needs
-/// (Parquet, JSON) are built into the library.
+/// (Parquet, JSON) are built into the library; with [`MEMORY_ENV`] set, within that memory.
 pub fn open_duckdb() -> Result<duckdb::Connection> {
     let conn = duckdb::Connection::open_in_memory().context("starting DuckDB")?;
     conn.execute_batch("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;")
         .context("configuring DuckDB")?;
+    if let Some(limit) = std::env::var_os(MEMORY_ENV) {
+        let limit = limit.to_string_lossy().replace('\'', "");
+        // One folder per process: DuckDB names its spill files alike in every process.
+        let spill = std::env::temp_dir().join(format!("oml-duckdb-{}", std::process::id()));
+        conn.execute_batch(&format!(
+            "SET memory_limit = '{limit}'; SET temp_directory = '{}';",
+            spill.to_string_lossy().replace('\'', "''")
+        ))
+        .with_context(|| format!("{MEMORY_ENV}={limit}: not a DuckDB memory size (e.g. 3GB)"))?;
+    }
     Ok(conn)
 }
 

@@ -33,6 +33,10 @@ pub struct BenchIndicatorsArgs {
     /// RSS it had reached).
     #[arg(long, default_value_t = 600)]
     pub limit: u64,
+    /// Cap DuckDB's memory in every run, the indicators' and the floors' (e.g. 3GB: sets
+    /// OML_MEMORIA_DUCKDB; default: DuckDB's own, 80 % of the machine's memory).
+    #[arg(long)]
+    pub memoria: Option<String>,
 }
 
 /// The two breakdowns an indicator is measured by: settore × macro_contratto where it takes
@@ -81,11 +85,17 @@ pub fn indicators(lake: &Path, a: &BenchIndicatorsArgs, quiet: bool) -> Result<(
         bail!("--only names no indicator of sql/indicatori/");
     }
     let l = lake.to_string_lossy().to_string();
+    let env: Vec<(&str, String)> = a
+        .memoria
+        .iter()
+        .map(|m| (oml::analytics::MEMORY_ENV, m.clone()))
+        .collect();
     println!(
-        "oml bench indicators — {} over {}, by two breakdowns and quarter, totals and disclosure control; {} cores",
+        "oml bench indicators — {} over {}, by two breakdowns and quarter, totals and disclosure control; {} cores; DuckDB memory {}",
         a.period,
         lake.display(),
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        a.memoria.as_deref().unwrap_or("as DuckDB's default")
     );
     println!(
         "{:<24} {:<32} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7}",
@@ -120,7 +130,7 @@ pub fn indicators(lake: &Path, a: &BenchIndicatorsArgs, quiet: bool) -> Result<(
             error: None,
         };
         let limit = Some(std::time::Duration::from_secs(a.limit));
-        match run_child_limited(&args, &[], limit) {
+        match run_child_limited(&args, &env, limit) {
             Ok(Child::Done(secs, rss, out)) => {
                 line.secs = secs;
                 line.rss_kb = rss;
@@ -134,7 +144,7 @@ pub fn indicators(lake: &Path, a: &BenchIndicatorsArgs, quiet: bool) -> Result<(
         if line.error.is_none() && !a.no_floor {
             let mut args = vec!["--quiet", "--lake", &l, "bench", "indicators-floor", i.name];
             args.extend(common);
-            match run_child_limited(&args, &[], limit) {
+            match run_child_limited(&args, &env, limit) {
                 Ok(Child::Done(secs, rss, _)) => line.floor = Some((secs, rss)),
                 Ok(Child::Stopped(secs, _)) => line.floor = Some((secs, 0)),
                 Err(e) => line.error = Some(format!("floor: {}", first_line(&e.to_string()))),
@@ -179,7 +189,7 @@ fn print_line(l: &Line) {
         return;
     }
     let cells = if l.stopped {
-        format!("stopped at {:.0} s:", l.secs)
+        "stopped".to_string()
     } else {
         l.cells.to_string()
     };
