@@ -247,13 +247,18 @@ def main():
         checks.append(prof)
 
     took = {ds: [0.0, 0.0] for ds, _, _ in present}
-    t0 = time.time()
-    for c in checks:
-        t = time.time()
-        c.duck = c.rows(con.execute(c.sql).fetchall())
-        took[c.dataset][1] += time.time() - t
-        progress("duckdb", c)
-    duck_queries = time.time() - t0
+
+    def run_checks(engine, slot, attribute, run):
+        # Runs every check in one engine; returns the wall time of all its queries.
+        t0 = time.time()
+        for c in checks:
+            t = time.time()
+            setattr(c, attribute, c.rows(run(c.sql)))
+            took[c.dataset][slot] += time.time() - t
+            progress(engine, c)
+        return time.time() - t0
+
+    duck_queries = run_checks("duckdb", 1, "duck", lambda q: con.execute(q).fetchall())
 
     # Spark: the dataset folder itself; partition discovery finds anno=YYYY.
     t0 = time.time()
@@ -277,12 +282,8 @@ def main():
         df = spark.read.parquet(folder)
         df.createOrReplaceTempView(ds)
         spark_schemas[ds] = [(f.name, f.dataType.simpleString()) for f in df.schema.fields]
-    for c in checks:
-        t = time.time()
-        c.spark = c.rows(spark.sql(c.sql).collect())
-        took[c.dataset][0] += time.time() - t
-        progress("spark", c)
-    spark_queries = time.time() - t0
+    run_checks("spark", 0, "spark", lambda q: spark.sql(q).collect())
+    spark_queries = time.time() - t0  # with reading the schemas
     version = spark.version
     spark.stop()
 

@@ -115,11 +115,7 @@ struct Listed {
 
 impl Listed {
     fn run(session: &Session, sql: &str, shape: &Shape, subset: &[&str], all: &[String]) -> Result<Listed> {
-        let quoted: Vec<String> = subset.iter().map(|d| format!("'{}'", d.replace('\'', "''"))).collect();
-        session
-            .conn
-            .execute_batch(&format!("SET VARIABLE oml_per = [{}]::VARCHAR[];", quoted.join(", ")))
-            .context("setting the breakdown")?;
+        session.set_breakdown(subset)?;
         let (schema, result) = session.query(sql)?;
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by_key(|&k| schema.index_of(&all[k]).unwrap_or(usize::MAX));

@@ -391,17 +391,9 @@ pub struct Table {
 /// Most breakdown columns a request may combine with totals (2^n queries).
 const MAX_DIMS_WITH_TOTALS: usize = 4;
 
-fn sql_list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| format!("'{}'", s.replace('\'', "''"))).collect();
-    format!("[{}]::VARCHAR[]", quoted.join(", "))
-}
-
 /// Runs the file once with the given breakdown columns; `all` are the requested ones.
 fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String]) -> Result<Vec<Row>> {
-    session
-        .conn
-        .execute_batch(&format!("SET VARIABLE oml_per = {};", sql_list(subset)))
-        .context("setting the breakdown")?;
+    session.set_breakdown(subset)?;
     let (_, batches) = session
         .query(&ind.sql)
         .with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?;

@@ -128,6 +128,14 @@ impl Session {
         self.query(sql)
     }
 
+    /// Sets the breakdown columns the indicator files group by (`oml_per()`).
+    pub fn set_breakdown(&self, columns: &[&str]) -> Result<()> {
+        let quoted: Vec<String> = columns.iter().map(|s| format!("'{}'", s.replace('\'', "''"))).collect();
+        self.conn
+            .execute_batch(&format!("SET VARIABLE oml_per = [{}]::VARCHAR[];", quoted.join(", ")))
+            .context("setting the breakdown")
+    }
+
     /// Runs a query and returns its result as Arrow record batches.
     pub fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
         let mut stmt = self

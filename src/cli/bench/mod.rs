@@ -38,7 +38,7 @@ pub enum BenchCommand {
     Outcomes(BenchBuildArgs),
     /// Disclosure control of a fine demo table: interval protection, the heuristic and cell-key vs the unprotected query.
     Riservatezza(riservatezza::BenchSdcArgs),
-    /// Every indicator of sql/indicatori/ over one year of the lake (--lake), by two breakdowns and quarter, vs its floor.
+    /// Every indicator of sql/indicatori/ over one year of the lake (--lake, e.g. bench-data/build/lake after `oml bench build`), by two breakdowns and quarter, vs its floor.
     Indicators(indicators::BenchIndicatorsArgs),
     /// The floor of one indicator: its file with plain counts instead of distinct ones, unprotected (used by `bench indicators`).
     #[command(hide = true, name = "indicators-floor")]
