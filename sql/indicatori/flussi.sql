@@ -29,8 +29,9 @@
 -- n_lavoratori / n_datori: distinct workers / employers behind the cell's events; chiave_cella:
 -- the cell key of the cell-key method (NULL unless --sdc cellkey). A measure
 -- with no event in a cell has no row (its value is 0).
--- Only the columns the aggregations read go into base (it is read three times, so DuckDB keeps it).
-WITH base AS (
+-- base is read three times: NOT MATERIALIZED, each aggregation reads again what it needs instead
+-- of DuckDB keeping every row of it in memory (national year: 3.3 GB instead of 5.3 GB, 2 s more).
+WITH base AS NOT MATERIALIZED (
     SELECT oml_periodo(data, oml_periodicita()) AS periodo,
         COLUMNS(lambda c: c IN ('tipo', 'id_lavoratore', 'id_datore', 'id_lavoratore_num', 'id_datore_num')
             OR list_contains(oml_per(), c))

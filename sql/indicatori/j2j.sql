@@ -44,7 +44,9 @@ classi AS (
         oml_classe_dimensionale(t.posizioni_datore_fine) AS dimensione_datore_fine
     FROM rapporti_dim r JOIN transizioni t USING (id_rapporto)
 ),
-eventi AS (
+-- Read twice: NOT MATERIALIZED, so DuckDB does not keep every relationship's columns in memory
+-- (national year: 9.9 GB instead of 13.5 GB, 10 % slower).
+eventi AS NOT MATERIALIZED (
     SELECT oml_periodo(data_inizio, oml_periodicita()) AS periodo,
         CASE WHEN classe_ingresso IN ('EE', 'AQHire', 'ENPersist', 'da_occupato') THEN classe_ingresso
              ELSE 'ingressi_non_osservati' END AS tipo,

@@ -34,7 +34,9 @@
 -- own lake the outflow to other provinces is not observed.
 WITH posizioni AS (SELECT * FROM oml_posizioni_aree('rapporti_dim', oml_livello('pendolarismo'))),
 -- Each position at its workplace area, and once more at its domicile area when they differ.
-lati AS (
+-- Read twice: NOT MATERIALIZED, so DuckDB does not keep it whole in memory (national year:
+-- 95 s and 11.8 GB instead of 119 s and 14.3 GB).
+lati AS NOT MATERIALIZED (
     SELECT coalesce(area_lavoro, 'NON_INDICATO') AS area,
         CASE WHEN area_domicilio IS NULL THEN 'domicilio_non_indicato'
              WHEN area_domicilio = area_lavoro THEN 'interni' ELSE 'in_entrata' END AS tipo, *

@@ -27,7 +27,9 @@ base AS (
     FROM periodi p JOIN segmenti_dim s
       ON s.inizio_segmento <= p.fine AND s.uscita_segmento >= p.inizio
 ),
-stock AS (
+-- stock is read twice: NOT MATERIALIZED, so DuckDB does not keep its rows with every column of the
+-- segments (national year: 6.7 GB instead of 10.4 GB, and faster).
+stock AS NOT MATERIALIZED (
     SELECT 'INI' AS tipo, * FROM base WHERE inizio_segmento < inizio_p AND uscita_segmento >= inizio_p
     UNION ALL
     SELECT 'FIN' AS tipo, * FROM base WHERE inizio_segmento <= fine_p AND uscita_segmento > fine_p

@@ -49,7 +49,8 @@ storia AS (
             RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS fine_precedente
     FROM rapporti_dim
 ),
-base AS (
+-- Read twice (per_datore, righe): NOT MATERIALIZED, so DuckDB does not keep it whole in memory.
+base AS NOT MATERIALIZED (
     SELECT t.periodo, r.*,
         r.data_inizio < t.q0 AND r.fine_o_aperto >= t.q0 AS emp,
         r.data_inizio <= t.q1 AND r.fine_o_aperto > t.q1 AS empend,
