@@ -1,22 +1,27 @@
-//! A whole cube from one run of the file at its finest breakdown, for the indicators whose file
-//! declares `-- margini: somma`: every measure of a margin is the sum of its detail cells (each
-//! record falls in exactly one detail cell), and the file's only distinct counts are its
-//! contributor counts, `count(DISTINCT id_lavoratore)` and `count(DISTINCT id_datore)`, over a
-//! view that carries the dense numbers `oml build` writes (`id_lavoratore_num`, `id_datore_num`:
-//! `lake::catalog::NUMBERS`).
+//! Indicators at national scale: exact contributor counts without DuckDB's distinct aggregate.
 //!
-//! Why: an exact distinct count is what makes an indicator slow at national scale. DuckDB's
-//! `count(DISTINCT …)` costs about eight times the plain grouping of the same events, and the
-//! cube ran the file once per subset of the breakdown (four times for two columns), each time
-//! over every event. Here the file runs once, with each contributor count replaced by the list
-//! of the contributors' numbers (`list(id_lavoratore_num)`, not distinct: it costs about what
-//! the grouping costs); the margins' values are sums of the detail values, and every cell's
-//! contributors — detail or margin — are counted exactly in Rust over the union of its detail
-//! cells' lists, with one stamp per number (`count_distinct`): no hash set, no sort.
+//! Two ways, each declared by the file's header (`sql/README.md`), both over a view that carries
+//! the dense numbers `oml build` writes (`id_lavoratore_num`, `id_datore_num`:
+//! `lake::catalog::NUMBERS`), and both only where the file's only distinct counts are its
+//! contributor counts, `count(DISTINCT id_lavoratore)` and `count(DISTINCT id_datore)`:
 //!
-//! The result is the same rows, in the same order, as the runs per subset (the file's `ORDER BY
-//! ALL`: period, breakdown columns in the result's order, measure): `tests/build_indicators`
-//! compares the two on the demo lake, cell by cell, for every file that declares the header.
+//! - `-- contributori: liste` ([`rows_of_subset`]): each run per subset of the breakdown has those
+//!   counts replaced by the lists of the contributors' numbers (`list(id_lavoratore_num)`, not
+//!   distinct: it costs about what the grouping costs), and Rust counts each row's list.
+//! - `-- margini: somma` ([`rows`]): every measure of a margin is also the sum of its detail
+//!   cells (each record falls in exactly one detail cell), so the file runs once, at the finest
+//!   breakdown; the margins' values are sums of the detail values, and every cell's contributors
+//!   — detail or margin — are counted over the union of its detail cells' lists.
+//!
+//! Why: DuckDB's `count(DISTINCT …)` costs about eight times the plain grouping of the same
+//! events, and the cube ran the file once per subset of the breakdown (four times for two
+//! columns), each time over every event. Counting is exact, with one stamp per number
+//! ([`count_distinct`]): no hash set, no sort.
+//!
+//! The result is the same rows, in the same order, as the plain runs per subset (the file's
+//! `ORDER BY ALL`: period, breakdown columns in the result's order, measure):
+//! `tests/build_indicators/cubo.rs` compares them on the demo lake, cell by cell, for every file
+//! that declares either header.
 
 use super::row::{parse_batch, Row, Shape};
 use super::Session;
