@@ -85,14 +85,14 @@ fn list_column(b: &RecordBatch, name: &str) -> Result<Option<ListArray>> {
 /// Distinct numbers in the union of the lists of each group (`members` → row indices), with one
 /// stamp per number: a number counts once per group, when its stamp is not yet the group's tag.
 /// `tag` is the first of the tags this call may use (one per group; never reused on `stamp`).
-fn count_distinct(groups: &[Vec<usize>], lists: &[&[i32]], stamp: &mut [u32], tag: u32) -> Vec<u64> {
+fn count_distinct<G: AsRef<[usize]>>(groups: &[G], lists: &[&[i32]], stamp: &mut [u32], tag: u32) -> Vec<u64> {
     groups
         .iter()
         .enumerate()
         .map(|(g, members)| {
             let t = tag + g as u32;
             let mut n = 0;
-            for &r in members {
+            for &r in members.as_ref() {
                 for &id in lists[r] {
                     let s = &mut stamp[id as usize];
                     if *s != t {
@@ -175,7 +175,7 @@ pub(super) fn rows_of_subset(
     all: &[String],
 ) -> Result<Vec<Row>> {
     let listed = Listed::run(session, sql, shape, subset, all)?;
-    let singletons: Vec<Vec<usize>> = (0..listed.rows.len()).map(|i| vec![i]).collect();
+    let singletons: Vec<[usize; 1]> = (0..listed.rows.len()).map(|i| [i]).collect();
     let count = |employers: bool| {
         let lists = listed.lists(employers);
         count_distinct(&singletons, &lists, &mut vec![u32::MAX; stamps(&lists)], 0)
@@ -211,8 +211,8 @@ pub(super) fn rows(
     }
     let (detail, order) = (&listed.rows, &listed.order);
     let (workers, employers) = (listed.lists(false), listed.lists(true));
-    // The cells of each subset: the detail rows each one sums, by (period, columns, measure).
-    let cells: Vec<Vec<(Row, Vec<usize>)>> = subsets
+    // The cells of each subset, and the detail rows each one sums, by (period, columns, measure).
+    let cells: Vec<(Vec<Row>, Vec<Vec<usize>>)> = subsets
         .iter()
         .map(|subset| {
             let mut map: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
@@ -238,7 +238,7 @@ pub(super) fn rows(
                     row.valore = (!values.is_empty()).then(|| values.iter().sum());
                     (row, members)
                 })
-                .collect()
+                .unzip()
         })
         .collect();
     // Contributors, exactly: one task per subset and kind, each with its own stamps.
@@ -252,7 +252,7 @@ pub(super) fn rows(
     for &(s, _) in &tasks {
         tags.push(next);
         next = next
-            .checked_add(cells[s].len() as u32)
+            .checked_add(cells[s].0.len() as u32)
             .context("too many cells for one cube")?;
     }
     let (nw, ne) = (stamps(&workers), stamps(&employers));
@@ -262,20 +262,20 @@ pub(super) fn rows(
         .map_init(
             || (vec![u32::MAX; nw], vec![u32::MAX; ne]),
             |(sw, se), (&(s, employer), &tag)| {
-                let groups: Vec<Vec<usize>> = cells[s].iter().map(|(_, m)| m.clone()).collect();
+                let groups = &cells[s].1;
                 if employer {
-                    count_distinct(&groups, &employers, se, tag)
+                    count_distinct(groups, &employers, se, tag)
                 } else {
-                    count_distinct(&groups, &workers, sw, tag)
+                    count_distinct(groups, &workers, sw, tag)
                 }
             },
         )
         .collect();
     let mut out = Vec::new();
-    for (s, subset_cells) in cells.into_iter().enumerate() {
+    for (s, (subset_rows, _)) in cells.into_iter().enumerate() {
         let find = |employer: bool| tasks.iter().position(|&t| t == (s, employer)).map(|k| &counts[k]);
         let (cw, ce) = (find(false), find(true));
-        for (g, (mut row, _)) in subset_cells.into_iter().enumerate() {
+        for (g, mut row) in subset_rows.into_iter().enumerate() {
             row.n_lavoratori = cw.map_or(0, |c| c[g]);
             if row.n_datori.is_some() {
                 row.n_datori = Some(ce.map_or(0, |c| c[g]));

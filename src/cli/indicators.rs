@@ -253,6 +253,18 @@ fn list() {
     }
 }
 
+/// A session over the lake, once it holds what the indicator reads: the public aggregate tables
+/// need no `oml build`, only a lake that holds them.
+fn open_for(g: &Global, indicator: &ind::Indicator) -> Result<Session> {
+    let lake = Lake::new(&g.lake);
+    if indicator.public {
+        lake.require_current()?;
+    } else {
+        lake.require_built()?;
+    }
+    Session::open(&lake)
+}
+
 /// The floor of `oml bench indicators`: the same request over the same lake with the file's
 /// distinct counts made plain counts (`Indicator::without_distinct_counts`), unprotected; prints
 /// only how many rows it computed, so that nothing of it can be taken for a table.
@@ -260,13 +272,7 @@ pub(crate) fn run_floor(g: &Global, a: &IndicatorsArgs) -> Result<()> {
     let mut req = a.request()?;
     req.mode = Mode::Confidential;
     let indicator = ind::find(&req.indicator)?;
-    let lake = Lake::new(&g.lake);
-    if indicator.public {
-        lake.require_current()?;
-    } else {
-        lake.require_built()?;
-    }
-    let session = Session::open(&lake)?;
+    let session = open_for(g, &indicator)?;
     let table = ind::compute_indicator(&session, indicator.without_distinct_counts(), &req)?;
     println!("{}", table.rows.len());
     Ok(())
@@ -286,14 +292,7 @@ pub fn run(g: &Global, a: &IndicatorsArgs) -> Result<()> {
         let key = oml::privacy::Key::resolve(a.key_file.as_deref(), &g.lake)?;
         req.mode = Mode::CellKey(a.disclosure.config()?, CellKeySalt(key.cell_key_salt()));
     }
-    let lake = Lake::new(&g.lake);
-    // The public aggregate tables need no `oml build`, only a lake that holds them.
-    if ind::find(&req.indicator)?.public {
-        lake.require_current()?;
-    } else {
-        lake.require_built()?;
-    }
-    let session = Session::open(&lake)?;
+    let session = open_for(g, &ind::find(&req.indicator)?)?;
     let table = if a.accorpa {
         oml::analytics::coarsen::compute_coarsened(&session, &req)?.table
     } else {

@@ -11,7 +11,12 @@ const PEAK_RSS_TAG: &str = "oml-peak-rss-kb";
 
 /// Peak resident set size of this process so far, in KiB (Linux `VmHWM`).
 pub fn peak_rss_kb() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    peak_rss_kb_of("self")
+}
+
+/// Peak resident set size of a process (`self` or a pid) so far, in KiB.
+fn peak_rss_kb_of(process: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{process}/status")).ok()?;
     s.lines()
         .find(|l| l.starts_with("VmHWM:"))
         .and_then(|l| l.split_whitespace().nth(1))
@@ -71,14 +76,7 @@ pub(super) fn run_child_limited(
             break status;
         }
         if limit.is_some_and(|l| t.elapsed() >= l) {
-            let rss = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find(|l| l.starts_with("VmHWM:"))
-                        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-                })
-                .unwrap_or(0);
+            let rss = peak_rss_kb_of(&child.id().to_string()).unwrap_or(0);
             child.kill()?;
             child.wait()?;
             return Ok(Child::Stopped(t.elapsed().as_secs_f64(), rss));
