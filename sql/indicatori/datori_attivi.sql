@@ -3,11 +3,15 @@
 -- titolo: Datori di lavoro attivi e che assumono
 -- fonte: rapporti_dim
 -- additive:
+-- margini: somma
+-- distinti: datori_attivi = n_datori; datori_che_assumono = n_datori
 --
 --   datori_attivi      distinct employers with at least one relationship in force on at least
 --                      one day of the period;
 --   datori_che_assumono  distinct employers with at least one attivazione in the period.
--- Not additive across breakdowns (an employer with several sites or contracts counts once).
+-- Not additive across breakdowns (an employer with several sites or contracts counts once): the
+-- values are the cells' distinct employers (`distinti:`), which the binary counts from the lists of
+-- the detail cells on every margin (`margini: somma`, src/analytics/cube.rs).
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
 base AS (
     SELECT p.periodo, p.inizio AS inizio_p, p.fine AS fine_p, r.*
@@ -23,8 +27,8 @@ celle AS (
 )
 SELECT * EXCLUDE (att, att_l, ass, ass_l),
     unnest([
-        {'misura': 'datori_attivi', 'valore': att::DOUBLE, 'n_lavoratori': att_l, 'n_datori': att},
-        {'misura': 'datori_che_assumono', 'valore': ass::DOUBLE, 'n_lavoratori': ass_l, 'n_datori': ass}
+        {'misura': 'datori_attivi', 'valore': oml_distinti(att), 'n_lavoratori': att_l, 'n_datori': att},
+        {'misura': 'datori_che_assumono', 'valore': oml_distinti(ass), 'n_lavoratori': ass_l, 'n_datori': ass}
     ], recursive := true)
 FROM celle
 ORDER BY ALL;

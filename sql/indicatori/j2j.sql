@@ -2,7 +2,8 @@
 -- ordine: 102
 -- titolo: Flussi da lavoro a lavoro (J2J): assunzioni e uscite per classe, tassi sull'occupazione
 -- fonte: rapporti_dim
--- contributori: liste
+-- margini: somma
+-- decimali: 2
 -- additive: assunzioni, EE, AQHire, ENPersist, da_occupato, ingressi_non_osservati, J2J, richiami, cessazioni, uscite_EE, uscite_AQHire, NEPersist, uscite_altro_rapporto, uscite_censurate, occupazione_inizio
 -- identita: assunzioni = EE + AQHire + ENPersist + da_occupato + ingressi_non_osservati; J2J = EE + AQHire; cessazioni = uscite_EE + uscite_AQHire + NEPersist + uscite_altro_rapporto + uscite_censurate
 -- rapporti: tasso_EE = 100 * EE / occupazione_inizio; tasso_AQHire = 100 * AQHire / occupazione_inizio; tasso_J2J = 100 * J2J / occupazione_inizio; tasso_ENPersist = 100 * ENPersist / occupazione_inizio; tasso_NEPersist = 100 * NEPersist / occupazione_inizio

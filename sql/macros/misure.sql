@@ -5,6 +5,12 @@
 -- round(94.05, 1) is 94.1 in DuckDB 1.5 and 94.0 in 2.0 (which rounds the binary double).
 CREATE OR REPLACE MACRO oml_arrotonda(x, cifre) AS round(x::DECIMAL(38, 9), cifre)::DOUBLE;
 
+-- A value that is itself a count of the cell's distinct contributors (`-- distinti:` header of
+-- an indicator): the count. oml_distinti_liste is what the binary puts in its place when it runs
+-- the file with the contributors listed (src/analytics/cube.rs), and fills the value from them.
+CREATE OR REPLACE MACRO oml_distinti(x) AS x::DOUBLE;
+CREATE OR REPLACE MACRO oml_distinti_liste(x) AS NULL::DOUBLE;
+
 -- Weight of a day of work in full-time equivalents: part-time by weekly hours over 40 (0.5
 -- when the hours are missing); full-time, 'N' (non definito, e.g. intermittent) and unknown count 1.
 CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE

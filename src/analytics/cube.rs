@@ -23,6 +23,7 @@
 //! `tests/build_indicators/cubo.rs` compares them on the demo lake, cell by cell, for every file
 //! that declares either header.
 
+use super::headers::{Fraction, Ratio};
 use super::row::{parse_batch, Row, Shape};
 use super::Session;
 use anyhow::{bail, Context, Result};
@@ -53,7 +54,11 @@ pub(super) fn listing_sql(sql: &str) -> Option<String> {
         .replace("IS NOT DISTINCT FROM", "")
         .replace("IS DISTINCT FROM", "");
     let (key, none) = LISTED[2];
-    (!rest.contains("DISTINCT") && counts != sql).then(|| counts.replace(key, none))
+    (!rest.contains("DISTINCT") && counts != sql).then(|| {
+        counts
+            .replace(key, none)
+            .replace("oml_distinti(", "oml_distinti_liste(")
+    })
 }
 
 /// The dense numbers of one row's contributors.
@@ -191,32 +196,144 @@ pub(super) fn rows_of_subset(
     Ok(rows)
 }
 
+/// What the cube needs to know of the file's measures: the additive ones (summed on the
+/// margins), and its ratios of two of them with the decimal places it rounds them to
+/// (recomputed on every cell from the sums).
+pub(super) struct Measures<'a> {
+    pub additive: &'a [String],
+    pub ratios: &'a [Ratio],
+    pub decimals: Option<u32>,
+    /// Measures whose value is a contributor count (`distinti:`): (measure, n_lavoratori or
+    /// n_datori).
+    pub distinct: &'a [(String, String)],
+}
+
+/// The rows with the value of every `distinti:` measure set to its contributor count (the file
+/// gives NULL when its contributors are listed: macro `oml_distinti_liste`).
+pub(super) fn with_distinct_values(mut rows: Vec<Row>, distinct: &[(String, String)]) -> Vec<Row> {
+    for row in &mut rows {
+        if let Some((_, column)) = distinct.iter().find(|(m, _)| *m == row.misura) {
+            let n = if column == "n_datori" {
+                row.n_datori.unwrap_or(0)
+            } else {
+                row.n_lavoratori
+            };
+            row.valore = Some(n as f64);
+        }
+    }
+    rows
+}
+
+impl Measures<'_> {
+    /// The fractions the cube recomputes, after checking that every measure of the detail run
+    /// is additive or one of them.
+    fn fractions(&self, detail: &[Row]) -> Result<Vec<(&str, &Fraction)>> {
+        let fractions: Vec<(&str, &Fraction)> = self
+            .ratios
+            .iter()
+            .filter_map(|r| Some((r.measure.as_str(), r.fraction.as_ref()?)))
+            .collect();
+        if !fractions.is_empty() && self.decimals.is_none() {
+            bail!("margini: somma with ratios needs the header decimali: (the places oml_arrotonda keeps)");
+        }
+        let known = |m: &str| {
+            self.additive.iter().any(|a| a == m)
+                || fractions.iter().any(|(f, _)| *f == m)
+                || self.distinct.iter().any(|(d, _)| d == m)
+        };
+        if let Some(r) = detail.iter().find(|r| !known(&r.misura)) {
+            bail!(
+                "margini: somma, but the measure {} is neither additive, nor a ratio of two additive ones, \
+                 nor a distinct count (distinti:): its margins are not sums",
+                r.misura
+            );
+        }
+        Ok(fractions)
+    }
+}
+
+/// `oml_arrotonda(x, places)` of `sql/macros/misure.sql` (`round(x::DECIMAL(38, 9),
+/// places)::DOUBLE`), bit for bit: DuckDB's cast of a double to DECIMAL(38, 9) (scaled, nudged
+/// by 1e-9 away from zero, rounded to the nearest integer), then the decimal rounded half away
+/// from zero, then divided back. The test compares it with DuckDB's.
+fn arrotonda(x: f64, places: u32) -> f64 {
+    let scaled = x * 1e9;
+    let scaled = scaled + 1e-9 * scaled.signum() * f64::from(u8::from(scaled != 0.0));
+    let nines = scaled.round() as i128;
+    let step = 10i128.pow(9 - places.min(9));
+    let half = step / 2;
+    let rounded = if nines < 0 {
+        -((-nines + half) / step)
+    } else {
+        (nines + half) / step
+    };
+    rounded as f64 / 10f64.powi(places as i32)
+}
+
+/// The ratio rows of one subset's cells (`cells`: key → summed row and its detail rows): where
+/// the denominator is above zero, `factor * numerator / denominator` (a missing numerator is 0),
+/// rounded as the file does. Each comes with the key of its denominator's cell, whose
+/// contributors it takes, as the files count them.
+fn ratio_cells(
+    cells: &BTreeMap<Key, (Row, Vec<usize>)>,
+    fractions: &[(&str, &Fraction)],
+    places: u32,
+) -> Vec<(Key, Row, Key)> {
+    let mut out = Vec::new();
+    for (den_key, (den, _)) in cells {
+        let (periodo, dims, misura) = den_key;
+        for &(measure, f) in fractions.iter().filter(|(_, f)| &f.denominator == misura) {
+            let d = den.valore.unwrap_or(0.0);
+            if d <= 0.0 {
+                continue;
+            }
+            let key = |m: &str| (periodo.clone(), dims.clone(), m.to_string());
+            let n = cells.get(&key(&f.numerator)).and_then(|(r, _)| r.valore).unwrap_or(0.0);
+            let mut row = den.clone();
+            row.misura = measure.to_string();
+            row.valore = Some(arrotonda(f64::from(f.factor) * n / d, places));
+            (row.top, row.chiave_cella) = (None, None);
+            out.push((key(measure), row, den_key.clone()));
+        }
+    }
+    out
+}
+
+/// The cells of one subset of the breakdown, in the file's order: each with the detail rows it
+/// sums (none for a ratio), and (ratio, denominator) pairs of positions.
+struct SubsetCells {
+    rows: Vec<Row>,
+    groups: Vec<Vec<usize>>,
+    ratios: Vec<(usize, usize)>,
+}
+
 /// The rows of the whole cube: every subset of `all` in `subsets` (in that order, each with its
 /// cells in the file's order), from one run of `sql` (the output of [`listing_sql`]) with every
 /// breakdown column.
 pub(super) fn rows(
     session: &Session,
     sql: &str,
-    (shape, additive): (&Shape, &[String]),
+    (shape, measures): (&Shape, &Measures),
     all: &[String],
     subsets: &[Vec<&str>],
 ) -> Result<Vec<Row>> {
     let every: Vec<&str> = all.iter().map(String::as_str).collect();
     let listed = Listed::run(session, sql, shape, &every, all)?;
-    if let Some(r) = listed.rows.iter().find(|r| !additive.contains(&r.misura)) {
-        bail!(
-            "margini: somma, but the measure {} is not additive: its margins are not sums",
-            r.misura
-        );
-    }
+    let fractions = measures.fractions(&listed.rows)?;
+    let places = measures.decimals.unwrap_or(0);
     let (detail, order) = (&listed.rows, &listed.order);
     let (workers, employers) = (listed.lists(false), listed.lists(true));
     // The cells of each subset, and the detail rows each one sums, by (period, columns, measure).
-    let cells: Vec<(Vec<Row>, Vec<Vec<usize>>)> = subsets
+    let cells: Vec<SubsetCells> = subsets
         .iter()
         .map(|subset| {
             let mut map: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-            for (i, r) in detail.iter().enumerate() {
+            // The detail run's ratios are recomputed from the sums, like every margin's.
+            let summed = detail
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !fractions.iter().any(|(f, _)| *f == r.misura));
+            for (i, r) in summed {
                 let dims = order
                     .iter()
                     .map(|&k| r.dims[k].clone().filter(|_| subset.contains(&all[k].as_str())))
@@ -225,8 +342,9 @@ pub(super) fn rows(
                     .or_default()
                     .push(i);
             }
-            map.into_values()
-                .map(|members| {
+            let mut cells: BTreeMap<Key, (Row, Vec<usize>)> = map
+                .into_iter()
+                .map(|(key, members)| {
                     let first = &detail[members[0]];
                     let mut row = first.clone();
                     for (k, d) in row.dims.iter_mut().enumerate() {
@@ -236,9 +354,17 @@ pub(super) fn rows(
                     }
                     let values: Vec<f64> = members.iter().filter_map(|&m| detail[m].valore).collect();
                     row.valore = (!values.is_empty()).then(|| values.iter().sum());
-                    (row, members)
+                    (key, (row, members))
                 })
-                .unzip()
+                .collect();
+            let ratios = ratio_cells(&cells, &fractions, places);
+            let links: Vec<(Key, Key)> = ratios.iter().map(|(k, _, den)| (k.clone(), den.clone())).collect();
+            cells.extend(ratios.into_iter().map(|(k, row, _)| (k, (row, Vec::new()))));
+            let keys: Vec<&Key> = cells.keys().collect();
+            let at = |k: &Key| keys.binary_search(&k).expect("a key of the subset's cells");
+            let ratios = links.iter().map(|(r, d)| (at(r), at(d))).collect();
+            let (rows, groups) = cells.into_values().unzip();
+            SubsetCells { rows, groups, ratios }
         })
         .collect();
     // Contributors, exactly: one task per subset and kind, each with its own stamps.
@@ -252,7 +378,7 @@ pub(super) fn rows(
     for &(s, _) in &tasks {
         tags.push(next);
         next = next
-            .checked_add(cells[s].0.len() as u32)
+            .checked_add(cells[s].rows.len() as u32)
             .context("too many cells for one cube")?;
     }
     let (nw, ne) = (stamps(&workers), stamps(&employers));
@@ -262,7 +388,7 @@ pub(super) fn rows(
         .map_init(
             || (vec![u32::MAX; nw], vec![u32::MAX; ne]),
             |(sw, se), (&(s, employer), &tag)| {
-                let groups = &cells[s].1;
+                let groups = &cells[s].groups;
                 if employer {
                     count_distinct(groups, &employers, se, tag)
                 } else {
@@ -272,18 +398,22 @@ pub(super) fn rows(
         )
         .collect();
     let mut out = Vec::new();
-    for (s, (subset_rows, _)) in cells.into_iter().enumerate() {
+    for (s, subset) in cells.into_iter().enumerate() {
         let find = |employer: bool| tasks.iter().position(|&t| t == (s, employer)).map(|k| &counts[k]);
         let (cw, ce) = (find(false), find(true));
-        for (g, mut row) in subset_rows.into_iter().enumerate() {
+        let mut rows = subset.rows;
+        for (g, row) in rows.iter_mut().enumerate() {
             row.n_lavoratori = cw.map_or(0, |c| c[g]);
             if row.n_datori.is_some() {
                 row.n_datori = Some(ce.map_or(0, |c| c[g]));
             }
-            out.push(row);
         }
+        for &(r, d) in &subset.ratios {
+            (rows[r].n_lavoratori, rows[r].n_datori) = (rows[d].n_lavoratori, rows[d].n_datori);
+        }
+        out.extend(rows);
     }
-    Ok(out)
+    Ok(with_distinct_values(out, measures.distinct))
 }
 
 #[cfg(test)]
@@ -314,5 +444,52 @@ mod tests {
         assert_eq!(count_distinct(&groups, &lists, &mut stamp, 0), [3, 4, 0, 2, 4]);
         // Later tags on the same stamps start afresh.
         assert_eq!(count_distinct(&groups[..2], &lists, &mut stamp, 5), [3, 4]);
+    }
+
+    #[test]
+    fn ratios_round_as_the_macro_of_the_files() {
+        let macros = crate::sql::VIEW_FILES
+            .iter()
+            .find(|(path, _)| path.ends_with("misure.sql"))
+            .unwrap()
+            .1;
+        let create = macros
+            .lines()
+            .find(|l| l.starts_with("CREATE OR REPLACE MACRO oml_arrotonda("))
+            .unwrap();
+        let conn = super::super::open_duckdb().unwrap();
+        conn.execute_batch(create).unwrap();
+        let mut q = conn
+            .prepare(
+                "SELECT a, b, oml_arrotonda(100.0 * a / b, 2), oml_arrotonda(100.0 * a / b, 1), \
+                 oml_arrotonda(a / b, 2), oml_arrotonda(-100.0 * a / b, 1) \
+                 FROM range(0, 401) x(a), range(1, 401) y(b)",
+            )
+            .unwrap();
+        let mut rows = q.query([]).unwrap();
+        let mut n = 0;
+        while let Some(r) = rows.next().unwrap() {
+            let (a, b): (i64, i64) = (r.get(0).unwrap(), r.get(1).unwrap());
+            let x = 100.0 * a as f64 / b as f64;
+            let theirs: [f64; 4] = [
+                r.get(2).unwrap(),
+                r.get(3).unwrap(),
+                r.get(4).unwrap(),
+                r.get(5).unwrap(),
+            ];
+            let ours = [
+                arrotonda(x, 2),
+                arrotonda(x, 1),
+                arrotonda(a as f64 / b as f64, 2),
+                arrotonda(-x, 1),
+            ];
+            assert_eq!(
+                ours.map(f64::to_bits),
+                theirs.map(f64::to_bits),
+                "{a} / {b}: {ours:?} vs {theirs:?}"
+            );
+            n += 1;
+        }
+        assert_eq!(n, 401 * 400);
     }
 }

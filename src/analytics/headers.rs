@@ -4,8 +4,10 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 18] = [
+pub(super) const META_KEYS: [&str; 20] = [
     "indicatore",
+    "decimali",
+    "distinti",
     "margini",
     "contributori",
     "con_segno",
@@ -91,6 +93,33 @@ pub struct Ratio {
     pub measure: String,
     /// The additive measures it is computed from.
     pub of: Vec<String>,
+    /// `K * a / b` or `a / b` with `a` and `b` measures: what `margini: somma` recomputes on
+    /// every margin from the summed members (`analytics::cube`). None for other forms.
+    pub fraction: Option<Fraction>,
+}
+
+/// A ratio of two measures of the same cell, times a constant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fraction {
+    pub factor: u32,
+    pub numerator: String,
+    pub denominator: String,
+}
+
+/// `100 * m1 / m2` or `m1 / m2`, with both names among `additive`.
+fn parse_fraction(rhs: &str, additive: &[String]) -> Option<Fraction> {
+    let (top, denominator) = rhs.split_once('/')?;
+    let (factor, numerator) = match top.split_once('*') {
+        Some((k, m)) => (k.trim().parse().ok()?, m.trim()),
+        None => (1, top.trim()),
+    };
+    let denominator = denominator.trim();
+    let known = |m: &str| additive.iter().any(|a| a == m);
+    (known(numerator) && known(denominator)).then(|| Fraction {
+        factor,
+        numerator: numerator.to_string(),
+        denominator: denominator.to_string(),
+    })
 }
 
 /// Parses `tiraggio = ore_utilizzate / ore_autorizzate_con_utilizzo; x = a / divisore`: the
@@ -106,7 +135,22 @@ pub(super) fn parse_ratios(s: &str, additive: &[String]) -> Vec<Ratio> {
                 .map(str::to_string)
                 .collect();
             let measure = measure.trim().to_string();
-            (!measure.is_empty() && !of.is_empty()).then_some(Ratio { measure, of })
+            let fraction = parse_fraction(rhs, additive);
+            (!measure.is_empty() && !of.is_empty()).then_some(Ratio { measure, of, fraction })
+        })
+        .collect()
+}
+
+/// `datori_attivi = n_datori; lavoratori = n_lavoratori`: measures whose value is the count of
+/// the cell's distinct contributors of that column.
+pub(super) fn parse_distinct(s: &str) -> Vec<(String, String)> {
+    s.split(';')
+        .filter_map(|part| {
+            let (measure, column) = part.split_once('=')?;
+            let column = column.trim();
+            ["n_lavoratori", "n_datori"]
+                .contains(&column)
+                .then(|| (measure.trim().to_string(), column.to_string()))
         })
         .collect()
 }

@@ -18,10 +18,10 @@
 //! employer contributions of each cell, for the dominance rule of `sdc::Dominance`.
 
 use super::headers::{
-    header_value, header_values, list_of, parse_definitions, parse_identities, parse_parameters, parse_ratios,
-    META_KEYS,
+    header_value, header_values, list_of, parse_definitions, parse_distinct, parse_identities, parse_parameters,
+    parse_ratios, META_KEYS,
 };
-pub use super::headers::{Identity, Ratio};
+pub use super::headers::{Fraction, Identity, Ratio};
 pub use super::perimeter::Perimeter;
 use super::Session;
 pub use crate::model::period::Periodicity;
@@ -209,6 +209,14 @@ pub struct Indicator {
     /// ore_utilizzate / ore_autorizzate_con_utilizzo`), published only where those are: a ratio
     /// beside a withheld member would give it back (see [`withhold_ratios`]).
     pub ratios: Vec<Ratio>,
+    /// The decimal places the file rounds its ratios to (`decimali:`, `oml_arrotonda(…, 2)`):
+    /// what `margini: somma` rounds the ratios it recomputes on the margins to.
+    pub ratio_decimals: Option<u32>,
+    /// Measures whose value is the count of the cell's distinct workers or employers
+    /// (`distinti: datori_attivi = n_datori`): with the contributors listed, filled from the
+    /// lists (`analytics::cube`), so that the file may declare `margini: somma` although those
+    /// values are not sums.
+    pub distinct_values: Vec<(String, String)>,
     /// Shares over a margin added after protection (`-- quote:` header; `analytics::shares`).
     pub shares: Vec<super::shares::Share>,
     /// Every measure of a margin is the sum of its detail cells, and the only distinct counts
@@ -257,6 +265,8 @@ pub fn catalog() -> Vec<Indicator> {
                 name,
                 title: header_value(sql, "titolo").unwrap_or(name).to_string(),
                 ratios: parse_ratios(header_value(sql, "rapporti").unwrap_or(""), &additive),
+                ratio_decimals: header_value(sql, "decimali").and_then(|v| v.parse().ok()),
+                distinct_values: parse_distinct(header_value(sql, "distinti").unwrap_or("")),
                 shares: super::shares::parse(header_value(sql, "quote").unwrap_or("")),
                 additive,
                 signed: list_of(header_value(sql, "con_segno")),
@@ -505,11 +515,18 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         .filter(|_| (ind.margins_sum || ind.listed_contributors) && !matches!(req.mode, Mode::CellKey(..)));
     let run_listed = |sql: &str| -> Result<Vec<Row>> {
         if ind.margins_sum {
-            return super::cube::rows(session, sql, (&ind.shape(), &ind.additive), &req.by, &subsets);
+            let measures = super::cube::Measures {
+                additive: &ind.additive,
+                ratios: &ind.ratios,
+                decimals: ind.ratio_decimals,
+                distinct: &ind.distinct_values,
+            };
+            return super::cube::rows(session, sql, (&ind.shape(), &measures), &req.by, &subsets);
         }
         let mut rows = Vec::new();
         for s in &subsets {
-            rows.extend(super::cube::rows_of_subset(session, sql, &ind.shape(), s, &req.by)?);
+            let rows_of = super::cube::rows_of_subset(session, sql, &ind.shape(), s, &req.by)?;
+            rows.extend(super::cube::with_distinct_values(rows_of, &ind.distinct_values));
         }
         Ok(rows)
     };

@@ -53,6 +53,8 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         quarterly: false,
         identities: vec![],
         ratios: vec![],
+        ratio_decimals: None,
+        distinct_values: vec![],
         shares: vec![],
         margins_sum: false,
         listed_contributors: false,
@@ -156,10 +158,16 @@ fn ratios_are_read_from_the_headers_and_withheld_beside_a_withheld_member() {
             Ratio {
                 measure: "tiraggio".into(),
                 of: vec!["ore_utilizzate".into(), "ore_autorizzate_con_utilizzo".into()],
+                fraction: Some(Fraction {
+                    factor: 100,
+                    numerator: "ore_utilizzate".into(),
+                    denominator: "ore_autorizzate_con_utilizzo".into(),
+                }),
             },
             Ratio {
                 measure: "lavoratori_equivalenti".into(),
                 of: vec!["ore_autorizzate".into()],
+                fraction: None,
             },
         ]
     );
