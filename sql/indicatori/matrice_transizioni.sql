@@ -2,10 +2,11 @@
 -- ordine: 104
 -- titolo: Matrici delle transizioni da lavoro a lavoro: da quale settore, area, contratto o dimensione d'impresa verso quale
 -- fonte: transizioni_dim
--- contributori: liste
+-- margini: somma
+-- decimali: 1
 -- additive: transizioni, EE, AQHire, richiami, permanenze, trasformazioni
 -- identita: transizioni = EE + AQHire
--- rapporti: tasso_permanenza = 100 * permanenze / transizioni
+-- rapporti: tasso_permanenza = 100 * permanenze / transizioni (senza destinazione)
 -- quote: quota_riga = transizioni / destinazione
 -- dimensioni: origine, destinazione, sesso, classe_eta, area_cittadinanza, livello_istruzione
 -- parametri: asse = settore; livello = comune; accorpa =

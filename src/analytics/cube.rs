@@ -11,7 +11,11 @@
 //! - `-- margini: somma` ([`rows`]): every measure of a margin is also the sum of its detail
 //!   cells (each record falls in exactly one detail cell), so the file runs once, at the finest
 //!   breakdown; the margins' values are sums of the detail values, and every cell's contributors
-//!   — detail or margin — are counted over the union of its detail cells' lists.
+//!   — detail or margin — are counted over the union of its detail cells' lists. Two kinds of
+//!   measures that are not sums follow from them: a ratio `K * m1 / m2` of two additive
+//!   measures (`rapporti:`, rounded to `decimali:` places as `oml_arrotonda` rounds, bit for
+//!   bit: [`arrotonda`]), recomputed from the summed members of each cell; and a distinct count
+//!   declared by `distinti:` (`datori_attivi`), which is the cell's contributor count itself.
 //!
 //! Why: DuckDB's `count(DISTINCT …)` costs about eight times the plain grouping of the same
 //! events, and the cube ran the file once per subset of the breakdown (four times for two
@@ -113,7 +117,7 @@ fn count_distinct<G: AsRef<[usize]>>(groups: &[G], lists: &[&[i32]], stamp: &mut
 
 /// One run of the file with the breakdown columns `subset`: its rows, and the lists of dense
 /// numbers of each row's workers and employers.
-struct Listed {
+pub(super) struct Listed {
     rows: Vec<Row>,
     batches: Vec<(Option<ListArray>, Option<ListArray>)>,
     /// (batch, row in the batch) of each row.
@@ -124,6 +128,11 @@ struct Listed {
 }
 
 impl Listed {
+    pub(super) fn run_all(session: &Session, sql: &str, shape: &Shape, all: &[String]) -> Result<Listed> {
+        let every: Vec<&str> = all.iter().map(String::as_str).collect();
+        Listed::run(session, sql, shape, &every, all)
+    }
+
     fn run(session: &Session, sql: &str, shape: &Shape, subset: &[&str], all: &[String]) -> Result<Listed> {
         session.set_breakdown(subset)?;
         let (schema, result) = session.query(sql)?;
@@ -272,11 +281,11 @@ fn arrotonda(x: f64, places: u32) -> f64 {
 
 /// The ratio rows of one subset's cells (`cells`: key → summed row and its detail rows): where
 /// the denominator is above zero, `factor * numerator / denominator` (a missing numerator is 0),
-/// rounded as the file does. Each comes with the key of its denominator's cell, whose
+/// rounded as the file does; not in the cells broken down by its `(senza colonna)`. Each comes with the key of its denominator's cell, whose
 /// contributors it takes, as the files count them.
 fn ratio_cells(
     cells: &BTreeMap<Key, (Row, Vec<usize>)>,
-    fractions: &[(&str, &Fraction)],
+    (fractions, all): (&[(&str, &Fraction)], &[String]),
     places: u32,
 ) -> Vec<(Key, Row, Key)> {
     let mut out = Vec::new();
@@ -284,7 +293,8 @@ fn ratio_cells(
         let (periodo, dims, misura) = den_key;
         for &(measure, f) in fractions.iter().filter(|(_, f)| &f.denominator == misura) {
             let d = den.valore.unwrap_or(0.0);
-            if d <= 0.0 {
+            let broken_down = |c: &String| all.iter().position(|a| a == c).is_some_and(|k| den.dims[k].is_some());
+            if d <= 0.0 || f.only_total_of.as_ref().is_some_and(broken_down) {
                 continue;
             }
             let key = |m: &str| (periodo.clone(), dims.clone(), m.to_string());
@@ -308,17 +318,9 @@ struct SubsetCells {
 }
 
 /// The rows of the whole cube: every subset of `all` in `subsets` (in that order, each with its
-/// cells in the file's order), from one run of `sql` (the output of [`listing_sql`]) with every
-/// breakdown column.
-pub(super) fn rows(
-    session: &Session,
-    sql: &str,
-    (shape, measures): (&Shape, &Measures),
-    all: &[String],
-    subsets: &[Vec<&str>],
-) -> Result<Vec<Row>> {
-    let every: Vec<&str> = all.iter().map(String::as_str).collect();
-    let listed = Listed::run(session, sql, shape, &every, all)?;
+/// cells in the file's order), from one run of the file (the output of [`listing_sql`]) with
+/// every breakdown column of `all` ([`Listed::run_all`]).
+pub(super) fn rows(listed: &Listed, measures: &Measures, all: &[String], subsets: &[Vec<&str>]) -> Result<Vec<Row>> {
     let fractions = measures.fractions(&listed.rows)?;
     let places = measures.decimals.unwrap_or(0);
     let (detail, order) = (&listed.rows, &listed.order);
@@ -357,7 +359,7 @@ pub(super) fn rows(
                     (key, (row, members))
                 })
                 .collect();
-            let ratios = ratio_cells(&cells, &fractions, places);
+            let ratios = ratio_cells(&cells, (&fractions, all), places);
             let links: Vec<(Key, Key)> = ratios.iter().map(|(k, _, den)| (k.clone(), den.clone())).collect();
             cells.extend(ratios.into_iter().map(|(k, row, _)| (k, (row, Vec::new()))));
             let keys: Vec<&Key> = cells.keys().collect();

@@ -104,10 +104,18 @@ pub struct Fraction {
     pub factor: u32,
     pub numerator: String,
     pub denominator: String,
+    /// `(senza destinazione)` after the formula: the ratio is given only in the cells that are
+    /// totals over that breakdown column.
+    pub only_total_of: Option<String>,
 }
 
-/// `100 * m1 / m2` or `m1 / m2`, with both names among `additive`.
+/// `100 * m1 / m2` or `m1 / m2`, with both names among `additive`, optionally followed by
+/// `(senza colonna)`.
 fn parse_fraction(rhs: &str, additive: &[String]) -> Option<Fraction> {
+    let (rhs, only_total_of) = match rhs.split_once("(senza ") {
+        Some((f, rest)) => (f, Some(rest.trim().trim_end_matches(')').trim().to_string())),
+        None => (rhs, None),
+    };
     let (top, denominator) = rhs.split_once('/')?;
     let (factor, numerator) = match top.split_once('*') {
         Some((k, m)) => (k.trim().parse().ok()?, m.trim()),
@@ -119,6 +127,7 @@ fn parse_fraction(rhs: &str, additive: &[String]) -> Option<Fraction> {
         factor,
         numerator: numerator.to_string(),
         denominator: denominator.to_string(),
+        only_total_of,
     })
 }
 

@@ -320,8 +320,18 @@ impl Indicator {
         self
     }
 
+    /// What the cube needs to know of the file's measures (`analytics::cube`).
+    pub(super) fn cube_measures(&self) -> super::cube::Measures<'_> {
+        super::cube::Measures {
+            additive: &self.additive,
+            ratios: &self.ratios,
+            decimals: self.ratio_decimals,
+            distinct: &self.distinct_values,
+        }
+    }
+
     /// What the parser of the file's result needs to know of it.
-    fn shape(&self) -> super::row::Shape<'_> {
+    pub(super) fn shape(&self) -> super::row::Shape<'_> {
         super::row::Shape {
             no_employers: self.no_employers,
             parameters: self.parameters.iter().map(|(p, _)| p.as_str()).collect(),
@@ -346,7 +356,7 @@ pub fn find(name: &str) -> Result<Indicator> {
 }
 
 /// What to compute.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub indicator: String,
     pub by: Vec<String>,
@@ -422,6 +432,40 @@ pub fn compute(session: &Session, req: &Request) -> Result<Table> {
 
 /// Computes and protects `ind` (an indicator of the catalogue, or a hand-made one in tests).
 pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Result<Table> {
+    check(&ind, req)?;
+    prepare(session, &ind, req)?;
+    let subsets = subsets_of(&req.by, req.totals);
+    // The contributors as lists of dense numbers where the file allows it (`analytics::cube`);
+    // never with cell keys, which need the pseudonyms.
+    let listing = super::cube::listing_sql(&ind.sql)
+        .filter(|_| (ind.margins_sum || ind.listed_contributors) && !matches!(req.mode, Mode::CellKey(..)));
+    let run_listed = |sql: &str| -> Result<Vec<Row>> {
+        if ind.margins_sum {
+            let listed = super::cube::Listed::run_all(session, sql, &ind.shape(), &req.by)?;
+            return super::cube::rows(&listed, &ind.cube_measures(), &req.by, &subsets);
+        }
+        let mut rows = Vec::new();
+        for s in &subsets {
+            let rows_of = super::cube::rows_of_subset(session, sql, &ind.shape(), s, &req.by)?;
+            rows.extend(super::cube::with_distinct_values(rows_of, &ind.distinct_values));
+        }
+        Ok(rows)
+    };
+    let rows = match listing {
+        Some(sql) => run_listed(&sql).with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
+        None => {
+            let mut rows = Vec::new();
+            for s in &subsets {
+                rows.extend(run_once(session, &ind, s, &req.by)?);
+            }
+            rows
+        }
+    };
+    protect_rows(ind, req, rows)
+}
+
+/// The request's breakdown is one the indicator takes, with parameters it has.
+pub(super) fn check(ind: &Indicator, req: &Request) -> Result<()> {
     for d in &req.by {
         if !DIMENSIONS.iter().any(|(n, _)| n == d) {
             let names: Vec<&str> = DIMENSIONS.iter().map(|(n, _)| *n).collect();
@@ -476,6 +520,12 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
             req.by.len()
         );
     }
+    Ok(())
+}
+
+/// Sets the session's variables for the request: period, periodicity, cell-key salt,
+/// territory, perimeter and the indicator's parameters.
+pub(super) fn prepare(session: &Session, ind: &Indicator, req: &Request) -> Result<()> {
     let mut setup = format!("SET VARIABLE oml_periodicita = '{}';", req.periodicity.sql_name());
     match req.period {
         Some((dal, al)) => setup.push_str(&format!(
@@ -496,50 +546,28 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         }
     }
     session.conn.execute_batch(&setup).context("setting the period")?;
-    let by: Vec<&str> = req.by.iter().map(String::as_str).collect();
-    let subsets: Vec<Vec<&str>> = if req.totals {
-        // Largest subsets first, so detail rows come before their margins.
-        let n = by.len();
-        let mut masks: Vec<u32> = (0..(1u32 << n)).collect();
-        masks.sort_by_key(|m| std::cmp::Reverse(m.count_ones()));
-        masks
-            .into_iter()
-            .map(|m| (0..n).filter(|i| m & (1 << i) != 0).map(|i| by[i]).collect())
-            .collect()
-    } else {
-        vec![by.clone()]
-    };
-    // The contributors as lists of dense numbers where the file allows it (`analytics::cube`);
-    // never with cell keys, which need the pseudonyms.
-    let listing = super::cube::listing_sql(&ind.sql)
-        .filter(|_| (ind.margins_sum || ind.listed_contributors) && !matches!(req.mode, Mode::CellKey(..)));
-    let run_listed = |sql: &str| -> Result<Vec<Row>> {
-        if ind.margins_sum {
-            let measures = super::cube::Measures {
-                additive: &ind.additive,
-                ratios: &ind.ratios,
-                decimals: ind.ratio_decimals,
-                distinct: &ind.distinct_values,
-            };
-            return super::cube::rows(session, sql, (&ind.shape(), &measures), &req.by, &subsets);
-        }
-        let mut rows = Vec::new();
-        for s in &subsets {
-            let rows_of = super::cube::rows_of_subset(session, sql, &ind.shape(), s, &req.by)?;
-            rows.extend(super::cube::with_distinct_values(rows_of, &ind.distinct_values));
-        }
-        Ok(rows)
-    };
-    let mut rows = match listing {
-        Some(sql) => run_listed(&sql).with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
-        None => {
-            let mut rows = Vec::new();
-            for s in &subsets {
-                rows.extend(run_once(session, &ind, s, &req.by)?);
-            }
-            rows
-        }
-    };
+    Ok(())
+}
+
+/// The subsets of the breakdown a cube holds (every one with totals, largest first, so detail
+/// rows come before their margins), or the breakdown alone.
+pub(super) fn subsets_of(by: &[String], totals: bool) -> Vec<Vec<&str>> {
+    let by: Vec<&str> = by.iter().map(String::as_str).collect();
+    if !totals {
+        return vec![by];
+    }
+    let n = by.len();
+    let mut masks: Vec<u32> = (0..(1u32 << n)).collect();
+    masks.sort_by_key(|m| std::cmp::Reverse(m.count_ones()));
+    masks
+        .into_iter()
+        .map(|m| (0..n).filter(|i| m & (1 << i) != 0).map(|i| by[i]).collect())
+        .collect()
+}
+
+/// The table of the rows of a cube: disclosure control (or cell-key perturbation) over its
+/// margins and identities, ratios withheld with their members, shares added.
+pub(super) fn protect_rows(ind: Indicator, req: &Request, mut rows: Vec<Row>) -> Result<Table> {
     let cells = cells_of(&ind, &rows);
     let mut equations = sdc::cube_equations(&cells);
     equations.extend(identity_equations(&cells, &ind.identities));

@@ -162,6 +162,7 @@ fn ratios_are_read_from_the_headers_and_withheld_beside_a_withheld_member() {
                     factor: 100,
                     numerator: "ore_utilizzate".into(),
                     denominator: "ore_autorizzate_con_utilizzo".into(),
+                    only_total_of: None,
                 }),
             },
             Ratio {

@@ -13,6 +13,7 @@ pub mod marts;
 pub mod outcomes;
 pub mod perimeter;
 mod row;
+pub mod shared;
 pub mod shares;
 
 use crate::lake::manifest::Manifest;
@@ -73,6 +74,34 @@ impl Session {
         let sql = crate::lake::views::render(manifest, Some(dir))?;
         conn.execute_batch(&sql).context("creating the views (sql/)")?;
         Ok(Session { conn })
+    }
+
+    /// Runs `work` with the view `view` computed once into a temporary table of the same name,
+    /// which DuckDB resolves before the view (the temporary catalog comes first), then drops
+    /// it, whatever `work` returns: several indicators over one costly view (the bulletin's DID
+    /// cubes over `did_episodi`) compute it once. Only for a view that no variable `work` sets
+    /// changes (`did_episodi` reads none).
+    pub fn with_kept<T>(&self, view: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.keep(view)?;
+        let result = work();
+        self.forget(view)?;
+        result
+    }
+
+    /// The first half of [`Session::with_kept`]: `view` computed into a temporary table of its
+    /// name, until [`Session::forget`].
+    pub fn keep(&self, view: &str) -> Result<()> {
+        self.forget(view)?;
+        self.conn
+            .execute_batch(&format!("CREATE TEMP TABLE {view} AS FROM {view};"))
+            .with_context(|| format!("computing the view {view}"))
+    }
+
+    /// Drops the table of [`Session::keep`]: `view` is the view again.
+    pub fn forget(&self, view: &str) -> Result<()> {
+        Ok(self
+            .conn
+            .execute_batch(&format!("DROP TABLE IF EXISTS temp.main.{view};"))?)
     }
 
     /// Runs a query typed by a user (`oml sql`): only reading statements are allowed, so the

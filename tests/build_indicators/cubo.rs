@@ -105,3 +105,59 @@ fn the_cube_from_the_detail_is_the_cube_of_the_runs_per_subset() {
         }
     }
 }
+
+#[test]
+fn cubes_shared_from_one_run_are_the_cubes_of_their_own_runs() {
+    let lake = built_synthetic();
+    let s = Session::open(lake).unwrap();
+    let protected = Mode::Protected(DisclosureConfig::default());
+    let bys: [&[&str]; 5] = [
+        &["macro_contratto"],
+        &["settore", "sesso"],
+        &["ateco_sezione"],
+        &["cpi"],
+        &["comune", "macro_contratto"],
+    ];
+    for name in ["flussi", "j2j", "datori_attivi", "posizioni"] {
+        let reqs: Vec<Request> = bys
+            .iter()
+            .map(|by| request(name, by, Periodicity::Quarter, Perimeter::default(), protected))
+            .collect();
+        let shared = oml::analytics::shared::compute_shared(&s, &reqs).unwrap();
+        assert_eq!(shared.len(), reqs.len());
+        for (req, fast) in reqs.iter().zip(&shared) {
+            let own = oml::analytics::indicators::compute(&s, req).unwrap();
+            let what = format!("{name} by {:?}", req.by);
+            assert_eq!(fast.by, own.by, "{what}");
+            assert_eq!(fast.rows.len(), own.rows.len(), "{what}: rows");
+            for (k, (a, b)) in fast.rows.iter().zip(&own.rows).enumerate() {
+                assert_eq!(
+                    (&a.periodo, &a.dims, &a.misura, a.valore, a.n_lavoratori, a.n_datori),
+                    (&b.periodo, &b.dims, &b.misura, b.valore, b.n_lavoratori, b.n_datori),
+                    "{what}: row {k}"
+                );
+            }
+            assert_eq!(fast.status, own.status, "{what}: statuses");
+            assert_eq!(
+                fast.to_batch().unwrap(),
+                own.to_batch().unwrap(),
+                "{what}: the published table"
+            );
+        }
+    }
+    // A request that differs in more than its breakdown is computed on its own.
+    let other = request("flussi", &["sesso"], Periodicity::Year, Perimeter::default(), protected);
+    let reqs = [
+        request(
+            "flussi",
+            &["sesso"],
+            Periodicity::Quarter,
+            Perimeter::default(),
+            protected,
+        ),
+        other.clone(),
+    ];
+    let tables = oml::analytics::shared::compute_shared(&s, &reqs).unwrap();
+    let own = oml::analytics::indicators::compute(&s, &other).unwrap();
+    assert_eq!(tables[1].to_batch().unwrap(), own.to_batch().unwrap());
+}

@@ -130,6 +130,23 @@ pub fn compute_once(session: &Session, pool: bool) -> Result<()> {
         .context("computing the outcomes (view misure_esiti)")
 }
 
+/// Computes `misure_esiti` (with the comparison pool) into a temporary table of the same name
+/// ([`Session::keep`]) until [`forget_computed`]: a caller that asks several questions of the
+/// same outcomes (the bulletin's esiti section: the curves, then the `esiti` indicator of two
+/// measures) computes them once. Valid while the esiti parameters (`oml_cig_pausa`, …) and the
+/// geography stay as they are.
+pub fn keep_computed(session: &Session) -> Result<()> {
+    session.conn.execute_batch("SET VARIABLE oml_esiti_bacino = true;")?;
+    let kept = session.keep("misure_esiti");
+    session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;
+    kept
+}
+
+/// Drops the table of [`keep_computed`]: `misure_esiti` is the view again.
+pub fn forget_computed(session: &Session) -> Result<()> {
+    session.forget("misure_esiti")
+}
+
 /// Drops the table of [`compute_once`] and resets the variable.
 pub fn release(session: &Session) -> Result<()> {
     Ok(session.conn.execute_batch(&format!(

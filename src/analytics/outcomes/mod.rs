@@ -23,6 +23,7 @@ use arrow::array::RecordBatch;
 use chrono::NaiveDate;
 
 pub use comparison::BAND_DAYS;
+pub use entries::{forget_computed, keep_computed};
 
 /// A crisis measure followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -290,7 +290,32 @@ impl CubeMaker<'_> {
         self.cube_in(indicator, by, period, p, self.territory.clone(), parameters)
     }
 
-    fn cube_in(
+    /// Cubes of one indicator over the same periods that differ only in their breakdown (one
+    /// each in `bys`), computed from one run of the file where it allows it
+    /// (`analytics::shared`).
+    pub(super) fn cubes(
+        &self,
+        indicator: &str,
+        bys: &[&[&str]],
+        period: (NaiveDate, NaiveDate),
+        p: Periodicity,
+    ) -> Result<Vec<Cube>> {
+        let reqs = bys
+            .iter()
+            .map(|by| self.request(indicator, by, period, p, self.territory.clone(), &[]))
+            .collect::<Result<Vec<_>>>()?;
+        let commands: Vec<String> = reqs.iter().map(|r| command_line(r, &self.province)).collect();
+        let tables = crate::analytics::shared::compute_shared(self.session, &reqs)
+            .with_context(|| format!("computing `{}`", commands.join("`, `")))?;
+        Ok(tables
+            .into_iter()
+            .zip(commands)
+            .zip(&reqs)
+            .map(|((table, command), r)| Cube::new(table, command, format!("{:?}", r.territory)))
+            .collect())
+    }
+
+    fn request(
         &self,
         indicator: &str,
         by: &[&str],
@@ -298,9 +323,9 @@ impl CubeMaker<'_> {
         p: Periodicity,
         territory: Territory,
         parameters: &[(&str, &str)],
-    ) -> Result<Cube> {
+    ) -> Result<Request> {
         let reads_co = crate::analytics::indicators::find(indicator)?.reads_co();
-        let req = Request {
+        Ok(Request {
             indicator: indicator.to_string(),
             by: by.iter().map(|s| s.to_string()).collect(),
             period: Some(period),
@@ -314,7 +339,19 @@ impl CubeMaker<'_> {
                 Perimeter::default()
             },
             parameters: parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        };
+        })
+    }
+
+    fn cube_in(
+        &self,
+        indicator: &str,
+        by: &[&str],
+        period: (NaiveDate, NaiveDate),
+        p: Periodicity,
+        territory: Territory,
+        parameters: &[(&str, &str)],
+    ) -> Result<Cube> {
+        let req = self.request(indicator, by, period, p, territory, parameters)?;
         let command = command_line(&req, &self.province);
         let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
         let territory = format!("{:?}", req.territory);
@@ -427,14 +464,18 @@ impl Figures {
         progress("serie mensile dei flussi");
         let mut monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
         monthly.headline = true;
-        progress("flussi per contratto");
-        let by_contract = ctx.cube("flussi", &["macro_contratto"], window, g)?;
-        progress("flussi per settore");
-        let by_sector = ctx.cube("flussi", &["settore"], window, g)?;
-        let by_section = ctx.cube("flussi", &["ateco_sezione"], window, g)?;
-        progress("flussi per territorio");
-        let by_cpi = ctx.cube("flussi", &["cpi"], window, g)?;
-        let by_comune = ctx.cube("flussi", &["comune"], window, g)?;
+        progress("flussi per contratto, settore e territorio");
+        let bys: [&[&str]; 5] = [
+            &["macro_contratto"],
+            &["settore"],
+            &["ateco_sezione"],
+            &["cpi"],
+            &["comune"],
+        ];
+        let [by_contract, by_sector, by_section, by_cpi, by_comune]: [Cube; 5] = ctx
+            .cubes("flussi", &bys, window, g)?
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("five cubes of flussi"))?;
         progress("attivazioni per età e sesso");
         let by_age_sex = ctx.cube("flussi", &["classe_eta", "sesso"], current, g)?;
         progress("posizioni di lavoro");

@@ -100,6 +100,19 @@ fn figure(value: Option<f64>, status: &str) -> Figure {
 pub fn compute_figures(
     session: &Session,
     province: &str,
+    period: (NaiveDate, NaiveDate),
+    rules: DisclosureConfig,
+) -> Result<Option<EsitiFigures>> {
+    // The curves and the two `esiti` tables read the same outcomes: computed once.
+    outcomes::keep_computed(session)?;
+    let figures = figures_of(session, province, period, rules);
+    outcomes::forget_computed(session)?;
+    figures
+}
+
+fn figures_of(
+    session: &Session,
+    province: &str,
     (dal, al): (NaiveDate, NaiveDate),
     rules: DisclosureConfig,
 ) -> Result<Option<EsitiFigures>> {

@@ -100,9 +100,14 @@ impl DidCubes {
         // Every measure stays in the cubes, the shown ones (DID_SHOWN) published and the others
         // withheld: the file's identities bind them all, and dropping a member would turn a true
         // identity into a false one.
-        let monthly = maker.cube("did", &[], (series.0.max(first_month), series.1), Periodicity::Month)?;
-        let period = maker.cube("did", &[], window, g)?;
-        let by_cpi_sex = maker.cube("did", &["cpi", "sesso"], current, g)?;
+        // Six runs of the file over the same episodes: computed once.
+        let (monthly, period, by_cpi_sex) = maker.session.with_kept("did_episodi", || {
+            Ok((
+                maker.cube("did", &[], (series.0.max(first_month), series.1), Periodicity::Month)?,
+                maker.cube("did", &[], window, g)?,
+                maker.cube("did", &["cpi", "sesso"], current, g)?,
+            ))
+        })?;
         let files = files_of(maker.session, "did_eventi", "data_evento", "eventi")?;
         Ok(Some(DidCubes {
             monthly,
