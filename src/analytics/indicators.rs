@@ -425,6 +425,16 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
     Ok(rows)
 }
 
+/// Views that are costly to compute and that a file runs over once per subset of its breakdown
+/// (four times for two columns), by the file's source: computed once per request instead
+/// (`Session::with_kept`). Each reads only variables that [`prepare`] sets before
+/// (`misure_esiti`: the esiti parameters), so the copy is the view for the whole request.
+const KEPT_SOURCES: [(&str, &[&str]); 3] = [
+    ("did_episodi", &["did_episodi", "did_periodi"]),
+    ("mobilita_iscrizioni", &["mobilita_iscrizioni"]),
+    ("misure_esiti", &["misure_esiti"]),
+];
+
 /// Computes and protects an indicator.
 pub fn compute(session: &Session, req: &Request) -> Result<Table> {
     compute_indicator(session, find(&req.indicator)?, req)
@@ -454,11 +464,23 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     let rows = match listing {
         Some(sql) => run_listed(&sql).with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
         None => {
-            let mut rows = Vec::new();
-            for s in &subsets {
-                rows.extend(run_once(session, &ind, s, &req.by)?);
+            let run_all = || -> Result<Vec<Row>> {
+                let mut rows = Vec::new();
+                for s in &subsets {
+                    rows.extend(run_once(session, &ind, s, &req.by)?);
+                }
+                Ok(rows)
+            };
+            let kept = KEPT_SOURCES.iter().find(|(source, _)| *source == ind.source);
+            if let Some((_, views)) = kept.filter(|_| subsets.len() > 1) {
+                // The files read the entries only: the copy leaves the comparison pool out.
+                session.conn.execute_batch("SET VARIABLE oml_esiti_bacino = false;")?;
+                let rows = session.with_kept(views, run_all);
+                session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;
+                rows?
+            } else {
+                run_all()?
             }
-            rows
         }
     };
     protect_rows(ind, req, rows)

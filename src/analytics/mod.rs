@@ -76,16 +76,36 @@ impl Session {
         Ok(Session { conn })
     }
 
-    /// Runs `work` with the view `view` computed once into a temporary table of the same name,
+    /// Runs `work` with each of `views` computed once into a temporary table of the same name,
     /// which DuckDB resolves before the view (the temporary catalog comes first), then drops
-    /// it, whatever `work` returns: several indicators over one costly view (the bulletin's DID
-    /// cubes over `did_episodi`) compute it once. Only for a view that no variable `work` sets
-    /// changes (`did_episodi` reads none).
-    pub fn with_kept<T>(&self, view: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.keep(view)?;
+    /// them, whatever `work` returns: several runs over one costly view (the bulletin's DID
+    /// cubes over `did_episodi` and `did_periodi`, an indicator's runs per subset) compute it
+    /// once. Only for views that no variable `work` sets changes. A view already kept by a
+    /// caller stays as it is (and is not dropped here).
+    pub fn with_kept<T>(&self, views: &[&str], work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let mut kept: Vec<&str> = Vec::new();
+        for view in views {
+            if !self.is_kept(view)? {
+                if let Err(e) = self.keep(view) {
+                    kept.iter().try_for_each(|v| self.forget(v))?;
+                    return Err(e);
+                }
+                kept.push(view);
+            }
+        }
         let result = work();
-        self.forget(view)?;
+        kept.iter().try_for_each(|v| self.forget(v))?;
         result
+    }
+
+    /// Whether `view` is kept ([`Session::keep`]): a temporary table of its name exists.
+    pub fn is_kept(&self, view: &str) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+            [view],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
     }
 
     /// The first half of [`Session::with_kept`]: `view` computed into a temporary table of its

@@ -101,7 +101,7 @@ impl DidCubes {
         // withheld: the file's identities bind them all, and dropping a member would turn a true
         // identity into a false one.
         // Six runs of the file over the same episodes: computed once.
-        let (monthly, period, by_cpi_sex) = maker.session.with_kept("did_episodi", || {
+        let (monthly, period, by_cpi_sex) = maker.session.with_kept(&["did_episodi", "did_periodi"], || {
             Ok((
                 maker.cube("did", &[], (series.0.max(first_month), series.1), Periodicity::Month)?,
                 maker.cube("did", &[], window, g)?,
