@@ -5,6 +5,7 @@
 -- margini: somma
 -- additive: attivazioni, cessazioni, cessazioni_comunicate, cessazioni_imputate, trasformazioni_in_entrata, trasformazioni_in_uscita, saldo
 -- con_segno: saldo
+-- unioni: cessazioni = cessazioni_comunicate + cessazioni_imputate; saldo = attivazioni - cessazioni_comunicate - cessazioni_imputate + trasformazioni_in_entrata - trasformazioni_in_uscita
 -- identita: saldo = attivazioni - cessazioni + trasformazioni_in_entrata - trasformazioni_in_uscita; cessazioni = cessazioni_comunicate + cessazioni_imputate
 -- definizione: attivazioni = rapporti di lavoro iniziati nel periodo (data di inizio nel periodo).
 -- definizione: cessazioni = rapporti di lavoro finiti nel periodo (ultimo giorno nel periodo), comunicati o imputati.
@@ -49,14 +50,14 @@ cessazioni AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'CES' AS tipo,
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
         oml_chiave_cella(id_lavoratore) AS k
-    FROM base WHERE tipo IN ('CESC', 'CESI') GROUP BY ALL
+    FROM base WHERE tipo IN ('CESC', 'CESI') AND NOT oml_da_unire('cessazioni') GROUP BY ALL
 ),
 saldo AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), 'SALDO' AS tipo,
         sum(CASE WHEN tipo IN ('ATT', 'TRI') THEN 1 ELSE -1 END) AS n,
         count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
         oml_chiave_cella(id_lavoratore) AS k
-    FROM base GROUP BY ALL
+    FROM base WHERE NOT oml_da_unire('saldo') GROUP BY ALL
 )
 SELECT * EXCLUDE (tipo, n, l, d, k),
     CASE tipo WHEN 'ATT' THEN 'attivazioni' WHEN 'CES' THEN 'cessazioni'

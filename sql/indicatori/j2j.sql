@@ -3,6 +3,7 @@
 -- titolo: Flussi da lavoro a lavoro (J2J): assunzioni e uscite per classe, tassi sull'occupazione
 -- fonte: rapporti_dim
 -- margini: somma
+-- unioni: assunzioni = EE + AQHire + ENPersist + da_occupato + ingressi_non_osservati; J2J = EE + AQHire; cessazioni = uscite_EE + uscite_AQHire + NEPersist + uscite_altro_rapporto + uscite_censurate
 -- decimali: 2
 -- additive: assunzioni, EE, AQHire, ENPersist, da_occupato, ingressi_non_osservati, J2J, richiami, cessazioni, uscite_EE, uscite_AQHire, NEPersist, uscite_altro_rapporto, uscite_censurate, occupazione_inizio
 -- identita: assunzioni = EE + AQHire + ENPersist + da_occupato + ingressi_non_osservati; J2J = EE + AQHire; cessazioni = uscite_EE + uscite_AQHire + NEPersist + uscite_altro_rapporto + uscite_censurate
@@ -86,7 +87,7 @@ somme AS (
                  ('richiami', ['EE', 'AQHire'], true),
                  ('cessazioni', ['uscite_EE', 'uscite_AQHire', 'NEPersist', 'uscite_altro_rapporto', 'uscite_censurate'], false))
         s(tipo, membri, solo_richiami)
-        ON list_contains(s.membri, e.tipo) AND (NOT s.solo_richiami OR e.richiamo_j2j)
+        ON list_contains(s.membri, e.tipo) AND (NOT s.solo_richiami OR e.richiamo_j2j) AND NOT oml_da_unire(s.tipo)
     GROUP BY ALL
 ),
 conteggi AS (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM somme),

@@ -3,6 +3,7 @@
 -- titolo: Pendolarismo: posizioni di lavoro per comune di domicilio e comune della sede di lavoro
 -- fonte: rapporti_dim
 -- margini: somma
+-- unioni: saldo_pendolare = in_entrata - in_uscita; occupati_residenti = interni + in_uscita; posti_di_lavoro = interni + in_entrata + domicilio_non_indicato
 -- decimali: 1
 -- additive: interni, in_entrata, in_uscita, saldo_pendolare, occupati_residenti, posti_di_lavoro, domicilio_non_indicato
 -- con_segno: saldo_pendolare
@@ -63,7 +64,7 @@ somme AS (
     JOIN (VALUES ('saldo_pendolare', ['in_entrata', 'in_uscita']),
                  ('occupati_residenti', ['interni', 'in_uscita']),
                  ('posti_di_lavoro', ['interni', 'in_entrata', 'domicilio_non_indicato'])) s(tipo, membri)
-        ON list_contains(s.membri, lati.tipo)
+        ON list_contains(s.membri, lati.tipo) AND NOT oml_da_unire(s.tipo)
     GROUP BY ALL
 ),
 conteggi AS (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM somme),

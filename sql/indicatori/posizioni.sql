@@ -5,6 +5,7 @@
 -- margini: somma
 -- additive: posizioni_inizio, posizioni_fine, variazione
 -- con_segno: variazione
+-- unioni: variazione = posizioni_fine - posizioni_inizio
 -- identita: posizioni_fine = posizioni_inizio + variazione
 -- definizione: posizioni_inizio = rapporti in essere alla fine del giorno precedente l'inizio del periodo.
 -- definizione: posizioni_fine = rapporti in essere alla fine dell'ultimo giorno del periodo.
@@ -45,7 +46,7 @@ variazione AS (
         sum(CASE tipo WHEN 'FIN' THEN 1 ELSE -1 END) AS n,
         count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
         oml_chiave_cella(id_lavoratore) AS k
-    FROM stock GROUP BY ALL
+    FROM stock WHERE NOT oml_da_unire('variazione') GROUP BY ALL
 )
 SELECT * EXCLUDE (tipo, n, l, d, k),
     CASE tipo WHEN 'INI' THEN 'posizioni_inizio' WHEN 'FIN' THEN 'posizioni_fine' ELSE 'variazione' END AS misura,

@@ -11,6 +11,13 @@ CREATE OR REPLACE MACRO oml_arrotonda(x, cifre) AS round(x::DECIMAL(38, 9), cifr
 CREATE OR REPLACE MACRO oml_distinti(x) AS x::DOUBLE;
 CREATE OR REPLACE MACRO oml_distinti_liste(x) AS NULL::DOUBLE;
 
+-- Whether the binary derives the measure itself from its members (`-- unioni:` header of an
+-- indicator: value = the signed sum of the members', contributors = the union of theirs), so the
+-- file skips it (SET VARIABLE oml_unioni = ['saldo'] while the contributors are listed,
+-- src/analytics/cube.rs). Unset, as in the DuckDB CLI, the file computes every measure.
+CREATE OR REPLACE MACRO oml_da_unire(misura) AS
+    list_contains(coalesce(getvariable('oml_unioni')::VARCHAR[], []::VARCHAR[]), misura);
+
 -- Weight of a day of work in full-time equivalents: part-time by weekly hours over 40 (0.5
 -- when the hours are missing); full-time, 'N' (non definito, e.g. intermittent) and unknown count 1.
 CREATE OR REPLACE MACRO oml_peso_orario(tipo_orario, ore) AS CASE

@@ -27,7 +27,7 @@
 //! `tests/build_indicators/cubo.rs` compares them on the demo lake, cell by cell, for every file
 //! that declares either header.
 
-use super::headers::{Fraction, Ratio};
+use super::headers::{Fraction, Identity, Ratio};
 use super::row::{parse_batch, Row, Shape};
 use super::Session;
 use anyhow::{bail, Context, Result};
@@ -135,9 +135,22 @@ pub(super) struct Listed {
 }
 
 impl Listed {
-    pub(super) fn run_all(session: &Session, sql: &str, shape: &Shape, all: &[String]) -> Result<Listed> {
+    /// The run at every column of `all`, with the file skipping the measures of `unions`
+    /// (macro `oml_da_unire`), which [`rows`] derives from their members.
+    pub(super) fn run_all(
+        session: &Session,
+        sql: &str,
+        (shape, unions): (&Shape, &[Identity]),
+        all: &[String],
+    ) -> Result<Listed> {
         let every: Vec<&str> = all.iter().map(String::as_str).collect();
-        Listed::run(session, sql, shape, &every, all)
+        let names: Vec<String> = unions.iter().map(|u| format!("'{}'", u.total)).collect();
+        session
+            .conn
+            .execute_batch(&format!("SET VARIABLE oml_unioni = [{}]::VARCHAR[];", names.join(", ")))?;
+        let listed = Listed::run(session, sql, shape, &every, all);
+        session.conn.execute_batch("RESET VARIABLE oml_unioni;")?;
+        listed
     }
 
     fn run(session: &Session, sql: &str, shape: &Shape, subset: &[&str], all: &[String]) -> Result<Listed> {
@@ -231,6 +244,8 @@ pub(super) struct Measures<'a> {
     /// Measures whose value is a contributor count (`distinti:`): (measure, n_lavoratori or
     /// n_datori).
     pub distinct: &'a [(String, String)],
+    /// Measures derived from their members (`unioni:`), which the detail run skips.
+    pub unions: &'a [Identity],
 }
 
 /// The rows with the value of every `distinti:` measure set to its contributor count (the file
@@ -260,6 +275,20 @@ impl Measures<'_> {
             .collect();
         if !fractions.is_empty() && self.decimals.is_none() {
             bail!("margini: somma with ratios needs the header decimali: (the places oml_arrotonda keeps)");
+        }
+        if let Some(r) = detail.iter().find(|r| self.unions.iter().any(|u| u.total == r.misura)) {
+            bail!(
+                "unioni: the file computes {} although the binary derives it: skip it where \
+                 oml_da_unire('{}')",
+                r.misura,
+                r.misura
+            );
+        }
+        if let Some(u) = self.unions.iter().find(|u| {
+            let derived = |m: &String| self.unions.iter().any(|v| &v.total == m);
+            u.plus.iter().chain(&u.minus).any(derived)
+        }) {
+            bail!("unioni: {} has a member that is itself derived", u.total);
         }
         let known = |m: &str| {
             self.additive.iter().any(|a| a == m)
@@ -325,6 +354,35 @@ fn ratio_cells(
     out
 }
 
+/// The cells of the measures derived from their members (`unioni:`) in one subset's cells: one
+/// wherever a member has one, with the signed sum of the members' values and the union of their
+/// detail rows (so of their contributors).
+fn union_cells(cells: &BTreeMap<Key, (Row, Vec<usize>)>, unions: &[Identity]) -> Vec<(Key, (Row, Vec<usize>))> {
+    let mut out: BTreeMap<Key, (Row, Vec<usize>)> = BTreeMap::new();
+    for ((periodo, dims, misura), (row, members)) in cells {
+        for u in unions {
+            let sign = if u.plus.contains(misura) {
+                1.0
+            } else if u.minus.contains(misura) {
+                -1.0
+            } else {
+                continue;
+            };
+            let (cell, union) = out
+                .entry((periodo.clone(), dims.clone(), u.total.clone()))
+                .or_insert_with(|| {
+                    let mut cell = row.clone();
+                    cell.misura = u.total.clone();
+                    (cell.valore, cell.top, cell.chiave_cella) = (Some(0.0), None, None);
+                    (cell, Vec::new())
+                });
+            cell.valore = Some(cell.valore.unwrap_or(0.0) + sign * row.valore.unwrap_or(0.0));
+            union.extend(members);
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The cells of one subset of the breakdown, in the file's order: each with the detail rows it
 /// sums (none for a ratio), and (ratio, denominator) pairs of positions.
 struct SubsetCells {
@@ -371,6 +429,8 @@ pub(super) fn rows(listed: &Listed, measures: &Measures, all: &[String], subsets
                     (key, (row, members))
                 })
                 .collect();
+            let unions = union_cells(&cells, measures.unions);
+            cells.extend(unions);
             let ratios = ratio_cells(&cells, (&fractions, all), places);
             let links: Vec<(Key, Key)> = ratios.iter().map(|(k, _, den)| (k.clone(), den.clone())).collect();
             cells.extend(ratios.into_iter().map(|(k, row, _)| (k, (row, Vec::new()))));

@@ -217,6 +217,11 @@ pub struct Indicator {
     /// lists (`analytics::cube`), so that the file may declare `margini: somma` although those
     /// values are not sums.
     pub distinct_values: Vec<(String, String)>,
+    /// Measures whose events are those of their members, each in exactly one (`unioni: saldo =
+    /// attivazioni - cessazioni`): with `margini: somma` the binary derives them (value: the
+    /// signed sum; contributors: the union of the members') and the file skips them
+    /// (`oml_da_unire`), so their contributors are not listed twice.
+    pub unions: Vec<Identity>,
     /// Shares over a margin added after protection (`-- quote:` header; `analytics::shares`).
     pub shares: Vec<super::shares::Share>,
     /// Every measure of a margin is the sum of its detail cells, and the only distinct counts
@@ -267,6 +272,7 @@ pub fn catalog() -> Vec<Indicator> {
                 ratios: parse_ratios(header_value(sql, "rapporti").unwrap_or(""), &additive),
                 ratio_decimals: header_value(sql, "decimali").and_then(|v| v.parse().ok()),
                 distinct_values: parse_distinct(header_value(sql, "distinti").unwrap_or("")),
+                unions: parse_identities(header_value(sql, "unioni").unwrap_or("")),
                 shares: super::shares::parse(header_value(sql, "quote").unwrap_or("")),
                 additive,
                 signed: list_of(header_value(sql, "con_segno")),
@@ -327,6 +333,7 @@ impl Indicator {
             ratios: &self.ratios,
             decimals: self.ratio_decimals,
             distinct: &self.distinct_values,
+            unions: &self.unions,
         }
     }
 
@@ -451,7 +458,7 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         .filter(|_| (ind.margins_sum || ind.listed_contributors) && !matches!(req.mode, Mode::CellKey(..)));
     let run_listed = |sql: &str| -> Result<Vec<Row>> {
         if ind.margins_sum {
-            let listed = super::cube::Listed::run_all(session, sql, &ind.shape(), &req.by)?;
+            let listed = super::cube::Listed::run_all(session, sql, (&ind.shape(), &ind.unions), &req.by)?;
             return super::cube::rows(&listed, &ind.cube_measures(), &req.by, &subsets);
         }
         let mut rows = Vec::new();

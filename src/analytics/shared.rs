@@ -39,25 +39,25 @@ pub fn compute_shared(session: &Session, reqs: &[Request]) -> Result<Vec<Table>>
     for r in reqs {
         check(&ind, r)?;
     }
-    // The union of the breakdowns, in the order they first appear.
-    let mut union: Vec<String> = Vec::new();
+    // The union of the breakdowns, in the order its columns first appear.
+    let mut columns: Vec<String> = Vec::new();
     for d in reqs.iter().flat_map(|r| &r.by) {
-        if !union.contains(d) {
-            union.push(d.clone());
+        if !columns.contains(d) {
+            columns.push(d.clone());
         }
     }
     prepare(session, &ind, first)?;
-    let listed = super::cube::Listed::run_all(session, &sql, &ind.shape(), &union)
+    let listed = super::cube::Listed::run_all(session, &sql, (&ind.shape(), &ind.unions), &columns)
         .with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?;
     let measures = ind.cube_measures();
     reqs.iter()
         .map(|r| {
             let subsets = subsets_of(&r.by, r.totals);
-            let mut rows = super::cube::rows(&listed, &measures, &union, &subsets)?;
+            let mut rows = super::cube::rows(&listed, &measures, &columns, &subsets)?;
             // From the union's columns to the request's.
             let at: Vec<usize> =
                 r.by.iter()
-                    .map(|d| union.iter().position(|u| u == d).expect("a column of the union"))
+                    .map(|d| columns.iter().position(|u| u == d).expect("a column of the union"))
                     .collect();
             for row in &mut rows {
                 row.dims = at.iter().map(|&k| row.dims[k].take()).collect();
