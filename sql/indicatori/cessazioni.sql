@@ -3,6 +3,7 @@
 -- titolo: Rapporti cessati per motivo e per durata effettiva
 -- fonte: segmenti_dim
 -- margini: somma
+-- unioni: cessazioni = cessazioni_richiesta_lavoratore + cessazioni_licenziamento + cessazioni_cessazione_attivita + cessazioni_altro_datore + cessazioni_fine_termine + cessazioni_altre_cause
 -- additive: cessazioni, cessazioni_richiesta_lavoratore, cessazioni_licenziamento, cessazioni_cessazione_attivita, cessazioni_altro_datore, cessazioni_fine_termine, cessazioni_altre_cause, cessazioni_durata_1, cessazioni_durata_2_3, cessazioni_durata_4_30, cessazioni_durata_31_90, cessazioni_durata_91_365, cessazioni_durata_oltre_365, cessazioni_durata_non_nota
 -- identita: cessazioni = cessazioni_richiesta_lavoratore + cessazioni_licenziamento + cessazioni_cessazione_attivita + cessazioni_altro_datore + cessazioni_fine_termine + cessazioni_altre_cause; cessazioni = cessazioni_durata_1 + cessazioni_durata_2_3 + cessazioni_durata_4_30 + cessazioni_durata_31_90 + cessazioni_durata_91_365 + cessazioni_durata_oltre_365 + cessazioni_durata_non_nota
 -- nota: Motivo della cessazione nei gruppi della nota trimestrale e del rapporto annuale del Ministero del Lavoro (richiesta del lavoratore; promossa dal datore: licenziamento, cessazione attività, altro; fine del termine; altre cause); le cessazioni imputate alla fine prevista di un contratto a termine sono "fine del termine". Corrispondenza dei codici in reference/oml/cause_cessazione.csv (gruppo_ministero).
@@ -83,7 +84,7 @@ totale AS (
         'cessazioni' AS misura,
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
         oml_chiave_cella(id_lavoratore) AS k
-    FROM cessati GROUP BY ALL
+    FROM cessati WHERE NOT oml_da_unire('cessazioni') GROUP BY ALL
 )
 SELECT * EXCLUDE (n, l, d, k), n::DOUBLE AS valore, l AS n_lavoratori, d AS n_datori, k AS chiave_cella
 FROM (SELECT * FROM per_gruppo UNION ALL BY NAME SELECT * FROM per_durata UNION ALL BY NAME SELECT * FROM totale)

@@ -3,6 +3,7 @@
 -- titolo: Matrici delle transizioni da lavoro a lavoro: da quale settore, area, contratto o dimensione d'impresa verso quale
 -- fonte: transizioni_dim
 -- margini: somma
+-- unioni: transizioni = EE + AQHire
 -- decimali: 1
 -- additive: transizioni, EE, AQHire, richiami, permanenze, trasformazioni
 -- identita: transizioni = EE + AQHire
@@ -94,7 +95,7 @@ eventi AS (
 righe AS (
     SELECT e.*, m.misura FROM eventi e
     JOIN (VALUES ('EE', 'EE'), ('AQHire', 'AQHire'), ('EE', 'transizioni'), ('AQHire', 'transizioni'),
-                 ('trasformazioni', 'trasformazioni')) m(tipo, misura) ON m.tipo = e.tipo
+                 ('trasformazioni', 'trasformazioni')) m(tipo, misura) ON m.tipo = e.tipo AND NOT oml_da_unire(m.misura)
     UNION ALL
     SELECT e.*, 'richiami' FROM eventi e WHERE e.tipo IN ('EE', 'AQHire') AND e.richiamo
     UNION ALL
