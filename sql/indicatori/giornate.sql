@@ -2,8 +2,9 @@
 -- ordine: 30
 -- titolo: Giornate lavorate e occupati equivalenti a tempo pieno
 -- fonte: segmenti_dim
--- contributori: liste
+-- margini: somma
 -- additive: giornate, ula
+-- arrotondate: ula = 1
 --
 --   giornate   days of work in the period: the overlap of each segment [inizio, fine] (inclusive;
 --              open segments run to the horizon) with the period;

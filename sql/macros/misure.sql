@@ -4,6 +4,9 @@
 -- same in every DuckDB release. round() on a DOUBLE differs between releases on ties:
 -- round(94.05, 1) is 94.1 in DuckDB 1.5 and 94.0 in 2.0 (which rounds the binary double).
 CREATE OR REPLACE MACRO oml_arrotonda(x, cifre) AS round(x::DECIMAL(38, 9), cifre)::DOUBLE;
+-- What the binary puts in its place in a file whose measures it rounds itself after summing
+-- them (`-- arrotondate:` header, src/analytics/cube.rs): the value, unrounded.
+CREATE OR REPLACE MACRO oml_arrotonda_liste(x, cifre) AS x::DOUBLE;
 
 -- A value that is itself a count of the cell's distinct contributors (`-- distinti:` header of
 -- an indicator): the count. oml_distinti_liste is what the binary puts in its place when it runs

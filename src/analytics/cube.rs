@@ -246,6 +246,8 @@ pub(super) struct Measures<'a> {
     pub distinct: &'a [(String, String)],
     /// Measures derived from their members (`unioni:`), which the detail run skips.
     pub unions: &'a [Identity],
+    /// Additive measures published rounded (`arrotondate:`), summed unrounded.
+    pub rounded: &'a [(String, u32)],
 }
 
 /// The rows with the value of every `distinti:` measure set to its contributor count (the file
@@ -486,6 +488,11 @@ pub(super) fn rows(listed: &Listed, measures: &Measures, all: &[String], subsets
             (rows[r].n_lavoratori, rows[r].n_datori) = (rows[d].n_lavoratori, rows[d].n_datori);
         }
         out.extend(rows);
+    }
+    for row in &mut out {
+        if let Some((_, places)) = measures.rounded.iter().find(|(m, _)| *m == row.misura) {
+            row.valore = row.valore.map(|v| arrotonda(v, *places));
+        }
     }
     Ok(with_distinct_values(out, measures.distinct))
 }

@@ -4,8 +4,9 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 21] = [
+pub(super) const META_KEYS: [&str; 22] = [
     "indicatore",
+    "arrotondate",
     "unioni",
     "decimali",
     "distinti",
@@ -161,6 +162,16 @@ pub(super) fn parse_distinct(s: &str) -> Vec<(String, String)> {
             ["n_lavoratori", "n_datori"]
                 .contains(&column)
                 .then(|| (measure.trim().to_string(), column.to_string()))
+        })
+        .collect()
+}
+
+/// `ula = 1; x = 2`: measures and the decimal places they are published with.
+pub(super) fn parse_places(s: &str) -> Vec<(String, u32)> {
+    s.split(';')
+        .filter_map(|part| {
+            let (measure, places) = part.split_once('=')?;
+            Some((measure.trim().to_string(), places.trim().parse().ok()?))
         })
         .collect()
 }

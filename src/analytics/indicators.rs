@@ -19,7 +19,7 @@
 
 use super::headers::{
     header_value, header_values, list_of, parse_definitions, parse_distinct, parse_identities, parse_parameters,
-    parse_ratios, META_KEYS,
+    parse_places, parse_ratios, META_KEYS,
 };
 pub use super::headers::{Fraction, Identity, Ratio};
 pub use super::perimeter::Perimeter;
@@ -222,6 +222,10 @@ pub struct Indicator {
     /// signed sum; contributors: the union of the members') and the file skips them
     /// (`oml_da_unire`), so their contributors are not listed twice.
     pub unions: Vec<Identity>,
+    /// Additive measures published rounded (`arrotondate: ula = 1`): with `margini: somma` the
+    /// file gives them unrounded while listing (`oml_arrotonda_liste`) and the binary rounds
+    /// every cell after summing, as `oml_arrotonda` would.
+    pub rounded: Vec<(String, u32)>,
     /// Shares over a margin added after protection (`-- quote:` header; `analytics::shares`).
     pub shares: Vec<super::shares::Share>,
     /// Every measure of a margin is the sum of its detail cells, and the only distinct counts
@@ -273,6 +277,7 @@ pub fn catalog() -> Vec<Indicator> {
                 ratio_decimals: header_value(sql, "decimali").and_then(|v| v.parse().ok()),
                 distinct_values: parse_distinct(header_value(sql, "distinti").unwrap_or("")),
                 unions: parse_identities(header_value(sql, "unioni").unwrap_or("")),
+                rounded: parse_places(header_value(sql, "arrotondate").unwrap_or("")),
                 shares: super::shares::parse(header_value(sql, "quote").unwrap_or("")),
                 additive,
                 signed: list_of(header_value(sql, "con_segno")),
@@ -334,7 +339,19 @@ impl Indicator {
             decimals: self.ratio_decimals,
             distinct: &self.distinct_values,
             unions: &self.unions,
+            rounded: &self.rounded,
         }
+    }
+
+    /// The file's text for the runs with the contributors listed (`analytics::cube`), None
+    /// when it has other distinct counts; unrounded where the binary rounds.
+    pub(super) fn listing_sql(&self) -> Option<String> {
+        let sql = super::cube::listing_sql(&self.sql)?;
+        Some(if self.rounded.is_empty() {
+            sql
+        } else {
+            sql.replace("oml_arrotonda(", "oml_arrotonda_liste(")
+        })
     }
 
     /// What the parser of the file's result needs to know of it.
@@ -454,7 +471,8 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
     let subsets = subsets_of(&req.by, req.totals);
     // The contributors as lists of dense numbers where the file allows it (`analytics::cube`);
     // never with cell keys, which need the pseudonyms.
-    let listing = super::cube::listing_sql(&ind.sql)
+    let listing = ind
+        .listing_sql()
         .filter(|_| (ind.margins_sum || ind.listed_contributors) && !matches!(req.mode, Mode::CellKey(..)));
     let run_listed = |sql: &str| -> Result<Vec<Row>> {
         if ind.margins_sum {

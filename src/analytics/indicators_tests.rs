@@ -56,6 +56,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         ratio_decimals: None,
         distinct_values: vec![],
         unions: vec![],
+        rounded: vec![],
         shares: vec![],
         margins_sum: false,
         listed_contributors: false,

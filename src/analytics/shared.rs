@@ -30,7 +30,7 @@ pub fn compute_shared(session: &Session, reqs: &[Request]) -> Result<Vec<Table>>
             ..first.clone()
         }
     };
-    let listing = super::cube::listing_sql(&ind.sql);
+    let listing = ind.listing_sql();
     let shareable =
         ind.margins_sum && reqs.len() > 1 && reqs.iter().all(alike) && !matches!(first.mode, Mode::CellKey(..));
     let (Some(sql), true) = (listing, shareable) else {
