@@ -17,8 +17,10 @@
 -- the CO). Concurrent relationships that started before the end are not transitions.
 -- n_lavoratori: distinct workers; n_datori: the fewer of the distinct employers left and joined
 -- (both sides of a transition are contributors).
+-- Workers and employers are matched on their dense numbers (`id_lavoratore_num`,
+-- `id_datore_num`: one per pseudonym, docs/dizionario.md), cheaper to join than the pseudonyms.
 WITH fine AS (
-    SELECT id_rapporto AS id_origine, id_lavoratore AS lavoratore, id_datore AS datore_origine,
+    SELECT id_rapporto AS id_origine, id_lavoratore_num AS lavoratore, id_datore_num AS datore_origine,
         data_fine_effettiva AS fine, settore AS settore_origine
     FROM rapporti_dim
     WHERE data_fine_effettiva BETWEEN oml_dal() AND oml_al()
@@ -28,7 +30,7 @@ seguiti AS (
         row_number() OVER (PARTITION BY f.id_origine ORDER BY r.data_inizio, r.id_rapporto) AS k
     FROM fine f
     JOIN rapporti_dim r
-        ON r.id_lavoratore = f.lavoratore AND r.id_datore <> f.datore_origine
+        ON r.id_lavoratore_num = f.lavoratore AND r.id_datore_num <> f.datore_origine
         AND r.data_inizio BETWEEN f.fine AND f.fine + 30
 ),
 base AS (
