@@ -235,8 +235,8 @@ fn key_of(r: &Row, order: &[usize], kept: impl Fn(usize) -> bool) -> Key {
 }
 
 /// What the cube needs to know of the file's measures: the additive ones (summed on the
-/// margins), and its ratios of two of them with the decimal places it rounds them to
-/// (recomputed on every cell from the sums).
+/// margins), and those it derives on every cell from the sums: ratios of two additive ones
+/// (with the decimal places the file rounds them to), distinct counts, unions and rounded sums.
 pub(super) struct Measures<'a> {
     pub additive: &'a [String],
     pub ratios: &'a [Ratio],
@@ -328,8 +328,8 @@ fn arrotonda(x: f64, places: u32) -> f64 {
 
 /// The ratio rows of one subset's cells (`cells`: key → summed row and its detail rows): where
 /// the denominator is above zero, `factor * numerator / denominator` (a missing numerator is 0),
-/// rounded as the file does; not in the cells broken down by its `(senza colonna)`. Each comes with the key of its denominator's cell, whose
-/// contributors it takes, as the files count them.
+/// rounded as the file does; not in the cells broken down by its `(senza colonna)`. Each comes
+/// with the key of its denominator's cell, whose contributors it takes, as the files count them.
 fn ratio_cells(
     cells: &BTreeMap<Key, (Row, Vec<usize>)>,
     (fractions, all): (&[(&str, &Fraction)], &[String]),

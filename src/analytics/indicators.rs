@@ -498,7 +498,8 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
             };
             let kept = KEPT_SOURCES.iter().find(|(source, _)| *source == ind.source);
             if let Some((_, views)) = kept.filter(|_| subsets.len() > 1) {
-                // The files read the entries only: the copy leaves the comparison pool out.
+                // A copy of misure_esiti leaves the comparison pool out: the files read the
+                // entries only (the others do not read the variable).
                 session.conn.execute_batch("SET VARIABLE oml_esiti_bacino = false;")?;
                 let rows = session.with_kept(views, run_all);
                 session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;

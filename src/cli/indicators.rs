@@ -38,8 +38,8 @@ ramo) and territorio.";
 
 #[derive(Args)]
 pub struct IndicatorsArgs {
-    /// Indicator name (flussi, posizioni, giornate, durate, lavoratori_interessati, datori_attivi,
-    /// proroghe, trasformazioni, qwi, cig_ore, cig_beneficiari).
+    /// Indicator name: a file of sql/indicatori/ (flussi, posizioni, j2j, pendolarismo, did,
+    /// esiti, cig_ore, …); `oml indicators --list` lists all of them with their measures.
     #[arg(required_unless_present = "list")]
     name: Option<String>,
     /// Breakdown columns, comma-separated (e.g. cpi,macro_contratto). See --list.

@@ -5,7 +5,7 @@
 //! contributors listed and counted in Rust (`-- contributori: liste`).
 
 use super::{built_synthetic, date};
-use oml::analytics::indicators::{catalog, compute_indicator, Periodicity, Request};
+use oml::analytics::indicators::{catalog, compute_indicator, Periodicity, Request, Table};
 use oml::analytics::perimeter::{Employers, Exclusion, Geography, Perimeter};
 use oml::analytics::Session;
 use oml::sdc::{DisclosureConfig, Mode};
@@ -22,6 +22,25 @@ fn request(name: &str, by: &[&str], p: Periodicity, perimeter: Perimeter, mode: 
         perimeter,
         parameters: Default::default(),
     }
+}
+
+/// The same rows in the same order, with the same values, contributors and statuses, and the same
+/// published table.
+fn assert_same_table(fast: &Table, slow: &Table, what: &str) {
+    assert_eq!(fast.rows.len(), slow.rows.len(), "{what}: rows");
+    for (k, (a, b)) in fast.rows.iter().zip(&slow.rows).enumerate() {
+        assert_eq!(
+            (&a.periodo, &a.dims, &a.misura, a.valore, a.n_lavoratori, a.n_datori),
+            (&b.periodo, &b.dims, &b.misura, b.valore, b.n_lavoratori, b.n_datori),
+            "{what}: row {k}"
+        );
+    }
+    assert_eq!(fast.status, slow.status, "{what}: statuses");
+    assert_eq!(
+        fast.to_batch().unwrap(),
+        slow.to_batch().unwrap(),
+        "{what}: the published table"
+    );
 }
 
 /// Breakdowns only the files that name them in `dimensioni:` take.
@@ -87,21 +106,8 @@ fn the_cube_from_the_detail_is_the_cube_of_the_runs_per_subset() {
             plain.listed_contributors = false;
             let slow = compute_indicator(&s, plain, &req).unwrap();
             let what = format!("{} by {by:?} {p:?}", ind.name);
-            assert_eq!(fast.rows.len(), slow.rows.len(), "{what}: rows");
             assert!(!fast.rows.is_empty(), "{what}: no rows");
-            for (k, (a, b)) in fast.rows.iter().zip(&slow.rows).enumerate() {
-                assert_eq!(
-                    (&a.periodo, &a.dims, &a.misura, a.valore, a.n_lavoratori, a.n_datori),
-                    (&b.periodo, &b.dims, &b.misura, b.valore, b.n_lavoratori, b.n_datori),
-                    "{what}: row {k}"
-                );
-            }
-            assert_eq!(fast.status, slow.status, "{what}: statuses");
-            assert_eq!(
-                fast.to_batch().unwrap(),
-                slow.to_batch().unwrap(),
-                "{what}: the published table"
-            );
+            assert_same_table(&fast, &slow, &what);
         }
     }
 }
@@ -129,20 +135,7 @@ fn cubes_shared_from_one_run_are_the_cubes_of_their_own_runs() {
             let own = oml::analytics::indicators::compute(&s, req).unwrap();
             let what = format!("{name} by {:?}", req.by);
             assert_eq!(fast.by, own.by, "{what}");
-            assert_eq!(fast.rows.len(), own.rows.len(), "{what}: rows");
-            for (k, (a, b)) in fast.rows.iter().zip(&own.rows).enumerate() {
-                assert_eq!(
-                    (&a.periodo, &a.dims, &a.misura, a.valore, a.n_lavoratori, a.n_datori),
-                    (&b.periodo, &b.dims, &b.misura, b.valore, b.n_lavoratori, b.n_datori),
-                    "{what}: row {k}"
-                );
-            }
-            assert_eq!(fast.status, own.status, "{what}: statuses");
-            assert_eq!(
-                fast.to_batch().unwrap(),
-                own.to_batch().unwrap(),
-                "{what}: the published table"
-            );
+            assert_same_table(fast, &own, &what);
         }
     }
     // A request that differs in more than its breakdown is computed on its own.

@@ -133,10 +133,14 @@ pub fn compute_once(session: &Session, pool: bool) -> Result<()> {
 /// Computes `misure_esiti` (with the comparison pool) into a temporary table of the same name
 /// ([`Session::keep`]) until [`forget_computed`]: a caller that asks several questions of the
 /// same outcomes (the bulletin's esiti section: the curves, then the `esiti` indicator of two
-/// measures) computes them once. Valid while the esiti parameters (`oml_cig_pausa`, …) and the
-/// geography stay as they are.
+/// measures) computes them once. Valid while the esiti parameters (`oml_cig_pausa`, …) stay as
+/// they are. The perimeter of the CO indicators does not apply to the measures: it is set to
+/// its default first, as the `esiti` indicator runs (the views read the geography).
 pub fn keep_computed(session: &Session) -> Result<()> {
-    session.conn.execute_batch("SET VARIABLE oml_esiti_bacino = true;")?;
+    let default = crate::analytics::perimeter::Perimeter::default().sql();
+    session
+        .conn
+        .execute_batch(&format!("{default} SET VARIABLE oml_esiti_bacino = true;"))?;
     let kept = session.keep("misure_esiti");
     session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;
     kept

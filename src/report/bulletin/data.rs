@@ -275,7 +275,7 @@ impl CubeMaker<'_> {
         period: (NaiveDate, NaiveDate),
         p: Periodicity,
     ) -> Result<Cube> {
-        self.cube_in(indicator, by, period, p, self.territory.clone(), &[])
+        self.cube_of(self.request(indicator, by, period, p, self.territory.clone(), &[])?)
     }
 
     /// The same with values of the indicator's parameters (`parametri:` header, e.g. livello).
@@ -287,7 +287,7 @@ impl CubeMaker<'_> {
         p: Periodicity,
         parameters: &[(&str, &str)],
     ) -> Result<Cube> {
-        self.cube_in(indicator, by, period, p, self.territory.clone(), parameters)
+        self.cube_of(self.request(indicator, by, period, p, self.territory.clone(), parameters)?)
     }
 
     /// Cubes of one indicator over the same periods that differ only in their breakdown (one
@@ -342,16 +342,8 @@ impl CubeMaker<'_> {
         })
     }
 
-    fn cube_in(
-        &self,
-        indicator: &str,
-        by: &[&str],
-        period: (NaiveDate, NaiveDate),
-        p: Periodicity,
-        territory: Territory,
-        parameters: &[(&str, &str)],
-    ) -> Result<Cube> {
-        let req = self.request(indicator, by, period, p, territory, parameters)?;
+    /// The protected cube of a request, with the command that recomputes it.
+    fn cube_of(&self, req: Request) -> Result<Cube> {
         let command = command_line(&req, &self.province);
         let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
         let territory = format!("{:?}", req.territory);
@@ -523,17 +515,11 @@ impl Figures {
 
         let region_cube = if n_region > n_prov {
             progress("flussi della regione");
-            Some(ctx.cube_in(
-                "flussi",
-                &[],
-                window,
-                g,
-                Territory {
-                    provincia: None,
-                    regione: region_code.clone(),
-                },
-                &[],
-            )?)
+            let region = Territory {
+                provincia: None,
+                regione: region_code.clone(),
+            };
+            Some(ctx.cube_of(ctx.request("flussi", &[], window, g, region, &[])?)?)
         } else {
             None
         };
