@@ -3,6 +3,10 @@
 -- titolo: Lavoratori interessati da attivazioni
 -- fonte: rapporti_dim
 -- additive:
+-- margini: somma
+-- distinti: lavoratori_interessati = n_lavoratori
+-- per_distinti: attivazioni_per_lavoratore = n_lavoratori
+-- decimali: 2
 -- definizione: lavoratori_interessati = persone distinte con almeno un'attivazione nel periodo (chi ne ha più d'una conta una volta).
 -- definizione: attivazioni_per_lavoratore = attivazioni ÷ lavoratori interessati.
 --
@@ -22,8 +26,8 @@ celle AS (
 )
 SELECT * EXCLUDE (l, d, n),
     unnest([
-        {'misura': 'lavoratori_interessati', 'valore': l::DOUBLE, 'n_lavoratori': l, 'n_datori': d},
-        {'misura': 'attivazioni_per_lavoratore', 'valore': oml_arrotonda(n / l, 2), 'n_lavoratori': l, 'n_datori': d}
+        {'misura': 'lavoratori_interessati', 'valore': oml_distinti(l), 'n_lavoratori': l, 'n_datori': d},
+        {'misura': 'attivazioni_per_lavoratore', 'valore': oml_per_distinti(n, l, 2), 'n_lavoratori': l, 'n_datori': d}
     ], recursive := true)
 FROM celle
 ORDER BY ALL;

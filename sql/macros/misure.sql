@@ -13,6 +13,11 @@ CREATE OR REPLACE MACRO oml_arrotonda_liste(x, cifre) AS x::DOUBLE;
 -- the file with the contributors listed (src/analytics/cube.rs), and fills the value from them.
 CREATE OR REPLACE MACRO oml_distinti(x) AS x::DOUBLE;
 CREATE OR REPLACE MACRO oml_distinti_liste(x) AS NULL::DOUBLE;
+-- A value divided by a count of distinct contributors (`-- per_distinti:` header), rounded to
+-- `cifre` places; oml_per_distinti_liste is what the binary puts in its place when it lists the
+-- contributors: the numerator, which it divides by the count it makes from the lists.
+CREATE OR REPLACE MACRO oml_per_distinti(x, d, cifre) AS oml_arrotonda(x / d, cifre);
+CREATE OR REPLACE MACRO oml_per_distinti_liste(x, d, cifre) AS x::DOUBLE;
 
 -- Whether the binary derives the measure itself from its members (`-- unioni:` header of an
 -- indicator: value = the signed sum of the members', contributors = the union of theirs), so the

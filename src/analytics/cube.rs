@@ -61,7 +61,8 @@ pub(super) fn listing_sql(sql: &str) -> Option<String> {
     (!rest.contains("DISTINCT") && counts != sql).then(|| {
         let listing = counts
             .replace(key, none)
-            .replace("oml_distinti(", "oml_distinti_liste(");
+            .replace("oml_distinti(", "oml_distinti_liste(")
+            .replace("oml_per_distinti(", "oml_per_distinti_liste(");
         // Rust orders the rows (`Listed::sort`): DuckDB's ORDER BY ALL would sort on the lists
         // too, encoding every number into its sort keys (national j2j: 6.5 s and 5.8 GB).
         let body = listing.trim_end().trim_end_matches(';').trim_end();
@@ -244,6 +245,9 @@ pub(super) struct Measures<'a> {
     /// Measures whose value is a contributor count (`distinti:`): (measure, n_lavoratori or
     /// n_datori).
     pub distinct: &'a [(String, String)],
+    /// Measures whose value is divided by a contributor count (`per_distinti:`): (measure,
+    /// n_lavoratori or n_datori); the cube sums their numerators.
+    pub per_distinct: &'a [(String, String)],
     /// Measures derived from their members (`unioni:`), which the detail run skips.
     pub unions: &'a [Identity],
     /// Additive measures published rounded (`arrotondate:`), summed unrounded.
@@ -251,16 +255,24 @@ pub(super) struct Measures<'a> {
 }
 
 /// The rows with the value of every `distinti:` measure set to its contributor count (the file
-/// gives NULL when its contributors are listed: macro `oml_distinti_liste`).
-pub(super) fn with_distinct_values(mut rows: Vec<Row>, distinct: &[(String, String)]) -> Vec<Row> {
+/// gives NULL when its contributors are listed: macro `oml_distinti_liste`), and every
+/// `per_distinti:` one divided by it (the file gives the numerator: `oml_per_distinti_liste`),
+/// rounded as `oml_per_distinti` rounds.
+pub(super) fn with_distinct_values(mut rows: Vec<Row>, measures: &Measures) -> Vec<Row> {
+    let count = |row: &Row, column: &str| {
+        if column == "n_datori" {
+            row.n_datori.unwrap_or(0)
+        } else {
+            row.n_lavoratori
+        }
+    };
     for row in &mut rows {
-        if let Some((_, column)) = distinct.iter().find(|(m, _)| *m == row.misura) {
-            let n = if column == "n_datori" {
-                row.n_datori.unwrap_or(0)
-            } else {
-                row.n_lavoratori
-            };
-            row.valore = Some(n as f64);
+        if let Some((_, column)) = measures.distinct.iter().find(|(m, _)| *m == row.misura) {
+            row.valore = Some(count(row, column) as f64);
+        } else if let Some((_, column)) = measures.per_distinct.iter().find(|(m, _)| *m == row.misura) {
+            let n = count(row, column);
+            let places = measures.decimals.unwrap_or(0);
+            row.valore = row.valore.filter(|_| n > 0).map(|v| arrotonda(v / n as f64, places));
         }
     }
     rows
@@ -275,7 +287,7 @@ impl Measures<'_> {
             .iter()
             .filter_map(|r| Some((r.measure.as_str(), r.fraction.as_ref()?)))
             .collect();
-        if !fractions.is_empty() && self.decimals.is_none() {
+        if (!fractions.is_empty() || !self.per_distinct.is_empty()) && self.decimals.is_none() {
             bail!("margini: somma with ratios needs the header decimali: (the places oml_arrotonda keeps)");
         }
         if let Some(r) = detail.iter().find(|r| self.unions.iter().any(|u| u.total == r.misura)) {
@@ -296,6 +308,7 @@ impl Measures<'_> {
             self.additive.iter().any(|a| a == m)
                 || fractions.iter().any(|(f, _)| *f == m)
                 || self.distinct.iter().any(|(d, _)| d == m)
+                || self.per_distinct.iter().any(|(d, _)| d == m)
         };
         if let Some(r) = detail.iter().find(|r| !known(&r.misura)) {
             bail!(
@@ -494,7 +507,7 @@ pub(super) fn rows(listed: &Listed, measures: &Measures, all: &[String], subsets
             row.valore = row.valore.map(|v| arrotonda(v, *places));
         }
     }
-    Ok(with_distinct_values(out, measures.distinct))
+    Ok(with_distinct_values(out, measures))
 }
 
 #[cfg(test)]

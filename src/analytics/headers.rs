@@ -4,8 +4,9 @@
 //! file: the catalog tests catch them.
 
 /// Metadata lines of an indicator file's header (`-- key: value`).
-pub(super) const META_KEYS: [&str; 22] = [
+pub(super) const META_KEYS: [&str; 23] = [
     "indicatore",
+    "per_distinti",
     "arrotondate",
     "unioni",
     "decimali",

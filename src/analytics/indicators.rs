@@ -217,6 +217,11 @@ pub struct Indicator {
     /// lists (`analytics::cube`), so that the file may declare `margini: somma` although those
     /// values are not sums.
     pub distinct_values: Vec<(String, String)>,
+    /// Measures whose value is an additive quantity divided by the cell's count of distinct
+    /// workers or employers (`per_distinti: attivazioni_per_lavoratore = n_lavoratori`, rounded
+    /// to `decimali:` places): with the contributors listed the file gives the numerator
+    /// (`oml_per_distinti_liste`) and the binary divides.
+    pub per_distinct: Vec<(String, String)>,
     /// Measures whose events are those of their members, each in exactly one (`unioni: saldo =
     /// attivazioni - cessazioni`): with `margini: somma` the binary derives them (value: the
     /// signed sum; contributors: the union of the members') and the file skips them
@@ -276,6 +281,7 @@ pub fn catalog() -> Vec<Indicator> {
                 ratios: parse_ratios(header_value(sql, "rapporti").unwrap_or(""), &additive),
                 ratio_decimals: header_value(sql, "decimali").and_then(|v| v.parse().ok()),
                 distinct_values: parse_distinct(header_value(sql, "distinti").unwrap_or("")),
+                per_distinct: parse_distinct(header_value(sql, "per_distinti").unwrap_or("")),
                 unions: parse_identities(header_value(sql, "unioni").unwrap_or("")),
                 rounded: parse_places(header_value(sql, "arrotondate").unwrap_or("")),
                 shares: super::shares::parse(header_value(sql, "quote").unwrap_or("")),
@@ -338,6 +344,7 @@ impl Indicator {
             ratios: &self.ratios,
             decimals: self.ratio_decimals,
             distinct: &self.distinct_values,
+            per_distinct: &self.per_distinct,
             unions: &self.unions,
             rounded: &self.rounded,
         }
@@ -482,7 +489,7 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         let mut rows = Vec::new();
         for s in &subsets {
             let rows_of = super::cube::rows_of_subset(session, sql, &ind.shape(), s, &req.by)?;
-            rows.extend(super::cube::with_distinct_values(rows_of, &ind.distinct_values));
+            rows.extend(super::cube::with_distinct_values(rows_of, &ind.cube_measures()));
         }
         Ok(rows)
     };

@@ -55,6 +55,7 @@ fn the_dominance_hook_acts_on_the_largest_contributions_a_file_returns() {
         ratios: vec![],
         ratio_decimals: None,
         distinct_values: vec![],
+        per_distinct: vec![],
         unions: vec![],
         rounded: vec![],
         shares: vec![],
