@@ -1,7 +1,7 @@
 -- indicatore: matrice_transizioni
 -- ordine: 104
 -- titolo: Matrici delle transizioni da lavoro a lavoro: da quale settore, area, contratto o dimensione d'impresa verso quale
--- fonte: transizioni_dim
+-- fonte: transizioni_con_successivo_dim
 -- margini: somma
 -- unioni: transizioni = EE + AQHire
 -- decimali: 1
@@ -71,7 +71,7 @@ livelli AS (
                 WHEN x.livello = 'cpi' THEN [t.cpi_successivo, t.provincia_successivo, NULL]
                 ELSE [t.comune_successivo, t.cpi_successivo, t.provincia_successivo] END
         END AS d
-    FROM transizioni_dim t CROSS JOIN asse x
+    FROM transizioni_con_successivo_dim t CROSS JOIN asse x
     WHERE t.data_fine_effettiva BETWEEN oml_dal() AND oml_al() AND t.classe_uscita IN ('EE', 'AQHire')
 ),
 mosse AS (

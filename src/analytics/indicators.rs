@@ -321,7 +321,7 @@ impl Indicator {
     /// Whether the indicator reads the communications (its `fonte:` is a `*_dim` view), hence
     /// takes a perimeter.
     pub fn reads_co(&self) -> bool {
-        ["rapporti_dim", "segmenti_dim", "co_eventi_dim", "transizioni_dim"].contains(&self.source.as_str())
+        self.source.ends_with("_dim")
     }
 
     /// The benchmark's floor (`oml bench indicators`): the same file with every distinct count

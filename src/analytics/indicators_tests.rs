@@ -242,6 +242,7 @@ fn the_perimeter_reaches_the_indicators_whose_source_is_a_dim_view_and_only_them
             "co_eventi_dim",
             "segmenti_eventi",
             "transizioni_dim",
+            "transizioni_con_successivo_dim",
         ]
         .iter()
         .any(|v| i.sql.contains(v));
