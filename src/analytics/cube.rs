@@ -11,11 +11,13 @@
 //! - `-- margini: somma` ([`rows`]): every measure of a margin is also the sum of its detail
 //!   cells (each record falls in exactly one detail cell), so the file runs once, at the finest
 //!   breakdown; the margins' values are sums of the detail values, and every cell's contributors
-//!   — detail or margin — are counted over the union of its detail cells' lists. Two kinds of
-//!   measures that are not sums follow from them: a ratio `K * m1 / m2` of two additive
+//!   — detail or margin — are counted over the union of its detail cells' lists. Measures that
+//!   are not sums follow from them ([`Measures`]): a ratio `K * m1 / m2` of two additive
 //!   measures (`rapporti:`, rounded to `decimali:` places as `oml_arrotonda` rounds, bit for
-//!   bit: [`arrotonda`]), recomputed from the summed members of each cell; and a distinct count
-//!   declared by `distinti:` (`datori_attivi`), which is the cell's contributor count itself.
+//!   bit: [`arrotonda`]), recomputed from the summed members of each cell; a distinct count
+//!   (`distinti:`), the cell's contributor count itself, or a sum divided by it (`per_distinti:`);
+//!   a union of measures (`unioni:`), which the file skips while listing; a rounded sum
+//!   (`arrotondate:`), summed unrounded.
 //!
 //! Why: DuckDB's `count(DISTINCT …)` costs about eight times the plain grouping of the same
 //! events, and the cube ran the file once per subset of the breakdown (four times for two
@@ -63,7 +65,7 @@ pub(super) fn listing_sql(sql: &str) -> Option<String> {
             .replace(key, none)
             .replace("oml_distinti(", "oml_distinti_liste(")
             .replace("oml_per_distinti(", "oml_per_distinti_liste(");
-        // Rust orders the rows (`Listed::sort`): DuckDB's ORDER BY ALL would sort on the lists
+        // Rust orders the rows (`key_of`): DuckDB's ORDER BY ALL would sort on the lists
         // too, encoding every number into its sort keys (national j2j: 6.5 s and 5.8 GB).
         let body = listing.trim_end().trim_end_matches(';').trim_end();
         match body.strip_suffix("ORDER BY ALL") {

@@ -459,11 +459,13 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
 /// Views that are costly to compute and that a file runs over once per subset of its breakdown
 /// (four times for two columns), by the file's source: computed once per request instead
 /// (`Session::with_kept`). Each reads only variables that [`prepare`] sets before
-/// (`misure_esiti`: the esiti parameters), so the copy is the view for the whole request.
-const KEPT_SOURCES: [(&str, &[&str]); 3] = [
-    ("did_episodi", &["did_episodi", "did_periodi"]),
-    ("mobilita_iscrizioni", &["mobilita_iscrizioni"]),
-    ("misure_esiti", &["misure_esiti"]),
+/// (`misure_esiti`: the esiti parameters), so the copy is the view for the whole request. The
+/// third item is a boolean variable set false while the copy is made: misure_esiti without the
+/// comparison pool, as the files read the entries only.
+const KEPT_SOURCES: [(&str, &[&str], Option<&str>); 3] = [
+    ("did_episodi", &["did_episodi", "did_periodi"], None),
+    ("mobilita_iscrizioni", &["mobilita_iscrizioni"], None),
+    ("misure_esiti", &["misure_esiti"], Some("oml_esiti_bacino")),
 ];
 
 /// Computes and protects an indicator.
@@ -503,13 +505,15 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
                 }
                 Ok(rows)
             };
-            let kept = KEPT_SOURCES.iter().find(|(source, _)| *source == ind.source);
-            if let Some((_, views)) = kept.filter(|_| subsets.len() > 1) {
-                // A copy of misure_esiti leaves the comparison pool out: the files read the
-                // entries only (the others do not read the variable).
-                session.conn.execute_batch("SET VARIABLE oml_esiti_bacino = false;")?;
+            let kept = KEPT_SOURCES.iter().find(|(source, ..)| *source == ind.source);
+            if let Some((_, views, off)) = kept.filter(|_| subsets.len() > 1) {
+                if let Some(v) = off {
+                    session.conn.execute_batch(&format!("SET VARIABLE {v} = false;"))?;
+                }
                 let rows = session.with_kept(views, run_all);
-                session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;
+                if let Some(v) = off {
+                    session.conn.execute_batch(&format!("RESET VARIABLE {v};"))?;
+                }
                 rows?
             } else {
                 run_all()?
