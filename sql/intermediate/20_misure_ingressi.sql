@@ -57,11 +57,14 @@ ingressi AS MATERIALIZED (
     UNION ALL BY NAME
     SELECT * FROM cig_cpi
 ),
--- The relationships a person may come from: their start and last day (9999-12-31 while open).
-origini AS (
+-- The relationships a person may come from: their start and last day (9999-12-31 while open);
+-- only those of the people who entered a measure, so that the joins below sort and hash a few
+-- of the lake's relationships, not all of them (national year: 4.3 of 18.7 million).
+origini AS MATERIALIZED (
     SELECT id_rapporto, id_lavoratore, id_datore, data_inizio,
         coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto
     FROM rapporti
+    WHERE id_lavoratore IN (SELECT id_lavoratore FROM ingressi)
 ),
 con_datore AS (
     SELECT i.id_ingresso, o.id_rapporto

@@ -68,6 +68,13 @@ zero AS (
     SELECT row_number() OVER () AS k, *
     FROM (SELECT * FROM ingressi UNION ALL BY NAME SELECT * FROM separazioni)
 ),
+-- The relationships of the people followed (the joins below read these, not the whole lake).
+loro AS MATERIALIZED (
+    SELECT id_rapporto, id_lavoratore, id_datore, data_inizio, data_fine_effettiva, macro_contratto,
+        ateco_sezione, comune_lavoro, cpi, provincia
+    FROM rapporti
+    WHERE id_lavoratore IN (SELECT id_lavoratore FROM zero)
+),
 -- One start per worker and day: the relationship that lasts longest, then the lowest id, with
 -- the columns the outcome reads (no join back to rapporti).
 avvii AS (
@@ -76,8 +83,15 @@ avvii AS (
                  'macro_contratto': macro_contratto, 'ateco_sezione': ateco_sezione,
                  'comune_lavoro': comune_lavoro, 'cpi': cpi, 'provincia': provincia},
             (coalesce(data_fine_effettiva, DATE '9999-12-31'), -id_rapporto)) AS r
-    FROM rapporti
+    FROM loro
     GROUP BY id_lavoratore, data_inizio
+),
+-- The re-employment of each day zero: the as-of join on the key columns alone (DuckDB sorts what
+-- it joins; the day zero's other columns join back by `k`).
+primi AS (
+    SELECT z.k, a.data_inizio, a.r
+    FROM (SELECT k, id_lavoratore, data_ingresso FROM zero) z
+    ASOF JOIN avvii a ON a.id_lavoratore = z.id_lavoratore AND a.data_inizio > z.data_ingresso
 ),
 esiti AS MATERIALIZED (
     SELECT z.*,
@@ -105,7 +119,7 @@ esiti AS MATERIALIZED (
         (a.data_inizio + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
         z.data_fine_misura + 180 AS giorno_dopo_fine
     FROM zero z
-    ASOF LEFT JOIN avvii a ON a.id_lavoratore = z.id_lavoratore AND a.data_inizio > z.data_ingresso
+    LEFT JOIN primi a USING (k)
 ),
 -- Whether the person holds a relationship on each day checked.
 stati AS (
@@ -116,7 +130,7 @@ stati AS (
         bool_or(r.data_inizio <= e.giorno_dopo_rioccupazione AND r.fine >= e.giorno_dopo_rioccupazione) AS or6,
         bool_or(r.data_inizio <= e.giorno_dopo_fine AND r.fine >= e.giorno_dopo_fine) AS of180
     FROM esiti e
-    JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM rapporti) r
+    JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM loro) r
         ON r.id_lavoratore = e.id_lavoratore AND r.fine > e.data_ingresso
     GROUP BY e.k
 )
