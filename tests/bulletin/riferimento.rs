@@ -1,9 +1,11 @@
 //! The reference bulletins' tables in the 2023-Q4 bulletin of the synthetic province: the saldo
-//! cumulated from January equals the sum of the monthly saldi, the cessazioni by cause and by duration (t18, t19), the inflow into open-ended
+//! cumulated from January equals the sum of the monthly saldi, the annualised saldo by contract
+//! (t30) the indicator's windows, the cessazioni by cause and by duration (t18, t19), the inflow into open-ended
 //! employment (t20) and the part-time hires (t21) equal the indicators computed without
 //! protection, wherever published.
 
 use super::{bulletin, csv_rows};
+use chrono::Datelike;
 use oml::analytics::indicators::{compute, Periodicity, Request, Table};
 use oml::analytics::Session;
 use oml::lake::Lake;
@@ -124,6 +126,40 @@ fn the_cumulated_saldo_is_the_sum_of_the_monthly_saldi() {
     let saldo21 = get(&q, "2021-Q4", "", "saldo");
     assert_eq!(number_after(&md, "un anno prima e "), Some(saldo21));
     assert!(md.contains("nello stesso periodo del 2021)"));
+    // t30: the annualised saldo by contract of the 24 windows ending in 2022-01 .. 2023-12, each
+    // published cell equal to the indicator, the total equal to the 12 monthly saldi of t02.
+    let t30 = csv_rows(&w.dir, "t30_saldo_annualizzato_contratto");
+    assert_eq!(t30.len(), 24);
+    assert_eq!(t30[0]["12 mesi fino a"], "dic 2023");
+    let u = unprotected(
+        &lake,
+        "saldo_annualizzato",
+        &["macro_contratto"],
+        "2022-01-01",
+        Periodicity::Month,
+    );
+    let names: HashMap<&str, &str> = oml::report::bulletin::sections::CONTRACTS.iter().copied().collect();
+    let mut compared = 0;
+    for (i, r) in t30.iter().enumerate() {
+        let end = chrono::NaiveDate::from_ymd_opt(2023, 12, 1)
+            .unwrap()
+            .checked_sub_months(chrono::Months::new(i as u32))
+            .unwrap();
+        let start = end.checked_sub_months(chrono::Months::new(11)).unwrap();
+        let window = format!("{}..{}", start.format("%Y-%m"), end.format("%Y-%m"));
+        for (code, name) in &names {
+            if let Some(v) = r.get(*name).and_then(|_| published(r, name)) {
+                assert_eq!(v, get(&u, &window, code, "saldo"), "{window} {code}");
+                compared += 1;
+            }
+        }
+        let total = published(r, "Totale").expect("the total is a headline-sized cell");
+        assert_eq!(total, get(&u, &window, "Totale", "saldo"), "{window}");
+        if end.year() == 2023 && end.month() == 12 {
+            assert_eq!(total, s23.iter().sum::<f64>(), "the 2023 window is the year's saldo");
+        }
+    }
+    assert!(compared > 100, "{compared} published cells by contract");
     // On the small shared province, a withheld month stops the sum: no sentence for that year.
     let (_, _, small) = bulletin();
     let md = std::fs::read_to_string(small.dir.join("bollettino.md")).unwrap();

@@ -14,7 +14,7 @@ use anyhow::{bail, Result};
 use std::collections::HashMap;
 
 /// The measures the bulletin shows, by indicator.
-pub const SHOWN: [(&str, &[&str]); 14] = [
+pub const SHOWN: [(&str, &[&str]); 15] = [
     (
         "flussi",
         &[
@@ -25,6 +25,7 @@ pub const SHOWN: [(&str, &[&str]); 14] = [
             "trasformazioni_in_entrata",
         ],
     ),
+    ("saldo_annualizzato", &["saldo"]),
     ("posizioni", &["posizioni_fine"]),
     ("lavoratori_interessati", &["lavoratori_interessati"]),
     ("durate", &["durata_effettiva_media", "durata_effettiva_mediana"]),
@@ -143,7 +144,7 @@ struct SameAs {
     fixed: Option<(&'static str, &'static str)>,
 }
 
-const SAME_AS: [SameAs; 3] = [
+const SAME_AS: [SameAs; 4] = [
     SameAs {
         indicator: "j2j",
         measure: "assunzioni",
@@ -156,6 +157,15 @@ const SAME_AS: [SameAs; 3] = [
         measure: "cessazioni",
         as_indicator: "flussi",
         as_measure: "cessazioni",
+        fixed: None,
+    },
+    // The window's saldo is flussi's saldo over the window (its period, FROM..TO), so its months
+    // add up to it like a quarter's.
+    SameAs {
+        indicator: "saldo_annualizzato",
+        measure: "saldo",
+        as_indicator: "flussi",
+        as_measure: "saldo",
         fixed: None,
     },
     SameAs {

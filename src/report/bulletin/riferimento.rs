@@ -34,7 +34,18 @@ pub struct ReferenceTables {
     pub ending: Cube,
     /// `flussi` attivazioni of the period by sector, sex and working time (`orario`).
     pub working_time: Cube,
+    /// `saldo_annualizzato` by contract: the 12-month windows ending in each of the last
+    /// [`ANNUALISED_WINDOWS`] months up to the period's end (INPS's table 5), when the lake
+    /// covers at least one whole window.
+    pub annualised: Option<Cube>,
+    /// `flussi` saldo by month and contract over those windows' months: never shown (its cells
+    /// stay unknown to readers), it tells the joint protection that each window is the sum of
+    /// its months.
+    pub annualised_months: Option<Cube>,
 }
+
+/// Months whose 12-month window the annualised saldo shows (two years, as INPS's table 5).
+pub const ANNUALISED_WINDOWS: u32 = 24;
 
 impl ReferenceTables {
     pub(super) fn compute(
@@ -64,6 +75,7 @@ impl ReferenceTables {
         };
         let mut working_time = maker.cube("flussi", &["settore", "sesso", "orario"], current, g)?;
         working_time.keep_measures(&["attivazioni"]);
+        let (annualised, annualised_months) = annualised(maker, period.al, first_full_month)?;
         Ok(ReferenceTables {
             reference_months,
             reference_year,
@@ -72,6 +84,8 @@ impl ReferenceTables {
             permanent_monthly: maker.cube("ingressi_ti", &[], series, Periodicity::Month)?,
             ending: maker.cube("cessazioni", &["sesso"], window, g)?,
             working_time,
+            annualised,
+            annualised_months,
         })
     }
 
@@ -82,6 +96,8 @@ impl ReferenceTables {
             &mut self.ending,
             &mut self.working_time,
         ];
+        v.extend(self.annualised.as_mut());
+        v.extend(self.annualised_months.as_mut());
         v.extend(self.reference_months.as_mut());
         v.extend(self.reference_period.as_mut().map(|(c, _)| c));
         v
@@ -94,8 +110,36 @@ impl ReferenceTables {
             &self.ending,
             &self.working_time,
         ];
+        v.extend(self.annualised.as_ref());
+        v.extend(self.annualised_months.as_ref());
         v.extend(self.reference_months.as_ref());
         v.extend(self.reference_period.as_ref().map(|(c, _)| c));
         v
     }
+}
+
+/// The annualised saldo by contract of the windows ending in the last [`ANNUALISED_WINDOWS`]
+/// months up to `al`, and the hidden monthly cube of their months; None when no whole window
+/// is covered.
+fn annualised(maker: &CubeMaker, al: NaiveDate, first_full_month: NaiveDate) -> Result<(Option<Cube>, Option<Cube>)> {
+    let month_start = |d: NaiveDate, back: u32| {
+        super::data::first_of_month(d)
+            .checked_sub_months(chrono::Months::new(back))
+            .context("annualised saldo: month out of range")
+    };
+    let first_end = month_start(al, ANNUALISED_WINDOWS - 1)?;
+    let months_from = month_start(first_end, 11)?.max(first_full_month);
+    if month_start(al, 11)? < first_full_month {
+        return Ok((None, None));
+    }
+    let windows = maker.cube(
+        "saldo_annualizzato",
+        &["macro_contratto"],
+        (first_end, al),
+        Periodicity::Month,
+    )?;
+    let mut months = maker.cube("flussi", &["macro_contratto"], (months_from, al), Periodicity::Month)?;
+    months.keep_measures(&["saldo"]);
+    months.shown_periods = Some(Vec::new());
+    Ok((Some(windows), Some(months)))
 }

@@ -1,13 +1,15 @@
 //! The saldo cumulated from January as the reference bulletins show it, in the "Flussi e saldi"
 //! section: the current year beside the previous one and a reference year (chart g16, *La
 //! Bussola*; the sintesi says it). Sums of published monthly saldi only: a withheld month stops
-//! the sum, so no withheld cell is given back. (The annualised saldo — the sum of the last 12
-//! months — is the moving-sum column of table t02; by contract, as in INPS's Osservatorio sul
-//! precariato, it waits for published sums in the disclosure model: see docs/convenzioni.md.)
+//! the sum, so no withheld cell is given back. The annualised saldo by contract of the last 24
+//! months (table t30, INPS's Osservatorio sul precariato, table 5) is its own indicator,
+//! `saldo_annualizzato`: each window is a cell with its own contributors, and the joint protection
+//! knows it is the sum of its months (whose cells by contract the bulletin never shows).
 
-use super::common::{capitalise, say_signed, Ctx, BLUE, ORANGE, SOURCE_CO};
+use super::common::{capitalise, num, ordered, say_signed, text, Ctx, BLUE, CONTRACTS, ORANGE, SOURCE_CO};
+use crate::analytics::indicators::TOTALE;
 use crate::report::bulletin::data::Cube;
-use crate::report::bulletin::{Block, ChartBlock, Figure};
+use crate::report::bulletin::{Block, ChartBlock, Figure, TableBlock};
 use crate::report::charts::{Chart, ChartKind, Series};
 use crate::report::format::{MONTHS_LONG, MONTHS_SHORT};
 use chrono::Datelike;
@@ -105,6 +107,50 @@ fn cumulated_chart(c: &Ctx) -> Option<Block> {
     )))
 }
 
+/// Table t30: the saldo of the 12 months ending in each of the last 24 months, by contract
+/// (rows: the windows, latest first; columns: the contracts present, then the total).
+fn annualised_table(c: &Ctx) -> Option<Block> {
+    let cube = c.f.reference.annualised.as_ref()?;
+    let mut windows = cube.periods();
+    if windows.is_empty() {
+        return None;
+    }
+    windows.reverse();
+    let mut contracts = ordered(cube, &CONTRACTS);
+    contracts.push(TOTALE.into());
+    let mut header = vec!["12 mesi fino a".to_string()];
+    header.extend(contracts.iter().map(|k| {
+        CONTRACTS
+            .iter()
+            .find(|(code, _)| code == k)
+            .map_or("Totale".to_string(), |(_, name)| name.to_string())
+    }));
+    let rows = windows
+        .iter()
+        .map(|w| {
+            let end = w.rsplit("..").next().unwrap_or(w);
+            let label = end
+                .parse::<crate::model::period::Period>()
+                .map(|p| crate::report::format::month_label(p.dal.year(), p.dal.month()))
+                .unwrap_or_else(|_| w.clone());
+            let mut r = vec![text(label)];
+            r.extend(contracts.iter().map(|k| num(cube.count(w, &[k], "saldo"))));
+            r
+        })
+        .collect();
+    let table = TableBlock::new(
+        "t30_saldo_annualizzato_contratto",
+        "Saldo annualizzato per contratto: attivazioni − cessazioni (con le trasformazioni) nei 12 mesi fino a ciascun mese",
+        header,
+        rows,
+        &cube.command,
+    )
+    .with_note(
+        "Come nella tavola 5 dell'Osservatorio sul precariato INPS: ogni riga somma i saldi dei 12 mesi che finiscono nel mese indicato; per contratto, una trasformazione da tempo determinato a indeterminato conta −1 nel tempo determinato e +1 nell'indeterminato. Il saldo annualizzato non ha stagionalità.",
+    );
+    Some(Block::Table(table))
+}
+
 /// The blocks of the section: the cumulated-saldo chart and the annualised-saldo table.
 pub(super) fn blocks(c: &Ctx) -> Vec<Block> {
     let mut out = Vec::new();
@@ -112,5 +158,6 @@ pub(super) fn blocks(c: &Ctx) -> Vec<Block> {
         out.push(Block::Paragraph(capitalise(&s)));
     }
     out.extend(cumulated_chart(c));
+    out.extend(annualised_table(c));
     out
 }
