@@ -4,6 +4,7 @@
 -- fonte: did_episodi
 -- dimensioni: cpi, provincia, regione, sesso, classe_eta, area_cittadinanza, livello_istruzione, punto_servizio, stato_occupazionale, prestazione
 -- datori: no
+-- contributori: liste
 -- additive: stock_inizio, stock_fine, ingressi, uscite, uscite_istanza_lavoratore, uscite_decadenza, uscite_assunzione, uscite_mobilita, stock_fine_sospese, stock_fine_con_prestazione, ingressi_con_prestazione, ingressi_ripetuti, ingressi_cpi, ingressi_sportello_comunale, ingressi_sportello_partner, ingressi_portale, uscite_durata_fino_90, uscite_durata_91_180, uscite_durata_181_365, uscite_durata_oltre_365, stock_fine_durata_fino_90, stock_fine_durata_91_180, stock_fine_durata_181_365, stock_fine_durata_oltre_365
 -- identita: stock_fine = stock_inizio + ingressi - uscite; uscite = uscite_istanza_lavoratore + uscite_decadenza + uscite_assunzione + uscite_mobilita; ingressi = ingressi_cpi + ingressi_sportello_comunale + ingressi_sportello_partner + ingressi_portale; uscite = uscite_durata_fino_90 + uscite_durata_91_180 + uscite_durata_181_365 + uscite_durata_oltre_365; stock_fine = stock_fine_durata_fino_90 + stock_fine_durata_91_180 + stock_fine_durata_181_365 + stock_fine_durata_oltre_365
 -- nota: Territorio = provincia del CPI competente per la DID. Ogni cella conta episodi di DID; n_lavoratori le persone distinte; i dati non hanno datori (n_datori vuoto, soglia sui soli lavoratori).
@@ -52,11 +53,18 @@
 -- Limit: a DID released before the first loaded file and with no later event is invisible, so
 -- levels are a lower bound until the lake holds the open episodes; flows are exact.
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
+-- Dense numbers of the territory's people (0, 1, …, in no particular order, valid in this query
+-- only): the binary counts the distinct people of each cell exactly on their lists
+-- (`contributori: liste`) instead of DuckDB's distinct count of the pseudonyms.
+persone AS (
+    SELECT id_lavoratore, (row_number() OVER () - 1)::INTEGER AS id_lavoratore_num
+    FROM (SELECT id_lavoratore FROM did_episodi WHERE oml_nel_territorio(provincia, regione) GROUP BY ALL)
+),
 -- The episodes of the territory with the columns the measures read and the breakdowns asked
 -- for (labelled when missing), nothing else: the join with the periods multiplies the rows.
 episodi AS (
     SELECT COLUMNS(lambda c: c = 'id_did' OR list_contains(oml_per(), c)),
-        id_lavoratore, data_rilascio, data_fine, causa_fine,
+        id_lavoratore, id_lavoratore_num, data_rilascio, data_fine, causa_fine,
         id_did_precedente IS NOT NULL AS ripetuta,
         punto_servizio AS punto, prestazione <> 'NESSUNA' AS con_prestazione
     FROM (
@@ -70,8 +78,10 @@ episodi AS (
                 coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
                 coalesce(punto_servizio, 'NON_INDICATO') AS punto_servizio,
                 coalesce(stato_occupazionale, 'NON_INDICATO') AS stato_occupazionale,
-                coalesce(prestazione, 'NESSUNA') AS prestazione)
+                coalesce(prestazione, 'NESSUNA') AS prestazione),
+            id_lavoratore_num
         FROM did_episodi e
+        JOIN persone USING (id_lavoratore)
         WHERE oml_nel_territorio(provincia, regione)
     )
 ),

@@ -456,18 +456,6 @@ fn run_once(session: &Session, ind: &Indicator, subset: &[&str], all: &[String])
     Ok(rows)
 }
 
-/// Views that are costly to compute and that a file runs over once per subset of its breakdown
-/// (four times for two columns), by the file's source: computed once per request instead
-/// (`Session::with_kept`). Each reads only variables that [`prepare`] sets before
-/// (`misure_esiti`: the esiti parameters), so the copy is the view for the whole request. The
-/// third item is a boolean variable set false while the copy is made: misure_esiti without the
-/// comparison pool, as the files read the entries only.
-const KEPT_SOURCES: [(&str, &[&str], Option<&str>); 3] = [
-    ("did_episodi", &["did_episodi", "did_periodi"], None),
-    ("mobilita_iscrizioni", &["mobilita_iscrizioni"], None),
-    ("misure_esiti", &["misure_esiti"], Some("oml_esiti_bacino")),
-];
-
 /// Computes and protects an indicator.
 pub fn compute(session: &Session, req: &Request) -> Result<Table> {
     compute_indicator(session, find(&req.indicator)?, req)
@@ -495,31 +483,25 @@ pub fn compute_indicator(session: &Session, ind: Indicator, req: &Request) -> Re
         }
         Ok(rows)
     };
-    let rows = match listing {
-        Some(sql) => run_listed(&sql).with_context(|| format!("running sql/indicatori/{}.sql", ind.name))?,
-        None => {
-            let run_all = || -> Result<Vec<Row>> {
+    let run = || -> Result<Vec<Row>> {
+        match &listing {
+            Some(sql) => run_listed(sql).with_context(|| format!("running sql/indicatori/{}.sql", ind.name)),
+            None => {
                 let mut rows = Vec::new();
                 for s in &subsets {
                     rows.extend(run_once(session, &ind, s, &req.by)?);
                 }
                 Ok(rows)
-            };
-            let kept = KEPT_SOURCES.iter().find(|(source, ..)| *source == ind.source);
-            if let Some((_, views, off)) = kept.filter(|_| subsets.len() > 1) {
-                if let Some(v) = off {
-                    session.conn.execute_batch(&format!("SET VARIABLE {v} = false;"))?;
-                }
-                let rows = session.with_kept(views, run_all);
-                if let Some(v) = off {
-                    session.conn.execute_batch(&format!("RESET VARIABLE {v};"))?;
-                }
-                rows?
-            } else {
-                run_all()?
             }
         }
     };
+    // A costly source read by several runs (one per subset) is computed once.
+    let runs = if ind.margins_sum && listing.is_some() {
+        1
+    } else {
+        subsets.len()
+    };
+    let rows = session.with_source_kept(&ind.source, runs, run)?;
     protect_rows(ind, req, rows)
 }
 

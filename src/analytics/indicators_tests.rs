@@ -249,3 +249,20 @@ fn the_perimeter_reaches_the_indicators_whose_source_is_a_dim_view_and_only_them
         assert_eq!(reads, i.reads_co(), "{}: fonte {}", i.name, i.source);
     }
 }
+
+#[test]
+fn every_file_that_declares_a_fast_path_can_take_it() {
+    // A stray DISTINCT (e.g. `SELECT DISTINCT` in a CTE) would silently send the file down the
+    // plain path: the header would promise what the binary does not do.
+    let mut declared = 0;
+    for ind in catalog().into_iter().filter(|i| i.margins_sum || i.listed_contributors) {
+        declared += 1;
+        assert!(
+            ind.listing_sql().is_some(),
+            "{} declares margini: somma or contributori: liste, but its text has a distinct count \
+             other than the contributor counts",
+            ind.name
+        );
+    }
+    assert!(declared >= 10, "{declared} files declare a fast path");
+}

@@ -51,6 +51,18 @@ pub fn open_duckdb() -> Result<duckdb::Connection> {
     Ok(conn)
 }
 
+/// Views that are costly to compute and that a file runs over once per subset of its breakdown
+/// (four times for two columns), by the file's source: computed once per request instead
+/// (`Session::with_kept`). Each reads only variables that the indicator's `prepare` sets before
+/// (`misure_esiti`: the esiti parameters), so the copy is the view for the whole request. The
+/// third item is a boolean variable set false while the copy is made: misure_esiti without the
+/// comparison pool, as the files read the entries only.
+const KEPT_SOURCES: [(&str, &[&str], Option<&str>); 3] = [
+    ("did_episodi", &["did_episodi", "did_periodi"], None),
+    ("mobilita_iscrizioni", &["mobilita_iscrizioni"], None),
+    ("misure_esiti", &["misure_esiti"], Some("oml_esiti_bacino")),
+];
+
 /// A DuckDB session over a lake.
 pub struct Session {
     pub conn: duckdb::Connection,
@@ -95,6 +107,23 @@ impl Session {
         }
         let result = work();
         kept.iter().try_for_each(|v| self.forget(v))?;
+        result
+    }
+
+    /// Runs `work`, which reads `source` `runs` times, with the views of `source` kept
+    /// ([`Session::with_kept`]) when it is one of [`KEPT_SOURCES`] and read more than once.
+    pub fn with_source_kept<T>(&self, source: &str, runs: usize, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        let kept = KEPT_SOURCES.iter().find(|(s, ..)| *s == source);
+        let Some((_, views, off)) = kept.filter(|_| runs > 1) else {
+            return work();
+        };
+        if let Some(v) = off {
+            self.conn.execute_batch(&format!("SET VARIABLE {v} = false;"))?;
+        }
+        let result = self.with_kept(views, work);
+        if let Some(v) = off {
+            self.conn.execute_batch(&format!("RESET VARIABLE {v};"))?;
+        }
         result
     }
 

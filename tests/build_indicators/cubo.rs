@@ -99,7 +99,13 @@ fn the_cube_from_the_detail_is_the_cube_of_the_runs_per_subset() {
                     None => !OWN_BREAKDOWNS.contains(d),
                 })
                 .collect();
-            let req = request(ind.name, &by, *p, perimeter.clone(), *mode);
+            // A perimeter is refused by the indicators that do not read the CO (did).
+            let perimeter = if ind.reads_co() {
+                perimeter.clone()
+            } else {
+                Perimeter::default()
+            };
+            let req = request(ind.name, &by, *p, perimeter, *mode);
             let fast = compute_indicator(&s, ind.clone(), &req).unwrap();
             let mut plain = ind.clone();
             plain.margins_sum = false;
