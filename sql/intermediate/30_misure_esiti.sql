@@ -24,7 +24,7 @@
 CREATE OR REPLACE VIEW misure_esiti AS
 WITH tutti AS MATERIALIZED (SELECT * FROM misure_ingressi),
 ingressi AS (
-    SELECT 'ingresso' AS ruolo, *, NULL::VARCHAR[] AS entrate FROM tutti
+    SELECT row_number() OVER () AS k, 'ingresso' AS ruolo, *, NULL::VARCHAR[] AS entrate FROM tutti
     WHERE data_ingresso <= oml_orizzonte()
 ),
 perdite AS (
@@ -47,7 +47,7 @@ vicine AS (
     GROUP BY p.id_rapporto
 ),
 separazioni AS (
-    SELECT 'separazione' AS ruolo, NULL::VARCHAR AS misura, p.gruppo AS tipo,
+    SELECT -1 - p.id_rapporto AS k, 'separazione' AS ruolo, NULL::VARCHAR AS misura, p.gruppo AS tipo,
         'SEP-' || p.id_rapporto AS id_ingresso, p.id_lavoratore,
         p.data_fine_effettiva AS data_ingresso, NULL::DATE AS data_fine_misura,
         NULL::VARCHAR AS id_datore_misura, p.cpi, p.provincia, p.regione,
@@ -63,17 +63,16 @@ separazioni AS (
     LEFT JOIN vicine v USING (id_rapporto)
     WHERE oml_esiti_bacino()
 ),
--- `k`: a row key cheaper to join on than id_ingresso.
-zero AS (
-    SELECT row_number() OVER () AS k, *
-    FROM (SELECT * FROM ingressi UNION ALL BY NAME SELECT * FROM separazioni)
-),
+-- `k`: a row key cheaper to join on than id_ingresso (entries from 1, separations below 0).
+zero AS MATERIALIZED (SELECT * FROM ingressi UNION ALL BY NAME SELECT * FROM separazioni),
+-- What the joins below need of each day zero.
+chiavi AS MATERIALIZED (SELECT k, id_lavoratore, data_ingresso, data_fine_misura FROM zero),
 -- The relationships of the people followed (the joins below read these, not the whole lake).
 loro AS MATERIALIZED (
     SELECT id_rapporto, id_lavoratore, id_datore, data_inizio, data_fine_effettiva, macro_contratto,
         ateco_sezione, comune_lavoro, cpi, provincia
     FROM rapporti
-    WHERE id_lavoratore IN (SELECT id_lavoratore FROM zero)
+    WHERE id_lavoratore IN (SELECT id_lavoratore FROM chiavi)
 ),
 -- One start per worker and day: the relationship that lasts longest, then the lowest id, with
 -- the columns the outcome reads (no join back to rapporti).
@@ -87,59 +86,63 @@ avvii AS (
     GROUP BY id_lavoratore, data_inizio
 ),
 -- The re-employment of each day zero: the as-of join on the key columns alone (DuckDB sorts what
--- it joins; the day zero's other columns join back by `k`).
-primi AS (
-    SELECT z.k, a.data_inizio, a.r
-    FROM (SELECT k, id_lavoratore, data_ingresso FROM zero) z
-    ASOF JOIN avvii a ON a.id_lavoratore = z.id_lavoratore AND a.data_inizio > z.data_ingresso
+-- it joins; the day zero's other columns join back by `k`, once, at the end).
+primi AS MATERIALIZED (
+    SELECT c.k, a.data_inizio, a.r
+    FROM chiavi c
+    ASOF JOIN avvii a ON a.id_lavoratore = c.id_lavoratore AND a.data_inizio > c.data_ingresso
 ),
-esiti AS MATERIALIZED (
-    SELECT z.*,
-        a.r.id_rapporto AS id_rapporto_rioccupazione, a.data_inizio AS data_rioccupazione,
-        date_diff('day', z.data_ingresso, a.data_inizio) AS giorni_rioccupazione,
-        date_diff('day', z.data_ingresso, oml_orizzonte()) AS giorni_osservati,
-        -- Known (true or false) for every re-employment, also of someone with no origin.
-        CASE WHEN a.r IS NOT NULL THEN coalesce(a.r.id_datore = z.id_datore_origine, false) END
-            AS richiamo,
-        CASE WHEN a.r IS NOT NULL THEN coalesce(a.r.id_datore <> z.id_datore_origine
-            AND a.r.comune_lavoro = z.comune_origine AND a.r.ateco_sezione = z.ateco_sezione_origine
-            AND a.data_inizio <= z.data_fine_origine + oml_riassunzione_giorni(), false) END
-            AS cambio_datore_sospetto,
-        oml_contratto_esito(a.r.macro_contratto) AS contratto_rioccupazione,
-        oml_settore(a.r.ateco_sezione) AS settore_rioccupazione, a.r.ateco_sezione AS ateco_sezione_rioccupazione,
-        a.r.cpi AS cpi_rioccupazione, a.r.provincia AS provincia_rioccupazione,
-        CASE WHEN a.r IS NULL THEN NULL
-            WHEN a.r.macro_contratto = 'TI' THEN true
-            WHEN coalesce(a.r.data_fine_effettiva, DATE '9999-12-31') >= a.data_inizio + INTERVAL 6 MONTH THEN true
-            WHEN a.r.data_fine_effettiva IS NULL THEN NULL
-            ELSE false END AS stabile,
-        (z.data_ingresso + INTERVAL 3 MONTH)::DATE AS giorno_3m,
-        (z.data_ingresso + INTERVAL 6 MONTH)::DATE AS giorno_6m,
-        (z.data_ingresso + INTERVAL 12 MONTH)::DATE AS giorno_12m,
-        (a.data_inizio + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
-        z.data_fine_misura + 180 AS giorno_dopo_fine
-    FROM zero z
-    LEFT JOIN primi a USING (k)
+-- The days on which the status is checked.
+giorni AS (
+    SELECT c.k, c.id_lavoratore, c.data_ingresso,
+        (c.data_ingresso + INTERVAL 3 MONTH)::DATE AS giorno_3m,
+        (c.data_ingresso + INTERVAL 6 MONTH)::DATE AS giorno_6m,
+        (c.data_ingresso + INTERVAL 12 MONTH)::DATE AS giorno_12m,
+        (p.data_inizio + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
+        c.data_fine_misura + 180 AS giorno_dopo_fine
+    FROM chiavi c
+    LEFT JOIN primi p USING (k)
 ),
--- Whether the person holds a relationship on each day checked.
+-- Whether the person holds a relationship on each day checked (NULL past the horizon).
 stati AS (
-    SELECT e.k,
-        bool_or(r.data_inizio <= e.giorno_3m AND r.fine >= e.giorno_3m) AS o3,
-        bool_or(r.data_inizio <= e.giorno_6m AND r.fine >= e.giorno_6m) AS o6,
-        bool_or(r.data_inizio <= e.giorno_12m AND r.fine >= e.giorno_12m) AS o12,
-        bool_or(r.data_inizio <= e.giorno_dopo_rioccupazione AND r.fine >= e.giorno_dopo_rioccupazione) AS or6,
-        bool_or(r.data_inizio <= e.giorno_dopo_fine AND r.fine >= e.giorno_dopo_fine) AS of180
-    FROM esiti e
-    JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM loro) r
-        ON r.id_lavoratore = e.id_lavoratore AND r.fine > e.data_ingresso
-    GROUP BY e.k
+    SELECT g.k,
+        CASE WHEN any_value(g.giorno_3m) <= oml_orizzonte() THEN
+            coalesce(bool_or(r.data_inizio <= g.giorno_3m AND r.fine >= g.giorno_3m), false) END AS o3,
+        CASE WHEN any_value(g.giorno_6m) <= oml_orizzonte() THEN
+            coalesce(bool_or(r.data_inizio <= g.giorno_6m AND r.fine >= g.giorno_6m), false) END AS o6,
+        CASE WHEN any_value(g.giorno_12m) <= oml_orizzonte() THEN
+            coalesce(bool_or(r.data_inizio <= g.giorno_12m AND r.fine >= g.giorno_12m), false) END AS o12,
+        CASE WHEN any_value(g.giorno_dopo_rioccupazione) <= oml_orizzonte() THEN
+            coalesce(bool_or(r.data_inizio <= g.giorno_dopo_rioccupazione
+                AND r.fine >= g.giorno_dopo_rioccupazione), false) END AS or6,
+        CASE WHEN any_value(g.giorno_dopo_fine) <= oml_orizzonte() THEN
+            coalesce(bool_or(r.data_inizio <= g.giorno_dopo_fine AND r.fine >= g.giorno_dopo_fine), false) END AS of180
+    FROM giorni g
+    LEFT JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM loro) r
+        ON r.id_lavoratore = g.id_lavoratore AND r.fine > g.data_ingresso
+    GROUP BY g.k
 )
-SELECT e.* EXCLUDE (k, giorno_3m, giorno_6m, giorno_12m, giorno_dopo_rioccupazione, giorno_dopo_fine),
-    CASE WHEN e.giorno_3m <= oml_orizzonte() THEN coalesce(s.o3, false) END AS occupato_3m,
-    CASE WHEN e.giorno_6m <= oml_orizzonte() THEN coalesce(s.o6, false) END AS occupato_6m,
-    CASE WHEN e.giorno_12m <= oml_orizzonte() THEN coalesce(s.o12, false) END AS occupato_12m,
-    CASE WHEN e.giorno_dopo_rioccupazione <= oml_orizzonte() THEN coalesce(s.or6, false) END
-        AS occupato_6m_dopo_rioccupazione,
-    CASE WHEN e.giorno_dopo_fine <= oml_orizzonte() THEN coalesce(s.of180, false) END AS occupato_180_dopo_fine
-FROM esiti e
+SELECT z.* EXCLUDE (k),
+    a.r.id_rapporto AS id_rapporto_rioccupazione, a.data_inizio AS data_rioccupazione,
+    date_diff('day', z.data_ingresso, a.data_inizio) AS giorni_rioccupazione,
+    date_diff('day', z.data_ingresso, oml_orizzonte()) AS giorni_osservati,
+    -- Known (true or false) for every re-employment, also of someone with no origin.
+    CASE WHEN a.r IS NOT NULL THEN coalesce(a.r.id_datore = z.id_datore_origine, false) END
+        AS richiamo,
+    CASE WHEN a.r IS NOT NULL THEN coalesce(a.r.id_datore <> z.id_datore_origine
+        AND a.r.comune_lavoro = z.comune_origine AND a.r.ateco_sezione = z.ateco_sezione_origine
+        AND a.data_inizio <= z.data_fine_origine + oml_riassunzione_giorni(), false) END
+        AS cambio_datore_sospetto,
+    oml_contratto_esito(a.r.macro_contratto) AS contratto_rioccupazione,
+    oml_settore(a.r.ateco_sezione) AS settore_rioccupazione, a.r.ateco_sezione AS ateco_sezione_rioccupazione,
+    a.r.cpi AS cpi_rioccupazione, a.r.provincia AS provincia_rioccupazione,
+    CASE WHEN a.r IS NULL THEN NULL
+        WHEN a.r.macro_contratto = 'TI' THEN true
+        WHEN coalesce(a.r.data_fine_effettiva, DATE '9999-12-31') >= a.data_inizio + INTERVAL 6 MONTH THEN true
+        WHEN a.r.data_fine_effettiva IS NULL THEN NULL
+        ELSE false END AS stabile,
+    s.o3 AS occupato_3m, s.o6 AS occupato_6m, s.o12 AS occupato_12m,
+    s.or6 AS occupato_6m_dopo_rioccupazione, s.of180 AS occupato_180_dopo_fine
+FROM zero z
+LEFT JOIN primi a USING (k)
 LEFT JOIN stati s USING (k);
