@@ -237,8 +237,8 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
                 rows.push(Balance {
                     covariate: j,
                     level: None,
-                    before: compare(units, &x, None, false),
-                    after: compare(units, &x, Some(&m.weights), false),
+                    before: compare(units, &x, None),
+                    after: compare(units, &x, Some(&m.weights)),
                 });
             }
             Covariate::Category(_) => {
@@ -250,14 +250,15 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
                         Covariate::Number(_) => panic!("balance: covariate {j} of unit {i} is not a category"),
                     })
                     .collect();
-                let levels: BTreeSet<&str> = values.iter().copied().collect();
-                for level in levels {
-                    let x: Vec<f64> = values.iter().map(|v| if *v == level { 1.0 } else { 0.0 }).collect();
+                let levels: Vec<&str> = values.iter().copied().collect::<BTreeSet<&str>>().into_iter().collect();
+                let before = compare_levels(units, &values, &levels, None);
+                let after = compare_levels(units, &values, &levels, Some(&m.weights));
+                for ((level, before), after) in levels.iter().zip(before).zip(after) {
                     rows.push(Balance {
                         covariate: j,
                         level: Some(level.to_string()),
-                        before: compare(units, &x, None, true),
-                        after: compare(units, &x, Some(&m.weights), true),
+                        before,
+                        after,
                     });
                 }
             }
@@ -278,8 +279,8 @@ struct Moments {
 }
 
 /// Treated against controls on `x`: unweighted over all units when `weights` is `None`, else
-/// weighted over the units with weight > 0. `binary`: `x` is an indicator, variance `p (1 − p)`.
-fn compare(units: &[Unit], x: &[f64], weights: Option<&[f64]>, binary: bool) -> Comparison {
+/// weighted over the units with weight > 0.
+fn compare(units: &[Unit], x: &[f64], weights: Option<&[f64]>) -> Comparison {
     let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
     let mut groups = [Moments::default(), Moments::default()]; // [treated, controls]
     for (i, u) in units.iter().enumerate() {
@@ -293,29 +294,54 @@ fn compare(units: &[Unit], x: &[f64], weights: Option<&[f64]>, binary: bool) -> 
     }
     let means = [groups[0].wx / groups[0].v1, groups[1].wx / groups[1].v1];
     let mut ss = [0.0_f64; 2]; // Σ w (x − mean)²
-    if !binary {
-        for (i, u) in units.iter().enumerate() {
-            let w = weight(i);
-            if w > 0.0 {
-                let g = usize::from(!u.treated);
-                let dev = x[i] - means[g];
-                ss[g] += w * dev * dev;
-            }
+    for (i, u) in units.iter().enumerate() {
+        let w = weight(i);
+        if w > 0.0 {
+            let g = usize::from(!u.treated);
+            let dev = x[i] - means[g];
+            ss[g] += w * dev * dev;
         }
     }
     let var = |g: usize| {
-        if binary {
-            means[g] * (1.0 - means[g])
-        } else {
-            let m = &groups[g];
-            ss[g] * m.v1 / (m.v1 * m.v1 - m.v2)
-        }
+        let m = &groups[g];
+        ss[g] * m.v1 / (m.v1 * m.v1 - m.v2)
     };
     Comparison {
         mean_treated: means[0],
         mean_controls: means[1],
         std_diff: std_diff(means[0], means[1], var(0), var(1)),
     }
+}
+
+/// [`compare`] of the indicator of each of `levels` (sorted) on a categorical covariate, with the
+/// variance of an indicator, `p (1 − p)`, in one
+/// pass over the units instead of one per level: Σ w x of a group is the sum of the weights of
+/// its units at that level, added in the same order as `compare` adds them (a unit elsewhere adds
+/// 0), so the results are the same to the bit.
+fn compare_levels(units: &[Unit], values: &[&str], levels: &[&str], weights: Option<&[f64]>) -> Vec<Comparison> {
+    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let mut v1 = [0.0_f64; 2]; // Σ w of [treated, controls]
+    let mut wx = vec![[0.0_f64; 2]; levels.len()];
+    for (i, u) in units.iter().enumerate() {
+        let w = weight(i);
+        if w > 0.0 {
+            let g = usize::from(!u.treated);
+            v1[g] += w;
+            let l = levels.binary_search(&values[i]).expect("every value is a level");
+            wx[l][g] += w;
+        }
+    }
+    wx.iter()
+        .map(|sums| {
+            let means = [sums[0] / v1[0], sums[1] / v1[1]];
+            let var = |g: usize| means[g] * (1.0 - means[g]);
+            Comparison {
+                mean_treated: means[0],
+                mean_controls: means[1],
+                std_diff: std_diff(means[0], means[1], var(0), var(1)),
+            }
+        })
+        .collect()
 }
 
 /// Austin's `d = (mean_T − mean_C) / sqrt((var_T + var_C) / 2)`; 0 when the means are equal and

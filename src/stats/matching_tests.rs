@@ -365,3 +365,49 @@ fn deterministic_and_levels_sorted() {
         assert_eq!(effect(&units, &again, 0, 0.95), e);
     }
 }
+
+#[test]
+fn balance_of_categories_in_one_pass_is_the_per_level_indicator_to_the_bit() {
+    // Many units, uneven weights (not representable sums), three levels and one absent from a
+    // group: each level's means must be those of `compare` on its 0/1 indicator, bit for bit,
+    // and its standardised difference Austin's with the indicator's variance p (1 − p).
+    let levels = ["a", "b", "c"];
+    let units: Vec<Unit> = (0..997)
+        .map(|i| {
+            let level = if i % 2 == 0 { levels[i % 3] } else { levels[i % 2] };
+            with_covariates(i % 5 < 2, &format!("s{}", i % 7), vec![cat(level)])
+        })
+        .collect();
+    let weights: Vec<f64> = (0..997)
+        .map(|i| if i % 11 == 0 { 0.0 } else { 1.0 / (1 + i % 13) as f64 })
+        .collect();
+    let m = Matched {
+        weights: weights.clone(),
+        ..match_exact(&units)
+    };
+    let rows = balance(&units, &m);
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let level = row.level.as_deref().unwrap();
+        let x: Vec<f64> = units
+            .iter()
+            .map(|u| match &u.covariates[0] {
+                Covariate::Category(v) if v.as_ref() == level => 1.0,
+                _ => 0.0,
+            })
+            .collect();
+        for (got, w) in [(&row.before, None), (&row.after, Some(&weights[..]))] {
+            let plain = compare(&units, &x, w);
+            assert_eq!(got.mean_treated.to_bits(), plain.mean_treated.to_bits(), "{level}");
+            assert_eq!(got.mean_controls.to_bits(), plain.mean_controls.to_bits(), "{level}");
+            let var = |p: f64| p * (1.0 - p);
+            let d = std_diff(
+                got.mean_treated,
+                got.mean_controls,
+                var(got.mean_treated),
+                var(got.mean_controls),
+            );
+            assert_eq!(got.std_diff.to_bits(), d.to_bits(), "{level}");
+        }
+    }
+}
