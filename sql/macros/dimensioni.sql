@@ -90,8 +90,18 @@ CREATE OR REPLACE MACRO oml_nel_perimetro(datore_pa, ateco_sezione, ateco_divisi
     AND NOT (oml_escluso('somministrazione') AND coalesce(macro_contratto = 'SOMMINISTRAZIONE', false))
     AND NOT (oml_escluso('giornalieri') AND coalesce(fine = inizio, false));
 
+-- Whose sector agency work (somministrazione) is counted in (SET VARIABLE oml_somministrazione =
+-- 'utilizzatrice'; default: the agency's, as the CO's employer): under 'utilizzatrice' a
+-- relationship whose UNISOMM communication named the user firm takes the user firm's ATECO
+-- section and division (`*_utilizzatrice`, of its first mission) in every *_dim view; one without
+-- (UNILAV, or a UNISOMM that did not say) keeps the agency's. docs/convenzioni.md.
+CREATE OR REPLACE MACRO oml_ateco_contato(dell_agenzia, dell_utilizzatrice) AS CASE
+    WHEN coalesce(getvariable('oml_somministrazione') = 'utilizzatrice', false) AND dell_utilizzatrice IS NOT NULL
+    THEN dell_utilizzatrice ELSE dell_agenzia END;
+
 -- The rows of a relation (a view name: 'rapporti', 'segmenti', 'co_eventi'), in any territory, with the breakdown columns they share: comune (of the workplace, or of the
--- domicile under the residence geography), settore (ISTAT macro-sector from the ATECO section),
+-- domicile under the residence geography), settore (ISTAT macro-sector from the ATECO section,
+-- the user firm's for agency work under oml_somministrazione = 'utilizzatrice'),
 -- and the worker's, employer's and contract's columns, where a missing value reads
 -- 'NON_INDICATO' ('NON_NOTO' for the contract) so that every cell has a label. The other columns
 -- keep their place: SELECT * FROM oml_dimensioni('rapporti') has the columns of rapporti, then
@@ -102,15 +112,15 @@ SELECT * EXCLUDE (comune_geografia) REPLACE (
         coalesce(classe_eta, 'NON_INDICATO') AS classe_eta,
         coalesce(area_cittadinanza, 'NON_INDICATO') AS area_cittadinanza,
         coalesce(livello_istruzione, 'NON_INDICATO') AS livello_istruzione,
-        coalesce(ateco_sezione, 'NON_INDICATO') AS ateco_sezione,
-        coalesce(ateco_divisione, 'NON_INDICATO') AS ateco_divisione,
+        coalesce(oml_ateco_contato(ateco_sezione, ateco_sezione_utilizzatrice), 'NON_INDICATO') AS ateco_sezione,
+        coalesce(oml_ateco_contato(ateco_divisione, ateco_divisione_utilizzatrice), 'NON_INDICATO') AS ateco_divisione,
         coalesce(cpi, 'NON_INDICATO') AS cpi,
         coalesce(provincia, 'NON_INDICATO') AS provincia,
         coalesce(regione, 'NON_INDICATO') AS regione,
         coalesce(macro_contratto, 'NON_NOTO') AS macro_contratto,
         coalesce(tipologia_contrattuale, 'NON_NOTO') AS tipologia_contrattuale),
     coalesce(comune_geografia, 'NON_INDICATO') AS comune,
-    oml_settore(ateco_sezione) AS settore,
+    oml_settore(oml_ateco_contato(ateco_sezione, ateco_sezione_utilizzatrice)) AS settore,
     oml_orario(tipo_orario) AS orario
 FROM (
     -- Two branches, one pruned by the folded variable: the workplace geography reads the relation

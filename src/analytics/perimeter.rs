@@ -91,6 +91,22 @@ pub enum Geography {
     Residence,
 }
 
+/// Whose sector agency work is counted in (`--settore-somministrazione`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgencySector {
+    /// The agency's (ATECO 78.20), the employer of the CO: the Ministry's and INPS's convention.
+    #[default]
+    #[value(name = "agenzia")]
+    #[serde(rename = "agenzia")]
+    Agency,
+    /// The user firm's, from the UNISOMM communication (`ateco_*_utilizzatrice`); a relationship
+    /// without one keeps the agency's.
+    #[value(name = "utilizzatrice")]
+    #[serde(rename = "utilizzatrice")]
+    UserFirm,
+}
+
 /// The records a table counts. The default counts every employer and contract, by workplace.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +118,9 @@ pub struct Perimeter {
     pub escludi: Vec<Exclusion>,
     #[serde(default)]
     pub geografia: Geography,
+    /// Whose sector agency work is counted in.
+    #[serde(default)]
+    pub somministrazione: AgencySector,
 }
 
 impl Perimeter {
@@ -113,12 +132,24 @@ impl Perimeter {
             datori,
             escludi,
             geografia,
+            somministrazione: AgencySector::default(),
+        }
+    }
+
+    /// The same perimeter with agency work counted in `sector`.
+    pub fn with_agency_sector(self, sector: AgencySector) -> Perimeter {
+        Perimeter {
+            somministrazione: sector,
+            ..self
         }
     }
 
     /// Whether this is the default perimeter (everything, by workplace).
     pub fn is_everything(&self) -> bool {
-        self.datori == Employers::All && self.escludi.is_empty() && self.geografia == Geography::Workplace
+        self.datori == Employers::All
+            && self.escludi.is_empty()
+            && self.geografia == Geography::Workplace
+            && self.somministrazione == AgencySector::Agency
     }
 
     /// The DuckDB statements that set (or reset) the variables the `*_dim` views read.
@@ -139,7 +170,11 @@ impl Perimeter {
             Geography::Workplace => "RESET VARIABLE oml_geografia;",
             Geography::Residence => "SET VARIABLE oml_geografia = 'residenza';",
         };
-        format!("{list} {geography}")
+        let agency = match self.somministrazione {
+            AgencySector::Agency => "RESET VARIABLE oml_somministrazione;",
+            AgencySector::UserFirm => "SET VARIABLE oml_somministrazione = 'utilizzatrice';",
+        };
+        format!("{list} {geography} {agency}")
     }
 
     /// The options that select this perimeter, for a printed command line (empty for the
@@ -157,6 +192,9 @@ impl Perimeter {
         }
         if self.geografia == Geography::Residence {
             s.push_str(" --geografia residenza");
+        }
+        if self.somministrazione == AgencySector::UserFirm {
+            s.push_str(" --settore-somministrazione utilizzatrice");
         }
         s
     }
@@ -183,7 +221,23 @@ impl Perimeter {
                  (conta chi lavora fuori provincia solo se il lago ne contiene le comunicazioni)."
             }
         };
-        vec![datori.to_string(), esclusi, geografia.to_string()]
+        let mut lines = vec![datori.to_string(), esclusi, geografia.to_string()];
+        if !self.escludi.contains(&Exclusion::Somministrazione) {
+            lines.push(
+                match self.somministrazione {
+                    AgencySector::Agency => {
+                        "Somministrazione: nel settore dell'agenzia per il lavoro (ATECO 78.20), datore \
+                         di lavoro della comunicazione."
+                    }
+                    AgencySector::UserFirm => {
+                        "Somministrazione: nel settore dell'impresa utilizzatrice indicato nel modulo \
+                         UNISOMM (prima missione); dove il modulo non lo indica, in quello dell'agenzia."
+                    }
+                }
+                .to_string(),
+            );
+        }
+        lines
     }
 }
 
@@ -195,7 +249,10 @@ mod tests {
     fn the_default_resets_every_variable() {
         let p = Perimeter::default();
         assert!(p.is_everything());
-        assert_eq!(p.sql(), "RESET VARIABLE oml_esclusi; RESET VARIABLE oml_geografia;");
+        assert_eq!(
+            p.sql(),
+            "RESET VARIABLE oml_esclusi; RESET VARIABLE oml_geografia; RESET VARIABLE oml_somministrazione;"
+        );
         assert_eq!(p.options(), "");
     }
 
@@ -213,13 +270,29 @@ mod tests {
         assert_eq!(
             p.sql(),
             "SET VARIABLE oml_esclusi = ['agricoltura', 'somministrazione', 'pubblici']::VARCHAR[]; \
-             SET VARIABLE oml_geografia = 'residenza';"
+             SET VARIABLE oml_geografia = 'residenza'; RESET VARIABLE oml_somministrazione;"
         );
         assert_eq!(
             p.options(),
             " --datori privati --escludi agricoltura,somministrazione --geografia residenza"
         );
         assert!(p.describe()[1].contains("agricoltura") && p.describe()[1].contains("somministrazione"));
+    }
+
+    #[test]
+    fn agency_work_goes_to_the_user_firm_only_when_asked() {
+        let p = Perimeter::default().with_agency_sector(AgencySector::UserFirm);
+        assert!(!p.is_everything());
+        assert!(p
+            .sql()
+            .ends_with("SET VARIABLE oml_somministrazione = 'utilizzatrice';"));
+        assert_eq!(p.options(), " --settore-somministrazione utilizzatrice");
+        assert!(p.describe()[3].contains("utilizzatrice"));
+        // Left out altogether, whose sector it would be is not said.
+        let out = Perimeter::new(Employers::All, &[Exclusion::Somministrazione], Geography::Workplace);
+        assert_eq!(out.describe().len(), 3);
+        let t: Perimeter = toml::from_str("somministrazione = \"utilizzatrice\"").unwrap();
+        assert_eq!(t, p);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::Global;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use oml::analytics::indicators::{self as ind, Periodicity, Request, Territory};
-use oml::analytics::perimeter::{Employers, Exclusion, Geography, Perimeter};
+use oml::analytics::perimeter::{AgencySector, Employers, Exclusion, Geography, Perimeter};
 use oml::analytics::Session;
 use oml::lake::Lake;
 use oml::model::period::Period;
@@ -170,11 +170,17 @@ pub struct PerimeterArgs {
     /// communication).
     #[arg(long = "geografia", value_enum, default_value = "lavoro")]
     pub geography: Geography,
+    /// Whose sector agency work (somministrazione) is counted in: agenzia (the agency's, ATECO
+    /// 78.20, the employer of the communication: the Ministry's and INPS's convention; default)
+    /// or utilizzatrice (the user firm's, from the UNISOMM communication; a relationship without
+    /// one keeps the agency's).
+    #[arg(long = "settore-somministrazione", value_enum, default_value = "agenzia")]
+    pub agency_sector: AgencySector,
 }
 
 impl PerimeterArgs {
     pub fn perimeter(&self) -> Perimeter {
-        Perimeter::new(self.employers, &self.excluded, self.geography)
+        Perimeter::new(self.employers, &self.excluded, self.geography).with_agency_sector(self.agency_sector)
     }
 }
 

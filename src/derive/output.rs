@@ -10,8 +10,9 @@ use super::rapporti::{Anomalia, Built, Rapporto, Segmento};
 use crate::lake::catalog::{anomalie_schema, rapporti_schema, segmenti_schema, ATTRIBUTES, NUMBERS, SEGMENT_COPIES};
 pub use crate::lake::catalog::{RAPPORTI, RAPPORTI_ANOMALIE, SEGMENTI};
 use crate::lake::manifest::FileEntry;
+use crate::lake::schema::ADDED_IN_2;
 use crate::lake::{PartitionedWriter, Staging};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use arrow::array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
     StringBuilder, UInt32Array,
@@ -206,10 +207,14 @@ fn part(
         let target = rapporti_schema();
         let attributes = target.fields().len() - NUMBERS.len();
         for f in &target.fields()[columns.len()..attributes] {
-            let c = all
-                .column_by_name(f.name())
-                .with_context(|| format!("co_eventi has no column {}", f.name()))?;
-            columns.push(take(c.as_ref(), &idx, None)?);
+            match all.column_by_name(f.name()) {
+                Some(c) => columns.push(take(c.as_ref(), &idx, None)?),
+                // A file written before the column existed: empty for its communications.
+                None if ADDED_IN_2.contains(&f.name().as_str()) => {
+                    columns.push(arrow::array::new_null_array(f.data_type(), idx.len()))
+                }
+                None => bail!("co_eventi has no column {}", f.name()),
+            }
         }
         columns.push(Arc::new(Int32Array::from(numbers.0.to_vec())));
         columns.push(Arc::new(Int32Array::from(numbers.1.to_vec())));

@@ -41,7 +41,7 @@ pub struct Scan {
     pub content: Option<String>,
 }
 
-/// `UniLav` elements of an XML stream: how many, and how many bytes they take, counted the
+/// Communication elements (`UniLav`, `UniSomm`) of an XML stream: how many, and how many bytes they take, counted the
 /// way the main pass cuts them (`unilav_xml::split_elements`): an element runs from its start
 /// tag to its end tag; one left open runs to the next start tag, or to the end of the stream.
 #[derive(Debug, Default)]
@@ -55,9 +55,9 @@ struct XmlCount {
 impl XmlCount {
     /// Counts the tags of `bytes`, which start at stream offset `base` and end before a `<`.
     fn tags(&mut self, bytes: &[u8], base: u64) {
-        for pos in memchr::memmem::find_iter(bytes, b"UniLav") {
-            match unilav_xml::unilav_tag_at(bytes, pos) {
-                Some(unilav_xml::UniLavTag::Start(at)) => {
+        for (pos, tag) in unilav_xml::tags(bytes) {
+            match tag {
+                unilav_xml::UniLavTag::Start(at) => {
                     self.records += 1;
                     let at_stream = base + at as u64;
                     if let Some(open) = self.open.take() {
@@ -70,13 +70,12 @@ impl XmlCount {
                         self.open = Some(at_stream);
                     }
                 }
-                Some(unilav_xml::UniLavTag::End) => {
+                unilav_xml::UniLavTag::End => {
                     if let Some(open) = self.open.take() {
                         let end = pos + unilav_xml::tag_len(&bytes[pos..]);
                         self.record_bytes += base + end as u64 - open;
                     }
                 }
-                None => {}
             }
         }
     }

@@ -325,6 +325,7 @@ fn take_out_of_lake(
         let path = lake
             .file_path(&entry.path)
             .context("lake without a current generation")?;
+        let file_schema = schema::dataset_schema(dataset).context("dataset schema")?;
         let mut kept = Vec::new();
         for b in crate::lake::read_file(&path)? {
             let c = str_col(&b, "codice_comunicazione")?;
@@ -333,8 +334,9 @@ fn take_out_of_lake(
                 .collect();
             let out = filter_record_batch(&b, &take)?;
             if out.num_rows() > 0 {
-                // co_superati rows carry three audit columns after the co_eventi ones.
-                let out = RecordBatch::try_new(eventi.clone(), out.columns()[..eventi.fields().len()].to_vec())?;
+                // By name: co_superati rows carry three audit columns more, and a file of an
+                // older layout lacks the columns added since (read as empty).
+                let out = schema::conform(&out, &eventi)?;
                 let lines = out
                     .column_by_name("record_origine")
                     .and_then(|c| c.as_any().downcast_ref::<Int64Array>())
@@ -351,7 +353,10 @@ fn take_out_of_lake(
                 found += out.num_rows();
                 batches.push(out);
             }
-            kept.push(filter_record_batch(&b, &arrow::compute::not(&take)?)?);
+            kept.push(schema::conform(
+                &filter_record_batch(&b, &arrow::compute::not(&take)?)?,
+                &file_schema,
+            )?);
         }
         rewrites.push(rewrite(dataset, entry, kept, id_run, k)?);
     }

@@ -124,8 +124,9 @@ pub const RAPPORTI_ANOMALIE: &str = "rapporti_anomalie";
 pub const CARRIERE: &str = "carriere";
 pub const TRANSIZIONI: &str = "transizioni";
 
-/// Attributes of a relationship copied from its first communication.
-pub const ATTRIBUTES: [&str; 21] = [
+/// Attributes of a relationship copied from its first communication (for agency work, the user
+/// firm of its first mission: `*_utilizzatrice`, empty for any other relationship).
+pub const ATTRIBUTES: [&str; 27] = [
     "id_lavoratore",
     "id_datore",
     "sesso",
@@ -147,6 +148,12 @@ pub const ATTRIBUTES: [&str; 21] = [
     "cpi",
     "ccnl",
     "qualifica_professionale",
+    "id_utilizzatrice",
+    "utilizzatrice_pa",
+    "ateco_utilizzatrice",
+    "ateco_sezione_utilizzatrice",
+    "ateco_divisione_utilizzatrice",
+    "comune_lavoro_utilizzatrice",
 ];
 
 fn date(name: &str) -> Field {
@@ -211,7 +218,7 @@ pub const NUMBERS: [&str; 2] = ["id_lavoratore_num", "id_datore_num"];
 
 /// Columns of the relationship repeated on each of its segments, so that the stock and flow
 /// indicators read one table (no join, no window) even at national size.
-pub const SEGMENT_COPIES: [(&str, &str); 23] = [
+pub const SEGMENT_COPIES: [(&str, &str); 25] = [
     ("data_inizio_rapporto", "data_inizio"),
     ("data_fine_effettiva", "data_fine_effettiva"),
     ("cessazione_imputata", "cessazione_imputata"),
@@ -235,6 +242,8 @@ pub const SEGMENT_COPIES: [(&str, &str); 23] = [
     ("comune_domicilio", "comune_domicilio"),
     ("tipologia_iniziale", "tipologia_contrattuale"),
     ("macro_contratto_iniziale", "macro_contratto"),
+    ("ateco_sezione_utilizzatrice", "ateco_sezione_utilizzatrice"),
+    ("ateco_divisione_utilizzatrice", "ateco_divisione_utilizzatrice"),
 ];
 
 /// Schema of `segmenti`.

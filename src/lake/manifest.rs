@@ -32,8 +32,9 @@ pub struct Manifest {
 /// The layout of `rapporti` and `segmenti` the views read; raised when a column is added
 /// (2: the segments carry `datore_pa`, `comune_domicilio` and the relationship's first contract,
 /// for the perimeter and the residence geography; 3: the careers, `carriere`; 4: the transitions, `transizioni`; 5: the dense numbers of workers and
-/// employers, `id_lavoratore_num` and `id_datore_num`).
-pub const BUILD_FORMAT: u32 = 5;
+/// employers, `id_lavoratore_num` and `id_datore_num`; 6: the user firm of agency work,
+/// `*_utilizzatrice`, on the relationships and the sector of it on the segments).
+pub const BUILD_FORMAT: u32 = 6;
 
 /// What `oml build` made of `co_eventi`: `eventi = eventi_applicati + eventi_non_applicati`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

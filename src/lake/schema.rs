@@ -15,7 +15,10 @@ use arrow::record_batch::RecordBatch;
 use std::sync::{Arc, OnceLock};
 
 /// Version of the lake layout and schemas, stored in the manifest.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: `co_eventi`, `co_superati` and `co_in_attesa` carry the user firm of agency work
+/// (`id_utilizzatrice` … `data_fine_missione`); files of layout 1 read with those columns empty
+/// ([`conform`]).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Dataset names (folder names in the lake).
 pub const CO_EVENTI: &str = "co_eventi";
@@ -100,6 +103,15 @@ fn event_fields() -> Vec<Field> {
         s("causa_cessazione"),
         s("macro_causa_cessazione"),
         d("data_cessazione"),
+        // The user firm of agency work (UNISOMM), empty for UNILAV; added in schema 2.
+        s("id_utilizzatrice"),
+        b("utilizzatrice_pa"),
+        s("ateco_utilizzatrice"),
+        s("ateco_sezione_utilizzatrice"),
+        s("ateco_divisione_utilizzatrice"),
+        s("comune_lavoro_utilizzatrice"),
+        d("data_inizio_missione"),
+        d("data_fine_missione"),
         Field::new("fonte", DataType::Utf8, false),
         Field::new("file_origine", DataType::Utf8, false),
         Field::new("record_origine", DataType::Int64, false),
@@ -113,6 +125,36 @@ fn event_fields() -> Vec<Field> {
 pub fn eventi_schema() -> SchemaRef {
     static S: OnceLock<SchemaRef> = OnceLock::new();
     S.get_or_init(|| Arc::new(Schema::new(event_fields()))).clone()
+}
+
+/// The columns of `co_eventi` added in schema version 2 (the user firm of agency work): a file
+/// written before has none of them, and readers take them as empty.
+pub const ADDED_IN_2: [&str; 8] = [
+    "id_utilizzatrice",
+    "utilizzatrice_pa",
+    "ateco_utilizzatrice",
+    "ateco_sezione_utilizzatrice",
+    "ateco_divisione_utilizzatrice",
+    "comune_lavoro_utilizzatrice",
+    "data_inizio_missione",
+    "data_fine_missione",
+];
+
+/// A batch read from a lake file in `schema`'s columns, by name: a column the file's layout did
+/// not have yet (an older schema version) is all empty; a column the schema lacks is dropped.
+pub fn conform(batch: &RecordBatch, schema: &SchemaRef) -> arrow::error::Result<RecordBatch> {
+    if batch.schema().fields() == schema.fields() {
+        return Ok(batch.clone());
+    }
+    let cols: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .map(|f| match batch.column_by_name(f.name()) {
+            Some(c) => c.clone(),
+            None => arrow::array::new_null_array(f.data_type(), batch.num_rows()),
+        })
+        .collect();
+    RecordBatch::try_new(schema.clone(), cols)
 }
 
 /// Schema of `co_superati`: the audit of superseded communications (same columns as
@@ -204,6 +246,14 @@ pub struct EventBuilder {
     causa: StringBuilder,
     macro_causa: StringBuilder,
     data_cessazione: Date32Builder,
+    id_utilizzatrice: StringBuilder,
+    utilizzatrice_pa: BooleanBuilder,
+    ateco_utilizzatrice: StringBuilder,
+    ateco_sezione_utilizzatrice: StringBuilder,
+    ateco_divisione_utilizzatrice: StringBuilder,
+    comune_lavoro_utilizzatrice: StringBuilder,
+    data_inizio_missione: Date32Builder,
+    data_fine_missione: Date32Builder,
     fonte: StringBuilder,
     file: StringBuilder,
     record: Int64Builder,
@@ -277,6 +327,14 @@ impl EventBuilder {
             causa: StringBuilder::new(),
             macro_causa: StringBuilder::new(),
             data_cessazione: Date32Builder::new(),
+            id_utilizzatrice: StringBuilder::new(),
+            utilizzatrice_pa: BooleanBuilder::new(),
+            ateco_utilizzatrice: StringBuilder::new(),
+            ateco_sezione_utilizzatrice: StringBuilder::new(),
+            ateco_divisione_utilizzatrice: StringBuilder::new(),
+            comune_lavoro_utilizzatrice: StringBuilder::new(),
+            data_inizio_missione: Date32Builder::new(),
+            data_fine_missione: Date32Builder::new(),
             fonte: StringBuilder::new(),
             file: StringBuilder::new(),
             record: Int64Builder::new(),
@@ -343,6 +401,15 @@ impl EventBuilder {
         self.causa.append_option(v.causa_cessazione);
         self.macro_causa.append_option(v.macro_causa_cessazione);
         self.data_cessazione.append_option(day(v.data_cessazione));
+        let u = &v.utilizzatrice;
+        hex_opt(&mut self.id_utilizzatrice, u.id);
+        self.utilizzatrice_pa.append_option(u.pa);
+        self.ateco_utilizzatrice.append_option(u.ateco);
+        self.ateco_sezione_utilizzatrice.append_option(u.ateco_sezione);
+        self.ateco_divisione_utilizzatrice.append_option(u.ateco_divisione);
+        self.comune_lavoro_utilizzatrice.append_option(u.comune_lavoro);
+        self.data_inizio_missione.append_option(day(u.data_inizio_missione));
+        self.data_fine_missione.append_option(day(u.data_fine_missione));
         self.fonte.append_value(prov.fonte);
         self.file.append_value(&*prov.file_origine);
         self.record.append_value(line as i64);
@@ -399,6 +466,14 @@ impl EventBuilder {
             Arc::new(self.causa.finish()),
             Arc::new(self.macro_causa.finish()),
             Arc::new(self.data_cessazione.finish()),
+            Arc::new(self.id_utilizzatrice.finish()),
+            Arc::new(self.utilizzatrice_pa.finish()),
+            Arc::new(self.ateco_utilizzatrice.finish()),
+            Arc::new(self.ateco_sezione_utilizzatrice.finish()),
+            Arc::new(self.ateco_divisione_utilizzatrice.finish()),
+            Arc::new(self.comune_lavoro_utilizzatrice.finish()),
+            Arc::new(self.data_inizio_missione.finish()),
+            Arc::new(self.data_fine_missione.finish()),
             Arc::new(self.fonte.finish()),
             Arc::new(self.file.finish()),
             Arc::new(self.record.finish()),

@@ -9,6 +9,7 @@
 
 use super::catalog;
 use super::manifest::Manifest;
+use super::schema;
 use crate::sql::VIEWS_SQL;
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -44,8 +45,15 @@ fn relation(manifest: &Manifest, dataset: &str, base: Option<&Path>) -> Result<S
         Some(b) => b.join(dataset).to_string_lossy().into_owned(),
         None => dataset.to_string(),
     };
+    // The ingested communications accumulate files of every schema version: read by name, a
+    // column an older file lacks is NULL (lake::schema::ADDED_IN_2).
+    let by_name = if matches!(dataset, schema::CO_EVENTI | schema::CO_SUPERATI | schema::CO_IN_ATTESA) {
+        ", union_by_name = true"
+    } else {
+        ""
+    };
     Ok(format!(
-        "read_parquet('{}/*/*.parquet', hive_partitioning = true, hive_types = {{'anno': INTEGER}})",
+        "read_parquet('{}/*/*.parquet', hive_partitioning = true, hive_types = {{'anno': INTEGER}}{by_name})",
         dir.replace('\'', "''")
     ))
 }

@@ -5,6 +5,9 @@
 //! once. The field names are the flattened UNILAV names of the Ministry "RicercaCO 2.0"
 //! service (DOMAIN.md §1.2), plus a few fields the full XML carries (§1.3–1.4); they are
 //! also, verbatim and in this order, the header of the CSV extract (`docs/formato_csv.md`).
+//! The last six are the user firm of agency work (somministrazione), which only the UNISOMM
+//! module carries (the `dittaUtilizzatrice_*` and `rapportoDittaUtilizzatrice_*` names of the
+//! same service's UNISOMM record): an extract without them is a UNILAV-only extract.
 
 pub mod period;
 
@@ -51,10 +54,16 @@ pub enum F {
     DataTrasformazione,
     CodiceCausaCessazione,
     DataCessazione,
+    UtilizzatriceCodiceFiscale,
+    UtilizzatricePa,
+    UtilizzatriceSettore,
+    UtilizzatriceSedeLavoroComune,
+    MissioneDataInizio,
+    MissioneDataFine,
 }
 
 /// Number of fields of a raw communication.
-pub const N_FIELDS: usize = 39;
+pub const N_FIELDS: usize = 45;
 
 /// Column names of the CSV extract, in [`F`] order.
 pub const FIELD_NAMES: [&str; N_FIELDS] = [
@@ -97,12 +106,29 @@ pub const FIELD_NAMES: [&str; N_FIELDS] = [
     "rapporto_Trasformazione_Data",
     "rapporto_Cessazione_CodiceCausa",
     "rapporto_Cessazione_Data",
+    "dittaUtilizzatrice_CodiceFiscale",
+    "dittaUtilizzatrice_PA",
+    "dittaUtilizzatrice_Settore",
+    "dittaUtilizzatrice_SedeLavoro_ComuneNazione",
+    "rapportoDittaUtilizzatrice_DataInizioMissione",
+    "rapportoDittaUtilizzatrice_DataFineMissione",
+];
+
+/// The fields of the user firm of agency work (UNISOMM): a CSV extract may leave their columns
+/// out (a UNILAV-only extract), every other column is required.
+pub const UNISOMM_FIELDS: [F; 6] = [
+    F::UtilizzatriceCodiceFiscale,
+    F::UtilizzatricePa,
+    F::UtilizzatriceSettore,
+    F::UtilizzatriceSedeLavoroComune,
+    F::MissioneDataInizio,
+    F::MissioneDataFine,
 ];
 
 /// Fields that identify a person (worker, or an employer that is a physical person) and must
 /// never reach the lake, a table, a chart or a log. Quarantined raw records are redacted on
 /// exactly these fields.
-pub const PERSONAL_FIELDS: [F; 9] = [
+pub const PERSONAL_FIELDS: [F; 10] = [
     F::LavoratoreCodiceFiscale,
     F::LavoratoreCognome,
     F::LavoratoreNome,
@@ -112,6 +138,7 @@ pub const PERSONAL_FIELDS: [F; 9] = [
     F::DatoreCodiceFiscale,
     F::DatoreDenominazione,
     F::SedeLavoroIndirizzo,
+    F::UtilizzatriceCodiceFiscale,
 ];
 
 impl F {
@@ -162,6 +189,12 @@ impl F {
             F::DataTrasformazione,
             F::CodiceCausaCessazione,
             F::DataCessazione,
+            F::UtilizzatriceCodiceFiscale,
+            F::UtilizzatricePa,
+            F::UtilizzatriceSettore,
+            F::UtilizzatriceSedeLavoroComune,
+            F::MissioneDataInizio,
+            F::MissioneDataFine,
         ];
         ALL[i]
     }
@@ -255,7 +288,7 @@ mod tests {
         for (i, f) in F::all().enumerate() {
             assert_eq!(f as usize, i);
         }
-        assert_eq!(F::DataCessazione as usize, N_FIELDS - 1);
+        assert_eq!(F::MissioneDataFine as usize, N_FIELDS - 1);
         assert_eq!(F::TipologiaContrattuale.name(), "rapporto_TipologiaContrattuale");
     }
 }

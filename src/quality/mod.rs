@@ -9,6 +9,7 @@ pub mod cf;
 pub mod codici;
 pub mod dates;
 mod redact;
+pub mod somministrazione;
 
 pub use codici::{chiave_scartato, conta_scartato, CampoCodificato, Scartati};
 pub use redact::{field_valid, mask_cf_patterns, redact, redact_xml_text};
@@ -199,6 +200,8 @@ pub struct Validated<'a> {
     pub causa_cessazione: Option<&'a str>,
     pub macro_causa_cessazione: Option<&'static str>,
     pub data_cessazione: Option<NaiveDate>,
+    /// The user firm of agency work (UNISOMM); all empty for a UNILAV communication.
+    pub utilizzatrice: somministrazione::Utilizzatrice,
     /// The coded fields of [`CAMPI_CODIFICATI`] whose value was dropped (bit `i` for entry
     /// `i`): not the shape of a code of the field (`codici`), stored empty, counted.
     pub scartati: u8,
@@ -426,18 +429,13 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     };
 
     // 5. Employer CF.
-    let cf_dat = cf::normalize(cf_dat_raw);
-    if !cf::validate_employer(&cf_dat) {
-        return Err(Rejection::new(
+    let cf_dat_key = somministrazione::employer_key(cf_dat_raw).ok_or_else(|| {
+        Rejection::new(
             Motivo::CfDatoreNonValido,
             F::DatoreCodiceFiscale,
             "né partita IVA/CF numerico valido né codice fiscale personale valido",
-        ));
-    }
-    let cf_dat_key = match cf::validate_personal(&cf_dat) {
-        Ok(i) if i.omocodico => cf::deomocode(&cf_dat),
-        _ => cf_dat.into_owned(),
-    };
+        )
+    })?;
 
     // 6. Codes, each valid at the date it refers to.
     let tipologia_date = if evento == Evento::Trs {
@@ -543,6 +541,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     before(data_fine_proroga, F::ProrogaDataFine, "fine della proroga")?;
     before(data_trasformazione, F::DataTrasformazione, "trasformazione")?;
     before(data_cessazione, F::DataCessazione, "cessazione")?;
+    let utilizzatrice = somministrazione::check(raw, pseudo, data_inizio, data_evento)?;
 
     // Derived attributes (the CF is dropped after this point).
     let anno_nascita = match (nascita, cf_info) {
@@ -639,6 +638,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
         causa_cessazione: causa,
         macro_causa_cessazione: Some(r.causa_cessazione(causa.unwrap_or("")).code()),
         data_cessazione,
+        utilizzatrice,
         scartati,
     })
 }

@@ -24,18 +24,24 @@ pub fn field_valid(f: F, v: &str) -> bool {
         F::TipoComunicazione => tipo_comunicazione::KNOWN.contains(&v),
         F::DataInvio => parse_datetime(v).is_some(),
         F::TipoEvento => Evento::parse(v).is_some(),
-        F::ForzaMaggiore | F::DatorePa | F::LavoroAgricoltura | F::SocioLavoratore => flag(v).is_some(),
-        F::DatoreSettore => r.ateco(v).is_some(),
-        F::SedeLavoroComune => r.comune_any(v).is_some(),
+        F::ForzaMaggiore | F::DatorePa | F::UtilizzatricePa | F::LavoroAgricoltura | F::SocioLavoratore => {
+            flag(v).is_some()
+        }
+        F::DatoreSettore | F::UtilizzatriceSettore => r.ateco(v).is_some(),
+        F::SedeLavoroComune | F::UtilizzatriceSedeLavoroComune => r.comune_any(v).is_some(),
         F::LavoratoreSesso => matches!(v, "M" | "F"),
         F::LavoratoreCittadinanza => known(r.cittadinanza(v, any_day)),
         F::LavoratoreDomicilioComune => {
             r.comune_any(v).is_some() || (v.starts_with('Z') && r.stato_estero(v).is_some())
         }
         F::LavoratoreLivelloIstruzione => r.livello_studio(v).is_some(),
-        F::DataInizio | F::DataFine | F::ProrogaDataFine | F::DataTrasformazione | F::DataCessazione => {
-            parse_date(v).is_some()
-        }
+        F::DataInizio
+        | F::DataFine
+        | F::ProrogaDataFine
+        | F::DataTrasformazione
+        | F::DataCessazione
+        | F::MissioneDataInizio
+        | F::MissioneDataFine => parse_date(v).is_some(),
         F::TipologiaContrattuale => known(r.tipologia(v, any_day)),
         F::TipoOrario => TIPI_ORARIO.contains(&v),
         F::OreSettimanaliMedie => ore_settimanali(v).is_some(),
@@ -52,7 +58,8 @@ pub fn field_valid(f: F, v: &str) -> bool {
         | F::LavoratoreNome
         | F::LavoratoreNascitaData
         | F::LavoratoreNascitaComune
-        | F::LavoratoreDomicilioIndirizzo => false,
+        | F::LavoratoreDomicilioIndirizzo
+        | F::UtilizzatriceCodiceFiscale => false,
     }
 }
 

@@ -65,7 +65,8 @@ pub struct Header {
 
 impl Header {
     /// Parses a header line. For the extract, every field of the layout must be present
-    /// (in any order); extra columns are ignored.
+    /// (in any order) but the user firm's of agency work ([`crate::model::UNISOMM_FIELDS`]),
+    /// which a UNILAV-only extract leaves out; extra columns are ignored.
     pub fn parse(line: &str, format: SourceFormat) -> Result<Header> {
         let semis = line.matches(';').count();
         let commas = line.matches(',').count();
@@ -89,7 +90,7 @@ impl Header {
         };
         if format == SourceFormat::Csv {
             let missing: Vec<&str> = crate::model::F::all()
-                .filter(|f| !fields.contains(&Some(*f)))
+                .filter(|f| !fields.contains(&Some(*f)) && !crate::model::UNISOMM_FIELDS.contains(f))
                 .map(|f| f.name())
                 .collect();
             if !missing.is_empty() {

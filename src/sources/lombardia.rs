@@ -470,6 +470,7 @@ pub fn validate<'a>(
         causa_cessazione: None,
         macro_causa_cessazione: None,
         data_cessazione: (evento == Evento::Ces).then_some(data),
+        utilizzatrice: Default::default(),
         scartati: 0,
     })
 }

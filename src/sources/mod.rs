@@ -12,6 +12,8 @@ pub mod istat_rfl;
 pub mod lombardia;
 pub mod registri;
 pub mod unilav_xml;
+pub mod unisomm_xml;
+mod xml_blocks;
 
 use anyhow::{bail, Context, Result};
 use std::io::Read;
@@ -353,14 +355,17 @@ pub fn csv_cut(buf: &[u8], delimiter: u8) -> CsvCut {
     }
 }
 
-/// End (exclusive) of the last complete `UniLav` element in `buf` (after its closing tag).
+/// End (exclusive) of the last complete communication element (`UniLav`, `UniSomm`) in `buf`
+/// (after its closing tag).
 pub fn xml_boundary(buf: &[u8]) -> Option<usize> {
     let mut hay = buf;
     loop {
-        let pos = memchr::memmem::rfind(hay, b"UniLav>")?;
-        // A closing tag: `</UniLav>` or `</prefix:UniLav>`.
+        let pos = memchr::memmem::rfind(hay, unilav_xml::ROOT_PREFIX)?;
+        // A closing tag: `</UniLav>` or `</prefix:UniSomm>`, whole in `buf`.
         if unilav_xml::unilav_tag_at(hay, pos) == Some(unilav_xml::UniLavTag::End) {
-            return Some(pos + "UniLav>".len());
+            if let Some(k) = memchr::memchr(b'>', &hay[pos..]) {
+                return Some(pos + k + 1);
+            }
         }
         hay = &hay[..pos];
     }

@@ -8,9 +8,9 @@
 //! A file may hold one `UniLav` document or any wrapper element holding many (the synthetic
 //! generator writes `<UniLavBatch>`); `.zip` batches of such files are read too.
 
+use super::xml_blocks::{any, attr, text_el, write_datore, write_lavoratore, write_orario, write_root, write_tail};
 use crate::model::{RawCo, F};
 use anyhow::{Context, Result};
-use quick_xml::escape::escape;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -50,7 +50,7 @@ impl<W: Write> XmlBatchWriter<W> {
     /// Appends one communication.
     pub fn write(&mut self, co: &RawCo) -> Result<()> {
         self.buf.clear();
-        write_unilav(&mut self.buf, co, false);
+        write_record(&mut self.buf, co, false);
         self.w.write_all(self.buf.as_bytes())?;
         Ok(())
     }
@@ -66,83 +66,30 @@ impl<W: Write> XmlBatchWriter<W> {
 /// One communication as a stand-alone XML document (one file = one communication).
 pub fn to_xml_document(co: &RawCo) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    write_unilav(&mut s, co, true);
+    write_record(&mut s, co, true);
     s
 }
 
-fn attr(out: &mut String, name: &str, value: &str) {
-    if !value.is_empty() {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        out.push_str(&escape(value));
-        out.push('"');
+/// One communication in the module its `SYS_TIPOMODULO` names: `UniSomm` for agency work
+/// (`US`, [`super::unisomm_xml`]), else `UniLav`. The user firm's fields go only in a
+/// `UniSomm`: a UniLav has no place for them. A UniSomm always declares its own namespace (a
+/// batch's wrapper declares UniLav's).
+fn write_record(out: &mut String, co: &RawCo, with_ns: bool) {
+    if co.get(F::TipoModulo) == "US" {
+        super::unisomm_xml::write_unisomm(out, co, true);
+    } else {
+        write_unilav(out, co, with_ns);
     }
-}
-
-fn text_el(out: &mut String, indent: &str, name: &str, value: &str) {
-    if !value.is_empty() {
-        out.push_str(indent);
-        out.push('<');
-        out.push_str(name);
-        out.push('>');
-        out.push_str(&escape(value));
-        out.push_str("</");
-        out.push_str(name);
-        out.push_str(">\n");
-    }
-}
-
-fn any(co: &RawCo, fs: &[F]) -> bool {
-    fs.iter().any(|&f| !co.get(f).is_empty())
 }
 
 /// Serialises one `UniLav` element. Empty fields are omitted; the reader maps absent to empty,
 /// so write → read is the identity on every field (tested).
 fn write_unilav(out: &mut String, co: &RawCo, with_ns: bool) {
-    out.push_str("<UniLav");
-    if with_ns {
-        attr(out, "xmlns", NAMESPACE);
-    }
-    attr(out, "codiceComunicazione", co.get(F::CodiceComunicazione));
-    attr(out, "dataInvio", co.get(F::DataInvio));
-    attr(out, "assunzioneForzaMaggiore", co.get(F::ForzaMaggiore));
-    attr(out, "versione", VERSIONE);
-    out.push_str(">\n");
-
-    out.push_str("  <DatoreLavoro");
-    attr(out, "codiceFiscale", co.get(F::DatoreCodiceFiscale));
-    attr(out, "denominazione", co.get(F::DatoreDenominazione));
-    out.push_str(">\n");
-    if any(co, &[F::SedeLavoroComune, F::SedeLavoroCap, F::SedeLavoroIndirizzo]) {
-        out.push_str("    <SedeLavoro>\n");
-        text_el(out, "      ", "Comune", co.get(F::SedeLavoroComune));
-        text_el(out, "      ", "cap", co.get(F::SedeLavoroCap));
-        text_el(out, "      ", "Indirizzo", co.get(F::SedeLavoroIndirizzo));
-        out.push_str("    </SedeLavoro>\n");
-    }
-    text_el(out, "    ", "Settore", co.get(F::DatoreSettore));
-    text_el(out, "    ", "PubblicaAmministrazione", co.get(F::DatorePa));
+    write_root(out, "UniLav", NAMESPACE, VERSIONE, co, with_ns);
+    write_datore(out, co, "DatoreLavoro");
     out.push_str("  </DatoreLavoro>\n");
 
-    out.push_str("  <Lavoratore>\n    <AnagraficaCompleta");
-    attr(out, "cognome", co.get(F::LavoratoreCognome));
-    attr(out, "nome", co.get(F::LavoratoreNome));
-    attr(out, "codice-fiscale", co.get(F::LavoratoreCodiceFiscale));
-    attr(out, "cittadinanza", co.get(F::LavoratoreCittadinanza));
-    attr(out, "sesso", co.get(F::LavoratoreSesso));
-    out.push_str(">\n      <nascita");
-    attr(out, "comune", co.get(F::LavoratoreNascitaComune));
-    attr(out, "data", co.get(F::LavoratoreNascitaData));
-    out.push_str("/>\n    </AnagraficaCompleta>\n");
-    if any(co, &[F::LavoratoreDomicilioComune, F::LavoratoreDomicilioIndirizzo]) {
-        out.push_str("    <IndirizzoLavoratore>\n");
-        text_el(out, "      ", "Comune", co.get(F::LavoratoreDomicilioComune));
-        text_el(out, "      ", "Indirizzo", co.get(F::LavoratoreDomicilioIndirizzo));
-        out.push_str("    </IndirizzoLavoratore>\n");
-    }
-    text_el(out, "    ", "LivelloIstruzione", co.get(F::LavoratoreLivelloIstruzione));
-    out.push_str("  </Lavoratore>\n");
+    write_lavoratore(out, co);
 
     out.push_str("  <InizioRapporto");
     attr(out, "dataInizio", co.get(F::DataInizio));
@@ -153,12 +100,7 @@ fn write_unilav(out: &mut String, co: &RawCo, with_ns: bool) {
     out.push_str(">\n");
     text_el(out, "    ", "TipologiaContrattuale", co.get(F::TipologiaContrattuale));
     text_el(out, "    ", "ccnl", co.get(F::Ccnl));
-    if any(co, &[F::TipoOrario, F::OreSettimanaliMedie]) {
-        out.push_str("    <tipoOrario");
-        attr(out, "codice", co.get(F::TipoOrario));
-        attr(out, "oreSettimanaliMedie", co.get(F::OreSettimanaliMedie));
-        out.push_str("/>\n");
-    }
+    write_orario(out, "    ", co);
     text_el(out, "    ", "qualificaProfessionale", co.get(F::QualificaProfessionale));
     out.push_str("  </InizioRapporto>\n");
 
@@ -167,54 +109,43 @@ fn write_unilav(out: &mut String, co: &RawCo, with_ns: bool) {
         attr(out, "dataFineProroga", co.get(F::ProrogaDataFine));
         out.push_str("/>\n");
     }
-    if any(co, &[F::CodiceTrasformazione, F::DataTrasformazione]) {
-        out.push_str("  <Trasformazione");
-        attr(out, "codiceTrasformazione", co.get(F::CodiceTrasformazione));
-        attr(out, "dataTrasformazione", co.get(F::DataTrasformazione));
-        out.push_str("/>\n");
-    }
-    if any(co, &[F::CodiceCausaCessazione, F::DataCessazione]) {
-        out.push_str("  <Cessazione");
-        attr(out, "codiceCausa", co.get(F::CodiceCausaCessazione));
-        attr(out, "dataCessazione", co.get(F::DataCessazione));
-        out.push_str("/>\n");
-    }
-    out.push_str("  <TipoComunicazione");
-    attr(out, "codice", co.get(F::TipoComunicazione));
-    attr(out, "evento", co.get(F::TipoEvento));
-    attr(out, "tipoModulo", co.get(F::TipoModulo));
-    out.push_str(">\n");
-    text_el(
-        out,
-        "    ",
-        "CodiceComunicazionePrecedente",
-        co.get(F::CodiceComunicazionePrecedente),
-    );
-    out.push_str("  </TipoComunicazione>\n</UniLav>\n");
+    write_tail(out, co);
+    out.push_str("</UniLav>\n");
 }
 
-/// Where a `UniLav` element sits in a file: its bytes and the line its start tag is on.
+/// Where a communication element (`UniLav` or `UniSomm`) sits in a file: its bytes and the line
+/// its start tag is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ElementSpan {
     pub start: usize,
     pub end: usize,
-    /// 1-based line of the `<UniLav` start tag.
+    /// 1-based line of the start tag.
     pub line: u64,
 }
 
-/// A tag naming `UniLav`, with or without a namespace prefix.
+/// A tag naming a communication element, with or without a namespace prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UniLavTag {
-    /// `<UniLav …>`, `<UniLav/>` or `<ns:UniLav …>`, starting at this offset (its `<`).
+    /// `<UniLav …>`, `<UniSomm/>`, `<ns:UniLav …>`, …, starting at this offset (its `<`).
     Start(usize),
-    /// `</UniLav>` or `</ns:UniLav>`.
+    /// `</UniLav>`, `</ns:UniSomm>`, …
     End,
 }
 
-/// The tag whose name `UniLav` is at `pos` in `doc`, if that occurrence is a tag name (not
-/// text, not `UniLavBatch`).
+/// The names of the elements that hold one communication: a UNILAV and a UNISOMM module.
+pub const ROOTS: [&[u8]; 2] = [b"UniLav", b"UniSomm"];
+
+/// What every root name starts with: the needle the splitters look for.
+pub const ROOT_PREFIX: &[u8] = b"Uni";
+
+/// The tag whose name (`UniLav` or `UniSomm`) starts at `pos` in `doc`, if that occurrence is a
+/// tag name (not text, not `UniLavBatch`).
 pub fn unilav_tag_at(doc: &[u8], pos: usize) -> Option<UniLavTag> {
-    if !matches!(doc.get(pos + 6), Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')) {
+    let name = ROOTS.iter().find(|r| doc[pos..].starts_with(r))?;
+    if !matches!(
+        doc.get(pos + name.len()),
+        Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')
+    ) {
         return None;
     }
     // Walk back over an optional prefix (`ns2:`) to the `<` or `</`.
@@ -234,22 +165,22 @@ pub fn unilav_tag_at(doc: &[u8], pos: usize) -> Option<UniLavTag> {
     }
 }
 
-/// Finds every `UniLav` element in a document (a single `UniLav` root or any wrapper holding
-/// many; a namespace prefix such as `<ns2:UniLav>` is accepted). Returns the spans and, when
-/// the document ends inside an element, that unterminated element (from its start tag to the
-/// end of the document).
+/// Every communication tag of `doc`, with the offset of its name.
+pub fn tags(doc: &[u8]) -> impl Iterator<Item = (usize, UniLavTag)> + '_ {
+    memchr::memmem::find_iter(doc, ROOT_PREFIX).filter_map(|pos| unilav_tag_at(doc, pos).map(|t| (pos, t)))
+}
+
+/// Finds every communication element in a document (a single `UniLav` or `UniSomm` root, or any
+/// wrapper holding many of either; a namespace prefix such as `<ns2:UniLav>` is accepted).
+/// Returns the spans and, when the document ends inside an element, that unterminated element
+/// (from its start tag to the end of the document).
 pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<ElementSpan>) {
-    let finder = memchr::memmem::Finder::new(b"UniLav");
     let mut spans = Vec::new();
     let mut open: Option<usize> = None;
     let mut line: u64 = 1;
     let mut counted_to = 0usize;
     let mut open_line = 0u64;
-    for pos in finder.find_iter(doc) {
-        let after = doc.get(pos + 6).copied();
-        let Some(tag) = unilav_tag_at(doc, pos) else {
-            continue; // UniLavBatch, or text
-        };
+    for (pos, tag) in tags(doc) {
         if tag == UniLavTag::End {
             if let Some(s) = open.take() {
                 let end = match memchr::memchr(b'>', &doc[pos..]) {
@@ -265,7 +196,7 @@ pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<ElementSpan>) {
         } else if let UniLavTag::Start(start) = tag {
             line += memchr::memchr_iter(b'\n', &doc[counted_to..start]).count() as u64;
             counted_to = start;
-            if after == Some(b'/') || self_closing(&doc[start..]) {
+            if self_closing(&doc[start..]) {
                 spans.push(ElementSpan {
                     start,
                     end: start + tag_len(&doc[start..]),
@@ -273,16 +204,14 @@ pub fn split_elements(doc: &[u8]) -> (Vec<ElementSpan>, Option<ElementSpan>) {
                 });
                 continue;
             }
-            if open.is_some() {
+            if let Some(s) = open {
                 // A new start tag before the previous element closed: report the previous one
                 // as unterminated by giving it an empty span the parser will reject.
-                if let Some(s) = open {
-                    spans.push(ElementSpan {
-                        start: s,
-                        end: start,
-                        line: open_line,
-                    });
-                }
+                spans.push(ElementSpan {
+                    start: s,
+                    end: start,
+                    line: open_line,
+                });
             }
             open = Some(start);
             open_line = line;
@@ -307,11 +236,13 @@ pub fn self_closing(s: &[u8]) -> bool {
     n >= 2 && s[n - 2] == b'/'
 }
 
-/// True if the document declares the UNILAV namespace before its first `UniLav` element
+/// True if the document declares the UNILAV or the UNISOMM namespace before its first element
 /// (on the element itself or on a wrapper).
 pub fn declares_namespace(doc: &[u8]) -> bool {
     let head = &doc[..doc.len().min(64 * 1024)];
-    memchr::memmem::find(head, NAMESPACE.as_bytes()).is_some()
+    [NAMESPACE, super::unisomm_xml::NAMESPACE]
+        .iter()
+        .any(|ns| memchr::memmem::find(head, ns.as_bytes()).is_some())
 }
 
 /// Why an element could not be read.
@@ -326,7 +257,11 @@ impl std::fmt::Display for XmlError {
     }
 }
 
+/// The field an attribute holds, in either module (UniSomm's own paths first).
 fn attr_field(path: &str, name: &str) -> Option<F> {
+    if let Some(f) = super::unisomm_xml::attr_field(path, name) {
+        return Some(f);
+    }
     Some(match (path, name) {
         ("", "codiceComunicazione") => F::CodiceComunicazione,
         ("", "dataInvio") => F::DataInvio,
@@ -359,7 +294,11 @@ fn attr_field(path: &str, name: &str) -> Option<F> {
     })
 }
 
+/// The field a text element holds, in either module (UniSomm's own paths first).
 fn text_field(path: &str) -> Option<F> {
+    if let Some(f) = super::unisomm_xml::text_field(path) {
+        return Some(f);
+    }
     Some(match path {
         "DatoreLavoro/SedeLavoro/Comune" => F::SedeLavoroComune,
         "DatoreLavoro/SedeLavoro/cap" => F::SedeLavoroCap,
@@ -397,6 +336,7 @@ pub fn parse_element(xml: &[u8]) -> Result<RawCo, XmlError> {
     let mut marks: Vec<usize> = Vec::with_capacity(8);
     let mut depth = 0usize;
     let mut seen_root = false;
+    let mut unisomm = false;
     let mut blocks = (false, false, false); // proroga, trasformazione, cessazione
     let err = |m: String| XmlError { message: m };
     loop {
@@ -411,9 +351,11 @@ pub fn parse_element(xml: &[u8]) -> Result<RawCo, XmlError> {
                 let is_empty = matches!(ev, Event::Empty(_));
                 let name = local(e.name().into_inner()).to_string();
                 if depth == 0 {
-                    if name != "UniLav" {
-                        return Err(err("l'elemento non è UniLav".into()));
-                    }
+                    unisomm = match name.as_str() {
+                        "UniLav" => false,
+                        "UniSomm" => true,
+                        _ => return Err(err("l'elemento non è né UniLav né UniSomm".into())),
+                    };
                     seen_root = true;
                 } else {
                     marks.push(path.len());
@@ -422,7 +364,7 @@ pub fn parse_element(xml: &[u8]) -> Result<RawCo, XmlError> {
                     }
                     path.push_str(&name);
                     match path.as_str() {
-                        "Proroga" => blocks.0 = true,
+                        "Proroga" | "DittaUtilizzatrice/InizioContratto/Proroga" => blocks.0 = true,
                         "Trasformazione" => blocks.1 = true,
                         "Cessazione" => blocks.2 = true,
                         _ => {}
@@ -494,9 +436,9 @@ pub fn parse_element(xml: &[u8]) -> Result<RawCo, XmlError> {
             }
             Event::Eof => {
                 return Err(err(if seen_root {
-                    "elemento UniLav non chiuso".into()
+                    "elemento UniLav/UniSomm non chiuso".into()
                 } else {
-                    "nessun elemento UniLav".into()
+                    "nessun elemento UniLav o UniSomm".into()
                 }))
             }
             _ => {}
@@ -515,7 +457,10 @@ pub fn parse_element(xml: &[u8]) -> Result<RawCo, XmlError> {
         co.set(F::TipoEvento, ev);
     }
     if co.get(F::TipoModulo).is_empty() {
-        co.set(F::TipoModulo, "UL");
+        co.set(F::TipoModulo, if unisomm { "US" } else { "UL" });
+    }
+    if unisomm && co.get(F::DatoreSettore).is_empty() {
+        co.set(F::DatoreSettore, super::unisomm_xml::SETTORE_AGENZIA);
     }
     Ok(co)
 }
@@ -535,15 +480,101 @@ mod tests {
 
     #[test]
     fn write_then_read_is_identity_on_every_field() {
-        let co = full_record();
-        let doc = to_xml_document(&co);
-        let (spans, open) = split_elements(doc.as_bytes());
-        assert_eq!(open, None);
-        assert_eq!(spans.len(), 1);
-        let back = parse_element(&doc.as_bytes()[spans[0].start..spans[0].end]).unwrap();
-        for i in 0..N_FIELDS {
-            assert_eq!(back.fields[i], co.fields[i], "field {}", F::from_index(i).name());
+        // A UniLav carries every field but the user firm's; a UniSomm (module US) every field.
+        for modulo in ["UL", "US"] {
+            let mut co = full_record();
+            co.set(F::TipoModulo, modulo);
+            if modulo == "UL" {
+                for f in crate::model::UNISOMM_FIELDS {
+                    co.set(f, "");
+                }
+            }
+            let doc = to_xml_document(&co);
+            assert!(doc.contains(if modulo == "US" { "<UniSomm" } else { "<UniLav" }));
+            let (spans, open) = split_elements(doc.as_bytes());
+            assert_eq!(open, None);
+            assert_eq!(spans.len(), 1);
+            let back = parse_element(&doc.as_bytes()[spans[0].start..spans[0].end]).unwrap();
+            for i in 0..N_FIELDS {
+                assert_eq!(
+                    back.fields[i],
+                    co.fields[i],
+                    "{modulo}: field {}",
+                    F::from_index(i).name()
+                );
+            }
         }
+    }
+
+    #[test]
+    fn the_public_unisomm_layout_reads_agency_and_user_firm() {
+        // The structure of the public UniSomm instance and of a regional reader of the module:
+        // the agency has no sector (it reads as 78.20.00), the mission is under the user firm.
+        let doc = br#"<?xml version='1.0' encoding='utf-8'?>
+<UniSomm xmlns="http://servizi.lavoro.gov.it/unisomm" codiceComunicazione="0000000000960266" dataInvio="2020-12-04T11:11:40.698205+01:00" versione="CO190701R1">
+  <AgenziaSomministrazione codiceFiscale="00743110157" denominazione="AGENZIA" agenziaestera="NO">
+    <SedeLavoro><Comune>G999</Comune><cap>59100</cap><Indirizzo>Via X 1</Indirizzo></SedeLavoro>
+    <RapportoAgenziaSomm dataInizioSomm="2019-10-24" dataFineSomm="2020-12-27" entePrevidenziale="01" TipologiaContrattuale="A.02.00" lavInMobilita="NO" />
+  </AgenziaSomministrazione>
+  <Lavoratore><AnagraficaCompleta><codice-fiscale>X</codice-fiscale></AnagraficaCompleta></Lavoratore>
+  <DittaUtilizzatrice codiceFiscale="01234567897" denominazione="UTILIZZATRICE" numeroContrattoSomm="12">
+    <SedeLavoro><Comune>D612</Comune><Indirizzo>Via Y 2</Indirizzo></SedeLavoro>
+    <Settore>13.20.00</Settore>
+    <PubblicaAmministrazione>NO</PubblicaAmministrazione>
+    <InizioContratto><Inizio dataInizioMissione="2019-10-24" dataFineMissione="2019-12-31"><tipoOrario codice="P" oreSettimaniliMedie="20"/><ccnl>CCNL1</ccnl></Inizio></InizioContratto>
+  </DittaUtilizzatrice>
+</UniSomm>"#;
+        assert!(declares_namespace(doc));
+        let (spans, open) = split_elements(doc);
+        assert_eq!((spans.len(), open), (1, None));
+        let co = parse_element(&doc[spans[0].start..spans[0].end]).unwrap();
+        assert_eq!(co.get(F::TipoModulo), "US");
+        assert_eq!(co.get(F::TipoEvento), "ASS");
+        assert_eq!(co.get(F::DatoreCodiceFiscale), "00743110157");
+        assert_eq!(co.get(F::DatoreSettore), super::super::unisomm_xml::SETTORE_AGENZIA);
+        assert_eq!(co.get(F::SedeLavoroComune), "G999");
+        assert_eq!(co.get(F::DataInizio), "2019-10-24");
+        assert_eq!(co.get(F::DataFine), "2020-12-27");
+        assert_eq!(co.get(F::TipologiaContrattuale), "A.02.00");
+        assert_eq!(co.get(F::UtilizzatriceCodiceFiscale), "01234567897");
+        assert_eq!(co.get(F::UtilizzatriceSedeLavoroComune), "D612");
+        assert_eq!(co.get(F::UtilizzatriceSettore), "13.20.00");
+        assert_eq!(co.get(F::UtilizzatricePa), "NO");
+        assert_eq!(co.get(F::MissioneDataInizio), "2019-10-24");
+        assert_eq!(co.get(F::MissioneDataFine), "2019-12-31");
+        assert_eq!((co.get(F::TipoOrario), co.get(F::OreSettimanaliMedie)), ("P", "20"));
+        assert_eq!(co.get(F::Ccnl), "CCNL1");
+        // Neither firm's name nor address is read.
+        assert!(F::all().all(|f| !co.get(f).contains("UTILIZZATRICE") && !co.get(f).contains("Via Y")));
+    }
+
+    #[test]
+    fn a_batch_mixes_both_modules_and_cuts_at_either_end_tag() {
+        let mut w = XmlBatchWriter::new(Vec::new()).unwrap();
+        let mut a = RawCo::default();
+        a.set(F::CodiceComunicazione, "1700000000000001");
+        let mut b = a.clone();
+        b.set(F::CodiceComunicazione, "1700000000000002");
+        b.set(F::TipoModulo, "US");
+        b.set(F::UtilizzatriceSettore, "13.20.00");
+        w.write(&a).unwrap();
+        w.write(&b).unwrap();
+        w.write(&a).unwrap();
+        let doc = w.finish().unwrap();
+        let (spans, open) = split_elements(&doc);
+        assert_eq!((spans.len(), open), (3, None));
+        let mods: Vec<String> = spans
+            .iter()
+            .map(|s| {
+                parse_element(&doc[s.start..s.end])
+                    .unwrap()
+                    .get(F::TipoModulo)
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(mods, ["UL", "US", "UL"]);
+        let end_b = crate::sources::xml_boundary(&doc[..spans[1].end + 3]).unwrap();
+        assert_eq!(end_b, spans[1].end);
     }
 
     #[test]

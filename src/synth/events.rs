@@ -16,6 +16,8 @@ pub const NONE: i32 = i32::MIN;
 pub const NO_TRUTH: u32 = u32::MAX;
 /// Never (beyond any horizon).
 pub const FAR: i32 = i32::MAX;
+/// No user firm: the relationship is not agency work ([`Ev::user`], [`Truth::user`]).
+pub const NO_USER: u32 = u32::MAX;
 
 /// Kinds of event ([`Ev::kind`]): assunzione, proroga, trasformazione, cessazione.
 pub const EV_ASS: u8 = 0;
@@ -81,6 +83,9 @@ pub struct Ev {
     pub ore: u8,
     /// Trasformazione code index or cessazione cause index.
     pub code: u8,
+    /// The user firm of agency work (an employer of another sector), [`NO_USER`] otherwise:
+    /// the communication is a UNISOMM.
+    pub user: u32,
 }
 
 /// Ground truth of one relationship, as of the horizon.
@@ -102,6 +107,8 @@ pub struct Truth {
     /// Cause of the cessazione communicated.
     pub cause: Option<u8>,
     pub ces_comunicata: bool,
+    /// The user firm of agency work, [`NO_USER`] otherwise.
+    pub user: u32,
 }
 
 /// Ids of employer owners live in their own name space.
@@ -167,6 +174,8 @@ pub struct Row {
     pub it: Item,
     pub worker: Worker,
     pub emp: Employer,
+    /// The user firm of agency work.
+    pub user: Option<Employer>,
 }
 
 /// A ground-truth row ready to write (`prog` = 0 for the pregressi).
@@ -176,6 +185,8 @@ pub struct TruthRow {
     pub t: Truth,
     pub worker_cf: [u8; 16],
     pub emp: Employer,
+    /// The user firm of agency work.
+    pub user: Option<Employer>,
 }
 
 /// What the simulation sends to the writer thread, in output order.

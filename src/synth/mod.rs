@@ -407,7 +407,8 @@ fn write_readme(cfg: &SynthConfig, rates: &FaultRates, s: &SynthSummary, region:
          date without any cessazione communication. Extra columns: `data_fine_prevista` (after the proroghe; empty when \
          open-ended or after a DI trasformazione), `tipologia_finale`, `n_proroghe`, `codice_trasformazione` / \
          `data_trasformazione` (the last one), `causa_cessazione`, `evento_cessazione_comunicato` (a CES is in the extract), \
-         `cf_lavoratore`, `cf_datore`, `settore`, `sede_lavoro_comune`. Everything is as of the horizon ({b}-12-31): later \
+         `cf_lavoratore`, `cf_datore`, `settore`, `sede_lavoro_comune`, and for agency work `cf_utilizzatrice` and \
+         `settore_utilizzatrice` (the user firm of the mission). Everything is as of the horizon ({b}-12-31): later \
          events do not count.\n\
          - `rapporti_pregressi.csv`: the same columns, with an empty code, for the initial stock: relationships started \
          before {a} and still running on {a}-01-01. Their ASS is not in the extract; their later PRO / TRS / CES are. Here \
@@ -531,7 +532,9 @@ fn write_readme(cfg: &SynthConfig, rates: &FaultRates, s: &SynthSummary, region:
          intermittent (A.05.02), ~6 % apprendistato (A.03.09), ~5 % domestic (A.04.02, households 97.00.00 with a personal \
          CF), ~4 % tirocinio (C.01.00), ~3 % co.co.co. (B.03.00), a few A.08.02. Somministrazione is represented by A.02.00 \
          (or A.01.00 for staff leasing) with an employer in 78.20.00 (temporary work agencies), because the ANPAL table has \
-         no somministrazione code valid after 2013. Proroghe for ~30 % of fixed-term contracts longer than a week (1–4, at \
+         no somministrazione code valid after 2013; their communications are UNISOMM modules (SYS_TIPOMODULO US, a \
+         `UniSomm` element in the XML) naming the user firm of the mission: a private employer of another sector, by the \
+         sector's share of the hires and the firm's size, and its sector, site and the mission's dates. Proroghe for ~30 % of fixed-term contracts longer than a week (1–4, at \
          most 24 months in all); DI trasformazioni (TD→TI: tipologia A.01.00 in the TRS, DataFine empty) for ~7 % of TD; \
          FF at the end of training for 80 % of the apprentices who complete it (the TRS carries A.01.00); a few TP / PP. \
          Fixed-term contracts that reach their end date finish without any cessazione in 60 % of cases (imputed), else \

@@ -21,6 +21,7 @@ fn truth_row_of(g: &Gen, prog: u64, t: Truth) -> TruthRow {
         t,
         worker_cf: g.pool.workers[t.worker as usize].cf,
         emp: g.firms.employers[t.employer as usize],
+        user: g.firms.user(t.user),
     }
 }
 
@@ -84,6 +85,7 @@ impl Numberer {
                 it,
                 worker: g.pool.workers[it.ev.worker as usize],
                 emp: g.firms.employers[it.ev.employer as usize],
+                user: g.firms.user(it.ev.user),
             })
             .collect();
         Msg::Month { mi, rows, truth }

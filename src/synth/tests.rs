@@ -250,7 +250,24 @@ fn valid_records_have_valid_cf_and_codes_at_the_date() {
             _ => {}
         }
         assert!(matches!(g(row, F::TipoOrario), "F" | "P" | "V" | "M" | "N"));
-        assert_eq!(g(row, F::TipoModulo), "UL");
+        // Agency work is a UNISOMM naming a private user firm of another sector of the
+        // province, with a mission that starts with the relationship; everything else a UNILAV.
+        let agency = ateco.codice.starts_with("78.2");
+        assert_eq!(g(row, F::TipoModulo), if agency { "US" } else { "UL" });
+        if agency {
+            assert!(cf::validate_employer(g(row, F::UtilizzatriceCodiceFiscale)));
+            assert_eq!(g(row, F::UtilizzatricePa), "NO");
+            let u = r.ateco(g(row, F::UtilizzatriceSettore)).expect("ateco utilizzatrice");
+            assert!(!u.codice.starts_with("78.2") && u.divisione != "97", "{}", u.codice);
+            let sede_u = g(row, F::UtilizzatriceSedeLavoroComune);
+            assert_eq!(r.comune_any(sede_u).map(|c| c.sigla.as_str()), Some("PO"));
+            assert_eq!(parse_date(g(row, F::MissioneDataInizio)), Some(inizio));
+            assert_eq!(g(row, F::MissioneDataFine), g(row, F::DataFine));
+        } else {
+            for f in crate::model::UNISOMM_FIELDS {
+                assert_eq!(g(row, f), "", "{}", f.name());
+            }
+        }
         assert_eq!(g(row, F::ForzaMaggiore), "NO");
         // ASS sent the day before or on the start; the others within 0–5 days (PRO before the old end).
         match ev {

@@ -67,7 +67,7 @@ fn csv_file(dest: &Path, header: &[&str]) -> Result<(csv::Writer<BufWriter<File>
     ))
 }
 
-pub const RAPPORTI_HEADER: [&str; 16] = [
+pub const RAPPORTI_HEADER: [&str; 18] = [
     "codice_comunicazione_avvio",
     "data_inizio",
     "data_fine_effettiva",
@@ -84,6 +84,8 @@ pub const RAPPORTI_HEADER: [&str; 16] = [
     "cf_datore",
     "settore",
     "sede_lavoro_comune",
+    "cf_utilizzatrice",
+    "settore_utilizzatrice",
 ];
 
 fn push_code(out: &mut String, region: &str, prog: u64) {
@@ -211,6 +213,8 @@ impl<'w> Writer<'w> {
             r.emp.cf_str(),
             self.w.sectors[r.emp.sector as usize].ateco,
             self.w.comuni[r.emp.sede as usize].belfiore.as_str(),
+            r.user.as_ref().map_or("", |u| u.cf_str()),
+            r.user.as_ref().map_or("", |u| self.w.sectors[u.sector as usize].ateco),
         ])?;
         Ok(())
     }
@@ -292,7 +296,7 @@ impl<'w> Writer<'w> {
         cal::push_datetime(&mut f[F::DataInvio as usize], it.ts, alt);
         set(f, F::TipoEvento, ["ASS", "PRO", "TRS", "CES"][ev.kind as usize]);
         set(f, F::ForzaMaggiore, "NO");
-        set(f, F::TipoModulo, "UL");
+        set(f, F::TipoModulo, if row.user.is_some() { "US" } else { "UL" });
         // Employer.
         set(f, F::DatoreCodiceFiscale, emp.cf_str());
         if emp.personal {
@@ -342,6 +346,21 @@ impl<'w> Writer<'w> {
             &mut f[F::SedeLavoroIndirizzo as usize],
             hash3(seed, 0x5345_4445, ev.employer as u64),
         );
+        // The user firm of agency work (UNISOMM), and the mission: the relationship's dates.
+        if let Some(u) = &row.user {
+            set(f, F::UtilizzatriceCodiceFiscale, u.cf_str());
+            set(f, F::UtilizzatricePa, if u.pa { "SI" } else { "NO" });
+            set(f, F::UtilizzatriceSettore, w.sectors[u.sector as usize].ateco);
+            set(
+                f,
+                F::UtilizzatriceSedeLavoroComune,
+                w.comuni[u.sede as usize].belfiore.as_str(),
+            );
+            cal::push_date(&mut f[F::MissioneDataInizio as usize], ev.start);
+            if ev.fine != NONE {
+                cal::push_date(&mut f[F::MissioneDataFine as usize], ev.fine);
+            }
+        }
         // Worker.
         let cfw = &mut f[F::LavoratoreCodiceFiscale as usize];
         let mut cfb = worker.cf;

@@ -1,4 +1,4 @@
-//! The perimeter (`--datori`, `--escludi`, `--geografia`): switching it changes exactly the
+//! The perimeter (`--datori`, `--escludi`, `--geografia`, `--settore-somministrazione`): switching it changes exactly the
 //! records it names. Each rule is written here again, over the raw `rapporti` and `co_eventi`
 //! views (not the `*_dim` views the indicators read), and the domicile's province comes from the
 //! reference tables in Rust, not from the SQL table the views render.
@@ -7,7 +7,7 @@ use super::{built_synthetic, date};
 use arrow::array::{Array, AsArray};
 use arrow::datatypes::Int64Type;
 use oml::analytics::indicators::{compute, Periodicity, Request, Territory};
-use oml::analytics::perimeter::{Employers, Exclusion, Geography, Perimeter};
+use oml::analytics::perimeter::{AgencySector, Employers, Exclusion, Geography, Perimeter};
 use oml::analytics::Session;
 use oml::sdc::Mode;
 use std::collections::HashMap;
@@ -260,4 +260,101 @@ fn a_lake_built_by_an_older_oml_asks_for_a_new_build() {
         "{err}"
     );
     assert!(err.to_string().contains("run `oml build` again"), "{err}");
+}
+
+#[test]
+fn agency_work_in_the_user_firms_sector_moves_exactly_the_agency_relationships() {
+    // --settore-somministrazione utilizzatrice: a relationship whose UNISOMM named the user firm
+    // leaves the agency's section for the user firm's; nothing else moves, no total changes.
+    let lake = built_synthetic();
+    let s = Session::open(lake).unwrap();
+    let by = ["ateco_sezione"];
+    let agency = cells(&s, "flussi", &by, &Perimeter::default(), None);
+    let user_p = Perimeter::default().with_agency_sector(AgencySector::UserFirm);
+    let user = cells(&s, "flussi", &by, &user_p, None);
+    for m in ["attivazioni", "cessazioni", "saldo"] {
+        assert_eq!(total(&agency, m), total(&user, m), "{m}");
+    }
+    let moved = started(&s, "ateco_sezione_utilizzatrice IS NOT NULL");
+    assert!(moved > 100.0, "{moved}");
+    let cell = |c: &HashMap<(String, String), f64>, sez: &str| {
+        c.iter()
+            .filter(|((k, m), _)| m == "attivazioni" && k.ends_with(&format!("|{sez}")) && !k.contains("Totale"))
+            .map(|(_, v)| v)
+            .sum::<f64>()
+    };
+    let sections: Vec<String> = s
+        .query("SELECT DISTINCT ateco_sezione FROM rapporti WHERE ateco_sezione IS NOT NULL ORDER BY 1")
+        .map(|(_, b)| {
+            b.iter()
+                .flat_map(|b| {
+                    let c = b.column(0).as_string::<i32>();
+                    (0..c.len()).map(|i| c.value(i).to_string()).collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .unwrap();
+    for sez in &sections {
+        let gained = started(&s, &format!("ateco_sezione_utilizzatrice = '{sez}'"));
+        let lost = started(
+            &s,
+            &format!("ateco_sezione = '{sez}' AND ateco_sezione_utilizzatrice IS NOT NULL"),
+        );
+        assert_eq!(cell(&user, sez) - cell(&agency, sez), gained - lost, "section {sez}");
+    }
+    // Only the agencies (N, 78.20) place workers with user firms.
+    assert_eq!(
+        started(&s, "ateco_sezione_utilizzatrice IS NOT NULL AND ateco_sezione <> 'N'"),
+        0.0
+    );
+    // The perimeter box says so.
+    assert!(user_p.describe().iter().any(|l| l.contains("impresa utilizzatrice")));
+}
+
+#[test]
+fn the_user_firm_of_each_agency_relationship_is_the_generators() {
+    // truth/rapporti.csv names the user firm (its CF and sector) of every agency relationship:
+    // the lake's rapporti carry its pseudonym and sector, keyed by worker and first day.
+    let lake = built_synthetic();
+    let mut pseudo = oml::privacy::Pseudonymizer::new(&super::key());
+    let hex = |id: [u8; 16]| {
+        let mut h = [0u8; 32];
+        oml::privacy::id_hex(&id, &mut h);
+        String::from_utf8(h.to_vec()).unwrap()
+    };
+    let mut r = csv::Reader::from_path(super::synthetic().join("truth/rapporti.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (cf, inizio, cfu, settore) = (
+        col("cf_lavoratore"),
+        col("data_inizio"),
+        col("cf_utilizzatrice"),
+        col("settore_utilizzatrice"),
+    );
+    let mut truth: HashMap<(String, String), (String, String)> = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if !rec[cfu].is_empty() {
+            let key = (hex(pseudo.worker(&rec[cf])), rec[inizio].to_string());
+            truth.insert(key, (hex(pseudo.employer(&rec[cfu])), rec[settore].to_string()));
+        }
+    }
+    assert!(truth.len() > 100, "{}", truth.len());
+    let rows = crate::query_strings(
+        lake,
+        "SELECT id_lavoratore, data_inizio, id_utilizzatrice, ateco_utilizzatrice FROM rapporti \
+         WHERE id_utilizzatrice IS NOT NULL AND avviamento_nel_lago",
+    );
+    let (mut same, mut found) = (0usize, 0usize);
+    for row in &rows {
+        if let Some((id, ateco)) = truth.get(&(row[0].clone(), row[1].clone())) {
+            found += 1;
+            same += usize::from(*id == row[2] && *ateco == row[3]);
+        }
+    }
+    // Every lake relationship with a user firm is a true one, with the same firm and sector.
+    assert_eq!(found, rows.len());
+    assert_eq!(same, found);
+    // And the lake finds all but the few whose assunzione was lost to an injected fault.
+    assert!(found as f64 >= 0.99 * truth.len() as f64, "{found} of {}", truth.len());
 }

@@ -833,3 +833,92 @@ fn public_files_are_checked_not_guessed() {
     assert_eq!(run.etichette_non_abbinate["CONTRATTO: AAAAAA AA AAAAA"], 2);
     assert!(!run.etichette_non_abbinate.keys().any(|k| k.contains("MARTE")));
 }
+
+/// Rewrites every file of `co_eventi` of the current generation without the columns of
+/// `co_eventi` that schema version 2 added: the lake an OML of layout 1 wrote.
+fn as_layout_1(lake: &Lake) {
+    use parquet::arrow::ArrowWriter;
+    let dir = lake.current_dir().unwrap().join("co_eventi");
+    for year in std::fs::read_dir(&dir).unwrap().flatten() {
+        for f in std::fs::read_dir(year.path()).unwrap().flatten() {
+            let batches = oml::lake::read_file(&f.path()).unwrap();
+            let old: Vec<_> = batches
+                .iter()
+                .map(|b| {
+                    let keep: Vec<usize> = (0..b.num_columns())
+                        .filter(|&i| !oml::lake::schema::ADDED_IN_2.contains(&b.schema().field(i).name().as_str()))
+                        .collect();
+                    b.project(&keep).unwrap()
+                })
+                .collect();
+            let out = std::fs::File::create(f.path()).unwrap();
+            let mut w = ArrowWriter::try_new(out, old[0].schema(), None).unwrap();
+            for b in &old {
+                w.write(b).unwrap();
+            }
+            w.close().unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_lake_of_the_first_layout_takes_agency_work_corrections_and_a_build() {
+    // A lake whose co_eventi files predate the user firm's columns: a rettifica that rewrites
+    // one of its files, a UNISOMM communication beside it, a build and the views all work, and
+    // the old communications read the new columns as empty.
+    use crate::fixtures;
+    use oml::model::F;
+    let (d, lake) = tmp_lake("layout1");
+    let a = fixtures::record("1700000000900001", &fixtures::cf("RSSMRA85T10A562"));
+    let b = fixtures::record("1700000000900002", &fixtures::cf("BNCLRA90A41G999"));
+    let csv = |name: &str, recs: &[oml::model::RawCo]| {
+        let p = d.path().join(name);
+        let mut w = oml::sources::co_csv::CsvWriter::create(&p).unwrap();
+        for r in recs {
+            w.write(r).unwrap();
+        }
+        w.finish().unwrap();
+        p
+    };
+    ingest(&lake, &key(), &[csv("uno.csv", &[a.clone(), b])], &opts()).unwrap();
+    as_layout_1(&lake);
+    let mut r = a.clone();
+    r.set(F::CodiceComunicazione, "1700000000900003");
+    r.set(F::TipoComunicazione, "03");
+    r.set(F::CodiceComunicazionePrecedente, "1700000000900001");
+    r.set(F::DataInvio, "2024-03-02T09:30:00");
+    r.set(F::DataFine, "2024-09-30");
+    let mut s = fixtures::record("1700000000900004", &fixtures::cf("VRDGPP75C15G999"));
+    s.set(F::TipoModulo, "US");
+    s.set(F::DatoreSettore, "78.20.00");
+    s.set(F::UtilizzatriceCodiceFiscale, "01234560017");
+    s.set(F::UtilizzatriceSettore, "25.11.00");
+    s.set(F::UtilizzatricePa, "NO");
+    s.set(F::UtilizzatriceSedeLavoroComune, "G999");
+    s.set(F::MissioneDataInizio, "2024-03-04");
+    s.set(F::MissioneDataFine, "2024-05-31");
+    ingest(&lake, &key(), &[csv("due.csv", &[r, s])], &opts()).unwrap();
+    build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+    let rows = crate::query_strings(
+        &lake,
+        "SELECT codice_comunicazione, data_fine, id_utilizzatrice IS NULL, coalesce(ateco_utilizzatrice, ''), \
+         coalesce(data_fine_missione::VARCHAR, '') FROM co_eventi ORDER BY 1",
+    );
+    let expect = |c: &str, fine: &str, vuota: &str, ateco: &str, missione: &str| {
+        [c, fine, vuota, ateco, missione].map(str::to_string).to_vec()
+    };
+    assert_eq!(
+        rows,
+        vec![
+            expect("1700000000900002", "2024-08-31", "true", "", ""),
+            expect("1700000000900003", "2024-09-30", "true", "", ""),
+            expect("1700000000900004", "2024-08-31", "false", "25.11.00", "2024-05-31"),
+        ]
+    );
+    assert_eq!(count(&lake, "SELECT count(*) FROM co_superati"), 1);
+    let sezioni = crate::query_strings(
+        &lake,
+        "SELECT coalesce(ateco_sezione_utilizzatrice, '-') FROM rapporti ORDER BY data_fine_prevista, 1",
+    );
+    assert_eq!(sezioni.concat(), ["-", "C", "-"]);
+}

@@ -251,25 +251,28 @@ fn csv_expected_records(bytes: &[u8]) -> Option<u64> {
     Some(n)
 }
 
-/// `UniLav` start tags in an XML document, counted here. `None` where an occurrence of the
-/// name is neither plainly a tag (`<UniLav`, `</UniLav` followed by white space, `/` or `>`)
-/// nor plainly something else (text, another name such as `UniLavBatch`).
+/// Communication start tags (`UniLav`, `UniSomm`) in an XML document, counted here. `None`
+/// where an occurrence of a name is neither plainly a tag (`<UniLav`, `</UniSomm` followed by
+/// white space, `/` or `>`) nor plainly something else (text, another name such as
+/// `UniLavBatch`).
 fn xml_expected_records(doc: &[u8]) -> Option<u64> {
     let mut n = 0;
-    for pos in memchr::memmem::find_iter(doc, b"UniLav") {
-        let ends_name = match doc.get(pos + 6) {
-            None => return None,
-            Some(c) => matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'),
-        };
-        let prev = pos.checked_sub(1).map(|i| doc[i]);
-        let prev2 = pos.checked_sub(2).map(|i| doc[i]);
-        match (prev, prev2) {
-            (Some(b'<'), _) if ends_name => n += 1,
-            (Some(b'/'), Some(b'<')) => {}
-            (Some(b'<'), _) => {}
-            // A namespace prefix, or a `/` that may belong to a tag: not plain.
-            (Some(b':' | b'/'), _) if ends_name => return None,
-            _ => {}
+    for name in [&b"UniLav"[..], b"UniSomm"] {
+        for pos in memchr::memmem::find_iter(doc, name) {
+            let ends_name = match doc.get(pos + name.len()) {
+                None => return None,
+                Some(c) => matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'),
+            };
+            let prev = pos.checked_sub(1).map(|i| doc[i]);
+            let prev2 = pos.checked_sub(2).map(|i| doc[i]);
+            match (prev, prev2) {
+                (Some(b'<'), _) if ends_name => n += 1,
+                (Some(b'/'), Some(b'<')) => {}
+                (Some(b'<'), _) => {}
+                // A namespace prefix, or a `/` that may belong to a tag: not plain.
+                (Some(b':' | b'/'), _) if ends_name => return None,
+                _ => {}
+            }
         }
     }
     Some(n)
@@ -925,7 +928,14 @@ impl LeakCase {
             let mut text = String::from_utf8(xml).unwrap();
             let mut from = 0;
             for note in &notes {
-                let at = from + text[from..].find("<UniLav ").unwrap() + "<UniLav ".len();
+                // The next element's start tag, of either module.
+                let rest = &text[from..];
+                let at = from
+                    + ["<UniLav ", "<UniSomm "]
+                        .iter()
+                        .filter_map(|t| rest.find(t).map(|k| k + t.len()))
+                        .min()
+                        .unwrap();
                 let attr = if note.is_empty() {
                     String::new()
                 } else {

@@ -1,10 +1,12 @@
 //! The employers of the province: how many each sector has (by its share of the hires and its
 //! kind: agencies, households, public bodies, schools, hospitals, firms), their size (the
 //! weight with which they hire), public / Chinese-run / personal, their sede, and their codice
-//! fiscale (11 digits, or the owner's personal code for ditte individuali and households).
+//! fiscale (11 digits, or the owner's personal code for ditte individuali and households);
+//! and the user firms of agency work (somministrazione): private employers of the other sectors,
+//! by their sector's share of the hires and their size.
 
 use super::pool::Pool;
-use crate::synth::events::{Employer, OWNER_BASE};
+use crate::synth::events::{Employer, NO_USER, OWNER_BASE};
 use crate::synth::people::{numeric_cf, NameGroup};
 use crate::synth::profile::World;
 use crate::synth::rng::{Alias, Rng};
@@ -15,16 +17,29 @@ pub struct Firms {
     sector_emps: Vec<Vec<u32>>,
     /// Choice of an employer inside a sector, by size.
     sector_alias: Vec<Alias>,
+    /// Sectors whose firms take agency workers (not agencies, households or public bodies),
+    /// and the choice among them by share of the hires.
+    user_sectors: Vec<usize>,
+    user_alias: Alias,
 }
 
 impl Firms {
     /// Creates the employers of every sector for `hires_per_year`; owners are as old as they
     /// are on `sim_start`.
     pub fn build(w: &World, pool: &mut Pool, rng: &mut Rng, hires_per_year: f64, sim_start: i32) -> Firms {
+        let user_sectors: Vec<usize> = (0..w.sectors.len())
+            .filter(|&i| {
+                let s = &w.sectors[i];
+                !s.agency && !s.household && s.pa < 1.0
+            })
+            .collect();
+        let user_weights: Vec<f64> = user_sectors.iter().map(|&i| w.sectors[i].weight).collect();
         let mut f = Firms {
             employers: Vec::new(),
             sector_emps: Vec::new(),
             sector_alias: Vec::new(),
+            user_alias: Alias::new(&user_weights),
+            user_sectors,
         };
         let total: f64 = w.sectors.iter().map(|s| s.weight).sum::<f64>().max(1e-9);
         let h = hires_per_year.max(1.0);
@@ -128,5 +143,26 @@ impl Firms {
     pub fn pick(&self, rng: &mut Rng, sector: usize) -> u32 {
         let emp_ix = self.sector_alias[sector].sample(rng);
         self.sector_emps[sector][emp_ix]
+    }
+
+    /// Draws the user firm of an agency worker's mission: a private employer of a sector that
+    /// takes agency workers, by the sector's share and the firm's size (a public body drawn is
+    /// drawn again, a few times, then kept). `rng` is the relationship's own stream, so the
+    /// rest of the simulation draws the same numbers with or without agency work.
+    pub fn pick_user(&self, rng: &mut Rng) -> u32 {
+        let mut e = NO_USER;
+        for _ in 0..4 {
+            let sector = self.user_sectors[self.user_alias.sample(rng)];
+            e = self.pick(rng, sector);
+            if !self.employers[e as usize].pa {
+                break;
+            }
+        }
+        e
+    }
+
+    /// The employer `ix`, or `None` for [`NO_USER`].
+    pub fn user(&self, ix: u32) -> Option<Employer> {
+        (ix != NO_USER).then(|| self.employers[ix as usize])
     }
 }

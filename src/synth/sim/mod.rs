@@ -19,9 +19,12 @@ mod queue;
 
 use crate::synth::cal::{self, age_at, civil_from_days, days_from_civil, weekday};
 use crate::synth::codes::{Kind, KINDS, OR_F};
-use crate::synth::events::{FAR, NONE};
+use crate::synth::events::{FAR, NONE, NO_USER};
 use crate::synth::profile::World;
-use crate::synth::rng::{Alias, Rng};
+use crate::synth::rng::{hash3, Alias, Rng};
+
+/// Stream of the user firms of agency work (one per relationship: worker and start).
+const STREAM_USER: u64 = 0x5553_4552;
 use firms::Firms;
 use life::{kind_fallback, Life};
 use pool::Pool;
@@ -223,7 +226,14 @@ impl<'w> Gen<'w> {
             h.ore,
             life_from,
         );
-        self.queue.emit_plan(&mut self.rng, &plan, h.wid, h.employer);
+        // Agency work: the user firm of the mission, from the relationship's own stream.
+        let user = if self.w.sectors[h.sector].agency {
+            let mut r = Rng::new(hash3(self.p.seed, STREAM_USER, h.wid as u64), start as u64);
+            self.firms.pick_user(&mut r)
+        } else {
+            NO_USER
+        };
+        self.queue.emit_plan(&mut self.rng, &plan, h.wid, h.employer, user);
         let end = plan.end;
         self.pool.set_busy(h.wid, if end > self.p.last_day { FAR } else { end });
         self.pool.workers[h.wid as usize].pt = h.orario != OR_F;

@@ -83,7 +83,7 @@ impl Queue {
     }
 
     /// Turns a plan into items (those inside the window) and truth.
-    pub fn emit_plan(&mut self, rng: &mut Rng, plan: &Plan, worker: u32, employer: u32) {
+    pub fn emit_plan(&mut self, rng: &mut Rng, plan: &Plan, worker: u32, employer: u32, user: u32) {
         let first = self.first_day;
         let last = self.last_day;
         let horizon_end = self.horizon_end();
@@ -99,6 +99,7 @@ impl Queue {
             orario: plan.orario,
             ore: plan.ore,
             code: 0,
+            user,
         };
         let mut truth = Truth {
             worker,
@@ -113,6 +114,7 @@ impl Queue {
             trs: None,
             cause: None,
             ces_comunicata: false,
+            user,
         };
         // ASS.
         let ass_day = if rng.chance(0.6) { plan.start - 1 } else { plan.start };

@@ -39,16 +39,12 @@ fn provisional(c: &Ctx) -> Option<String> {
 /// state theirs (docs/convenzioni.md): the perimeter chosen (`BulletinSpec::perimetro`), then the
 /// conventions OML always applies.
 fn perimeter(c: &Ctx) -> Vec<Block> {
-    use crate::analytics::perimeter::Exclusion;
     let p = &c.spec.perimetro;
     let mut lines = vec![format!(
         "Comunicazioni obbligatorie di lavoro dipendente e parasubordinato, provincia di {}; le tavole su DID, cassa integrazione e disoccupazione ISTAT hanno il perimetro delle loro fonti.",
         c.f.province_name
     )];
     lines.extend(p.describe());
-    if !p.escludi.contains(&Exclusion::Somministrazione) {
-        lines.push("Somministrazione: nel settore del datore della comunicazione, di norma l'agenzia per il lavoro (ATECO 78), non l'impresa utilizzatrice (il settore dell'utilizzatore è nei moduli UNISOMM, che OML non legge).".into());
-    }
     lines.extend([
         "Le comunicazioni della somministrazione e della pubblica amministrazione si fanno entro il 20 del mese successivo: l'ultimo mese dei dati è incompleto per entrambe.".to_string(),
         "Data di cessazione: l'ultimo giorno lavorato; un contratto a termine senza comunicazione di cessazione cessa alla fine prevista, proroghe comprese (cessazione imputata).".into(),
