@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 mod build_indicators;
 mod bulletin;
+mod catalogo;
 mod cig;
 mod fixtures;
 mod istat;
@@ -525,6 +526,42 @@ fn a_different_key_is_refused_on_an_existing_lake() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("another pseudonymisation key"), "{err}");
+}
+
+/// The folders of `OML_PYDUCKDB` (`:`-separated, each holding one version of the Python `duckdb`
+/// package; `.ci/run` installs the pinned release and the newest one): empty, after saying that
+/// `test` is skipped, when it is not set, unless `OML_REQUIRE_PYDUCKDB` asks for them.
+fn python_duckdb_dirs(test: &str) -> Vec<String> {
+    let dirs: Vec<String> = std::env::var("OML_PYDUCKDB")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect();
+    if dirs.is_empty() {
+        assert!(
+            std::env::var_os("OML_REQUIRE_PYDUCKDB").is_none(),
+            "OML_REQUIRE_PYDUCKDB is set (as in .ci/run) but OML_PYDUCKDB names no package folder"
+        );
+        eprintln!("SKIPPED {test}: OML_PYDUCKDB is not set (pip install --target DIR duckdb==1.5.6; .ci/run does it)");
+    }
+    dirs
+}
+
+/// Runs a script of `tests/python/` with the `duckdb` package of `dir` and returns its JSON output.
+fn python_duckdb(dir: &str, script: &str, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new("python3")
+        .arg(format!("tests/python/{script}"))
+        .args(args)
+        .env("PYTHONPATH", dir)
+        .output()
+        .expect("running python3");
+    assert!(
+        out.status.success(),
+        "python duckdb from {dir}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn oml(args: &[&str], cwd: &Path, envs: &[(&str, &str)]) -> (bool, String, String) {

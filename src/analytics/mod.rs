@@ -4,6 +4,7 @@
 //! a margin added after protection ([`shares`]), and the standard marts `oml build` commits with
 //! the relationships ([`marts`]).
 
+pub mod catalog;
 mod cells;
 pub mod coarsen;
 mod cube;

@@ -7,6 +7,7 @@
 pub mod bench;
 mod build;
 mod bulletin;
+mod catalog;
 mod demo;
 pub(crate) mod indicators;
 mod ingest;
@@ -99,6 +100,10 @@ enum Command {
     Run(run::RunArgs),
     /// Summarise what the lake holds: communications by year and event, quarantine, reconciliation.
     Status,
+    /// Write a DuckDB database file of the lake's views, every view and column described
+    /// (`duckdb oml.duckdb`).
+    #[command(long_about = catalog::LONG_ABOUT)]
+    Catalog(catalog::CatalogArgs),
     /// Benchmarks with a DuckDB-only baseline side by side (build with --release).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -132,6 +137,7 @@ pub fn run(app: &App) -> Result<()> {
         Command::Report(a) => report::run(g, a),
         Command::Run(a) => run::run(g, a),
         Command::Status => status::run(g),
+        Command::Catalog(a) => catalog::run(g, a),
         Command::Bench(a) => bench::run(g, a),
         Command::DuckdbScript { file } => bench::run_duckdb_script(file),
     }

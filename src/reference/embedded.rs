@@ -50,10 +50,11 @@ pub(super) const OML_INPS_SETTORI: Embedded = embed!("reference/oml/inps_settori
 pub(super) const OML_INPS_INTERVENTI: Embedded = embed!("reference/oml/inps_interventi.csv");
 pub(super) const OML_MESI: Embedded = embed!("reference/oml/mesi.csv");
 pub(super) const OML_REGISTRI: Embedded = embed!("reference/oml/registri_codici.csv");
+pub(super) const OML_DIZIONARIO: Embedded = embed!("reference/oml/dizionario.csv");
 
 /// Every embedded file (the tests check each against its source and look for files of
 /// `reference/` that are missing here; `reference::embedded_file` looks them up by path).
-pub(super) const ALL: [&Embedded; 23] = [
+pub(super) const ALL: [&Embedded; 24] = [
     &ISTAT_COMUNI,
     &ANPAL_ATECO,
     &ANPAL_CITTADINANZE,
@@ -77,6 +78,7 @@ pub(super) const ALL: [&Embedded; 23] = [
     &OML_INPS_INTERVENTI,
     &OML_MESI,
     &OML_REGISTRI,
+    &OML_DIZIONARIO,
 ];
 
 // ---------------------------------------------------------------------------------------------

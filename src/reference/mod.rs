@@ -41,6 +41,7 @@
 //! - `inps.rs`: the spellings of INPS open data: `oml/inps_regioni.csv`, `oml/inps_settori.csv`,
 //!   `oml/inps_interventi.csv`, `oml/mesi.csv`.
 //! - `registri.rs`: `oml/registri_codici.csv` (the code lists of DID, CIG workers, mobility).
+//! - `dizionario.rs`: `oml/dizionario.csv` (what each view of the lake and each of its columns means).
 //! - `tests/`: lookups, and every list checked against its source file.
 
 use chrono::NaiveDate;
@@ -310,6 +311,7 @@ mod cittadinanze;
 mod comuni;
 mod contratti;
 mod cpi;
+mod dizionario;
 mod embedded;
 mod inps;
 mod istat;

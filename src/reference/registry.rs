@@ -12,9 +12,10 @@ use super::cittadinanze::{self, Cittadinanze};
 use super::comuni::{self, Comuni};
 use super::contratti::{self, Contratti};
 use super::cpi::{self, Cpis};
+use super::dizionario;
 use super::embedded::{
     Embedded, ANPAL_ATECO, ANPAL_CITTADINANZE, ANPAL_COMUNI, ANPAL_LIVELLI, ANPAL_PROVINCE, ANPAL_REGIONI,
-    ANPAL_TIPOLOGIE, ISTAT_COMUNI, OML_CAUSE, OML_CITTADINANZE_UE, OML_CPI, OML_ETICHETTE_CONTRATTO,
+    ANPAL_TIPOLOGIE, ISTAT_COMUNI, OML_CAUSE, OML_CITTADINANZE_UE, OML_CPI, OML_DIZIONARIO, OML_ETICHETTE_CONTRATTO,
     OML_INIZIO_NON_CREAZIONE, OML_INPS_INTERVENTI, OML_INPS_REGIONI, OML_INPS_SETTORI, OML_ITTER107, OML_LIVELLI_ALIAS,
     OML_MACRO_CONTRATTI, OML_MESI, OML_REGISTRI, OML_SOPPRESSI, OML_TRASFORMAZIONI,
 };
@@ -44,6 +45,7 @@ pub struct Reference {
     pub(super) itter107: Itter107List,
     pub(super) inps: Inps,
     pub(super) registri: registri::Liste,
+    pub(super) dizionario: dizionario::Dizionario,
 }
 
 static REFERENCE: OnceLock<Reference> = OnceLock::new();
@@ -112,6 +114,7 @@ impl Reference {
                 inps::read_mesi(src(&OML_MESI))?,
             ),
             registri: registri::read(src(&OML_REGISTRI))?,
+            dizionario: dizionario::read(src(&OML_DIZIONARIO))?,
         };
         reference.itter107.check(OML_ITTER107.path, &reference)?;
         Ok(reference)

@@ -8,8 +8,8 @@
 
 use crate::reference::embedded::{self as e, Embedded};
 use crate::reference::{
-    ateco, cause, cittadinanze, comuni, contratti, cpi, inps, istat, itter107, livelli, registri, territorio,
-    trasformazioni,
+    ateco, cause, cittadinanze, comuni, contratti, cpi, dizionario, inps, istat, itter107, livelli, registri,
+    territorio, trasformazioni,
 };
 use crate::reference::{AreaCittadinanza, CodeCheck, MacroCausa, MacroContratto, Reference};
 use anyhow::Result;
@@ -264,6 +264,7 @@ fn readers() -> Vec<(&'static Embedded, Box<dyn Fn(&Embedded) -> Result<usize>>)
             &e::OML_REGISTRI,
             Box::new(|s| Ok(registri::read(s)?.values().map(|l| l.len()).sum())),
         ),
+        (&e::OML_DIZIONARIO, Box::new(|s| Ok(dizionario::read(s)?.len()))),
     ]
 }
 
@@ -571,7 +572,7 @@ fn assert_refused(broken: &'static Embedded, line: u64, what: &str) {
 #[test]
 fn reference_a_malformed_row_is_refused_with_file_and_line() {
     // (file, data record, column, value the reader or the cross-checks must refuse)
-    let cases: [(&'static Embedded, usize, &str, &str); 34] = [
+    let cases: [(&'static Embedded, usize, &str, &str); 36] = [
         (&e::ISTAT_COMUNI, 2, "Codice Catastale del comune", "??"),
         (&e::ANPAL_ATECO, 2, "cod_ateco", "1.2.3"),
         (&e::ANPAL_CITTADINANZE, 2, "cod_cittadinanza", "12"),
@@ -606,6 +607,8 @@ fn reference_a_malformed_row_is_refused_with_file_and_line() {
         (&e::OML_MESI, 4, "mese", "13"),
         (&e::OML_REGISTRI, 2, "codice", ""),
         (&e::OML_REGISTRI, 1, "codice", "RILASCIO"),
+        (&e::OML_DIZIONARIO, 2, "descrizione", ""),
+        (&e::OML_DIZIONARIO, 1, "vista", "carriere"),
     ];
     for (src, k, column, value) in cases {
         let col = Raw::of(src).col(column);

@@ -1,0 +1,152 @@
+//! `oml catalog`: the lake as a documented DuckDB database file. Its views and macros are those of
+//! every session (`sql/`), with paths relative to the file's folder, so the lake and the file can
+//! be moved or shared together; every view and every column carries a `COMMENT ON` from the data
+//! dictionary (`reference/oml/dizionario.csv`), so `duckdb oml.duckdb` opens a queryable
+//! observatory that explains itself (`SELECT * FROM duckdb_columns()` shows the comments).
+//!
+//! The views read the lake's files when queried: the file holds no data, and is written again
+//! (`oml catalog`) when a dataset appears that had no file before. DuckDB resolves relative paths
+//! against the working folder: open the file from its own folder, or `SET file_search_path` to it.
+
+use crate::lake::Lake;
+use crate::reference::Reference;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// What a catalog holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    pub views: usize,
+    pub columns: usize,
+    /// Views and columns the dictionary does not describe (`(view, None)` for a view): they are
+    /// written without a comment.
+    pub undescribed: Vec<(String, Option<String>)>,
+}
+
+/// The folder a file is in, absolute.
+fn folder_of(file: &Path) -> Result<PathBuf> {
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::canonicalize(&dir).with_context(|| format!("resolving {}", dir.display()))
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Writes the catalog of `lake` to `out` (a new file, replaced whole: written beside it, then
+/// renamed).
+pub fn write(lake: &Lake, out: &Path) -> Result<Catalog> {
+    let manifest = lake.manifest()?;
+    let folder = folder_of(out)?;
+    let root = std::fs::canonicalize(&lake.root).with_context(|| format!("resolving {}", lake.root.display()))?;
+    let base = pathdiff::diff_paths(&root, &folder).unwrap_or(root);
+    let sql = crate::lake::views::render(&manifest, Some(&base))?;
+    let name = out.file_name().context("the catalog needs a file name")?;
+    let tmp = folder.join(format!(".{}.tmp", name.to_string_lossy()));
+    let _ = std::fs::remove_file(&tmp);
+    let catalog = (|| -> Result<Catalog> {
+        let conn = duckdb::Connection::open(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        conn.execute_batch(&format!(
+            "SET autoinstall_known_extensions = false; SET autoload_known_extensions = false; \
+             SET file_search_path = {};",
+            quote(&folder.to_string_lossy())
+        ))?;
+        conn.execute_batch(&sql).context("creating the lake views (sql/)")?;
+        let comments = comments(&conn)?;
+        conn.execute_batch(&comments.0).context("writing the comments")?;
+        Ok(comments.1)
+    })();
+    match catalog {
+        Ok(c) => {
+            std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+            Ok(c)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// The `COMMENT ON` statements of every view and column of the database, and what they cover.
+fn comments(conn: &duckdb::Connection) -> Result<(String, Catalog)> {
+    let r = Reference::get();
+    let mut stmt = conn.prepare(
+        "SELECT v.view_name, c.column_name FROM duckdb_views() v \
+         JOIN duckdb_columns() c ON c.table_oid = v.view_oid \
+         WHERE NOT v.internal AND NOT v.temporary ORDER BY v.view_name, c.column_index",
+    )?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    let mut sql = String::new();
+    let mut cat = Catalog::default();
+    let mut last: Option<&str> = None;
+    for (view, column) in &rows {
+        if last != Some(view.as_str()) {
+            cat.views += 1;
+            match r.descrizione_vista(view) {
+                Some(d) => sql.push_str(&format!("COMMENT ON VIEW {} IS {};\n", ident(view), quote(d))),
+                None => cat.undescribed.push((view.clone(), None)),
+            }
+            last = Some(view.as_str());
+        }
+        cat.columns += 1;
+        match r.descrizione_colonna(view, column) {
+            Some(d) => sql.push_str(&format!(
+                "COMMENT ON COLUMN {}.{} IS {};\n",
+                ident(view),
+                ident(column),
+                quote(d)
+            )),
+            None => cat.undescribed.push((view.clone(), Some(column.clone()))),
+        }
+    }
+    Ok((sql, cat))
+}
+
+/// The data dictionary of a catalog as Markdown (`docs/colonne.md`): for every view, its
+/// description, then its columns with their DuckDB type and description, in the view's order.
+/// Generated from the catalog (the views' real columns and types, the dictionary's comments),
+/// so it cannot drift from either: a test compares it with the committed file.
+pub fn markdown(file: &Path) -> Result<String> {
+    let conn = duckdb::Connection::open_with_flags(
+        file,
+        duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?,
+    )
+    .with_context(|| format!("opening {}", file.display()))?;
+    let mut stmt = conn.prepare(
+        "SELECT v.view_name, coalesce(v.comment, ''), c.column_name, c.data_type, coalesce(c.comment, '') \
+         FROM duckdb_views() v JOIN duckdb_columns() c ON c.table_oid = v.view_oid \
+         WHERE NOT v.internal AND NOT v.temporary ORDER BY v.view_name, c.column_index",
+    )?;
+    let rows: Vec<(String, String, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut md = String::from(
+        "# Colonne delle viste del lago\n\n\
+         Generato da `oml catalog --dizionario docs/colonne.md` sul lago dei test (non modificare a mano):\n\
+         le descrizioni vengono da `reference/oml/dizionario.csv`, i tipi dalle viste (`sql/`) sui file del\n\
+         lago. Le regole dietro le colonne sono in `docs/dizionario.md` e `docs/convenzioni.md`.\n",
+    );
+    let mut last = String::new();
+    for (view, about, column, ty, comment) in &rows {
+        if *view != last {
+            md.push_str(&format!(
+                "\n## `{view}`\n\n{about}\n\n| colonna | tipo | descrizione |\n|---|---|---|\n"
+            ));
+            last.clone_from(view);
+        }
+        md.push_str(&format!("| `{column}` | {ty} | {} |\n", cell(comment)));
+    }
+    Ok(md)
+}
