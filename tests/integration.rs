@@ -15,6 +15,7 @@ mod catalogo;
 mod cig;
 mod fixtures;
 mod istat;
+mod notebooks;
 mod registri;
 mod robustezza;
 

@@ -1,0 +1,74 @@
+//! The notebooks of `notebooks/` run, whole, against the test lake with the Python packages a
+//! researcher installs (nbclient, ipykernel, duckdb, polars, matplotlib: `OML_PYNB` names the
+//! folder that holds them, `.ci/run` installs it), and are kept in git without outputs.
+
+use crate::build_indicators::built_synthetic;
+
+fn code_cells(nb: &serde_json::Value) -> Vec<&serde_json::Value> {
+    nb["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["cell_type"] == "code")
+        .collect()
+}
+
+fn notebooks() -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<(String, serde_json::Value)> = std::fs::read_dir("notebooks")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ipynb"))
+        .map(|p| {
+            let nb = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), nb)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn the_notebooks_are_kept_without_outputs() {
+    let nbs = notebooks();
+    assert!(nbs.len() >= 4, "{:?}", nbs.iter().map(|n| &n.0).collect::<Vec<_>>());
+    for (name, nb) in &nbs {
+        assert_eq!(nb["nbformat"], 4, "{name}");
+        for c in code_cells(nb) {
+            assert_eq!(c["outputs"], serde_json::json!([]), "{name}: a cell with outputs");
+            assert!(c["execution_count"].is_null(), "{name}: a cell with an execution count");
+        }
+    }
+}
+
+#[test]
+fn the_notebooks_run_against_the_test_lake() {
+    let Some(dir) = std::env::var_os("OML_PYNB").filter(|d| !d.is_empty()) else {
+        assert!(
+            std::env::var_os("OML_REQUIRE_NOTEBOOKS").is_none(),
+            "OML_REQUIRE_NOTEBOOKS is set (as in .ci/run) but OML_PYNB names no package folder"
+        );
+        eprintln!(
+            "SKIPPED the_notebooks_run_against_the_test_lake: OML_PYNB is not set (pip install --target DIR \
+             nbclient nbformat ipykernel duckdb==1.5.6 polars matplotlib; .ci/run does it)"
+        );
+        return;
+    };
+    let lake = std::fs::canonicalize(&built_synthetic().root).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["tests/python/notebooks.py", "notebooks"])
+        .arg(&lake)
+        .env("PYTHONPATH", &dir)
+        .output()
+        .expect("running python3");
+    assert!(
+        out.status.success(),
+        "a notebook failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ran = v["notebooks"].as_object().unwrap();
+    for (name, nb) in notebooks() {
+        assert_eq!(ran[&name], code_cells(&nb).len(), "{name}: code cells run");
+    }
+}
