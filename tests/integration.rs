@@ -16,6 +16,7 @@ mod cig;
 mod fixtures;
 mod istat;
 mod notebooks;
+mod pubblico;
 mod registri;
 mod robustezza;
 
@@ -547,6 +548,24 @@ fn python_duckdb_dirs(test: &str) -> Vec<String> {
         eprintln!("SKIPPED {test}: OML_PYDUCKDB is not set (pip install --target DIR duckdb==1.5.6; .ci/run does it)");
     }
     dirs
+}
+
+/// The folder of the Python packages of the notebooks, pandas and pyarrow (`OML_PYNB`, which
+/// `.ci/run` installs): None, after saying that `test` is skipped, when it is not set, unless
+/// `OML_REQUIRE_NOTEBOOKS` asks for it.
+fn python_packages(test: &str) -> Option<std::ffi::OsString> {
+    let dir = std::env::var_os("OML_PYNB").filter(|d| !d.is_empty());
+    if dir.is_none() {
+        assert!(
+            std::env::var_os("OML_REQUIRE_NOTEBOOKS").is_none(),
+            "OML_REQUIRE_NOTEBOOKS is set (as in .ci/run) but OML_PYNB names no package folder"
+        );
+        eprintln!(
+            "SKIPPED {test}: OML_PYNB is not set (pip install --target DIR nbclient nbformat ipykernel \
+             duckdb==1.5.6 polars matplotlib pandas pyarrow; .ci/run does it)"
+        );
+    }
+    dir
 }
 
 /// Runs a script of `tests/python/` with the `duckdb` package of `dir` and returns its JSON output.

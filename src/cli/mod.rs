@@ -9,6 +9,7 @@ mod build;
 mod bulletin;
 mod catalog;
 mod demo;
+mod export;
 pub(crate) mod indicators;
 mod ingest;
 mod outcomes;
@@ -104,6 +105,9 @@ enum Command {
     /// (`duckdb oml.duckdb`).
     #[command(long_about = catalog::LONG_ABOUT)]
     Catalog(catalog::CatalogArgs),
+    /// Write the public-use files: the protected marts as CSV, Parquet and XLSX with a LEGGIMI.md.
+    #[command(long_about = export::LONG_ABOUT)]
+    Export(export::ExportArgs),
     /// Benchmarks with a DuckDB-only baseline side by side (build with --release).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -138,6 +142,7 @@ pub fn run(app: &App) -> Result<()> {
         Command::Run(a) => run::run(g, a),
         Command::Status => status::run(g),
         Command::Catalog(a) => catalog::run(g, a),
+        Command::Export(a) => export::run(g, a),
         Command::Bench(a) => bench::run(g, a),
         Command::DuckdbScript { file } => bench::run_duckdb_script(file),
     }

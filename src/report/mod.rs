@@ -15,6 +15,7 @@ pub mod bulletin;
 pub mod charts;
 pub mod export;
 pub mod format;
+pub mod pubblico;
 pub mod seasonal;
 pub mod status;
 pub mod xlsx;

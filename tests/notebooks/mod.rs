@@ -43,15 +43,7 @@ fn the_notebooks_are_kept_without_outputs() {
 
 #[test]
 fn the_notebooks_run_against_the_test_lake() {
-    let Some(dir) = std::env::var_os("OML_PYNB").filter(|d| !d.is_empty()) else {
-        assert!(
-            std::env::var_os("OML_REQUIRE_NOTEBOOKS").is_none(),
-            "OML_REQUIRE_NOTEBOOKS is set (as in .ci/run) but OML_PYNB names no package folder"
-        );
-        eprintln!(
-            "SKIPPED the_notebooks_run_against_the_test_lake: OML_PYNB is not set (pip install --target DIR \
-             nbclient nbformat ipykernel duckdb==1.5.6 polars matplotlib; .ci/run does it)"
-        );
+    let Some(dir) = crate::python_packages("the_notebooks_run_against_the_test_lake") else {
         return;
     };
     let lake = std::fs::canonicalize(&built_synthetic().root).unwrap();
