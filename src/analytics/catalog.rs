@@ -113,11 +113,11 @@ fn comments(conn: &duckdb::Connection) -> Result<(String, Catalog)> {
     Ok((sql, cat))
 }
 
-/// The data dictionary of a catalog as Markdown (`docs/colonne.md`): for every view, its
-/// description, then its columns with their DuckDB type and description, in the view's order.
-/// Generated from the catalog (the views' real columns and types, the dictionary's comments),
-/// so it cannot drift from either: a test compares it with the committed file.
-pub fn markdown(file: &Path) -> Result<String> {
+/// The views of a catalog with their description and columns (name, DuckDB type, description),
+/// in the views' order.
+type Described = Vec<(String, String, Vec<(String, String, String)>)>;
+
+fn described(file: &Path) -> Result<Described> {
     let conn = duckdb::Connection::open_with_flags(
         file,
         duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?,
@@ -131,22 +131,69 @@ pub fn markdown(file: &Path) -> Result<String> {
     let rows: Vec<(String, String, String, String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<std::result::Result<_, _>>()?;
-    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out: Described = Vec::new();
+    for (view, about, column, ty, comment) in rows {
+        if out.last().is_none_or(|v| v.0 != view) {
+            out.push((view, about, Vec::new()));
+        }
+        if let Some(v) = out.last_mut() {
+            v.2.push((column, ty, comment));
+        }
+    }
+    Ok(out)
+}
+
+/// The Markdown table of one view's columns.
+fn table(columns: &[(String, String, String)]) -> String {
+    let mut md = String::from("| colonna | tipo | descrizione |\n|---|---|---|\n");
+    for (column, ty, comment) in columns {
+        md.push_str(&format!("| `{column}` | {ty} | {} |\n", comment.replace('|', "\\|")));
+    }
+    md
+}
+
+/// The data dictionary of a catalog as Markdown (`docs/colonne.md`): for every view, its
+/// description, then its columns with their DuckDB type and description. Generated from the
+/// catalog (the views' real columns and types, the dictionary's comments), so it cannot drift
+/// from either: a test compares it with the committed file.
+pub fn markdown(file: &Path) -> Result<String> {
     let mut md = String::from(
         "# Colonne delle viste del lago\n\n\
          Generato da `oml catalog --dizionario docs/colonne.md` sul lago dei test (non modificare a mano):\n\
          le descrizioni vengono da `reference/oml/dizionario.csv`, i tipi dalle viste (`sql/`) sui file del\n\
          lago. Le regole dietro le colonne sono in `docs/dizionario.md` e `docs/convenzioni.md`.\n",
     );
-    let mut last = String::new();
-    for (view, about, column, ty, comment) in &rows {
-        if *view != last {
-            md.push_str(&format!(
-                "\n## `{view}`\n\n{about}\n\n| colonna | tipo | descrizione |\n|---|---|---|\n"
-            ));
-            last.clone_from(view);
-        }
-        md.push_str(&format!("| `{column}` | {ty} | {} |\n", cell(comment)));
+    for (view, about, columns) in described(file)? {
+        md.push_str(&format!("\n## `{view}`\n\n{about}\n\n{}", table(&columns)));
     }
     Ok(md)
+}
+
+/// `text` (a Markdown page such as `docs/dizionario.md`) with the column table of every block
+/// `<!-- colonne: VIEW -->` … `<!-- fine colonne -->` generated again from the catalog; the rest
+/// is left as written. An unknown view or an unclosed block is an error.
+pub fn fill_blocks(text: &str, file: &Path) -> Result<String> {
+    const OPEN: &str = "<!-- colonne: ";
+    const CLOSE: &str = "<!-- fine colonne -->";
+    let views = described(file)?;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        let after = &rest[at + OPEN.len()..];
+        let name_end = after.find(" -->").context("a block without its ' -->'")?;
+        let view = &after[..name_end];
+        let columns = &views
+            .iter()
+            .find(|v| v.0 == view)
+            .with_context(|| format!("block of an unknown view {view}"))?
+            .2;
+        let end = after
+            .find(CLOSE)
+            .with_context(|| format!("the block of {view} is not closed"))?;
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("{OPEN}{view} -->\n{}{CLOSE}", table(columns)));
+        rest = &after[end + CLOSE.len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }

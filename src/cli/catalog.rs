@@ -25,6 +25,10 @@ pub struct CatalogArgs {
     /// repository's docs/colonne.md is this file for the test lake).
     #[arg(long, value_name = "FILE.md")]
     dizionario: Option<PathBuf>,
+    /// Generate again the column tables of a Markdown page, its blocks `<!-- colonne: VIEW -->`
+    /// … `<!-- fine colonne -->` (as in docs/dizionario.md), leaving the rest as written.
+    #[arg(long, value_name = "PAGE.md")]
+    tabelle: Vec<PathBuf>,
 }
 
 pub fn run(g: &Global, a: &CatalogArgs) -> Result<()> {
@@ -47,6 +51,12 @@ pub fn run(g: &Global, a: &CatalogArgs) -> Result<()> {
         std::fs::write(md, oml::analytics::catalog::markdown(&out)?)
             .map_err(|e| anyhow::anyhow!("writing {}: {e}", md.display()))?;
         println!("Dizionario delle colonne scritto in {}.", md.display());
+    }
+    for page in &a.tabelle {
+        let text = std::fs::read_to_string(page).map_err(|e| anyhow::anyhow!("reading {}: {e}", page.display()))?;
+        std::fs::write(page, oml::analytics::catalog::fill_blocks(&text, &out)?)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", page.display()))?;
+        println!("Tabelle delle colonne di {} generate di nuovo.", page.display());
     }
     for (view, column) in &c.undescribed {
         eprintln!(

@@ -175,3 +175,22 @@ fn oml_catalog_writes_the_file_and_the_dictionary_and_refuses_a_lake_not_built()
     assert!(!ok, "{err}");
     assert!(!empty.join("oml.duckdb").exists());
 }
+
+/// The column tables of `docs/dizionario.md` (its blocks `<!-- colonne: VIEW -->`) are those the
+/// catalog generates; the prose around them is written by hand.
+#[test]
+fn the_column_tables_of_docs_dizionario_md_are_generated() {
+    let path = Path::new("docs/dizionario.md");
+    let mut committed = std::fs::read_to_string(path).unwrap();
+    let generated = oml::analytics::catalog::fill_blocks(&committed, catalog()).unwrap();
+    if std::env::var_os("OML_SCRIVI_DIZIONARIO").is_some() {
+        std::fs::write(path, &generated).unwrap();
+        committed.clone_from(&generated);
+    }
+    assert!(
+        committed == generated,
+        "the column tables of docs/dizionario.md differ from the catalog's: write them again with \
+         OML_SCRIVI_DIZIONARIO=1 cargo test --release --test integration catalogo"
+    );
+    assert!(committed.matches("<!-- colonne: ").count() >= 7);
+}
