@@ -48,7 +48,8 @@ pub enum Exclusion {
     Intermittente,
     /// Relationships that lasted one day (ended on the day they started).
     Giornalieri,
-    /// Agency work (somministrazione, A.06.*), which the CO count under the agency's sector.
+    /// Agency work (the class SOMMINISTRAZIONE: contracts A.06.*, UNISOMM modules, employers in
+    /// ATECO 78.2), counted under the agency's sector unless `--settore-somministrazione`.
     Somministrazione,
 }
 
