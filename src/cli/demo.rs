@@ -113,6 +113,9 @@ pub fn run(g: &Global, args: &DemoArgs) -> Result<()> {
          oml --lake {l} indicators posizioni --by settore --period 2024 --format xlsx --out posizioni.xlsx\n  \
          oml --lake {l} bulletin --province PO --period 2024-Q3 --out bollettini/PO-2024-Q3\n  \
          cd {l} && duckdb -init views.sql      (o pandas/polars/R arrow su {l}/co_eventi)\n  \
+         oml --lake {l} catalog && cd {l} && duckdb oml.duckdb   (le viste con ogni colonna descritta)\n  \
+         oml --lake {l} export --public --out pubblico   (le tavole protette per chi è fuori dall'osservatorio)\n  \
+         jupyter lab notebooks/      (i notebook per la ricerca, su {l}: notebooks/README.md)\n  \
          OML_KEY_FILE={} oml --lake {l} ingest co {}   (lo stesso dato in CSV: le comunicazioni già acquisite vanno in quarantena come duplicati)",
         key_path.display(),
         data.join("co.csv").display()
