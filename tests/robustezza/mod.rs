@@ -882,11 +882,7 @@ fn a_lake_of_the_first_layout_takes_agency_work_corrections_and_a_build() {
     };
     ingest(&lake, &key(), &[csv("uno.csv", &[a.clone(), b])], &opts()).unwrap();
     as_layout_1(&lake);
-    let mut r = a.clone();
-    r.set(F::CodiceComunicazione, "1700000000900003");
-    r.set(F::TipoComunicazione, "03");
-    r.set(F::CodiceComunicazionePrecedente, "1700000000900001");
-    r.set(F::DataInvio, "2024-03-02T09:30:00");
+    let mut r = fixtures::rettifica(&a, "1700000000900003", "2024-03-02T09:30:00");
     r.set(F::DataFine, "2024-09-30");
     let mut s = fixtures::record("1700000000900004", &fixtures::cf("VRDGPP75C15G999"));
     s.set(F::TipoModulo, "US");
