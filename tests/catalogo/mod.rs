@@ -194,3 +194,27 @@ fn the_column_tables_of_docs_dizionario_md_are_generated() {
     );
     assert!(committed.matches("<!-- colonne: ").count() >= 7);
 }
+
+/// The reasons of the quarantine table in `docs/dizionario.md` are the validation's, all of them
+/// and no other (`oml::quality::Motivo`).
+#[test]
+fn the_quarantine_reasons_of_docs_dizionario_md_are_the_validations() {
+    let text = std::fs::read_to_string("docs/dizionario.md").unwrap();
+    let start = text.find("| motivo | quando |").expect("the reasons' table");
+    let documented: BTreeSet<String> = text[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .flat_map(|l| {
+            let first = l.split('|').nth(1).unwrap_or_default();
+            first
+                .split('`')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(_, c)| c.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let codes: BTreeSet<String> = oml::quality::Motivo::ALL.iter().map(|m| m.code().to_string()).collect();
+    assert_eq!(documented, codes);
+}
