@@ -79,18 +79,10 @@ pub fn write(lake: &Lake, out: &Path) -> Result<Catalog> {
 /// The `COMMENT ON` statements of every view and column of the database, and what they cover.
 fn comments(conn: &duckdb::Connection) -> Result<(String, Catalog)> {
     let r = Reference::get();
-    let mut stmt = conn.prepare(
-        "SELECT v.view_name, c.column_name FROM duckdb_views() v \
-         JOIN duckdb_columns() c ON c.table_oid = v.view_oid \
-         WHERE NOT v.internal AND NOT v.temporary ORDER BY v.view_name, c.column_index",
-    )?;
-    let rows: Vec<(String, String)> = stmt
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<std::result::Result<_, _>>()?;
     let mut sql = String::new();
     let mut cat = Catalog::default();
     let mut last: Option<&str> = None;
-    for (view, column) in &rows {
+    for ViewColumn { view, column, .. } in &view_columns(conn)? {
         if last != Some(view.as_str()) {
             cat.views += 1;
             match r.descrizione_vista(view) {
@@ -113,6 +105,37 @@ fn comments(conn: &duckdb::Connection) -> Result<(String, Catalog)> {
     Ok((sql, cat))
 }
 
+/// One column of one view of a DuckDB database, with the view's and the column's comments ('' when
+/// none) and the column's type.
+struct ViewColumn {
+    view: String,
+    about: String,
+    column: String,
+    ty: String,
+    comment: String,
+}
+
+/// Every column of every view of `conn` (the views' own, not DuckDB's), by view, in column order.
+fn view_columns(conn: &duckdb::Connection) -> Result<Vec<ViewColumn>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.view_name, coalesce(v.comment, ''), c.column_name, c.data_type, coalesce(c.comment, '') \
+         FROM duckdb_views() v JOIN duckdb_columns() c ON c.table_oid = v.view_oid \
+         WHERE NOT v.internal AND NOT v.temporary ORDER BY v.view_name, c.column_index",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(ViewColumn {
+                view: r.get(0)?,
+                about: r.get(1)?,
+                column: r.get(2)?,
+                ty: r.get(3)?,
+                comment: r.get(4)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// The views of a catalog with their description and columns (name, DuckDB type, description),
 /// in the views' order.
 type Described = Vec<(String, String, Vec<(String, String, String)>)>;
@@ -123,16 +146,15 @@ fn described(file: &Path) -> Result<Described> {
         duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?,
     )
     .with_context(|| format!("opening {}", file.display()))?;
-    let mut stmt = conn.prepare(
-        "SELECT v.view_name, coalesce(v.comment, ''), c.column_name, c.data_type, coalesce(c.comment, '') \
-         FROM duckdb_views() v JOIN duckdb_columns() c ON c.table_oid = v.view_oid \
-         WHERE NOT v.internal AND NOT v.temporary ORDER BY v.view_name, c.column_index",
-    )?;
-    let rows: Vec<(String, String, String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-        .collect::<std::result::Result<_, _>>()?;
     let mut out: Described = Vec::new();
-    for (view, about, column, ty, comment) in rows {
+    for ViewColumn {
+        view,
+        about,
+        column,
+        ty,
+        comment,
+    } in view_columns(&conn)?
+    {
         if out.last().is_none_or(|v| v.0 != view) {
             out.push((view, about, Vec::new()));
         }

@@ -224,6 +224,19 @@ pub fn validate_employer(cf: &str) -> bool {
     validate_numeric(cf) || validate_personal(cf).is_ok()
 }
 
+/// The key a codice fiscale of an employer (or user firm) is pseudonymised on: a partita IVA as
+/// given, a personal CF de-omocoded; `None` when it is neither.
+pub fn employer_key(raw: &str) -> Option<String> {
+    let c = normalize(raw);
+    if !validate_employer(&c) {
+        return None;
+    }
+    Some(match validate_personal(&c) {
+        Ok(i) if i.omocodico => deomocode(&c),
+        _ => c.into_owned(),
+    })
+}
+
 /// True if the string looks like a personal CF anywhere inside it (used by the privacy
 /// checks that scan outputs). Matches the 16-character pattern of DOMAIN.md §9.3.
 pub fn contains_cf_pattern(s: &str) -> bool {

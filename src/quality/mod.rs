@@ -429,7 +429,7 @@ pub fn validate<'a>(raw: &RawView<'a>, pseudo: &mut Pseudonymizer) -> Result<Val
     };
 
     // 5. Employer CF.
-    let cf_dat_key = somministrazione::employer_key(cf_dat_raw).ok_or_else(|| {
+    let cf_dat_key = cf::employer_key(cf_dat_raw).ok_or_else(|| {
         Rejection::new(
             Motivo::CfDatoreNonValido,
             F::DatoreCodiceFiscale,

@@ -27,19 +27,6 @@ pub struct Utilizzatrice {
     pub data_fine_missione: Option<NaiveDate>,
 }
 
-/// The key a codice fiscale of an employer (or user firm) is pseudonymised on: a partita IVA as
-/// given, a personal CF de-omocoded; `None` when it is neither.
-pub(super) fn employer_key(raw: &str) -> Option<String> {
-    let c = cf::normalize(raw);
-    if !cf::validate_employer(&c) {
-        return None;
-    }
-    Some(match cf::validate_personal(&c) {
-        Ok(i) if i.omocodico => cf::deomocode(&c),
-        _ => c.into_owned(),
-    })
-}
-
 /// Checks the user firm's fields of `raw` (all empty for a UNILAV communication).
 pub(super) fn check(
     raw: &RawView<'_>,
@@ -50,7 +37,7 @@ pub(super) fn check(
     let r = Reference::get();
     let id = match opt(raw[F::UtilizzatriceCodiceFiscale as usize]) {
         None => None,
-        Some(c) => Some(pseudo.employer(&employer_key(c).ok_or_else(|| {
+        Some(c) => Some(pseudo.employer(&cf::employer_key(c).ok_or_else(|| {
             Rejection::new(
                 Motivo::CfDatoreNonValido,
                 F::UtilizzatriceCodiceFiscale,

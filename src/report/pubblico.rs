@@ -9,6 +9,7 @@
 //! or contributor count on a row that is not published. The folder is written beside its
 //! destination and renamed into place, so it is complete or absent.
 
+use super::export::ExportFormat;
 use crate::analytics::perimeter::Perimeter;
 use crate::analytics::Session;
 use crate::lake::catalog::MARTS;
@@ -138,10 +139,7 @@ pub fn export_public(lake: &Lake, out: &Path) -> Result<PublicExport> {
     let r = Reference::get();
     let mut tables = Vec::new();
     for m in &MARTS {
-        let (_, batches) = session.query(&format!("SELECT * EXCLUDE (anno) FROM {} ORDER BY ALL", m.dataset))?;
-        let schema = session
-            .query(&format!("SELECT * EXCLUDE (anno) FROM {} LIMIT 0", m.dataset))?
-            .0;
+        let (schema, batches) = session.query(&format!("SELECT * EXCLUDE (anno) FROM {} ORDER BY ALL", m.dataset))?;
         let batch = arrow::compute::concat_batches(&schema, &batches)?;
         check(m.dataset, &batch)?;
         tables.push((m, batch));
@@ -158,19 +156,9 @@ pub fn export_public(lake: &Lake, out: &Path) -> Result<PublicExport> {
     let mut files = Vec::new();
     let mut sheets = Vec::new();
     for (m, batch) in &tables {
-        let csv = format!("{}.csv", m.dataset);
-        let mut f = std::io::BufWriter::new(std::fs::File::create(tmp.path().join(&csv))?);
-        super::export::write_batches(
-            &mut f,
-            &batch.schema(),
-            std::slice::from_ref(batch),
-            super::export::OutputFormat::Csv,
-        )?;
-        std::io::Write::flush(&mut f)?;
-        drop(f);
-        let pq = format!("{}.parquet", m.dataset);
-        crate::lake::write_file(&tmp.path().join(&pq), std::slice::from_ref(batch), batch.schema())?;
-        for nome in [csv, pq] {
+        for (ext, format) in [("csv", ExportFormat::Csv), ("parquet", ExportFormat::Parquet)] {
+            let nome = format!("{}.{ext}", m.dataset);
+            super::export::export(batch, format, Some(&tmp.path().join(&nome)), m.dataset, &[])?;
             let (byte, sha256) = sha256_of(&tmp.path().join(&nome))?;
             files.push(PublicFile {
                 nome,

@@ -72,11 +72,10 @@ pub fn to_xml_document(co: &RawCo) -> String {
 
 /// One communication in the module its `SYS_TIPOMODULO` names: `UniSomm` for agency work
 /// (`US`, [`super::unisomm_xml`]), else `UniLav`. The user firm's fields go only in a
-/// `UniSomm`: a UniLav has no place for them. A UniSomm always declares its own namespace (a
-/// batch's wrapper declares UniLav's).
+/// `UniSomm`: a UniLav has no place for them.
 fn write_record(out: &mut String, co: &RawCo, with_ns: bool) {
     if co.get(F::TipoModulo) == "US" {
-        super::unisomm_xml::write_unisomm(out, co, true);
+        super::unisomm_xml::write_unisomm(out, co);
     } else {
         write_unilav(out, co, with_ns);
     }

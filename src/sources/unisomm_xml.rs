@@ -65,11 +65,11 @@ pub(super) fn text_field(path: &str) -> Option<F> {
     })
 }
 
-/// Serialises one `UniSomm` element. Empty fields are omitted; write → read is the identity on
-/// every field (tested in `unilav_xml`). The user firm's name and address are never written: the
-/// lake does not read them.
-pub(super) fn write_unisomm(out: &mut String, co: &RawCo, with_ns: bool) {
-    write_root(out, "UniSomm", NAMESPACE, VERSIONE, co, with_ns);
+/// Serialises one `UniSomm` element, with its own namespace (a batch's wrapper declares UniLav's).
+/// Empty fields are omitted; write → read is the identity on every field (tested in
+/// `unilav_xml`). The user firm's name and address are never written: the lake does not read them.
+pub(super) fn write_unisomm(out: &mut String, co: &RawCo) {
+    write_root(out, "UniSomm", NAMESPACE, VERSIONE, co, true);
     write_datore(out, co, "AgenziaSomministrazione");
     out.push_str("    <RapportoAgenziaSomm");
     attr(out, "dataInizioSomm", co.get(F::DataInizio));

@@ -29,15 +29,16 @@ fn views_and_columns(file: &Path) -> Vec<(String, String, Option<String>, Option
 /// A catalog of the shared synthetic lake, in a folder of its own outside the lake (the paths
 /// from there to the lake are relative), written once.
 fn catalog() -> &'static Path {
-    static CAT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let d = CAT.get_or_init(|| {
+    static CAT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> = std::sync::OnceLock::new();
+    &CAT.get_or_init(|| {
         let d = tempfile::Builder::new().prefix("oml-catalog-").tempdir().unwrap();
-        let c = oml::analytics::catalog::write(built_synthetic(), &d.path().join("oml.duckdb")).unwrap();
+        let file = d.path().join("oml.duckdb");
+        let c = oml::analytics::catalog::write(built_synthetic(), &file).unwrap();
         assert!(c.undescribed.is_empty(), "without a description: {:?}", c.undescribed);
         assert!(c.views >= 30 && c.columns >= 900, "{c:?}");
-        d
-    });
-    Box::leak(d.path().join("oml.duckdb").into_boxed_path())
+        (d, file)
+    })
+    .1
 }
 
 #[test]

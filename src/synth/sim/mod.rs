@@ -22,14 +22,14 @@ use crate::synth::codes::{Kind, KINDS, OR_F};
 use crate::synth::events::{FAR, NONE, NO_USER};
 use crate::synth::profile::World;
 use crate::synth::rng::{hash3, Alias, Rng};
-
-/// Stream of the user firms of agency work (one per relationship: worker and start).
-const STREAM_USER: u64 = 0x5553_4552;
 use firms::Firms;
 use life::{kind_fallback, Life};
 use pool::Pool;
 use queue::Queue;
 use std::collections::BTreeMap;
+
+/// Stream of the user firms of agency work (one per relationship: worker and start).
+const STREAM_USER: u64 = 0x5553_4552;
 
 /// Parameters of the simulation (derived from the configuration).
 pub struct Params {
