@@ -73,8 +73,9 @@ CREATE OR REPLACE MACRO oml_comuni_territorio() AS TABLE
 -- administration (the CO's datoreLavoro_PA); 'agricoltura': ATECO section A or an agricultural
 -- contract (H.*); 'domestico': domestic work (contract A.04.*, or ATECO division 97, households as
 -- employers); 'intermittente': intermittent work (A.05.*); 'somministrazione': agency work
--- (macro_contratto SOMMINISTRAZIONE: A.06.*, UNISOMM modules, employers in ATECO 78.2); 'giornalieri': relationships that lasted one day (from `inizio` to `fine`, its last
--- day, NULL while open). The contract is the relationship's first (`tipologia`, `macro_contratto`
+-- (macro_contratto SOMMINISTRAZIONE: A.06.*, UNISOMM modules, employers in ATECO 78.2);
+-- 'giornalieri': relationships that lasted one day (from `inizio` to `fine`, its last day, NULL
+-- while open). The contract is the relationship's first (`tipologia`, `macro_contratto`
 -- at the attivazione), so a relationship is in or out as a whole and the flows still add up: a
 -- trasformazione never moves one across the perimeter. Applied by each *_dim view, which knows
 -- its relation's columns; docs/convenzioni.md states each rule.
