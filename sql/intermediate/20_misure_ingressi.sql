@@ -7,7 +7,8 @@
 -- (the CPI of the DID or the list; for CIG the workplace of the employer's relationship, else the
 -- comune of the production unit) and the relationship the person came from (`origine`): for
 -- mobility and CIG the last relationship with the measure's employer started on or before the
--- entry, otherwise (and for DID) the last relationship ended on or before the entry.
+-- entry, otherwise (and for DID) the last relationship ended on or before the entry (ties: see
+-- origini).
 -- `occupato_ingresso`: on the entry day the person holds a relationship other than the measure's
 -- employer's (a DID of someone at work, counted apart as INAPP does). `rapporto_misura_nel_lago`:
 -- for mobility and CIG, whether the relationship with the measure's employer is in the lake.
@@ -62,21 +63,28 @@ ingressi AS MATERIALIZED (
 -- of the lake's relationships, not all of them (national year: 4.3 of 18.7 million).
 origini AS MATERIALIZED (
     SELECT id_rapporto, id_lavoratore, id_datore, data_inizio,
-        coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto
+        coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine_o_aperto,
+        -- Ties (oml_ordine): with the measure's employer, of relationships started the same day
+        -- the one that ends last, then the highest id_rapporto; of those ended the same day, the
+        -- one started last, then the highest id_rapporto.
+        oml_ordine(data_inizio, 4194303 - oml_giorni_a_fine(data_fine_effettiva), id_rapporto) AS ordine_inizio,
+        oml_ordine(data_fine_effettiva, oml_giorni_da_1900(data_inizio), id_rapporto) AS ordine_fine
     FROM rapporti
     WHERE id_lavoratore IN (SELECT id_lavoratore FROM ingressi)
 ),
+-- The entries' bound: every order of a day up to the entry's.
+fino_a AS (SELECT *, oml_ordine(data_ingresso + 1, 0, 0) AS limite FROM ingressi),
 con_datore AS (
     SELECT i.id_ingresso, o.id_rapporto
-    FROM (SELECT * FROM ingressi WHERE id_datore_misura IS NOT NULL) i
+    FROM (SELECT * FROM fino_a WHERE id_datore_misura IS NOT NULL) i
     ASOF JOIN origini o ON o.id_lavoratore = i.id_lavoratore AND o.id_datore = i.id_datore_misura
-        AND o.data_inizio <= i.data_ingresso
+        AND o.ordine_inizio < i.limite
 ),
 ultimo_finito AS (
     SELECT i.id_ingresso, o.id_rapporto
-    FROM ingressi i
+    FROM fino_a i
     ASOF JOIN (SELECT * FROM origini WHERE fine_o_aperto < DATE '9999-12-31') o
-        ON o.id_lavoratore = i.id_lavoratore AND o.fine_o_aperto <= i.data_ingresso
+        ON o.id_lavoratore = i.id_lavoratore AND o.ordine_fine < i.limite
 ),
 occupati AS (
     SELECT DISTINCT i.id_ingresso

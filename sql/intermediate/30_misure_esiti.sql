@@ -18,16 +18,17 @@
 -- Status checks (NULL where the day is past the horizon): occupato_3m, occupato_6m, occupato_12m
 -- = a relationship in force on the day 3, 6, 12 calendar months after day zero;
 -- occupato_6m_dopo_rioccupazione the same 6 months after the re-employment's start;
--- occupato_180_dopo_fine 180 days after the measure ended (INAPP). `stabile`: the re-employment
+-- occupato_180_dopo_fine 180 days after the measure ended (INAPP); all NULL when
+-- oml_esiti_stati() is false (`oml outcomes` does not read them). `stabile`: the re-employment
 -- is permanent (TI) or still running 6 months after its start (Veneto Lavoro), NULL while it is
 -- open and shorter than that at the horizon.
 CREATE OR REPLACE VIEW misure_esiti AS
-WITH tutti AS MATERIALIZED (SELECT * FROM misure_ingressi),
+WITH tutti AS MATERIALIZED (SELECT row_number() OVER () AS k, * FROM misure_ingressi),
 ingressi AS (
-    SELECT row_number() OVER () AS k, 'ingresso' AS ruolo, *, NULL::VARCHAR[] AS entrate FROM tutti
+    SELECT k, 'ingresso' AS ruolo, * EXCLUDE (k), NULL::VARCHAR[] AS entrate FROM tutti
     WHERE data_ingresso <= oml_orizzonte()
 ),
-perdite AS (
+perdite AS MATERIALIZED (
     SELECT r.id_rapporto, r.id_lavoratore, r.id_datore, r.data_fine_effettiva, r.cpi, r.provincia,
         r.regione, r.sesso, r.anno_nascita, r.classe_eta, r.area_cittadinanza, r.livello_istruzione,
         r.ateco_sezione, r.macro_contratto, r.comune_lavoro,
@@ -38,7 +39,7 @@ perdite AS (
         AND oml_perdita_lavoro(oml_gruppo_causa(r.causa_cessazione, r.cessazione_imputata))
         AND r.data_fine_effettiva < oml_orizzonte()
 ),
-vicine AS (
+vicine AS NOT MATERIALIZED (
     SELECT p.id_rapporto, list(DISTINCT i.misura ORDER BY i.misura) AS entrate
     FROM perdite p
     JOIN tutti i ON i.id_lavoratore = p.id_lavoratore
@@ -46,7 +47,7 @@ vicine AS (
         AND p.data_fine_effettiva + oml_esclusione_dopo()
     GROUP BY p.id_rapporto
 ),
-separazioni AS (
+separazioni AS NOT MATERIALIZED (
     SELECT -1 - p.id_rapporto AS k, 'separazione' AS ruolo, NULL::VARCHAR AS misura, p.gruppo AS tipo,
         'SEP-' || p.id_rapporto AS id_ingresso, p.id_lavoratore,
         p.data_fine_effettiva AS data_ingresso, NULL::DATE AS data_fine_misura,
@@ -64,33 +65,38 @@ separazioni AS (
     WHERE oml_esiti_bacino()
 ),
 -- `k`: a row key cheaper to join on than id_ingresso (entries from 1, separations below 0).
-zero AS MATERIALIZED (SELECT * FROM ingressi UNION ALL BY NAME SELECT * FROM separazioni),
--- What the joins below need of each day zero.
-chiavi AS MATERIALIZED (SELECT k, id_lavoratore, data_ingresso, data_fine_misura FROM zero),
--- The relationships of the people followed (the joins below read these, not the whole lake).
+-- Computed twice, not kept: the joins read its keys, the result its other columns (memory).
+zero AS NOT MATERIALIZED (SELECT * FROM ingressi UNION ALL BY NAME SELECT * FROM separazioni),
+-- What the joins below need of each day zero; `dopo`: the order of a start the day after.
+chiavi AS MATERIALIZED (
+    SELECT k, id_lavoratore, data_ingresso, data_fine_misura,
+        oml_ordine(data_ingresso + 1, 0, 0) AS dopo
+    FROM zero
+),
+-- The relationships of the people followed (the joins below read these, not the whole lake):
+-- start, last day (9999-12-31 while open) and their order as a re-employment: by start, then
+-- the one that lasts longest, then the lowest id_rapporto (oml_ordine).
 loro AS MATERIALIZED (
-    SELECT id_rapporto, id_lavoratore, id_datore, data_inizio, data_fine_effettiva, macro_contratto,
-        ateco_sezione, comune_lavoro, cpi, provincia
+    SELECT id_lavoratore, id_rapporto, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine,
+        oml_ordine(data_inizio, oml_giorni_a_fine(data_fine_effettiva), id_rapporto) AS ordine
     FROM rapporti
     WHERE id_lavoratore IN (SELECT id_lavoratore FROM chiavi)
 ),
--- One start per worker and day: the relationship that lasts longest, then the lowest id, with
--- the columns the outcome reads (no join back to rapporti).
-avvii AS (
-    SELECT id_lavoratore, data_inizio,
-        arg_max({'id_rapporto': id_rapporto, 'id_datore': id_datore, 'data_fine_effettiva': data_fine_effettiva,
-                 'macro_contratto': macro_contratto, 'ateco_sezione': ateco_sezione,
-                 'comune_lavoro': comune_lavoro, 'cpi': cpi, 'provincia': provincia},
-            (coalesce(data_fine_effettiva, DATE '9999-12-31'), -id_rapporto)) AS r
-    FROM loro
-    GROUP BY id_lavoratore, data_inizio
-),
--- The re-employment of each day zero: the as-of join on the key columns alone (DuckDB sorts what
--- it joins; the day zero's other columns join back by `k`, once, at the end).
+-- The re-employment of each day zero: the first relationship in that order starting after it, by
+-- an as-of join on narrow rows (DuckDB sorts what it joins); its columns join by id_rapporto.
 primi AS MATERIALIZED (
-    SELECT c.k, a.data_inizio, a.r
+    SELECT c.k, a.id_rapporto, a.data_inizio
     FROM chiavi c
-    ASOF JOIN avvii a ON a.id_lavoratore = c.id_lavoratore AND a.data_inizio > c.data_ingresso
+    ASOF JOIN (SELECT id_lavoratore, ordine, id_rapporto, data_inizio FROM loro) a
+        ON a.id_lavoratore = c.id_lavoratore AND a.ordine >= c.dopo
+),
+rioccupazioni AS (
+    SELECT p.k, p.data_inizio,
+        {'id_rapporto': r.id_rapporto, 'id_datore': r.id_datore, 'data_fine_effettiva': r.data_fine_effettiva,
+         'macro_contratto': r.macro_contratto, 'ateco_sezione': r.ateco_sezione,
+         'comune_lavoro': r.comune_lavoro, 'cpi': r.cpi, 'provincia': r.provincia} AS r
+    FROM primi p
+    JOIN rapporti r USING (id_rapporto)
 ),
 -- The days on which the status is checked.
 giorni AS (
@@ -102,6 +108,7 @@ giorni AS (
         c.data_fine_misura + 180 AS giorno_dopo_fine
     FROM chiavi c
     LEFT JOIN primi p USING (k)
+    WHERE oml_esiti_stati()
 ),
 -- Whether the person holds a relationship on each day checked (NULL past the horizon).
 stati AS (
@@ -118,8 +125,7 @@ stati AS (
         CASE WHEN any_value(g.giorno_dopo_fine) <= oml_orizzonte() THEN
             coalesce(bool_or(r.data_inizio <= g.giorno_dopo_fine AND r.fine >= g.giorno_dopo_fine), false) END AS of180
     FROM giorni g
-    LEFT JOIN (SELECT id_lavoratore, data_inizio, coalesce(data_fine_effettiva, DATE '9999-12-31') AS fine FROM loro) r
-        ON r.id_lavoratore = g.id_lavoratore AND r.fine > g.data_ingresso
+    LEFT JOIN loro r ON r.id_lavoratore = g.id_lavoratore AND r.fine > g.data_ingresso
     GROUP BY g.k
 )
 SELECT z.* EXCLUDE (k),
@@ -144,5 +150,5 @@ SELECT z.* EXCLUDE (k),
     s.o3 AS occupato_3m, s.o6 AS occupato_6m, s.o12 AS occupato_12m,
     s.or6 AS occupato_6m_dopo_rioccupazione, s.of180 AS occupato_180_dopo_fine
 FROM zero z
-LEFT JOIN primi a USING (k)
+LEFT JOIN rioccupazioni a USING (k)
 LEFT JOIN stati s USING (k);

@@ -8,6 +8,8 @@
 --                        days after (365 and 90 [I]: a NASpI claim is due within 68 days);
 --   oml_esiti_bacino     whether misure_esiti holds the comparison pool (true; `oml outcomes`
 --                        sets it false for a measure without a comparison group);
+--   oml_esiti_stati      whether misure_esiti checks the status 3, 6, 12 months on (true; `oml
+--                        outcomes` sets it false: it does not read them);
 --   oml_riassunzione_giorni
 --                        a re-employment at another employer, same workplace comune and ATECO
 --                        section, starting within that many days of the old job's end is flagged
@@ -15,8 +17,24 @@
 CREATE OR REPLACE MACRO oml_cig_pausa() AS coalesce(getvariable('oml_cig_pausa')::INTEGER, 30);
 CREATE OR REPLACE MACRO oml_esclusione_prima() AS coalesce(getvariable('oml_esclusione_prima')::INTEGER, 365);
 CREATE OR REPLACE MACRO oml_esiti_bacino() AS coalesce(getvariable('oml_esiti_bacino')::BOOLEAN, true);
+CREATE OR REPLACE MACRO oml_esiti_stati() AS coalesce(getvariable('oml_esiti_stati')::BOOLEAN, true);
 CREATE OR REPLACE MACRO oml_riassunzione_giorni() AS coalesce(getvariable('oml_riassunzione_giorni')::INTEGER, 7);
 CREATE OR REPLACE MACRO oml_esclusione_dopo() AS coalesce(getvariable('oml_esclusione_dopo')::INTEGER, 90);
+
+-- An order of (a day, a second key from 0 to 2^26, an id from 0 to 2^64) as one HUGEINT, so that
+-- an as-of join picks one row when days tie, by the rule the caller writes in the second key and
+-- the id (misure_ingressi, misure_esiti): the day (since 1970-01-01, negative before) times 2^90,
+-- plus the second key times 2^64, plus the id (id_rapporto, a rank from 0: oml build). Every
+-- order of day d is below oml_ordine(d + 1, 0, 0).
+CREATE OR REPLACE MACRO oml_ordine(giorno, secondo, id) AS
+    date_diff('day', DATE '1970-01-01', giorno)::HUGEINT * (1::HUGEINT << 90) + (secondo::HUGEINT << 64) + id;
+
+-- Days from a relationship's last day to 9999-12-31 (0 while open), from 1900-01-01 to a day:
+-- second keys of oml_ordine (both below 2^22 for the lake's dates).
+CREATE OR REPLACE MACRO oml_giorni_a_fine(data_fine) AS
+    date_diff('day', coalesce(data_fine, DATE '9999-12-31'), DATE '9999-12-31');
+CREATE OR REPLACE MACRO oml_giorni_da_1900(giorno) AS
+    greatest(date_diff('day', DATE '1900-01-01', giorno), 0);
 
 -- The contract of a re-employment in the classes of the outcome tables: TI (permanent), TD
 -- (fixed-term), APPRENDISTATO, SOMMINISTRAZIONE (agency work), ALTRO (intermittent, domestic,

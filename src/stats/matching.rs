@@ -81,7 +81,7 @@
 //! Determinism: every result depends only on the order of the input (strata are visited in order
 //! of first appearance, sums run in input order); hash maps are only used for look-ups.
 
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
 
 use statrs::distribution::{ContinuousCDF, Normal};
 use std::sync::Arc;
@@ -123,6 +123,9 @@ pub fn stratum_key(parts: &[&str]) -> String {
 pub struct Matched {
     /// One weight per unit, in input order (see the module docs); 0 for an unmatched unit.
     pub weights: Vec<f64>,
+    /// Each unit's stratum, numbered from 0 by first appearance (so that [`effect`] need not
+    /// compare the keys again).
+    pub stratum: Vec<u32>,
     /// Distinct strata.
     pub strata: usize,
     /// Strata with at least one treated and one control.
@@ -141,20 +144,30 @@ pub struct Matched {
 /// control, `n_T(s) / n_C(s)` for a control in a stratum with at least one treated, 0 otherwise.
 /// One pass to count, one to weigh: O(n).
 pub fn match_exact(units: &[Unit]) -> Matched {
-    // (treated, controls) per stratum.
-    let mut counts: HashMap<&str, (usize, usize)> = HashMap::with_capacity(units.len() / 4 + 1);
-    for u in units {
-        let c = counts.entry(u.stratum.as_ref()).or_default();
-        if u.treated {
-            c.0 += 1;
-        } else {
-            c.1 += 1;
-        }
-    }
-    let weights = units
+    // Each stratum's number, and (treated, controls) per stratum.
+    let mut number: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    let stratum: Vec<u32> = units
         .iter()
         .map(|u| {
-            let (nt, nc) = counts[u.stratum.as_ref()];
+            let n = *number.entry(u.stratum.as_ref()).or_insert_with(|| {
+                counts.push((0, 0));
+                (counts.len() - 1) as u32
+            });
+            let c = &mut counts[n as usize];
+            if u.treated {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+            n
+        })
+        .collect();
+    let weights = units
+        .iter()
+        .zip(&stratum)
+        .map(|(u, &n)| {
+            let (nt, nc) = counts[n as usize];
             if nt == 0 || nc == 0 {
                 0.0
             } else if u.treated {
@@ -167,12 +180,13 @@ pub fn match_exact(units: &[Unit]) -> Matched {
     let both = |c: &&(usize, usize)| c.0 > 0 && c.1 > 0;
     Matched {
         weights,
+        stratum,
         strata: counts.len(),
-        matched_strata: counts.values().filter(both).count(),
-        treated: counts.values().map(|c| c.0).sum(),
-        treated_matched: counts.values().filter(both).map(|c| c.0).sum(),
-        controls: counts.values().map(|c| c.1).sum(),
-        controls_matched: counts.values().filter(both).map(|c| c.1).sum(),
+        matched_strata: counts.iter().filter(both).count(),
+        treated: counts.iter().map(|c| c.0).sum(),
+        treated_matched: counts.iter().filter(both).map(|c| c.0).sum(),
+        controls: counts.iter().map(|c| c.1).sum(),
+        controls_matched: counts.iter().filter(both).map(|c| c.1).sum(),
     }
 }
 
@@ -198,6 +212,8 @@ pub struct Balance {
     pub before: Comparison,
     /// Matched units only, weighted.
     pub after: Comparison,
+    /// The units counted in `before`: treated and controls (for a level, those at the level).
+    pub holders: [usize; 2],
 }
 
 /// The balance table (module docs): one row per numeric covariate and one per level of each
@@ -222,6 +238,8 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
             u.covariates.len()
         );
     }
+    let levels = category_levels(units, first);
+    let treated: Vec<bool> = units.iter().map(|u| u.treated).collect();
     let mut rows = Vec::new();
     for (j, kind) in first.covariates.iter().enumerate() {
         match kind {
@@ -234,37 +252,85 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
                         Covariate::Category(_) => panic!("balance: covariate {j} of unit {i} is not a number"),
                     })
                     .collect();
+                let n_treated = treated.iter().filter(|&&t| t).count();
                 rows.push(Balance {
                     covariate: j,
                     level: None,
                     before: compare(units, &x, None),
                     after: compare(units, &x, Some(&m.weights)),
+                    holders: [n_treated, units.len() - n_treated],
                 });
             }
             Covariate::Category(_) => {
-                let values: Vec<&str> = units
-                    .iter()
-                    .enumerate()
-                    .map(|(i, u)| match &u.covariates[j] {
-                        Covariate::Category(v) => v.as_ref(),
-                        Covariate::Number(_) => panic!("balance: covariate {j} of unit {i} is not a category"),
-                    })
-                    .collect();
-                let levels: Vec<&str> = values.iter().copied().collect::<BTreeSet<&str>>().into_iter().collect();
-                let before = compare_levels(units, &values, &levels, None);
-                let after = compare_levels(units, &values, &levels, Some(&m.weights));
-                for ((level, before), after) in levels.iter().zip(before).zip(after) {
+                let (names, index) = &levels[&j];
+                let (before, holders) = compare_levels(&treated, index, names.len(), None);
+                let (after, _) = compare_levels(&treated, index, names.len(), Some(&m.weights));
+                for ((level, before), (after, holders)) in names.iter().zip(before).zip(after.into_iter().zip(holders))
+                {
                     rows.push(Balance {
                         covariate: j,
                         level: Some(level.to_string()),
                         before,
                         after,
+                        holders,
                     });
                 }
             }
         }
     }
     rows
+}
+
+/// For each categorical covariate (by position, the kind of `first`'s), its levels sorted by byte
+/// order and each unit's level as an index into them. One pass over the units for all of them:
+/// a value is first known by its address (shared strings hash as one number; the copies of a
+/// unit that share its covariates are looked up once), then the addresses are ranked by text.
+///
+/// # Panics
+///
+/// If a unit's covariate is not of the kind of `first`'s at the same position.
+fn category_levels<'a>(units: &'a [Unit], first: &Unit) -> FxHashMap<usize, (Vec<&'a str>, Vec<usize>)> {
+    let positions: Vec<usize> = (0..first.covariates.len())
+        .filter(|&j| matches!(first.covariates[j], Covariate::Category(_)))
+        .collect();
+    let mut by_address: Vec<FxHashMap<*const u8, usize>> = vec![FxHashMap::default(); positions.len()];
+    let mut texts: Vec<Vec<&str>> = vec![Vec::new(); positions.len()];
+    let mut seen: Vec<Vec<usize>> = vec![Vec::with_capacity(units.len()); positions.len()];
+    let mut previous: Option<*const Covariate> = None;
+    for (i, u) in units.iter().enumerate() {
+        let shared = previous == Some(u.covariates.as_ptr());
+        previous = Some(u.covariates.as_ptr());
+        for (c, &j) in positions.iter().enumerate() {
+            let id = if shared {
+                seen[c][i - 1]
+            } else {
+                match &u.covariates[j] {
+                    Covariate::Category(v) => *by_address[c].entry(v.as_ptr()).or_insert_with(|| {
+                        texts[c].push(v.as_ref());
+                        texts[c].len() - 1
+                    }),
+                    Covariate::Number(_) => panic!("balance: covariate {j} of unit {i} is not a category"),
+                }
+            };
+            seen[c].push(id);
+        }
+    }
+    positions
+        .iter()
+        .zip(texts)
+        .zip(seen)
+        .map(|((&j, texts), seen)| {
+            let mut names = texts.clone();
+            names.sort_unstable();
+            names.dedup();
+            let rank: Vec<usize> = texts
+                .iter()
+                .map(|t| names.binary_search(t).expect("a level of its own"))
+                .collect();
+            let index = seen.iter().map(|&n| rank[n]).collect();
+            (j, (names, index))
+        })
+        .collect()
 }
 
 /// Weighted moments of one group.
@@ -313,25 +379,32 @@ fn compare(units: &[Unit], x: &[f64], weights: Option<&[f64]>) -> Comparison {
     }
 }
 
-/// [`compare`] of the indicator of each of `levels` (sorted) on a categorical covariate, with the
-/// variance of an indicator, `p (1 − p)`, in one
-/// pass over the units instead of one per level: Σ w x of a group is the sum of the weights of
-/// its units at that level, added in the same order as `compare` adds them (a unit elsewhere adds
-/// 0), so the results are the same to the bit.
-fn compare_levels(units: &[Unit], values: &[&str], levels: &[&str], weights: Option<&[f64]>) -> Vec<Comparison> {
+/// [`compare`] of the indicator of each of `levels` levels (sorted; `level[i]` is unit i's, `treated[i]` its group), with
+/// the variance of an indicator, `p (1 − p)`, in one pass over the units instead of one per
+/// level: Σ w x of a group is the sum of the weights of its units at that level, added in the
+/// same order as `compare` adds them (a unit elsewhere adds 0), so the results are the same to
+/// the bit. Also the units at each level counted in the pass: [treated, controls].
+fn compare_levels(
+    treated: &[bool],
+    level: &[usize],
+    levels: usize,
+    weights: Option<&[f64]>,
+) -> (Vec<Comparison>, Vec<[usize; 2]>) {
     let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
     let mut v1 = [0.0_f64; 2]; // Σ w of [treated, controls]
-    let mut wx = vec![[0.0_f64; 2]; levels.len()];
-    for (i, u) in units.iter().enumerate() {
+    let mut wx = vec![[0.0_f64; 2]; levels];
+    let mut holders = vec![[0_usize; 2]; levels];
+    for (i, &t) in treated.iter().enumerate() {
         let w = weight(i);
         if w > 0.0 {
-            let g = usize::from(!u.treated);
+            let g = usize::from(!t);
             v1[g] += w;
-            let l = levels.binary_search(&values[i]).expect("every value is a level");
-            wx[l][g] += w;
+            wx[level[i]][g] += w;
+            holders[level[i]][g] += 1;
         }
     }
-    wx.iter()
+    let comparisons = wx
+        .iter()
         .map(|sums| {
             let means = [sums[0] / v1[0], sums[1] / v1[1]];
             let var = |g: usize| means[g] * (1.0 - means[g]);
@@ -341,7 +414,8 @@ fn compare_levels(units: &[Unit], values: &[&str], levels: &[&str], weights: Opt
                 std_diff: std_diff(means[0], means[1], var(0), var(1)),
             }
         })
-        .collect()
+        .collect();
+    (comparisons, holders)
 }
 
 /// Austin's `d = (mean_T − mean_C) / sqrt((var_T + var_C) / 2)`; 0 when the means are equal and
@@ -398,7 +472,9 @@ struct Cell {
 pub fn effect(units: &[Unit], m: &Matched, outcome: usize, level: f64) -> Option<Effect> {
     assert!(level > 0.0 && level < 1.0, "effect: level {level} is not in (0, 1)");
     assert_eq!(m.weights.len(), units.len(), "effect: one weight per unit");
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    assert_eq!(m.stratum.len(), units.len(), "effect: one stratum per unit");
+    // Cells by stratum number, in order of first appearance among the units kept.
+    let mut index: Vec<Option<usize>> = vec![None; m.stratum.iter().map(|&n| n as usize + 1).max().unwrap_or(0)];
     let mut cells: Vec<Cell> = Vec::new();
     for (i, (u, &w)) in units.iter().zip(&m.weights).enumerate() {
         if w.is_nan() || w <= 0.0 {
@@ -410,7 +486,7 @@ pub fn effect(units: &[Unit], m: &Matched, outcome: usize, level: f64) -> Option
         let Some(yes) = known else {
             continue;
         };
-        let s = *index.entry(u.stratum.as_ref()).or_insert_with(|| {
+        let s = *index[m.stratum[i] as usize].get_or_insert_with(|| {
             cells.push(Cell::default());
             cells.len() - 1
         });

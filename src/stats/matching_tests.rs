@@ -80,6 +80,7 @@ fn two_strata_weights_counts_and_effect_by_hand() {
         m,
         Matched {
             weights: m.weights.clone(),
+            stratum: vec![0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0],
             strata: 2,
             matched_strata: 2,
             treated: 5,

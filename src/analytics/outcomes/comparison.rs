@@ -21,6 +21,7 @@ use crate::stats::matching::{self, Covariate, Matched, Unit};
 use anyhow::Result;
 use arrow::array::RecordBatch;
 use chrono::Months;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -65,19 +66,43 @@ pub struct ComparisonTables {
 /// The units of the matching and, for each, the separation it comes from. A control's copies in
 /// several delay bands share its covariates and outcomes (no copy of the data).
 fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
+    // Two halves on two threads, split between two days (a stratum's key is the same text in
+    // both: the matching compares keys by text).
+    let mut half = pool.len() / 2;
+    while half > 0 && half < pool.len() && pool[half].day0 == pool[half - 1].day0 {
+        half += 1;
+    }
+    let ((mut units, mut source), (more, their)) =
+        rayon::join(|| units_of(&pool[..half], 0, d), || units_of(&pool[half..], half, d));
+    units.extend(more);
+    source.extend(their);
+    (units, source)
+}
+
+/// [`units`] of a run of the pool that starts at `offset`.
+fn units_of(pool: &[Separation], offset: usize, d: &Design) -> (Vec<Unit>, Vec<usize>) {
     let bands = ((d.window + 1) + BAND_DAYS - 1) / BAND_DAYS;
-    let mut strata = super::entries::Interner::default();
+    let mut prefixes = super::entries::Interner::default();
+    // The stratum of a prefix (by its address) and a band, shared by every unit in it.
+    let mut strata: FxHashMap<(*const u8, i32), Arc<str>> = FxHashMap::default();
     let mut units = Vec::new();
     let mut source = Vec::new();
+    // The quarter and the last day of each window depend on day zero only: kept for the next
+    // separation, which comes the same day more often than not (the pool is sorted by day zero).
+    let mut day: Option<(i32, String, [i32; MONTHS.len()])> = None;
     for (i, s) in pool.iter().enumerate() {
-        let quarter = Periodicity::Quarter.label(date(s.day0));
-        let outcomes: Arc<[Option<bool>]> = MONTHS
+        if day.as_ref().is_none_or(|(d0, _, _)| *d0 != s.day0) {
+            let ends = MONTHS.map(|m| {
+                date(s.day0)
+                    .checked_add_months(Months::new(m))
+                    .map_or(i32::MAX, |end| (end - date(0)).num_days() as i32)
+            });
+            day = Some((s.day0, Periodicity::Quarter.label(date(s.day0)), ends));
+        }
+        let (_, quarter, ends) = day.as_ref().expect("set above");
+        let outcomes: Arc<[Option<bool>]> = ends
             .iter()
-            .map(|&m| {
-                let end = date(s.day0).checked_add_months(Months::new(m))?;
-                let end = (end - date(0)).num_days() as i32;
-                (end <= d.horizon).then(|| s.reemployed.is_some_and(|r| r <= end))
-            })
+            .map(|&end| (end <= d.horizon).then(|| s.reemployed.is_some_and(|r| r <= end)))
             .collect();
         let covariates: Arc<[Covariate]> = Arc::from(vec![
             Covariate::Category(s.sesso.clone()),
@@ -90,18 +115,20 @@ fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
             Covariate::Category(s.istruzione.clone()),
             Covariate::Category(s.cittadinanza.clone()),
         ]);
+        let prefix = prefixes.get(&matching::stratum_key(&[
+            &s.sesso,
+            &s.classe_eta,
+            &s.settore,
+            &s.area,
+            &s.contratto,
+            &s.causa,
+            quarter,
+        ]));
         let mut stratum = |band: i32| {
-            let band = band.to_string();
-            strata.get(&matching::stratum_key(&[
-                &s.sesso,
-                &s.classe_eta,
-                &s.settore,
-                &s.area,
-                &s.contratto,
-                &s.causa,
-                &quarter,
-                &band,
-            ]))
+            strata
+                .entry((prefix.as_ptr(), band))
+                .or_insert_with(|| Arc::from(format!("{prefix}{}{band}", matching::STRATUM_SEPARATOR)))
+                .clone()
         };
         let in_bands: Vec<i32> = if s.treated {
             vec![(s.delay.unwrap_or(0) / BAND_DAYS).min(bands - 1)]
@@ -118,7 +145,7 @@ fn units(pool: &[Separation], d: &Design) -> (Vec<Unit>, Vec<usize>) {
                 covariates: covariates.clone(),
                 outcomes: outcomes.clone(),
             });
-            source.push(i);
+            source.push(offset + i);
         }
     }
     (units, source)
@@ -147,19 +174,52 @@ pub fn tables(pool: &[Separation], d: &Design) -> Result<ComparisonTables> {
     }
     let min = d.mode.worker_threshold() as f64;
     let matched = matching::match_exact(&all);
-    let mut rows = Vec::new();
-    for (period, members) in &cohorts {
-        // The whole pool is matched once; a cohort of one period is matched on its own units.
-        let subset: Vec<Unit>;
-        let (units, m) = if members.len() == all.len() {
-            (&all, matched.clone())
-        } else {
-            subset = members.iter().map(|&u| all[u].clone()).collect();
-            let m = matching::match_exact(&subset);
-            (&subset, m)
-        };
-        let counts = Distinct::of(members, units, &m.weights, &source, pool.len());
-        for (k, &months) in MONTHS.iter().enumerate() {
+    // The cohorts one by one (each matched on its own units), beside the balance of the whole pool.
+    let (rows, balance) = rayon::join(
+        || {
+            cohorts
+                .iter()
+                .flat_map(|(period, members)| cohort_rows(period, members, &all, &matched, &source, pool.len(), d))
+                .collect::<Vec<EffectRow>>()
+        },
+        || balance_batch(&all, &matched, min, &d.mode),
+    );
+    Ok(ComparisonTables {
+        effects: effects_batch(&rows, min)?,
+        balance: balance?,
+    })
+}
+
+/// The rows of one cohort (its `members` among `all` units): the difference at each horizon.
+fn cohort_rows(
+    period: &str,
+    members: &[usize],
+    all: &[Unit],
+    matched: &Matched,
+    source: &[usize],
+    pool: usize,
+    d: &Design,
+) -> Vec<EffectRow> {
+    let min = d.mode.worker_threshold() as f64;
+    // The whole pool is matched once; a cohort of one period is matched on its own units,
+    // a run of the pool's when it comes sorted by day zero (as `separations` reads it).
+    let subset: Vec<Unit>;
+    let contiguous = members.last().is_some_and(|&l| l + 1 - members[0] == members.len());
+    let (units, m) = if members.len() == all.len() {
+        (all, matched.clone())
+    } else if contiguous {
+        let run = &all[members[0]..members[0] + members.len()];
+        (run, matching::match_exact(run))
+    } else {
+        subset = members.iter().map(|&u| all[u].clone()).collect();
+        let m = matching::match_exact(&subset);
+        (&subset[..], m)
+    };
+    let counts = Distinct::of(members, units, &m.weights, source, pool);
+    MONTHS
+        .iter()
+        .enumerate()
+        .map(|(k, &months)| {
             let effect = matching::effect(units, &m, k, d.level);
             let events = units
                 .iter()
@@ -173,19 +233,15 @@ pub fn tables(pool: &[Separation], d: &Design) -> Result<ComparisonTables> {
                 Some(_) if events > 0.0 && events < min => Status::SuppressedPrimary,
                 Some(_) => Status::Ok,
             };
-            rows.push(EffectRow {
-                period: period.clone(),
+            EffectRow {
+                period: period.to_string(),
                 months,
                 counts,
                 effect,
                 status,
-            });
-        }
-    }
-    Ok(ComparisonTables {
-        effects: effects_batch(&rows, min)?,
-        balance: balance_batch(&all, &matched, min, &d.mode)?,
-    })
+            }
+        })
+        .collect()
 }
 
 /// The separations behind a cohort's units (a control's copies in several bands count once):
@@ -279,22 +335,13 @@ fn round3(x: f64) -> f64 {
 /// level held by fewer than the threshold treated or controls (but some) is not shown.
 fn balance_batch(units: &[Unit], m: &Matched, min: f64, mode: &Mode) -> Result<RecordBatch> {
     let rows = matching::balance(units, m);
-    let holders = |cov: usize, level: &str, treated: bool| {
-        units
-            .iter()
-            .filter(|u| u.treated == treated)
-            .filter(|u| matches!(&u.covariates[cov], Covariate::Category(v) if &**v == level))
-            .count() as f64
-    };
     let status: Vec<Status> = rows
         .iter()
         .map(|b| {
-            let small = |n: f64| n > 0.0 && n < min;
+            let small = |n: usize| n > 0 && (n as f64) < min;
             match (&b.level, mode) {
                 (_, Mode::Confidential) => Status::Confidential,
-                (Some(l), _) if small(holders(b.covariate, l, true)) || small(holders(b.covariate, l, false)) => {
-                    Status::SuppressedPrimary
-                }
+                (Some(_), _) if small(b.holders[0]) || small(b.holders[1]) => Status::SuppressedPrimary,
                 _ => Status::Ok,
             }
         })

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use arrow::array::{Array, AsArray, BooleanArray, Int32Array, RecordBatch, StringArray};
 use arrow::datatypes::Int32Type;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The columns of a query's batch, resolved once per batch (not per row and field).
@@ -102,7 +102,7 @@ pub struct Separation {
 
 /// One shared string per distinct value.
 #[derive(Default)]
-pub struct Interner(HashMap<String, Arc<str>>);
+pub struct Interner(FxHashMap<String, Arc<str>>);
 
 impl Interner {
     pub fn get(&mut self, s: &str) -> Arc<str> {
@@ -118,14 +118,27 @@ impl Interner {
 /// The temporary table that holds `misure_esiti` once computed, for the entries and the pool.
 const COMPUTED: &str = "oml_esiti_calcolati";
 
+/// The columns of `misure_esiti` that [`entries`], [`separations`] and `oml_confronto` read (the
+/// breakdowns of `GROUPS` among them): the copy holds these only.
+pub(super) const COMPUTED_COLUMNS: &str =
+    "ruolo, misura, tipo, id_ingresso, id_lavoratore, id_datore_misura, data_ingresso, \
+    data_rioccupazione, giorni_rioccupazione, richiamo, cambio_datore_sospetto, occupato_ingresso, cpi, provincia, \
+    regione, sesso, classe_eta, anno_nascita, area_cittadinanza, livello_istruzione, settore_origine, \
+    contratto_origine, cpi_origine, provincia_origine, entrate";
+
 /// Computes `misure_esiti` once into a temporary table of the session: the entries and the
 /// comparison pool (`oml_confronto`, the rule of the view `misure_confronto`) both read it.
-/// Without `pool` the separations are left out (`oml_esiti_bacino`): a third of the work.
+/// Without `pool` the separations are left out (`oml_esiti_bacino`): a third of the work. The
+/// status checks 3, 6, 12 months on are not computed (`oml_esiti_stati`): nothing here reads them.
+/// The rows are kept in any order (less memory): every reader sorts them.
 pub fn compute_once(session: &Session, pool: bool) -> Result<()> {
     session
         .conn
         .execute_batch(&format!(
-            "SET VARIABLE oml_esiti_bacino = {pool}; CREATE OR REPLACE TEMP TABLE {COMPUTED} AS FROM misure_esiti;"
+            "SET VARIABLE oml_esiti_bacino = {pool}; SET VARIABLE oml_esiti_stati = false;
+             SET preserve_insertion_order = false;
+             CREATE OR REPLACE TEMP TABLE {COMPUTED} AS SELECT {COMPUTED_COLUMNS} FROM misure_esiti;
+             RESET preserve_insertion_order;"
         ))
         .context("computing the outcomes (view misure_esiti)")
 }
@@ -154,7 +167,7 @@ pub fn forget_computed(session: &Session) -> Result<()> {
 /// Drops the table of [`compute_once`] and resets the variable.
 pub fn release(session: &Session) -> Result<()> {
     Ok(session.conn.execute_batch(&format!(
-        "DROP TABLE IF EXISTS {COMPUTED}; RESET VARIABLE oml_esiti_bacino;"
+        "DROP TABLE IF EXISTS {COMPUTED}; RESET VARIABLE oml_esiti_bacino; RESET VARIABLE oml_esiti_stati;"
     ))?)
 }
 

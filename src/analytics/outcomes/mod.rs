@@ -184,7 +184,26 @@ fn tables_of(session: &Session, req: &Request, horizon: i32, window: i32) -> Res
         max_days: req.max_days,
         level: LEVEL,
     };
-    let c = cohorts::tables(&entries, &rules)?;
+    // The cohorts' tables (Rust) while DuckDB reads the comparison pool.
+    let (c, pool) = std::thread::scope(|scope| {
+        let cohorts = scope.spawn(|| cohorts::tables(&entries, &rules));
+        let pool = req
+            .measure
+            .compared()
+            .then(|| {
+                entries::separations(
+                    session,
+                    req.measure.code(),
+                    match req.match_area {
+                        MatchArea::Cpi => "cpi",
+                        MatchArea::Provincia => "provincia",
+                    },
+                )
+            })
+            .transpose();
+        (cohorts.join().expect("the cohorts' thread panicked"), pool)
+    });
+    let (c, pool) = (c?, pool?);
     let mut tables = vec![("sintesi", c.summary), ("curve", c.curves), ("test", c.tests)];
     let mut notes = vec![
         format!(
@@ -203,15 +222,7 @@ fn tables_of(session: &Session, req: &Request, horizon: i32, window: i32) -> Res
             req.min_curve, c.undrawn
         ),
     ];
-    if req.measure.compared() {
-        let pool = entries::separations(
-            session,
-            req.measure.code(),
-            match req.match_area {
-                MatchArea::Cpi => "cpi",
-                MatchArea::Provincia => "provincia",
-            },
-        )?;
+    if let Some(pool) = pool {
         let design = comparison::Design {
             periodicity: req.periodicity,
             horizon,

@@ -175,3 +175,58 @@ fn a_group_under_the_minimum_is_summarised_but_its_curve_is_not_drawn_and_says_s
     assert!((0..flag.len()).all(|i| flag.value(i) == "non disegnata: meno di 20 persone"));
     assert_eq!(summary(&t.summary, "2023-Q2")["ingressi"].0, Some(10.0));
 }
+
+#[test]
+fn the_copy_of_the_outcomes_holds_every_breakdown() {
+    let kept: Vec<&str> = super::entries::COMPUTED_COLUMNS.split(',').map(str::trim).collect();
+    for g in super::GROUPS {
+        assert!(
+            kept.contains(&g),
+            "{g} is a breakdown but not in the copy of misure_esiti"
+        );
+    }
+}
+
+/// The views' as-of joins pick one relationship when days tie, by the rules of docs/esiti.md
+/// (macros oml_ordine, oml_giorni_a_fine, oml_giorni_da_1900), written here as the views write
+/// them, on hand-made relationships of one person.
+#[test]
+fn ties_of_days_are_broken_by_rule_never_at_random() {
+    let conn = crate::analytics::open_duckdb().unwrap();
+    let views = crate::lake::views::render(&crate::lake::manifest::Manifest::default(), None).unwrap();
+    conn.execute_batch(&views).unwrap();
+    conn.execute_batch(
+        "CREATE TEMP TABLE r AS SELECT * FROM (VALUES
+            (3, DATE '2024-03-01', NULL::DATE), (4, DATE '2024-03-01', NULL),
+            (5, DATE '2024-03-01', DATE '2024-03-10'), (5000000000, DATE '2024-03-01', DATE '2024-03-10'),
+            (1, DATE '1965-05-01', DATE '2024-02-01'), (2, DATE '2023-01-01', DATE '2024-02-01'),
+            (6, DATE '2023-06-01', DATE '2024-02-01'), (7, DATE '2023-06-01', DATE '2024-02-01'))
+            t(id, inizio, fine);",
+    )
+    .unwrap();
+    let pick = |order: &str, cmp: &str, day: &str| -> i64 {
+        conn.query_row(
+            &format!(
+                "SELECT a.id FROM (SELECT 1 AS p, DATE '{day}' AS giorno) z
+                 ASOF JOIN (SELECT 1 AS p, id, {order} AS o FROM r WHERE {order} IS NOT NULL) a
+                    ON a.p = z.p AND a.o {cmp} oml_ordine(z.giorno + 1, 0, 0)"
+            ),
+            [],
+            |row| row.get(0),
+        )
+        .unwrap()
+    };
+    // Re-employment (misure_esiti): the first start after the day, the one that lasts longest
+    // (open), then the lowest id.
+    let start = "oml_ordine(inizio, oml_giorni_a_fine(fine), id)";
+    assert_eq!(pick(start, ">=", "2024-02-15"), 3);
+    // With the measure's employer (misure_ingressi): the last start up to the day, the one that
+    // ends last, then the highest id.
+    let with_employer = "oml_ordine(inizio, 4194303 - oml_giorni_a_fine(fine), id)";
+    assert_eq!(pick(with_employer, "<", "2024-03-05"), 4);
+    // The last ended up to the day: the one started last, then the highest id.
+    let ended = "oml_ordine(fine, oml_giorni_da_1900(inizio), id)";
+    assert_eq!(pick(ended, "<", "2024-02-15"), 7);
+    // Ids beyond 32 bits keep their order: of the two ending 2024-03-10, the higher id.
+    assert_eq!(pick(ended, "<", "2024-03-20"), 5000000000);
+}
