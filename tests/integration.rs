@@ -568,7 +568,8 @@ fn python_packages(test: &str) -> Option<std::ffi::OsString> {
     dir
 }
 
-/// Runs a script of `tests/python/` with the `duckdb` package of `dir` and returns its JSON output.
+/// Runs a script of `tests/python/` with the Python packages of `dir` (`duckdb` among them) and
+/// returns its JSON output.
 fn python_duckdb(dir: &str, script: &str, args: &[&str]) -> serde_json::Value {
     let out = std::process::Command::new("python3")
         .arg(format!("tests/python/{script}"))

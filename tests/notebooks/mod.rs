@@ -47,18 +47,11 @@ fn the_notebooks_run_against_the_test_lake() {
         return;
     };
     let lake = std::fs::canonicalize(&built_synthetic().root).unwrap();
-    let out = std::process::Command::new("python3")
-        .args(["tests/python/notebooks.py", "notebooks"])
-        .arg(&lake)
-        .env("PYTHONPATH", &dir)
-        .output()
-        .expect("running python3");
-    assert!(
-        out.status.success(),
-        "a notebook failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = crate::python_duckdb(
+        &dir.to_string_lossy(),
+        "notebooks.py",
+        &["notebooks", &lake.to_string_lossy()],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ran = v["notebooks"].as_object().unwrap();
     for (name, nb) in notebooks() {
         assert_eq!(ran[&name], code_cells(&nb).len(), "{name}: code cells run");
