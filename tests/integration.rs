@@ -70,7 +70,11 @@ fn tmp_lake(tag: &str) -> (tempfile::TempDir, Lake) {
 }
 
 fn query_strings(lake: &Lake, sql: &str) -> Vec<Vec<String>> {
-    let s = Session::open(lake).unwrap();
+    session_strings(&Session::open(lake).unwrap(), sql)
+}
+
+/// The rows of a query in a session, every value as text (NULL as the empty string).
+fn session_strings(s: &Session, sql: &str) -> Vec<Vec<String>> {
     let (_, batches) = s.query(sql).unwrap();
     let mut out = Vec::new();
     for b in batches {

@@ -52,16 +52,52 @@ pub fn open_duckdb() -> Result<duckdb::Connection> {
     Ok(conn)
 }
 
-/// Views that are costly to compute and that a file runs over once per subset of its breakdown
-/// (four times for two columns), by the file's source: computed once per request instead
-/// (`Session::with_kept`). Each reads only variables that the indicator's `prepare` sets before
-/// (`misure_esiti`: the esiti parameters), so the copy is the view for the whole request. The
-/// third item is a boolean variable set false while the copy is made: misure_esiti without the
-/// comparison pool, as the files read the entries only.
-const KEPT_SOURCES: [(&str, &[&str], Option<&str>); 3] = [
-    ("did_episodi", &["did_episodi", "did_periodi"], None),
-    ("mobilita_iscrizioni", &["mobilita_iscrizioni"], None),
-    ("misure_esiti", &["misure_esiti"], Some("oml_esiti_bacino")),
+/// The stages of `misure_esiti` (sql/intermediate/), in order: each view reads the ones before
+/// it. Kept one after the other (`Session::with_kept`), every join of a stage knows the exact size
+/// of the stages it reads, so DuckDB builds its hash tables on the few rows that ask for a
+/// relationship rather than on all the lake's relationships (docs/esiti.md, "Il calcolo").
+pub const ESITI_STAGES: [&str; 4] = [
+    "misure_ingressi_origini",
+    "misure_ingressi",
+    "misure_separazioni",
+    "misure_rioccupazioni",
+];
+
+/// A costly source of the indicators, kept as temporary tables (`Session::with_kept`) while a
+/// request reads it. Each view reads only variables that the indicator's `prepare` sets before
+/// (`misure_esiti`: the esiti parameters), so a copy is the view for the whole request.
+struct KeptSource {
+    /// The `-- fonte:` of the files.
+    source: &'static str,
+    /// Kept whenever a file reads the source, even once: its stages, cheaper one by one.
+    stages: &'static [&'static str],
+    /// Kept when a file runs over the source more than once (once per subset of its breakdown:
+    /// four times for two columns).
+    repeated: &'static [&'static str],
+    /// A boolean variable set false meanwhile: misure_esiti without the comparison pool, as the
+    /// files read the entries only.
+    off: Option<&'static str>,
+}
+
+const KEPT_SOURCES: [KeptSource; 3] = [
+    KeptSource {
+        source: "did_episodi",
+        stages: &[],
+        repeated: &["did_episodi", "did_periodi"],
+        off: None,
+    },
+    KeptSource {
+        source: "mobilita_iscrizioni",
+        stages: &[],
+        repeated: &["mobilita_iscrizioni"],
+        off: None,
+    },
+    KeptSource {
+        source: "misure_esiti",
+        stages: &ESITI_STAGES,
+        repeated: &["misure_esiti"],
+        off: Some("oml_esiti_bacino"),
+    },
 ];
 
 /// A DuckDB session over a lake.
@@ -112,17 +148,24 @@ impl Session {
     }
 
     /// Runs `work`, which reads `source` `runs` times, with the views of `source` kept
-    /// ([`Session::with_kept`]) when it is one of [`KEPT_SOURCES`] and read more than once.
+    /// ([`Session::with_kept`]) when it is one of [`KEPT_SOURCES`]: its stages always, the rest
+    /// when it is read more than once.
     pub fn with_source_kept<T>(&self, source: &str, runs: usize, work: impl FnOnce() -> Result<T>) -> Result<T> {
-        let kept = KEPT_SOURCES.iter().find(|(s, ..)| *s == source);
-        let Some((_, views, off)) = kept.filter(|_| runs > 1) else {
+        let Some(kept) = KEPT_SOURCES.iter().find(|k| k.source == source) else {
             return work();
         };
-        if let Some(v) = off {
+        let mut views = kept.stages.to_vec();
+        if runs > 1 {
+            views.extend(kept.repeated);
+        }
+        if views.is_empty() {
+            return work();
+        }
+        if let Some(v) = kept.off {
             self.conn.execute_batch(&format!("SET VARIABLE {v} = false;"))?;
         }
-        let result = self.with_kept(views, work);
-        if let Some(v) = off {
+        let result = self.with_kept(&views, work);
+        if let Some(v) = kept.off {
             self.conn.execute_batch(&format!("RESET VARIABLE {v};"))?;
         }
         result

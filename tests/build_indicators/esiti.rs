@@ -66,6 +66,33 @@ fn did_reemployment_matches_the_generator_truth() {
 }
 
 #[test]
+fn the_stages_kept_give_the_views_themselves() {
+    // oml outcomes, the esiti indicator and the bulletin compute the stages of misure_esiti one
+    // by one into tables (ESITI_STAGES): the same rows as the views computed whole, every column.
+    let s = Session::open(built_synthetic()).unwrap();
+    let views = [
+        "SELECT * REPLACE (entrate::VARCHAR AS entrate) FROM misure_esiti ORDER BY ruolo, id_ingresso",
+        "SELECT * FROM misure_confronto ORDER BY misura, id_ingresso",
+        "SELECT * FROM misure_rioccupazioni ORDER BY ALL",
+    ];
+    let whole: Vec<_> = views.iter().map(|q| crate::session_strings(&s, q)).collect();
+    let staged: Vec<_> = s
+        .with_kept(&oml::analytics::ESITI_STAGES, || {
+            Ok(views.iter().map(|q| crate::session_strings(&s, q)).collect())
+        })
+        .unwrap();
+    for ((w, k), q) in whole.iter().zip(&staged).zip(views) {
+        assert!(w.len() > 1000, "{q}: {} rows", w.len());
+        assert_eq!(w.len(), k.len(), "{q}");
+        for (a, b) in w.iter().zip(k) {
+            assert_eq!(a, b, "{q}");
+        }
+    }
+    let separations = whole[0].iter().filter(|r| r[0] == "separazione").count();
+    assert!(separations > 1000, "{separations} separations in the pool");
+}
+
+#[test]
 fn esiti_identities_hold_in_every_cell() {
     let lake = built_synthetic();
     for by in [&["sesso", "tipo"][..], &["contratto_rioccupazione"][..]] {

@@ -2,11 +2,12 @@
 //! (`misure_esiti`, ruolo 'ingresso') and the comparison pool (`misure_confronto`), as plain
 //! structs with days counted from 1970-01-01 (no date arithmetic on strings afterwards).
 
-use crate::analytics::Session;
+use crate::analytics::{Session, ESITI_STAGES};
 use anyhow::{Context, Result};
-use arrow::array::{Array, AsArray, BooleanArray, Int32Array, RecordBatch, StringArray};
-use arrow::datatypes::Int32Type;
+use arrow::array::{Array, AsArray, BooleanArray, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::{Int32Type, Int64Type};
 use chrono::NaiveDate;
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -23,6 +24,13 @@ impl<'a> BatchColumns<'a> {
             .column_by_name(name)
             .expect("queried column")
             .as_primitive::<Int32Type>()
+    }
+
+    fn longs(&self, name: &str) -> &'a Int64Array {
+        self.0
+            .column_by_name(name)
+            .expect("queried column")
+            .as_primitive::<Int64Type>()
     }
 
     fn flags(&self, name: &str) -> &'a BooleanArray {
@@ -119,15 +127,17 @@ impl Interner {
 const COMPUTED: &str = "oml_esiti_calcolati";
 
 /// The columns of `misure_esiti` that [`entries`], [`separations`] and `oml_confronto` read (the
-/// breakdowns of `GROUPS` among them): the copy holds these only.
+/// breakdowns of `GROUPS` among them): the copy holds these only. `entrate` is there empty:
+/// `oml_confronto` passes it over (it finds the entries near each separation itself).
 pub(super) const COMPUTED_COLUMNS: &str =
     "ruolo, misura, tipo, id_ingresso, id_lavoratore, id_datore_misura, data_ingresso, \
     data_rioccupazione, giorni_rioccupazione, richiamo, cambio_datore_sospetto, occupato_ingresso, cpi, provincia, \
     regione, sesso, classe_eta, anno_nascita, area_cittadinanza, livello_istruzione, settore_origine, \
-    contratto_origine, cpi_origine, provincia_origine, entrate";
+    contratto_origine, cpi_origine, provincia_origine, id_rapporto_origine, NULL::VARCHAR[] AS entrate";
 
 /// Computes `misure_esiti` once into a temporary table of the session: the entries and the
-/// comparison pool (`oml_confronto`, the rule of the view `misure_confronto`) both read it.
+/// comparison pool (`oml_confronto`, the rule of the view `misure_confronto`) both read it. Its
+/// stages are kept while it is computed ([`ESITI_STAGES`]), then dropped.
 /// Without `pool` the separations are left out (`oml_esiti_bacino`): a third of the work. The
 /// status checks 3, 6, 12 months on are not computed (`oml_esiti_stati`): nothing here reads them.
 /// The rows are kept in any order (less memory): every reader sorts them.
@@ -135,11 +145,20 @@ pub fn compute_once(session: &Session, pool: bool) -> Result<()> {
     session
         .conn
         .execute_batch(&format!(
-            "SET VARIABLE oml_esiti_bacino = {pool}; SET VARIABLE oml_esiti_stati = false;
-             SET preserve_insertion_order = false;
-             CREATE OR REPLACE TEMP TABLE {COMPUTED} AS SELECT {COMPUTED_COLUMNS} FROM misure_esiti;
-             RESET preserve_insertion_order;"
+            "SET VARIABLE oml_esiti_bacino = {pool}; SET VARIABLE oml_esiti_stati = false;"
         ))
+        .context("setting the outcomes' parameters")?;
+    session
+        .with_kept(&ESITI_STAGES, || {
+            session
+                .conn
+                .execute_batch(&format!(
+                    "SET preserve_insertion_order = false;
+                     CREATE OR REPLACE TEMP TABLE {COMPUTED} AS SELECT {COMPUTED_COLUMNS} FROM misure_esiti;
+                     RESET preserve_insertion_order;"
+                ))
+                .map_err(Into::into)
+        })
         .context("computing the outcomes (view misure_esiti)")
 }
 
@@ -154,7 +173,7 @@ pub fn keep_computed(session: &Session) -> Result<()> {
     session
         .conn
         .execute_batch(&format!("{default} SET VARIABLE oml_esiti_bacino = true;"))?;
-    let kept = session.keep("misure_esiti");
+    let kept = session.with_kept(&ESITI_STAGES, || session.keep("misure_esiti"));
     session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;
     kept
 }
@@ -216,16 +235,17 @@ pub fn entries(session: &Session, measure: &str, by: &[String]) -> Result<Vec<En
 }
 
 /// The comparison pool of `measure` (from [`compute_once`]) with day zero in the session's period and territory;
-/// `area` is the column matched on for the area (cpi or provincia).
+/// `area` is the column matched on for the area (cpi or provincia). In the order of day zero, then
+/// of the relationship that ended (sorted here: cheaper than DuckDB's sort of the whole rows).
 pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<Separation>> {
     let sql = format!(
         "SELECT gruppo = 'trattato' AS trattato, giorni_ingresso::INTEGER AS giorni_ingresso, {}, {},
             sesso, classe_eta, settore_origine, {area}_origine AS area, contratto_origine,
-            anno_nascita::INTEGER AS anno_nascita, livello_istruzione, area_cittadinanza, tipo
+            anno_nascita::INTEGER AS anno_nascita, livello_istruzione, area_cittadinanza, tipo,
+            id_rapporto_origine
          FROM oml_confronto('{COMPUTED}')
          WHERE misura = '{measure}' AND data_ingresso BETWEEN oml_dal() AND oml_al()
-           AND oml_nel_territorio(provincia, regione)
-         ORDER BY data_ingresso, id_ingresso",
+           AND oml_nel_territorio(provincia, regione)",
         days("data_ingresso"),
         days("data_rioccupazione"),
     );
@@ -242,6 +262,7 @@ pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<S
             c.ints("data_rioccupazione"),
             c.ints("anno_nascita"),
         );
+        let ended = c.longs("id_rapporto_origine");
         let attributes = [
             "sesso",
             "classe_eta",
@@ -256,24 +277,30 @@ pub fn separations(session: &Session, measure: &str, area: &str) -> Result<Vec<S
         for i in 0..b.num_rows() {
             let [sesso, classe_eta, settore, area, contratto, istruzione, cittadinanza, causa] =
                 attributes.map(|a| names.get(text(a, i)));
-            out.push(Separation {
-                treated: flag(treated, i),
-                delay: int(delay, i),
-                day0: int(day0, i).context("a separation without a date")?,
-                reemployed: int(reemployed, i),
-                sesso,
-                classe_eta,
-                settore,
-                area,
-                contratto,
-                anno_nascita: int(born, i),
-                istruzione,
-                cittadinanza,
-                causa,
-            });
+            let day0 = int(day0, i).context("a separation without a date")?;
+            let order = (day0, (!ended.is_null(i)).then(|| ended.value(i)));
+            out.push((
+                order,
+                Separation {
+                    treated: flag(treated, i),
+                    delay: int(delay, i),
+                    day0,
+                    reemployed: int(reemployed, i),
+                    sesso,
+                    classe_eta,
+                    settore,
+                    area,
+                    contratto,
+                    anno_nascita: int(born, i),
+                    istruzione,
+                    cittadinanza,
+                    causa,
+                },
+            ));
         }
     }
-    Ok(out)
+    out.par_sort_unstable_by_key(|(order, _)| *order);
+    Ok(out.into_iter().map(|(_, s)| s).collect())
 }
 
 /// The lake's horizon and the window after a separation in which an entry makes it treated, in
