@@ -22,9 +22,10 @@
 -- open and shorter than that at the horizon.
 CREATE OR REPLACE VIEW misure_esiti AS
 -- Each stage is named once here: a view named twice would be computed twice (DuckDB materializes
--- a CTE read twice, as these two are).
+-- a CTE read twice, as these three are).
 WITH tutti AS (FROM misure_ingressi),
 separazioni AS (FROM misure_separazioni),
+rioccupazioni AS (FROM misure_rioccupazioni),
 vicine AS (
     SELECT s.id_rapporto_origine, list(DISTINCT i.misura ORDER BY i.misura) AS entrate
     FROM separazioni s
@@ -46,10 +47,10 @@ colonne AS (
     SELECT id_rapporto, id_datore, data_fine_effettiva, macro_contratto, ateco_sezione, comune_lavoro,
         cpi, provincia
     FROM rapporti
-    WHERE id_rapporto IN (SELECT id_rapporto_rioccupazione FROM misure_rioccupazioni)
+    WHERE id_rapporto IN (SELECT id_rapporto_rioccupazione FROM rioccupazioni)
 ),
--- The days on which the status is checked, one row per person and day zero (the status depends
--- on nothing else).
+-- The days on which the status is checked, one row per person, day zero and end of the measure
+-- (the status depends on nothing else).
 giorni AS (
     SELECT DISTINCT z.id_lavoratore, z.data_ingresso, z.data_fine_misura,
         (z.data_ingresso + INTERVAL 3 MONTH)::DATE AS giorno_3m,
@@ -58,7 +59,7 @@ giorni AS (
         (p.data_rioccupazione + INTERVAL 6 MONTH)::DATE AS giorno_dopo_rioccupazione,
         z.data_fine_misura + 180 AS giorno_dopo_fine
     FROM zero z
-    LEFT JOIN misure_rioccupazioni p USING (id_lavoratore, data_ingresso)
+    LEFT JOIN rioccupazioni p USING (id_lavoratore, data_ingresso)
     WHERE oml_esiti_stati()
 ),
 -- The relationships of the people followed: start and last day (9999-12-31 while open).
@@ -107,7 +108,7 @@ SELECT z.*,
     s.o3 AS occupato_3m, s.o6 AS occupato_6m, s.o12 AS occupato_12m,
     s.or6 AS occupato_6m_dopo_rioccupazione, s.of180 AS occupato_180_dopo_fine
 FROM zero z
-LEFT JOIN misure_rioccupazioni p USING (id_lavoratore, data_ingresso)
+LEFT JOIN rioccupazioni p USING (id_lavoratore, data_ingresso)
 LEFT JOIN colonne r ON r.id_rapporto = p.id_rapporto_rioccupazione
 LEFT JOIN stati s ON s.id_lavoratore = z.id_lavoratore AND s.data_ingresso = z.data_ingresso
     AND s.data_fine_misura IS NOT DISTINCT FROM z.data_fine_misura;

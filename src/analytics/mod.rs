@@ -149,11 +149,15 @@ impl Session {
 
     /// Runs `work`, which reads `source` `runs` times, with the views of `source` kept
     /// ([`Session::with_kept`]) when it is one of [`KEPT_SOURCES`]: its stages always, the rest
-    /// when it is read more than once.
+    /// when it is read more than once. Nothing when a caller keeps `source` already (the
+    /// bulletin's `misure_esiti`, `outcomes::keep_computed`).
     pub fn with_source_kept<T>(&self, source: &str, runs: usize, work: impl FnOnce() -> Result<T>) -> Result<T> {
         let Some(kept) = KEPT_SOURCES.iter().find(|k| k.source == source) else {
             return work();
         };
+        if self.is_kept(source)? {
+            return work();
+        }
         let mut views = kept.stages.to_vec();
         if runs > 1 {
             views.extend(kept.repeated);

@@ -35,7 +35,7 @@ pub enum BenchCommand {
     /// Rebuild of relationships (oml build) vs the same reconstruction in DuckDB SQL, with agreement.
     Build(BenchBuildArgs),
     /// Outcomes of a year's DID cohorts (oml outcomes) vs the same shares in DuckDB SQL and a plain read.
-    Outcomes(BenchBuildArgs),
+    Outcomes(BenchOutcomesArgs),
     /// Disclosure control of a fine demo table: interval protection, the heuristic and cell-key vs the unprotected query.
     Riservatezza(riservatezza::BenchSdcArgs),
     /// Every indicator of sql/indicatori/ over one year of the lake (--lake, e.g. bench-data/build/lake after `oml bench build`), by two breakdowns and quarter, vs its floor.
@@ -91,6 +91,18 @@ pub struct BenchBuildArgs {
     /// Year of the synthetic communications.
     #[arg(long, default_value_t = 2024)]
     pub year: i32,
+}
+
+/// Options of `oml bench outcomes`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchOutcomesArgs {
+    #[command(flatten)]
+    pub year: BenchBuildArgs,
+    /// Runs of each phase, taken in turns (the first phase, the second, the third, then again):
+    /// the best of each is reported and every run is listed. The machine's speed and the page
+    /// cache vary between runs; turns expose every phase to the same changes.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub runs: u32,
 }
 
 /// Runs a SQL script with an embedded DuckDB (hidden command used by the benchmark).
