@@ -1,10 +1,11 @@
 -- The re-employment after each day zero of the outcome analysis (docs/esiti.md): one row per
 -- person and day (`data_ingresso`) that is the day zero of an entry into a measure
--- (misure_ingressi_origini, on or before the lake's horizon) or of a separation of misure_separazioni, when the person has a
--- relationship starting strictly after that day, anywhere in the lake and at any employer: the
--- first one (`id_rapporto_rioccupazione`, from `data_rioccupazione`); when several start that
--- day, the one that lasts longest, then the lowest id_rapporto. A day zero without a row had no
--- re-employment by the horizon (censored). misure_esiti joins it by person and day.
+-- (misure_ingressi_origini, on or before the lake's horizon) or of a separation of
+-- misure_separazioni, when the person has a relationship starting strictly after that day,
+-- anywhere in the lake and at any employer: the first one (`id_rapporto_rioccupazione`, from
+-- `data_rioccupazione`); when several start that day, the one that lasts longest, then the lowest
+-- id_rapporto. A day zero without a row had no re-employment by the horizon (censored).
+-- misure_esiti joins it by person and day.
 -- A view of its own so that `oml outcomes` and the esiti indicator compute it once into a table
 -- (Session::with_kept): DuckDB then joins the relationships' columns knowing how few rows ask.
 CREATE OR REPLACE VIEW misure_rioccupazioni AS
