@@ -155,11 +155,8 @@ impl Session {
         let Some(kept) = KEPT_SOURCES.iter().find(|k| k.source == source) else {
             return work();
         };
-        if self.is_kept(source)? {
-            return work();
-        }
-        let mut views = kept.stages.to_vec();
-        if runs > 1 {
+        let mut views = self.stages_of(source)?.to_vec();
+        if runs > 1 && !self.is_kept(source)? {
             views.extend(kept.repeated);
         }
         if views.is_empty() {
@@ -173,6 +170,20 @@ impl Session {
             self.conn.execute_batch(&format!("RESET VARIABLE {v};"))?;
         }
         result
+    }
+
+    /// The stages to keep before reading `source` ([`KEPT_SOURCES`], e.g. [`ESITI_STAGES`]): none
+    /// when `source` has none, or when a caller keeps `source` itself already (the bulletin's
+    /// `misure_esiti`: its stages would be computed for nothing).
+    pub fn stages_of(&self, source: &str) -> Result<&'static [&'static str]> {
+        let stages = KEPT_SOURCES
+            .iter()
+            .find(|k| k.source == source)
+            .map_or(&[][..], |k| k.stages);
+        if stages.is_empty() || self.is_kept(source)? {
+            return Ok(&[]);
+        }
+        Ok(stages)
     }
 
     /// Whether `view` is kept ([`Session::keep`]): a temporary table of its name exists.

@@ -240,6 +240,7 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
     }
     let levels = category_levels(units, first);
     let treated: Vec<bool> = units.iter().map(|u| u.treated).collect();
+    let n_treated = treated.iter().filter(|&&t| t).count();
     let mut rows = Vec::new();
     for (j, kind) in first.covariates.iter().enumerate() {
         match kind {
@@ -252,7 +253,6 @@ pub fn balance(units: &[Unit], m: &Matched) -> Vec<Balance> {
                         Covariate::Category(_) => panic!("balance: covariate {j} of unit {i} is not a number"),
                     })
                     .collect();
-                let n_treated = treated.iter().filter(|&&t| t).count();
                 rows.push(Balance {
                     covariate: j,
                     level: None,
@@ -379,9 +379,9 @@ fn compare(units: &[Unit], x: &[f64], weights: Option<&[f64]>) -> Comparison {
     }
 }
 
-/// [`compare`] of the indicator of each of `levels` levels (sorted; `level[i]` is unit i's, `treated[i]` its group), with
-/// the variance of an indicator, `p (1 − p)`, in one pass over the units instead of one per
-/// level: Σ w x of a group is the sum of the weights of its units at that level, added in the
+/// [`compare`] of the indicator of each of `levels` levels (sorted; `level[i]` is unit i's,
+/// `treated[i]` its group), with the variance of an indicator, `p (1 − p)`, in one pass over the
+/// units instead of one per level: Σ w x of a group is the sum of the weights of its units at that level, added in the
 /// same order as `compare` adds them (a unit elsewhere adds 0), so the results are the same to
 /// the bit. Also the units at each level counted in the pass: [treated, controls].
 fn compare_levels(

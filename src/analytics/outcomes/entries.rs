@@ -137,8 +137,8 @@ pub(super) const COMPUTED_COLUMNS: &str =
 
 /// Computes `misure_esiti` once into a temporary table of the session: the entries and the
 /// comparison pool (`oml_confronto`, the rule of the view `misure_confronto`) both read it. Its
-/// stages are kept while it is computed ([`ESITI_STAGES`]), then dropped (none when a caller
-/// keeps `misure_esiti` itself: [`keep_computed`]).
+/// stages are kept while it is computed ([`Session::stages_of`]), then dropped (none when a
+/// caller keeps `misure_esiti` itself: [`keep_computed`]).
 /// Without `pool` the separations are left out (`oml_esiti_bacino`): a third of the work. The
 /// status checks 3, 6, 12 months on are not computed (`oml_esiti_stati`): nothing here reads them.
 /// The rows are kept in any order (less memory): every reader sorts them.
@@ -149,14 +149,8 @@ pub fn compute_once(session: &Session, pool: bool) -> Result<()> {
             "SET VARIABLE oml_esiti_bacino = {pool}; SET VARIABLE oml_esiti_stati = false;"
         ))
         .context("setting the outcomes' parameters")?;
-    // A caller that keeps misure_esiti already (keep_computed) needs no stages.
-    let stages: &[&str] = if session.is_kept("misure_esiti")? {
-        &[]
-    } else {
-        &ESITI_STAGES
-    };
     session
-        .with_kept(stages, || {
+        .with_kept(session.stages_of("misure_esiti")?, || {
             session
                 .conn
                 .execute_batch(&format!(
@@ -180,6 +174,7 @@ pub fn keep_computed(session: &Session) -> Result<()> {
     session
         .conn
         .execute_batch(&format!("{default} SET VARIABLE oml_esiti_bacino = true;"))?;
+    // Computed again (Session::keep), so from its stages even if it was kept before.
     let kept = session.with_kept(&ESITI_STAGES, || session.keep("misure_esiti"));
     session.conn.execute_batch("RESET VARIABLE oml_esiti_bacino;")?;
     kept

@@ -188,8 +188,8 @@ fn the_copy_of_the_outcomes_holds_every_breakdown() {
 }
 
 /// The views' as-of joins pick one relationship when days tie, by the rules of docs/esiti.md
-/// (macros oml_ordine, oml_giorni_a_fine, oml_giorni_da_1900), written here as the views write
-/// them, on hand-made relationships of one person.
+/// (macros oml_ordine, oml_giorni_a_fine, oml_giorni_da_1900): each order as the views write it
+/// (checked in their text), on hand-made relationships of one person.
 #[test]
 fn ties_of_days_are_broken_by_rule_never_at_random() {
     let conn = crate::analytics::open_duckdb().unwrap();
@@ -201,31 +201,34 @@ fn ties_of_days_are_broken_by_rule_never_at_random() {
             (5, DATE '2024-03-01', DATE '2024-03-10'), (5000000000, DATE '2024-03-01', DATE '2024-03-10'),
             (1, DATE '1965-05-01', DATE '2024-02-01'), (2, DATE '2023-01-01', DATE '2024-02-01'),
             (6, DATE '2023-06-01', DATE '2024-02-01'), (7, DATE '2023-06-01', DATE '2024-02-01'))
-            t(id, inizio, fine);",
+            t(id_rapporto, data_inizio, data_fine_effettiva);",
     )
     .unwrap();
+    let bound = "oml_ordine(data_ingresso + 1, 0, 0)";
+    assert!(views.contains(bound), "the views no longer bound a day by {bound}");
     let pick = |order: &str, cmp: &str, day: &str| -> i64 {
+        assert!(views.contains(order), "the views no longer order by {order}");
         conn.query_row(
             &format!(
-                "SELECT a.id FROM (SELECT 1 AS p, DATE '{day}' AS giorno) z
-                 ASOF JOIN (SELECT 1 AS p, id, {order} AS o FROM r WHERE {order} IS NOT NULL) a
-                    ON a.p = z.p AND a.o {cmp} oml_ordine(z.giorno + 1, 0, 0)"
+                "SELECT a.id_rapporto FROM (SELECT 1 AS p, DATE '{day}' AS data_ingresso) z
+                 ASOF JOIN (SELECT 1 AS p, id_rapporto, {order} AS o FROM r WHERE {order} IS NOT NULL) a
+                    ON a.p = z.p AND a.o {cmp} {bound}"
             ),
             [],
             |row| row.get(0),
         )
         .unwrap()
     };
-    // Re-employment (misure_esiti): the first start after the day, the one that lasts longest
-    // (open), then the lowest id.
-    let start = "oml_ordine(inizio, oml_giorni_a_fine(fine), id)";
+    // Re-employment (misure_rioccupazioni): the first start after the day, the one that lasts
+    // longest (open), then the lowest id.
+    let start = "oml_ordine(data_inizio, oml_giorni_a_fine(data_fine_effettiva), id_rapporto)";
     assert_eq!(pick(start, ">=", "2024-02-15"), 3);
-    // With the measure's employer (misure_ingressi): the last start up to the day, the one that
-    // ends last, then the highest id.
-    let with_employer = "oml_ordine(inizio, 4194303 - oml_giorni_a_fine(fine), id)";
+    // With the measure's employer (misure_ingressi_origini): the last start up to the day, the one
+    // that ends last, then the highest id.
+    let with_employer = "oml_ordine(data_inizio, 4194303 - oml_giorni_a_fine(data_fine_effettiva), id_rapporto)";
     assert_eq!(pick(with_employer, "<", "2024-03-05"), 4);
     // The last ended up to the day: the one started last, then the highest id.
-    let ended = "oml_ordine(fine, oml_giorni_da_1900(inizio), id)";
+    let ended = "oml_ordine(data_fine_effettiva, oml_giorni_da_1900(data_inizio), id_rapporto)";
     assert_eq!(pick(ended, "<", "2024-02-15"), 7);
     // Ids beyond 32 bits keep their order: of the two ending 2024-03-10, the higher id.
     assert_eq!(pick(ended, "<", "2024-03-20"), 5000000000);
