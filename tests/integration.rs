@@ -607,6 +607,46 @@ fn oml(args: &[&str], cwd: &Path, envs: &[(&str, &str)]) -> (bool, String, Strin
     )
 }
 
+/// Issue 18's goal, on the demo province itself (`oml demo`'s defaults: Prato, 2019–2024): its
+/// comune × settore × contratto flows of 2023 publish at least 80% of the cells that meet the
+/// threshold, every primary cell's interval checked and the exact audit clean
+/// (docs/riservatezza.md; `oml bench riservatezza` times it).
+#[test]
+fn the_demo_provinces_fine_table_publishes_four_cells_in_five() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, _, err) = oml(&["--quiet", "demo"], d.path(), &[]);
+    assert!(ok, "demo failed: {err}");
+    let (ok, out, err) = oml(
+        &[
+            "--quiet",
+            "--lake",
+            "demo/lake",
+            "indicators",
+            "flussi",
+            "--by",
+            "comune,settore,macro_contratto",
+            "--period",
+            "2023",
+        ],
+        d.path(),
+        &[],
+    );
+    assert!(ok, "{err}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("Controllo della divulgazione"))
+        .unwrap_or_else(|| panic!("no report in {out}"));
+    // "… pubblicate 1.208 delle 1.509 celle sopra soglia …"
+    let number = |w: &str| w.replace('.', "").parse::<u64>().unwrap();
+    let words: Vec<&str> = line.split("pubblicate ").nth(1).unwrap().split_whitespace().collect();
+    let (published, meeting) = (number(words[0]), number(words[2]));
+    assert!(meeting > 1000, "{line}");
+    assert!(published * 5 >= meeting * 4, "{published} of {meeting}: {line}");
+    assert!(line.contains("non verificate 0"), "{line}");
+    assert!(line.contains("intervalli verificati 172"), "{line}");
+    assert!(!line.contains("ATTENZIONE"), "{line}");
+}
+
 #[test]
 fn the_cli_demo_sql_and_key_refusal() {
     let d = tempfile::tempdir().unwrap();

@@ -187,3 +187,132 @@ fn the_report_counts_what_was_published() {
         "{text}"
     );
 }
+
+/// The protection program written plainly: one pair of variables per cell that can move, every
+/// equation of the table. Its optimum, to compare with the reduced program's.
+fn plain_optimum(
+    programs: &interval::Programs,
+    system: &System,
+    p: usize,
+    direction: interval::Direction,
+    amount: f64,
+    status: &[Status],
+    price: &dyn Fn(usize) -> Option<f64>,
+) -> f64 {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    let bounds = programs.bounds();
+    let mut lp = Problem::new(OptimizationDirection::Minimize);
+    let mut vars = std::collections::HashMap::new();
+    for (c, s) in status.iter().enumerate() {
+        let unit = if !s.is_known() {
+            Some(0.01)
+        } else if s.can_withhold() {
+            price(c)
+        } else {
+            None
+        };
+        let Some(unit) = unit else { continue };
+        let room = (bounds.value(c) - bounds.floor(c)).max(0.0);
+        let (up_price, down_price, up_max, down_max) = match (c == p, direction) {
+            (true, interval::Direction::Up) => (-1e4, 0.0, amount, 0.0),
+            (true, interval::Direction::Down) => (0.0, -1e4, 0.0, amount.min(room)),
+            (false, _) => (unit, unit, f64::INFINITY, room),
+        };
+        vars.insert(
+            c,
+            (
+                lp.add_var(up_price, (0.0, up_max)),
+                lp.add_var(down_price, (0.0, down_max)),
+            ),
+        );
+    }
+    for e in 0..system.n_equations() {
+        let mut terms = Vec::new();
+        for m in system.members(e) {
+            if let Some(&(up, down)) = vars.get(&m.cell) {
+                terms.push((up, m.coef as f64));
+                terms.push((down, -(m.coef as f64)));
+            }
+        }
+        if !terms.is_empty() {
+            lp.add_constraint(terms.as_slice(), ComparisonOp::Eq, 0.0);
+        }
+    }
+    lp.solve()
+        .expect("a solved program")
+        .into_solution()
+        .expect("a feasible program")
+        .objective()
+}
+
+#[test]
+fn the_reduced_program_has_the_plain_programs_optimum() {
+    // Random cubes with some cells withheld, some published at a price and some that cannot be
+    // withheld: for every primary cell and direction, the deviation the reduced program returns
+    // keeps every relation, and costs what the plain program's optimum costs.
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut compared = 0;
+    for round in 0..24 {
+        let dims: &[usize] = match round % 4 {
+            0 => &[5, 4],
+            1 => &[3, 3, 3],
+            2 => &[4, 3, 2],
+            _ => &[2, 2, 2, 2],
+        };
+        let cells = cube(dims, |_| {
+            let v = if rng.below(4) == 0 {
+                rng.below(3)
+            } else {
+                3 + rng.below(30)
+            };
+            (v as f64, v, v)
+        });
+        let eqs = cube_equations(&cells);
+        let system = System::new(&cells, &eqs);
+        let status: Vec<Status> = (0..cells.len())
+            .map(|c| match (cells[c].value.unwrap_or(0.0), rng.below(6)) {
+                (v, _) if v > 0.0 && v < 3.0 => Status::SuppressedPrimary,
+                (_, 0) => Status::SuppressedSecondary,
+                (_, 1) => Status::Public,
+                _ => Status::Ok,
+            })
+            .collect();
+        let prices: Vec<f64> = (0..cells.len()).map(|_| 1.0 + rng.below(4) as f64).collect();
+        let price = |c: usize| Some(prices[c]);
+        let programs = interval::Programs::new(&system, interval::Bounds::new(&cells, 3.0, 0.1));
+        for p in (0..cells.len()).filter(|&c| status[c] == Status::SuppressedPrimary) {
+            for direction in [interval::Direction::Up, interval::Direction::Down] {
+                let amount = 3.0;
+                let deviation = programs
+                    .protection(p, direction, amount, &status, &price)
+                    .expect("a solution");
+                // Its cost, as the plain program counts it.
+                let cost: f64 = deviation
+                    .iter()
+                    .map(|&(c, y)| match c == p {
+                        true => -1e4 * y.abs(),
+                        false if status[c].is_known() => prices[c] * y.abs(),
+                        false => 0.01 * y.abs(),
+                    })
+                    .sum();
+                let optimum = plain_optimum(&programs, &system, p, direction, amount, &status, &price);
+                assert!(
+                    (cost - optimum).abs() <= 1e-6 * (1.0 + optimum.abs()),
+                    "round {round}, cell {p}, {direction:?}: {cost} against {optimum}"
+                );
+                // It moves only what may move and keeps every relation.
+                let mut moved = status.clone();
+                for &(c, _) in &deviation {
+                    assert!(
+                        !status[c].is_known() || status[c].can_withhold(),
+                        "round {round}: cell {c}"
+                    );
+                    moved[c] = Status::SuppressedSecondary;
+                }
+                assert!(programs.is_consistent(&deviation, &moved), "round {round}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "{compared}");
+}
