@@ -42,6 +42,7 @@ mod cube;
 mod heuristic;
 mod interval;
 pub mod ptable;
+mod reduced;
 mod report;
 mod system;
 
