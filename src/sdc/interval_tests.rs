@@ -134,25 +134,32 @@ fn a_level_the_structure_forbids_is_capped_and_reported() {
     assert!(i.lower.abs() < 1e-6 && i.upper == f64::INFINITY, "{i:?}");
 }
 
+/// A random cube of counts with margins, one worker a unit, a quarter of the cells under the
+/// threshold: 5 × 4, 3 × 3 × 3, 4 × 3 × 2 or 2 × 2 × 2 × 2 by `shape`.
+fn small_counts(rng: &mut Rng, shape: usize) -> Vec<Cell> {
+    let dims: &[usize] = match shape {
+        0 => &[5, 4],
+        1 => &[3, 3, 3],
+        2 => &[4, 3, 2],
+        _ => &[2, 2, 2, 2],
+    };
+    cube(dims, |_| {
+        let v = if rng.below(4) == 0 {
+            rng.below(3)
+        } else {
+            3 + rng.below(30)
+        };
+        (v as f64, v, v)
+    })
+}
+
 #[test]
 fn random_cubes_are_protected_by_interval() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut published = 0;
     let mut meeting = 0;
     for round in 0..12 {
-        let dims: &[usize] = match round % 3 {
-            0 => &[5, 4],
-            1 => &[3, 3, 3],
-            _ => &[4, 3, 2],
-        };
-        let cells = cube(dims, |_| {
-            let v = if rng.below(4) == 0 {
-                rng.below(3)
-            } else {
-                3 + rng.below(30)
-            };
-            (v as f64, v, v)
-        });
+        let cells = small_counts(&mut rng, round % 3);
         let eqs = cube_equations(&cells);
         let p = protect(&cells, &eqs, &Mode::default());
         assert_eq!(p.report.method, Method::Intervals);
@@ -253,20 +260,7 @@ fn the_reduced_program_has_the_plain_programs_optimum() {
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let mut compared = 0;
     for round in 0..24 {
-        let dims: &[usize] = match round % 4 {
-            0 => &[5, 4],
-            1 => &[3, 3, 3],
-            2 => &[4, 3, 2],
-            _ => &[2, 2, 2, 2],
-        };
-        let cells = cube(dims, |_| {
-            let v = if rng.below(4) == 0 {
-                rng.below(3)
-            } else {
-                3 + rng.below(30)
-            };
-            (v as f64, v, v)
-        });
+        let cells = small_counts(&mut rng, round % 4);
         let eqs = cube_equations(&cells);
         let system = System::new(&cells, &eqs);
         let status: Vec<Status> = (0..cells.len())
