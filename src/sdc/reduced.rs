@@ -31,7 +31,7 @@ pub(crate) struct Group {
 }
 
 impl Reduced {
-    /// None when p cannot move.
+    /// None when p cannot move (pinned by the equations, or not movable at all).
     pub fn new(
         system: &System,
         cells: &[usize],
@@ -110,7 +110,7 @@ impl Reduced {
                 break;
             }
         }
-        let (gp, _) = root(&mut parent, &mut ratio, local[&p]);
+        let (gp, _) = root(&mut parent, &mut ratio, *local.get(&p)?);
         if pinned[gp] {
             return None;
         }
