@@ -237,6 +237,68 @@ fn key_of(r: &Row, order: &[usize], kept: impl Fn(usize) -> bool) -> Key {
     (r.periodo.clone(), dims, r.misura.clone())
 }
 
+/// The detail rows' cells ([`Key`]) as numbers that sort as the keys do: per row the rank of its
+/// period, of each breakdown value in the file's order (0 for a total, 1 + its rank among the
+/// column's values, as None sorts before any text) and of its measure. Grouping the rows of a
+/// subset by sorting these numbers instead of building a key per row and subset: on the national
+/// comune × comune commuting matrix by quarter (1.3 million detail rows, four subsets) the cells
+/// took 9.2 s, then 4.6 s, and about 2 s once a file without unions or ratios skips the keys.
+struct Ranked {
+    /// Numbers per row: period, breakdown columns, measure.
+    width: usize,
+    codes: Vec<u32>,
+}
+
+impl Ranked {
+    fn new(detail: &[Row], order: &[usize]) -> Ranked {
+        fn ranks<'r>(values: impl Iterator<Item = &'r str>) -> rustc_hash::FxHashMap<&'r str, u32> {
+            let mut v: Vec<&str> = values.collect();
+            v.sort_unstable();
+            v.dedup();
+            v.into_iter().enumerate().map(|(i, s)| (s, i as u32)).collect()
+        }
+        let periods = ranks(detail.iter().map(|r| r.periodo.as_str()));
+        let measures = ranks(detail.iter().map(|r| r.misura.as_str()));
+        let columns: Vec<_> = order
+            .iter()
+            .map(|&k| ranks(detail.iter().filter_map(|r| r.dims[k].as_deref())))
+            .collect();
+        let width = order.len() + 2;
+        let mut codes = Vec::with_capacity(detail.len() * width);
+        for r in detail {
+            codes.push(periods[r.periodo.as_str()]);
+            for (c, &k) in order.iter().enumerate() {
+                codes.push(r.dims[k].as_deref().map_or(0, |v| 1 + columns[c][v]));
+            }
+            codes.push(measures[r.misura.as_str()]);
+        }
+        Ranked { width, codes }
+    }
+
+    /// The rows of `rows` grouped by their numbers at the positions `kept` keeps (the others
+    /// read as totals), groups in the order of their keys, each group's rows in `rows`' order.
+    fn groups(&self, rows: &[usize], kept: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
+        let w = self.width;
+        let keep: Vec<bool> = (0..w).map(&kept).collect();
+        let mut masked: Vec<u32> = Vec::with_capacity(rows.len() * w);
+        for &i in rows {
+            let codes = &self.codes[i * w..(i + 1) * w];
+            masked.extend(codes.iter().zip(&keep).map(|(&c, &k)| if k { c } else { 0 }));
+        }
+        let key = |j: usize| &masked[j * w..(j + 1) * w];
+        let mut at: Vec<usize> = (0..rows.len()).collect();
+        at.par_sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for (n, &j) in at.iter().enumerate() {
+            if n == 0 || key(at[n - 1]) != key(j) {
+                out.push(Vec::new());
+            }
+            out.last_mut().expect("a group").push(rows[j]);
+        }
+        out
+    }
+}
+
 /// What the cube needs to know of the file's measures: the additive ones (summed on the
 /// margins), and those it derives on every cell from the sums: ratios of two additive ones
 /// (with the decimal places the file rounds them to), distinct counts, unions and rounded sums.
@@ -416,35 +478,41 @@ pub(super) fn rows(listed: &Listed, measures: &Measures, all: &[String], subsets
     let places = measures.decimals.unwrap_or(0);
     let (detail, order) = (&listed.rows, &listed.order);
     let (workers, employers) = (listed.lists(false), listed.lists(true));
+    let ranked = Ranked::new(detail, order);
     // The cells of each subset, and the detail rows each one sums, by (period, columns, measure).
     let cells: Vec<SubsetCells> = subsets
         .iter()
         .map(|subset| {
-            let mut map: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-            // The detail run's ratios are recomputed from the sums, like every margin's.
-            let summed = detail
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !fractions.iter().any(|(f, _)| *f == r.misura));
-            for (i, r) in summed {
-                map.entry(key_of(r, order, |k| subset.contains(&all[k].as_str())))
-                    .or_default()
-                    .push(i);
-            }
-            let mut cells: BTreeMap<Key, (Row, Vec<usize>)> = map
-                .into_iter()
-                .map(|(key, members)| {
-                    let first = &detail[members[0]];
-                    let mut row = first.clone();
-                    for (k, d) in row.dims.iter_mut().enumerate() {
-                        if !subset.contains(&all[k].as_str()) {
-                            *d = None;
-                        }
+            let kept = |k: usize| subset.contains(&all[k].as_str());
+            // The detail rows each cell sums, in the order of the cells' keys (the detail run's
+            // ratios are recomputed from the sums, like every margin's).
+            let summed: Vec<usize> = (0..detail.len())
+                .filter(|&i| !fractions.iter().any(|(f, _)| *f == detail[i].misura))
+                .collect();
+            let groups = ranked.groups(&summed, |c| c == 0 || c == ranked.width - 1 || kept(order[c - 1]));
+            let row_of = |members: &[usize]| {
+                let mut row = detail[members[0]].clone();
+                for (k, d) in row.dims.iter_mut().enumerate() {
+                    if !kept(k) {
+                        *d = None;
                     }
-                    let values: Vec<f64> = members.iter().filter_map(|&m| detail[m].valore).collect();
-                    row.valore = (!values.is_empty()).then(|| values.iter().sum());
-                    (key, (row, members))
-                })
+                }
+                let values: Vec<f64> = members.iter().filter_map(|&m| detail[m].valore).collect();
+                row.valore = (!values.is_empty()).then(|| values.iter().sum());
+                row
+            };
+            // Without unions and ratios the groups are the cells, already in order.
+            if measures.unions.is_empty() && fractions.is_empty() {
+                let rows = groups.iter().map(|members| row_of(members)).collect();
+                return SubsetCells {
+                    rows,
+                    groups,
+                    ratios: Vec::new(),
+                };
+            }
+            let mut cells: BTreeMap<Key, (Row, Vec<usize>)> = groups
+                .into_iter()
+                .map(|members| (key_of(&detail[members[0]], order, kept), (row_of(&members), members)))
                 .collect();
             let unions = union_cells(&cells, measures.unions);
             cells.extend(unions);
@@ -535,6 +603,46 @@ mod tests {
             None
         );
         assert_eq!(listing_sql("SELECT count(*) FROM t"), None);
+    }
+
+    #[test]
+    fn ranked_groups_follow_the_keys_order() {
+        // Rows with texts whose order is not their order of appearance, a None among the values
+        // and repeated keys: the groups come in the order of the BTreeMap of the keys, each with
+        // its rows in the given order, for every subset of the two columns.
+        let row = |p: &str, a: Option<&str>, b: Option<&str>, m: &str| Row {
+            periodo: p.into(),
+            dims: vec![a.map(Into::into), b.map(Into::into)],
+            misura: m.into(),
+            valore: Some(1.0),
+            n_lavoratori: 1,
+            n_datori: None,
+            top: None,
+            chiave_cella: None,
+            parameters: Vec::new(),
+        };
+        let detail = vec![
+            row("2024-Q2", Some("b"), Some("z"), "posizioni"),
+            row("2024-Q1", Some("ab"), None, "posizioni"),
+            row("2024-Q1", Some("a"), Some("z"), "cessazioni"),
+            row("2024-Q2", Some("b"), Some("y"), "posizioni"),
+            row("2024-Q1", Some("a"), Some("z"), "cessazioni"),
+            row("2024-Q10", Some("b"), Some("y"), "attivazioni"),
+            row("2024-Q1", None, Some("y"), "posizioni"),
+        ];
+        for order in [vec![0, 1], vec![1, 0]] {
+            let ranked = Ranked::new(&detail, &order);
+            for mask in 0..4u32 {
+                let kept = |k: usize| mask & (1 << k) != 0;
+                let mut expected: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+                for (i, r) in detail.iter().enumerate() {
+                    expected.entry(key_of(r, &order, kept)).or_default().push(i);
+                }
+                let rows: Vec<usize> = (0..detail.len()).collect();
+                let groups = ranked.groups(&rows, |c| c == 0 || c == ranked.width - 1 || kept(order[c - 1]));
+                assert_eq!(groups, expected.into_values().collect::<Vec<_>>(), "{order:?} {mask}");
+            }
+        }
     }
 
     #[test]
