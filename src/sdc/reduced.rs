@@ -17,8 +17,8 @@ const EPS: f64 = 1e-6;
 /// Measured on the demo's comune × settore × contratto flows: the cleaning's programs go from
 /// about 500 cells and 740 equations to about 150 groups and 320 equations, the protection's
 /// from 1,681 cells and 1,546 equations to about 1,430 and 1,290; the command with the same
-/// settings from 1.65 to 1.24 s, the same share published (the optimum is the same; which of
-/// equally cheap deviations the solver returns may differ).
+/// settings from 1.69 to 1.24 s (single runs), 1,181 cells published instead of 1,182 (the
+/// optimum is the same; which of equally cheap deviations the solver returns may differ).
 pub(crate) struct Reduced {
     pub groups: Vec<Group>,
     /// The remaining equations, each as (group, coefficient) pairs.
