@@ -80,12 +80,15 @@ struct Letto<R> {
     riga: u64,
     esito: std::result::Result<R, Rifiuto>,
     impronta: Option<String>,
+    /// The redacted text of a refused record (`Riga::estratto`): computed for the records that
+    /// validation refuses; for those refused later (duplicates, rules between records) by
+    /// [`estratti_tardivi`], so that accepted records cost no text.
     estratto: Option<String>,
 }
 
 struct FileNuovo<R> {
     path: PathBuf,
-    bytes: u64,
+    bytes: Vec<u8>,
     sha: String,
     codifica: &'static str,
     impronta_contenuto: String,
@@ -132,11 +135,12 @@ pub fn ingest_opts<R: Registro>(
                 Ok(riga) => {
                     let impronta = riga.impronta(t, &pseudo);
                     impronte.push(impronta.clone());
+                    let esito = R::valida(&riga, &mut pseudo);
                     righe.push(Letto {
                         riga: riga.riga,
-                        esito: R::valida(&riga, &mut pseudo),
+                        estratto: esito.is_err().then(|| riga.estratto(t)),
+                        esito,
                         impronta: Some(impronta),
-                        estratto: Some(riga.estratto(t)),
                     });
                 }
                 Err((riga, why)) => {
@@ -160,7 +164,7 @@ pub fn ingest_opts<R: Registro>(
         }
         nuovi.push(FileNuovo {
             path,
-            bytes: bytes.len() as u64,
+            bytes,
             sha,
             codifica: file.codifica,
             impronta_contenuto,
@@ -226,7 +230,8 @@ pub fn ingest_opts<R: Registro>(
     let mut m = manifest.clone();
     let oggi = chrono::Local::now();
     let anno_caricamento = oggi.year();
-    for f in nuovi {
+    for mut f in nuovi {
+        estratti_tardivi(&mut f, t)?;
         let id_caricamento = format!("{:06}-{}", staging.number, &f.sha[..12]);
         let file_origine = f.path.display().to_string();
         let mut per_anno: BTreeMap<i32, Vec<(&R, &str, u64)>> = BTreeMap::new();
@@ -279,7 +284,7 @@ pub fn ingest_opts<R: Registro>(
             path: file_origine.clone(),
             sha256: f.sha.clone(),
             impronta_contenuto: f.impronta_contenuto.clone(),
-            bytes: f.bytes,
+            bytes: f.bytes.len() as u64,
             codifica: f.codifica.into(),
             letti: f.righe.len() as u64,
             accettati,
@@ -323,6 +328,29 @@ pub fn ingest_opts<R: Registro>(
     }
     staging.commit(&m).context("committing the new lake generation")?;
     Ok(report)
+}
+
+/// The redacted texts of the records refused after validation (duplicates, rules between
+/// records), from a second read of the file: rare, so accepted records never build one.
+fn estratti_tardivi<R>(f: &mut FileNuovo<R>, t: &Tracciato) -> Result<()> {
+    let manca = |l: &Letto<R>| l.esito.is_err() && l.estratto.is_none() && l.impronta.is_some();
+    if !f.righe.iter().any(manca) {
+        return Ok(());
+    }
+    let file = src::read(&f.path.display().to_string(), &f.bytes, t)?;
+    anyhow::ensure!(
+        file.righe.len() == f.righe.len(),
+        "{}: the second read gave {} records instead of {}",
+        f.path.display(),
+        file.righe.len(),
+        f.righe.len()
+    );
+    for (l, r) in f.righe.iter_mut().zip(file.righe) {
+        if let (true, Ok(riga)) = (manca(l), r) {
+            l.estratto = Some(riga.estratto(t));
+        }
+    }
+    Ok(())
 }
 
 struct Prov<'a> {
@@ -370,7 +398,7 @@ fn colonna<'a>(t: &DataType, celle: impl Iterator<Item = &'a Cella>) -> Result<A
         }};
     }
     Ok(match t {
-        DataType::Utf8 => build!(StringBuilder, T, |s: &String| s.clone()),
+        DataType::Utf8 => build!(StringBuilder, T, String::as_str),
         DataType::Date32 => build!(Date32Builder, D, |d: &NaiveDate| crate::quality::dates::to_days(*d)),
         DataType::Int64 => build!(Int64Builder, I, |v: &i64| *v),
         DataType::Float64 => build!(Float64Builder, F, |v: &f64| *v),
