@@ -100,47 +100,47 @@ base AS (
     JOIN episodi e ON e.data_rilascio <= p.fine AND (e.data_fine IS NULL OR e.data_fine >= p.inizio)
     LEFT JOIN stato_fine f ON f.periodo = p.periodo AND f.id_did = e.id_did
 ),
--- One row per (period, episode, event of the period): the kind and, for the measures of a
--- duration, its length in days.
-eventi AS (
-    SELECT 'stock_inizio' AS misura, NULL::BIGINT AS giorni, * FROM base
-    WHERE data_rilascio < inizio_p AND (data_fine IS NULL OR data_fine >= inizio_p)
-    UNION ALL
-    SELECT 'stock_fine', date_diff('day', data_rilascio, fine_p), * FROM base
-    WHERE data_fine IS NULL OR data_fine > fine_p
-    UNION ALL
-    SELECT 'ingressi', NULL, * FROM base WHERE data_rilascio >= inizio_p
-    UNION ALL
-    SELECT 'uscite', date_diff('day', data_rilascio, data_fine), * FROM base
-    WHERE data_fine BETWEEN inizio_p AND fine_p
-),
--- Each event with the sub-measures it also counts in.
+-- One row per (period, episode) and measure it counts in, from one pass over base (the four
+-- events exclude each other but for stock_inizio, which may go with any): `giorni` is the length
+-- of the spell, to its end for an uscita, to the period's last day for one in stock_fine (a
+-- row is never both), and is read only by those measures and their classes.
 conteggi AS (
-    SELECT e.*, unnest(list_filter([
-        misura,
-        CASE WHEN misura = 'stock_fine' AND e.sospesa_fine THEN 'stock_fine_sospese' END,
-        CASE WHEN misura = 'stock_fine' AND e.in_prestazione_fine THEN 'stock_fine_con_prestazione' END,
-        CASE WHEN misura = 'ingressi' AND e.con_prestazione THEN 'ingressi_con_prestazione' END,
-        CASE WHEN misura = 'ingressi' AND e.ripetuta THEN 'ingressi_ripetuti' END,
-        CASE WHEN misura = 'ingressi' THEN CASE e.punto
-            WHEN 'CPI' THEN 'ingressi_cpi' WHEN 'SPORTELLO_COMUNALE' THEN 'ingressi_sportello_comunale'
-            WHEN 'SPORTELLO_PARTNER' THEN 'ingressi_sportello_partner' WHEN 'PORTALE' THEN 'ingressi_portale' END END,
-        CASE WHEN misura = 'uscite' THEN CASE e.causa_fine
-            WHEN '01' THEN 'uscite_istanza_lavoratore' WHEN '02' THEN 'uscite_decadenza'
-            WHEN '03' THEN 'uscite_assunzione' WHEN '04' THEN 'uscite_mobilita' END END,
-        CASE WHEN misura = 'uscite' THEN CASE
-            WHEN giorni <= 90 THEN 'uscite_durata_fino_90' WHEN giorni <= 180 THEN 'uscite_durata_91_180'
-            WHEN giorni <= 365 THEN 'uscite_durata_181_365' ELSE 'uscite_durata_oltre_365' END END,
-        CASE WHEN misura = 'stock_fine' THEN CASE
-            WHEN giorni <= 90 THEN 'stock_fine_durata_fino_90' WHEN giorni <= 180 THEN 'stock_fine_durata_91_180'
-            WHEN giorni <= 365 THEN 'stock_fine_durata_181_365' ELSE 'stock_fine_durata_oltre_365' END END
-    ], lambda m: m IS NOT NULL)) AS conta
-    FROM eventi e
+    SELECT * EXCLUDE (fine_aperta, uscita),
+        unnest(list_filter([
+            CASE WHEN data_rilascio < inizio_p THEN 'stock_inizio' END,
+            CASE WHEN fine_aperta THEN 'stock_fine' END,
+            CASE WHEN fine_aperta AND sospesa_fine THEN 'stock_fine_sospese' END,
+            CASE WHEN fine_aperta AND in_prestazione_fine THEN 'stock_fine_con_prestazione' END,
+            CASE WHEN fine_aperta THEN CASE
+                WHEN giorni <= 90 THEN 'stock_fine_durata_fino_90' WHEN giorni <= 180 THEN 'stock_fine_durata_91_180'
+                WHEN giorni <= 365 THEN 'stock_fine_durata_181_365' ELSE 'stock_fine_durata_oltre_365' END END,
+            CASE WHEN data_rilascio >= inizio_p THEN 'ingressi' END,
+            CASE WHEN data_rilascio >= inizio_p AND con_prestazione THEN 'ingressi_con_prestazione' END,
+            CASE WHEN data_rilascio >= inizio_p AND ripetuta THEN 'ingressi_ripetuti' END,
+            CASE WHEN data_rilascio >= inizio_p THEN CASE punto
+                WHEN 'CPI' THEN 'ingressi_cpi' WHEN 'SPORTELLO_COMUNALE' THEN 'ingressi_sportello_comunale'
+                WHEN 'SPORTELLO_PARTNER' THEN 'ingressi_sportello_partner' WHEN 'PORTALE' THEN 'ingressi_portale' END END,
+            CASE WHEN uscita THEN 'uscite' END,
+            CASE WHEN uscita THEN CASE causa_fine
+                WHEN '01' THEN 'uscite_istanza_lavoratore' WHEN '02' THEN 'uscite_decadenza'
+                WHEN '03' THEN 'uscite_assunzione' WHEN '04' THEN 'uscite_mobilita' END END,
+            CASE WHEN uscita THEN CASE
+                WHEN giorni <= 90 THEN 'uscite_durata_fino_90' WHEN giorni <= 180 THEN 'uscite_durata_91_180'
+                WHEN giorni <= 365 THEN 'uscite_durata_181_365' ELSE 'uscite_durata_oltre_365' END END
+        ], lambda m: m IS NOT NULL)) AS conta
+    FROM (
+        SELECT *, date_diff('day', data_rilascio, CASE WHEN fine_aperta THEN fine_p ELSE data_fine END) AS giorni
+        FROM (
+            SELECT *, data_fine IS NULL OR data_fine > fine_p AS fine_aperta,
+                data_fine BETWEEN inizio_p AND fine_p AS uscita
+            FROM base
+        )
+    )
 ),
 celle AS (
     SELECT COLUMNS(lambda c: c IN ('periodo', 'conta') OR list_contains(oml_per(), c)),
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, oml_chiave_cella(id_lavoratore) AS k,
-        median(giorni) AS mediana
+        median(giorni) FILTER (WHERE conta IN ('uscite', 'stock_fine')) AS mediana
     FROM conteggi GROUP BY ALL
 ),
 misure AS (
