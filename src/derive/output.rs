@@ -132,22 +132,28 @@ struct Numbers {
 
 impl Numbers {
     fn of(rapporti: &[Rapporto]) -> Result<Numbers> {
-        let ranks = |ids: Vec<u128>| -> Result<Vec<i32>> {
-            let mut distinct = ids.clone();
-            distinct.par_sort_unstable();
-            distinct.dedup();
-            anyhow::ensure!(
-                distinct.len() <= i32::MAX as usize,
-                "more than 2^31 distinct pseudonyms in one build"
-            );
-            Ok(ids
-                .par_iter()
-                .map(|id| distinct.binary_search(id).map_or(0, |k| k as i32))
-                .collect())
+        // Sorted once with their positions, then numbered in one walk: a binary search per
+        // relationship in the sorted distinct ones missed the cache at every step (national
+        // year: 18.7 million searches in arrays of 160 MB).
+        let ranks = |id: &(dyn Fn(&Rapporto) -> u128 + Sync)| -> Result<Vec<i32>> {
+            let mut pairs: Vec<(u128, u32)> = rapporti.par_iter().enumerate().map(|(i, r)| (id(r), i as u32)).collect();
+            pairs.par_sort_unstable();
+            let mut out = vec![0i32; pairs.len()];
+            let mut rank: i64 = -1;
+            let mut previous = None;
+            for &(id, i) in &pairs {
+                if previous != Some(id) {
+                    rank += 1;
+                    previous = Some(id);
+                }
+                out[i as usize] = rank as i32;
+            }
+            anyhow::ensure!(rank < i32::MAX as i64, "more than 2^31 distinct pseudonyms in one build");
+            Ok(out)
         };
         Ok(Numbers {
-            worker: ranks(rapporti.iter().map(|r| r.worker).collect())?,
-            employer: ranks(rapporti.iter().map(|r| r.employer).collect())?,
+            worker: ranks(&|r| r.worker)?,
+            employer: ranks(&|r| r.employer)?,
         })
     }
 }
