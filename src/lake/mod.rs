@@ -65,6 +65,13 @@ pub fn writer_properties() -> WriterProperties {
         "record_origine",
         "impronta_record",
         "record_grezzo",
+        // Built datasets: a relationship's id and its neighbours' (rapporti, segmenti, carriere,
+        // transizioni), and the code of its first communication.
+        "id_rapporto",
+        "id_rapporto_successivo",
+        "id_rapporto_precedente",
+        "id_rapporto_prevalente",
+        "codice_comunicazione_avvio",
     ] {
         b = b.set_column_dictionary_enabled(parquet::schema::types::ColumnPath::from(c), false);
     }
