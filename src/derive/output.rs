@@ -136,7 +136,11 @@ impl Numbers {
         // relationship in the sorted distinct ones missed the cache at every step (national
         // year: 18.7 million searches in arrays of 160 MB).
         let ranks = |id: &(dyn Fn(&Rapporto) -> u128 + Sync)| -> Result<Vec<i32>> {
-            let mut pairs: Vec<(u128, u32)> = rapporti.par_iter().enumerate().map(|(i, r)| (id(r), i as u32)).collect();
+            let mut pairs: Vec<(u128, u32)> = rapporti
+                .par_iter()
+                .enumerate()
+                .map(|(i, r)| (id(r), i as u32))
+                .collect();
             pairs.par_sort_unstable();
             let mut out = vec![0i32; pairs.len()];
             let mut rank: i64 = -1;
@@ -148,7 +152,10 @@ impl Numbers {
                 }
                 out[i as usize] = rank as i32;
             }
-            anyhow::ensure!(rank < i32::MAX as i64, "more than 2^31 distinct pseudonyms in one build");
+            anyhow::ensure!(
+                rank < i32::MAX as i64,
+                "more than 2^31 distinct pseudonyms in one build"
+            );
             Ok(out)
         };
         Ok(Numbers {

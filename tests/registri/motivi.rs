@@ -128,6 +128,23 @@ fn registri_did_each_reason_from_a_hand_made_file() {
     assert_eq!((r.letti, r.accettati, r.quarantena, r.duplicati), (23, 6, 17, 1));
     assert!(r.reconciles());
     assert_eq!(quarantine(&lake, "did"), expected(&rows));
+    // Every refused record keeps its redacted text, also those refused after validation
+    // (the duplicate, the rules between records), which ingest reads a second time.
+    assert_eq!(
+        one(
+            &lake,
+            "SELECT count(*) FROM registri_quarantena WHERE record_grezzo IS NULL AND motivo <> 'record_malformato'"
+        ),
+        "0"
+    );
+    assert_eq!(
+        one(
+            &lake,
+            "SELECT count(*) FROM registri_quarantena WHERE motivo IN ('duplicato', 'did_sovrapposta') \
+             AND record_grezzo LIKE 'id_did=***;codice_fiscale=***;evento=%'"
+        ),
+        "3"
+    );
     assert_eq!(one(&lake, "SELECT count(*) FROM did_eventi"), "6");
     // The episodes the accepted events make.
     let ep = sql(
