@@ -116,6 +116,14 @@ impl Session {
         Ok(Session { conn })
     }
 
+    /// Another connection to the same DuckDB: the same views and macros, its own variables
+    /// and temporary tables. Queries of two connections run at once on DuckDB's threads (the
+    /// bulletin computes its registers' sections beside the communications' ones).
+    pub fn another(&self) -> Result<Session> {
+        let conn = self.conn.try_clone().context("opening a second DuckDB connection")?;
+        Ok(Session { conn })
+    }
+
     /// Opens an in-memory DuckDB with views over a generation being built (`oml build` uses it
     /// to compute the marts before committing them with the relationships).
     pub fn open_generation(dir: &Path, manifest: &Manifest) -> Result<Session> {

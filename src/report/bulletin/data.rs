@@ -258,6 +258,61 @@ fn command_line(req: &Request, province: &str) -> String {
     s
 }
 
+/// The spans a bulletin's cubes cover: the monthly series, the period beside the previous one,
+/// the period alone; its periodicity; the lake's first day.
+struct Windows {
+    series: (NaiveDate, NaiveDate),
+    window: (NaiveDate, NaiveDate),
+    current: (NaiveDate, NaiveDate),
+    g: Periodicity,
+    coverage_start: NaiveDate,
+}
+
+/// What the registers' sections publish.
+type RegisterFigures = (
+    Option<DidCubes>,
+    Option<CigLavoratoriCubes>,
+    Option<ListeCubes>,
+    Option<super::esiti::EsitiFigures>,
+);
+
+/// The sections of the registers the lake holds: DID, workers in CIG, mobility lists, and the
+/// outcomes of the DID cohorts that entered in the year ending twelve months before the
+/// period's end (so that their 12-month outcomes are complete).
+fn registers_figures(
+    maker: &CubeMaker,
+    registri: Registri,
+    period: &BulletinPeriod,
+    w: &Windows,
+) -> Result<RegisterFigures> {
+    let did = match registri.did {
+        true => DidCubes::compute(maker, w.series, w.window, w.current, w.g)?,
+        false => None,
+    };
+    let cig_lavoratori = match registri.cig_lavoratori {
+        true => CigLavoratoriCubes::compute(maker, w.series, w.window, w.g)?,
+        false => None,
+    };
+    let liste = match registri.mobilita {
+        true => ListeCubes::compute(maker, w.window, w.g)?,
+        false => None,
+    };
+    let al = period.al.checked_sub_months(chrono::Months::new(12));
+    let dal = al
+        .and_then(|a| a.checked_sub_months(chrono::Months::new(12)))
+        .map(|d| d + chrono::Days::new(1));
+    let esiti = match (registri.did, dal, al) {
+        (true, Some(dal), Some(al)) if al >= w.coverage_start => super::esiti::compute_figures(
+            maker.session,
+            &maker.province,
+            (dal.max(w.coverage_start), al),
+            maker.rules,
+        )?,
+        _ => None,
+    };
+    Ok((did, cig_lavoratori, liste, esiti))
+}
+
 /// Computes the protected cubes of one bulletin (the province filter, the rules).
 pub(super) struct CubeMaker<'a> {
     pub(super) session: &'a Session,
@@ -453,177 +508,175 @@ impl Figures {
                 prov.nome
             );
         }
-        progress("serie mensile dei flussi");
-        let mut monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
-        monthly.headline = true;
-        progress("flussi per contratto, settore e territorio");
-        let bys: [&[&str]; 5] = [
-            &["macro_contratto"],
-            &["settore"],
-            &["ateco_sezione"],
-            &["cpi"],
-            &["comune"],
-        ];
-        let [by_contract, by_sector, by_section, by_cpi, by_comune]: [Cube; 5] = ctx
-            .cubes("flussi", &bys, window, g)?
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("five cubes of flussi"))?;
-        progress("attivazioni per età e sesso");
-        let by_age_sex = ctx.cube("flussi", &["classe_eta", "sesso"], current, g)?;
-        progress("posizioni di lavoro");
-        let mut positions = ctx.cube("posizioni", &["macro_contratto"], window, g)?;
-        // Only the end-of-period stock is shown; the stock-flow link to the saldi is one equation
-        // in the joint protection (see `protect_together`), so the other measures are left out.
-        positions.keep_measures(&["posizioni_fine"]);
-        positions.shown_periods = Some(vec![period.label.clone(), period.prev_label.clone()]);
-        progress("lavoratori interessati e durate");
-        let workers = ctx.cube("lavoratori_interessati", &["sesso"], window, g)?;
-        let durations = ctx.cube("durate", &["macro_contratto"], current, g)?;
-        progress("transizioni tra settori");
-        let mobility = ctx.cube("transizioni", &["settore_origine", "settore"], current, g)?;
-        progress("pendolarismo tra centri per l'impiego");
-        let cpi = [("livello", "cpi")];
-        let mut commuting = ctx.cube_with("pendolarismo", &["area"], current, g, &cpi)?;
-        commuting.keep_measures(&COMMUTING_SHOWN);
-        // The table shows the province's CPIs and the total; the matrix its cells, not its margins.
-        commuting.show_only(|d| d[0].as_deref().is_none_or(|a| cpi_in_province(a, &province)));
-        let mut commuting_od =
-            ctx.cube_with("pendolarismo_od", &["area_domicilio", "area_lavoro"], current, g, &cpi)?;
-        commuting_od.show_only(|d| d.iter().all(Option::is_some));
-        progress("flussi da lavoro a lavoro");
-        let mut j2j = ctx.cube("j2j", &[], window, g)?;
-        j2j.keep_measures(&J2J_SHOWN);
-        let mut contract_moves = ctx.cube_with(
-            "matrice_transizioni",
-            &["origine", "destinazione"],
+        // The registers' sections (DID, CIG workers, mobility lists, outcomes) read other tables
+        // than the communications' ones: computed on a second connection to the same DuckDB, at
+        // the same time (the demo's bulletin used 1.5 of its 2 cores with one connection).
+        let registri = Registri::of(&session)?;
+        let other = session.another()?;
+        let parts = (
+            ctx.rules,
+            ctx.territory.clone(),
+            ctx.perimeter.clone(),
+            ctx.province.clone(),
+        );
+        let windows = Windows {
+            series: (series_from, period.al),
+            window,
             current,
             g,
-            &[("asse", "contratto")],
-        )?;
-        contract_moves.keep_measures(&["transizioni"]);
-
-        progress("tavole dei bollettini di riferimento");
-        let reference = super::riferimento::ReferenceTables::compute(
-            &ctx,
-            period,
-            (series_from, period.al),
-            first_full_month,
-            window,
-            spec.anno_riferimento
-                .unwrap_or(super::riferimento::DEFAULT_REFERENCE_YEAR),
-        )?;
-
-        let region_cube = if n_region > n_prov {
-            progress("flussi della regione");
-            let region = Territory {
-                provincia: None,
-                regione: region_code.clone(),
-            };
-            Some(ctx.cube_of(ctx.request("flussi", &[], window, g, region, &[])?)?)
-        } else {
-            None
-        };
-        progress("cassa integrazione e tasso di disoccupazione");
-        let region_name = region.map(|r| r.nome.clone()).unwrap_or_default();
-        let cig = super::cig::figures(
-            &session,
-            period,
-            series_from,
-            (&prov.istat, &prov.nome),
-            (&prov.regione_istat, &region_name),
-        )?;
-        let unemployment = super::unemployment::annual_rates(
-            Some(&session),
-            &[
-                (&prov.nome, LivelloTerritorio::Provincia, &prov.istat),
-                (&region_name, LivelloTerritorio::Regione, &prov.regione_istat),
-                ("Italia", LivelloTerritorio::Italia, "IT"),
-            ],
-        )?;
-        let extraction: Option<String> = session
-            .conn
-            .query_row("SELECT max(data_estrazione)::VARCHAR FROM co_eventi", [], |r| r.get(0))
-            .context("reading the extraction date of the communications")?;
-        let extraction = extraction.map(|d| date(&d, "extraction date")).transpose()?;
-        let registri = Registri::of(&session)?;
-        let did = if registri.did {
-            progress("disoccupazione registrata (DID)");
-            DidCubes::compute(&ctx, (series_from, period.al), window, current, g)?
-        } else {
-            None
-        };
-        let cig_lavoratori = if registri.cig_lavoratori {
-            progress("lavoratori in cassa integrazione");
-            CigLavoratoriCubes::compute(&ctx, (series_from, period.al), window, g)?
-        } else {
-            None
-        };
-        let liste = if registri.mobilita {
-            progress("liste di mobilità");
-            ListeCubes::compute(&ctx, window, g)?
-        } else {
-            None
-        };
-        // The DID cohorts that entered in the year ending twelve months before the period's end,
-        // so that their 12-month outcomes are complete.
-        let esiti = if registri.did {
-            progress("esiti delle misure di crisi");
-            let al = period.al.checked_sub_months(chrono::Months::new(12));
-            let dal = al
-                .and_then(|a| a.checked_sub_months(chrono::Months::new(12)))
-                .map(|d| d + chrono::Days::new(1));
-            match (dal, al) {
-                (Some(dal), Some(al)) if al >= coverage_start => {
-                    super::esiti::compute_figures(&session, &province, (dal.max(coverage_start), al), rules)?
-                }
-                _ => None,
-            }
-        } else {
-            None
-        };
-        let mut figures = Figures {
-            province_name: prov.nome.clone(),
-            province,
-            region_name: region.map(|r| r.nome.clone()),
-            region_code,
             coverage_start,
-            horizon,
-            series_from,
-            monthly,
-            by_contract,
-            by_sector,
-            by_section,
-            by_cpi,
-            by_comune,
-            by_age_sex,
-            positions,
-            workers,
-            durations,
-            mobility,
-            commuting,
-            commuting_od,
-            j2j,
-            contract_moves,
-            limite_aqhire: build.limite_aqhire,
-            region: region_cube,
-            has_previous,
-            cig,
-            unemployment,
-            extraction,
-            previous,
-            registri,
-            did,
-            cig_lavoratori,
-            liste,
-            esiti,
-            reference,
-            rules,
-            protection: sdc::Report::default(),
         };
-        progress("controllo della riservatezza su tutte le tavole insieme");
-        let rules = figures.rules;
-        figures.protection = super::joint::protect_together(&mut figures.cubes_mut(), &rules)?;
-        Ok(figures)
+        std::thread::scope(|scope| -> Result<Figures> {
+            let registers = scope.spawn(move || {
+                let (rules, territory, perimeter, province) = parts;
+                let maker = CubeMaker {
+                    session: &other,
+                    rules,
+                    territory,
+                    perimeter,
+                    province,
+                };
+                registers_figures(&maker, registri, period, &windows)
+            });
+            progress("serie mensile dei flussi");
+            let mut monthly = ctx.cube("flussi", &[], (series_from, period.al), Periodicity::Month)?;
+            monthly.headline = true;
+            progress("flussi per contratto, settore e territorio");
+            let bys: [&[&str]; 5] = [
+                &["macro_contratto"],
+                &["settore"],
+                &["ateco_sezione"],
+                &["cpi"],
+                &["comune"],
+            ];
+            let [by_contract, by_sector, by_section, by_cpi, by_comune]: [Cube; 5] = ctx
+                .cubes("flussi", &bys, window, g)?
+                .try_into()
+                .map_err(|_| anyhow::anyhow!("five cubes of flussi"))?;
+            progress("attivazioni per età e sesso");
+            let by_age_sex = ctx.cube("flussi", &["classe_eta", "sesso"], current, g)?;
+            progress("posizioni di lavoro");
+            let mut positions = ctx.cube("posizioni", &["macro_contratto"], window, g)?;
+            // Only the end-of-period stock is shown; the stock-flow link to the saldi is one equation
+            // in the joint protection (see `protect_together`), so the other measures are left out.
+            positions.keep_measures(&["posizioni_fine"]);
+            positions.shown_periods = Some(vec![period.label.clone(), period.prev_label.clone()]);
+            progress("lavoratori interessati e durate");
+            let workers = ctx.cube("lavoratori_interessati", &["sesso"], window, g)?;
+            let durations = ctx.cube("durate", &["macro_contratto"], current, g)?;
+            progress("transizioni tra settori");
+            let mobility = ctx.cube("transizioni", &["settore_origine", "settore"], current, g)?;
+            progress("pendolarismo tra centri per l'impiego");
+            let cpi = [("livello", "cpi")];
+            let mut commuting = ctx.cube_with("pendolarismo", &["area"], current, g, &cpi)?;
+            commuting.keep_measures(&COMMUTING_SHOWN);
+            // The table shows the province's CPIs and the total; the matrix its cells, not its margins.
+            commuting.show_only(|d| d[0].as_deref().is_none_or(|a| cpi_in_province(a, &province)));
+            let mut commuting_od =
+                ctx.cube_with("pendolarismo_od", &["area_domicilio", "area_lavoro"], current, g, &cpi)?;
+            commuting_od.show_only(|d| d.iter().all(Option::is_some));
+            progress("flussi da lavoro a lavoro");
+            let mut j2j = ctx.cube("j2j", &[], window, g)?;
+            j2j.keep_measures(&J2J_SHOWN);
+            let mut contract_moves = ctx.cube_with(
+                "matrice_transizioni",
+                &["origine", "destinazione"],
+                current,
+                g,
+                &[("asse", "contratto")],
+            )?;
+            contract_moves.keep_measures(&["transizioni"]);
+
+            progress("tavole dei bollettini di riferimento");
+            let reference = super::riferimento::ReferenceTables::compute(
+                &ctx,
+                period,
+                (series_from, period.al),
+                first_full_month,
+                window,
+                spec.anno_riferimento
+                    .unwrap_or(super::riferimento::DEFAULT_REFERENCE_YEAR),
+            )?;
+
+            let region_cube = if n_region > n_prov {
+                progress("flussi della regione");
+                let region = Territory {
+                    provincia: None,
+                    regione: region_code.clone(),
+                };
+                Some(ctx.cube_of(ctx.request("flussi", &[], window, g, region, &[])?)?)
+            } else {
+                None
+            };
+            progress("cassa integrazione e tasso di disoccupazione");
+            let region_name = region.map(|r| r.nome.clone()).unwrap_or_default();
+            let cig = super::cig::figures(
+                &session,
+                period,
+                series_from,
+                (&prov.istat, &prov.nome),
+                (&prov.regione_istat, &region_name),
+            )?;
+            let unemployment = super::unemployment::annual_rates(
+                Some(&session),
+                &[
+                    (&prov.nome, LivelloTerritorio::Provincia, &prov.istat),
+                    (&region_name, LivelloTerritorio::Regione, &prov.regione_istat),
+                    ("Italia", LivelloTerritorio::Italia, "IT"),
+                ],
+            )?;
+            let extraction: Option<String> = session
+                .conn
+                .query_row("SELECT max(data_estrazione)::VARCHAR FROM co_eventi", [], |r| r.get(0))
+                .context("reading the extraction date of the communications")?;
+            let extraction = extraction.map(|d| date(&d, "extraction date")).transpose()?;
+            let (did, cig_lavoratori, liste, esiti) = registers
+                .join()
+                .map_err(|_| anyhow::anyhow!("the registers' sections stopped with a panic"))??;
+            let mut figures = Figures {
+                province_name: prov.nome.clone(),
+                province,
+                region_name: region.map(|r| r.nome.clone()),
+                region_code,
+                coverage_start,
+                horizon,
+                series_from,
+                monthly,
+                by_contract,
+                by_sector,
+                by_section,
+                by_cpi,
+                by_comune,
+                by_age_sex,
+                positions,
+                workers,
+                durations,
+                mobility,
+                commuting,
+                commuting_od,
+                j2j,
+                contract_moves,
+                limite_aqhire: build.limite_aqhire,
+                region: region_cube,
+                has_previous,
+                cig,
+                unemployment,
+                extraction,
+                previous,
+                registri,
+                did,
+                cig_lavoratori,
+                liste,
+                esiti,
+                reference,
+                rules,
+                protection: sdc::Report::default(),
+            };
+            progress("controllo della riservatezza su tutte le tavole insieme");
+            let rules = figures.rules;
+            figures.protection = super::joint::protect_together(&mut figures.cubes_mut(), &rules)?;
+            Ok(figures)
+        })
     }
 
     fn cubes_mut(&mut self) -> Vec<&mut Cube> {
