@@ -32,6 +32,15 @@ use rapporti::Params;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+/// Each item's key with the item's position, sorted (equal keys by position), in parallel: the
+/// order in which the reconstruction groups communications and the build numbers pseudonyms.
+pub(crate) fn sorted_keys<T: Sync, K: Ord + Send>(items: &[T], key: impl Fn(&T) -> K + Sync) -> Vec<(K, u32)> {
+    use rayon::prelude::*;
+    let mut keys: Vec<(K, u32)> = items.par_iter().enumerate().map(|(i, x)| (key(x), i as u32)).collect();
+    keys.par_sort_unstable();
+    keys
+}
+
 /// Options of `oml build`.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {

@@ -51,61 +51,91 @@ fn texts(dict: &Dict, codes: impl Iterator<Item = u16>) -> ArrayRef {
     Arc::new(codes.map(|c| dict.get(c)).collect::<StringArray>())
 }
 
-fn core_columns(rs: &[Rapporto], codes: &Codes, built: &Built, avvio_codes: &StringArray) -> Vec<ArrayRef> {
+fn core_columns(rs: &[&Rapporto], codes: &Codes, built: &Built, avvio_codes: &StringArray) -> Vec<ArrayRef> {
     let seg0 = |r: &Rapporto| built.segmenti.get(r.segments.start);
     let days = |a: i32, b: i32| (a != NO_DATE && b != NO_DATE).then_some(b - a + 1);
     vec![
-        Arc::new(Int64Array::from_iter_values(rs.iter().map(|r| r.id as i64 + 1))),
+        Arc::new(Int64Array::from_iter_values(
+            rs.iter().copied().map(|r| r.id as i64 + 1),
+        )),
         Arc::new(
             rs.iter()
+                .copied()
                 .enumerate()
                 .map(|(i, r)| (r.avviamento && avvio_codes.is_valid(i)).then(|| avvio_codes.value(i)))
                 .collect::<StringArray>(),
         ),
-        Arc::new(Date32Array::from_iter(rs.iter().map(|r| opt_date(r.data_inizio)))),
         Arc::new(Date32Array::from_iter(
-            rs.iter().map(|r| opt_date(r.data_fine_prevista_iniziale)),
+            rs.iter().copied().map(|r| opt_date(r.data_inizio)),
         )),
         Arc::new(Date32Array::from_iter(
-            rs.iter().map(|r| opt_date(r.data_fine_prevista)),
+            rs.iter().copied().map(|r| opt_date(r.data_fine_prevista_iniziale)),
         )),
-        Arc::new(Date32Array::from_iter(rs.iter().map(|r| opt_date(r.data_cessazione)))),
         Arc::new(Date32Array::from_iter(
-            rs.iter().map(|r| opt_date(r.data_fine_effettiva)),
+            rs.iter().copied().map(|r| opt_date(r.data_fine_prevista)),
         )),
-        Arc::new(BooleanArray::from_iter(rs.iter().map(|r| Some(r.cessazione_imputata)))),
-        Arc::new(BooleanArray::from_iter(rs.iter().map(|r| Some(r.avviamento)))),
-        Arc::new(BooleanArray::from_iter(rs.iter().map(|r| Some(r.censura_sinistra)))),
-        texts(&codes.tipologia, rs.iter().map(|r| r.tipologia_iniziale)),
-        texts(&codes.macro_contratto, rs.iter().map(|r| r.macro_iniziale as u16)),
-        texts(&codes.tipologia, rs.iter().map(|r| r.tipologia_finale)),
-        texts(&codes.macro_contratto, rs.iter().map(|r| r.macro_finale as u16)),
-        texts(&codes.orario, rs.iter().map(|r| seg0(r).map_or(0, |s| s.orario as u16))),
+        Arc::new(Date32Array::from_iter(
+            rs.iter().copied().map(|r| opt_date(r.data_cessazione)),
+        )),
+        Arc::new(Date32Array::from_iter(
+            rs.iter().copied().map(|r| opt_date(r.data_fine_effettiva)),
+        )),
+        Arc::new(BooleanArray::from_iter(
+            rs.iter().copied().map(|r| Some(r.cessazione_imputata)),
+        )),
+        Arc::new(BooleanArray::from_iter(rs.iter().copied().map(|r| Some(r.avviamento)))),
+        Arc::new(BooleanArray::from_iter(
+            rs.iter().copied().map(|r| Some(r.censura_sinistra)),
+        )),
+        texts(&codes.tipologia, rs.iter().copied().map(|r| r.tipologia_iniziale)),
+        texts(
+            &codes.macro_contratto,
+            rs.iter().copied().map(|r| r.macro_iniziale as u16),
+        ),
+        texts(&codes.tipologia, rs.iter().copied().map(|r| r.tipologia_finale)),
+        texts(
+            &codes.macro_contratto,
+            rs.iter().copied().map(|r| r.macro_finale as u16),
+        ),
+        texts(
+            &codes.orario,
+            rs.iter().copied().map(|r| seg0(r).map_or(0, |s| s.orario as u16)),
+        ),
         Arc::new(Float64Array::from_iter(
-            rs.iter().map(|r| seg0(r).map(|s| s.ore as f64).filter(|x| !x.is_nan())),
+            rs.iter()
+                .copied()
+                .map(|r| seg0(r).map(|s| s.ore as f64).filter(|x| !x.is_nan())),
         )),
-        texts(&codes.causa, rs.iter().map(|r| r.causa)),
-        texts(&codes.macro_causa, rs.iter().map(|r| r.macro_causa as u16)),
-        Arc::new(Int32Array::from_iter_values(rs.iter().map(|r| r.n_proroghe as i32))),
+        texts(&codes.causa, rs.iter().copied().map(|r| r.causa)),
+        texts(&codes.macro_causa, rs.iter().copied().map(|r| r.macro_causa as u16)),
         Arc::new(Int32Array::from_iter_values(
-            rs.iter().map(|r| r.n_trasformazioni as i32),
+            rs.iter().copied().map(|r| r.n_proroghe as i32),
+        )),
+        Arc::new(Int32Array::from_iter_values(
+            rs.iter().copied().map(|r| r.n_trasformazioni as i32),
         )),
         Arc::new(Int32Array::from_iter(
-            rs.iter().map(|r| days(r.data_inizio, r.data_fine_prevista_iniziale)),
+            rs.iter()
+                .copied()
+                .map(|r| days(r.data_inizio, r.data_fine_prevista_iniziale)),
         )),
         Arc::new(Int32Array::from_iter(
-            rs.iter().map(|r| days(r.data_inizio, r.data_fine_effettiva)),
+            rs.iter().copied().map(|r| days(r.data_inizio, r.data_fine_effettiva)),
         )),
     ]
 }
 
 /// Splits a batch by the year of one of its date columns and writes each part.
 pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, years: &[i32]) -> Result<()> {
-    if years.windows(2).all(|p| p[0] == p[1]) {
-        return match years.first() {
-            Some(&y) => w.write(y, batch),
-            None => Ok(()),
-        };
+    if years.windows(2).all(|p| p[0] <= p[1]) {
+        // Already in year order (the relationships: `part` builds them so): a slice per year.
+        let mut a = 0;
+        while a < years.len() {
+            let b = a + years[a..].partition_point(|&y| y == years[a]);
+            w.write(years[a], &batch.slice(a, b - a))?;
+            a = b;
+        }
+        return Ok(());
     }
     // One gather of the rows ordered by year, then a zero-copy slice per year (a filter per
     // year read the whole batch once per year: relationships started long before the coverage
@@ -136,12 +166,7 @@ impl Numbers {
         // relationship in the sorted distinct ones missed the cache at every step (national
         // year: 18.7 million searches in arrays of 160 MB).
         let ranks = |id: &(dyn Fn(&Rapporto) -> u128 + Sync)| -> Result<Vec<i32>> {
-            let mut pairs: Vec<(u128, u32)> = rapporti
-                .par_iter()
-                .enumerate()
-                .map(|(i, r)| (id(r), i as u32))
-                .collect();
-            pairs.par_sort_unstable();
+            let pairs = super::sorted_keys(rapporti, id);
             let mut out = vec![0i32; pairs.len()];
             let mut rank: i64 = -1;
             let mut previous = None;
@@ -204,10 +229,19 @@ fn part(
     let all = concat_batches(&schema, &batches)?;
     let local = |row: u32| (row as u64 - rg.first_row) as u32;
 
+    // The relationships in order of start year (stable), so that each year is a slice of their
+    // batch: ordering them here saves the copy of every column that `write_by_year` would make.
+    let mut order: Vec<usize> = (0..rs.len()).collect();
+    order.sort_by_key(|&k| year_of(rs[k].data_inizio));
+    let sorted: Vec<&Rapporto> = order.iter().map(|&k| &rs[k]).collect();
+    let mut position = vec![0u32; rs.len()];
+    for (j, &k) in order.iter().enumerate() {
+        position[k] = j as u32;
+    }
     let rapporti = if rs.is_empty() {
         None
     } else {
-        let idx = UInt32Array::from_iter_values(rs.iter().map(|r| local(r.first_row)));
+        let idx = UInt32Array::from_iter_values(sorted.iter().map(|r| local(r.first_row)));
         let code_col = all
             .column_by_name("codice_comunicazione")
             .context("codice_comunicazione")?;
@@ -216,7 +250,7 @@ fn part(
             .as_any()
             .downcast_ref::<StringArray>()
             .context("codice_comunicazione is not text")?;
-        let mut columns = core_columns(rs, codes, built, avvio);
+        let mut columns = core_columns(&sorted, codes, built, avvio);
         let target = rapporti_schema();
         let attributes = target.fields().len() - NUMBERS.len();
         for f in &target.fields()[columns.len()..attributes] {
@@ -229,8 +263,12 @@ fn part(
                 None => bail!("co_eventi has no column {}", f.name()),
             }
         }
-        columns.push(Arc::new(Int32Array::from(numbers.0.to_vec())));
-        columns.push(Arc::new(Int32Array::from(numbers.1.to_vec())));
+        columns.push(Arc::new(Int32Array::from_iter_values(
+            order.iter().map(|&k| numbers.0[k]),
+        )));
+        columns.push(Arc::new(Int32Array::from_iter_values(
+            order.iter().map(|&k| numbers.1[k]),
+        )));
         Some(RecordBatch::try_new(target, columns)?)
     };
     let anomalie = if an.is_empty() {
@@ -262,13 +300,13 @@ fn part(
     };
     let (segmenti, segmenti_years) = match &rapporti {
         Some(batch) => {
-            let (b, y) = segments_batch(rs, batch, built, codes)?;
+            let (b, y) = segments_batch((rs, &position), batch, built, codes)?;
             (Some(b), y)
         }
         None => (None, vec![]),
     };
     Ok(Part {
-        rapporti_years: rs.iter().map(|r| year_of(r.data_inizio)).collect(),
+        rapporti_years: sorted.iter().map(|r| year_of(r.data_inizio)).collect(),
         rapporti,
         segmenti,
         segmenti_years,
@@ -342,10 +380,11 @@ pub fn write_datasets(
     ])
 }
 
-/// The segments of a run of relationships, with the relationship's columns repeated (taken from
-/// the relationships' batch, row k = relationship k of the run).
+/// The segments of a run of relationships, in the run's order, with the relationship's columns
+/// repeated (taken from the relationships' batch, whose row `position[k]` is relationship k of
+/// the run).
 fn segments_batch(
-    rs: &[Rapporto],
+    (rs, position): (&[Rapporto], &[u32]),
     rapporti: &RecordBatch,
     built: &Built,
     codes: &Codes,
@@ -361,7 +400,7 @@ fn segments_batch(
         for (i, s) in list.iter().enumerate() {
             let last = i + 1 == list.len();
             segs.push(s);
-            owner.push(k as u32);
+            owner.push(position[k]);
             n_seg.push(i as i32 + 1);
             ultimo.push(last);
             // The day the segment leaves the end-of-day stock (docs/convenzioni.md).

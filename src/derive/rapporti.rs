@@ -463,13 +463,7 @@ pub(super) fn permute_for_tests(events: &mut [Ev], keys: &mut [(u64, u32)]) {
 /// relationship. The relationships come out ordered by `first_row` (the order pass 2 reads),
 /// with segment and anomaly references renumbered accordingly.
 pub fn rebuild(mut events: Vec<Ev>, p: &Params) -> Built {
-    use rayon::prelude::*;
-    let mut keys: Vec<(u64, u32)> = events
-        .par_iter()
-        .enumerate()
-        .map(|(i, e)| (group_hash(e), i as u32))
-        .collect();
-    keys.par_sort_unstable();
+    let mut keys = super::sorted_keys(&events, group_hash);
     let groups = 1 + keys.windows(2).filter(|w| w[0].0 != w[1].0).count();
     permute(&mut events, &mut keys);
     drop(keys);
