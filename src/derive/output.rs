@@ -380,66 +380,74 @@ pub fn write_datasets(
     ])
 }
 
-/// The segments of a run of relationships, in the run's order, with the relationship's columns
-/// repeated (taken from the relationships' batch, whose row `position[k]` is relationship k of
-/// the run).
+/// The segments of a run of relationships, by start year and then in the run's order (each year
+/// a slice for `write_by_year`), with the relationship's columns repeated (taken from the
+/// relationships' batch, whose row `position[k]` is relationship k of the run).
 fn segments_batch(
     (rs, position): (&[Rapporto], &[u32]),
     rapporti: &RecordBatch,
     built: &Built,
     codes: &Codes,
 ) -> Result<(RecordBatch, Vec<i32>)> {
-    let mut segs: Vec<&Segmento> = Vec::new();
-    let mut owner: Vec<u32> = Vec::new();
-    let mut n_seg: Vec<i32> = Vec::new();
-    let mut ultimo: Vec<bool> = Vec::new();
-    let mut uscita: Vec<Option<i32>> = Vec::new();
-    let mut precedente: Vec<Option<&str>> = Vec::new();
+    /// One segment of the run, with what its columns need besides the segment itself.
+    struct Seg<'a> {
+        s: &'a Segmento,
+        owner: u32,
+        n: i32,
+        last: bool,
+        uscita: Option<i32>,
+        precedente: Option<&'a str>,
+    }
+    let mut segs: Vec<Seg> = Vec::new();
     for (k, r) in rs.iter().enumerate() {
         let list = &built.segmenti[r.segments.clone()];
         for (i, s) in list.iter().enumerate() {
             let last = i + 1 == list.len();
-            segs.push(s);
-            owner.push(position[k]);
-            n_seg.push(i as i32 + 1);
-            ultimo.push(last);
-            // The day the segment leaves the end-of-day stock (docs/convenzioni.md).
-            uscita.push(match opt_date(s.data_fine) {
-                Some(d) if !last => Some(d + 1),
-                other => other,
-            });
-            precedente.push(if i == 0 {
-                None
-            } else {
-                codes.macro_contratto.get(list[i - 1].macro_contratto as u16)
+            segs.push(Seg {
+                s,
+                owner: position[k],
+                n: i as i32 + 1,
+                last,
+                // The day the segment leaves the end-of-day stock (docs/convenzioni.md).
+                uscita: match opt_date(s.data_fine) {
+                    Some(d) if !last => Some(d + 1),
+                    other => other,
+                },
+                precedente: if i == 0 {
+                    None
+                } else {
+                    codes.macro_contratto.get(list[i - 1].macro_contratto as u16)
+                },
             });
         }
     }
+    // In order of start year (stable), so that each year is a slice of the batch.
+    segs.sort_by_key(|g| year_of(g.s.data_inizio));
     let mut columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(
-            segs.iter().map(|s| built.rapporti[s.rapporto as usize].id as i64 + 1),
+            segs.iter().map(|g| built.rapporti[g.s.rapporto as usize].id as i64 + 1),
         )),
-        Arc::new(Int32Array::from(n_seg)),
-        Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_inizio)))),
-        Arc::new(Date32Array::from_iter(segs.iter().map(|s| opt_date(s.data_fine)))),
-        Arc::new(BooleanArray::from_iter(ultimo.into_iter().map(Some))),
-        Arc::new(Date32Array::from_iter(uscita)),
-        texts(&codes.tipologia, segs.iter().map(|s| s.tipologia)),
-        texts(&codes.macro_contratto, segs.iter().map(|s| s.macro_contratto as u16)),
-        Arc::new(StringArray::from_iter(precedente)),
-        texts(&codes.orario, segs.iter().map(|s| s.orario as u16)),
+        Arc::new(Int32Array::from_iter_values(segs.iter().map(|g| g.n))),
+        Arc::new(Date32Array::from_iter(segs.iter().map(|g| opt_date(g.s.data_inizio)))),
+        Arc::new(Date32Array::from_iter(segs.iter().map(|g| opt_date(g.s.data_fine)))),
+        Arc::new(BooleanArray::from_iter(segs.iter().map(|g| Some(g.last)))),
+        Arc::new(Date32Array::from_iter(segs.iter().map(|g| g.uscita))),
+        texts(&codes.tipologia, segs.iter().map(|g| g.s.tipologia)),
+        texts(&codes.macro_contratto, segs.iter().map(|g| g.s.macro_contratto as u16)),
+        Arc::new(StringArray::from_iter(segs.iter().map(|g| g.precedente))),
+        texts(&codes.orario, segs.iter().map(|g| g.s.orario as u16)),
         Arc::new(Float64Array::from_iter(
-            segs.iter().map(|s| Some(s.ore as f64).filter(|x| !x.is_nan())),
+            segs.iter().map(|g| Some(g.s.ore as f64).filter(|x| !x.is_nan())),
         )),
-        texts(&codes.trasformazione, segs.iter().map(|s| s.trasformazione as u16)),
+        texts(&codes.trasformazione, segs.iter().map(|g| g.s.trasformazione as u16)),
     ];
-    let idx = UInt32Array::from(owner);
+    let idx = UInt32Array::from_iter_values(segs.iter().map(|g| g.owner));
     for (_, from) in SEGMENT_COPIES {
         let c = rapporti
             .column_by_name(from)
             .with_context(|| format!("rapporti has no column {from}"))?;
         columns.push(take(c.as_ref(), &idx, None)?);
     }
-    let years = segs.iter().map(|s| year_of(s.data_inizio)).collect();
+    let years = segs.iter().map(|g| year_of(g.s.data_inizio)).collect();
     Ok((RecordBatch::try_new(segmenti_schema(), columns)?, years))
 }
