@@ -54,73 +54,42 @@ fn texts(dict: &Dict, codes: impl Iterator<Item = u16>) -> ArrayRef {
 fn core_columns(rs: &[&Rapporto], codes: &Codes, built: &Built, avvio_codes: &StringArray) -> Vec<ArrayRef> {
     let seg0 = |r: &Rapporto| built.segmenti.get(r.segments.start);
     let days = |a: i32, b: i32| (a != NO_DATE && b != NO_DATE).then_some(b - a + 1);
+    let each = || rs.iter().copied();
     vec![
-        Arc::new(Int64Array::from_iter_values(
-            rs.iter().copied().map(|r| r.id as i64 + 1),
-        )),
+        Arc::new(Int64Array::from_iter_values(each().map(|r| r.id as i64 + 1))),
         Arc::new(
-            rs.iter()
-                .copied()
+            each()
                 .enumerate()
                 .map(|(i, r)| (r.avviamento && avvio_codes.is_valid(i)).then(|| avvio_codes.value(i)))
                 .collect::<StringArray>(),
         ),
+        Arc::new(Date32Array::from_iter(each().map(|r| opt_date(r.data_inizio)))),
         Arc::new(Date32Array::from_iter(
-            rs.iter().copied().map(|r| opt_date(r.data_inizio)),
+            each().map(|r| opt_date(r.data_fine_prevista_iniziale)),
         )),
-        Arc::new(Date32Array::from_iter(
-            rs.iter().copied().map(|r| opt_date(r.data_fine_prevista_iniziale)),
-        )),
-        Arc::new(Date32Array::from_iter(
-            rs.iter().copied().map(|r| opt_date(r.data_fine_prevista)),
-        )),
-        Arc::new(Date32Array::from_iter(
-            rs.iter().copied().map(|r| opt_date(r.data_cessazione)),
-        )),
-        Arc::new(Date32Array::from_iter(
-            rs.iter().copied().map(|r| opt_date(r.data_fine_effettiva)),
-        )),
-        Arc::new(BooleanArray::from_iter(
-            rs.iter().copied().map(|r| Some(r.cessazione_imputata)),
-        )),
-        Arc::new(BooleanArray::from_iter(rs.iter().copied().map(|r| Some(r.avviamento)))),
-        Arc::new(BooleanArray::from_iter(
-            rs.iter().copied().map(|r| Some(r.censura_sinistra)),
-        )),
-        texts(&codes.tipologia, rs.iter().copied().map(|r| r.tipologia_iniziale)),
-        texts(
-            &codes.macro_contratto,
-            rs.iter().copied().map(|r| r.macro_iniziale as u16),
-        ),
-        texts(&codes.tipologia, rs.iter().copied().map(|r| r.tipologia_finale)),
-        texts(
-            &codes.macro_contratto,
-            rs.iter().copied().map(|r| r.macro_finale as u16),
-        ),
-        texts(
-            &codes.orario,
-            rs.iter().copied().map(|r| seg0(r).map_or(0, |s| s.orario as u16)),
-        ),
+        Arc::new(Date32Array::from_iter(each().map(|r| opt_date(r.data_fine_prevista)))),
+        Arc::new(Date32Array::from_iter(each().map(|r| opt_date(r.data_cessazione)))),
+        Arc::new(Date32Array::from_iter(each().map(|r| opt_date(r.data_fine_effettiva)))),
+        Arc::new(BooleanArray::from_iter(each().map(|r| Some(r.cessazione_imputata)))),
+        Arc::new(BooleanArray::from_iter(each().map(|r| Some(r.avviamento)))),
+        Arc::new(BooleanArray::from_iter(each().map(|r| Some(r.censura_sinistra)))),
+        texts(&codes.tipologia, each().map(|r| r.tipologia_iniziale)),
+        texts(&codes.macro_contratto, each().map(|r| r.macro_iniziale as u16)),
+        texts(&codes.tipologia, each().map(|r| r.tipologia_finale)),
+        texts(&codes.macro_contratto, each().map(|r| r.macro_finale as u16)),
+        texts(&codes.orario, each().map(|r| seg0(r).map_or(0, |s| s.orario as u16))),
         Arc::new(Float64Array::from_iter(
-            rs.iter()
-                .copied()
-                .map(|r| seg0(r).map(|s| s.ore as f64).filter(|x| !x.is_nan())),
+            each().map(|r| seg0(r).map(|s| s.ore as f64).filter(|x| !x.is_nan())),
         )),
-        texts(&codes.causa, rs.iter().copied().map(|r| r.causa)),
-        texts(&codes.macro_causa, rs.iter().copied().map(|r| r.macro_causa as u16)),
-        Arc::new(Int32Array::from_iter_values(
-            rs.iter().copied().map(|r| r.n_proroghe as i32),
-        )),
-        Arc::new(Int32Array::from_iter_values(
-            rs.iter().copied().map(|r| r.n_trasformazioni as i32),
+        texts(&codes.causa, each().map(|r| r.causa)),
+        texts(&codes.macro_causa, each().map(|r| r.macro_causa as u16)),
+        Arc::new(Int32Array::from_iter_values(each().map(|r| r.n_proroghe as i32))),
+        Arc::new(Int32Array::from_iter_values(each().map(|r| r.n_trasformazioni as i32))),
+        Arc::new(Int32Array::from_iter(
+            each().map(|r| days(r.data_inizio, r.data_fine_prevista_iniziale)),
         )),
         Arc::new(Int32Array::from_iter(
-            rs.iter()
-                .copied()
-                .map(|r| days(r.data_inizio, r.data_fine_prevista_iniziale)),
-        )),
-        Arc::new(Int32Array::from_iter(
-            rs.iter().copied().map(|r| days(r.data_inizio, r.data_fine_effettiva)),
+            each().map(|r| days(r.data_inizio, r.data_fine_effettiva)),
         )),
     ]
 }
@@ -128,7 +97,8 @@ fn core_columns(rs: &[&Rapporto], codes: &Codes, built: &Built, avvio_codes: &St
 /// Splits a batch by the year of one of its date columns and writes each part.
 pub(crate) fn write_by_year(w: &mut PartitionedWriter, batch: &RecordBatch, years: &[i32]) -> Result<()> {
     if years.windows(2).all(|p| p[0] <= p[1]) {
-        // Already in year order (the relationships: `part` builds them so): a slice per year.
+        // Already in year order (relationships and segments: `part` builds them so): a slice
+        // per year.
         let mut a = 0;
         while a < years.len() {
             let b = a + years[a..].partition_point(|&y| y == years[a]);
