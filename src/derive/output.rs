@@ -201,8 +201,9 @@ fn part(
 
     // The relationships in order of start year (stable), so that each year is a slice of their
     // batch: ordering them here saves the copy of every column that `write_by_year` would make.
+    let years: Vec<i32> = rs.iter().map(|r| year_of(r.data_inizio)).collect();
     let mut order: Vec<usize> = (0..rs.len()).collect();
-    order.sort_by_key(|&k| year_of(rs[k].data_inizio));
+    order.sort_by_key(|&k| years[k]);
     let sorted: Vec<&Rapporto> = order.iter().map(|&k| &rs[k]).collect();
     let mut position = vec![0u32; rs.len()];
     for (j, &k) in order.iter().enumerate() {
@@ -276,7 +277,7 @@ fn part(
         None => (None, vec![]),
     };
     Ok(Part {
-        rapporti_years: sorted.iter().map(|r| year_of(r.data_inizio)).collect(),
+        rapporti_years: order.iter().map(|&k| years[k]).collect(),
         rapporti,
         segmenti,
         segmenti_years,
@@ -362,6 +363,7 @@ fn segments_batch(
     /// One segment of the run, with what its columns need besides the segment itself.
     struct Seg<'a> {
         s: &'a Segmento,
+        year: i32,
         owner: u32,
         n: i32,
         last: bool,
@@ -375,6 +377,7 @@ fn segments_batch(
             let last = i + 1 == list.len();
             segs.push(Seg {
                 s,
+                year: year_of(s.data_inizio),
                 owner: position[k],
                 n: i as i32 + 1,
                 last,
@@ -392,7 +395,7 @@ fn segments_batch(
         }
     }
     // In order of start year (stable), so that each year is a slice of the batch.
-    segs.sort_by_key(|g| year_of(g.s.data_inizio));
+    segs.sort_by_key(|g| g.year);
     let mut columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(
             segs.iter().map(|g| built.rapporti[g.s.rapporto as usize].id as i64 + 1),
@@ -418,6 +421,6 @@ fn segments_batch(
             .with_context(|| format!("rapporti has no column {from}"))?;
         columns.push(take(c.as_ref(), &idx, None)?);
     }
-    let years = segs.iter().map(|g| year_of(g.s.data_inizio)).collect();
+    let years = segs.iter().map(|g| g.year).collect();
     Ok((RecordBatch::try_new(segmenti_schema(), columns)?, years))
 }

@@ -492,9 +492,9 @@ fn unmutated_inputs_reconcile_with_the_independent_counts() {
 const PEAK_RSS_BOUND_KB: u64 = 48 * 1024;
 /// The same while reading a 5 MB record whole (its field then quarantined): the record is
 /// held in the reader's buffer, the chunk and the parsed record. Measured: ~76 MiB with the
-/// system allocator (84 MiB on 2026-12-07); with mimalloc (src/main.rs), which keeps freed pages
-/// for a second before it returns them, 141 MiB (96 MiB with `MIMALLOC_PURGE_DELAY=0`, which
-/// made the registers' ingest 70 % slower on mimalloc 2). The record cap (8 MiB) still bounds it.
+/// system allocator (82 MiB on 2026-12-07); with mimalloc (src/main.rs), which keeps freed pages
+/// for a second before it returns them, 138 MiB (94 MiB with `MIMALLOC_PURGE_DELAY=0`, which
+/// made the DID ingest 1.0 -> 1.7-1.9 s on mimalloc 2). The record cap (8 MiB) still bounds it.
 const PEAK_RSS_BIG_RECORD_KB: u64 = 192 * 1024;
 
 /// Runs `oml ingest co` on `input` with extra flags; returns (ok, stderr, peak RSS in KiB).

@@ -88,7 +88,7 @@ struct Letto<R> {
 
 struct FileNuovo<R> {
     path: PathBuf,
-    bytes: Vec<u8>,
+    bytes: u64,
     sha: String,
     codifica: &'static str,
     impronta_contenuto: String,
@@ -164,7 +164,7 @@ pub fn ingest_opts<R: Registro>(
         }
         nuovi.push(FileNuovo {
             path,
-            bytes,
+            bytes: bytes.len() as u64,
             sha,
             codifica: file.codifica,
             impronta_contenuto,
@@ -284,7 +284,7 @@ pub fn ingest_opts<R: Registro>(
             path: file_origine.clone(),
             sha256: f.sha.clone(),
             impronta_contenuto: f.impronta_contenuto.clone(),
-            bytes: f.bytes.len() as u64,
+            bytes: f.bytes,
             codifica: f.codifica.into(),
             letti: f.righe.len() as u64,
             accettati,
@@ -331,13 +331,21 @@ pub fn ingest_opts<R: Registro>(
 }
 
 /// The redacted texts of the records refused after validation (duplicates, rules between
-/// records), from a second read of the file: rare, so accepted records never build one.
+/// records), from a second read of the file from disk: rare, so accepted records never build
+/// one and the file's bytes are not held meanwhile. A file changed since the first read is an
+/// error (nothing is committed).
 fn estratti_tardivi<R>(f: &mut FileNuovo<R>, t: &Tracciato) -> Result<()> {
     let manca = |l: &Letto<R>| l.esito.is_err() && l.estratto.is_none() && l.impronta.is_some();
     if !f.righe.iter().any(manca) {
         return Ok(());
     }
-    let file = src::read(&f.path.display().to_string(), &f.bytes, t)?;
+    let (bytes, sha) = crate::sources::read_whole(&f.path)?;
+    anyhow::ensure!(
+        sha == f.sha,
+        "{}: the file changed while it was being loaded; nothing was committed",
+        f.path.display()
+    );
+    let file = src::read(&f.path.display().to_string(), &bytes, t)?;
     anyhow::ensure!(
         file.righe.len() == f.righe.len(),
         "{}: the second read gave {} records instead of {}",
