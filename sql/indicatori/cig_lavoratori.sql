@@ -45,6 +45,15 @@
 -- and a ratio beside an hours cell withheld to protect another is withheld too (it would give
 -- that cell back), by the same rule in `oml indicators` and in the bulletin.
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
+-- Workers and employers as dense numbers (one bijection for the whole query): the distinct
+-- counts below hash integers instead of 32-character pseudonyms (half the time on the demo).
+-- A missing pseudonym stays missing, so the lists still skip it.
+numerati AS (
+    SELECT * REPLACE (
+        CASE WHEN id_lavoratore IS NOT NULL THEN dense_rank() OVER (ORDER BY id_lavoratore) END AS id_lavoratore,
+        CASE WHEN id_datore IS NOT NULL THEN dense_rank() OVER (ORDER BY id_datore) END AS id_datore)
+    FROM cig_lavoratori
+),
 divisore AS (
     SELECT coalesce(getvariable('oml_divisore_ore')::DOUBLE, 170) AS divisore_ore
 ),
@@ -64,7 +73,7 @@ righe AS (
             coalesce(oml_ateco_sezione(c.ateco_datore), 'NON_INDICATO') AS ateco_sezione,
             oml_settore(oml_ateco_sezione(c.ateco_datore)) AS settore
         FROM periodi p
-        JOIN cig_lavoratori c ON c.data_inizio <= p.fine AND c.data_fine >= p.inizio
+        JOIN numerati c ON c.data_inizio <= p.fine AND c.data_fine >= p.inizio
     )
 ),
 -- One row per record and measure it counts in: hours for the hour measures, NULL for the counts.

@@ -76,7 +76,9 @@ per_tipo AS (
         oml_chiave_cella(id_lavoratore) AS k
     FROM eventi GROUP BY ALL
 ),
--- The sums of classes, and the recalls, with the contributors of the events behind them.
+-- The sums of classes, and the recalls, with the contributors of the events behind them. No sum
+-- holds the stock: the filter on tipo prunes its branch of eventi (the join alone would not, and
+-- DuckDB computed the stock twice).
 somme AS (
     SELECT COLUMNS(lambda c: c = 'periodo' OR list_contains(oml_per(), c)), s.tipo,
         count(*) AS n, count(DISTINCT id_lavoratore) AS l, count(DISTINCT id_datore) AS d,
@@ -88,6 +90,7 @@ somme AS (
                  ('cessazioni', ['uscite_EE', 'uscite_AQHire', 'NEPersist', 'uscite_altro_rapporto', 'uscite_censurate'], false))
         s(tipo, membri, solo_richiami)
         ON list_contains(s.membri, e.tipo) AND (NOT s.solo_richiami OR e.richiamo_j2j) AND NOT oml_da_unire(s.tipo)
+    WHERE e.tipo <> 'occupazione_inizio'
     GROUP BY ALL
 ),
 conteggi AS (SELECT * FROM per_tipo UNION ALL BY NAME SELECT * FROM somme),

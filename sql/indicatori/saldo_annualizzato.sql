@@ -22,14 +22,15 @@ WITH finestre AS (
       AND (g - INTERVAL 11 MONTH)::DATE >= coalesce(oml_inizio_copertura(), DATE '0001-01-01')
 ),
 -- The 12 months of each window (an equi-join key for the events).
+-- The window's label is made here, once per window and month, not once per event.
 mesi AS (
-    SELECT f.mese_fine, (f.mese_fine - to_months(k.k))::DATE AS mese
+    SELECT strftime(f.mese_fine - INTERVAL 11 MONTH, '%Y-%m') || '..' || strftime(f.mese_fine, '%Y-%m') AS periodo,
+        (f.mese_fine - to_months(k.k))::DATE AS mese
     FROM finestre f CROSS JOIN range(12) k(k)
 ),
 -- Each event once in each of the windows whose months contain it.
 base AS (
-    SELECT strftime(m.mese_fine - INTERVAL 11 MONTH, '%Y-%m') || '..' || strftime(m.mese_fine, '%Y-%m') AS periodo,
-        e.*
+    SELECT m.periodo, e.*
     FROM segmenti_eventi e
     JOIN mesi m ON m.mese = date_trunc('month', e.data)::DATE
 )
