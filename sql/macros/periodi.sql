@@ -61,12 +61,23 @@ CREATE OR REPLACE MACRO oml_livello(indicatore) AS CASE
 -- The positions of a relation (a view name: 'rapporti_dim') in force at the end of each period
 -- (started by its last day, not ended by it), with the area of the workplace and of the worker's
 -- domicile at `livello`: its comune, CPI or province, the domicile's from the same tables as the
--- workplace's (oml_comuni_territorio); NULL when not known.
+-- workplace's (oml_comuni_territorio); NULL when not known. Two branches, one pruned by the
+-- folded level: comuni need no join (two joins of every position for nothing: 1.7 s of CPU on the
+-- national year by quarter), and CPIs and provinces are joined once per relationship, not once
+-- per relationship and period.
 CREATE OR REPLACE MACRO oml_posizioni_aree(relazione, livello) AS TABLE
-    SELECT p.periodo, r.*,
-        CASE livello WHEN 'provincia' THEN tl.provincia WHEN 'cpi' THEN tl.cpi ELSE r.comune_lavoro END AS area_lavoro,
-        CASE livello WHEN 'provincia' THEN td.provincia WHEN 'cpi' THEN td.cpi ELSE r.comune_domicilio END AS area_domicilio
+    SELECT p.periodo, r.*
     FROM oml_periodi(oml_periodicita()) p
-    JOIN query_table(relazione) r ON r.data_inizio <= p.fine AND r.fine_o_aperto > p.fine
-    LEFT JOIN oml_comuni_territorio() tl ON tl.comune = r.comune_lavoro
-    LEFT JOIN oml_comuni_territorio() td ON td.comune = r.comune_domicilio;
+    JOIN (
+        SELECT r.*, r.comune_lavoro AS area_lavoro, r.comune_domicilio AS area_domicilio
+        FROM query_table(relazione) r
+        WHERE livello = 'comune'
+        UNION ALL BY NAME
+        SELECT r.*,
+            CASE livello WHEN 'provincia' THEN tl.provincia ELSE tl.cpi END AS area_lavoro,
+            CASE livello WHEN 'provincia' THEN td.provincia ELSE td.cpi END AS area_domicilio
+        FROM query_table(relazione) r
+        LEFT JOIN oml_comuni_territorio() tl ON tl.comune = r.comune_lavoro
+        LEFT JOIN oml_comuni_territorio() td ON td.comune = r.comune_domicilio
+        WHERE livello <> 'comune'
+    ) r ON r.data_inizio <= p.fine AND r.fine_o_aperto > p.fine;
