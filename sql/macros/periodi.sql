@@ -16,25 +16,16 @@ CREATE OR REPLACE MACRO oml_dal() AS coalesce(getvariable('oml_dal')::DATE, oml_
 CREATE OR REPLACE MACRO oml_al() AS coalesce(getvariable('oml_al')::DATE, oml_orizzonte(), DATE '2000-12-31');
 CREATE OR REPLACE MACRO oml_per() AS coalesce(getvariable('oml_per')::VARCHAR[], []::VARCHAR[]);
 CREATE OR REPLACE MACRO oml_periodicita() AS coalesce(getvariable('oml_periodicita')::VARCHAR, 'anno');
--- The label of the period a day belongs to: '2024-03', '2024-Q1' or '2024'.
-CREATE OR REPLACE MACRO oml_etichetta_periodo(d, periodicita) AS CASE periodicita
+-- The label of the period a day belongs to: '2024-03', '2024-Q1' or '2024'. The indicators label
+-- every event: the year as year(d) in text and the quarter from a list cost half of strftime and
+-- a concatenation (20 million days by quarter: 1.3 -> 0.7 s; strftime stays for the years before
+-- 1000, which it writes with four digits).
+CREATE OR REPLACE MACRO oml_anno_testo(d) AS
+    CASE WHEN d >= DATE '1000-01-01' THEN year(d)::VARCHAR ELSE strftime(d, '%Y') END;
+CREATE OR REPLACE MACRO oml_periodo(d, periodicita) AS CASE periodicita
     WHEN 'mese' THEN strftime(d, '%Y-%m')
-    WHEN 'trimestre' THEN strftime(d, '%Y') || '-Q' || quarter(d)::VARCHAR
-    ELSE strftime(d, '%Y') END;
--- The labels of every period from 1970 to 2099, in order (one list, computed once per query).
-CREATE OR REPLACE MACRO oml_etichette_periodi(periodicita) AS (
-    SELECT list(oml_etichetta_periodo(g::DATE, periodicita) ORDER BY g)
-    FROM range(DATE '1970-01-01', DATE '2100-01-01', CASE periodicita WHEN 'mese' THEN INTERVAL 1 MONTH
-        WHEN 'trimestre' THEN INTERVAL 3 MONTH ELSE INTERVAL 1 YEAR END) t(g));
--- The same label as oml_etichetta_periodo, read from that list by the period's number since 1970
--- (a day before 1970, or after 2099, is formatted): the indicators label every event, and
--- formatting each one was a fifth of a national `durate` (quarters: 1.3 s against 0.5 s for 20
--- million days).
-CREATE OR REPLACE MACRO oml_periodo(d, periodicita) AS coalesce(
-    oml_etichette_periodi(periodicita)[CASE WHEN d >= DATE '1970-01-01' THEN date_diff(CASE periodicita
-        WHEN 'mese' THEN 'month' WHEN 'trimestre' THEN 'quarter' ELSE 'year' END, DATE '1970-01-01', d) + 1 END],
-    oml_etichetta_periodo(d, periodicita));
--- First and last day of the period a day belongs to.
+    WHEN 'trimestre' THEN oml_anno_testo(d) || ['-Q1', '-Q2', '-Q3', '-Q4'][quarter(d)]
+    ELSE oml_anno_testo(d) END;
 CREATE OR REPLACE MACRO oml_inizio_periodo(d, periodicita) AS CASE periodicita
     WHEN 'mese' THEN date_trunc('month', d)::DATE
     WHEN 'trimestre' THEN date_trunc('quarter', d)::DATE
