@@ -21,8 +21,8 @@ WITH finestre AS (
     WHERE last_day(g::DATE) <= oml_al()
       AND (g - INTERVAL 11 MONTH)::DATE >= coalesce(oml_inizio_copertura(), DATE '0001-01-01')
 ),
--- The 12 months of each window (an equi-join key for the events).
--- The window's label is made here, once per window and month, not once per event.
+-- The 12 months of each window (an equi-join key for the events), with the window's label: made
+-- here, once per window and month, not once per event.
 mesi AS (
     SELECT strftime(f.mese_fine - INTERVAL 11 MONTH, '%Y-%m') || '..' || strftime(f.mese_fine, '%Y-%m') AS periodo,
         (f.mese_fine - to_months(k.k))::DATE AS mese

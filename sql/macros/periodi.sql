@@ -26,6 +26,7 @@ CREATE OR REPLACE MACRO oml_periodo(d, periodicita) AS CASE periodicita
     WHEN 'mese' THEN strftime(d, '%Y-%m')
     WHEN 'trimestre' THEN oml_anno_testo(d) || ['-Q1', '-Q2', '-Q3', '-Q4'][quarter(d)]
     ELSE oml_anno_testo(d) END;
+-- First and last day of the period a day belongs to.
 CREATE OR REPLACE MACRO oml_inizio_periodo(d, periodicita) AS CASE periodicita
     WHEN 'mese' THEN date_trunc('month', d)::DATE
     WHEN 'trimestre' THEN date_trunc('quarter', d)::DATE

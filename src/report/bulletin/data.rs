@@ -314,7 +314,7 @@ fn registers_figures(
 }
 
 /// The relationships of a territory up to which a bulletin keeps its segments in memory (about
-/// 400 bytes a segment in DuckDB: 0.4 GB at the limit; the demo province has 310 thousand).
+/// 400 bytes a segment in DuckDB: 0.4 GB at the limit; the demo province has 308 thousand).
 const KEEP_SEGMENTS_UP_TO: i64 = 1_000_000;
 
 /// Computes the protected cubes of one bulletin (the province filter, the rules).
