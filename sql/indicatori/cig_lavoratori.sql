@@ -47,12 +47,14 @@
 WITH periodi AS (SELECT * FROM oml_periodi(oml_periodicita())),
 -- Workers and employers as dense numbers (one bijection for the whole query): the distinct
 -- counts below hash integers instead of 32-character pseudonyms (half the time on the demo).
--- A missing pseudonym stays missing, so the lists still skip it.
+-- A missing pseudonym stays missing, so the lists still skip it. Only the records that overlap the
+-- span asked for are numbered (the periods cover it exactly).
 numerati AS (
     SELECT * REPLACE (
         CASE WHEN id_lavoratore IS NOT NULL THEN dense_rank() OVER (ORDER BY id_lavoratore) END AS id_lavoratore,
         CASE WHEN id_datore IS NOT NULL THEN dense_rank() OVER (ORDER BY id_datore) END AS id_datore)
     FROM cig_lavoratori
+    WHERE data_fine >= oml_dal() AND data_inizio <= oml_al()
 ),
 divisore AS (
     SELECT coalesce(getvariable('oml_divisore_ore')::DOUBLE, 170) AS divisore_ore

@@ -17,9 +17,9 @@ CREATE OR REPLACE MACRO oml_al() AS coalesce(getvariable('oml_al')::DATE, oml_or
 CREATE OR REPLACE MACRO oml_per() AS coalesce(getvariable('oml_per')::VARCHAR[], []::VARCHAR[]);
 CREATE OR REPLACE MACRO oml_periodicita() AS coalesce(getvariable('oml_periodicita')::VARCHAR, 'anno');
 -- The label of the period a day belongs to: '2024-03', '2024-Q1' or '2024'. The indicators label
--- every event: the year as year(d) in text and the quarter from a list cost half of strftime and
--- a concatenation (20 million days by quarter: 1.3 -> 0.7 s; strftime stays for the years before
--- 1000, which it writes with four digits).
+-- every event: the year as year(d) in text and the quarter from a list cost about half of
+-- strftime and a concatenation (20 million days by quarter: 1.15 -> 0.62 s, by year 0.56 -> 0.36
+-- s; strftime stays for the years before 1000, which it writes with four digits).
 CREATE OR REPLACE MACRO oml_anno_testo(d) AS
     CASE WHEN d >= DATE '1000-01-01' THEN year(d)::VARCHAR ELSE strftime(d, '%Y') END;
 CREATE OR REPLACE MACRO oml_periodo(d, periodicita) AS CASE periodicita

@@ -105,6 +105,43 @@ fn check_column(
 
 const Q4: &str = "BETWEEN DATE '2023-10-01' AND DATE '2023-12-31'";
 
+/// With a second province of the region in the lake (FI beside PO), the region's comparison
+/// counts the whole region: the province's cubes read its segments kept in memory
+/// (`CubeMaker::keep_segments`), the region's cube must not.
+#[test]
+fn the_region_comparison_counts_the_whole_region() {
+    let (d, lake) = tmp_lake("bulletin-regione");
+    let fi = d.path().join("fi");
+    let cfg = oml::synth::SynthConfig {
+        province: "FI".into(),
+        first_year: 2023,
+        last_year: 2023,
+        volume: 3000,
+        seed: 11,
+        ..Default::default()
+    };
+    oml::synth::generate(&cfg, &fi, &|_, _| {}).unwrap();
+    ingest(&lake, &key(), &[synthetic().join("unilav"), fi.join("unilav")], &opts()).unwrap();
+    build(&lake, &BuildOptions::default(), &|_, _, _| {}).unwrap();
+    let w = run(&lake, &spec(d.path(), "2023-Q4"), &|_| {}).unwrap();
+    let hires = |territory: &str| {
+        sql_counts(
+            &lake,
+            &format!("SELECT count(*) FROM rapporti WHERE {territory} AND data_inizio {Q4}"),
+        )[""]
+    };
+    let (region, province) = (hires("regione = '09'"), hires("provincia = 'PO'"));
+    assert!(region > province, "FI adds hires to the region: {region} vs {province}");
+    let md = std::fs::read_to_string(w.dir.join("bollettino.md")).unwrap();
+    let printed = md
+        .split("Confronto con la regione Toscana: attivazioni ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("the region's comparison")
+        .replace('.', "");
+    assert_eq!(printed.parse::<i64>().unwrap(), region);
+}
+
 #[test]
 fn bulletin_numbers_equal_plain_sql() {
     let (_, lake, w) = bulletin();

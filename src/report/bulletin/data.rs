@@ -405,8 +405,8 @@ impl CubeMaker<'_> {
     /// table of the same name (`Session::keep`), when the territory has at most
     /// [`KEEP_SEGMENTS_UP_TO`] relationships: the communications' cubes that follow read it
     /// instead of the lake (on the demo province a `flussi` cube took 0.15 s, 0.04 s once kept,
-    /// mostly for planning the view). Only cubes of this territory and perimeter may run until
-    /// `Session::forget`. Whether it kept the table.
+    /// mostly for planning the view). A cube of another territory drops it first (`cube_of`).
+    /// Whether it kept the table.
     fn keep_segments(&self, relationships: i64) -> Result<bool> {
         if relationships > KEEP_SEGMENTS_UP_TO {
             return Ok(false);
@@ -419,6 +419,10 @@ impl CubeMaker<'_> {
 
     /// The protected cube of a request, with the command that recomputes it.
     fn cube_of(&self, req: Request) -> Result<Cube> {
+        // A kept segmenti_dim holds this maker's territory only (`keep_segments`).
+        if req.territory != self.territory {
+            self.session.forget("segmenti_dim")?;
+        }
         let command = command_line(&req, &self.province);
         let table = compute(self.session, &req).with_context(|| format!("computing `{command}`"))?;
         let territory = format!("{:?}", req.territory);
